@@ -1,0 +1,161 @@
+package device
+
+import "time"
+
+// Charger is the kind of power source plugged in.
+type Charger string
+
+// Chargers.
+const (
+	ChargerNone     Charger = "none"
+	ChargerAC       Charger = "ac"
+	ChargerUSB      Charger = "usb"
+	ChargerWireless Charger = "wireless"
+)
+
+// NetworkType is the kind of the default network.
+type NetworkType string
+
+// Network types.
+const (
+	NetworkNone     NetworkType = "none"
+	NetworkWiFi     NetworkType = "wifi"
+	NetworkCellular NetworkType = "cellular"
+)
+
+// Network is the device's default network.
+type Network struct {
+	Type      NetworkType
+	Metered   bool
+	Roaming   bool
+	Validated bool // has internet access (NET_CAPABILITY_VALIDATED)
+}
+
+// Connected reports whether there is a usable network.
+func (n Network) Connected() bool { return n.Type != NetworkNone && n.Validated }
+
+// Power is the device's power state.
+type Power string
+
+// Power states.
+const (
+	PowerOn      Power = "on"
+	PowerOff     Power = "off"
+	PowerBooting Power = "booting"
+)
+
+// Thermal is the thermal state, in iOS's ProcessInfo.ThermalState terms.
+type Thermal string
+
+// Thermal states.
+const (
+	ThermalNominal  Thermal = "nominal"
+	ThermalFair     Thermal = "fair"
+	ThermalSerious  Thermal = "serious"
+	ThermalCritical Thermal = "critical"
+)
+
+// Process is the app's process state.
+type Process string
+
+// App process states.
+const (
+	ProcessNotRunning   Process = "not_running"
+	ProcessForeground   Process = "foreground"
+	ProcessBackground   Process = "background"
+	ProcessSuspended    Process = "suspended"
+	ProcessForceStopped Process = "force_stopped" // Android: stopped from settings; nothing runs until launch
+	ProcessSwipedAway   Process = "swiped_away"   // removed from the app switcher (iOS: force-quit)
+)
+
+// Battery is the battery's state. Charge is kept in microampere-hours so that
+// physics is integer arithmetic and identical on every machine.
+type Battery struct {
+	ChargeUAh   int64
+	CapacityMAh int64
+	Health      int // percent of design capacity
+}
+
+// Level is the charge in whole percent, rounded down, as Android's
+// BatteryManager.EXTRA_LEVEL reports it.
+func (b Battery) Level() int {
+	if b.CapacityMAh <= 0 {
+		return 0
+	}
+	return int(b.ChargeUAh * 100 / (b.CapacityMAh * 1000))
+}
+
+// Storage is free and total storage in bytes.
+type Storage struct {
+	Free  int64
+	Total int64
+}
+
+// State is a snapshot of the device.
+type State struct {
+	Battery    Battery
+	Charger    Charger
+	Network    Network
+	ScreenOn   bool
+	Locked     bool
+	Moving     bool
+	Storage    Storage
+	Power      Power
+	LowPower   bool // Low Power Mode (iOS) / Battery Saver (Android)
+	Thermal    Thermal
+	App        Process
+	BatteryLow bool // the platform's "battery low" signal, with hysteresis
+	StorageLow bool // the platform's "storage low" signal
+}
+
+// Plugged reports whether a charger is connected.
+func (s State) Plugged() bool { return s.Charger != ChargerNone }
+
+// ChangeKind names a device change.
+type ChangeKind string
+
+// Device changes, as the platforms broadcast them.
+const (
+	ChangeBatteryLevel   ChangeKind = "battery.level" // every whole-percent step
+	ChangeBatteryLow     ChangeKind = "battery.low"   // ACTION_BATTERY_LOW
+	ChangeBatteryOkay    ChangeKind = "battery.okay"  // ACTION_BATTERY_OKAY
+	ChangeCharger        ChangeKind = "charger"       // connected or disconnected
+	ChangeNetwork        ChangeKind = "network"
+	ChangeScreen         ChangeKind = "screen"
+	ChangeLock           ChangeKind = "lock"
+	ChangeMotion         ChangeKind = "motion"
+	ChangeStorage        ChangeKind = "storage"
+	ChangeStorageLow     ChangeKind = "storage.low"
+	ChangeStorageOK      ChangeKind = "storage.ok"
+	ChangeLowPower       ChangeKind = "low_power"
+	ChangeThermal        ChangeKind = "thermal"
+	ChangePowerOff       ChangeKind = "power.off"      // shutting down: everything running is lost
+	ChangeBootCompleted  ChangeKind = "boot.completed" // BOOT_COMPLETED
+	ChangeAppLaunched    ChangeKind = "app.launched"   // the user opened the app (foreground)
+	ChangeAppBackground  ChangeKind = "app.background"
+	ChangeAppSwipedAway  ChangeKind = "app.swiped_away"
+	ChangeAppForceStop   ChangeKind = "app.force_stopped"
+	ChangeAppUpdated     ChangeKind = "app.updated"
+	ChangeAppNotified    ChangeKind = "app.notification" // user interacted with a notification (bucket elevation)
+	ChangeProcessStarted ChangeKind = "app.process_started"
+	ChangeProcessDied    ChangeKind = "app.process_died"
+)
+
+// Change is one device change, delivered to subscribers with the state after it.
+type Change struct {
+	Kind  ChangeKind
+	At    time.Time
+	State State
+	Prev  State
+}
+
+// Listener receives device changes.
+type Listener interface {
+	DeviceChanged(c Change)
+}
+
+// ListenerFunc adapts a function to Listener.
+type ListenerFunc func(c Change)
+
+// DeviceChanged calls f(c).
+func (f ListenerFunc) DeviceChanged(c Change) { f(c) }

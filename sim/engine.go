@@ -1,0 +1,338 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// Limits stop a runaway simulation. A zero field means "no limit".
+type Limits struct {
+	// MaxEvents is the most events one engine may fire.
+	MaxEvents uint64
+	// Horizon is the furthest virtual offset from the start an event may fire at.
+	Horizon time.Duration
+	// WallClock is the most real time a run may take. It is the only place the
+	// kernel reads the real clock, and it only ever stops a run.
+	WallClock time.Duration
+}
+
+// DefaultLimits are generous enough for a year of a busy device and small
+// enough that a runaway scenario ends in seconds.
+var DefaultLimits = Limits{MaxEvents: 50_000_000, Horizon: 367 * 24 * time.Hour, WallClock: 5 * time.Minute}
+
+// LimitError says which safety limit stopped a run and where the simulation was.
+type LimitError struct {
+	Limit  string        // "max_events", "horizon" or "wall_clock"
+	Value  string        // the limit's value, as configured
+	At     time.Duration // virtual offset of the event that would have fired next
+	Events uint64        // events fired so far
+	Next   string        // label of the next event, if it had one
+}
+
+func (e *LimitError) Error() string {
+	msg := fmt.Sprintf("safety limit %s (%s) reached at +%s after %d events", e.Limit, e.Value, FormatOffset(e.At), e.Events)
+	if e.Next != "" {
+		msg += "; next event: " + e.Next
+	}
+	return msg
+}
+
+// Engine is the discrete-event kernel. It is not safe for concurrent use: one
+// goroutine drives it (processes started with Go hand control back and forth
+// with that goroutine, never run beside it).
+type Engine struct {
+	start  time.Time
+	now    int64
+	seq    uint64
+	fired  uint64
+	queue  queue
+	free   []*event
+	limits Limits
+	seed   uint64
+
+	wallStart time.Time
+	stopReq   bool
+	stopErr   error
+
+	streams map[string]*streamEntry
+	trace   tracer
+	view    *clockView
+	procs   procState
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithLimits replaces DefaultLimits.
+func WithLimits(l Limits) Option { return func(e *Engine) { e.limits = l } }
+
+// WithSink adds a trace sink; see Engine.AddSink.
+func WithSink(s Sink) Option { return func(e *Engine) { e.AddSink(s) } }
+
+// New returns an engine whose virtual time starts at start, with all random
+// streams derived from seed.
+func New(start time.Time, seed uint64, opts ...Option) *Engine {
+	e := &Engine{start: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Start is the instant the simulation began.
+func (e *Engine) Start() time.Time { return e.start }
+
+// Now is the current virtual time.
+func (e *Engine) Now() time.Time { return e.start.Add(time.Duration(e.now)) }
+
+// Elapsed is the virtual time since Start.
+func (e *Engine) Elapsed() time.Duration { return time.Duration(e.now) }
+
+// Seed is the root seed of every random stream.
+func (e *Engine) Seed() uint64 { return e.seed }
+
+// Fired is the number of events fired so far.
+func (e *Engine) Fired() uint64 { return e.fired }
+
+// Len is the number of events waiting in the queue.
+func (e *Engine) Len() int { return len(e.queue) }
+
+// Schedule queues h to fire at t in the given phase. A time in the past is
+// treated as now: the kernel never moves backwards. label names the event in
+// limit errors and debugging; it should be a constant string.
+func (e *Engine) Schedule(t time.Time, phase Phase, label string, h Handler) Timer {
+	return e.scheduleAt(toOffset(e.start, t), phase, label, h)
+}
+
+// After queues h to fire d after now.
+func (e *Engine) After(d time.Duration, phase Phase, label string, h Handler) Timer {
+	if d < 0 {
+		d = 0
+	}
+	at := e.now + int64(d)
+	if at < e.now { // overflow: park it at the end of time
+		at = math.MaxInt64
+	}
+	return e.scheduleAt(at, phase, label, h)
+}
+
+func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Timer {
+	if at < e.now {
+		at = e.now
+	}
+	var ev *event
+	if n := len(e.free); n > 0 {
+		ev = e.free[n-1]
+		e.free = e.free[:n-1]
+	} else {
+		ev = &event{}
+	}
+	e.seq++
+	ev.at, ev.phase, ev.seq, ev.h, ev.label = at, phase, e.seq, h, label
+	ev.gen++
+	e.queue.push(ev)
+	return Timer{ev: ev, gen: ev.gen}
+}
+
+// Cancel removes a pending event. It reports whether the event was pending.
+func (e *Engine) Cancel(t Timer) bool {
+	if !t.Pending() {
+		return false
+	}
+	ev := e.queue.remove(t.ev.index)
+	e.release(ev)
+	return true
+}
+
+// Reschedule moves a pending event to a new time, keeping its phase. The event
+// takes a new insertion sequence, as if it had been cancelled and scheduled
+// again. It reports whether the event was pending.
+func (e *Engine) Reschedule(t Timer, at time.Time) bool {
+	if !t.Pending() {
+		return false
+	}
+	off := toOffset(e.start, at)
+	if off < e.now {
+		off = e.now
+	}
+	e.seq++
+	t.ev.at, t.ev.seq = off, e.seq
+	e.queue.fix(t.ev.index)
+	return true
+}
+
+// When is the time a pending event will fire; ok is false if it is not pending.
+func (e *Engine) When(t Timer) (at time.Time, ok bool) {
+	if !t.Pending() {
+		return time.Time{}, false
+	}
+	return e.start.Add(time.Duration(t.ev.at)), true
+}
+
+func (e *Engine) release(ev *event) {
+	ev.h = nil
+	ev.label = ""
+	ev.gen++
+	e.free = append(e.free, ev)
+}
+
+// Next is the time of the next queued event; ok is false when the queue is empty.
+func (e *Engine) Next() (t time.Time, ok bool) {
+	if len(e.queue) == 0 {
+		return time.Time{}, false
+	}
+	return e.start.Add(time.Duration(e.queue[0].at)), true
+}
+
+// Stop makes the current Run call return err (nil for a clean stop) once the
+// event being fired finishes. It lets a handler end a run early.
+func (e *Engine) Stop(err error) {
+	if !e.stopReq {
+		e.stopReq, e.stopErr = true, err
+	}
+}
+
+// takeStop reports whether Stop was called since the last check, and with what.
+func (e *Engine) takeStop() (bool, error) {
+	if !e.stopReq {
+		return false, nil
+	}
+	err := e.stopErr
+	e.stopReq, e.stopErr = false, nil
+	return true, err
+}
+
+// Step fires the next event. It returns false when the queue is empty. A
+// limit reached is returned as a *LimitError; the event is left in the queue.
+func (e *Engine) Step() (bool, error) {
+	if len(e.queue) == 0 {
+		return false, nil
+	}
+	if err := e.checkLimits(); err != nil {
+		return false, err
+	}
+	ev := e.queue.popMin()
+	e.now = ev.at
+	e.fired++
+	h := ev.h
+	e.release(ev)
+	h.Fire(e)
+	return true, nil
+}
+
+func (e *Engine) checkLimits() error {
+	head := e.queue[0]
+	l := e.limits
+	switch {
+	case l.MaxEvents > 0 && e.fired >= l.MaxEvents:
+		return e.limitErr("max_events", fmt.Sprint(l.MaxEvents), head)
+	case l.Horizon > 0 && head.at > int64(l.Horizon):
+		return e.limitErr("horizon", FormatOffset(l.Horizon), head)
+	case l.WallClock > 0 && e.fired&4095 == 0:
+		if e.wallStart.IsZero() {
+			e.wallStart = time.Now() // the watchdog's only use of real time
+		} else if time.Since(e.wallStart) > l.WallClock {
+			return e.limitErr("wall_clock", l.WallClock.String(), head)
+		}
+	}
+	return nil
+}
+
+func (e *Engine) limitErr(name, value string, head *event) error {
+	return &LimitError{Limit: name, Value: value, At: time.Duration(head.at), Events: e.fired, Next: head.label}
+}
+
+// RunUntil fires every event up to and including time t, then sets the clock
+// to t.
+func (e *Engine) RunUntil(t time.Time) error {
+	return e.runTo(toOffset(e.start, t))
+}
+
+// RunFor runs for d of virtual time.
+func (e *Engine) RunFor(d time.Duration) error {
+	return e.runTo(e.now + int64(d))
+}
+
+func (e *Engine) runTo(target int64) error {
+	for len(e.queue) > 0 && e.queue[0].at <= target {
+		if _, err := e.Step(); err != nil {
+			return err
+		}
+		if stop, err := e.takeStop(); stop {
+			return err
+		}
+	}
+	if target > e.now {
+		e.now = target
+	}
+	return nil
+}
+
+// RunUntilIdle fires events until the queue is empty.
+func (e *Engine) RunUntilIdle() error {
+	for len(e.queue) > 0 {
+		if _, err := e.Step(); err != nil {
+			return err
+		}
+		if stop, err := e.takeStop(); stop {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunUntilCondition fires events until pred holds (checked before the first
+// event and after each one) or until limit of virtual time has passed. It
+// returns the virtual time at which pred first held, and whether it did: the
+// virtual-time counterpart of Gomega's Eventually.
+func (e *Engine) RunUntilCondition(pred func() bool, limit time.Duration) (time.Time, bool, error) {
+	deadline := e.now + int64(limit)
+	if pred() {
+		return e.Now(), true, nil
+	}
+	for len(e.queue) > 0 && e.queue[0].at <= deadline {
+		if _, err := e.Step(); err != nil {
+			return e.Now(), false, err
+		}
+		stop, err := e.takeStop()
+		if pred() {
+			return e.Now(), true, err
+		}
+		if stop {
+			return e.Now(), false, err
+		}
+	}
+	if deadline > e.now {
+		e.now = deadline
+	}
+	return e.Now(), false, nil
+}
+
+// FormatOffset prints an offset from the start as [Nd]HH:MM:SS[.mmm], the way
+// timelines and errors show virtual time.
+func FormatOffset(d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	days := d / (24 * time.Hour)
+	d -= days * 24 * time.Hour
+	h := d / time.Hour
+	d -= h * time.Hour
+	m := d / time.Minute
+	d -= m * time.Minute
+	s := d / time.Second
+	d -= s * time.Second
+	out := fmt.Sprintf("%02d:%02d:%02d", h, m, s)
+	if ms := d / time.Millisecond; ms > 0 {
+		out += fmt.Sprintf(".%03d", ms)
+	}
+	if days > 0 {
+		out = fmt.Sprintf("%dd%s", days, out)
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}

@@ -1,0 +1,152 @@
+package sim
+
+import "time"
+
+// Phase orders events that fall on the same instant. Lower phases run first, so
+// a device change at time T is applied before the OS schedulers evaluate at T,
+// and both happen before the app's own steps at T.
+type Phase uint8
+
+// The phases used by wmsim's layers. Gaps leave room for new layers without
+// renumbering.
+const (
+	PhaseWorld  Phase = 10 // scenario timeline steps that change the world (device, app lifecycle)
+	PhaseDevice Phase = 20 // device physics: thresholds crossed, sessions ending
+	PhaseOS     Phase = 30 // OS policy: Doze steps, scheduler evaluations, job starts
+	PhasePlugin Phase = 40 // plugin work: engine start, dispatcher hand-off, results
+	PhaseApp    Phase = 50 // app code resuming (handlers that slept), app calls
+	PhaseCheck  Phase = 90 // invariant and expectation probes: see everything else first
+)
+
+// Handler is the work an event does when it fires. A handler may schedule and
+// cancel other events; it must not block.
+type Handler interface {
+	Fire(e *Engine)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(e *Engine)
+
+// Fire calls f(e).
+func (f HandlerFunc) Fire(e *Engine) { f(e) }
+
+// event is one queue entry. Events are pooled: after an event fires or is
+// cancelled its struct is reused, and gen tells a stale Timer from a live one.
+type event struct {
+	at    int64 // nanoseconds since the engine's start
+	phase Phase
+	seq   uint64
+	gen   uint64
+	index int // position in the heap, -1 when not queued
+	h     Handler
+	label string
+}
+
+// Timer identifies a scheduled event so it can be cancelled or moved. The zero
+// Timer refers to nothing.
+type Timer struct {
+	ev  *event
+	gen uint64
+}
+
+// Pending reports whether the event is still queued.
+func (t Timer) Pending() bool { return t.ev != nil && t.ev.gen == t.gen && t.ev.index >= 0 }
+
+func less(a, b *event) bool {
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	if a.phase != b.phase {
+		return a.phase < b.phase
+	}
+	return a.seq < b.seq
+}
+
+// queue is a binary min-heap of events that keeps each event's index current,
+// as in the container/heap priority-queue example, so Cancel and Reschedule are
+// O(log n). It is written out rather than built on container/heap to avoid the
+// interface calls on the hot path.
+type queue []*event
+
+func (q *queue) push(ev *event) {
+	ev.index = len(*q)
+	*q = append(*q, ev)
+	q.up(ev.index)
+}
+
+func (q *queue) popMin() *event {
+	old := *q
+	n := len(old) - 1
+	ev := old[0]
+	old[0] = old[n]
+	old[0].index = 0
+	old[n] = nil
+	*q = old[:n]
+	if n > 0 {
+		q.down(0)
+	}
+	ev.index = -1
+	return ev
+}
+
+func (q *queue) remove(i int) *event {
+	old := *q
+	n := len(old) - 1
+	ev := old[i]
+	if i != n {
+		old[i] = old[n]
+		old[i].index = i
+	}
+	old[n] = nil
+	*q = old[:n]
+	if i != n {
+		q.fix(i)
+	}
+	ev.index = -1
+	return ev
+}
+
+func (q queue) fix(i int) {
+	if !q.down(i) {
+		q.up(i)
+	}
+}
+
+func (q queue) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !less(q[j], q[i]) {
+			break
+		}
+		q[i], q[j] = q[j], q[i]
+		q[i].index = i
+		q[j].index = j
+		j = i
+	}
+}
+
+func (q queue) down(i0 int) bool {
+	i := i0
+	n := len(q)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		j := l
+		if r := l + 1; r < n && less(q[r], q[l]) {
+			j = r
+		}
+		if !less(q[j], q[i]) {
+			break
+		}
+		q[i], q[j] = q[j], q[i]
+		q[i].index = i
+		q[j].index = j
+		i = j
+	}
+	return i > i0
+}
+
+// toOffset converts an absolute time to the engine's nanosecond offset.
+func toOffset(start, t time.Time) int64 { return int64(t.Sub(start)) }
