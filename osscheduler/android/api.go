@@ -39,9 +39,9 @@ const (
 
 // Constraints are androidx.work.Constraints.
 type Constraints struct {
-	RequiredNetwork                                                                      NetworkType
+	RequiredNetwork                                                                    NetworkType
 	RequiresCharging, RequiresBatteryNotLow, RequiresDeviceIdle, RequiresStorageNotLow bool
-	ContentURITriggers                                                                   []string
+	ContentURITriggers                                                                 []string
 }
 
 // BackoffPolicy is androidx.work.BackoffPolicy.
@@ -86,7 +86,7 @@ const (
 
 // WorkRequest is a OneTimeWorkRequest or PeriodicWorkRequest.
 type WorkRequest struct {
-	TaskName      string        // the Dart task name (the plugin's DART_TASK input key), for reports
+	TaskName      string // the Dart task name (the plugin's DART_TASK input key), for reports
 	Periodic      bool
 	Interval      time.Duration // periodic only
 	Flex          time.Duration // periodic only; 0 → Interval
