@@ -1,0 +1,358 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// selector picks runs and tasks by taskName or by uniqueName.
+type selector struct {
+	task, unique string
+}
+
+func (s selector) String() string {
+	if s.unique != "" {
+		return s.unique
+	}
+	return s.task
+}
+
+func (s selector) matchRun(r *report.Run) bool {
+	if s.unique != "" {
+		return r.Unique == s.unique
+	}
+	return r.Task == s.task
+}
+
+func (s selector) matchTask(t *report.Task) bool {
+	if s.unique != "" {
+		return t.Unique == s.unique
+	}
+	return t.Task == s.task
+}
+
+// evidence gives expectations access to what they quote: the result, the
+// trace (for reasons), the registration times, and the scenario's clock.
+type evidence struct {
+	res        *report.Result
+	trace      []sim.Record
+	start      time.Time
+	end        time.Duration
+	registered map[string]time.Duration // by unique name and by task name: first registration offset
+}
+
+func (ev *evidence) runs(sel selector) []report.Run {
+	var out []report.Run
+	for i := range ev.res.Runs {
+		if sel.matchRun(&ev.res.Runs[i]) {
+			out = append(out, ev.res.Runs[i])
+		}
+	}
+	return out
+}
+
+// clock formats an offset as "+1d02:03:04 (Tue 10:03)" for evidence texts.
+func (ev *evidence) clock(off time.Duration) string {
+	t := ev.start.Add(off)
+	return fmt.Sprintf("+%s (%s)", sim.FormatOffset(off), t.Format("Mon 15:04"))
+}
+
+func secs(d time.Duration) report.Seconds { return report.Seconds(d.Seconds()) }
+
+func dur(s report.Seconds) time.Duration {
+	return time.Duration(float64(s)*1000+0.5) * time.Millisecond
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// expectRuns: executions started for sel within [from, to], between lo and hi.
+func (ev *evidence) expectRuns(sel selector, lo, hi *int, from, to *time.Duration) report.Expectation {
+	runs := ev.runs(sel)
+	n := 0
+	var starts []string
+	for _, r := range runs {
+		t := dur(r.TStart)
+		if from != nil && t < *from || to != nil && t > *to {
+			continue
+		}
+		n++
+		if len(starts) < 5 {
+			starts = append(starts, ev.clock(t))
+		}
+	}
+	desc := sel.String() + " runs "
+	switch {
+	case lo != nil && hi != nil:
+		desc += fmt.Sprintf("%d..%d", *lo, *hi)
+	case lo != nil:
+		desc += fmt.Sprintf("at least %d", *lo)
+	case hi != nil:
+		desc += fmt.Sprintf("at most %d", *hi)
+	}
+	if from != nil || to != nil {
+		f, t := time.Duration(0), ev.end
+		if from != nil {
+			f = *from
+		}
+		if to != nil {
+			t = *to
+		}
+		desc += fmt.Sprintf(" within %s..%s", sim.FormatOffset(f), sim.FormatOffset(t))
+	}
+	ok := (lo == nil || n >= *lo) && (hi == nil || n <= *hi)
+	detail := plural(n, "run", "runs")
+	if n > 0 {
+		detail += ": " + strings.Join(starts, ", ")
+		if n > len(starts) {
+			detail += ", …"
+		}
+	}
+	if !ok && n == 0 {
+		detail += "; " + ev.whyNot(sel, from, to)
+	}
+	return report.Expectation{Expect: desc, OK: ok, Detail: detail}
+}
+
+// expectMaxGap: the longest gap between consecutive successful runs, and from
+// the first eligible moment to the first success, is at most limit.
+func (ev *evidence) expectMaxGap(sel selector, limit time.Duration) report.Expectation {
+	desc := fmt.Sprintf("%s max gap %s", sel, formatDur(limit))
+	runs := ev.runs(sel)
+	if len(runs) == 0 {
+		return report.Expectation{Expect: desc, OK: false, Detail: "never ran; " + ev.whyNot(sel, nil, nil)}
+	}
+	prev := dur(runs[0].Eligible)
+	prevLabel := "first eligible"
+	var worst time.Duration
+	var worstFrom, worstTo time.Duration
+	var worstFromLabel string
+	successes := 0
+	for _, r := range runs {
+		if r.Outcome != "success" {
+			continue
+		}
+		successes++
+		t := dur(r.TStart)
+		if g := t - prev; g > worst {
+			worst, worstFrom, worstTo, worstFromLabel = g, prev, t, prevLabel
+		}
+		prev, prevLabel = t, "run"
+	}
+	if successes == 0 {
+		return report.Expectation{Expect: desc, OK: false, Detail: fmt.Sprintf("no successful run among %s", plural(len(runs), "run", "runs"))}
+	}
+	detail := fmt.Sprintf("max gap %s between %s at %s and run at %s", formatDur(worst), worstFromLabel, ev.clock(worstFrom), ev.clock(worstTo))
+	if why := ev.dominantDeferral(sel, worstFrom, worstTo); why != "" {
+		detail += "; " + why
+	}
+	return report.Expectation{Expect: desc, OK: worst <= limit, Detail: detail}
+}
+
+// expectFirstRunWithin: the first run starts at most limit after registration.
+func (ev *evidence) expectFirstRunWithin(sel selector, limit time.Duration) report.Expectation {
+	desc := fmt.Sprintf("%s first run within %s of registration", sel, formatDur(limit))
+	reg, ok := ev.registered[sel.String()]
+	if !ok {
+		return report.Expectation{Expect: desc, OK: false, Detail: "never registered"}
+	}
+	runs := ev.runs(sel)
+	if len(runs) == 0 {
+		return report.Expectation{Expect: desc, OK: false, Detail: fmt.Sprintf("registered at %s, never ran; %s", ev.clock(reg), ev.whyNot(sel, nil, nil))}
+	}
+	d := dur(runs[0].TStart) - reg
+	return report.Expectation{Expect: desc, OK: d <= limit,
+		Detail: fmt.Sprintf("registered at %s, first run at %s (%s later)", ev.clock(reg), ev.clock(dur(runs[0].TStart)), formatDur(d))}
+}
+
+// expectState: the final state of the selected work.
+func (ev *evidence) expectState(sel selector, want string) report.Expectation {
+	desc := fmt.Sprintf("%s state %s", sel, want)
+	var states []string
+	for i := range ev.res.Tasks {
+		t := &ev.res.Tasks[i]
+		if sel.matchTask(t) {
+			states = append(states, t.State)
+		}
+	}
+	if len(states) == 0 {
+		return report.Expectation{Expect: desc, OK: false, Detail: "no such task was ever registered"}
+	}
+	// With several works under one selector (e.g. a task name used twice) the
+	// newest one decides, as the user sees it.
+	got := states[len(states)-1]
+	return report.Expectation{Expect: desc, OK: got == want, Detail: "state " + got}
+}
+
+// expectAttempts: the highest attempt number reached.
+func (ev *evidence) expectAttempts(sel selector, want int) report.Expectation {
+	desc := fmt.Sprintf("%s attempts %d", sel, want)
+	most := 0
+	var outcomes []string
+	for _, r := range ev.runs(sel) {
+		most = max(most, r.Attempt)
+		outcomes = append(outcomes, fmt.Sprintf("#%d %s at %s", r.Attempt, r.Outcome, ev.clock(dur(r.TStart))))
+	}
+	detail := plural(most, "attempt", "attempts")
+	if len(outcomes) > 0 {
+		if len(outcomes) > 6 {
+			outcomes = append(outcomes[:3], append([]string{"…"}, outcomes[len(outcomes)-2:]...)...)
+		}
+		detail += ": " + strings.Join(outcomes, ", ")
+	}
+	return report.Expectation{Expect: desc, OK: most == want, Detail: detail}
+}
+
+func (ev *evidence) expectNoErrors() report.Expectation {
+	desc := "no errors"
+	if len(ev.res.Errors) == 0 {
+		return report.Expectation{Expect: desc, OK: true, Detail: "no call was rejected"}
+	}
+	e := ev.res.Errors[0]
+	return report.Expectation{Expect: desc, OK: false,
+		Detail: fmt.Sprintf("%s: %s rejected with %s at %s: %s", plural(len(ev.res.Errors), "error", "errors"), e.Call, e.Code, ev.clock(dur(e.T)), e.Message)}
+}
+
+func (ev *evidence) expectError(call, code string) report.Expectation {
+	desc := "error " + code
+	if call != "" {
+		desc = fmt.Sprintf("error %s from %s", code, call)
+	}
+	var seen []string
+	for _, e := range ev.res.Errors {
+		if (call == "" || e.Call == call) && e.Code == code {
+			return report.Expectation{Expect: desc, OK: true, Detail: fmt.Sprintf("%s at %s: %s", e.Call, ev.clock(dur(e.T)), e.Message)}
+		}
+		seen = append(seen, e.Call+" "+e.Code)
+	}
+	detail := "no such error"
+	if len(seen) > 0 {
+		detail += "; errors seen: " + strings.Join(seen, ", ")
+	}
+	return report.Expectation{Expect: desc, OK: false, Detail: detail}
+}
+
+// subjects are the trace subjects that belong to sel: the unique names of the
+// runs and tasks it selects.
+func (ev *evidence) subjects(sel selector) []string {
+	if sel.unique != "" {
+		return []string{sel.unique}
+	}
+	var out []string
+	for i := range ev.res.Tasks {
+		if t := &ev.res.Tasks[i]; t.Task == sel.task && !slices.Contains(out, t.Unique) {
+			out = append(out, t.Unique)
+		}
+	}
+	return out
+}
+
+// dominantDeferral names the reason that held sel back for longest in
+// [from, to], from the trace's deferred records.
+func (ev *evidence) dominantDeferral(sel selector, from, to time.Duration) string {
+	subs := ev.subjects(sel)
+	type span struct {
+		reason   string
+		from, to time.Duration
+	}
+	var best span
+	var cur *span
+	closeAt := func(t time.Duration) {
+		if cur != nil {
+			cur.to = t
+			if cur.to-cur.from > best.to-best.from {
+				best = *cur
+			}
+			cur = nil
+		}
+	}
+	for i := range ev.trace {
+		r := &ev.trace[i]
+		if r.At > to {
+			break
+		}
+		if !slices.Contains(subs, r.Subject) {
+			continue
+		}
+		switch r.Kind {
+		case "deferred":
+			at := max(r.At, from)
+			closeAt(at)
+			if r.At <= to {
+				cur = &span{reason: r.Reason, from: at}
+			}
+		case "started", "cancelled", "finished":
+			closeAt(max(r.At, from))
+		}
+	}
+	closeAt(to)
+	if best.reason == "" || best.to <= best.from {
+		return ""
+	}
+	return fmt.Sprintf("held back %s (from %s to %s) by: %s", formatDur(best.to-best.from), ev.clock(best.from), ev.clock(best.to), best.reason)
+}
+
+// whyNot explains, from the trace, why sel did not run in a window.
+func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
+	f, t := time.Duration(0), ev.end
+	if from != nil {
+		f = *from
+	}
+	if to != nil {
+		t = *to
+	}
+	if why := ev.dominantDeferral(sel, f, t); why != "" {
+		return why
+	}
+	subs := ev.subjects(sel)
+	for i := len(ev.trace) - 1; i >= 0; i-- {
+		r := &ev.trace[i]
+		if slices.Contains(subs, r.Subject) && (r.Kind == "rejected" || r.Kind == "cancelled") {
+			return fmt.Sprintf("%s at %s: %s", r.Kind, ev.clock(r.At), r.Reason)
+		}
+	}
+	for _, e := range ev.res.Errors {
+		return fmt.Sprintf("%s failed with %s: %s", e.Call, e.Code, e.Message)
+	}
+	return "the trace records no reason"
+}
+
+// formatDur prints a duration compactly: 6h12m, 30s, 1d2h.
+func formatDur(d time.Duration) string {
+	if d <= 0 {
+		return "0s"
+	}
+	var b strings.Builder
+	if days := d / (24 * time.Hour); days > 0 {
+		fmt.Fprintf(&b, "%dd", days)
+		d -= days * 24 * time.Hour
+	}
+	if h := d / time.Hour; h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+		d -= h * time.Hour
+	}
+	if m := d / time.Minute; m > 0 {
+		fmt.Fprintf(&b, "%dm", m)
+		d -= m * time.Minute
+	}
+	if s := d / time.Second; s > 0 {
+		fmt.Fprintf(&b, "%ds", s)
+		d -= s * time.Second
+	}
+	if ms := d / time.Millisecond; ms > 0 && b.Len() == 0 {
+		fmt.Fprintf(&b, "%dms", ms)
+	}
+	if b.Len() == 0 {
+		return "0s"
+	}
+	return b.String()
+}
