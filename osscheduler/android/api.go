@@ -3,9 +3,7 @@ package android
 import (
 	"time"
 
-	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
-	"github.com/wmsim/wmsim/sim"
 )
 
 // Config selects the Android version and the policies the model applies.
@@ -112,50 +110,127 @@ type WorkInfo struct {
 	LastFinished             time.Time // zero if never
 }
 
-// Model is one app's WorkManager on one Android device.
-type Model struct {
-	eng  *sim.Engine
-	dev  *device.Device
-	cfg  Config
-	exec osscheduler.Executor
-	j    *osscheduler.Journal
-}
-
-// New builds the model and subscribes it to the device.
-func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Executor, j *osscheduler.Journal) *Model {
-	return &Model{eng: eng, dev: dev, cfg: cfg, exec: exec, j: j}
-}
-
-// EnqueueUniqueWork enqueues one-time work under a unique name with a policy.
+// EnqueueUniqueWork enqueues one-time work under a unique name with a policy
+// (WorkManager.enqueueUniqueWork). It returns the id of the work inserted, or
+// under KEEP of the existing work kept.
 func (m *Model) EnqueueUniqueWork(name string, policy ExistingWorkPolicy, req WorkRequest) (id string, err error) {
-	return "", osscheduler.Errorf("unavailable", "not implemented yet")
+	if req.Periodic {
+		return "", osscheduler.Errorf("invalid_argument", "enqueueUniqueWork takes a one-time request")
+	}
+	return m.enqueueUnique(name, policy, req)
 }
 
-// EnqueueUniquePeriodicWork enqueues periodic work under a unique name with a policy.
+// EnqueueUniquePeriodicWork enqueues periodic work under a unique name with a
+// policy (WorkManager.enqueueUniquePeriodicWork). UPDATE on a chain or on
+// one-time work is an error with code "unsupported".
 func (m *Model) EnqueueUniquePeriodicWork(name string, policy ExistingPeriodicWorkPolicy, req WorkRequest) (id string, err error) {
-	return "", osscheduler.Errorf("unavailable", "not implemented yet")
+	if !req.Periodic {
+		return "", osscheduler.Errorf("invalid_argument", "enqueueUniquePeriodicWork takes a periodic request")
+	}
+	return m.enqueuePeriodic(name, policy, req)
 }
 
-// CancelUniqueWork cancels every unfinished work with the name.
-func (m *Model) CancelUniqueWork(name string) {}
+// CancelUniqueWork cancels every unfinished work with the name and its
+// dependents; running workers are stopped with CANCELLED_BY_APP.
+func (m *Model) CancelUniqueWork(name string) {
+	for _, w := range m.live(name) {
+		m.cancel(w, "cancelUniqueWork")
+	}
+	m.requestEval(m.eng.Now())
+}
 
 // CancelAllWorkByTag cancels every unfinished work with the tag.
-func (m *Model) CancelAllWorkByTag(tag string) {}
+func (m *Model) CancelAllWorkByTag(tag string) {
+	for _, w := range m.specs {
+		if w.deleted {
+			continue
+		}
+		for _, t := range w.tags {
+			if t == tag {
+				m.cancel(w, "cancelAllWorkByTag "+tag)
+				break
+			}
+		}
+	}
+	m.requestEval(m.eng.Now())
+}
 
 // CancelAllWork cancels every unfinished work.
-func (m *Model) CancelAllWork() {}
+func (m *Model) CancelAllWork() {
+	for _, w := range m.specs {
+		if !w.deleted {
+			m.cancel(w, "cancelAllWork")
+		}
+	}
+	m.requestEval(m.eng.Now())
+}
 
-// WorkInfosForUniqueWork is WorkManager.getWorkInfosForUniqueWork.
-func (m *Model) WorkInfosForUniqueWork(name string) []WorkInfo { return nil }
+// WorkInfosForUniqueWork is WorkManager.getWorkInfosForUniqueWork: the rows
+// with the name, in enqueue order.
+func (m *Model) WorkInfosForUniqueWork(name string) []WorkInfo {
+	rows := m.live(name)
+	out := make([]WorkInfo, len(rows))
+	for i, w := range rows {
+		out[i] = w.info()
+	}
+	return out
+}
 
-// Tasks returns every WorkSpec, in enqueue order.
-func (m *Model) Tasks() []osscheduler.TaskInfo { return nil }
+// Tasks returns every WorkSpec ever enqueued, in enqueue order. Rows that
+// REPLACE deleted from the database are included, as cancelled.
+func (m *Model) Tasks() []osscheduler.TaskInfo {
+	out := make([]osscheduler.TaskInfo, len(m.specs))
+	for i, w := range m.specs {
+		st := w.state.task()
+		if w.deleted && !w.state.finished() {
+			st = osscheduler.StateCancelled
+		}
+		out[i] = osscheduler.TaskInfo{Unique: w.name, Task: w.task, Kind: w.kind(), State: st, Tags: append([]string(nil), w.tags...)}
+	}
+	return out
+}
 
-// SetStandbyBucket pins the app's standby bucket ("auto" returns to usage).
-func (m *Model) SetStandbyBucket(bucket string) {}
+// SetStandbyBucket pins the app's standby bucket (adb am set-standby-bucket);
+// "auto" or "" returns to the bucket computed from usage. Unknown names are
+// ignored (and traced); "restricted" below API 30 becomes "rare".
+func (m *Model) SetStandbyBucket(bucket string) {
+	switch bucket {
+	case "", "auto":
+		m.sb.pinned = -1
+	default:
+		b, ok := bucketIndex(bucket)
+		if !ok {
+			if m.eng.Tracing() {
+				m.eng.Emit(srcStdby, "ignored", bucket, "unknown standby bucket; want auto, active, working_set, frequent, rare or restricted")
+			}
+			return
+		}
+		if b == bucketRestricted && !m.prof.restrictedBucket {
+			b = bucketRare
+		}
+		m.sb.pinned = b
+	}
+	m.standbyRefresh(m.eng.Now())
+	m.requestEval(m.eng.Now())
+}
 
 // SetBatterySaver turns Battery Saver on or off.
-func (m *Model) SetBatterySaver(on bool) {}
+func (m *Model) SetBatterySaver(on bool) {
+	if m.saver == on {
+		return
+	}
+	m.saver = on
+	if m.eng.Tracing() {
+		m.eng.Emit(srcJS, "battery_saver", "device", map[bool]string{true: "Battery Saver on", false: "Battery Saver off"}[on])
+	}
+	if !m.powerOff {
+		st := m.dev.State()
+		m.doze.update(&st, "low_power")
+		m.requestEval(m.eng.Now())
+	}
+}
 
-// Doze runs an adb-like Doze command: "force_idle", "step" or "unforce".
-func (m *Model) Doze(cmd string) error { return nil }
+// Doze runs an adb-like `dumpsys deviceidle` command: "force_idle" (go to deep
+// IDLE now, ignoring screen and charger), "step" (advance one state) or
+// "unforce" (return to following the device).
+func (m *Model) Doze(cmd string) error { return m.doze.command(cmd) }

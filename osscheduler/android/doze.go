@@ -1,0 +1,291 @@
+package android
+
+import (
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// Deep Doze states (FB DeviceIdleController.STATE_*).
+type deepState uint8
+
+const (
+	dozeActive deepState = iota
+	dozeInactive
+	dozeIdlePending
+	dozeSensing
+	dozeLocating
+	dozeIdle
+	dozeIdleMaint
+	dozeQuickDoze // quick doze: INACTIVE with the short timeout (still named INACTIVE in DIC)
+)
+
+var dozeNames = [...]string{"ACTIVE", "INACTIVE", "IDLE_PENDING", "SENSING", "LOCATING", "IDLE", "IDLE_MAINTENANCE", "QUICK_DOZE_DELAY"}
+
+// Light Doze states (FB DeviceIdleController.LIGHT_STATE_*).
+type lightState uint8
+
+const (
+	lightActive lightState = iota
+	lightInactive
+	lightIdle
+	lightMaint
+	lightOverride // deep idle took over
+)
+
+var lightNames = [...]string{"ACTIVE", "INACTIVE", "IDLE", "IDLE_MAINTENANCE", "OVERRIDE"}
+
+type dozeMachine struct {
+	m              *Model
+	deep           deepState
+	light          lightState
+	forced         bool // adb force-idle / step: screen and charger are ignored
+	nextIdle       time.Duration
+	nextMaint      time.Duration
+	nextLightIdle  time.Duration
+	maintStart     time.Time
+	lightMaintFrom time.Time
+	deepT, lightT  sim.Timer
+	deepH, lightH  sim.Handler
+}
+
+func (d *dozeMachine) deepDeferring() bool  { return d.deep == dozeIdle }
+func (d *dozeMachine) lightDeferring() bool { return d.light == lightIdle && d.deep != dozeIdleMaint }
+
+func (d *dozeMachine) deepTimer() time.Time {
+	if t, ok := d.m.eng.When(d.deepT); ok {
+		return t
+	}
+	return never
+}
+
+func (d *dozeMachine) lightTimer() time.Time {
+	if t, ok := d.m.eng.When(d.lightT); ok {
+		return t
+	}
+	return never
+}
+
+func (d *dozeMachine) enabled() bool { return d.m.cfg.Doze && d.m.prof.doze }
+
+// mayBeInactive is becomeInactiveIfAppropriateLocked's test: screen off (and
+// locked), not charging, powered.
+func (d *dozeMachine) mayBeInactive(st *device.State) bool {
+	if d.forced {
+		return true
+	}
+	return st.Power == device.PowerOn && !st.ScreenOn && !st.Plugged()
+}
+
+func (d *dozeMachine) emit(kind, reason string) {
+	if d.m.eng.Tracing() {
+		d.m.eng.Emit(srcDoze, kind, "device", reason, sim.String("deep", dozeNames[d.deep]), sim.String("light", lightNames[d.light]))
+	}
+}
+
+func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
+	d.deep = s
+	d.m.eng.Cancel(d.deepT)
+	if after >= 0 {
+		d.deepT = d.m.eng.After(after, sim.PhaseOS, "android.doze.step", d.deepH)
+	}
+	if d.m.eng.Tracing() {
+		if after >= 0 {
+			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
+		}
+		d.emit(dozeNames[s], why)
+	}
+	d.m.requestEval(d.m.eng.Now())
+}
+
+func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
+	d.light = s
+	d.m.eng.Cancel(d.lightT)
+	if after >= 0 {
+		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+	}
+	if d.m.eng.Tracing() {
+		if after >= 0 {
+			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
+		}
+		d.emit("light."+lightNames[s], why)
+	}
+	d.m.requestEval(d.m.eng.Now())
+}
+
+// update reacts to a device change.
+func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
+	if !d.enabled() {
+		return
+	}
+	if !d.mayBeInactive(st) {
+		if d.deep != dozeActive || d.light != lightActive {
+			why := "screen on"
+			if st.Plugged() {
+				why = "charging"
+			}
+			if st.Power != device.PowerOn {
+				why = "powered off"
+			}
+			d.becomeActive(why)
+		}
+		return
+	}
+	if c == device.ChangeMotion && st.Moving && !d.forced && d.deep != dozeActive {
+		// handleMotionDetectedLocked: significant motion ends deep idle and
+		// restarts the inactive countdown (light Doze is not affected).
+		if d.deep != dozeInactive {
+			d.m.eng.Cancel(d.lightT)
+			d.light = lightActive
+			d.becomeInactive("motion detected", true)
+		}
+		return
+	}
+	if d.deep == dozeActive {
+		d.becomeInactive("screen off and unplugged", true)
+	}
+	if c == device.ChangeLowPower || c == device.ChangeCharger {
+		if d.m.saverOn() && d.m.prof.quickDoze && d.deep != dozeIdle && d.deep != dozeIdleMaint {
+			d.setDeep(dozeQuickDoze, dozeQuickDelay, "Battery Saver: quick doze")
+		}
+	}
+}
+
+func (d *dozeMachine) becomeActive(why string) {
+	d.m.eng.Cancel(d.deepT)
+	d.m.eng.Cancel(d.lightT)
+	d.deep, d.light = dozeActive, lightActive
+	d.emit("ACTIVE", why)
+	d.m.requestEval(d.m.eng.Now())
+}
+
+func (d *dozeMachine) becomeInactive(why string, light bool) {
+	d.nextIdle, d.nextMaint = dozeIdleTimeout, dozeMaintenance
+	if d.m.saverOn() && d.m.prof.quickDoze {
+		d.setDeep(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
+	} else {
+		d.setDeep(dozeInactive, dozeInactiveTimeout, why)
+	}
+	if light && d.m.prof.lightDoze && d.light == lightActive {
+		d.nextLightIdle = lightIdleTimeout
+		d.setLight(lightInactive, d.m.prof.lightAfterInact, why)
+	}
+}
+
+// stepDeep is stepIdleStateLocked.
+func (d *dozeMachine) stepDeep() {
+	st := d.m.dev.State()
+	switch d.deep {
+	case dozeActive:
+		d.forced = true
+		d.becomeInactive("step (forced)", true)
+	case dozeInactive:
+		d.setDeep(dozeIdlePending, dozeIdleAfterInactive, "inactive timeout")
+	case dozeIdlePending, dozeSensing, dozeLocating:
+		if st.Moving && !d.forced {
+			d.becomeInactive("motion detected while sensing", false)
+			return
+		}
+		// No significant-motion sensor or location provider is modelled:
+		// SENSING and LOCATING fall straight through to IDLE.
+		d.enterIdle("stationary; sensing and locating skipped")
+	case dozeQuickDoze, dozeIdleMaint:
+		d.enterIdle("maintenance over")
+	case dozeIdle:
+		budget := d.nextMaint
+		d.nextMaint = min(d.nextMaint*dozeMaintFactor, dozeMaxMaintenance)
+		d.maintStart = d.m.eng.Now()
+		d.setDeep(dozeIdleMaint, budget, "maintenance window of up to "+budget.String())
+	}
+}
+
+func (d *dozeMachine) enterIdle(why string) {
+	dur := d.nextIdle
+	if dur == 0 {
+		dur = dozeIdleTimeout
+	}
+	d.nextIdle = min(dur*dozeIdleFactor, dozeMaxIdleTimeout)
+	if d.light != lightActive {
+		d.m.eng.Cancel(d.lightT)
+		d.light = lightOverride
+	}
+	d.setDeep(dozeIdle, dur, why+"; idle for "+dur.String())
+}
+
+// stepLight is stepLightIdleStateLocked.
+func (d *dozeMachine) stepLight() {
+	switch d.light {
+	case lightInactive, lightMaint:
+		if d.deep == dozeIdle || d.deep == dozeIdleMaint {
+			d.light = lightOverride
+			return
+		}
+		dur := d.nextLightIdle
+		d.nextLightIdle = min(d.nextLightIdle*lightIdleFactor, lightMaxIdleTimeout)
+		d.setLight(lightIdle, dur, "light idle for "+dur.String())
+	case lightIdle:
+		d.lightMaintFrom = d.m.eng.Now()
+		d.setLight(lightMaint, lightMaintMax, "light maintenance window")
+	}
+}
+
+// afterEval ends a maintenance window early once nothing is running or about
+// to start (MIN_DEEP_MAINTENANCE_TIME / the light minimum budget).
+func (d *dozeMachine) afterEval(now time.Time, running, pending int) {
+	if running > 0 || pending > 0 {
+		return
+	}
+	if d.deep == dozeIdleMaint {
+		at := latest(now, d.maintStart.Add(dozeMinMaintenance))
+		if t, ok := d.m.eng.When(d.deepT); ok && at.Before(t) {
+			d.m.eng.Reschedule(d.deepT, at)
+		}
+	}
+	if d.light == lightMaint {
+		at := latest(now, d.lightMaintFrom.Add(lightMaintMin))
+		if t, ok := d.m.eng.When(d.lightT); ok && at.Before(t) {
+			d.m.eng.Reschedule(d.lightT, at)
+		}
+	}
+}
+
+func (m *Model) dozeAfterEval(now time.Time, pending int) { m.doze.afterEval(now, m.nRunning, pending) }
+
+type deepStepHandler struct{ d *dozeMachine }
+
+func (h deepStepHandler) Fire(*sim.Engine) { h.d.stepDeep() }
+
+type lightStepHandler struct{ d *dozeMachine }
+
+func (h lightStepHandler) Fire(*sim.Engine) { h.d.stepLight() }
+
+// command runs an adb `dumpsys deviceidle` command.
+func (d *dozeMachine) command(cmd string) error {
+	if !d.enabled() {
+		return osscheduler.Errorf("unsupported", "Doze is not modelled here (API %d, doze=%v)", d.m.prof.api, d.m.cfg.Doze)
+	}
+	st := d.m.dev.State()
+	switch cmd {
+	case "force_idle", "force-idle":
+		d.forced = true
+		if d.deep == dozeActive {
+			d.becomeInactive("force-idle", true)
+		}
+		for i := 0; d.deep != dozeIdle && i < 8; i++ {
+			d.stepDeep()
+		}
+	case "step":
+		d.forced = true
+		d.stepDeep()
+	case "unforce":
+		d.forced = false
+		if !d.mayBeInactive(&st) {
+			d.becomeActive("unforce: screen on or charging")
+		}
+	default:
+		return osscheduler.Errorf("invalid_argument", "unknown Doze command %q (want force_idle, step or unforce)", cmd)
+	}
+	return nil
+}

@@ -1,0 +1,576 @@
+package android
+
+import (
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// Trace sources.
+const (
+	srcWM    = "android.workmanager"
+	srcJS    = "android.jobscheduler"
+	srcDoze  = "android.doze"
+	srcStdby = "android.standby"
+)
+
+// job is the JobScheduler job that runs one WorkSpec (one-shot, re-created
+// for every run: AX SystemJobInfoConverter).
+type job struct {
+	scheduled   bool      // handed to JobScheduler
+	earliest    time.Time // minimum latency reached
+	systemStops int       // JobStatus.numSystemStops since the job was created
+	startAt     time.Time // seeded start time once ready; zero: not drawn
+	block       block     // the last reported reason it waits
+	exec        *osscheduler.Execution
+	genAtStart  int
+	timeout     sim.Timer
+	whyThen     string
+}
+
+// block is why a scheduled job is not running.
+type block uint8
+
+const (
+	blockNone block = iota
+	blockNotDue
+	blockForceStopped
+	blockNetwork
+	blockCharging
+	blockBatteryLow
+	blockStorageLow
+	blockDeviceIdle
+	blockRestrictedBucket
+	blockBatterySaver
+	blockDozeDeep
+	blockDozeLight
+	blockQuota
+)
+
+var blockNames = [...]string{"none", "not_due", "force_stopped", "network", "charging", "battery_not_low",
+	"storage_not_low", "device_idle", "restricted_bucket", "battery_saver", "doze", "light_doze", "quota"}
+
+// stopReasonFor is the stop reason when a running job loses a condition.
+func stopReasonFor(b block) osscheduler.StopReason {
+	switch b {
+	case blockNetwork:
+		return osscheduler.StopConstraintConnectivity
+	case blockCharging:
+		return osscheduler.StopConstraintCharging
+	case blockBatteryLow:
+		return osscheduler.StopConstraintBatteryNotLow
+	case blockStorageLow:
+		return osscheduler.StopConstraintStorageNotLow
+	case blockDeviceIdle:
+		return osscheduler.StopConstraintDeviceIdle
+	case blockBatterySaver:
+		return osscheduler.StopBackgroundRestriction
+	case blockDozeDeep, blockDozeLight:
+		return osscheduler.StopDeviceState
+	case blockQuota:
+		return osscheduler.StopQuota
+	case blockRestrictedBucket:
+		return osscheduler.StopAppStandby
+	}
+	return osscheduler.StopUnknown
+}
+
+// networkOK is the connectivity constraint with its per-API rules
+// (AX impl/constraints/controllers/ContraintControllers.kt).
+func (m *Model) networkOK(t NetworkType, n device.Network) bool {
+	connected := n.Type != device.NetworkNone
+	if m.prof.validatedNetwork {
+		connected = connected && n.Validated
+	}
+	switch t {
+	case NetworkNotRequired:
+		return true
+	case NetworkConnected:
+		return connected
+	case NetworkUnmetered, NetworkTemporarilyUnmetered:
+		return connected && !n.Metered
+	case NetworkNotRoaming:
+		if !m.prof.notRoamingCheck {
+			return connected
+		}
+		return connected && !n.Roaming
+	case NetworkMetered:
+		if !m.prof.meteredCheck {
+			return connected
+		}
+		return connected && n.Metered
+	}
+	return false
+}
+
+// constraintBlock returns the first unmet constraint of w.
+func (m *Model) constraintBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
+	c := &w.constraints
+	if !m.networkOK(c.RequiredNetwork, st.Network) {
+		return blockNetwork, never
+	}
+	if c.RequiresCharging && !st.Plugged() {
+		return blockCharging, never
+	}
+	if c.RequiresBatteryNotLow && st.BatteryLow {
+		return blockBatteryLow, never
+	}
+	if c.RequiresStorageNotLow && st.StorageLow {
+		return blockStorageLow, never
+	}
+	if c.RequiresDeviceIdle {
+		if ok, at := m.deviceIdle(st, now); !ok {
+			return blockDeviceIdle, at
+		}
+	}
+	if m.prof.restrictedDynamic && m.bucket() == bucketRestricted {
+		// DYNAMIC_RESTRICTED_CONSTRAINTS: charging, battery not low, connectivity, idle.
+		if !st.Plugged() || st.BatteryLow || !m.networkOK(NetworkConnected, st.Network) {
+			return blockRestrictedBucket, never
+		}
+		if ok, at := m.deviceIdle(st, now); !ok {
+			return blockRestrictedBucket, at
+		}
+	}
+	return blockNone, never
+}
+
+// deviceIdle is JobScheduler's idle controller: screen off for
+// deviceIdleThreshold (DeviceIdlenessTracker).
+func (m *Model) deviceIdle(st *device.State, now time.Time) (bool, time.Time) {
+	if st.ScreenOn || m.screenOffAt.IsZero() {
+		return false, never
+	}
+	at := m.screenOffAt.Add(deviceIdleThreshold)
+	return !now.Before(at), at
+}
+
+// blocked says why a scheduled, enqueued job may not start now, and until
+// when at the earliest (never: until some event).
+func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
+	if m.forceStopped {
+		return blockForceStopped, never
+	}
+	if now.Before(w.job.earliest) {
+		return blockNotDue, w.job.earliest
+	}
+	st := m.dev.State()
+	if b, at := m.constraintBlock(w, &st, now); b != blockNone {
+		return b, at
+	}
+	return m.policyBlock(w, &st, now)
+}
+
+// policyBlock covers what the system imposes beyond the job's constraints:
+// Battery Saver, Doze, standby quota.
+func (m *Model) policyBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
+	ej := w.expedited && m.prof.expeditedJobs
+	fg := st.App == device.ProcessForeground
+	if !ej && !fg && m.saverOn() {
+		// Battery Saver's FORCE_ALL_APPS_STANDBY (FB power/batterysaver/
+		// BatterySaverPolicy.java) → AppStateTrackerImpl.areJobsRestricted.
+		return blockBatterySaver, never
+	}
+	if !ej {
+		if m.doze.deepDeferring() {
+			return blockDozeDeep, m.doze.deepTimer()
+		}
+		if m.doze.lightDeferring() {
+			return blockDozeLight, m.doze.lightTimer()
+		}
+	}
+	if b, at := m.quotaBlock(st, now); b != blockNone {
+		return b, at
+	}
+	return blockNone, never
+}
+
+// runningBlock is why a running job must stop now (blockNone: it may go on).
+func (m *Model) runningBlock(w *workSpec, now time.Time) block {
+	if m.forceStopped {
+		return blockForceStopped
+	}
+	st := m.dev.State()
+	if b, _ := m.constraintBlock(w, &st, now); b != blockNone {
+		return b
+	}
+	b, _ := m.policyBlock(w, &st, now)
+	if b == blockQuota {
+		// A running job is stopped only when its quota is really used up,
+		// not when it merely lacks the in-quota buffer.
+		if !m.quotaExhausted(&st, now) {
+			return blockNone
+		}
+	}
+	return b
+}
+
+// requestEval makes the scheduler evaluate at t (PhaseOS), keeping an
+// earlier pending evaluation.
+func (m *Model) requestEval(t time.Time) {
+	if at, ok := m.eng.When(m.evalTimer); ok {
+		if !at.After(t) {
+			return
+		}
+		m.eng.Reschedule(m.evalTimer, t)
+		return
+	}
+	m.evalTimer = m.eng.Schedule(t, sim.PhaseOS, "android.evaluate", m.evalH)
+}
+
+// evaluate is one JobScheduler pass: stop running jobs that lost a
+// condition, start ready jobs, and schedule the next pass at the exact time
+// something time-based changes.
+func (m *Model) evaluate() {
+	if m.powerOff {
+		return
+	}
+	now := m.eng.Now()
+	m.standbyRefresh(now)
+	for _, w := range m.running {
+		if w == nil {
+			continue
+		}
+		if b := m.runningBlock(w, now); b != blockNone {
+			m.stopRun(w, stopReasonFor(b), m.stopText(b, w, now))
+		}
+	}
+	next := never
+	pending := 0
+	for _, w := range m.specs {
+		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
+			continue
+		}
+		b, until := m.blocked(w, now)
+		if b != blockNone {
+			w.job.startAt = time.Time{}
+			m.reportBlock(w, b, until, now)
+			if until.Before(next) {
+				next = until
+			}
+			continue
+		}
+		if w.job.startAt.IsZero() {
+			lat := sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
+			w.job.startAt = now.Add(lat)
+			w.job.whyThen = m.whyNow(w)
+			if m.eng.Tracing() {
+				m.eng.Emit(srcJS, "ready", w.subject(), w.job.whyThen+"; starting in "+lat.String(),
+					sim.String("id", w.id), sim.Dur("latency", lat))
+			}
+		}
+		if now.Before(w.job.startAt) {
+			pending++
+			if w.job.startAt.Before(next) {
+				next = w.job.startAt
+			}
+			continue
+		}
+		m.startRun(w, now)
+	}
+	if q := m.quotaStopTime(now); q.Before(next) && m.nRunning > 0 {
+		next = q
+	}
+	m.dozeAfterEval(now, pending)
+	if next != never {
+		m.requestEval(next)
+	}
+}
+
+func (m *Model) whyNow(w *workSpec) string {
+	switch {
+	case m.doze.deep == dozeIdleMaint:
+		return "batched in a Doze maintenance window"
+	case m.doze.light == lightMaint && m.doze.deep != dozeIdleMaint:
+		return "batched in a light-Doze maintenance window"
+	case w.job.block == blockNone || w.job.block == blockNotDue:
+		return "due and all constraints met"
+	}
+	return "no longer blocked by " + blockNames[w.job.block]
+}
+
+// reportBlock emits a "deferred" event when the reason a job waits changes.
+func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
+	if w.job.block == b {
+		return
+	}
+	w.job.block = b
+	if !m.eng.Tracing() {
+		return
+	}
+	src := srcJS
+	switch b {
+	case blockDozeDeep, blockDozeLight:
+		src = srcDoze
+	case blockQuota, blockRestrictedBucket:
+		src = srcStdby
+	}
+	f := []sim.Field{sim.String("id", w.id), sim.String("blocked_by", blockNames[b])}
+	if until != never {
+		f = append(f, sim.Dur("until", until.Sub(m.eng.Start())))
+	}
+	m.eng.Emit(src, "deferred", w.subject(), m.stopText(b, w, now)+m.untilText(b, until), f...)
+}
+
+func (m *Model) untilText(b block, until time.Time) string {
+	if until == never || b == blockDozeDeep || b == blockDozeLight || b == blockQuota {
+		return ""
+	}
+	return "; re-evaluated at " + m.at(until)
+}
+
+// at formats a virtual time as an offset from the start.
+func (m *Model) at(t time.Time) string { return "+" + sim.FormatOffset(t.Sub(m.eng.Start())) }
+
+// stopText explains a block in words.
+func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
+	switch b {
+	case blockNotDue:
+		return "not yet due: next run time " + m.at(w.job.earliest)
+	case blockForceStopped:
+		return "app force-stopped: nothing runs until the user opens it"
+	case blockNetwork:
+		return "constraint unmet: network (" + networkNames[w.constraints.RequiredNetwork] + ")"
+	case blockCharging:
+		return "constraint unmet: charging"
+	case blockBatteryLow:
+		return "constraint unmet: battery not low"
+	case blockStorageLow:
+		return "constraint unmet: storage not low"
+	case blockDeviceIdle:
+		return "constraint unmet: device idle (screen off for 71 min)"
+	case blockRestrictedBucket:
+		return "restricted bucket: jobs need charging, battery not low, network and device idle"
+	case blockBatterySaver:
+		return "Battery Saver: background jobs restricted"
+	case blockDozeDeep:
+		return "Doze (" + dozeNames[m.doze.deep] + "): next maintenance window at " + m.at(m.doze.deepTimer())
+	case blockDozeLight:
+		return "light Doze: next maintenance window at " + m.at(m.doze.lightTimer())
+	case blockQuota:
+		return m.quotaText(now)
+	}
+	return blockNames[b]
+}
+
+var networkNames = [...]string{"not_required", "connected", "unmetered", "not_roaming", "metered", "temporarily_unmetered"}
+
+// startRun runs w: the WorkerWrapper gate, trySetRunning, the Execution.
+func (m *Model) startRun(w *workSpec, now time.Time) {
+	w.job.startAt = time.Time{}
+	if ok, due := w.gate(now); !ok {
+		// "being executed before schedule": stays ENQUEUED, rescheduled.
+		w.job.earliest = due
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "skipped", w.subject(), "being executed before schedule; next run time "+m.at(due), sim.String("id", w.id))
+		}
+		m.requestEval(due)
+		return
+	}
+	m.dev.StartProcess()
+	m.execID++
+	attempt := w.runAttemptCount + 1
+	w.setRunning()
+	eligible := w.job.earliest
+	if eligible.IsZero() || eligible.After(now) {
+		eligible = now
+	}
+	x := osscheduler.NewExecution(func(r osscheduler.Result) { m.onFinish(w, r) })
+	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
+	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
+	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, m.execLimit, w.job.whyThen
+	w.job.exec = x
+	w.job.genAtStart = w.overrideGen
+	w.job.block = blockNone
+	m.addRunning(w)
+	m.quotaJobStarted(now)
+	w.job.timeout = m.eng.After(m.execLimit, sim.PhaseOS, "android.timeout", timeoutHandler{m, w, x})
+	if m.journal != nil {
+		m.journal.RunStarted(x, now, m.eng.Start())
+	}
+	if m.eng.Tracing() {
+		m.eng.Emit(srcJS, "started", w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
+			sim.Dur("waited", now.Sub(eligible)), sim.Int("exec", int64(x.ID)))
+	}
+	m.exec.Start(x)
+}
+
+type timeoutHandler struct {
+	m *Model
+	w *workSpec
+	x *osscheduler.Execution
+}
+
+func (h timeoutHandler) Fire(*sim.Engine) {
+	if h.w.job.exec != h.x || h.x.Done() {
+		return
+	}
+	h.m.stopRun(h.w, osscheduler.StopTimeout, "execution limit of "+h.m.execLimit.String()+" reached")
+	h.m.requestEval(h.m.eng.Now())
+}
+
+func (m *Model) addRunning(w *workSpec) {
+	for i, r := range m.running {
+		if r == nil {
+			m.running[i] = w
+			m.nRunning++
+			return
+		}
+	}
+	m.running = append(m.running, w)
+	m.nRunning++
+}
+
+func (m *Model) removeRunning(w *workSpec) {
+	for i, r := range m.running {
+		if r == w {
+			m.running[i] = nil
+			m.nRunning--
+			break
+		}
+	}
+	if m.nRunning == 0 {
+		m.running = m.running[:0]
+		m.quotaJobsIdle(m.eng.Now())
+	}
+}
+
+// endRun detaches the execution of w; it returns it.
+func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
+	x := w.job.exec
+	w.job.exec = nil
+	m.eng.Cancel(w.job.timeout)
+	m.removeRunning(w)
+	return x
+}
+
+// stopRun is a system stop of running work (JobScheduler onStopJob): the
+// worker is stopped and WorkManager applies resetWorkerStatus. JobScheduler
+// reschedules the job, counting the stop toward its failure backoff.
+func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) {
+	now := m.eng.Now()
+	m.abortRun(w, reason, reason, why)
+	w.resetWorkerStatus(reason)
+	w.job.systemStops++
+	w.job.scheduled = true
+	w.job.earliest = latest(w.nextRunTime(), now.Add(m.jsBackoff(w)))
+}
+
+// abortRun ends the execution: the app is told with appReason, the journal
+// records journalReason.
+func (m *Model) abortRun(w *workSpec, appReason, journalReason osscheduler.StopReason, why string) {
+	now := m.eng.Now()
+	x := m.endRun(w)
+	if x == nil {
+		return
+	}
+	x.Abandon()
+	if m.journal != nil {
+		m.journal.RunEnded(x, now, m.eng.Start(), osscheduler.OutcomeStopped, journalReason)
+	}
+	if m.eng.Tracing() {
+		m.eng.Emit(srcJS, "stopped", w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", string(journalReason)),
+			sim.Dur("ran", now.Sub(x.Started)))
+	}
+	m.exec.Stop(x, appReason)
+}
+
+// jsBackoff is JobSchedulerService.getRescheduleJobForFailureLocked's delay:
+// attempts = failures + systemStops/3; none when attempts is 0.
+func (m *Model) jsBackoff(w *workSpec) time.Duration {
+	attempts := w.job.systemStops / systemStopToFailureRatio
+	if attempts == 0 {
+		return 0
+	}
+	d := max(w.backoffDelay, minBackoff)
+	var delay time.Duration
+	if w.backoffPolicy == BackoffLinear {
+		delay = d * time.Duration(attempts)
+	} else {
+		delay = backoffFor(BackoffExponential, d, attempts)
+	}
+	return min(delay, maxBackoff)
+}
+
+// onFinish is WorkerWrapper's result handling.
+func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
+	now := m.eng.Now()
+	x := m.endRun(w)
+	if x == nil {
+		return
+	}
+	if m.journal != nil {
+		m.journal.RunEnded(x, now, m.eng.Start(), osscheduler.OutcomeOf(r), osscheduler.StopNotStopped)
+	}
+	if w.state != stRunning {
+		return // cancelled while running: the result is ignored
+	}
+	w.lastFinished = now
+	w.job.systemStops = 0
+	gen := w.job.genAtStart
+	var why string
+	switch {
+	case w.periodic() && r == osscheduler.Retry:
+		w.reschedule(now, gen)
+		why = "retry: backoff " + min(backoffFor(w.backoffPolicy, w.backoffDelay, w.runAttemptCount), maxBackoff).String()
+	case w.periodic():
+		w.resetPeriodic(now, gen)
+		if r == osscheduler.Failure {
+			why = "failure: a periodic work goes to its next period"
+		} else {
+			why = "success: next period"
+		}
+	case r == osscheduler.Retry:
+		w.reschedule(now, gen)
+		why = "retry: backoff " + min(backoffFor(w.backoffPolicy, w.backoffDelay, w.runAttemptCount), maxBackoff).String()
+	case r == osscheduler.Success:
+		w.state = stSucceeded
+		why = "success"
+	default:
+		w.state = stFailed
+		why = "failure"
+	}
+	if m.eng.Tracing() {
+		f := []sim.Field{sim.String("id", w.id), sim.String("result", r.String()), sim.String("state", w.state.String()),
+			sim.Dur("ran", now.Sub(x.Started)), sim.Int("run_attempt_count", int64(w.runAttemptCount))}
+		if w.state == stEnqueued {
+			f = append(f, sim.Dur("next", w.nextRunTime().Sub(m.eng.Start())))
+			why += "; next run time " + m.at(w.nextRunTime())
+		}
+		m.eng.Emit(srcWM, "finished", w.subject(), why, f...)
+	}
+	switch w.state {
+	case stEnqueued:
+		m.schedule(w)
+	case stSucceeded:
+		m.unblockDependents(w, now)
+	case stFailed:
+		m.failDependents(w)
+	}
+	m.requestEval(now)
+}
+
+// schedule hands w to JobScheduler as a one-shot job with its minimum latency.
+func (m *Model) schedule(w *workSpec) {
+	w.job.scheduled = true
+	w.job.earliest = w.nextRunTime()
+	w.job.startAt = time.Time{}
+	w.job.block = blockNone
+}
+
+// unschedule removes w's job.
+func (m *Model) unschedule(w *workSpec) {
+	w.job.scheduled = false
+	w.job.startAt = time.Time{}
+}
+
+// Model's device listener.
+type listener struct{ m *Model }
+
+func (l listener) DeviceChanged(c device.Change) { l.m.deviceChanged(c) }
+
+type evalHandler struct{ m *Model }
+
+func (h evalHandler) Fire(*sim.Engine) { h.m.evaluate() }

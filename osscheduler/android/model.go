@@ -1,0 +1,462 @@
+package android
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// Model is one app's WorkManager on one Android device: the WorkSpec
+// database, JobScheduler with its controllers, Doze and App Standby.
+type Model struct {
+	eng     *sim.Engine
+	dev     *device.Device
+	cfg     Config
+	prof    profile
+	exec    osscheduler.Executor
+	journal *osscheduler.Journal
+
+	startLatency, execLimit time.Duration
+
+	specs  []*workSpec // the database, in enqueue order (deleted rows kept, marked)
+	byName map[string][]*workSpec
+	nextID int
+	execID uint64
+
+	running  []*workSpec // nil holes are reused
+	nRunning int
+
+	evalTimer sim.Timer
+	evalH     sim.Handler
+
+	powerOff     bool
+	forceStopped bool
+	saver        bool
+	screenOffAt  time.Time
+
+	doze      dozeMachine
+	sb        standby
+	lastQuota quotaState
+}
+
+// New builds the model and subscribes it to the device. A nil journal is
+// allowed. Config values out of range are brought into range (API 23..36).
+func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Executor, j *osscheduler.Journal) *Model {
+	if cfg.API == 0 {
+		cfg.API = 34
+	}
+	cfg.API = min(max(cfg.API, 23), 36)
+	m := &Model{eng: eng, dev: dev, cfg: cfg, prof: profileFor(cfg.API), exec: exec, journal: j,
+		byName: map[string][]*workSpec{}, saver: cfg.BatterySaver}
+	m.startLatency = cfg.StartLatency
+	if m.startLatency <= 0 {
+		m.startLatency = defaultStartLatency
+	}
+	m.execLimit = cfg.ExecutionLimit
+	if m.execLimit <= 0 {
+		m.execLimit = defaultExecutionLimit
+	}
+	m.evalH = evalHandler{m}
+	m.doze = dozeMachine{m: m}
+	m.doze.deepH = deepStepHandler{&m.doze}
+	m.doze.lightH = lightStepHandler{&m.doze}
+	m.sb = standby{pinned: -1, lastUse: eng.Now(), h: standbyHandler{m}}
+	st := dev.State()
+	if !st.ScreenOn {
+		m.screenOffAt = eng.Now()
+	} else {
+		m.sb.screenOnSince = eng.Now()
+	}
+	m.powerOff = st.Power != device.PowerOn
+	m.forceStopped = st.App == device.ProcessForceStopped
+	m.SetStandbyBucket(cfg.StandbyBucket)
+	dev.Subscribe(listener{m})
+	if !m.powerOff {
+		m.doze.update(&st, device.ChangeScreen)
+	}
+	return m
+}
+
+// saverOn: Battery Saver is on and the device unplugged (plugging in turns
+// Battery Saver off: FB power/batterysaver/BatterySaverStateMachine.java).
+func (m *Model) saverOn() bool {
+	st := m.dev.State()
+	return (m.saver || st.LowPower) && !st.Plugged()
+}
+
+func (m *Model) newID() string {
+	m.nextID++
+	return fmt.Sprintf("wm-%04d", m.nextID)
+}
+
+// deviceChanged follows the device: constraints, Doze, usage, lifecycle.
+func (m *Model) deviceChanged(c device.Change) {
+	st := &c.State
+	switch c.Kind {
+	case device.ChangeScreen, device.ChangePowerOff, device.ChangeAppLaunched:
+		if st.ScreenOn {
+			m.screenOffAt = time.Time{}
+		} else if m.screenOffAt.IsZero() {
+			m.screenOffAt = c.At
+		}
+	}
+	m.standbyDevice(&c)
+	switch c.Kind {
+	case device.ChangePowerOff:
+		m.powerDown()
+		return
+	case device.ChangeBootCompleted:
+		m.boot()
+	case device.ChangeAppForceStop:
+		m.forceStop("app force-stopped")
+	case device.ChangeAppSwipedAway:
+		if m.cfg.OEM == "aggressive" {
+			m.forceStop("app swiped away (aggressive OEM: swipe force-stops)")
+		}
+	case device.ChangeAppLaunched:
+		if m.forceStopped {
+			m.forceStopped = false
+			m.rescheduleAll("app launched after a force-stop: all eligible work rescheduled")
+		}
+	case device.ChangeAppUpdated:
+		m.processRestart(osscheduler.StopUnknown, "app updated: process restarted, jobs kept")
+	case device.ChangeProcessDied:
+		m.processRestart(osscheduler.StopUnknown, "app process died")
+	}
+	if m.powerOff {
+		return
+	}
+	m.doze.update(st, c.Kind)
+	m.requestEval(c.At)
+}
+
+// powerDown: everything running is lost; the WorkSpecs stay in the database.
+func (m *Model) powerDown() {
+	for _, w := range m.running {
+		if w != nil {
+			m.abortRun(w, osscheduler.StopReboot, osscheduler.StopReboot, "device powered off")
+			w.resetWorkerStatus(osscheduler.StopUnknown)
+		}
+	}
+	for _, w := range m.specs {
+		m.unschedule(w)
+	}
+	m.eng.Cancel(m.evalTimer)
+	m.eng.Cancel(m.doze.deepT)
+	m.eng.Cancel(m.doze.lightT)
+	m.doze.deep, m.doze.light, m.doze.forced = dozeActive, lightActive, false
+	m.powerOff = true
+	if m.eng.Tracing() {
+		m.eng.Emit(srcJS, "power.off", "device", "all jobs lost; WorkSpecs kept in the database")
+	}
+}
+
+// boot: RescheduleReceiver → ForceStopRunnable reschedules everything, unless
+// the app is force-stopped (it gets no BOOT_COMPLETED).
+func (m *Model) boot() {
+	m.powerOff = false
+	if m.forceStopped {
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "deferred", "device", "boot completed but the app is force-stopped: nothing runs until the user opens it")
+		}
+		return
+	}
+	m.rescheduleAll("boot completed: RescheduleReceiver rescheduled all work")
+}
+
+func (m *Model) rescheduleAll(why string) {
+	n := 0
+	for _, w := range m.specs {
+		if w.state == stRunning && w.job.exec == nil {
+			w.resetWorkerStatus(osscheduler.StopUnknown)
+		}
+		if w.state == stEnqueued && !w.deleted {
+			m.schedule(w)
+			n++
+		}
+	}
+	if m.eng.Tracing() {
+		m.eng.Emit(srcWM, "rescheduled", "all", why, sim.Int("works", int64(n)))
+	}
+	m.requestEval(m.eng.Now())
+}
+
+func (m *Model) forceStop(why string) {
+	for _, w := range m.running {
+		if w != nil {
+			m.abortRun(w, osscheduler.StopUser, osscheduler.StopUser, why)
+			w.resetWorkerStatus(osscheduler.StopUnknown)
+		}
+	}
+	for _, w := range m.specs {
+		m.unschedule(w)
+	}
+	m.forceStopped = true
+	if m.eng.Tracing() {
+		m.eng.Emit(srcJS, "force_stopped", "all", why+": all jobs cancelled until the next launch")
+	}
+}
+
+// processRestart stops running work because the process went away; the jobs
+// are kept and the work is eligible again.
+func (m *Model) processRestart(reason osscheduler.StopReason, why string) {
+	for _, w := range m.running {
+		if w != nil {
+			m.abortRun(w, reason, reason, why)
+			w.resetWorkerStatus(reason)
+			w.job.scheduled = true
+			w.job.earliest = w.nextRunTime()
+		}
+	}
+}
+
+// --- enqueue (AX impl/utils/EnqueueRunnable.kt, WorkerUpdater.kt) ----------
+
+func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []clampNote) string {
+	now := m.eng.Now()
+	w.id, w.name, w.seq = m.newID(), name, len(m.specs)
+	w.lastEnqueue = now
+	w.prereqs = prereqs
+	w.state = stEnqueued
+	if len(prereqs) > 0 {
+		all, failed, cancelled := true, false, false
+		for _, p := range prereqs {
+			p.dependents = append(p.dependents, w)
+			switch p.state {
+			case stSucceeded:
+			case stFailed:
+				failed, all = true, false
+			case stCancelled:
+				cancelled, all = true, false
+			default:
+				all = false
+			}
+		}
+		switch {
+		case all:
+		case failed:
+			w.state = stFailed
+		case cancelled:
+			w.state = stCancelled
+		default:
+			w.state = stBlocked
+		}
+	}
+	m.specs = append(m.specs, w)
+	if name != "" {
+		m.byName[name] = append(m.byName[name], w)
+	}
+	if m.eng.Tracing() {
+		for _, n := range notes {
+			m.eng.Emit(srcWM, "clamped", w.subject(), n.msg, sim.String("id", w.id), sim.String("field", n.field))
+		}
+		why := "enqueued " + string(w.kind())
+		if w.state == stEnqueued {
+			why += "; next run time " + m.at(w.nextRunTime())
+		} else {
+			why += " as " + w.state.String() + " behind its prerequisites"
+		}
+		m.eng.Emit(srcWM, "enqueued", w.subject(), why, sim.String("id", w.id), sim.String("state", w.state.String()))
+	}
+	if w.state == stEnqueued && !m.forceStopped && !m.powerOff {
+		m.schedule(w)
+		m.requestEval(now)
+	}
+	return w.id
+}
+
+// live returns the database rows with the name.
+func (m *Model) live(name string) []*workSpec {
+	rows := m.byName[name]
+	k := 0
+	for _, w := range rows {
+		if !w.deleted {
+			rows[k] = w
+			k++
+		}
+	}
+	clear(rows[k:])
+	rows = rows[:k]
+	m.byName[name] = rows
+	return rows
+}
+
+// deleteNamed cancels every unfinished work with the name and deletes all its rows.
+func (m *Model) deleteNamed(name, why string) {
+	for _, w := range m.live(name) {
+		m.cancel(w, why)
+	}
+	for _, w := range m.live(name) {
+		w.deleted = true
+	}
+	delete(m.byName, name)
+}
+
+func (m *Model) enqueueUnique(name string, policy ExistingWorkPolicy, req WorkRequest) (string, error) {
+	if name == "" {
+		return "", osscheduler.Errorf("invalid_argument", "unique work name must not be empty")
+	}
+	w, notes, err := buildSpec(req, m.prof.api)
+	if err != nil {
+		return "", err
+	}
+	existing := m.live(name)
+	switch policy {
+	case Keep:
+		for _, e := range existing {
+			if e.state == stEnqueued || e.state == stRunning {
+				if m.eng.Tracing() {
+					m.eng.Emit(srcWM, "kept", name, "KEEP: existing work is "+e.state.String()+"; new request dropped", sim.String("id", e.id))
+				}
+				return e.id, nil
+			}
+		}
+		m.deleteNamed(name, "KEEP over finished or blocked work: replaced")
+	case Replace:
+		m.deleteNamed(name, "REPLACE")
+	case Append, AppendOrReplace:
+		var leaves []*workSpec
+		bad := false
+		for _, e := range existing {
+			if len(e.dependents) == 0 {
+				leaves = append(leaves, e)
+				bad = bad || e.state == stFailed || e.state == stCancelled
+			}
+		}
+		if policy == AppendOrReplace && bad {
+			m.deleteNamed(name, "APPEND_OR_REPLACE over a failed or cancelled chain")
+			leaves = nil
+		}
+		return m.insert(w, name, leaves, notes), nil
+	default:
+		return "", osscheduler.Errorf("invalid_argument", "unknown ExistingWorkPolicy %d", policy)
+	}
+	return m.insert(w, name, nil, notes), nil
+}
+
+func (m *Model) enqueuePeriodic(name string, policy ExistingPeriodicWorkPolicy, req WorkRequest) (string, error) {
+	switch policy {
+	case PeriodicKeep:
+		return m.enqueueUnique(name, Keep, req)
+	case PeriodicReplace, PeriodicCancelAndReenqueue:
+		return m.enqueueUnique(name, Replace, req)
+	case PeriodicUpdate:
+	default:
+		return "", osscheduler.Errorf("invalid_argument", "unknown ExistingPeriodicWorkPolicy %d", policy)
+	}
+	if name == "" {
+		return "", osscheduler.Errorf("invalid_argument", "unique work name must not be empty")
+	}
+	existing := m.live(name)
+	switch {
+	case len(existing) > 1:
+		return "", osscheduler.Errorf("unsupported", "Can't apply UPDATE policy to the chains of work.")
+	case len(existing) == 0:
+		return m.enqueueUnique(name, Keep, req)
+	}
+	e := existing[0]
+	if !e.periodic() {
+		return "", osscheduler.Errorf("unsupported", "Can't update OneTimeWorker to Periodic Worker. Update operation must preserve worker's type.")
+	}
+	if e.state == stCancelled {
+		m.deleteNamed(name, "UPDATE over cancelled work")
+		return m.enqueueUnique(name, Keep, req)
+	}
+	w, notes, err := buildSpec(req, m.prof.api)
+	if err != nil {
+		return "", err
+	}
+	if e.state.finished() {
+		return e.id, nil // NOT_APPLIED
+	}
+	// updateWork: keep state, runAttemptCount, lastEnqueueTime, periodCount.
+	e.task, e.tags, e.input, e.constraints = w.task, w.tags, w.input, w.constraints
+	e.interval, e.flex, e.initialDelay = w.interval, w.flex, w.initialDelay
+	e.backoffPolicy, e.backoffDelay = w.backoffPolicy, w.backoffDelay
+	e.generation++
+	applied := "APPLIED_FOR_NEXT_RUN"
+	if e.state == stEnqueued {
+		applied = "APPLIED_IMMEDIATELY"
+		if e.job.scheduled {
+			m.schedule(e)
+		}
+	}
+	if m.eng.Tracing() {
+		for _, n := range notes {
+			m.eng.Emit(srcWM, "clamped", name, n.msg, sim.String("id", e.id), sim.String("field", n.field))
+		}
+		m.eng.Emit(srcWM, "updated", name, "UPDATE: "+applied+"; enqueue time preserved", sim.String("id", e.id),
+			sim.Int("generation", int64(e.generation)))
+	}
+	m.requestEval(m.eng.Now())
+	return e.id, nil
+}
+
+// cancel is CancelWorkRunnable for one work and its transitive dependents.
+func (m *Model) cancel(w *workSpec, why string) {
+	if w.state.finished() {
+		return
+	}
+	if w.state == stRunning && w.job.exec != nil {
+		m.abortRun(w, osscheduler.StopCancelledByApp, osscheduler.StopCancelledByApp, "cancelled: "+why)
+		w.stopReason = osscheduler.StopCancelledByApp
+	}
+	w.state = stCancelled
+	m.unschedule(w)
+	if m.eng.Tracing() {
+		m.eng.Emit(srcWM, "cancelled", w.subject(), why, sim.String("id", w.id))
+	}
+	for _, d := range w.dependents {
+		m.cancel(d, why+" (prerequisite cancelled)")
+	}
+}
+
+func (m *Model) failDependents(w *workSpec) {
+	for _, d := range w.dependents {
+		if d.state.finished() {
+			continue
+		}
+		d.state = stFailed
+		m.unschedule(d)
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "failed", d.subject(), "prerequisite "+w.id+" failed", sim.String("id", d.id))
+		}
+		m.failDependents(d)
+	}
+}
+
+func (m *Model) unblockDependents(w *workSpec, now time.Time) {
+	for _, d := range w.dependents {
+		if d.state != stBlocked {
+			continue
+		}
+		ok := true
+		for _, p := range d.prereqs {
+			ok = ok && p.state == stSucceeded
+		}
+		if !ok {
+			continue
+		}
+		d.state = stEnqueued
+		d.lastEnqueue = now
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "unblocked", d.subject(), "all prerequisites succeeded; next run time "+m.at(d.nextRunTime()), sim.String("id", d.id))
+		}
+		if !m.forceStopped && !m.powerOff {
+			m.schedule(d)
+		}
+	}
+}
+
+func (w *workSpec) info() WorkInfo {
+	wi := WorkInfo{ID: w.id, UniqueName: w.name, TaskName: w.task, State: w.state.task(), Periodic: w.periodic(),
+		Tags: append([]string(nil), w.tags...), RunAttemptCount: w.runAttemptCount, StopReason: w.stopReason,
+		LastFinished: w.lastFinished}
+	if w.state == stEnqueued {
+		wi.NextRunTime = w.nextRunTime()
+	}
+	return wi
+}

@@ -1,0 +1,355 @@
+package android
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// standby is AppStandbyController's view of the app, and QuotaController's
+// accounting of its job execution.
+type standby struct {
+	pinned     int // -1: from usage
+	current    int
+	lastUse    time.Time
+	notifiedAt time.Time // zero: none
+	// Screen-on time, accumulated, for SCREEN_TIME_THRESHOLDS.
+	screenAcc     time.Duration
+	screenOnSince time.Time // zero while the screen is off
+	screenAtUse   time.Duration
+	timer         sim.Timer
+	h             sim.Handler
+
+	// QuotaController timing sessions (coalesced job executions) and job starts.
+	sessions  []session
+	open      bool // the last session is still running
+	jobStarts []time.Time
+}
+
+type session struct{ start, end time.Time }
+
+func bucketIndex(name string) (int, bool) {
+	for i, n := range bucketNames {
+		if n == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// bucket is the app's current standby bucket.
+func (m *Model) bucket() int { return m.sb.current }
+
+func (m *Model) screenOnTime(now time.Time) time.Duration {
+	if !m.sb.screenOnSince.IsZero() {
+		return m.sb.screenAcc + now.Sub(m.sb.screenOnSince)
+	}
+	return m.sb.screenAcc
+}
+
+// usageBucket is AppStandbyController.getBucketForLocked plus the timed
+// elevations, and when it next changes (never: waits for a screen event).
+func (m *Model) usageBucket(now time.Time) (int, time.Time) {
+	since := now.Sub(m.sb.lastUse)
+	scr := m.screenOnTime(now) - m.sb.screenAtUse
+	b := bucketActive
+	for i := numBuckets - 1; i > 0; i-- {
+		if i == bucketRestricted && !m.prof.restrictedBucket {
+			continue
+		}
+		if since >= standbyElapsedThresholds[i] && scr >= standbyScreenThresholds[i] {
+			b = i
+			break
+		}
+	}
+	next := never
+	if up := b + 1; up < numBuckets && (up != bucketRestricted || m.prof.restrictedBucket) {
+		if since < standbyElapsedThresholds[up] {
+			next = m.sb.lastUse.Add(standbyElapsedThresholds[up])
+		} else if !m.sb.screenOnSince.IsZero() {
+			next = now.Add(standbyScreenThresholds[up] - scr)
+		}
+	}
+	if !m.sb.notifiedAt.IsZero() {
+		until := m.sb.notifiedAt.Add(notificationSeenTimeout)
+		if now.Before(until) {
+			if b > bucketWorkingSet {
+				b = bucketWorkingSet
+			}
+			if until.Before(next) {
+				next = until
+			}
+		}
+	}
+	return b, next
+}
+
+// standbyRefresh recomputes the bucket and schedules the next decay.
+func (m *Model) standbyRefresh(now time.Time) {
+	if !m.prof.buckets {
+		return
+	}
+	b, next := m.sb.pinned, never
+	if b < 0 {
+		b, next = m.usageBucket(now)
+	}
+	if b != m.sb.current {
+		old := m.sb.current
+		m.sb.current = b
+		if m.eng.Tracing() {
+			why := "from usage: last used " + m.at(m.sb.lastUse)
+			if m.sb.pinned >= 0 {
+				why = "pinned"
+			}
+			m.eng.Emit(srcStdby, "bucket", bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
+		}
+	}
+	m.eng.Cancel(m.sb.timer)
+	if next != never {
+		m.sb.timer = m.eng.Schedule(next, sim.PhaseOS, "android.standby", m.sb.h)
+	}
+}
+
+type standbyHandler struct{ m *Model }
+
+func (h standbyHandler) Fire(*sim.Engine) {
+	h.m.standbyRefresh(h.m.eng.Now())
+	h.m.requestEval(h.m.eng.Now())
+}
+
+// standbyDevice follows usage and the screen.
+func (m *Model) standbyDevice(c *device.Change) {
+	now := c.At
+	if c.State.ScreenOn && m.sb.screenOnSince.IsZero() {
+		m.sb.screenOnSince = now
+	} else if !c.State.ScreenOn && !m.sb.screenOnSince.IsZero() {
+		m.sb.screenAcc += now.Sub(m.sb.screenOnSince)
+		m.sb.screenOnSince = time.Time{}
+	}
+	switch c.Kind {
+	case device.ChangeAppLaunched:
+		m.sb.lastUse = now
+		m.sb.screenAtUse = m.screenOnTime(now)
+	case device.ChangeAppNotified:
+		m.sb.notifiedAt = now
+	}
+	m.standbyRefresh(now)
+}
+
+// --- QuotaController -------------------------------------------------------
+
+// quotaApplies: no quota while charging (parole; the restricted bucket
+// excepted) or while the app is in the foreground (TOP jobs are free).
+func (m *Model) quotaApplies(st *device.State) bool {
+	if !m.prof.buckets {
+		return false
+	}
+	if st.App == device.ProcessForeground {
+		return false
+	}
+	return !st.Plugged() || m.sb.current == bucketRestricted
+}
+
+func (m *Model) quotaJobStarted(now time.Time) {
+	st := m.dev.State()
+	if !m.quotaApplies(&st) {
+		return
+	}
+	m.pruneQuota(now)
+	m.sb.jobStarts = append(m.sb.jobStarts, now)
+	if m.sb.open {
+		return
+	}
+	if n := len(m.sb.sessions); n > 0 && now.Sub(m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
+		m.sb.open = true // coalesce with the previous session
+		return
+	}
+	m.sb.sessions = append(m.sb.sessions, session{start: now, end: now})
+	m.sb.open = true
+}
+
+// quotaJobsIdle closes the open session when the last job ends.
+func (m *Model) quotaJobsIdle(now time.Time) {
+	if !m.sb.open {
+		return
+	}
+	m.sb.sessions[len(m.sb.sessions)-1].end = now
+	m.sb.open = false
+}
+
+func (m *Model) pruneQuota(now time.Time) {
+	cut := now.Add(-quotaMaxExecutionWindow)
+	k := 0
+	for k < len(m.sb.sessions) && m.sb.sessions[k].end.Before(cut) && !(m.sb.open && k == len(m.sb.sessions)-1) {
+		k++
+	}
+	if k > 0 {
+		n := copy(m.sb.sessions, m.sb.sessions[k:])
+		m.sb.sessions = m.sb.sessions[:n]
+	}
+	k = 0
+	for k < len(m.sb.jobStarts) && m.sb.jobStarts[k].Before(cut) {
+		k++
+	}
+	if k > 0 {
+		n := copy(m.sb.jobStarts, m.sb.jobStarts[k:])
+		m.sb.jobStarts = m.sb.jobStarts[:n]
+	}
+}
+
+func (m *Model) sessionEnd(i int, now time.Time) time.Time {
+	if m.sb.open && i == len(m.sb.sessions)-1 {
+		return now
+	}
+	return m.sb.sessions[i].end
+}
+
+// usedIn is the execution time within (now−w, now].
+func (m *Model) usedIn(w time.Duration, now time.Time) time.Duration {
+	from := now.Add(-w)
+	var used time.Duration
+	for i := range m.sb.sessions {
+		s, e := m.sb.sessions[i].start, m.sessionEnd(i, now)
+		if e.After(from) {
+			used += e.Sub(latest(s, from))
+		}
+	}
+	return used
+}
+
+// refillAt is when the execution time in a window of w drops to limit
+// (nothing new running).
+func (m *Model) refillAt(w time.Duration, limit time.Duration, now time.Time) time.Time {
+	excess := m.usedIn(w, now) - limit
+	if excess <= 0 {
+		return now
+	}
+	from := now.Add(-w)
+	for i := range m.sb.sessions {
+		s, e := latest(m.sb.sessions[i].start, from), m.sessionEnd(i, now)
+		if !e.After(from) {
+			continue
+		}
+		if l := e.Sub(s); l >= excess {
+			return s.Add(excess).Add(w)
+		} else {
+			excess -= l
+		}
+	}
+	return now.Add(w)
+}
+
+// quotaState says whether a new job may start: which limit is hit, and when
+// it refills.
+type quotaState struct {
+	limit       string
+	used, allow int64 // durations in ns, or counts
+	dur         bool
+	bucket      int
+	refill      time.Time
+	window      time.Duration
+}
+
+func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
+	b := m.sb.current
+	q := &m.prof.quota
+	m.pruneQuota(now)
+	qs := quotaState{bucket: b}
+	win := q.window[b]
+	allowed := q.allowed[b]
+	if used := m.usedIn(win, now); used > allowed-quotaInQuotaBuffer {
+		qs.limit, qs.used, qs.allow, qs.dur, qs.window = "execution time", int64(used), int64(allowed), true, win
+		qs.refill = m.refillAt(win, allowed-quotaInQuotaBuffer, now)
+		return qs, false
+	}
+	if used := m.usedIn(quotaMaxExecutionWindow, now); used > quotaMaxExecution-quotaInQuotaBuffer {
+		qs.limit, qs.used, qs.allow, qs.dur, qs.window = "execution time per 24 h", int64(used), int64(quotaMaxExecution), true, quotaMaxExecutionWindow
+		qs.refill = m.refillAt(quotaMaxExecutionWindow, quotaMaxExecution-quotaInQuotaBuffer, now)
+		return qs, false
+	}
+	if n, at := countSince(m.sb.jobStarts, now.Add(-win), q.jobs[b]); n >= q.jobs[b] {
+		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "jobs", int64(n), int64(q.jobs[b]), win, at.Add(win)
+		return qs, false
+	}
+	// Sessions count when they end inside the window.
+	first, n := len(m.sb.sessions), 0
+	for i := range m.sb.sessions {
+		if m.sessionEnd(i, now).After(now.Add(-win)) {
+			first = i
+			n = len(m.sb.sessions) - i
+			break
+		}
+	}
+	if lim := q.sessions[b]; n >= lim && !m.sb.open {
+		qs.limit, qs.used, qs.allow, qs.window = "sessions", int64(n), int64(lim), win
+		qs.refill = m.sessionEnd(first+n-lim, now).Add(win)
+		return qs, false
+	}
+	if n, at := countSince(m.sb.jobStarts, now.Add(-quotaRateWindow), quotaRateJobs); n >= quotaRateJobs {
+		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "rate limit (jobs per minute)", int64(n), quotaRateJobs, quotaRateWindow, at.Add(quotaRateWindow)
+		return qs, false
+	}
+	return qs, true
+}
+
+// countSince counts times after from; at is the time that must leave the
+// window for the count to drop below lim.
+func countSince(ts []time.Time, from time.Time, lim int) (int, time.Time) {
+	i := 0
+	for i < len(ts) && !ts[i].After(from) {
+		i++
+	}
+	n := len(ts) - i
+	if n >= lim && lim > 0 {
+		return n, ts[i+n-lim]
+	}
+	return n, never
+}
+
+func (m *Model) quotaBlock(st *device.State, now time.Time) (block, time.Time) {
+	if !m.quotaApplies(st) {
+		return blockNone, never
+	}
+	if qs, ok := m.quotaCheck(now); !ok {
+		m.lastQuota = qs
+		return blockQuota, qs.refill
+	}
+	return blockNone, never
+}
+
+// quotaExhausted: a running job is out of execution time.
+func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
+	if !m.quotaApplies(st) {
+		return false
+	}
+	q := &m.prof.quota
+	b := m.sb.current
+	return m.usedIn(q.window[b], now) >= q.allowed[b] || m.usedIn(quotaMaxExecutionWindow, now) >= quotaMaxExecution
+}
+
+// quotaStopTime is when running jobs run out of execution time (never if no
+// quota applies).
+func (m *Model) quotaStopTime(now time.Time) time.Time {
+	st := m.dev.State()
+	if !m.sb.open || !m.quotaApplies(&st) {
+		return never
+	}
+	q := &m.prof.quota
+	b := m.sb.current
+	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.usedIn(quotaMaxExecutionWindow, now))
+	return now.Add(max(left, 0))
+}
+
+func (m *Model) quotaText(now time.Time) string {
+	qs := m.lastQuota
+	var used string
+	if qs.dur {
+		used = fmt.Sprintf("%s of %s", time.Duration(qs.used), time.Duration(qs.allow))
+	} else {
+		used = fmt.Sprintf("%d of %d", qs.used, qs.allow)
+	}
+	return fmt.Sprintf("standby bucket %s quota used: %s %s per %s; refills at %s",
+		bucketNames[qs.bucket], qs.limit, used, qs.window, m.at(qs.refill))
+}
