@@ -1,6 +1,7 @@
 package ios
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/wmsim/wmsim/osscheduler"
@@ -42,4 +43,22 @@ type TaskRequest struct {
 	Title, Subtitle       string           // continued processing
 	UniqueName, TaskName  string           // for reports (the plugin's names)
 	Input                 osscheduler.Data // delivered with the run
+}
+
+// Validate reports a configuration the model cannot run: an iOS version it does
+// not model, an unknown heuristics set, or a negative budget.
+func (c Config) Validate() error {
+	if _, err := ProfileFor(c.Version); err != nil {
+		return err
+	}
+	if _, err := ParamsFor(c.Heuristics); err != nil {
+		return err
+	}
+	if c.RefreshBudget < 0 {
+		return fmt.Errorf("ios refresh budget %s is negative", c.RefreshBudget)
+	}
+	if c.FetchInterval < FetchNever {
+		return fmt.Errorf("ios fetch interval %s is not valid: use -1 (never), 0 (minimum) or a duration", c.FetchInterval)
+	}
+	return nil
 }
