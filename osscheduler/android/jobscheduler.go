@@ -21,6 +21,7 @@ const (
 type job struct {
 	scheduled   bool      // handed to JobScheduler
 	earliest    time.Time // minimum latency reached
+	handedAt    time.Time // when the job was (re)scheduled
 	systemStops int       // JobStatus.numSystemStops since the job was created
 	startAt     time.Time // seeded start time once ready; zero: not drawn
 	block       block     // the last reported reason it waits
@@ -256,7 +257,7 @@ func (m *Model) evaluate() {
 			lat := sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
 			w.job.startAt = now.Add(lat)
 			w.job.whyThen = m.whyNow(w)
-			if m.eng.Tracing() {
+			if lat > 0 && m.eng.Tracing() {
 				m.eng.Emit(srcJS, "ready", w.subject(), w.job.whyThen+"; starting in "+lat.String(),
 					sim.String("id", w.id), sim.Dur("latency", lat))
 			}
@@ -373,8 +374,8 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	m.execID++
 	attempt := w.runAttemptCount + 1
 	w.setRunning()
-	eligible := w.job.earliest
-	if eligible.IsZero() || eligible.After(now) {
+	eligible := latest(w.job.earliest, w.job.handedAt)
+	if eligible.After(now) {
 		eligible = now
 	}
 	x := osscheduler.NewExecution(func(r osscheduler.Result) { m.onFinish(w, r) })
@@ -455,6 +456,7 @@ func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) 
 	w.resetWorkerStatus(reason)
 	w.job.systemStops++
 	w.job.scheduled = true
+	w.job.handedAt = now
 	w.job.earliest = latest(w.nextRunTime(), now.Add(m.jsBackoff(w)))
 }
 
@@ -556,6 +558,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 func (m *Model) schedule(w *workSpec) {
 	w.job.scheduled = true
 	w.job.earliest = w.nextRunTime()
+	w.job.handedAt = m.eng.Now()
 	w.job.startAt = time.Time{}
 	w.job.block = blockNone
 }

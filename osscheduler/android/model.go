@@ -207,8 +207,7 @@ func (m *Model) processRestart(reason osscheduler.StopReason, why string) {
 		if w != nil {
 			m.abortRun(w, reason, reason, why)
 			w.resetWorkerStatus(reason)
-			w.job.scheduled = true
-			w.job.earliest = w.nextRunTime()
+			m.schedule(w)
 		}
 	}
 }
