@@ -2,7 +2,6 @@ package ios
 
 import (
 	"fmt"
-	"testing"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -77,8 +76,10 @@ func testConfig() Config {
 	return cfg
 }
 
-func newEnv(tb testing.TB, seed uint64, cfg Config, st func(*device.State)) *env {
-	tb.Helper()
+func newEnv(tb interface{ Helper() }, seed uint64, cfg Config, st func(*device.State)) *env {
+	if tb != nil {
+		tb.Helper()
+	}
 	rec := &sim.Recorder{}
 	eng := sim.New(t0, seed, sim.WithSink(rec))
 	s := device.DefaultState()
@@ -115,3 +116,70 @@ func (e *env) records(source, kind string) []sim.Record {
 		return (source == "" || r.Source == source) && (kind == "" || r.Kind == kind)
 	})
 }
+
+// user drives the device like a person: opens the app at the given times of
+// day (± jitter) on days [from, to), for a session, then locks the phone; and
+// optionally charges it every night 23:00–07:00.
+type user struct {
+	opens   []time.Duration
+	jitter  time.Duration
+	session time.Duration
+	from    int
+	to      int
+	charge  bool
+	// inForeground is what the app does when opened (e.g. submit its request).
+	inForeground func()
+}
+
+func (e *env) drive(u user, days int) {
+	r := sim.NewStream(e.eng.Seed(), "test.user")
+	if u.session == 0 {
+		u.session = 3 * time.Minute
+	}
+	for d := 0; d < days; d++ {
+		day := t0.Add(time.Duration(d) * 24 * time.Hour)
+		if u.charge {
+			e.eng.Schedule(day.Add(7*time.Hour), sim.PhaseWorld, "test.unplug", sim.HandlerFunc(func(*sim.Engine) { e.dev.SetCharger(device.ChargerNone) }))
+			e.eng.Schedule(day.Add(23*time.Hour), sim.PhaseWorld, "test.plug", sim.HandlerFunc(func(*sim.Engine) { e.dev.SetCharger(device.ChargerAC) }))
+		}
+		if d < u.from || d >= u.to {
+			continue
+		}
+		for _, o := range u.opens {
+			at := day.Add(o)
+			if u.jitter > 0 {
+				at = at.Add(sim.Between(r, -u.jitter, u.jitter))
+			}
+			e.eng.Schedule(at, sim.PhaseWorld, "test.open", sim.HandlerFunc(func(*sim.Engine) {
+				e.dev.LaunchApp()
+				if u.inForeground != nil {
+					u.inForeground()
+				}
+			}))
+			e.eng.Schedule(at.Add(u.session), sim.PhaseWorld, "test.leave", sim.HandlerFunc(func(*sim.Engine) {
+				e.dev.BackgroundApp()
+				e.dev.SetScreen(false)
+			}))
+		}
+	}
+}
+
+// periodicApp makes the env behave like the workmanager plugin with one
+// periodic task: submit "refresh" in the foreground and resubmit at the start
+// of every refresh run.
+func (e *env) periodicApp() func() {
+	submit := func() { _ = e.m.Submit(refreshReq("refresh")) }
+	prev := e.exec.onStart
+	e.exec.onStart = func(x *osscheduler.Execution) {
+		if prev != nil {
+			prev(x)
+		}
+		if x.Kind == osscheduler.Periodic {
+			submit()
+		}
+	}
+	return submit
+}
+
+// typicalOpens: breakfast, lunch and evening.
+var typicalOpens = []time.Duration{8 * time.Hour, 12*time.Hour + 30*time.Minute, 19 * time.Hour}
