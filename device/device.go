@@ -1,6 +1,8 @@
 package device
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -10,29 +12,79 @@ import (
 // Thresholds are the platform thresholds the device signals, with their sources.
 type Thresholds struct {
 	// BatteryLowPercent: "battery low" at or below this level while unplugged.
-	// AOSP config_lowBatteryWarningLevel = 15 (frameworks/base core/res config.xml).
-	BatteryLowPercent int
+	// AOSP frameworks/base core/res/res/values/config.xml
+	// config_lowBatteryWarningLevel = 15, read by
+	// services/core/java/com/android/server/BatteryService.java
+	// (mLowBatteryWarningLevel; shouldSendBatteryLowLocked: not plugged and
+	// level <= warning level).
+	BatteryLowPercent int `yaml:"battery_low_percent" json:"battery_low_percent"`
 	// BatteryOkayPercent: "battery okay" again at or above this level.
-	// AOSP config_lowBatteryCloseWarningBump = 5 → 15 + 5 = 20 (BatteryService).
-	BatteryOkayPercent int
-	// StorageLowPercent / StorageLowMaxBytes: storage is low at or below
-	// min(5 % of total, 500 MiB) (StorageManager.DEFAULT_THRESHOLD_PERCENTAGE = 5,
-	// DEFAULT_THRESHOLD_MAX_BYTES = 500 MiB).
-	StorageLowPercent  int64
-	StorageLowMaxBytes int64
+	// BatteryService: mLowBatteryCloseWarningLevel = warning level +
+	// config_lowBatteryCloseWarningBump (5) → 20; plugging in also clears "low".
+	// Newer/OEM configs use a warning level of 20 (okay at 25): set both.
+	BatteryOkayPercent int `yaml:"battery_okay_percent" json:"battery_okay_percent"`
+	// StorageLowPercent / StorageLowMaxBytes: storage is low when usable bytes
+	// are at or below min(5 % of total, 500 MiB). AOSP
+	// core/java/android/os/storage/StorageManager.java
+	// DEFAULT_THRESHOLD_PERCENTAGE = 5 and DEFAULT_THRESHOLD_MAX_BYTES =
+	// 500 MiB (getStorageLowBytes), checked by
+	// services/core/java/com/android/server/storage/DeviceStorageMonitorService.java
+	// (no hysteresis: ACTION_DEVICE_STORAGE_OK as soon as it is above).
+	StorageLowPercent  int64 `yaml:"storage_low_percent" json:"storage_low_percent"`
+	StorageLowMaxBytes int64 `yaml:"storage_low_max_bytes" json:"storage_low_max_bytes"`
 }
 
 // DefaultThresholds are AOSP's defaults.
 var DefaultThresholds = Thresholds{BatteryLowPercent: 15, BatteryOkayPercent: 20, StorageLowPercent: 5, StorageLowMaxBytes: 500 << 20}
 
-// Config is the device's initial state and knobs.
+// Validate reports the first threshold that is out of range.
+func (t Thresholds) Validate() error {
+	switch {
+	case t.BatteryLowPercent < 0 || t.BatteryLowPercent > 100:
+		return fmt.Errorf("battery_low_percent %d: must be 0..100", t.BatteryLowPercent)
+	case t.BatteryOkayPercent <= t.BatteryLowPercent || t.BatteryOkayPercent > 100:
+		return fmt.Errorf("battery_okay_percent %d: must be above battery_low_percent (%d) and at most 100", t.BatteryOkayPercent, t.BatteryLowPercent)
+	case t.StorageLowPercent < 0 || t.StorageLowPercent > 100:
+		return fmt.Errorf("storage_low_percent %d: must be 0..100", t.StorageLowPercent)
+	case t.StorageLowMaxBytes < 0:
+		return fmt.Errorf("storage_low_max_bytes %d: must not be negative (0 = no cap)", t.StorageLowMaxBytes)
+	}
+	return nil
+}
+
+// MaxCapacityMAh bounds the battery capacity so that charge arithmetic never
+// overflows (one percent of it, in µA·ns, must fit an int64).
+const MaxCapacityMAh = 100_000
+
+// Config is the device's initial state and knobs. Zero Thresholds and
+// Currents mean the defaults.
 type Config struct {
 	Initial    State
 	Thresholds Thresholds
+	Currents   Currents
+}
+
+// Validate reports the first field of cfg that New would have to correct.
+func (cfg Config) Validate() error {
+	b := cfg.Initial.Battery
+	switch {
+	case b.CapacityMAh <= 0 || b.CapacityMAh > MaxCapacityMAh:
+		return fmt.Errorf("battery capacity %d mAh: must be 1..%d", b.CapacityMAh, MaxCapacityMAh)
+	case b.ChargeUAh < 0 || b.ChargeUAh > b.CapacityMAh*1000:
+		return fmt.Errorf("battery charge %d µAh: must be 0..%d (the capacity)", b.ChargeUAh, b.CapacityMAh*1000)
+	case cfg.Initial.Storage.Total < 0 || cfg.Initial.Storage.Free < 0 || cfg.Initial.Storage.Free > cfg.Initial.Storage.Total:
+		return errors.New("storage: need 0 <= free <= total")
+	}
+	if cfg.Thresholds != (Thresholds{}) {
+		if err := cfg.Thresholds.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DefaultState is a phone on a table: 80 % of 4000 mAh, unplugged, on
-// validated unmetered Wi-Fi, screen off and locked, 12 GB free of 64 GB.
+// validated unmetered Wi-Fi, screen off and locked, 12 GiB free of 64 GiB.
 func DefaultState() State {
 	return State{
 		Battery: Battery{ChargeUAh: 3200 * 1000, CapacityMAh: 4000, Health: 100},
@@ -51,35 +103,85 @@ type Device struct {
 	eng       *sim.Engine
 	st        State
 	th        Thresholds
+	cur       Currents
 	listeners []Listener
 	launches  []time.Time
 	stores    map[string]*Store
 	bootTimer sim.Timer
+
+	// battery physics
+	amps        int64 // battery current in force since settled (µA, + charging)
+	settled     int64 // engine offset (ns) the charge was last integrated to
+	rem         int64 // sub-µAh charge in µA·ns, 0 <= rem < uAnsPerUAh
+	level       int   // last reported whole percent
+	levelCharge int64
+	dead        bool // powered off by an empty battery
+	busy        int  // running tasks (SetCPUBusy)
+	tailOn      bool // the screen-off activity tail is running
+	stepTimer   sim.Timer
+	tailTimer   sim.Timer
+	stepH       sim.Handler
+	tailH       sim.Handler
+	bootH       sim.Handler
+
+	prof *profileRun
 }
 
-// New makes a device in cfg.Initial. Its derived signals (battery low,
-// storage low) are computed from the initial state.
+// New makes a device in cfg.Initial. Out-of-range values are corrected (see
+// Config.Validate to reject them instead): capacity to 1..MaxCapacityMAh,
+// charge to 0..capacity. Derived signals (battery low, storage low) are
+// computed from the initial state without notifying anyone.
 func New(eng *sim.Engine, cfg Config) *Device {
-	d := &Device{eng: eng, st: cfg.Initial, th: cfg.Thresholds, stores: map[string]*Store{}}
-	if d.th == (Thresholds{}) {
+	d := &Device{eng: eng, st: cfg.Initial, th: cfg.Thresholds, cur: cfg.Currents, stores: map[string]*Store{}}
+	if d.th == (Thresholds{}) || d.th.Validate() != nil {
 		d.th = DefaultThresholds
 	}
+	if d.cur == (Currents{}) {
+		d.cur = DefaultCurrents
+	}
+	b := &d.st.Battery
+	b.CapacityMAh = min(max(b.CapacityMAh, 1), MaxCapacityMAh)
+	b.ChargeUAh = min(max(b.ChargeUAh, 0), b.CapacityMAh*1000)
 	if d.st.Power == "" {
 		d.st.Power = PowerOn
 	}
-	d.st.BatteryLow = !d.st.Plugged() && d.st.Battery.Level() <= d.th.BatteryLowPercent
+	if d.st.Charger == "" {
+		d.st.Charger = ChargerNone
+	}
+	if d.st.Network.Type == "" {
+		d.st.Network.Type = NetworkNone
+	}
+	if d.st.Thermal == "" {
+		d.st.Thermal = ThermalNominal
+	}
+	if d.st.App == "" {
+		d.st.App = ProcessNotRunning
+	}
+	d.st.BatteryLow = !d.st.Plugged() && b.Level() <= d.th.BatteryLowPercent
 	d.st.StorageLow = d.storageLow(d.st.Storage)
+	d.level, d.levelCharge = b.Level(), b.ChargeUAh
+	d.settled = int64(eng.Elapsed())
+	d.stepH = sim.HandlerFunc(d.batteryStep)
+	d.tailH = sim.HandlerFunc(d.tailEnd)
+	d.bootH = sim.HandlerFunc(d.rebootDone)
+	d.recompute()
 	return d
 }
 
 // Engine is the kernel the device runs on.
 func (d *Device) Engine() *sim.Engine { return d.eng }
 
-// State is the current state.
-func (d *Device) State() State { return d.st }
+// State is the current state, with the battery charge integrated to now.
+func (d *Device) State() State {
+	d.sync()
+	return d.st
+}
 
 // Thresholds are the thresholds in force.
 func (d *Device) Thresholds() Thresholds { return d.th }
+
+// Currents is the power model in force.
+func (d *Device) Currents() Currents { return d.cur }
 
 // Subscribe adds a listener. Listeners are called in subscription order.
 func (d *Device) Subscribe(l Listener) { d.listeners = append(d.listeners, l) }
@@ -98,21 +200,40 @@ func (d *Device) Store(name string) *Store {
 	return s
 }
 
-// change applies mutate, recomputes derived signals and notifies listeners of
-// kind and of every derived signal that flipped, in a fixed order.
-func (d *Device) change(kind ChangeKind, reason string, mutate func(*State)) {
+// sync integrates the battery to now and reports any whole-percent step that
+// falls on this instant before whatever change is about to happen.
+func (d *Device) sync() {
+	if int64(d.eng.Elapsed()) != d.settled {
+		d.settle()
+		d.checkBattery()
+	}
+}
+
+// apply applies mutate, notifies listeners of kind and of every derived
+// signal that flipped (in that order), and re-plans the battery. Callers
+// sync first.
+func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
 	prev := d.st
 	mutate(&d.st)
 	d.emit(kind, prev, reason)
-	d.derive(prev)
+	d.derive()
+	d.recompute()
 }
 
-func (d *Device) derive(prev State) {
+// change is sync + apply.
+func (d *Device) change(kind ChangeKind, reason string, mutate func(*State)) {
+	d.sync()
+	d.apply(kind, reason, mutate)
+}
+
+func (d *Device) derive() {
 	lvl := d.st.Battery.Level()
 	low := d.st.BatteryLow
 	switch {
 	case d.st.Plugged():
-		// Plugging in clears "low" at once: BatteryService reports low only on battery power.
+		// Plugging in clears "low" at once: BatteryService.shouldSendBatteryLowLocked
+		// reports low only on battery power, and sends ACTION_BATTERY_OKAY when
+		// the charger is connected (processValuesLocked).
 		low = false
 	case lvl <= d.th.BatteryLowPercent:
 		low = true
@@ -125,7 +246,7 @@ func (d *Device) derive(prev State) {
 		if low {
 			d.emit(ChangeBatteryLow, p, "battery at or below the low threshold while unplugged")
 		} else {
-			d.emit(ChangeBatteryOkay, p, "battery back above the okay threshold, or plugged in")
+			d.emit(ChangeBatteryOkay, p, "battery back at the okay threshold, or plugged in")
 		}
 	}
 	if sl := d.storageLow(d.st.Storage); sl != d.st.StorageLow {
@@ -137,22 +258,37 @@ func (d *Device) derive(prev State) {
 			d.emit(ChangeStorageOK, p, "free storage above the low threshold")
 		}
 	}
-	_ = prev
+}
+
+// StorageLowBytes is the free-space level at or below which storage is low:
+// min(StorageLowPercent of total, StorageLowMaxBytes).
+func (d *Device) StorageLowBytes() int64 { return d.th.storageLowBytes(d.st.Storage.Total) }
+
+func (t Thresholds) storageLowBytes(total int64) int64 {
+	var limit int64
+	if total <= (1<<62)/100 {
+		limit = total * t.StorageLowPercent / 100
+	} else {
+		limit = total / 100 * t.StorageLowPercent
+	}
+	if t.StorageLowMaxBytes > 0 && limit > t.StorageLowMaxBytes {
+		limit = t.StorageLowMaxBytes
+	}
+	return limit
 }
 
 func (d *Device) storageLow(s Storage) bool {
-	limit := s.Total * d.th.StorageLowPercent / 100
-	if d.th.StorageLowMaxBytes > 0 && limit > d.th.StorageLowMaxBytes {
-		limit = d.th.StorageLowMaxBytes
-	}
-	return s.Total > 0 && s.Free <= limit
+	return s.Total > 0 && s.Free <= d.th.storageLowBytes(s.Total)
 }
 
 func (d *Device) emit(kind ChangeKind, prev State, reason string) {
 	if d.eng.Tracing() {
 		d.eng.Emit("device", string(kind), "device", reason, stateFields(d.st)...)
 	}
-	c := Change{Kind: kind, At: d.eng.Now(), State: d.st, Prev: prev}
+	if len(d.listeners) == 0 {
+		return
+	}
+	c := Change{Kind: kind, At: d.eng.Now(), State: d.st, Prev: prev, Reason: reason}
 	for _, l := range d.listeners {
 		l.DeviceChanged(c)
 	}
@@ -164,103 +300,200 @@ func stateFields(s State) []sim.Field {
 		sim.String("charger", string(s.Charger)),
 		sim.String("network", string(s.Network.Type)),
 		sim.Bool("screen_on", s.ScreenOn),
+		sim.String("power", string(s.Power)),
 		sim.String("app", string(s.App)),
 	}
 }
 
 // SetCharger plugs in (or unplugs, with ChargerNone) a charger.
 func (d *Device) SetCharger(c Charger) {
+	if c == "" {
+		c = ChargerNone
+	}
+	d.sync()
 	if d.st.Charger == c {
 		return
 	}
-	d.change(ChangeCharger, "charger "+string(c), func(s *State) { s.Charger = c })
+	reason := "charger connected: " + string(c)
+	if c == ChargerNone {
+		reason = "charger disconnected"
+	}
+	d.apply(ChangeCharger, reason, func(s *State) { s.Charger = c })
+	// A dead battery that is already above the boot level boots on plugging in.
+	d.checkBattery()
 }
 
 // SetNetwork changes the default network.
 func (d *Device) SetNetwork(n Network) {
+	d.sync()
 	if d.st.Network == n {
 		return
 	}
-	d.change(ChangeNetwork, "network "+string(n.Type), func(s *State) { s.Network = n })
+	d.apply(ChangeNetwork, "network "+string(n.Type), func(s *State) { s.Network = n })
 }
 
-// SetScreen turns the screen on or off. Turning it off also locks the device.
+// SetScreen turns the screen on or off. Turning it off also locks the device
+// and sends a foreground app to the background. A powered-off device ignores it.
 func (d *Device) SetScreen(on bool) {
-	if d.st.ScreenOn == on {
+	d.sync()
+	if d.st.ScreenOn == on || (on && d.st.Power != PowerOn) {
 		return
 	}
-	d.change(ChangeScreen, map[bool]string{true: "screen on", false: "screen off"}[on], func(s *State) {
-		s.ScreenOn = on
-		if !on {
-			s.Locked = true
-		}
-	})
+	if on {
+		d.tailOn = false
+		d.eng.Cancel(d.tailTimer)
+		d.apply(ChangeScreen, "screen on", func(s *State) { s.ScreenOn = true })
+		return
+	}
+	if d.st.App == ProcessForeground {
+		d.apply(ChangeAppBackground, "screen turned off: the app left the foreground", func(s *State) { s.App = ProcessBackground })
+	}
+	d.tailOn = d.cur.Tail > 0
+	if d.tailOn {
+		d.eng.Cancel(d.tailTimer)
+		d.tailTimer = d.eng.After(d.cur.Tail, sim.PhaseDevice, "device.tail", d.tailH)
+	}
+	d.apply(ChangeScreen, "screen off", func(s *State) { s.ScreenOn = false; s.Locked = true })
 }
 
-// SetLocked locks or unlocks the device.
+func (d *Device) tailEnd(*sim.Engine) {
+	d.sync()
+	d.tailOn = false
+	d.recompute()
+}
+
+// SetLocked locks or unlocks the device. A powered-off device stays locked.
 func (d *Device) SetLocked(locked bool) {
-	if d.st.Locked == locked {
+	d.sync()
+	if d.st.Locked == locked || (!locked && d.st.Power != PowerOn) {
 		return
 	}
-	d.change(ChangeLock, "lock changed", func(s *State) { s.Locked = locked })
+	reason := "unlocked"
+	if locked {
+		reason = "locked"
+	}
+	d.apply(ChangeLock, reason, func(s *State) { s.Locked = locked })
 }
 
 // SetMoving marks the device as moving or stationary (Doze's motion sensor).
 func (d *Device) SetMoving(moving bool) {
+	d.sync()
 	if d.st.Moving == moving {
 		return
 	}
-	d.change(ChangeMotion, "motion changed", func(s *State) { s.Moving = moving })
+	reason := "stationary"
+	if moving {
+		reason = "moving"
+	}
+	d.apply(ChangeMotion, reason, func(s *State) { s.Moving = moving })
 }
 
 // SetBatteryLevel jumps the battery to percent (a scenario's battery: {level: N}).
+// The charge is put in the middle of that percent (exactly full at 100), so
+// the level lasts about half a percent of drain or charge either way.
 func (d *Device) SetBatteryLevel(percent int) {
 	percent = min(max(percent, 0), 100)
-	d.change(ChangeBatteryLevel, "battery level set", func(s *State) {
-		s.Battery.ChargeUAh = int64(percent) * s.Battery.CapacityMAh * 10
-	})
+	d.sync()
+	band := d.bandUAh()
+	charge := int64(percent)*band + band/2
+	if percent == 100 {
+		charge = d.fullUAh()
+	}
+	d.rem = 0
+	prevLevel := d.level
+	d.level, d.levelCharge = percent, charge
+	if d.st.Battery.ChargeUAh == charge && prevLevel == percent {
+		d.recompute()
+		return
+	}
+	d.apply(ChangeBatteryLevel, "battery level set", func(s *State) { s.Battery.ChargeUAh = charge })
+	d.checkBattery()
 }
 
-// SetStorage sets free and total storage.
+// SetStorage sets free and total storage (free is clamped to 0..total).
 func (d *Device) SetStorage(st Storage) {
+	st.Total = max(st.Total, 0)
+	st.Free = min(max(st.Free, 0), st.Total)
+	d.sync()
 	if d.st.Storage == st {
 		return
 	}
-	d.change(ChangeStorage, "storage changed", func(s *State) { s.Storage = st })
+	d.apply(ChangeStorage, "storage changed", func(s *State) { s.Storage = st })
+}
+
+// UseStorage changes free storage by -delta bytes (a negative delta frees
+// space), keeping it within 0..total.
+func (d *Device) UseStorage(delta int64) {
+	st := d.st.Storage
+	st.Free -= delta
+	d.SetStorage(st)
 }
 
 // SetLowPower turns Low Power Mode / Battery Saver on or off.
 func (d *Device) SetLowPower(on bool) {
+	d.sync()
 	if d.st.LowPower == on {
 		return
 	}
-	d.change(ChangeLowPower, "low power mode changed", func(s *State) { s.LowPower = on })
+	reason := "low power mode off"
+	if on {
+		reason = "low power mode on"
+	}
+	d.apply(ChangeLowPower, reason, func(s *State) { s.LowPower = on })
 }
 
 // SetThermal sets the thermal state.
 func (d *Device) SetThermal(t Thermal) {
+	d.sync()
 	if d.st.Thermal == t {
 		return
 	}
-	d.change(ChangeThermal, "thermal state "+string(t), func(s *State) { s.Thermal = t })
+	d.apply(ChangeThermal, "thermal state "+string(t), func(s *State) { s.Thermal = t })
 }
 
-// LaunchApp is the user opening the app: it comes to the foreground and the
-// launch is added to the history the OS heuristics read.
-func (d *Device) LaunchApp() {
+// SetCPUBusy adds delta running tasks (the OS models call it with +1 when a
+// background run starts and -1 when it ends). Each running task draws
+// Currents.TaskUA and keeps the radio active. The count never goes below
+// zero and is cleared when the device powers off.
+func (d *Device) SetCPUBusy(delta int) {
+	d.sync()
 	if d.st.Power != PowerOn {
 		return
 	}
+	d.busy = max(d.busy+delta, 0)
+	d.recompute()
+}
+
+// TaskStarted is SetCPUBusy(1).
+func (d *Device) TaskStarted() { d.SetCPUBusy(1) }
+
+// TaskEnded is SetCPUBusy(-1).
+func (d *Device) TaskEnded() { d.SetCPUBusy(-1) }
+
+// Busy is the number of running tasks.
+func (d *Device) Busy() int { return d.busy }
+
+// LaunchApp is the user opening the app: the screen comes on and unlocks if
+// it was not, then the app comes to the foreground and the launch is added to
+// the history the OS heuristics read. A powered-off device ignores it.
+func (d *Device) LaunchApp() {
+	d.sync()
+	if d.st.Power != PowerOn {
+		return
+	}
+	d.SetScreen(true)
+	d.SetLocked(false)
 	d.launches = append(d.launches, d.eng.Now())
-	d.change(ChangeAppLaunched, "user opened the app", func(s *State) { s.App = ProcessForeground; s.ScreenOn = true; s.Locked = false })
+	d.apply(ChangeAppLaunched, "user opened the app", func(s *State) { s.App = ProcessForeground })
 }
 
 // BackgroundApp sends the app to the background (the user left it).
 func (d *Device) BackgroundApp() {
+	d.sync()
 	if d.st.App != ProcessForeground {
 		return
 	}
-	d.change(ChangeAppBackground, "user left the app", func(s *State) { s.App = ProcessBackground })
+	d.apply(ChangeAppBackground, "user left the app", func(s *State) { s.App = ProcessBackground })
 }
 
 // SwipeAwayApp removes the app from the app switcher.
@@ -284,11 +517,16 @@ func (d *Device) NotifyInteraction() {
 }
 
 // StartProcess marks the app process as started in the background by the OS
-// (to run work) if it was not running. It reports whether it started it.
+// (to run work) if it was not running. It reports whether it started it. A
+// powered-off device starts nothing.
 func (d *Device) StartProcess() bool {
+	d.sync()
+	if d.st.Power != PowerOn {
+		return false
+	}
 	switch d.st.App {
 	case ProcessNotRunning, ProcessSuspended, ProcessSwipedAway:
-		d.change(ChangeProcessStarted, "app process started in the background", func(s *State) { s.App = ProcessBackground })
+		d.apply(ChangeProcessStarted, "app process started in the background", func(s *State) { s.App = ProcessBackground })
 		return true
 	}
 	return false
@@ -296,19 +534,41 @@ func (d *Device) StartProcess() bool {
 
 // KillProcess ends the app process (the OS reclaimed it).
 func (d *Device) KillProcess() {
+	d.sync()
 	if d.st.App == ProcessNotRunning || d.st.App == ProcessForceStopped {
 		return
 	}
-	d.change(ChangeProcessDied, "app process ended", func(s *State) { s.App = ProcessNotRunning })
+	d.apply(ChangeProcessDied, "app process ended", func(s *State) { s.App = ProcessNotRunning })
 }
 
-// Reboot powers the device off now and boots it after downtime. Everything
-// running is lost; persistent stores are kept.
+// Reboot powers the device off now and completes booting exactly downtime
+// later. Everything running is lost (the app process, running tasks, the
+// screen session); persistent stores, the launch history and the battery
+// are kept. A device that is not on ignores it.
 func (d *Device) Reboot(downtime time.Duration) {
+	d.sync()
 	if d.st.Power != PowerOn {
 		return
 	}
-	d.change(ChangePowerOff, "device powered off", func(s *State) {
+	d.powerOff("device powered off for a reboot")
+	d.eng.Cancel(d.bootTimer)
+	d.bootTimer = d.eng.After(max(downtime, 0), sim.PhaseDevice, "device.boot", d.bootH)
+}
+
+func (d *Device) rebootDone(*sim.Engine) {
+	d.sync()
+	if d.st.Power == PowerOn || d.dead {
+		return
+	}
+	d.boot("boot completed")
+}
+
+// powerOff turns everything off. Callers sync first.
+func (d *Device) powerOff(reason string) {
+	d.busy = 0
+	d.tailOn = false
+	d.eng.Cancel(d.tailTimer)
+	d.apply(ChangePowerOff, reason, func(s *State) {
 		s.Power = PowerOff
 		s.ScreenOn = false
 		s.Locked = true
@@ -316,17 +576,11 @@ func (d *Device) Reboot(downtime time.Duration) {
 			s.App = ProcessNotRunning
 		}
 	})
-	d.eng.Cancel(d.bootTimer)
-	d.bootTimer = d.eng.After(downtime, sim.PhaseDevice, "device.boot", sim.HandlerFunc(func(*sim.Engine) {
-		d.change(ChangeBootCompleted, "boot completed", func(s *State) {
-			s.Power = PowerOn
-			// A reboot clears Android's stopped state for BOOT_COMPLETED receivers only
-			// after the first launch; keep force_stopped as it was.
-			if s.App == ProcessNotRunning || s.App == ProcessForceStopped {
-				return
-			}
-		})
-	}))
+}
+
+// boot completes a boot (BOOT_COMPLETED). A force-stopped app stays stopped.
+func (d *Device) boot(reason string) {
+	d.apply(ChangeBootCompleted, reason, func(s *State) { s.Power = PowerOn })
 }
 
 // Store is a persistent key-value store (SharedPreferences, UserDefaults).

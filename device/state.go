@@ -147,6 +147,8 @@ type Change struct {
 	At    time.Time
 	State State
 	Prev  State
+	// Reason says why, in words a user reads (the same text the trace carries).
+	Reason string
 }
 
 // Listener receives device changes.
