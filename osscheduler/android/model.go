@@ -40,6 +40,11 @@ type Model struct {
 	doze      dozeMachine
 	sb        standby
 	lastQuota quotaState
+	// quotaCheck's answer, cached for one instant (sessions, bucket unchanged).
+	qcValid bool
+	qcAt    time.Time
+	qcState quotaState
+	qcOK    bool
 }
 
 // New builds the model and subscribes it to the device. A nil journal is

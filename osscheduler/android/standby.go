@@ -96,6 +96,7 @@ func (m *Model) standbyRefresh(now time.Time) {
 		b, next = m.usageBucket(now)
 	}
 	if b != m.sb.current {
+		m.qcValid = false
 		old := m.sb.current
 		m.sb.current = b
 		if m.eng.Tracing() {
@@ -153,6 +154,7 @@ func (m *Model) quotaApplies(st *device.State) bool {
 }
 
 func (m *Model) quotaJobStarted(now time.Time) {
+	m.qcValid = false
 	st := m.dev.State()
 	if !m.quotaApplies(&st) {
 		return
@@ -172,6 +174,7 @@ func (m *Model) quotaJobStarted(now time.Time) {
 
 // quotaJobsIdle closes the open session when the last job ends.
 func (m *Model) quotaJobsIdle(now time.Time) {
+	m.qcValid = false
 	if !m.sb.open {
 		return
 	}
@@ -312,9 +315,13 @@ func (m *Model) quotaBlock(st *device.State, now time.Time) (block, time.Time) {
 	if !m.quotaApplies(st) {
 		return blockNone, never
 	}
-	if qs, ok := m.quotaCheck(now); !ok {
-		m.lastQuota = qs
-		return blockQuota, qs.refill
+	if !m.qcValid || !m.qcAt.Equal(now) {
+		m.qcState, m.qcOK = m.quotaCheck(now)
+		m.qcValid, m.qcAt = true, now
+	}
+	if !m.qcOK {
+		m.lastQuota = m.qcState
+		return blockQuota, m.qcState.refill
 	}
 	return blockNone, never
 }
