@@ -1,0 +1,136 @@
+package scenarios
+
+import (
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Limits against hostile input, checked before decoding.
+const (
+	// MaxFileSize is the largest scenario file accepted: 10 MiB.
+	MaxFileSize = 10 << 20
+	// MaxDepth is the deepest nesting of mappings and sequences accepted.
+	// A scenario needs about 8 (timeline → step → args → inputData → …).
+	MaxDepth = 64
+	// MaxNodes bounds the number of YAML values after alias expansion
+	// (billion-laughs documents expand to ~10^9).
+	MaxNodes = 1_000_000
+	// MaxDiagnostics bounds how many errors one file reports.
+	MaxDiagnostics = 200
+)
+
+// nestingDepth estimates the nesting depth of a token stream without
+// recursion: flow brackets count one level each; in block context each
+// distinct indentation column of a sequence entry or mapping key on the
+// current path counts one level. It returns the first token past max, or
+// nil.
+func nestingDepth(tokens token.Tokens, max int) *token.Token {
+	flow := 0
+	var cols []int
+	for _, tk := range tokens {
+		if tk == nil || tk.Position == nil {
+			continue
+		}
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			flow++
+		case token.SequenceEndType, token.MappingEndType:
+			if flow > 0 {
+				flow--
+			}
+		case token.DocumentHeaderType, token.DocumentEndType:
+			cols = cols[:0]
+		case token.SequenceEntryType, token.MappingValueType, token.MappingKeyType:
+			if flow > 0 {
+				break
+			}
+			col := tk.Position.Column
+			if tk.Type == token.MappingValueType && tk.Prev != nil && tk.Prev.Position != nil && tk.Prev.Position.Line == tk.Position.Line {
+				col = tk.Prev.Position.Column
+			}
+			for len(cols) > 0 && cols[len(cols)-1] > col {
+				cols = cols[:len(cols)-1]
+			}
+			if len(cols) == 0 || cols[len(cols)-1] < col {
+				cols = append(cols, col)
+			}
+		}
+		if flow+len(cols) > max {
+			return tk
+		}
+	}
+	return nil
+}
+
+// expansion counts the values of a document with aliases expanded, up to
+// limit, without recursion into an alias twice (sizes are memoised). It
+// reports a node that makes the count exceed limit, and a self-referencing
+// alias.
+type expansion struct {
+	limit   int
+	aliases map[*ast.AliasNode]ast.Node
+	memo    map[ast.Node]int
+	active  map[ast.Node]bool
+	over    ast.Node // first node where the limit was passed
+	cycle   *ast.AliasNode
+}
+
+// size returns the expanded size of n, capped at limit+1.
+func (e *expansion) size(n ast.Node, depth int) int {
+	if n == nil || e.over != nil || e.cycle != nil {
+		return 0
+	}
+	if depth > MaxDepth*4 {
+		// Nesting through aliases; count it as over the limit.
+		e.over = n
+		return e.limit + 1
+	}
+	if v, ok := e.memo[n]; ok {
+		return v
+	}
+	if e.active[n] {
+		if a, ok := n.(*ast.AliasNode); ok {
+			e.cycle = a
+		} else {
+			e.over = n
+		}
+		return e.limit + 1
+	}
+	e.active[n] = true
+	total := 1
+	add := func(k int) {
+		total += k
+		if total > e.limit {
+			total = e.limit + 1
+			if e.over == nil {
+				e.over = n
+			}
+		}
+	}
+	switch n := n.(type) {
+	case *ast.AliasNode:
+		target := e.aliases[n]
+		add(e.size(target, depth+1) - 1)
+	case *ast.AnchorNode:
+		add(e.size(n.Value, depth+1) - 1)
+	case *ast.TagNode:
+		add(e.size(n.Value, depth+1) - 1)
+	case *ast.MappingNode:
+		for _, v := range n.Values {
+			add(e.size(v.Key, depth+1))
+			add(e.size(v.Value, depth+1))
+		}
+	case *ast.MappingValueNode:
+		add(e.size(n.Key, depth+1))
+		add(e.size(n.Value, depth+1))
+	case *ast.MappingKeyNode:
+		add(e.size(n.Value, depth+1))
+	case *ast.SequenceNode:
+		for _, v := range n.Values {
+			add(e.size(v, depth+1))
+		}
+	}
+	delete(e.active, n)
+	e.memo[n] = total
+	return total
+}

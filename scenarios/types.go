@@ -1,0 +1,366 @@
+package scenarios
+
+import (
+	"time"
+)
+
+// Scenario is one decoded and validated scenario file (format v1). Load and
+// Parse fill every default, so a runner reads it without further checks.
+type Scenario struct {
+	// File is the name the scenario was loaded from (not part of the format).
+	File string `json:"-"`
+	// Version of the scenario format; always 1.
+	Version int `json:"version" jsonschema:"required,enum=1"`
+	// Name of the scenario: lower-case letters, digits and dashes.
+	Name string `json:"name" jsonschema:"required,pattern=^[a-z0-9-]+$"`
+	// Description is free text.
+	Description string `json:"description,omitempty"`
+	// Seed is the root of every random stream (default 1).
+	Seed uint64 `json:"seed,omitempty" jsonschema:"default=1,minimum=0"`
+	// Start is the virtual wall-clock time of the run's start, with its UTC
+	// offset (default 2026-01-05T08:00:00Z, a Monday). Clock-time `at`
+	// values and daily profiles use this offset.
+	Start time.Time `json:"start,omitempty"`
+	// Duration is how long the run lasts: > 0 and at most 366d.
+	Duration time.Duration `json:"duration" jsonschema:"required"`
+	// Platform lists the platforms the scenario runs on, in file order
+	// (default [android]). A single string is a one-element list.
+	Platform Platforms `json:"platform,omitempty"`
+	// Plugin selects the plugin version profile.
+	Plugin Plugin `json:"plugin,omitempty"`
+	// Android holds Android policy knobs (defaults filled).
+	Android Android `json:"android,omitempty"`
+	// IOS holds iOS policy knobs (defaults filled).
+	IOS IOS `json:"ios,omitempty"`
+	// Device is the initial device state; nil fields keep the device
+	// model's defaults.
+	Device Device `json:"device,omitempty"`
+	// App says how the app's task handler behaves.
+	App App `json:"app,omitempty"`
+	// Timeline is what happens when, in file order (not sorted).
+	Timeline []Step `json:"timeline,omitempty"`
+	// Expect is what must hold at the end of the run.
+	Expect []Expectation `json:"expect,omitempty"`
+}
+
+// DefaultStart is the start used when a scenario gives none: Monday
+// 2026-01-05 08:00 UTC.
+var DefaultStart = time.Date(2026, time.January, 5, 8, 0, 0, 0, time.UTC)
+
+// MaxDuration is the longest scenario duration: 366 days.
+const MaxDuration = 366 * Day
+
+// Day is the `d` duration unit: 24 hours.
+const Day = 24 * time.Hour
+
+// Has reports whether the scenario runs on p.
+func (s *Scenario) Has(p Platform) bool {
+	for _, q := range s.Platform {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Platform is android or ios.
+type Platform string
+
+// Platforms.
+const (
+	PlatformAndroid Platform = "android"
+	PlatformIOS     Platform = "ios"
+)
+
+// Platforms is the `platform` field: a string or a list of them.
+type Platforms []Platform
+
+// PluginVersion selects the plugin profile.
+type PluginVersion string
+
+// Plugin versions: today's plugin and the original API.
+const (
+	Plugin0_10 PluginVersion = "0.10"
+	Plugin0_5  PluginVersion = "0.5"
+)
+
+// Plugin is the `plugin` block.
+type Plugin struct {
+	// Version is "0.10" (default, today's plugin) or "0.5" (the original API).
+	Version PluginVersion `json:"version,omitempty"`
+}
+
+// StandbyBucket is an Android App Standby bucket, or auto.
+type StandbyBucket string
+
+// Standby buckets.
+const (
+	BucketAuto       StandbyBucket = "auto"
+	BucketActive     StandbyBucket = "active"
+	BucketWorkingSet StandbyBucket = "working_set"
+	BucketFrequent   StandbyBucket = "frequent"
+	BucketRare       StandbyBucket = "rare"
+	BucketRestricted StandbyBucket = "restricted"
+)
+
+// OEM selects vendor behaviour on Android.
+type OEM string
+
+// OEM behaviours.
+const (
+	OEMAOSP       OEM = "aosp"
+	OEMAggressive OEM = "aggressive"
+)
+
+// Android API levels accepted by `android.api`.
+const (
+	MinAndroidAPI     = 23
+	MaxAndroidAPI     = 35
+	DefaultAndroidAPI = 34
+)
+
+// Android is the `android` block with defaults filled.
+type Android struct {
+	// API level selecting the policy profile, 23..35 (default 34).
+	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=35,default=34"`
+	// StandbyBucket is auto (driven by usage, default) or a fixed bucket.
+	StandbyBucket StandbyBucket `json:"standby_bucket,omitempty"`
+	// Doze says whether Doze is modelled at all (default true).
+	Doze bool `json:"doze,omitempty" jsonschema:"default=true"`
+	// BatterySaver is the Battery Saver switch (default false).
+	BatterySaver bool `json:"battery_saver,omitempty"`
+	// OEM is aosp (default) or aggressive (swiping the app away
+	// force-stops it).
+	OEM OEM `json:"oem,omitempty"`
+}
+
+// iOS versions accepted by `ios.version`.
+const (
+	MinIOSVersion     = 13
+	MaxIOSVersion     = 26
+	DefaultIOSVersion = 17
+)
+
+// BackgroundMode is a UIBackgroundModes entry.
+type BackgroundMode string
+
+// Background modes the plugin uses.
+const (
+	ModeFetch      BackgroundMode = "fetch"
+	ModeProcessing BackgroundMode = "processing"
+)
+
+// IOS is the `ios` block with defaults filled.
+type IOS struct {
+	// Version is the iOS major version, 13..26 (default 17).
+	Version int `json:"version,omitempty" jsonschema:"minimum=13,maximum=26,default=17"`
+	// BackgroundAppRefresh is the Settings switch (default true).
+	BackgroundAppRefresh bool `json:"background_app_refresh,omitempty" jsonschema:"default=true"`
+	// LowPowerMode is the Low Power Mode switch (default false).
+	LowPowerMode bool `json:"low_power_mode,omitempty"`
+	// PermittedIdentifiers is BGTaskSchedulerPermittedIdentifiers. Default:
+	// the uniqueNames of the timeline's registerPeriodicTask,
+	// registerProcessingTask and registerHealthResearchTask calls (a
+	// correctly configured app). An explicit [] is kept empty.
+	PermittedIdentifiers []string `json:"permitted_identifiers,omitempty"`
+	// BackgroundModes is UIBackgroundModes (default [fetch, processing]).
+	BackgroundModes []BackgroundMode `json:"background_modes,omitempty"`
+	// LaunchHandlers are the ids the AppDelegate registers at launch
+	// (default: the permitted identifiers).
+	LaunchHandlers []string `json:"launch_handlers,omitempty"`
+	// FetchInterval is setMinimumBackgroundFetchInterval: never (default),
+	// minimum, or a duration.
+	FetchInterval FetchInterval `json:"fetch_interval,omitempty"`
+}
+
+// FetchIntervalKind says which form fetch_interval took.
+type FetchIntervalKind string
+
+// Fetch interval kinds.
+const (
+	FetchNever   FetchIntervalKind = "never"
+	FetchMinimum FetchIntervalKind = "minimum"
+	FetchEvery   FetchIntervalKind = "interval"
+)
+
+// FetchInterval is `never`, `minimum` or a duration.
+type FetchInterval struct {
+	Kind     FetchIntervalKind
+	Interval time.Duration // when Kind is FetchEvery
+}
+
+// Device is the `device` block (initial state) and the `device` timeline
+// action (a change). A nil field is not given.
+type Device struct {
+	Battery *Battery `json:"battery,omitempty"`
+	// Charger: none | ac | usb | wireless.
+	Charger *Charger `json:"charger,omitempty"`
+	Network *Network `json:"network,omitempty"`
+	// Screen: on | off.
+	Screen  *Screen  `json:"screen,omitempty"`
+	Storage *Storage `json:"storage,omitempty"`
+	// Profile names a built-in or file-defined daily usage profile.
+	Profile *string `json:"profile,omitempty" jsonschema:"minLength=1"`
+}
+
+// Empty reports whether no field is given.
+func (d Device) Empty() bool {
+	return d.Battery == nil && d.Charger == nil && d.Network == nil && d.Screen == nil && d.Storage == nil && d.Profile == nil
+}
+
+// Battery is the battery's level (percent, 0..100) and capacity.
+type Battery struct {
+	Level       *int `json:"level,omitempty" jsonschema:"minimum=0,maximum=100"`
+	CapacityMAh *int `json:"capacity_mah,omitempty" jsonschema:"minimum=1,maximum=100000"`
+}
+
+// Charger is the power source.
+type Charger string
+
+// Chargers.
+const (
+	ChargerNone     Charger = "none"
+	ChargerAC       Charger = "ac"
+	ChargerUSB      Charger = "usb"
+	ChargerWireless Charger = "wireless"
+)
+
+// NetworkKind is the kind of the default network.
+type NetworkKind string
+
+// Network kinds.
+const (
+	NetworkNone     NetworkKind = "none"
+	NetworkWiFi     NetworkKind = "wifi"
+	NetworkCellular NetworkKind = "cellular"
+)
+
+// Network is the device's default network.
+type Network struct {
+	Type    *NetworkKind `json:"type,omitempty"`
+	Metered *bool        `json:"metered,omitempty"`
+	Roaming *bool        `json:"roaming,omitempty"`
+}
+
+// Screen is on or off.
+type Screen string
+
+// Screen states.
+const (
+	ScreenOn  Screen = "on"
+	ScreenOff Screen = "off"
+)
+
+// Storage is free and total storage in bytes.
+type Storage struct {
+	Free  *ByteSize `json:"free,omitempty"`
+	Total *ByteSize `json:"total,omitempty"`
+}
+
+// ByteSize is a size in bytes, written as an integer or with a unit: B, KB,
+// MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024).
+type ByteSize int64
+
+// App is the `app` block.
+type App struct {
+	// Tasks are keyed by the name the dispatcher receives, in file order.
+	Tasks Tasks `json:"tasks,omitempty"`
+}
+
+// Tasks is `app.tasks`: an ordered mapping from received task name to
+// behaviour. The entry named "default" is what the dispatcher does with a
+// name it has no case for.
+type Tasks []Task
+
+// DefaultTask is the key of the catch-all entry in app.tasks.
+const DefaultTask = "default"
+
+// Lookup returns the behaviour for the name the dispatcher received, and
+// whether it came from an entry of that name (false: the default entry or,
+// without one, success after 0s).
+func (ts Tasks) Lookup(received string) (Task, bool) {
+	for _, t := range ts {
+		if t.Name == received && t.Name != DefaultTask {
+			return t, true
+		}
+	}
+	for _, t := range ts {
+		if t.Name == DefaultTask {
+			return t, false
+		}
+	}
+	return Task{Name: DefaultTask, Result: []Result{ResultSuccess}}, false
+}
+
+// Defines reports whether ts has an entry named name (not counting default).
+func (ts Tasks) Defines(name string) bool {
+	for _, t := range ts {
+		if t.Name == name && name != DefaultTask {
+			return true
+		}
+	}
+	return false
+}
+
+// HasDefault reports whether ts has a default entry.
+func (ts Tasks) HasDefault() bool {
+	for _, t := range ts {
+		if t.Name == DefaultTask {
+			return true
+		}
+	}
+	return false
+}
+
+// Task is how the handler behaves for one received name.
+type Task struct {
+	// Name is the key in app.tasks.
+	Name string `json:"-"`
+	// Duration is how long the handler runs: a duration, or a range
+	// "2s..10s" drawn from the seed (default 0s).
+	Duration DurationRange `json:"duration,omitempty"`
+	// Result is what each run returns, used in turn; the last one repeats
+	// (default [success]).
+	Result Results `json:"result,omitempty"`
+	// RequiresNetwork makes the handler return retry if the device is
+	// offline.
+	RequiresNetwork bool `json:"requires_network,omitempty"`
+}
+
+// ResultFor returns the result of the n-th run (0-based): results are used
+// in turn and the last one repeats.
+func (t Task) ResultFor(n int) Result {
+	if len(t.Result) == 0 {
+		return ResultSuccess
+	}
+	if n < 0 {
+		n = 0
+	}
+	if n >= len(t.Result) {
+		return t.Result[len(t.Result)-1]
+	}
+	return t.Result[n]
+}
+
+// DurationRange is a fixed duration (Min == Max) or a range Min..Max.
+type DurationRange struct {
+	Min, Max time.Duration
+}
+
+// Fixed reports whether the range is a single duration.
+func (r DurationRange) Fixed() bool { return r.Min == r.Max }
+
+// Result is what the handler's Future completes with.
+type Result string
+
+// Results: success is Future.value(true), retry Future.value(false), failure
+// Future.error(...), error a thrown exception.
+const (
+	ResultSuccess Result = "success"
+	ResultRetry   Result = "retry"
+	ResultFailure Result = "failure"
+	ResultError   Result = "error"
+)
+
+// Results is one result or a list used in turn.
+type Results []Result
