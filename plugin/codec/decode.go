@@ -208,8 +208,12 @@ func (d *Decoder) align(n int) error {
 // checkLen verifies that count elements of elemSize bytes fit in the rest of
 // the message, before anything is allocated.
 func (d *Decoder) checkLen(count, elemSize int, what string) error {
-	if uint64(count)*uint64(elemSize) > uint64(d.Remaining()) {
-		return d.errf(fmt.Sprintf("%d %s (%d bytes)", count, what, uint64(count)*uint64(elemSize)), "%d byte(s) left", d.Remaining())
+	if need := uint64(count) * uint64(elemSize); need > uint64(d.Remaining()) {
+		exp := fmt.Sprintf("%d %s", count, what)
+		if elemSize > 1 {
+			exp += fmt.Sprintf(" (%d bytes)", need)
+		}
+		return d.errf(exp, "%d byte(s) left", d.Remaining())
 	}
 	return nil
 }
