@@ -38,9 +38,15 @@ func TestGateOrder(t *testing.T) {
 			s.Battery.ChargeUAh = 25 * 4000 * 10
 		}, "low_power", false},
 		{"LPM does not hold processing", osscheduler.Processing, func(m *Model, s *device.State) { idle(s); s.LowPower = true }, "", false},
-		{"battery 19 %", osscheduler.Periodic, func(m *Model, s *device.State) { s.Battery.ChargeUAh = 19 * 4000 * 10; s.Thermal = device.ThermalSerious }, "battery", false},
+		{"battery 19 %", osscheduler.Periodic, func(m *Model, s *device.State) {
+			s.Battery.ChargeUAh = 19 * 4000 * 10
+			s.Thermal = device.ThermalSerious
+		}, "battery", false},
 		{"battery 20 % passes", osscheduler.Periodic, func(m *Model, s *device.State) { s.Battery.ChargeUAh = 20 * 4000 * 10 }, "", false},
-		{"thermal serious", osscheduler.Periodic, func(m *Model, s *device.State) { s.Thermal = device.ThermalSerious; s.Network.Type = device.NetworkNone }, "thermal", false},
+		{"thermal serious", osscheduler.Periodic, func(m *Model, s *device.State) {
+			s.Thermal = device.ThermalSerious
+			s.Network.Type = device.NetworkNone
+		}, "thermal", false},
 		{"thermal fair passes", osscheduler.Periodic, func(m *Model, s *device.State) { s.Thermal = device.ThermalFair }, "", false},
 		{"no network refresh", osscheduler.Periodic, func(m *Model, s *device.State) { s.Network.Type = device.NetworkNone }, "network", false},
 		{"no network processing without requirement", osscheduler.Processing, func(m *Model, s *device.State) { idle(s); s.Network.Type = device.NetworkNone }, "", false},

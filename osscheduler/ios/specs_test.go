@@ -71,7 +71,9 @@ var _ = Describe("Background App Refresh off", func() {
 		cfg.BackgroundAppRefresh = false
 		e := newEnv(nil, 3, cfg, nil)
 		var errs []string
-		submit := func() { errs = append(errs, code(e.m.Submit(refreshReq("refresh"))), code(e.m.Submit(procReq("proc")))) }
+		submit := func() {
+			errs = append(errs, code(e.m.Submit(refreshReq("refresh"))), code(e.m.Submit(procReq("proc"))))
+		}
 		e.drive(user{opens: typicalOpens, to: 5, charge: true, inForeground: submit}, 5)
 		Expect(e.eng.RunFor(5 * day)).To(Succeed())
 		Expect(errs).NotTo(BeEmpty())
@@ -217,8 +219,8 @@ var _ = Describe("Processing tasks", func() {
 		Expect(e.j.Runs).To(HaveLen(1))
 		r := e.j.Runs[0]
 		Expect(r.Outcome).To(Equal(osscheduler.OutcomeExpired))
-		Expect(r.End-r.Start).To(BeNumerically(">=", ParamSets[HeuristicsTypical].ProcessingBudgetMin))
-		Expect(r.End-r.Start).To(BeNumerically("<=", ParamSets[HeuristicsTypical].ProcessingBudgetMax))
+		Expect(r.End - r.Start).To(BeNumerically(">=", ParamSets[HeuristicsTypical].ProcessingBudgetMin))
+		Expect(r.End - r.Start).To(BeNumerically("<=", ParamSets[HeuristicsTypical].ProcessingBudgetMax))
 	})
 })
 
@@ -272,6 +274,6 @@ var _ = Describe("Usage prediction", func() {
 		perDay := float64(dailyRuns) / (seeds * 29)
 		Expect(perDay).To(BeNumerically(">=", 3), "daily user: a few runs per day")
 		Expect(float64(dailyBefore)/float64(dailyRuns)).To(BeNumerically(">=", 0.4), "most runs anticipate a launch")
-		Expect(float64(absentRuns) / (seeds * 16)).To(BeNumerically("<", 0.05), "almost none after a week away")
+		Expect(float64(absentRuns)/(seeds*16)).To(BeNumerically("<", 0.05), "almost none after a week away")
 	})
 })
