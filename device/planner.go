@@ -126,16 +126,29 @@ func (d *Device) ApplyProfile(p Profile, until time.Time) error {
 	pr.next = int(today + 1)
 	pr.push(action{at: m0 + int64(pr.next)*day, kind: actPlan})
 	pr.sort()
+	// Fast-forward: the network and motion the plan implies for now are
+	// set once; charging decisions (bedtime, top-ups) are replayed, since an
+	// overnight charge in progress must still end at its planned time.
+	lastNet, lastMove := int64(-1), int64(-1)
 	for pr.head < len(pr.acts) && pr.acts[pr.head].at < now {
 		a := pr.acts[pr.head]
 		pr.head++
 		switch a.kind {
-		case actPlug, actUnplug, actNet, actMove:
+		case actBedtime, actPlug, actUnplug:
 			pr.do(a)
-		case actBedtime:
-			// The past bedtime's decision, taken now.
-			pr.do(a)
+		case actNet:
+			lastNet = a.arg
+		case actMove:
+			lastMove = a.arg
 		}
+	}
+	if lastNet >= 0 {
+		d.SetNetwork(networkFor(lastNet))
+	} else {
+		d.SetNetwork(networkFor(netCode(pr.p.Places.Home)))
+	}
+	if lastMove >= 0 {
+		d.SetMoving(lastMove == 1)
 	}
 	if p.Charging.Always {
 		pr.plugFor(0)
