@@ -95,8 +95,14 @@ type ForegroundServiceConfig struct {
 	NotificationChannelID   string
 	NotificationChannelName string
 	NotificationID          int
-	ForegroundServiceType   int // dataSync 0, shortService 1
+	ForegroundServiceType   int // FGSDataSync 0, FGSShortService 1
 }
+
+// Foreground service types (the Dart ForegroundServiceType enum).
+const (
+	FGSDataSync     = 0
+	FGSShortService = 1
+)
 
 // OneOffOptions are registerOneOffTask's named parameters. Pointers and nil
 // slices are Dart nulls: the plugin's defaults apply.
@@ -125,6 +131,9 @@ type PeriodicOptions struct {
 	BackoffPolicyDelay      *time.Duration
 	Tag                     *string
 	ForegroundServiceConfig *ForegroundServiceConfig
+	// OutOfQuotaPolicy existed on registerPeriodicTask in 0.5 only; WorkManager
+	// rejects it ("PeriodicWorkRequests cannot be expedited"). 0.10 ignores it.
+	OutOfQuotaPolicy *OutOfQuotaPolicy
 }
 
 // ProcessingOptions are registerProcessingTask's (and

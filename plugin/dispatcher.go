@@ -1,0 +1,290 @@
+package plugin
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// Handler is the app's task handler written in Go: Workmanager().executeTask's
+// callback. true is success, false asks for a retry, an error (or a panic) is
+// a failure. It runs as a process of the kernel (sim.Engine.Go), so it may
+// Sleep on ctx.Clock in virtual time.
+type Handler func(ctx *TaskContext) (bool, error)
+
+// AsyncHandler is a task handler that finishes later: it calls done exactly
+// once, from a kernel event (the scenario runner schedules one after the
+// task's duration).
+type AsyncHandler interface {
+	ExecuteTask(ctx *TaskContext, done func(ok bool, err error))
+}
+
+// AsyncHandlerFunc adapts a function to AsyncHandler.
+type AsyncHandlerFunc func(ctx *TaskContext, done func(ok bool, err error))
+
+// ExecuteTask calls f.
+func (f AsyncHandlerFunc) ExecuteTask(ctx *TaskContext, done func(ok bool, err error)) { f(ctx, done) }
+
+// TaskContext is what a handler gets besides the task name and input data.
+type TaskContext struct {
+	// Received is the task name delivered to the dispatcher.
+	Received string
+	// Input is inputData as Dart's handler sees it (nil when Dart gets null).
+	Input osscheduler.Data
+	// Attempt is 1 for the first run (Android: runAttemptCount + 1).
+	Attempt int
+	// Clock is the virtual clock.
+	Clock clock.Clock
+	// Platform is android or ios.
+	Platform osscheduler.Platform
+	// Store is the app's persistent key-value store (shared_preferences).
+	Store *Store
+
+	dev     *device.Device
+	x       *osscheduler.Execution
+	stopped bool
+	reason  osscheduler.StopReason
+}
+
+// Device is the device state the handler may read (network, battery, …).
+func (c *TaskContext) Device() device.State { return c.dev.State() }
+
+// Stopped reports whether the OS stopped the run; a stopped run's result is
+// ignored.
+func (c *TaskContext) Stopped() bool { return c.stopped }
+
+// StopReason is why the OS stopped the run (empty if it did not).
+func (c *TaskContext) StopReason() osscheduler.StopReason { return c.reason }
+
+// Execution is the OS model's record of this run.
+func (c *TaskContext) Execution() *osscheduler.Execution { return c.x }
+
+// ExecuteTask is Workmanager().executeTask(handler) called in the
+// dispatcher: it installs a Go handler (replacing any other).
+func (p *Plugin) ExecuteTask(h Handler) { p.handler, p.async = h, nil }
+
+// ExecuteTaskAsync installs an asynchronous handler (replacing any other).
+func (p *Plugin) ExecuteTaskAsync(h AsyncHandler) { p.async, p.handler = h, nil }
+
+// OnTaskStopped is executeTask's onTaskStopped: fn receives the task name and
+// the reason as Dart's StopReason names it (see DartStopReason).
+func (p *Plugin) OnTaskStopped(fn func(taskName string, reason osscheduler.StopReason)) { p.stopped = fn }
+
+func (p *Plugin) hasDispatcher() bool { return p.handler != nil || p.async != nil }
+
+// run is one background run in progress.
+type run struct {
+	x         *osscheduler.Execution
+	ctx       *TaskContext
+	task      string // DART_TASK / the identifier
+	unique    string
+	timer     sim.Timer
+	engineUp  bool // the engine runs the dispatcher (flutterApi initialised)
+	delivered bool // the Dart side has the task
+	stopped   bool
+	done      bool
+	debug     bool // 0.5 debug notifications
+	started   time.Time
+	// finish maps the dispatcher's answer to the OS result; hung is called
+	// when the dispatcher never answers.
+	finish func(r *run, ok bool, err error)
+}
+
+// Start runs x for the OS model (osscheduler.Executor). It never finishes x
+// inside the call: every step is a kernel event.
+func (p *Plugin) Start(x *osscheduler.Execution) {
+	r := &run{x: x, unique: x.UniqueName, task: x.TaskName, started: p.eng.Now()}
+	p.runs[x.ID] = r
+	if p.platform == osscheduler.IOS {
+		p.iosStart(r)
+	} else {
+		p.androidStart(r)
+	}
+}
+
+// Stop is the OS stopping x (osscheduler.Executor).
+func (p *Plugin) Stop(x *osscheduler.Execution, reason osscheduler.StopReason) {
+	r, ok := p.runs[x.ID]
+	if !ok {
+		return
+	}
+	delete(p.runs, x.ID)
+	r.stopped = true
+	p.eng.Cancel(r.timer)
+	if r.ctx != nil {
+		r.ctx.stopped, r.ctx.reason = true, reason
+	}
+	if p.platform == osscheduler.IOS {
+		p.iosStopped(r, reason)
+	} else {
+		p.androidStopped(r, reason)
+	}
+}
+
+// engineStartCost is the virtual time a headless Flutter engine takes to
+// start and run the dispatcher up to executeTask (PLATFORM-FACTS.md:
+// a seeded 300–1500 ms).
+func (p *Plugin) engineStartCost() time.Duration {
+	return sim.Between(p.eng.Rand(p.engineStartStream), 300*time.Millisecond, 1500*time.Millisecond)
+}
+
+// after schedules fn for r unless r is stopped first.
+func (p *Plugin) after(r *run, d time.Duration, label string, fn func()) {
+	r.timer = p.eng.After(d, sim.PhasePlugin, label, sim.HandlerFunc(func(*sim.Engine) {
+		if r.stopped || r.done {
+			return
+		}
+		fn()
+	}))
+}
+
+// deliver hands the task to the dispatcher: the handshake
+// (backgroundChannelInitialized, answered once executeTask installed a
+// handler), then executeTask(name, inputData).
+func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine string) {
+	if !p.hasDispatcher() {
+		p.emit("task.hung", r.unique, "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
+			sim.String("engine", engine))
+		return
+	}
+	r.delivered = true
+	r.x.Received = name
+	r.ctx = &TaskContext{
+		Received: name, Input: input, Attempt: r.x.Attempt, Clock: p.clock(), Platform: p.platform,
+		Store: p.storeApp, dev: p.dev, x: r.x,
+	}
+	p.emit("task.delivered", r.unique, "executeTask sent to the dispatcher", sim.String("received", name),
+		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
+	answered := false
+	answer := func(ok bool, err error) {
+		if answered {
+			return
+		}
+		answered = true
+		p.answer(r, ok, err)
+	}
+	if p.async != nil {
+		p.async.ExecuteTask(r.ctx, answer)
+		return
+	}
+	h := p.handler
+	var ok bool
+	var herr error
+	fn := func() { ok, herr = h(r.ctx) }
+	fin := func(panicked any) {
+		if panicked != nil {
+			answer(false, &DartError{Type: "panic", Message: fmt.Sprint(panicked)})
+			return
+		}
+		answer(ok, herr)
+	}
+	if g, isGo := any(p.eng).(goRunner); isGo {
+		g.Go("plugin.handler "+name, fn, fin)
+		return
+	}
+	// No kernel processes: run the handler now, inside this kernel event.
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				fin(v)
+				return
+			}
+		}()
+		fn()
+		fin(nil)
+	}()
+}
+
+// goRunner and clockSource are the kernel's process and clock APIs
+// (sim.Engine.Go / Clock), used when the kernel provides them.
+type goRunner interface {
+	Go(label string, fn func(), done func(panicked any))
+}
+
+type clockSource interface {
+	Clock() clock.Clock
+}
+
+func (p *Plugin) clock() clock.Clock {
+	if c, ok := any(p.eng).(clockSource); ok {
+		return c.Clock()
+	}
+	return &kernelClock{eng: p.eng}
+}
+
+// kernelClock answers Now/Since/Until from the kernel. Waiting needs kernel
+// processes (sim.Engine.Go); without them it panics, which fails the task
+// with a clear message.
+type kernelClock struct {
+	clock.Clock
+	eng *sim.Engine
+}
+
+func (c *kernelClock) Now() time.Time                  { return c.eng.Now() }
+func (c *kernelClock) Since(t time.Time) time.Duration { return c.eng.Now().Sub(t) }
+func (c *kernelClock) Until(t time.Time) time.Duration { return t.Sub(c.eng.Now()) }
+func (c *kernelClock) Sleep(time.Duration) {
+	panic("clock.Sleep needs kernel processes (sim.Engine.Go), which this build lacks")
+}
+
+// answer is the dispatcher's reply arriving at the native side.
+func (p *Plugin) answer(r *run, ok bool, err error) {
+	if r.stopped {
+		p.emit("task.result_ignored", r.unique, "the dispatcher answered after the OS stopped the run", resultFields(ok, err)...)
+		return
+	}
+	if r.done {
+		return
+	}
+	r.done = true
+	delete(p.runs, r.x.ID)
+	r.finish(r, ok, err)
+}
+
+func resultFields(ok bool, err error) []sim.Field {
+	switch {
+	case err != nil:
+		return []sim.Field{sim.String("dart", "error"), sim.String("error", err.Error())}
+	case ok:
+		return []sim.Field{sim.String("dart", "true")}
+	default:
+		return []sim.Field{sim.String("dart", "false")}
+	}
+}
+
+// finishRun reports res to the OS model and traces it.
+func (p *Plugin) finishRun(r *run, res osscheduler.Result, reason string, fields ...sim.Field) {
+	r.done = true
+	delete(p.runs, r.x.ID)
+	p.emit("task.finished", r.unique, reason, append([]sim.Field{sim.String("outcome", res.String()),
+		sim.String("received", r.x.Received), sim.Dur("took", p.eng.Now().Sub(r.started))}, fields...)...)
+	r.x.Finish(res)
+}
+
+// dartResult maps the dispatcher's answer the way both BackgroundWorkers do:
+// true → success, false (or null) → retry, error → failure.
+func dartResult(ok bool, err error) osscheduler.Result {
+	switch {
+	case err != nil:
+		return osscheduler.Failure
+	case ok:
+		return osscheduler.Success
+	default:
+		return osscheduler.Retry
+	}
+}
+
+// errMessage is e.toString() as Dart's error reply carries it.
+func errMessage(err error) string {
+	var de *DartError
+	if errors.As(err, &de) && de.Type == "panic" {
+		return "panic: " + de.Message
+	}
+	return err.Error()
+}

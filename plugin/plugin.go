@@ -1,0 +1,342 @@
+package plugin
+
+import (
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/osscheduler/ios"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// DebugHandler is the handler installed with WorkmanagerDebug.setCurrent
+// (0.10). Its output becomes trace events (source "plugin.debug").
+type DebugHandler string
+
+// Debug handlers (WorkmanagerDebugHandler.kt / .swift).
+const (
+	DebugNone         DebugHandler = ""             // the default: nothing
+	DebugLogging      DebugHandler = "logging"      // LoggingDebugHandler: log tag WorkmanagerDebug
+	DebugNotification DebugHandler = "notification" // NotificationDebugHandler: channel WorkmanagerDebugChannelId
+)
+
+// Config builds a Plugin.
+type Config struct {
+	Platform osscheduler.Platform // android (default) or ios
+	Version  Version              // V0_10 (default) or V0_5
+	Engine   *sim.Engine
+	Device   *device.Device
+	Journal  *osscheduler.Journal
+
+	// The OS model's configuration. A zero Android config means
+	// android.DefaultConfig(); the iOS config is used as given (start from
+	// ios.DefaultConfig()).
+	Android android.Config
+	IOS     ios.Config
+
+	// Debug is WorkmanagerDebug.setCurrent(...) (0.10). In 0.5 debug output
+	// follows initialize's isInDebugMode instead.
+	Debug DebugHandler
+
+	// EnableDataSyncForegroundService is the Gradle flag
+	// workmanager.enableDataSyncForegroundService=true (#725): without it the
+	// merged manifest lacks FOREGROUND_SERVICE_DATA_SYNC.
+	EnableDataSyncForegroundService bool
+	// StripShortServicePermission models an app that removed the plugin's
+	// FOREGROUND_SERVICE_SHORT_SERVICE declaration from its merged manifest.
+	StripShortServicePermission bool
+	// OnStoppedBug732 reproduces 0.10.7 as released: BackgroundWorker.onStopped
+	// calls Pigeon off the main thread, which throws, so Dart's onTaskStopped
+	// never runs (#732, fixed by #735). Off by default: the fixed behaviour.
+	OnStoppedBug732 bool
+	// SceneApp is an iOS app on the UIScene lifecycle that does not call
+	// WorkmanagerPlugin.registerLaunchHandlers() from its AppDelegate, so the
+	// plugin cannot re-register persisted identifiers at launch.
+	SceneApp bool
+	// DispatcherNotEntryPoint models a release build whose callbackDispatcher
+	// lacks @pragma('vm:entry-point') (#374): the handle is stored but never
+	// resolves in a background engine.
+	DispatcherNotEntryPoint bool
+}
+
+// Plugin is the workmanager plugin of one app on one simulated device: the
+// Dart API the app calls, and the native side the OS model runs work through
+// (it is the model's osscheduler.Executor).
+type Plugin struct {
+	cfg      Config
+	platform osscheduler.Platform
+	version  Version
+	eng      *sim.Engine
+	dev      *device.Device
+	j        *osscheduler.Journal
+
+	androidModel *android.Model
+	iosModel     *ios.Model
+	wm           androidWorkManager
+	bg           iosScheduler
+
+	handler Handler
+	async   AsyncHandler
+	stopped func(taskName string, reason osscheduler.StopReason)
+
+	runs map[uint64]*run
+
+	// Dart/app state of the current process.
+	validHandles      map[int64]bool // handles the installed app build resolves
+	debug05           bool           // 0.5: Workmanager._isInDebugMode
+	dartInitialized   bool           // initialize() ran in this process (iOS main-engine one-off path)
+	procGen           uint64         // bumped when the app process dies
+	launchRegistered  map[string]bool
+	launchBegin       map[string]*time.Duration // earliestBeginInSeconds captured by the launch handler
+	workInfoSeq       uint64
+	storeApp          *Store
+	engineStartStream string
+}
+
+// androidWorkManager is the part of the Android model the plugin calls
+// (WorkManager's API), so tests can record requests with a fake.
+type androidWorkManager interface {
+	EnqueueUniqueWork(name string, policy android.ExistingWorkPolicy, req android.WorkRequest) (string, error)
+	EnqueueUniquePeriodicWork(name string, policy android.ExistingPeriodicWorkPolicy, req android.WorkRequest) (string, error)
+	CancelUniqueWork(name string)
+	CancelAllWorkByTag(tag string)
+	CancelAllWork()
+	WorkInfosForUniqueWork(name string) []android.WorkInfo
+}
+
+// iosScheduler is the part of the iOS model the plugin calls
+// (BGTaskScheduler and UIApplication).
+type iosScheduler interface {
+	Register(identifier string) (bool, error)
+	Submit(req ios.TaskRequest) error
+	Cancel(identifier string)
+	CancelAll()
+	Pending() []ios.TaskRequest
+	RunInProcess(uniqueName, taskName string, input osscheduler.Data)
+}
+
+// New builds the plugin and the OS model it runs on; the model is reachable
+// with Android() or IOS() (for scenario `os:` steps).
+func New(cfg Config) *Plugin {
+	p := newPlugin(cfg)
+	switch p.platform {
+	case osscheduler.IOS:
+		m := ios.New(p.eng, p.dev, p.cfg.IOS, p, p.j)
+		p.iosModel, p.bg = m, m
+	default:
+		m := android.New(p.eng, p.dev, p.cfg.Android, p, p.j)
+		p.androidModel, p.wm = m, m
+	}
+	p.dev.Subscribe(device.ListenerFunc(p.deviceChanged))
+	return p
+}
+
+// newWithBackend builds a plugin over fakes of the OS models (tests).
+func newWithBackend(cfg Config, wm androidWorkManager, bg iosScheduler) *Plugin {
+	p := newPlugin(cfg)
+	p.wm, p.bg = wm, bg
+	p.dev.Subscribe(device.ListenerFunc(p.deviceChanged))
+	return p
+}
+
+func newPlugin(cfg Config) *Plugin {
+	if cfg.Engine == nil {
+		cfg.Engine = sim.New(time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), 1)
+	}
+	if cfg.Device == nil {
+		cfg.Device = device.New(cfg.Engine, device.Config{Initial: device.DefaultState()})
+	}
+	if cfg.Journal == nil {
+		cfg.Journal = &osscheduler.Journal{}
+	}
+	if cfg.Platform == "" {
+		cfg.Platform = osscheduler.Android
+	}
+	if cfg.Platform != osscheduler.IOS {
+		cfg.Platform = osscheduler.Android
+	}
+	if cfg.Version != V0_5 {
+		cfg.Version = V0_10
+	}
+	if cfg.Android == (android.Config{}) {
+		cfg.Android = android.DefaultConfig()
+	}
+	p := &Plugin{
+		cfg: cfg, platform: cfg.Platform, version: cfg.Version,
+		eng: cfg.Engine, dev: cfg.Device, j: cfg.Journal,
+		runs:              map[uint64]*run{},
+		validHandles:      map[int64]bool{},
+		launchBegin:       map[string]*time.Duration{},
+		engineStartStream: "plugin.engine-start",
+	}
+	if p.platform == osscheduler.IOS {
+		p.storeApp = &Store{s: p.dev.Store(storeUserDefaults), prefix: "flutter."}
+	} else {
+		p.storeApp = &Store{s: p.dev.Store(storeSharedPrefs), prefix: "flutter."}
+	}
+	p.resetLaunchHandlers()
+	return p
+}
+
+// Platform is the simulated platform.
+func (p *Plugin) Platform() osscheduler.Platform { return p.platform }
+
+// Version is the plugin profile in force.
+func (p *Plugin) Version() Version { return p.version }
+
+// Android is the Android OS model (nil on iOS or with a fake backend).
+func (p *Plugin) Android() *android.Model { return p.androidModel }
+
+// IOS is the iOS OS model (nil on Android or with a fake backend).
+func (p *Plugin) IOS() *ios.Model { return p.iosModel }
+
+// Journal is where runs and rejected calls are recorded.
+func (p *Plugin) Journal() *osscheduler.Journal { return p.j }
+
+// AppStore is the app's persistent key-value store (shared_preferences):
+// what a handler reads and writes through TaskContext.Store.
+func (p *Plugin) AppStore() *Store { return p.storeApp }
+
+// AppUpdated is a new version of the app being installed. With
+// dispatcherRenamed the stored callback handle no longer resolves until the
+// app calls initialize again (#650).
+func (p *Plugin) AppUpdated(dispatcherRenamed bool) {
+	if dispatcherRenamed {
+		clear(p.validHandles)
+	}
+	p.emit("app.updated", "app", map[bool]string{
+		true:  "the new build renamed the callback dispatcher: the stored handle is stale until initialize runs again",
+		false: "the new build keeps the callback dispatcher: the stored handle still resolves",
+	}[dispatcherRenamed], sim.Bool("dispatcher_renamed", dispatcherRenamed))
+}
+
+// ---- trace and journal ----
+
+func (p *Plugin) emit(kind, subject, reason string, fields ...sim.Field) {
+	if p.eng.Tracing() {
+		p.eng.Emit("plugin", kind, subject, reason, fields...)
+	}
+}
+
+// reject records a rejected call and returns err (what Dart sees, or nil when
+// the failure is only logged natively).
+func (p *Plugin) reject(call, subject, code, message string, seenByApp bool, err error) error {
+	p.j.Error(osscheduler.ErrorRecord{At: p.eng.Elapsed(), Call: call, Code: code, Message: message, SeenByApp: seenByApp})
+	p.emit("call.rejected", subject, message, sim.String("call", call), sim.String("code", code), sim.Bool("seen_by_app", seenByApp))
+	if !seenByApp {
+		return nil
+	}
+	return err
+}
+
+func (p *Plugin) accepted(call, subject, reason string, fields ...sim.Field) {
+	if p.eng.Tracing() {
+		p.eng.Emit("plugin", "call", subject, reason, append([]sim.Field{sim.String("call", call)}, fields...)...)
+	}
+}
+
+// ---- callback handle ----
+
+const (
+	storeSharedPrefs  = "app.shared_preferences"
+	storeUserDefaults = "app.user_defaults"
+	// SharedPreferenceHelper.kt: file flutter_workmanager_plugin, key
+	// CALLBACK_DISPATCHER_HANDLE_KEY (0.5.1: be.tramckrijte prefix).
+	prefsHandleKey   = "flutter_workmanager_plugin/dev.fluttercommunity.workmanager.CALLBACK_DISPATCHER_HANDLE_KEY"
+	prefsHandleKey05 = "flutter_workmanager_plugin/be.tramckrijte.workmanager.CALLBACK_DISPATCHER_HANDLE_KEY"
+	// UserDefaultsHelper.swift: suite dev.fluttercommunity.workmanager.userDefaults.
+	udSuite           = "dev.fluttercommunity.workmanager.userDefaults/"
+	udHandleKey       = udSuite + "dev.fluttercommunity.workmanager.callbackHandle"
+	udInputPrefix     = udSuite + "dev.fluttercommunity.workmanager.periodicTaskInputData."
+	udScheduledTasks  = udSuite + "dev.fluttercommunity.workmanager.scheduledTasks"
+	udWorkInfos       = udSuite + "dev.fluttercommunity.workmanager.workInfos"
+	udSuite05         = "be.tramckrijte.workmanager.userDefaults/"
+	udHandleKey05     = udSuite05 + "be.tramckrijte.workmanager.callbackHandle"
+	udIsDebugKey05    = udSuite05 + "be.tramckrijte.workmanager.isDebug"
+	noHandle          = -1 // SharedPreferences getLong default
+	backgroundWorkerT = "dev.fluttercommunity.workmanager.BackgroundWorker"
+	backgroundWorker5 = "be.tramckrijte.workmanager.BackgroundWorker"
+)
+
+func (p *Plugin) handleKey() (store *device.Store, key string) {
+	if p.platform == osscheduler.IOS {
+		if p.version == V0_5 {
+			return p.dev.Store(storeUserDefaults), udHandleKey05
+		}
+		return p.dev.Store(storeUserDefaults), udHandleKey
+	}
+	if p.version == V0_5 {
+		return p.dev.Store(storeSharedPrefs), prefsHandleKey05
+	}
+	return p.dev.Store(storeSharedPrefs), prefsHandleKey
+}
+
+// storedHandle is the persisted callback handle, or -1.
+func (p *Plugin) storedHandle() int64 {
+	s, k := p.handleKey()
+	if v, ok := s.Get(k); ok {
+		if h, ok := v.(int64); ok {
+			return h
+		}
+	}
+	return noHandle
+}
+
+// handleResolves is FlutterCallbackInformation.lookupCallbackInformation.
+func (p *Plugin) handleResolves(h int64) bool {
+	return h != noHandle && !p.cfg.DispatcherNotEntryPoint && p.validHandles[h]
+}
+
+// ---- process lifecycle ----
+
+func (p *Plugin) deviceChanged(c device.Change) {
+	switch c.Kind {
+	case device.ChangePowerOff, device.ChangeProcessDied, device.ChangeAppForceStop, device.ChangeAppUpdated:
+		p.processEnded(string(c.Kind))
+	case device.ChangeAppSwipedAway:
+		if p.platform == osscheduler.IOS || c.State.App == device.ProcessNotRunning || c.State.App == device.ProcessSwipedAway {
+			p.processEnded(string(c.Kind))
+		}
+	case device.ChangeAppLaunched, device.ChangeProcessStarted:
+		if !alive(c.Prev.App) {
+			p.processStarted(string(c.Kind))
+		}
+	}
+}
+
+func alive(s device.Process) bool {
+	return s == device.ProcessForeground || s == device.ProcessBackground || s == device.ProcessSuspended
+}
+
+func (p *Plugin) processEnded(why string) {
+	p.procGen++
+	p.dartInitialized = false
+	p.resetLaunchHandlers()
+	p.emit("process.ended", "app", "the app process ended ("+why+"): in-process work and pending delayed one-offs are gone")
+}
+
+// processStarted is didFinishLaunching: on iOS 0.10 the plugin re-registers
+// the launch handler of every persisted identifier (registerLaunchHandlers),
+// unless the app is a UIScene app that does not call it.
+func (p *Plugin) processStarted(why string) {
+	p.resetLaunchHandlers()
+	if p.platform != osscheduler.IOS || p.version != V0_10 || p.cfg.SceneApp {
+		return
+	}
+	tasks := p.scheduledTasks()
+	for _, id := range sortedKeys(tasks) {
+		p.registerLaunchHandlerOnce(id, tasks[id].EarliestBeginSeconds, "registerLaunchHandlers")
+	}
+}
+
+func (p *Plugin) resetLaunchHandlers() {
+	p.launchRegistered = map[string]bool{}
+	p.launchBegin = map[string]*time.Duration{}
+	// Identifiers the AppDelegate registers (through the plugin's
+	// registerPeriodicTask(withIdentifier:) / registerBGProcessingTask helpers,
+	// which go through registerLaunchHandlerOnce) at every launch.
+	for _, id := range p.cfg.IOS.LaunchHandlers {
+		p.launchRegistered[id] = true
+	}
+}

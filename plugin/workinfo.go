@@ -1,0 +1,153 @@
+package plugin
+
+import (
+	"maps"
+	"time"
+)
+
+// workInfoRecord is WorkInfoStore's PersistedWorkInfo (WorkInfoStore.swift),
+// kept in the plugin's UserDefaults suite.
+type workInfoRecord struct {
+	State          string // scheduled, running, succeeded, failed, cancelled
+	IsPeriodic     bool
+	TaskName       string
+	HasTaskName    bool
+	LastFinishedAt *time.Time
+	UpdatedAt      time.Time
+	Seq            uint64 // orders updates made at the same instant
+}
+
+func (p *Plugin) workInfos() map[string]workInfoRecord {
+	if v, ok := p.dev.Store(storeUserDefaults).Get(udWorkInfos); ok {
+		if m, ok := v.(map[string]workInfoRecord); ok {
+			return maps.Clone(m)
+		}
+	}
+	return map[string]workInfoRecord{}
+}
+
+func (p *Plugin) saveWorkInfos(m map[string]workInfoRecord) {
+	p.dev.Store(storeUserDefaults).Set(udWorkInfos, m)
+}
+
+// iosStatus is WorkmanagerDebug.onTaskStatusUpdate on iOS: the debug handler,
+// then WorkInfoStore.record. unique "" is a nil uniqueName.
+func (p *Plugin) iosStatus(task, unique string, _ bool, status string, periodic bool, errMsg string, took time.Duration) {
+	p.debugStatus(task, unique, status, errMsg, took)
+	p.workInfoRecord(task, unique, false, status, periodic)
+}
+
+// workInfoRecord is WorkInfoStore.record.
+func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, periodic bool) {
+	if p.version != V0_10 {
+		return
+	}
+	m := p.workInfos()
+	if unique == "" {
+		unique = resolveUniqueName(m, task)
+		if unique == "" {
+			return // no record with that taskName: the update is dropped
+		}
+	}
+	now := p.eng.Now()
+	existing, had := m[unique]
+	rec := workInfoRecord{LastFinishedAt: existing.LastFinishedAt}
+	switch status {
+	case "scheduled":
+		rec.State = "scheduled"
+	case "started":
+		rec.State = "running"
+	case "completed":
+		rec.State, rec.LastFinishedAt = "succeeded", &now
+	case "failed":
+		rec.State, rec.LastFinishedAt = "failed", &now
+	case "cancelled":
+		rec.State, rec.LastFinishedAt = "cancelled", &now
+	default: // retrying, rescheduled: expected to run again
+		rec.State, rec.LastFinishedAt = "scheduled", &now
+	}
+	// Only registration carries the user-facing taskName.
+	if status == "scheduled" || !had || !existing.HasTaskName {
+		rec.TaskName, rec.HasTaskName = task, true
+	} else {
+		rec.TaskName, rec.HasTaskName = existing.TaskName, existing.HasTaskName
+	}
+	rec.IsPeriodic = periodic
+	p.workInfoSeq++
+	rec.UpdatedAt, rec.Seq = now, p.workInfoSeq
+	m[unique] = rec
+	p.saveWorkInfos(m)
+}
+
+// resolveUniqueName: the newest record with the same taskName.
+func resolveUniqueName(m map[string]workInfoRecord, task string) string {
+	best := ""
+	var bestRec workInfoRecord
+	for _, k := range sortedKeys(m) {
+		r := m[k]
+		if !r.HasTaskName || r.TaskName != task {
+			continue
+		}
+		if best == "" || r.UpdatedAt.After(bestRec.UpdatedAt) || (r.UpdatedAt.Equal(bestRec.UpdatedAt) && r.Seq > bestRec.Seq) {
+			best, bestRec = k, r
+		}
+	}
+	return best
+}
+
+// workInfoTaskName is the registered taskName of an identifier, for reports.
+func (p *Plugin) workInfoTaskName(unique string) string {
+	return p.workInfos()[unique].TaskName
+}
+
+func (p *Plugin) workInfoMarkCancelled(unique string) {
+	m := p.workInfos()
+	rec, ok := m[unique]
+	if !ok {
+		return
+	}
+	now := p.eng.Now()
+	p.workInfoSeq++
+	rec.State, rec.LastFinishedAt, rec.UpdatedAt, rec.Seq = "cancelled", &now, now, p.workInfoSeq
+	m[unique] = rec
+	p.saveWorkInfos(m)
+}
+
+func (p *Plugin) workInfoMarkAllCancelled() {
+	m := p.workInfos()
+	now := p.eng.Now()
+	for _, k := range sortedKeys(m) {
+		rec := m[k]
+		p.workInfoSeq++
+		rec.State, rec.LastFinishedAt, rec.UpdatedAt, rec.Seq = "cancelled", &now, now, p.workInfoSeq
+		m[k] = rec
+	}
+	p.saveWorkInfos(m)
+}
+
+// iosWorkInfo is WorkInfoStore.workInfoData: tags always empty (nil on the
+// wire, [] in Dart).
+func (p *Plugin) iosWorkInfo(unique string) *WorkInfo {
+	rec, ok := p.workInfos()[unique]
+	if !ok {
+		return nil
+	}
+	wi := &WorkInfo{UniqueName: unique, IsPeriodic: rec.IsPeriodic, TaskName: rec.TaskName, Tags: []string{}}
+	switch rec.State {
+	case "running":
+		wi.State = WorkRunning
+	case "succeeded":
+		wi.State = WorkSucceeded
+	case "failed":
+		wi.State = WorkFailed
+	case "cancelled":
+		wi.State = WorkCancelled
+	default:
+		wi.State = WorkScheduled
+	}
+	if rec.LastFinishedAt != nil {
+		t := *rec.LastFinishedAt
+		wi.LastFinishedAt = &t
+	}
+	return wi
+}
