@@ -2,6 +2,7 @@ package android
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -23,9 +24,11 @@ type standby struct {
 	h             sim.Handler
 
 	// QuotaController timing sessions (coalesced job executions) and job starts.
-	sessions  []session
-	open      bool // the last session is still running
-	jobStarts []time.Time
+	sessions []session
+	open     bool // the last session is still running
+	// closedTotal is the summed length of the closed sessions retained.
+	closedTotal time.Duration
+	jobStarts   []time.Time
 }
 
 type session struct{ start, end time.Time }
@@ -178,7 +181,10 @@ func (m *Model) quotaJobsIdle(now time.Time) {
 	if !m.sb.open {
 		return
 	}
-	m.sb.sessions[len(m.sb.sessions)-1].end = now
+	last := &m.sb.sessions[len(m.sb.sessions)-1]
+	m.sb.closedTotal -= last.end.Sub(last.start) // a coalesced session was counted up to its old end
+	last.end = now
+	m.sb.closedTotal += last.end.Sub(last.start)
 	m.sb.open = false
 }
 
@@ -187,6 +193,9 @@ func (m *Model) pruneQuota(now time.Time) {
 	k := 0
 	for k < len(m.sb.sessions) && m.sb.sessions[k].end.Before(cut) && !(m.sb.open && k == len(m.sb.sessions)-1) {
 		k++
+	}
+	for i := 0; i < k; i++ {
+		m.sb.closedTotal -= m.sb.sessions[i].end.Sub(m.sb.sessions[i].start)
 	}
 	if k > 0 {
 		n := copy(m.sb.sessions, m.sb.sessions[k:])
@@ -209,17 +218,32 @@ func (m *Model) sessionEnd(i int, now time.Time) time.Time {
 	return m.sb.sessions[i].end
 }
 
-// usedIn is the execution time within (now−w, now].
+// usedIn is the execution time within (now−w, now]. Sessions are in time
+// order, so it walks back from the newest.
 func (m *Model) usedIn(w time.Duration, now time.Time) time.Duration {
 	from := now.Add(-w)
 	var used time.Duration
-	for i := range m.sb.sessions {
+	for i := len(m.sb.sessions) - 1; i >= 0; i-- {
 		s, e := m.sb.sessions[i].start, m.sessionEnd(i, now)
-		if e.After(from) {
-			used += e.Sub(latest(s, from))
+		if !e.After(from) {
+			break
 		}
+		used += e.Sub(latest(s, from))
 	}
 	return used
+}
+
+// used24h is the execution time in the last 24 h, skipping the walk when
+// even every retained session together stays under limit.
+func (m *Model) used24h(now time.Time, limit time.Duration) time.Duration {
+	total := m.sb.closedTotal
+	if m.sb.open {
+		total += now.Sub(m.sb.sessions[len(m.sb.sessions)-1].start)
+	}
+	if total <= limit {
+		return total
+	}
+	return m.usedIn(quotaMaxExecutionWindow, now)
 }
 
 // refillAt is when the execution time in a window of w drops to limit
@@ -267,7 +291,7 @@ func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
 		qs.refill = m.refillAt(win, allowed-quotaInQuotaBuffer, now)
 		return qs, false
 	}
-	if used := m.usedIn(quotaMaxExecutionWindow, now); used > quotaMaxExecution-quotaInQuotaBuffer {
+	if used := m.used24h(now, quotaMaxExecution-quotaInQuotaBuffer); used > quotaMaxExecution-quotaInQuotaBuffer {
 		qs.limit, qs.used, qs.allow, qs.dur, qs.window = "execution time per 24 h", int64(used), int64(quotaMaxExecution), true, quotaMaxExecutionWindow
 		qs.refill = m.refillAt(quotaMaxExecutionWindow, quotaMaxExecution-quotaInQuotaBuffer, now)
 		return qs, false
@@ -277,14 +301,9 @@ func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
 		return qs, false
 	}
 	// Sessions count when they end inside the window.
-	first, n := len(m.sb.sessions), 0
-	for i := range m.sb.sessions {
-		if m.sessionEnd(i, now).After(now.Add(-win)) {
-			first = i
-			n = len(m.sb.sessions) - i
-			break
-		}
-	}
+	wfrom := now.Add(-win)
+	first := sort.Search(len(m.sb.sessions), func(i int) bool { return m.sessionEnd(i, now).After(wfrom) })
+	n := len(m.sb.sessions) - first
 	if lim := q.sessions[b]; n >= lim && !m.sb.open {
 		qs.limit, qs.used, qs.allow, qs.window = "sessions", int64(n), int64(lim), win
 		qs.refill = m.sessionEnd(first+n-lim, now).Add(win)
@@ -300,10 +319,7 @@ func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
 // countSince counts times after from; at is the time that must leave the
 // window for the count to drop below lim.
 func countSince(ts []time.Time, from time.Time, lim int) (int, time.Time) {
-	i := 0
-	for i < len(ts) && !ts[i].After(from) {
-		i++
-	}
+	i := sort.Search(len(ts), func(k int) bool { return ts[k].After(from) })
 	n := len(ts) - i
 	if n >= lim && lim > 0 {
 		return n, ts[i+n-lim]
@@ -333,7 +349,7 @@ func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
-	return m.usedIn(q.window[b], now) >= q.allowed[b] || m.usedIn(quotaMaxExecutionWindow, now) >= quotaMaxExecution
+	return m.usedIn(q.window[b], now) >= q.allowed[b] || m.used24h(now, quotaMaxExecution-time.Nanosecond) >= quotaMaxExecution
 }
 
 // quotaStopTime is when running jobs run out of execution time (never if no
@@ -345,7 +361,7 @@ func (m *Model) quotaStopTime(now time.Time) time.Time {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
-	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.usedIn(quotaMaxExecutionWindow, now))
+	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution))
 	return now.Add(max(left, 0))
 }
 
