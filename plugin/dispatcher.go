@@ -74,7 +74,9 @@ func (p *Plugin) ExecuteTaskAsync(h AsyncHandler) { p.async, p.handler = h, nil 
 
 // OnTaskStopped is executeTask's onTaskStopped: fn receives the task name and
 // the reason as Dart's StopReason names it (see DartStopReason).
-func (p *Plugin) OnTaskStopped(fn func(taskName string, reason osscheduler.StopReason)) { p.stopped = fn }
+func (p *Plugin) OnTaskStopped(fn func(taskName string, reason osscheduler.StopReason)) {
+	p.stopped = fn
+}
 
 func (p *Plugin) hasDispatcher() bool { return p.handler != nil || p.async != nil }
 
