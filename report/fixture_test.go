@@ -61,12 +61,33 @@ func (b *traceBuilder) device(at time.Duration, kind, reason string, mutate func
 		mutate(&b.dev)
 	}
 	d := b.dev
+	d.battery = b.levelAt(at)
 	b.add(at, "device", kind, "device", reason, sim.Int("battery", d.battery), sim.String("charger", d.charger),
 		sim.String("network", d.network), sim.Bool("screen_on", d.screen), sim.String("app", d.app))
 }
 
-func (b *traceBuilder) battery(at time.Duration, level int64) {
-	b.device(at, "battery.level", fmt.Sprintf("battery level %d%%", level), func(s *devState) { s.battery = level })
+// The battery drains along this curve, one record per step, as
+// device.Device emits battery.level; every device record carries the level
+// of its instant.
+var batteryCurve = []struct {
+	at    time.Duration
+	level int64
+}{{0, 80}, {2 * hr, 78}, {6 * hr, 75}, {10 * hr, 71}, {14 * hr, 68}, {18 * hr, 65}, {22 * hr, 63}}
+
+func (b *traceBuilder) levelAt(at time.Duration) int64 {
+	lv := batteryCurve[0].level
+	for _, p := range batteryCurve {
+		if p.at <= at {
+			lv = p.level
+		}
+	}
+	return lv
+}
+
+func (b *traceBuilder) batteryCurve() {
+	for _, p := range batteryCurve[1:] {
+		b.device(p.at, "battery.level", fmt.Sprintf("battery level %d%%", p.level), nil)
+	}
 }
 
 // run records one execution in the result and its started/finished records
@@ -108,9 +129,7 @@ func androidFixture() (*Result, []sim.Record) {
 	b.add(0, "android.standby", "bucket", "app", "app in foreground", sim.String("bucket", "active"))
 	b.device(30*mins, "app.background", "user left the app", func(s *devState) { s.app = "background" })
 	b.device(45*mins, "screen", "screen off", func(s *devState) { s.screen = false })
-	for i, lv := range []int64{78, 75, 71, 68, 65, 63} {
-		b.battery(time.Duration(2+4*i)*hr, lv)
-	}
+	b.batteryCurve()
 	b.add(2*hr+30*mins, "android.standby", "bucket", "app", "no use for 2h", sim.String("bucket", "working_set"))
 	b.device(3*hr, "network", "network none", func(s *devState) { s.network = "none" })
 	b.device(3*hr+40*mins, "network", "network wifi", func(s *devState) { s.network = "wifi" })
@@ -209,9 +228,7 @@ func iosFixture() (*Result, []sim.Record) {
 	b.device(0, "screen", "screen on", nil)
 	b.device(30*mins, "app.background", "user left the app", func(s *devState) { s.app = "background" })
 	b.device(45*mins, "screen", "screen off", func(s *devState) { s.screen = false })
-	for i, lv := range []int64{78, 75, 71, 68, 65, 63} {
-		b.battery(time.Duration(2+4*i)*hr, lv)
-	}
+	b.batteryCurve()
 	b.device(14*hr, "low_power", "Low Power Mode on", nil)
 	b.device(16*hr, "low_power", "Low Power Mode off", nil)
 	b.device(22*hr, "screen", "screen on", func(s *devState) { s.screen = true })

@@ -428,20 +428,28 @@ func (m *model) buildSignals() {
 		r := &m.Trace[i]
 		switch r.Source {
 		case srcDevice:
-			since := func(key string) time.Duration {
+			// set records a signal's value; a value this record did not
+			// change, seen for the first time, held since the start (every
+			// change is recorded), and has no reason of its own.
+			set := func(key, v string) {
 				if !tr[key].known && !changes(r.Kind, key) {
-					return 0 // unchanged by this record, and no earlier change was recorded
+					tr[key].set(0, v, "")
+					return
 				}
-				return r.At
+				why := ""
+				if changes(r.Kind, key) {
+					why = r.Reason
+				}
+				tr[key].set(r.At, v, why)
 			}
 			if _, ok := r.Field("charger"); ok {
-				tr["charger"].set(since("charger"), fieldStr(r, "charger"), r.Reason)
+				set("charger", fieldStr(r, "charger"))
 			}
 			if _, ok := r.Field("network"); ok {
-				tr["network"].set(since("network"), fieldStr(r, "network"), r.Reason)
+				set("network", fieldStr(r, "network"))
 			}
 			if v, ok := fieldInt(r, "screen_on"); ok {
-				tr["screen"].set(since("screen"), map[bool]string{true: "on", false: "off"}[v != 0], r.Reason)
+				set("screen", map[bool]string{true: "on", false: "off"}[v != 0])
 			}
 			switch r.Kind {
 			case "power.off":
