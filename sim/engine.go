@@ -28,10 +28,16 @@ type LimitError struct {
 	At     time.Duration // virtual offset of the event that would have fired next
 	Events uint64        // events fired so far
 	Next   string        // label of the next event, if it had one
+	// Process is the label of the process (see Engine.Go) that was running
+	// and did not hand control back, when the wall-clock watchdog caught one.
+	Process string
 }
 
 func (e *LimitError) Error() string {
 	msg := fmt.Sprintf("safety limit %s (%s) reached at +%s after %d events", e.Limit, e.Value, FormatOffset(e.At), e.Events)
+	if e.Process != "" {
+		msg += fmt.Sprintf("; process %q never yielded (it spins without waiting on virtual time)", e.Process)
+	}
 	if e.Next != "" {
 		msg += "; next event: " + e.Next
 	}
@@ -52,8 +58,12 @@ type Engine struct {
 	seed   uint64
 
 	wallStart time.Time
+	wallTick  uint32
+	wallNow   func() time.Time // time.Now; replaced by in-package tests
 	stopReq   bool
 	stopErr   error
+	raceFence byte  // see race_on.go
+	fatal     error // a watchdog stop that leaves a goroutine running: every later run fails with it
 
 	streams map[string]*streamEntry
 	trace   tracer
@@ -73,7 +83,7 @@ func WithSink(s Sink) Option { return func(e *Engine) { e.AddSink(s) } }
 // New returns an engine whose virtual time starts at start, with all random
 // streams derived from seed.
 func New(start time.Time, seed uint64, opts ...Option) *Engine {
-	e := &Engine{start: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}}
+	e := &Engine{start: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}, wallNow: time.Now}
 	for _, o := range opts {
 		o(e)
 	}
@@ -110,11 +120,7 @@ func (e *Engine) After(d time.Duration, phase Phase, label string, h Handler) Ti
 	if d < 0 {
 		d = 0
 	}
-	at := e.now + int64(d)
-	if at < e.now { // overflow: park it at the end of time
-		at = math.MaxInt64
-	}
-	return e.scheduleAt(at, phase, label, h)
+	return e.scheduleAt(addSat(e.now, d), phase, label, h)
 }
 
 func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Timer {
@@ -132,7 +138,9 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 	ev.at, ev.phase, ev.seq, ev.h, ev.label = at, phase, e.seq, h, label
 	ev.gen++
 	e.queue.push(ev)
-	return Timer{ev: ev, gen: ev.gen}
+	t := Timer{ev: ev, gen: ev.gen}
+	e.raceRelease()
+	return t
 }
 
 // Cancel removes a pending event. It reports whether the event was pending.
@@ -142,6 +150,7 @@ func (e *Engine) Cancel(t Timer) bool {
 	}
 	ev := e.queue.remove(t.ev.index)
 	e.release(ev)
+	e.raceRelease()
 	return true
 }
 
@@ -159,6 +168,7 @@ func (e *Engine) Reschedule(t Timer, at time.Time) bool {
 	e.seq++
 	t.ev.at, t.ev.seq = off, e.seq
 	e.queue.fix(t.ev.index)
+	e.raceRelease()
 	return true
 }
 
@@ -179,10 +189,34 @@ func (e *Engine) release(ev *event) {
 
 // Next is the time of the next queued event; ok is false when the queue is empty.
 func (e *Engine) Next() (t time.Time, ok bool) {
-	if len(e.queue) == 0 {
+	head := e.head()
+	if head == nil {
 		return time.Time{}, false
 	}
-	return e.start.Add(time.Duration(e.queue[0].at)), true
+	return e.start.Add(time.Duration(head.at)), true
+}
+
+// head is the next event, or nil. It first brings the clock view's timer
+// event up to date, since code under test may have stopped or reset a timer.
+func (e *Engine) head() *event {
+	if e.view != nil && e.view.mock != nil {
+		e.view.arm()
+	}
+	if len(e.queue) == 0 {
+		return nil
+	}
+	return e.queue[0]
+}
+
+// setNow moves the kernel clock (never backwards) and the clock view with it.
+func (e *Engine) setNow(at int64) {
+	if at <= e.now {
+		return
+	}
+	e.now = at
+	if e.view != nil && e.view.mock != nil {
+		e.view.syncMock()
+	}
 }
 
 // Stop makes the current Run call return err (nil for a clean stop) once the
@@ -205,38 +239,74 @@ func (e *Engine) takeStop() (bool, error) {
 
 // Step fires the next event. It returns false when the queue is empty. A
 // limit reached is returned as a *LimitError; the event is left in the queue.
+// If the event resumed a process that never handed control back, the
+// watchdog's *LimitError is returned with true.
 func (e *Engine) Step() (bool, error) {
-	if len(e.queue) == 0 {
+	if e.fatal != nil {
+		return false, e.fatal
+	}
+	head := e.head()
+	if head == nil {
 		return false, nil
 	}
-	if err := e.checkLimits(); err != nil {
+	if err := e.checkLimits(head); err != nil {
 		return false, err
 	}
 	ev := e.queue.popMin()
-	e.now = ev.at
+	e.setNow(ev.at)
 	e.fired++
 	h := ev.h
 	e.release(ev)
-	h.Fire(e)
+	if h != nil {
+		h.Fire(e)
+	}
+	if e.procs.parked > 0 && e.fatal == nil {
+		e.awaitQuiet()
+	}
+	if e.fatal != nil {
+		return true, e.fatal
+	}
 	return true, nil
 }
 
-func (e *Engine) checkLimits() error {
-	head := e.queue[0]
+// wallCheckEvery is how many events pass between two reads of the real clock.
+const wallCheckEvery = 1024
+
+func (e *Engine) checkLimits(head *event) error {
 	l := e.limits
 	switch {
 	case l.MaxEvents > 0 && e.fired >= l.MaxEvents:
 		return e.limitErr("max_events", fmt.Sprint(l.MaxEvents), head)
 	case l.Horizon > 0 && head.at > int64(l.Horizon):
 		return e.limitErr("horizon", FormatOffset(l.Horizon), head)
-	case l.WallClock > 0 && e.fired&4095 == 0:
+	case l.WallClock > 0:
+		e.wallTick++
 		if e.wallStart.IsZero() {
-			e.wallStart = time.Now() // the watchdog's only use of real time
-		} else if time.Since(e.wallStart) > l.WallClock {
+			e.wallStart = e.wallNow() // the watchdog's only use of real time
+		} else if e.wallTick%wallCheckEvery == 0 && e.wallNow().Sub(e.wallStart) > l.WallClock {
 			return e.limitErr("wall_clock", l.WallClock.String(), head)
 		}
 	}
 	return nil
+}
+
+// beginRun restarts the wall-clock watchdog: WallClock bounds each Run call.
+func (e *Engine) beginRun() {
+	if e.limits.WallClock > 0 {
+		e.wallStart = e.wallNow()
+		e.wallTick = 0
+	}
+}
+
+// wallDeadline is the real instant the watchdog fires, and whether there is one.
+func (e *Engine) wallDeadline() (time.Time, bool) {
+	if e.limits.WallClock <= 0 {
+		return time.Time{}, false
+	}
+	if e.wallStart.IsZero() {
+		e.wallStart = e.wallNow()
+	}
+	return e.wallStart.Add(e.limits.WallClock), true
 }
 
 func (e *Engine) limitErr(name, value string, head *event) error {
@@ -251,11 +321,31 @@ func (e *Engine) RunUntil(t time.Time) error {
 
 // RunFor runs for d of virtual time.
 func (e *Engine) RunFor(d time.Duration) error {
-	return e.runTo(e.now + int64(d))
+	return e.runTo(addSat(e.now, d))
+}
+
+// addSat is now+d, saturating instead of overflowing.
+func addSat(now int64, d time.Duration) int64 {
+	at := now + int64(d)
+	if d > 0 && at < now {
+		return math.MaxInt64
+	}
+	if d < 0 && at > now {
+		return math.MinInt64
+	}
+	return at
 }
 
 func (e *Engine) runTo(target int64) error {
-	for len(e.queue) > 0 && e.queue[0].at <= target {
+	if e.fatal != nil {
+		return e.fatal
+	}
+	e.beginRun()
+	for {
+		head := e.head()
+		if head == nil || head.at > target {
+			break
+		}
 		if _, err := e.Step(); err != nil {
 			return err
 		}
@@ -263,15 +353,17 @@ func (e *Engine) runTo(target int64) error {
 			return err
 		}
 	}
-	if target > e.now {
-		e.now = target
-	}
+	e.setNow(target)
 	return nil
 }
 
 // RunUntilIdle fires events until the queue is empty.
 func (e *Engine) RunUntilIdle() error {
-	for len(e.queue) > 0 {
+	if e.fatal != nil {
+		return e.fatal
+	}
+	e.beginRun()
+	for e.head() != nil {
 		if _, err := e.Step(); err != nil {
 			return err
 		}
@@ -287,11 +379,19 @@ func (e *Engine) RunUntilIdle() error {
 // returns the virtual time at which pred first held, and whether it did: the
 // virtual-time counterpart of Gomega's Eventually.
 func (e *Engine) RunUntilCondition(pred func() bool, limit time.Duration) (time.Time, bool, error) {
-	deadline := e.now + int64(limit)
+	if e.fatal != nil {
+		return e.Now(), false, e.fatal
+	}
+	e.beginRun()
+	deadline := addSat(e.now, limit)
 	if pred() {
 		return e.Now(), true, nil
 	}
-	for len(e.queue) > 0 && e.queue[0].at <= deadline {
+	for {
+		head := e.head()
+		if head == nil || head.at > deadline {
+			break
+		}
 		if _, err := e.Step(); err != nil {
 			return e.Now(), false, err
 		}
@@ -303,9 +403,7 @@ func (e *Engine) RunUntilCondition(pred func() bool, limit time.Duration) (time.
 			return e.Now(), false, err
 		}
 	}
-	if deadline > e.now {
-		e.now = deadline
-	}
+	e.setNow(deadline)
 	return e.Now(), false, nil
 }
 

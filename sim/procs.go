@@ -1,5 +1,443 @@
 package sim
 
-// procState and clockView are placeholders completed by the clock-view work.
-type procState struct{}
-type clockView struct{}
+import (
+	"bytes"
+	"errors"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Processes: user Go code that may block on virtual time.
+//
+// A process runs fn on its own goroutine under a strict hand-off with the
+// kernel: while it runs, the kernel goroutine waits; when it waits on virtual
+// time (the clock view's Sleep) it posts a message and parks, and the kernel
+// goes on. Exactly one goroutine runs at a time, so a process is as
+// deterministic as an event handler.
+//
+// A process may also wait by receiving from a channel (clock.After, a Timer's
+// C, a context's Done, a select over those). The kernel cannot see a channel
+// receive, so while it waits for a process it also polls the Go runtime's
+// goroutine table (runtime.Stack); a process goroutine found parked in a
+// channel operation, select, or lock counts as having handed control back
+// ("parked"). After every event that runs while such a process exists the
+// kernel looks again, and waits for any process the event woke until it parks
+// again. The poll only decides when the kernel may go on, never what happens,
+// so the result does not depend on timing. Its cost (a goroutine dump per
+// event while a process is parked on a channel) is paid only by runs that
+// use channel waits.
+
+// ErrProcessExited is passed to a process's done callback when fn ended by
+// runtime.Goexit (for instance t.FailNow in a test) instead of returning.
+var ErrProcessExited = errors.New("sim: process exited via runtime.Goexit")
+
+type procStatus uint8
+
+const (
+	procRunning  procStatus = iota // the kernel waits for it
+	procSleeping                   // in the view's Sleep; a wake event is queued
+	procParked                     // blocked on a channel or lock the kernel does not own
+	procDone
+)
+
+type proc struct {
+	label     string
+	wakeLabel string
+	fn        func()
+	done      func(panicked any)
+	gid       atomic.Int64 // goroutine id, set by the goroutine itself
+	resume    chan struct{}
+	status    procStatus // kernel-owned
+}
+
+// Fire resumes a sleeping process: it is the handler of its wake event.
+func (p *proc) Fire(e *Engine) { e.resumeProc(p) }
+
+type msgKind uint8
+
+const (
+	msgSleep msgKind = iota
+	msgDone
+)
+
+type procMsg struct {
+	p        *proc
+	kind     msgKind
+	wakeAt   int64
+	panicked any
+}
+
+type procState struct {
+	msgs     chan procMsg // processes → kernel; buffered so posting never blocks
+	byGID    sync.Map     // goroutine id → *proc, for "am I a process?"
+	live     []*proc      // in start order
+	running  int
+	parked   int
+	timer    *time.Timer
+	stackBuf []byte
+	gstates  []gstate
+}
+
+type gstate struct {
+	gid     int64
+	blocked bool
+}
+
+func (ps *procState) init() {
+	if ps.msgs == nil {
+		ps.msgs = make(chan procMsg, 1024)
+	}
+}
+
+// Processes is the number of processes started with Go that have not
+// finished (running, sleeping, or parked on a channel).
+func (e *Engine) Processes() int { return len(e.procs.live) }
+
+// Go runs fn as a process: on its own goroutine, under a strict hand-off
+// with the kernel, so that fn may block on virtual time through the clock
+// view (Engine.Clock): Sleep, <-After(d), <-Tick(d), a Timer's or Ticker's
+// channel, a context from WithTimeout/WithDeadline, or a select over those.
+//
+// Called on the kernel goroutine (from an event handler, or from the code
+// driving the engine), Go blocks until fn returns or waits on virtual time.
+// Called from inside another process, it queues the start at the current
+// instant (PhaseApp) and returns at once. When fn returns, done (if not nil)
+// is called on the kernel goroutine with nil; when fn panics, the panic is
+// recovered and its value passed to done; when fn calls runtime.Goexit, done
+// gets ErrProcessExited.
+//
+// A process that neither returns nor waits (it spins) is caught by the
+// wall-clock watchdog (Limits.WallClock): the run stops with a *LimitError
+// naming the process, and the engine refuses further runs, since the
+// goroutine cannot be stopped from outside. With no WallClock limit the
+// kernel waits for it forever.
+//
+// Goroutines that fn starts itself are not processes: they must not use the
+// view's Sleep (it returns at once outside a process) and run beside the
+// kernel, outside its determinism.
+func (e *Engine) Go(label string, fn func(), done func(panicked any)) {
+	if e.fatal != nil {
+		return
+	}
+	if fn == nil {
+		fn = func() {}
+	}
+	p := &proc{label: label, wakeLabel: "process " + label, fn: fn, done: done, resume: make(chan struct{})}
+	if e.procs.self() != nil {
+		e.After(0, PhaseApp, "process start "+label, HandlerFunc(func(e *Engine) { e.startProc(p) }))
+		return
+	}
+	e.startProc(p)
+}
+
+func (e *Engine) startProc(p *proc) {
+	if e.fatal != nil {
+		return
+	}
+	ps := &e.procs
+	ps.init()
+	p.status = procRunning
+	ps.live = append(ps.live, p)
+	ps.running++
+	go e.runProc(p)
+	e.awaitQuiet()
+}
+
+// runProc is the body of a process goroutine.
+func (e *Engine) runProc(p *proc) {
+	gid := curGID()
+	p.gid.Store(gid)
+	e.procs.byGID.Store(gid, p)
+	returned := false
+	defer func() {
+		r := recover()
+		if !returned && r == nil {
+			r = ErrProcessExited
+		}
+		e.procs.byGID.Delete(gid)
+		e.procs.msgs <- procMsg{p: p, kind: msgDone, panicked: r}
+	}()
+	p.fn()
+	returned = true
+}
+
+// self is the process the calling goroutine runs, or nil on the kernel
+// goroutine (or any goroutine that is not a process).
+func (ps *procState) self() *proc {
+	if ps.msgs == nil {
+		return nil
+	}
+	v, ok := ps.byGID.Load(curGID())
+	if !ok {
+		return nil
+	}
+	return v.(*proc)
+}
+
+// sleep parks the calling process for d of virtual time. Outside a process,
+// or for d <= 0, it returns at once.
+func (e *Engine) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	p := e.procs.self()
+	if p == nil {
+		return
+	}
+	e.procs.msgs <- procMsg{p: p, kind: msgSleep, wakeAt: addSat(e.now, d)}
+	<-p.resume
+}
+
+func (e *Engine) resumeProc(p *proc) {
+	if p.status != procSleeping || e.fatal != nil {
+		return
+	}
+	p.status = procRunning
+	e.procs.running++
+	p.resume <- struct{}{}
+	e.awaitQuiet()
+}
+
+// handle applies one message from a process. It runs on the kernel goroutine.
+func (e *Engine) handle(m procMsg) {
+	ps := &e.procs
+	p := m.p
+	switch p.status {
+	case procRunning:
+		ps.running--
+	case procParked:
+		ps.parked--
+	case procDone:
+		return
+	}
+	switch m.kind {
+	case msgSleep:
+		p.status = procSleeping
+		e.scheduleAt(m.wakeAt, PhaseApp, p.wakeLabel, p)
+	case msgDone:
+		p.status = procDone
+		for i, q := range ps.live {
+			if q == p {
+				ps.live = append(ps.live[:i], ps.live[i+1:]...)
+				ps.live[len(ps.live):cap(ps.live)][0] = nil
+				break
+			}
+		}
+		if p.done != nil {
+			p.done(m.panicked)
+		}
+	}
+}
+
+// drain handles every message already posted; it reports whether there was one.
+func (e *Engine) drain() bool {
+	got := false
+	for {
+		select {
+		case m := <-e.procs.msgs:
+			e.handle(m)
+			got = true
+		default:
+			return got
+		}
+	}
+}
+
+const (
+	pollMin = 20 * time.Microsecond
+	pollMax = 2 * time.Millisecond
+)
+
+// awaitQuiet waits until no process runs: each has returned, gone to sleep,
+// or parked on a channel. It is where the kernel blocks during a hand-off,
+// and where the wall-clock watchdog catches a process that never yields.
+// While some process is parked on a channel, it also runs after every event
+// (Step): the event, or the process that just ran, may have woken it (sent on
+// its channel, closed its context), and the kernel must wait until it parks
+// again before it goes on.
+func (e *Engine) awaitQuiet() {
+	ps := &e.procs
+	backoff := pollMin
+	deadline, watched := e.wallDeadline()
+	for e.fatal == nil {
+		if ps.running == 0 {
+			if ps.parked == 0 {
+				return
+			}
+			e.classify(procParked)
+			if ps.running == 0 {
+				return
+			}
+		}
+		if e.drain() {
+			backoff = pollMin
+			continue
+		}
+		if ps.timer == nil {
+			ps.timer = time.NewTimer(backoff)
+		} else {
+			ps.timer.Reset(backoff)
+		}
+		// Both cases lead to the same state; the timer only bounds how
+		// long the kernel waits before it looks at the goroutine table.
+		select {
+		case m := <-ps.msgs:
+			ps.timer.Stop()
+			e.handle(m)
+			backoff = pollMin
+			continue
+		case <-ps.timer.C:
+		}
+		e.classify(procRunning)
+		if backoff < pollMax {
+			backoff *= 2
+		}
+		if watched && ps.running > 0 && e.wallNow().After(deadline) {
+			e.watchdog()
+		}
+	}
+}
+
+// classify looks at the goroutine table. Called with procRunning it marks
+// running processes found blocked as parked; with procParked it marks parked
+// processes found no longer blocked as running. Messages are drained after
+// the snapshot, so a process that posted and then blocked on its resume
+// channel is seen as sleeping, not parked.
+func (e *Engine) classify(from procStatus) {
+	ps := &e.procs
+	e.snapshot()
+	e.raceAcquire()
+	e.drain()
+	for _, p := range ps.live {
+		if p.status != from {
+			continue
+		}
+		gid := p.gid.Load()
+		blocked := false
+		if gid != 0 {
+			for _, g := range ps.gstates {
+				if g.gid == gid {
+					blocked = g.blocked
+					break
+				}
+			}
+		}
+		switch {
+		case from == procRunning && blocked:
+			p.status = procParked
+			ps.running--
+			ps.parked++
+		case from == procParked && !blocked:
+			p.status = procRunning
+			ps.parked--
+			ps.running++
+		}
+	}
+}
+
+func (e *Engine) watchdog() {
+	label := ""
+	for _, p := range e.procs.live {
+		if p.status == procRunning {
+			label = p.label
+			break
+		}
+	}
+	err := &LimitError{Limit: "wall_clock", Value: e.limits.WallClock.String(), At: time.Duration(e.now), Events: e.fired, Process: label}
+	e.fatal = err
+	e.Stop(err)
+}
+
+// snapshot reads every goroutine's state from runtime.Stack into ps.gstates.
+func (e *Engine) snapshot() {
+	ps := &e.procs
+	if ps.stackBuf == nil {
+		ps.stackBuf = make([]byte, 64<<10)
+	}
+	var n int
+	for {
+		n = runtime.Stack(ps.stackBuf, true)
+		if n < len(ps.stackBuf) {
+			break
+		}
+		ps.stackBuf = make([]byte, 2*len(ps.stackBuf))
+	}
+	ps.gstates = parseGoroutines(ps.stackBuf[:n], ps.gstates[:0])
+}
+
+var goroutinePrefix = []byte("goroutine ")
+
+// parseGoroutines reads the "goroutine N [state...]:" headers of a
+// runtime.Stack dump.
+func parseGoroutines(b []byte, out []gstate) []gstate {
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if !bytes.HasPrefix(line, goroutinePrefix) {
+			continue
+		}
+		rest := line[len(goroutinePrefix):]
+		sp := bytes.IndexByte(rest, ' ')
+		if sp < 0 {
+			continue
+		}
+		gid, err := strconv.ParseInt(string(rest[:sp]), 10, 64)
+		if err != nil {
+			continue
+		}
+		open := bytes.IndexByte(rest, '[')
+		if open < 0 {
+			continue
+		}
+		state := rest[open+1:]
+		if end := bytes.IndexAny(state, ",]"); end >= 0 {
+			state = state[:end]
+		}
+		out = append(out, gstate{gid: gid, blocked: blockedState(state)})
+	}
+	return out
+}
+
+// blockedStates are the wait reasons (runtime/runtime2.go waitReasonStrings)
+// of a goroutine parked until another goroutine acts: the kernel may go on.
+// Real sleeps, I/O and syscalls are not among them: the goroutine will run
+// again by itself, so the kernel keeps waiting.
+var blockedStates = [][]byte{
+	[]byte("chan receive"),
+	[]byte("chan send"),
+	[]byte("select"),
+	[]byte("sync.Cond.Wait"),
+	[]byte("sync.Mutex.Lock"),
+	[]byte("sync.RWMutex.Lock"),
+	[]byte("sync.RWMutex.RLock"),
+	[]byte("sync.WaitGroup.Wait"),
+	[]byte("semacquire"),
+}
+
+func blockedState(s []byte) bool {
+	for _, p := range blockedStates {
+		if bytes.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// curGID is the calling goroutine's id, read from its stack header.
+func curGID() int64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	b := bytes.TrimPrefix(buf[:n], goroutinePrefix)
+	if i := bytes.IndexByte(b, ' '); i >= 0 {
+		b = b[:i]
+	}
+	id, _ := strconv.ParseInt(string(b), 10, 64)
+	return id
+}

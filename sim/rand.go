@@ -18,6 +18,7 @@ func (e *Engine) Rand(name string) *rand.Rand {
 	}
 	r := NewStream(e.seed, name)
 	e.streams[name] = &streamEntry{r: r}
+	e.raceRelease()
 	return r
 }
 

@@ -99,9 +99,10 @@ type SinkFunc func(r *Record)
 func (f SinkFunc) Record(r *Record) { f(r) }
 
 type tracer struct {
-	sinks []Sink
-	seq   uint64
-	rec   Record
+	sinks  []Sink
+	seq    uint64
+	rec    Record
+	fields []Field // reused copy of the caller's fields, so they never escape
 }
 
 // AddSink makes s receive every trace record from now on, after the sinks
@@ -112,18 +113,23 @@ func (e *Engine) AddSink(s Sink) { e.trace.sinks = append(e.trace.sinks, s) }
 // check it first, so a run nobody watches formats nothing.
 func (e *Engine) Tracing() bool { return len(e.trace.sinks) > 0 }
 
-// Emit sends a record to every sink. With no sink it returns at once; the
-// variadic slice is still built by the caller, so hot paths guard with Tracing.
+// Emit sends a record to every sink. With no sink it returns at once and
+// allocates nothing: the fields are copied into a buffer the engine reuses, so
+// the caller's variadic slice does not escape and stays on its stack. Callers
+// that format strings or compute fields only for the trace guard with Tracing.
 func (e *Engine) Emit(source, kind, subject, reason string, fields ...Field) {
 	if len(e.trace.sinks) == 0 {
 		return
 	}
 	e.trace.seq++
+	e.trace.fields = append(e.trace.fields[:0], fields...)
 	r := &e.trace.rec
-	*r = Record{At: time.Duration(e.now), Seq: e.trace.seq, Source: source, Kind: kind, Subject: subject, Reason: reason, Fields: fields}
+	*r = Record{At: time.Duration(e.now), Seq: e.trace.seq, Source: source, Kind: kind, Subject: subject, Reason: reason, Fields: e.trace.fields}
 	for _, s := range e.trace.sinks {
 		s.Record(r)
 	}
+	clear(e.trace.fields) // drop references to the caller's strings
+	e.raceRelease()
 }
 
 // Recorder is an in-memory sink, for tests and for building reports.

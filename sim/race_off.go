@@ -1,0 +1,8 @@
+//go:build !race
+
+package sim
+
+const raceEnabled = false
+
+func (e *Engine) raceRelease() {}
+func (e *Engine) raceAcquire() {}
