@@ -144,12 +144,12 @@ func FormatDuration(d time.Duration) string {
 		out += strconv.FormatInt(int64(days), 10) + "d"
 	}
 	if rest > 0 {
-		s := rest.String()
-		if rest >= time.Minute {
+		s := rest.String() // e.g. 23h30m0s, 1h0m0s, 1m30s, 200ms
+		if strings.HasSuffix(s, "m0s") {
 			s = strings.TrimSuffix(s, "0s")
-			if rest >= time.Hour {
-				s = strings.TrimSuffix(s, "0m")
-			}
+		}
+		if strings.HasSuffix(s, "h0m") {
+			s = strings.TrimSuffix(s, "0m")
 		}
 		out += s
 	}

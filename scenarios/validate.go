@@ -94,11 +94,12 @@ func (c *checker) check() {
 		// at within duration.
 		if c.durOK && c.startOK {
 			if off := st.At.Offset(s.Start); off > s.Duration {
-				what := "at " + st.At.String()
-				if st.At.Clock {
-					what += fmt.Sprintf(" (first at +%s)", FormatDuration(off))
+				atNode := c.fieldNode(c.stepNodes[i], "at")
+				what := "at " + tokenText(atNode)
+				if raw := tokenText(atNode); st.At.Clock || raw != FormatDuration(off) {
+					what += fmt.Sprintf(" (+%s)", FormatDuration(off))
 				}
-				d.errorf(c.fieldNode(c.stepNodes[i], "at"), path+".at", fmt.Sprintf("at most the duration, %s", FormatDuration(s.Duration)), "%s is after the end of the scenario", what)
+				d.errorf(atNode, path+".at", fmt.Sprintf("at most the duration, %s", FormatDuration(s.Duration)), "%s is after the end of the scenario", what)
 			}
 		}
 		switch st.Action() {
@@ -151,10 +152,18 @@ func (c *checker) check() {
 		n := c.expectNodes[i]
 		if e.Task != "" && !s.App.Tasks.Defines(e.Task) && !registeredTasks[e.Task] &&
 			!(e.Task == "iOSPerformFetch" && s.Has(PlatformIOS)) && !opaque {
-			d.errorf(c.fieldNode(n, "task"), path+".task", c.knownTasks(registeredTasks), "task %s is not defined in app.tasks nor registered by any call", quoteShort(e.Task))
+			msg := fmt.Sprintf("task %s is not defined in app.tasks nor registered by any call", quoteShort(e.Task))
+			if sug := suggest(e.Task, append(c.taskNames(), sortedKeys(registeredTasks)...)); sug != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", sug)
+			}
+			d.errorf(c.fieldNode(n, "task"), path+".task", c.knownTasks(registeredTasks), "%s", msg)
 		}
 		if e.Unique != "" && !registeredUnique[e.Unique] && !opaque {
-			d.errorf(c.fieldNode(n, "unique"), path+".unique", "registered uniqueNames: "+orNone(sortedKeys(registeredUnique)), "no call registers uniqueName %s", quoteShort(e.Unique))
+			msg := fmt.Sprintf("no call registers uniqueName %s", quoteShort(e.Unique))
+			if sug := suggest(e.Unique, sortedKeys(registeredUnique)); sug != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", sug)
+			}
+			d.errorf(c.fieldNode(n, "unique"), path+".unique", "registered uniqueNames: "+orNone(sortedKeys(registeredUnique)), "%s", msg)
 		}
 		if e.Within != nil {
 			if e.Within.To < 0 {
@@ -201,8 +210,11 @@ func (c *checker) checkCall(i int, st *Step, tasks, uniques map[string]bool, bgI
 	if s.Has(PlatformIOS) && st.Call != MethodRegisterOneOffTask && a.UniqueName != nil && s.App.Tasks.Defines(*a.UniqueName) {
 		return
 	}
-	d.errorf(c.argNode(i, "taskName"), index("timeline", i)+".args.taskName", c.definedTasks(),
-		"task %s is not defined in app.tasks", quoteShort(name))
+	msg := fmt.Sprintf("task %s is not defined in app.tasks", quoteShort(name))
+	if sug := suggest(name, c.taskNames()); sug != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", sug)
+	}
+	d.errorf(c.argNode(i, "taskName"), index("timeline", i)+".args.taskName", c.definedTasks(), "%s", msg)
 }
 
 // osPlatform says which platform each os setting belongs to.
@@ -232,6 +244,17 @@ func (c *checker) checkOS(i int, o *OSChange) {
 		c.d.errorf(c.fieldNode(c.stepNodes[i], "os", f), index("timeline", i)+".os."+f, valid,
 			"%s is an %s setting; this scenario runs only on %s", f, p, platformList(c.s.Platform))
 	}
+}
+
+// taskNames lists app.tasks names other than default.
+func (c *checker) taskNames() []string {
+	var out []string
+	for _, t := range c.s.App.Tasks {
+		if t.Name != DefaultTask {
+			out = append(out, t.Name)
+		}
+	}
+	return out
 }
 
 // definedTasks describes app.tasks for an error message.
