@@ -59,7 +59,7 @@ type clockView struct {
 	mock    *clock.Mock
 	entries []*mockEntry // live timers and tickers, by seq
 	seq     uint64
-	ev      Timer       // kernel event at the earliest mock deadline
+	ev      Timer // kernel event at the earliest mock deadline
 	due     []*mockEntry
 	starts  []func() // AfterFunc callbacks to start as processes
 	wakes   []func() // channel sends and context cancels, done last
