@@ -48,10 +48,11 @@ const (
 	blockDozeDeep
 	blockDozeLight
 	blockQuota
+	blockSchedulerLimit
 )
 
 var blockNames = [...]string{"none", "not_due", "force_stopped", "network", "charging", "battery_not_low",
-	"storage_not_low", "device_idle", "restricted_bucket", "battery_saver", "doze", "light_doze", "quota"}
+	"storage_not_low", "device_idle", "restricted_bucket", "battery_saver", "doze", "light_doze", "quota", "scheduler_limit"}
 
 // stopReasonFor is the stop reason when a running job loses a condition.
 func stopReasonFor(b block) osscheduler.StopReason {
@@ -240,11 +241,16 @@ func (m *Model) evaluate() {
 	}
 	next := never
 	pending := 0
+	slots := schedulerLimit - m.nRunning
 	for _, w := range m.specs {
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
-		b, until := m.blocked(w, now)
+		slots--
+		b, until := blockSchedulerLimit, never
+		if slots >= 0 {
+			b, until = m.blocked(w, now)
+		}
 		if b != blockNone {
 			w.job.startAt = time.Time{}
 			m.reportBlock(w, b, until, now)
@@ -352,6 +358,8 @@ func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
 		return "light Doze: next maintenance window at " + m.at(m.doze.lightTimer())
 	case blockQuota:
 		return m.quotaText(now)
+	case blockSchedulerLimit:
+		return "WorkManager hands at most 20 works to JobScheduler at once (Configuration.MIN_SCHEDULER_LIMIT)"
 	}
 	return blockNames[b]
 }
