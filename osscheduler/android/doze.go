@@ -191,7 +191,9 @@ func (d *dozeMachine) stepDeep() {
 		// No significant-motion sensor or location provider is modelled:
 		// SENSING and LOCATING fall straight through to IDLE.
 		d.enterIdle("stationary; sensing and locating skipped")
-	case dozeQuickDoze, dozeIdleMaint:
+	case dozeQuickDoze:
+		d.enterIdle("quick doze delay over")
+	case dozeIdleMaint:
 		d.enterIdle("maintenance over")
 	case dozeIdle:
 		budget := d.nextMaint

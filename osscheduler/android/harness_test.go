@@ -413,8 +413,12 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		return b.String()
 	case "runs":
 		for _, r := range e.j.Runs {
+			end := "-"
+			if r.End >= 0 {
+				end = sim.FormatOffset(r.End)
+			}
 			fmt.Fprintf(&b, "#%d %s attempt=%d eligible=%s start=%s end=%s %s %s\n", r.ID, r.Unique, r.Attempt,
-				sim.FormatOffset(r.Eligible), sim.FormatOffset(r.Start), sim.FormatOffset(r.End), r.Outcome, r.StopReason)
+				sim.FormatOffset(r.Eligible), sim.FormatOffset(r.Start), end, r.Outcome, r.StopReason)
 		}
 		return b.String()
 	case "bucket":

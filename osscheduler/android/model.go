@@ -108,7 +108,18 @@ func (m *Model) deviceChanged(c device.Change) {
 			m.screenOffAt = c.At
 		}
 	}
-	m.standbyDevice(&c)
+	switch c.Kind {
+	case device.ChangeBatteryLevel, device.ChangeProcessStarted, device.ChangeLock, device.ChangeThermal, device.ChangeAppBackground:
+		// Nothing the model decides on changed (the level matters only through
+		// battery.low / battery.okay). A backgrounded app loses TOP, which
+		// matters for quota and Battery Saver: evaluate for that one.
+		if c.Kind == device.ChangeAppBackground && !m.powerOff {
+			m.requestEval(c.At)
+		}
+		return
+	case device.ChangeScreen, device.ChangeAppLaunched, device.ChangeAppNotified, device.ChangePowerOff, device.ChangeBootCompleted:
+		m.standbyDevice(&c)
+	}
 	switch c.Kind {
 	case device.ChangePowerOff:
 		m.powerDown()

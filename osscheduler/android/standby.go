@@ -104,6 +104,9 @@ func (m *Model) standbyRefresh(now time.Time) {
 		m.sb.current = b
 		if m.eng.Tracing() {
 			why := "from usage: last used " + m.at(m.sb.lastUse)
+			if !m.sb.notifiedAt.IsZero() && now.Before(m.sb.notifiedAt.Add(notificationSeenTimeout)) && b == bucketWorkingSet {
+				why = "notification seen at " + m.at(m.sb.notifiedAt) + ": working_set for 12h"
+			}
 			if m.sb.pinned >= 0 {
 				why = "pinned"
 			}
