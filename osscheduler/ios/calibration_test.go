@@ -73,15 +73,15 @@ func measureUser(seed uint64, heuristics string, days, openDays int) userStats {
 // figures are the calibration measurements MODEL.md reports.
 type figures struct {
 	firstP10, firstP50, firstP90 time.Duration // install → first refresh
-	runsPerDay                                 float64
-	beforeLaunch                               float64 // share of runs with a user launch in the next 60 min
-	gapsShort, gapsLong                        float64 // share of gaps ≤ 60 min / ≥ 3 h
-	shortGapMedian                             time.Duration
-	decay                                      [10]float64 // runs/day on day k after the last open (k = 0 is the last day opened)
-	procOnCharger                              float64     // share of processing runs started plugged in
-	procNights                                 float64     // share of nights with a processing run
-	fetchFirstP50                              time.Duration
-	fetchPerDay                                float64
+	runsPerDay                   float64
+	beforeLaunch                 float64 // share of runs with a user launch in the next 60 min
+	gapsShort, gapsLong          float64 // share of gaps ≤ 60 min / ≥ 3 h
+	shortGapMedian               time.Duration
+	decay                        [10]float64 // runs/day on day k after the last open (k = 0 is the last day opened)
+	procOnCharger                float64     // share of processing runs started plugged in
+	procNights                   float64     // share of nights with a processing run
+	fetchFirstP50                time.Duration
+	fetchPerDay                  float64
 }
 
 const calibSeeds = 20
