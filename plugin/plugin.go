@@ -324,9 +324,18 @@ func (p *Plugin) processStarted(why string) {
 	if p.platform != osscheduler.IOS || p.version != V0_10 || p.cfg.SceneApp {
 		return
 	}
+	// These registrations happen inside didFinishLaunching, which the iOS
+	// model has no call for (its Register is "after launch" and crashes on
+	// iOS ≤ 18): the plugin marks them registered and traces them; the
+	// model's Config.LaunchHandlers must list the identifiers for the OS side.
 	tasks := p.scheduledTasks()
 	for _, id := range sortedKeys(tasks) {
-		p.registerLaunchHandlerOnce(id, tasks[id].EarliestBeginSeconds, "registerLaunchHandlers")
+		if p.launchRegistered[id] {
+			continue
+		}
+		p.launchRegistered[id] = true
+		p.launchBegin[id] = tasks[id].EarliestBeginSeconds
+		p.emit("launch_handler", id, "registerLaunchHandlers: launch handler re-registered in didFinishLaunching for a persisted identifier")
 	}
 }
 

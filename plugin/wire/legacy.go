@@ -506,7 +506,7 @@ func LegacyArguments(c *Call) (method string, args codec.Map, err error) {
 	}
 	switch c.Method {
 	case MethodInitialize:
-		return method, codec.Map{{Key: legacyDebugKey, Value: c.IsInDebugMode}, {Key: legacyCallbackKey, Value: c.CallbackHandle}}, nil
+		return method, codec.Map{{Key: legacyDebugKey, Value: c.IsInDebugMode}, {Key: legacyCallbackKey, Value: int(c.CallbackHandle)}}, nil
 	case MethodCancelByUniqueName:
 		return method, codec.Map{{Key: "uniqueName", Value: c.UniqueName}}, nil
 	case MethodCancelByTag:
