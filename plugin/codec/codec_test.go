@@ -296,3 +296,10 @@ func TestEqualFloatBits(t *testing.T) {
 	assert.False(t, codec.Equal(0.0, math.Copysign(0, -1)))
 	assert.False(t, codec.Equal(int32(1), int64(1)))
 }
+
+func TestEncodeCycle(t *testing.T) {
+	l := []any{nil}
+	l[0] = l
+	_, err := codec.Standard.Encode(l)
+	require.ErrorContains(t, err, "nested deeper")
+}

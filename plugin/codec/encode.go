@@ -13,9 +13,10 @@ import (
 
 // Encoder writes values into one message buffer.
 type Encoder struct {
-	c    *Codec
-	buf  []byte
-	path []string
+	c     *Codec
+	buf   []byte
+	path  []string
+	depth int
 }
 
 // NewEncoder starts an empty message.
@@ -123,6 +124,15 @@ func (e *Encoder) WriteString(s string) error {
 // reflection other slices (as lists) and maps with string keys (as maps, keys
 // sorted so the output is deterministic). Registered writers run first.
 func (e *Encoder) WriteValue(v any) error {
+	max := e.c.MaxDepth
+	if max <= 0 {
+		max = DefaultMaxDepth
+	}
+	if e.depth >= max {
+		return e.errf(fmt.Sprintf("%T", v), fmt.Sprintf("nested deeper than %d levels (a cycle?)", max))
+	}
+	e.depth++
+	defer func() { e.depth-- }()
 	for _, w := range e.c.writers {
 		handled, err := w(e, v)
 		if err != nil {
