@@ -529,6 +529,7 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 		m.bgLaunches = append(m.bgLaunches, now)
 	}
 	m.running = append(m.running, rn)
+	m.dev.TaskStarted() // battery drain while the task runs
 	if t := m.task(rn.subject, unique, taskName, rn.kind); t != nil {
 		t.running++
 	}
@@ -556,6 +557,7 @@ func (m *Model) remove(rn *run) bool {
 	}
 	m.running = slices.Delete(m.running, i, i+1)
 	m.eng.Cancel(rn.timer)
+	m.dev.TaskEnded()
 	if t, ok := m.taskIdx[rn.subject]; ok && m.tasks[t].running > 0 {
 		m.tasks[t].running--
 	}

@@ -92,7 +92,7 @@ func TestMultipliers(t *testing.T) {
 // never-opened app has p = 0.0025 (score 0.05); a habit saturates to 1; an
 // overdue request with recent use gets ×0.65 + 0.35.
 func TestUsageScore(t *testing.T) {
-	e := newEnv(t, 1, testConfig(), nil)
+	e := newEnv(t, 1, testConfig(), func(s *device.State) { s.Charger = device.ChargerAC })
 	u := e.m.score(e.eng.Now(), 0)
 	assert.Equal(t, NoPredictionProbability, u.p)
 	assert.InDelta(t, 0.05, u.score, 1e-9)

@@ -45,7 +45,7 @@ func TestFetchRunsForAUsedApp(t *testing.T) {
 }
 
 func TestFetchNeedsRecentUse(t *testing.T) {
-	e := newEnv(t, 2, fetchConfig(), nil)
+	e := newEnv(t, 2, fetchConfig(), func(s *device.State) { s.Charger = device.ChargerAC })
 	e.m.SetMinimumBackgroundFetchInterval(FetchMinimum)
 	e.open()
 	require.NoError(t, e.eng.RunFor(16*day))

@@ -277,3 +277,30 @@ var _ = Describe("Usage prediction", func() {
 		Expect(float64(absentRuns)/(seeds*16)).To(BeNumerically("<", 0.05), "almost none after a week away")
 	})
 })
+
+var _ = Describe("With the device's built-in usage profiles", func() {
+	// The profiles drive screen sessions, app opens, charging and network.
+	runProfile := func(name string, seed uint64) (runs int, opens int) {
+		p, ok := device.BuiltinProfile(name)
+		Expect(ok).To(BeTrue(), "profile %s", name)
+		e := newEnv(nil, seed, testConfig(), nil)
+		e.periodicApp()
+		e.dev.Subscribe(device.ListenerFunc(func(c device.Change) {
+			if c.Kind == device.ChangeAppLaunched {
+				_ = e.m.Submit(refreshReq("refresh"))
+			}
+		}))
+		Expect(e.dev.ApplyProfile(p, t0.Add(14*day))).To(Succeed())
+		Expect(e.eng.RunFor(14 * day)).To(Succeed())
+		return len(e.exec.startedOf(osscheduler.Periodic)), len(e.dev.Launches())
+	}
+
+	It("refreshes a heavy user's app every day and an untouched phone's never", func() {
+		runs, opens := runProfile("heavy-user", 3)
+		Expect(opens).To(BeNumerically(">", 14))
+		Expect(runs).To(BeNumerically(">=", 14), "at least one refresh a day")
+		runs, opens = runProfile("idle-shelf", 3)
+		Expect(opens).To(BeZero())
+		Expect(runs).To(BeZero(), "an app never opened is never submitted, so never runs")
+	})
+})
