@@ -115,7 +115,9 @@ func (m *Model) processBorn() {
 			continue
 		}
 		if m.registered[id] {
-			m.crash("BGTaskScheduler.register", id, "Launch handler for task with identifier "+id+" has already been registered")
+			// No app call returns this error, so the model journals it.
+			err := m.crash("BGTaskScheduler.register", id, "Launch handler for task with identifier "+id+" has already been registered")
+			m.j.Error(osscheduler.ErrorRecord{At: m.eng.Elapsed(), Call: "BGTaskScheduler.register (at launch)", Code: "crash", Message: err.Error()})
 			continue
 		}
 		m.registered[id] = true

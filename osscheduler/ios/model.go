@@ -95,6 +95,9 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 	if j == nil {
 		j = &osscheduler.Journal{}
 	}
+	if exec == nil {
+		exec = nopExecutor{}
+	}
 	m := &Model{
 		eng: eng, dev: dev, cfg: cfg, exec: exec, j: j, prof: prof, par: par,
 		rng: eng.Rand("ios.dasd"), bar: cfg.BackgroundAppRefresh, fetchInterval: cfg.FetchInterval,
@@ -457,6 +460,13 @@ func (m *Model) taskState(subject string, s osscheduler.TaskState) {
 		m.tasks[i].info.State = s
 	}
 }
+
+// nopExecutor stands in for a missing app side: runs never finish and expire
+// at their budget.
+type nopExecutor struct{}
+
+func (nopExecutor) Start(*osscheduler.Execution)                        {}
+func (nopExecutor) Stop(*osscheduler.Execution, osscheduler.StopReason) {}
 
 func copyData(d osscheduler.Data) osscheduler.Data {
 	if d == nil {

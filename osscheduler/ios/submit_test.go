@@ -10,6 +10,7 @@ import (
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/sim"
 )
 
 func refreshReq(id string) TaskRequest {
@@ -231,6 +232,22 @@ func TestDuplicateLaunchHandlerCrashesAtLaunch(t *testing.T) {
 	require.NoError(t, e.eng.RunFor(time.Second))
 	assert.Equal(t, device.ProcessNotRunning, e.dev.State().App)
 	assert.NotEmpty(t, e.records(SourceScheduler, "crashed"))
+	require.Len(t, e.j.Errors, 1)
+	assert.Equal(t, "crash", e.j.Errors[0].Code)
+}
+
+func TestNilExecutorAndJournal(t *testing.T) {
+	eng := sim.New(t0, 1)
+	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
+	m := New(eng, dev, testConfig(), nil, nil)
+	dev.LaunchApp()
+	require.NoError(t, m.Submit(procReq("proc")))
+	dev.BackgroundApp()
+	dev.SetScreen(false)
+	dev.SetCharger(device.ChargerAC)
+	require.NoError(t, eng.RunFor(day))
+	require.Len(t, m.Journal().Runs, 1)
+	assert.Equal(t, osscheduler.OutcomeExpired, m.Journal().Runs[0].Outcome)
 }
 
 // TestLaunchWithoutHandlerCrashes: a pending request delivered to a process
