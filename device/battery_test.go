@@ -247,3 +247,21 @@ func TestChargeIsConserved(t *testing.T) {
 	got.Add(got, big.NewInt(r.dev.rem))
 	assert.Equal(t, want.String(), got.String())
 }
+
+// A USB charger (500 mA, 250 mA from 80 %) with the screen on (368 mA):
+// charges to 80 % and holds there, rather than oscillating across 80 %.
+func TestWeakChargerHoldsAtTaperBoundary(t *testing.T) {
+	r := newRig(nil)
+	r.dev.SetBatteryLevel(78)
+	r.dev.SetScreen(true)
+	r.dev.SetCharger(ChargerUSB)
+	assert.Equal(t, int64(500_000-368_000), r.dev.Current())
+	require.NoError(t, r.eng.RunFor(24*time.Hour))
+	assert.Equal(t, 80, r.dev.State().Battery.Level())
+	assert.Equal(t, int64(0), r.dev.Current())
+	assert.Less(t, r.eng.Fired(), uint64(10))
+	// Plugged in at 90 % with the screen on: drains to 80 % and holds.
+	r.dev.SetBatteryLevel(90)
+	require.NoError(t, r.eng.RunFor(24*time.Hour))
+	assert.Equal(t, 80, r.dev.State().Battery.Level())
+}

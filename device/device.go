@@ -120,6 +120,7 @@ type Device struct {
 	busy        int  // running tasks (SetCPUBusy)
 	tailOn      bool // the screen-off activity tail is running
 	stepTimer   sim.Timer
+	stepAt      int64 // engine offset stepTimer fires at
 	tailTimer   sim.Timer
 	stepH       sim.Handler
 	tailH       sim.Handler
@@ -401,6 +402,7 @@ func (d *Device) SetBatteryLevel(percent int) {
 		charge = d.fullUAh()
 	}
 	d.rem = 0
+	d.eng.Cancel(d.stepTimer) // the charge moved: plan the next crossing afresh
 	prevLevel := d.level
 	d.level, d.levelCharge = percent, charge
 	if d.st.Battery.ChargeUAh == charge && prevLevel == percent {

@@ -213,10 +213,9 @@ func (pr *profileRun) arm() {
 	if pr.head >= len(pr.acts) {
 		return
 	}
-	at := pr.d.eng.Start().Add(time.Duration(pr.acts[pr.head].at))
-	if !pr.d.eng.Reschedule(pr.timer, at) {
-		pr.timer = pr.d.eng.Schedule(at, sim.PhaseWorld, "device.profile", pr.h)
-	}
+	eng := pr.d.eng
+	eng.Cancel(pr.timer)
+	pr.timer = eng.After(time.Duration(pr.acts[pr.head].at-int64(eng.Elapsed())), sim.PhaseWorld, "device.profile", pr.h)
 }
 
 func (pr *profileRun) fire(*sim.Engine) {

@@ -155,10 +155,12 @@ func (d *Device) Current() int64 {
 		in = d.cur.ChargeWirelUA
 	}
 	lvl := d.st.Battery.Level()
-	net := chargeTaper(in, lvl) - d.Load()
-	if in > 0 && lvl >= 100 && net < 0 {
-		// Full on a charger: the charger carries the load (the battery is
-		// topped up as it sags).
+	load := d.Load()
+	net := chargeTaper(in, lvl) - load
+	if in > 0 && net < 0 && lvl > 0 && chargeTaper(in, lvl-1)-load > 0 {
+		// The charger outpaces the load below this level but not at it (or
+		// the battery is full): the battery holds here, the charger carrying
+		// the load, instead of crossing the boundary back and forth.
 		net = 0
 	}
 	return net
@@ -256,16 +258,25 @@ func (d *Device) nextStep() (time.Duration, bool) {
 // recompute re-reads the current after a state change and moves the battery
 // step event to the new crossing instant.
 func (d *Device) recompute() {
-	d.amps = d.Current()
+	amps := d.Current()
+	if amps == d.amps && d.stepTimer.Pending() {
+		return // same current: the planned crossing stands
+	}
+	d.amps = amps
 	dt, ok := d.nextStep()
 	if !ok {
 		d.eng.Cancel(d.stepTimer)
 		return
 	}
-	at := d.eng.Now().Add(dt)
-	if !d.eng.Reschedule(d.stepTimer, at) {
-		d.stepTimer = d.eng.Schedule(at, sim.PhaseDevice, "device.battery.step", d.stepH)
+	at := int64(d.eng.Elapsed()) + int64(dt)
+	if d.stepTimer.Pending() {
+		if at == d.stepAt {
+			return // e.g. a change that did not touch the current
+		}
+		d.eng.Cancel(d.stepTimer)
 	}
+	d.stepAt = at
+	d.stepTimer = d.eng.After(dt, sim.PhaseDevice, "device.battery.step", d.stepH)
 }
 
 // batteryStep is the event at a computed crossing instant.
