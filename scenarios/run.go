@@ -1,0 +1,359 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/osscheduler/ios"
+	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// RunOptions adjust a run without editing the scenario.
+type RunOptions struct {
+	// Platforms replaces the scenario's platform list.
+	Platforms []string
+	// Seed replaces the scenario's seed.
+	Seed *uint64
+	// Limits replaces sim.DefaultLimits.
+	Limits *sim.Limits
+	// KeepTrace keeps every trace record in PlatformRun.Trace. Expectations
+	// read the trace for their evidence either way.
+	KeepTrace bool
+	// Sinks receive every trace record as it happens (e.g. a JSON Lines
+	// writer), after the runner's own.
+	Sinks []sim.Sink
+	// Handlers are Go task handlers by received name; they take precedence
+	// over the scenario's app.tasks behaviours (wmsimtest uses them).
+	Handlers map[string]plugin.Handler
+	// Setup runs after the world is built and before the first event, for
+	// callers that drive the plugin from Go.
+	Setup func(w *World)
+	// Profile replaces the scenario's device profile (fleet runs draw one
+	// per device); Duration replaces its duration.
+	Profile  string
+	Duration time.Duration
+}
+
+// PlatformRun is the outcome of a scenario on one platform.
+type PlatformRun struct {
+	Platform string
+	Start    time.Time
+	Result   *report.Result
+	Trace    []sim.Record // with RunOptions.KeepTrace
+	// LimitErr is the safety limit that stopped the run, if one did.
+	LimitErr *sim.LimitError
+}
+
+// Outcome is the outcome of a scenario on each of its platforms.
+type Outcome struct {
+	Scenario *Scenario
+	Runs     []*PlatformRun
+}
+
+// Document is the result document: a *report.Result for one platform, a
+// *report.Results for several.
+func (o *Outcome) Document() any {
+	if len(o.Runs) == 1 {
+		return o.Runs[0].Result
+	}
+	d := &report.Results{Format: report.FormatResults}
+	for _, r := range o.Runs {
+		d.Results = append(d.Results, r.Result)
+	}
+	return d
+}
+
+// ExitCode is the CLI's exit code for the outcome: 3 if any platform hit a
+// safety limit, 1 if an expectation failed or an invariant broke, else 0.
+func (o *Outcome) ExitCode() int {
+	code := 0
+	for _, r := range o.Runs {
+		switch {
+		case r.LimitErr != nil:
+			return 3
+		case !r.Result.Passed():
+			code = 1
+		}
+	}
+	return code
+}
+
+// Run simulates the scenario on each of its platforms. An error means the
+// run could not be set up (an unknown platform or profile); what happens
+// inside the simulation — rejected calls, failed tasks, limits — is in the
+// outcome.
+func Run(sc *Scenario, opts RunOptions) (*Outcome, error) {
+	sc = opts.apply(sc)
+	platforms := make([]Platform, 0, len(sc.Platform))
+	if len(opts.Platforms) > 0 {
+		for _, p := range opts.Platforms {
+			if p != string(PlatformAndroid) && p != string(PlatformIOS) {
+				return nil, fmt.Errorf("unknown platform %q; valid: android, ios", p)
+			}
+			platforms = append(platforms, Platform(p))
+		}
+	} else {
+		platforms = append(platforms, sc.Platform...)
+	}
+	if len(platforms) == 0 {
+		platforms = []Platform{PlatformAndroid}
+	}
+	out := &Outcome{Scenario: sc}
+	for _, p := range platforms {
+		pr, err := runPlatform(sc, p, opts)
+		if err != nil {
+			return nil, err
+		}
+		out.Runs = append(out.Runs, pr)
+	}
+	return out, nil
+}
+
+// apply returns sc with the options' overrides, leaving sc itself untouched.
+func (o RunOptions) apply(sc *Scenario) *Scenario {
+	if o.Profile == "" && o.Duration == 0 {
+		return sc
+	}
+	c := *sc
+	if o.Profile != "" {
+		p := o.Profile
+		c.Device.Profile = &p
+	}
+	if o.Duration > 0 {
+		c.Duration = o.Duration
+	}
+	return &c
+}
+
+// World is one platform's simulation, as built from a scenario: the kernel,
+// the device, the plugin (with its OS model) and the run's records.
+type World struct {
+	Scenario *Scenario
+	Platform Platform
+	Engine   *sim.Engine
+	Device   *device.Device
+	Plugin   *plugin.Plugin
+	Journal  *osscheduler.Journal
+
+	app        *appBehaviour
+	recorder   *sim.Recorder
+	checker    *invariantChecker
+	registered map[string]time.Duration
+	warnings   []report.Warning
+}
+
+// callbackHandle is the raw handle of the scenario app's dispatcher. Its
+// value is arbitrary; it only has to be stable.
+const callbackHandle int64 = 0x5eed_cafe
+
+func runPlatform(sc *Scenario, p Platform, opts RunOptions) (*PlatformRun, error) {
+	w, err := NewWorld(sc, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Setup != nil {
+		opts.Setup(w)
+	}
+	end := sc.Start.Add(sc.Duration)
+	pr := &PlatformRun{Platform: string(p), Start: sc.Start}
+	if err := w.Engine.RunUntil(end); err != nil {
+		var le *sim.LimitError
+		if !errors.As(err, &le) {
+			return nil, err
+		}
+		pr.LimitErr = le
+	}
+	pr.Result = w.Result()
+	if pr.LimitErr != nil {
+		pr.Result.Limit = pr.LimitErr.Error()
+	}
+	if opts.KeepTrace {
+		pr.Trace = w.recorder.Records
+	}
+	return pr, nil
+}
+
+// NewWorld builds the simulation of sc on platform p and schedules its
+// timeline, without running it.
+func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
+	sc = opts.apply(sc)
+	seed := sc.Seed
+	if opts.Seed != nil {
+		seed = *opts.Seed
+	}
+	limits := sim.DefaultLimits
+	if opts.Limits != nil {
+		limits = *opts.Limits
+	}
+	if limits.Horizon == 0 || limits.Horizon > sc.Duration+time.Second {
+		// Nothing after the scenario's end matters; stop there.
+		limits.Horizon = sc.Duration + time.Second
+	}
+	eng := sim.New(sc.Start, seed, sim.WithLimits(limits))
+	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}}
+	w.recorder = &sim.Recorder{}
+	eng.AddSink(w.recorder)
+	for _, s := range opts.Sinks {
+		eng.AddSink(s)
+	}
+
+	st := initialState(sc, p)
+	w.Device = device.New(eng, device.Config{Initial: st})
+
+	cfg := plugin.Config{
+		Platform: osscheduler.Platform(p),
+		Version:  plugin.Version(sc.Plugin.Version),
+		Engine:   eng,
+		Device:   w.Device,
+		Journal:  w.Journal,
+		Android:  androidConfig(sc),
+		IOS:      iosConfig(sc),
+	}
+	w.Plugin = plugin.New(cfg)
+	w.checker = newInvariantChecker(w)
+	eng.AddSink(w.checker)
+	w.app = newAppBehaviour(w, opts.Handlers)
+	w.Plugin.ExecuteTaskAsync(w.app)
+
+	if sc.Device.Profile != nil {
+		prof, ok := device.BuiltinProfile(*sc.Device.Profile)
+		if !ok {
+			return nil, fmt.Errorf("%s: device.profile: unknown profile %q; valid: %v", sc.File, *sc.Device.Profile, device.ProfileNames())
+		}
+		if err := w.Device.ApplyProfile(prof, sc.Start.Add(sc.Duration)); err != nil {
+			return nil, fmt.Errorf("%s: device.profile: %v", sc.File, err)
+		}
+	}
+	for i := range sc.Timeline {
+		w.scheduleStep(&sc.Timeline[i])
+	}
+	return w, nil
+}
+
+func initialState(sc *Scenario, p Platform) device.State {
+	st := device.DefaultState()
+	applyDevice(&st, sc.Device)
+	if p == PlatformIOS {
+		st.LowPower = sc.IOS.LowPowerMode
+	} else {
+		st.LowPower = sc.Android.BatterySaver
+	}
+	return st
+}
+
+// applyDevice applies the given fields of a device block to st.
+func applyDevice(st *device.State, d Device) {
+	if b := d.Battery; b != nil {
+		if b.CapacityMAh != nil {
+			lvl := st.Battery.Level()
+			st.Battery.CapacityMAh = int64(*b.CapacityMAh)
+			st.Battery.ChargeUAh = int64(lvl) * st.Battery.CapacityMAh * 10
+		}
+		if b.Level != nil {
+			st.Battery.ChargeUAh = int64(*b.Level) * st.Battery.CapacityMAh * 10
+		}
+	}
+	if d.Charger != nil {
+		st.Charger = device.Charger(*d.Charger)
+	}
+	if n := d.Network; n != nil {
+		st.Network = networkOf(st.Network, n)
+	}
+	if d.Screen != nil {
+		st.ScreenOn = *d.Screen == ScreenOn
+		st.Locked = !st.ScreenOn
+	}
+	if s := d.Storage; s != nil {
+		if s.Total != nil {
+			st.Storage.Total = int64(*s.Total)
+		}
+		if s.Free != nil {
+			st.Storage.Free = int64(*s.Free)
+		}
+	}
+}
+
+// networkOf applies a scenario network block: a type alone implies the usual
+// metering (cellular metered, Wi-Fi not) and a validated connection.
+func networkOf(cur device.Network, n *Network) device.Network {
+	out := cur
+	if n.Type != nil {
+		out = device.Network{Type: device.NetworkType(*n.Type), Validated: *n.Type != NetworkNone, Metered: *n.Type == NetworkCellular}
+	}
+	if n.Metered != nil {
+		out.Metered = *n.Metered
+	}
+	if n.Roaming != nil {
+		out.Roaming = *n.Roaming
+	}
+	return out
+}
+
+func androidConfig(sc *Scenario) android.Config {
+	c := android.DefaultConfig()
+	c.API = sc.Android.API
+	c.StandbyBucket = string(sc.Android.StandbyBucket)
+	c.Doze = sc.Android.Doze
+	c.BatterySaver = sc.Android.BatterySaver
+	c.OEM = string(sc.Android.OEM)
+	return c
+}
+
+func iosConfig(sc *Scenario) ios.Config {
+	c := ios.DefaultConfig()
+	c.Version = sc.IOS.Version
+	c.BackgroundAppRefresh = sc.IOS.BackgroundAppRefresh
+	c.PermittedIdentifiers = slices.Clone(sc.IOS.PermittedIdentifiers)
+	c.BackgroundModes = nil
+	for _, m := range sc.IOS.BackgroundModes {
+		c.BackgroundModes = append(c.BackgroundModes, string(m))
+	}
+	c.LaunchHandlers = slices.Clone(sc.IOS.LaunchHandlers)
+	c.FetchInterval = fetchInterval(sc.IOS.FetchInterval)
+	return c
+}
+
+func fetchInterval(f FetchInterval) time.Duration {
+	switch f.Kind {
+	case FetchMinimum:
+		return ios.FetchMinimum
+	case FetchEvery:
+		return f.Interval
+	default:
+		return ios.FetchNever
+	}
+}
+
+// scheduleStep queues the step's first occurrence; each occurrence queues
+// the next, so a step repeated every second for a year costs one queued
+// event at a time.
+func (w *World) scheduleStep(s *Step) {
+	first := s.At.Offset(w.Scenario.Start)
+	if first > w.Scenario.Duration {
+		return
+	}
+	var fire func(at time.Duration)
+	fire = func(at time.Duration) {
+		w.Engine.Schedule(w.Scenario.Start.Add(at), sim.PhaseWorld, "timeline step", sim.HandlerFunc(func(*sim.Engine) {
+			w.doStep(s)
+			if s.Every > 0 && at+s.Every <= w.Scenario.Duration {
+				fire(at + s.Every)
+			}
+		}))
+	}
+	fire(first)
+}
+
+func (w *World) warn(code, msg string) {
+	w.warnings = append(w.warnings, report.Warning{T: secs(w.Engine.Elapsed()), Code: code, Message: msg})
+	if w.Engine.Tracing() {
+		w.Engine.Emit("runner", "warning", code, msg)
+	}
+}

@@ -1,0 +1,93 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// appBehaviour is the scenario app's dispatcher: for each received task name
+// it runs for the configured duration and completes with the configured
+// result, as a Dart handler doing real work would.
+type appBehaviour struct {
+	w        *World
+	handlers map[string]plugin.Handler
+	runs     map[string]int  // runs so far, by received name: which result is next
+	warned   map[string]bool // names already warned about
+}
+
+func newAppBehaviour(w *World, handlers map[string]plugin.Handler) *appBehaviour {
+	return &appBehaviour{w: w, handlers: handlers, runs: map[string]int{}, warned: map[string]bool{}}
+}
+
+// errTaskFailed and errTaskThrew are what Future.error(...) and a thrown
+// exception look like to the plugin.
+var (
+	errTaskFailed = errors.New("Future.error: the task reported failure")
+	errTaskThrew  = errors.New("Exception: the task threw")
+)
+
+// ExecuteTask implements plugin.AsyncHandler.
+func (a *appBehaviour) ExecuteTask(ctx *plugin.TaskContext, done func(bool, error)) {
+	w := a.w
+	name := ctx.Received
+	if h, ok := a.handlers[name]; ok {
+		a.runGo(ctx, h, done)
+		return
+	}
+	task, found := w.Scenario.App.Tasks.Lookup(name)
+	if !found && !a.warned[name] {
+		a.warned[name] = true
+		what := "its default entry"
+		if !w.Scenario.App.Tasks.HasDefault() {
+			what = "no handler at all and returns success after 0s"
+		}
+		msg := fmt.Sprintf("the dispatcher received %q, which app.tasks has no case for, so it ran %s", name, what)
+		if w.Platform == PlatformIOS {
+			msg += "; on iOS a BGTaskScheduler task delivers its uniqueName and background fetch delivers iOSPerformFetch, not the taskName"
+		}
+		w.warn("unhandled_task_name", msg)
+	}
+	n := a.runs[name]
+	a.runs[name] = n + 1
+	result := task.ResultFor(n)
+	d := task.Duration.Min
+	if !task.Duration.Fixed() {
+		d = sim.Between(w.Engine.Rand("app.task-duration."+task.Name), task.Duration.Min, task.Duration.Max)
+	}
+	if task.RequiresNetwork && !ctx.Device().Network.Connected() {
+		// The handler's first request fails at once with no connection.
+		result, d = ResultRetry, 0
+	}
+	w.Engine.After(d, sim.PhaseApp, "app task completes", sim.HandlerFunc(func(*sim.Engine) {
+		switch result {
+		case ResultSuccess:
+			done(true, nil)
+		case ResultRetry:
+			done(false, nil)
+		case ResultFailure:
+			done(false, errTaskFailed)
+		default:
+			done(false, errTaskThrew)
+		}
+	}))
+}
+
+// runGo runs a Go handler as a kernel process, so it can sleep on the
+// virtual clock; a panic is a failed task.
+func (a *appBehaviour) runGo(ctx *plugin.TaskContext, h plugin.Handler, done func(bool, error)) {
+	var ok bool
+	var err error
+	a.w.Engine.Go("go handler "+ctx.Received, func() {
+		ok, err = h(ctx)
+	}, func(panicked any) {
+		if panicked != nil {
+			done(false, fmt.Errorf("handler panicked: %v", panicked))
+			return
+		}
+		done(ok, err)
+	})
+}
+

@@ -1,0 +1,182 @@
+package scenarios
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// Invariant names, as the result document reports them.
+const (
+	invConstraint    = "constraint_met_at_start"
+	invDoze          = "no_start_in_doze_idle"
+	invPeriod        = "periodic_once_per_period"
+	invAfterCancel   = "no_run_after_cancel"
+	invMonotonicTime = "trace_time_monotonic"
+	invBudget        = "ios_budget_respected"
+)
+
+// iosBackgroundBudget is the longest a BGAppRefreshTask or a background
+// fetch may run (Apple: "up to 30 seconds"; BGAppRefreshTask docs).
+const iosBackgroundBudget = 30 * time.Second
+
+// invariantChecker watches the trace as it is written and checks the rules
+// every run must obey, whatever the scenario asks. It is a sim.Sink: it sees
+// each record at the instant it happens, with the device state of that
+// instant.
+type invariantChecker struct {
+	w          *World
+	checked    int
+	violations []report.Violation
+	lastAt     time.Duration
+	lastSeq    uint64
+	dozeDeep   string
+	dozeLight  string
+	cancelled  map[string]bool // subjects cancelled and not enqueued again
+	lastPeriod map[string]periodMark
+}
+
+type periodMark struct {
+	end      time.Duration
+	interval time.Duration
+	flex     time.Duration
+}
+
+func newInvariantChecker(w *World) *invariantChecker {
+	return &invariantChecker{w: w, cancelled: map[string]bool{}, lastPeriod: map[string]periodMark{}}
+}
+
+func (c *invariantChecker) violate(at time.Duration, inv, subject, detail string) {
+	c.violations = append(c.violations, report.Violation{T: secs(at), Invariant: inv, Subject: subject, Detail: detail})
+}
+
+// Record implements sim.Sink.
+func (c *invariantChecker) Record(r *sim.Record) {
+	c.checked++
+	if r.At < c.lastAt || r.Seq <= c.lastSeq {
+		c.violate(r.At, invMonotonicTime, r.Subject, fmt.Sprintf("record %d at %s follows record %d at %s", r.Seq, sim.FormatOffset(r.At), c.lastSeq, sim.FormatOffset(c.lastAt)))
+	}
+	c.lastAt, c.lastSeq = r.At, r.Seq
+	switch r.Source {
+	case "android.doze":
+		if f, ok := r.Field("deep"); ok {
+			c.dozeDeep = f.Str
+		}
+		if f, ok := r.Field("light"); ok {
+			c.dozeLight = f.Str
+		}
+	case "android.workmanager":
+		switch r.Kind {
+		case "cancelled":
+			c.cancelled[r.Subject] = true
+		case "enqueued", "updated":
+			delete(c.cancelled, r.Subject)
+		}
+	case "android.jobscheduler":
+		if r.Kind == "started" {
+			c.androidStarted(r)
+		}
+	}
+}
+
+func (c *invariantChecker) androidStarted(r *sim.Record) {
+	c.checked++
+	if c.cancelled[r.Subject] {
+		c.violate(r.At, invAfterCancel, r.Subject, "started after it was cancelled, with no new enqueue in between")
+	}
+	am := c.w.Plugin.Android()
+	if am == nil {
+		return
+	}
+	idf, _ := r.Field("id")
+	spec, ok := am.Spec(idf.Str)
+	if !ok {
+		return
+	}
+	st := c.w.Device.State()
+	if why := unmet(spec.Constraints, st); why != "" && !spec.Expedited {
+		c.violate(r.At, invConstraint, r.Subject, "started while its declared constraint was unmet: "+why)
+	}
+	c.checked++
+	if !spec.Expedited && (c.dozeDeep == "IDLE" || c.dozeLight == "IDLE") {
+		c.violate(r.At, invDoze, r.Subject, fmt.Sprintf("started while Doze was idle (deep %s, light %s), outside a maintenance window", c.dozeDeep, c.dozeLight))
+	}
+}
+
+// unmet names the first declared constraint the device state does not meet,
+// by JobScheduler's rules (ConnectivityController, BatteryController,
+// StorageController). Device idle is JobScheduler's own judgement and is
+// left to the model.
+func unmet(k android.Constraints, st device.State) string {
+	n := st.Network
+	switch k.RequiredNetwork {
+	case android.NetworkConnected:
+		if !n.Connected() {
+			return "network (connected)"
+		}
+	case android.NetworkUnmetered, android.NetworkTemporarilyUnmetered:
+		if !n.Connected() || n.Metered {
+			return "network (unmetered)"
+		}
+	case android.NetworkNotRoaming:
+		if !n.Connected() || n.Roaming {
+			return "network (not roaming)"
+		}
+	case android.NetworkMetered:
+		if !n.Connected() || !n.Metered {
+			return "network (metered)"
+		}
+	}
+	switch {
+	case k.RequiresCharging && !st.Plugged():
+		return "charging"
+	case k.RequiresBatteryNotLow && st.BatteryLow:
+		return "battery not low"
+	case k.RequiresStorageNotLow && st.StorageLow:
+		return "storage not low"
+	}
+	return ""
+}
+
+// checkRuns applies the invariants that need whole runs: one periodic run per
+// period (Android) and the iOS time budgets.
+func (c *invariantChecker) checkRuns(runs []osscheduler.RunRecord) {
+	am := c.w.Plugin.Android()
+	last := map[string]osscheduler.RunRecord{}
+	for _, r := range runs {
+		c.checked++
+		if c.w.Platform == PlatformIOS && (r.Kind == osscheduler.Periodic || r.Kind == osscheduler.Fetch) && r.End >= 0 {
+			if r.End-r.Start > iosBackgroundBudget+time.Millisecond {
+				c.violate(r.Start, invBudget, r.Unique, fmt.Sprintf("ran %s, beyond the %s background budget", formatDur(r.End-r.Start), formatDur(iosBackgroundBudget)))
+			}
+		}
+		if am == nil || r.Kind != osscheduler.Periodic {
+			continue
+		}
+		prev, ok := last[r.Unique]
+		last[r.Unique] = r
+		if !ok || prev.End < 0 || (prev.Outcome != osscheduler.OutcomeSuccess && prev.Outcome != osscheduler.OutcomeFailure) {
+			continue
+		}
+		spec, ok := am.SpecByName(r.Unique)
+		if !ok || !spec.Periodic {
+			continue
+		}
+		// A completed period re-enqueues the work at its completion time and
+		// the next run is due one interval later (WorkSpec.calculateNextRunTime);
+		// the first period's flex is the only way to start earlier.
+		if min := spec.Interval - spec.Flex; r.Start-prev.End < min {
+			c.violate(r.Start, invPeriod, r.Unique, fmt.Sprintf("started %s after the previous period's run ended at %s; a period is %s (flex %s)",
+				formatDur(r.Start-prev.End), sim.FormatOffset(prev.End), formatDur(spec.Interval), formatDur(spec.Flex)))
+		}
+	}
+}
+
+func (c *invariantChecker) result() report.Invariants {
+	return report.Invariants{Checked: c.checked, Violations: c.violations}
+}

@@ -1,0 +1,119 @@
+package scenarios
+
+import (
+	"time"
+
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/report"
+)
+
+// outcomeRunning marks a run still going when the scenario ended. It is not
+// one of the format's end outcomes because the run had not ended.
+const outcomeRunning = "running"
+
+// Result builds the result document of the world as it stands: call it after
+// the run.
+func (w *World) Result() *report.Result {
+	sc := w.Scenario
+	end := sc.Start.Add(sc.Duration)
+	res := &report.Result{
+		Format:   report.FormatResult,
+		Scenario: sc.Name,
+		Platform: string(w.Platform),
+		Seed:     w.Engine.Seed(),
+		Start:    sc.Start.Format(time.RFC3339),
+		End:      end.Format(time.RFC3339),
+	}
+	for _, r := range w.Journal.Runs {
+		run := report.Run{
+			Task: r.Task, Unique: r.Unique, Received: r.Received, Attempt: r.Attempt,
+			Eligible: secs(r.Eligible), TStart: secs(r.Start), TEnd: secs(r.End),
+			Outcome: string(r.Outcome), StopReason: string(r.StopReason), WhyThen: r.WhyThen,
+		}
+		if r.End < 0 {
+			run.TEnd, run.Outcome = secs(w.Engine.Elapsed()), outcomeRunning
+		}
+		res.Runs = append(res.Runs, run)
+	}
+	res.Tasks = w.tasks(res.Runs)
+	for _, e := range w.Journal.Errors {
+		res.Errors = append(res.Errors, report.Error{T: secs(e.At), Call: e.Call, Code: e.Code, Message: e.Message, SeenByApp: e.SeenByApp})
+	}
+	res.Warnings = append(res.Warnings, w.warnings...)
+	for i := range w.recorder.Records {
+		if r := &w.recorder.Records[i]; r.Kind == "clamped" {
+			res.Warnings = append(res.Warnings, report.Warning{T: secs(r.At), Code: "clamped", Message: r.Subject + ": " + r.Reason})
+		}
+	}
+	w.checker.checkRuns(w.Journal.Runs)
+	res.Invariants = w.checker.result()
+	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered}
+	for i := range sc.Expect {
+		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
+	}
+	res.Normalize()
+	return res
+}
+
+// tasks is the tasks table: every piece of work the OS model knows, in the
+// order it was first registered, with its run counts.
+func (w *World) tasks(runs []report.Run) []report.Task {
+	var infos []osscheduler.TaskInfo
+	if am := w.Plugin.Android(); am != nil {
+		infos = am.Tasks()
+	} else if im := w.Plugin.IOS(); im != nil {
+		infos = im.Tasks()
+	}
+	out := make([]report.Task, 0, len(infos))
+	for _, ti := range infos {
+		t := report.Task{Unique: ti.Unique, Task: ti.Task, State: string(ti.State)}
+		for _, r := range runs {
+			if r.Unique != ti.Unique || r.Task != ti.Task {
+				continue
+			}
+			t.Runs++
+			switch osscheduler.Outcome(r.Outcome) {
+			case osscheduler.OutcomeSuccess:
+				t.Successes++
+			case osscheduler.OutcomeRetry:
+				t.Retries++
+			case osscheduler.OutcomeFailure:
+				t.Failures++
+			case osscheduler.OutcomeStopped, osscheduler.OutcomeExpired:
+				t.Stops++
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// evaluate checks one expect entry.
+func (ev *evidence) evaluate(e *Expectation) report.Expectation {
+	sel := selector{task: e.Task, unique: e.Unique}
+	var from, to *time.Duration
+	if e.Within != nil {
+		f, t := e.Within.From, e.Within.To
+		if t == 0 {
+			t = ev.end
+		}
+		from, to = &f, &t
+	}
+	switch e.Kind() {
+	case "runs":
+		return ev.expectRuns(sel, e.Runs.Min, e.Runs.Max, from, to)
+	case "max_gap":
+		return ev.expectMaxGap(sel, *e.MaxGap)
+	case "first_run_within":
+		return ev.expectFirstRunWithin(sel, *e.FirstRunWithin)
+	case "state":
+		return ev.expectState(sel, string(*e.State))
+	case "attempts":
+		return ev.expectAttempts(sel, *e.Attempts)
+	case "no_errors":
+		return ev.expectNoErrors()
+	case "error":
+		return ev.expectError(string(e.Error.Call), e.Error.Code)
+	}
+	return report.Expectation{Expect: "unknown expectation", OK: false, Detail: "the loader let through an entry with no assertion"}
+}

@@ -1,0 +1,275 @@
+package scenarios
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/plugin/wire"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// defaultBootTime is how long a reboot keeps the device off when the step
+// gives no downtime: a typical phone's shutdown plus boot to BOOT_COMPLETED.
+const defaultBootTime = 90 * time.Second
+
+func (w *World) doStep(s *Step) {
+	switch s.Action() {
+	case ActionCall:
+		w.dispatch(callFromArgs(s.Call, s.Args), string(s.Call))
+	case ActionChannel:
+		w.channel(s.Channel)
+	case ActionDevice:
+		w.deviceStep(s.Device)
+	case ActionReboot:
+		d := defaultBootTime
+		if s.Reboot.Downtime != nil {
+			d = *s.Reboot.Downtime
+		}
+		w.Device.Reboot(d)
+	case ActionApp:
+		w.appStep(s.App)
+	case ActionOS:
+		w.osStep(s.OS)
+	}
+}
+
+func (w *World) deviceStep(d *Device) {
+	dev := w.Device
+	if b := d.Battery; b != nil && b.Level != nil {
+		dev.SetBatteryLevel(*b.Level)
+	}
+	if d.Charger != nil {
+		dev.SetCharger(device.Charger(*d.Charger))
+	}
+	if d.Network != nil {
+		dev.SetNetwork(networkOf(dev.State().Network, d.Network))
+	}
+	if d.Screen != nil {
+		dev.SetScreen(*d.Screen == ScreenOn)
+	}
+	if s := d.Storage; s != nil {
+		st := dev.State().Storage
+		if s.Total != nil {
+			st.Total = int64(*s.Total)
+		}
+		if s.Free != nil {
+			st.Free = int64(*s.Free)
+		}
+		dev.SetStorage(st)
+	}
+	if d.Profile != nil {
+		prof, ok := device.BuiltinProfile(*d.Profile)
+		if !ok {
+			w.warn("unknown_profile", fmt.Sprintf("device profile %q is not built in; ignored", *d.Profile))
+			return
+		}
+		if err := dev.ApplyProfile(prof, w.Scenario.Start.Add(w.Scenario.Duration)); err != nil {
+			w.warn("profile_error", err.Error())
+		}
+	}
+}
+
+func (w *World) appStep(a *AppEvent) {
+	switch a.Kind {
+	case AppLaunch:
+		w.Device.LaunchApp()
+	case AppBackground:
+		w.Device.BackgroundApp()
+	case AppSwipeAway:
+		w.Device.SwipeAwayApp()
+	case AppForceStop:
+		w.Device.ForceStopApp()
+	case AppUpdate:
+		w.Device.UpdateApp()
+		w.Plugin.AppUpdated(a.DispatcherRenamed)
+	}
+}
+
+func (w *World) osStep(o *OSChange) {
+	am, im := w.Plugin.Android(), w.Plugin.IOS()
+	skip := func(field string) {
+		w.warn("os_setting_ignored", fmt.Sprintf("os.%s has no meaning on %s; ignored", field, w.Platform))
+	}
+	if o.Doze != nil {
+		if am == nil {
+			skip("doze")
+		} else if err := am.Doze(string(*o.Doze)); err != nil {
+			w.warn("doze_command", err.Error())
+		}
+	}
+	if o.StandbyBucket != nil {
+		if am == nil {
+			skip("standby_bucket")
+		} else {
+			am.SetStandbyBucket(string(*o.StandbyBucket))
+		}
+	}
+	if o.BatterySaver != nil {
+		if am == nil {
+			skip("battery_saver")
+		} else {
+			am.SetBatterySaver(*o.BatterySaver)
+			w.Device.SetLowPower(*o.BatterySaver)
+		}
+	}
+	if o.LowPowerMode != nil {
+		if im == nil {
+			skip("low_power_mode")
+		} else {
+			w.Device.SetLowPower(*o.LowPowerMode)
+		}
+	}
+	if o.BackgroundAppRefresh != nil {
+		if im == nil {
+			skip("background_app_refresh")
+		} else {
+			im.SetBackgroundAppRefresh(*o.BackgroundAppRefresh)
+		}
+	}
+	if o.FetchInterval != nil {
+		if im == nil {
+			skip("fetch_interval")
+		} else {
+			im.SetMinimumBackgroundFetchInterval(fetchInterval(*o.FetchInterval))
+		}
+	}
+}
+
+// channel decodes a raw platform-channel message and makes the call it
+// carries. A message the plugin cannot decode is answered with the error
+// the real plugin replies with, recorded like any rejected call.
+func (w *World) channel(c *Channel) {
+	var call *wire.Call
+	var err error
+	switch {
+	case c.Method != "":
+		var args any
+		if c.Arguments != nil {
+			args = c.Arguments.Plain()
+		}
+		call, err = wire.DecodeLegacy(c.Name, c.Method, args)
+	case wire.IsLegacyChannel(c.Name):
+		call, err = wire.DecodeLegacyBytes(c.Name, c.Bytes)
+	default:
+		call, err = wire.DecodePigeon(c.Name, c.Bytes)
+	}
+	if err != nil {
+		w.channelError(c, err)
+		return
+	}
+	for _, msg := range call.Warnings {
+		w.warn("channel_message", msg)
+	}
+	w.dispatch(call, string(call.Method))
+}
+
+// dispatch makes one Dart call on the plugin. Rejections are recorded by the
+// plugin itself in the journal; the runner notes registrations (for
+// first_run_within) and query answers (in the trace).
+func (w *World) dispatch(c *wire.Call, name string) {
+	p := w.Plugin
+	var err error
+	note := func(unique, task string) {
+		if err != nil {
+			return
+		}
+		now := w.Engine.Elapsed()
+		for _, k := range []string{unique, task} {
+			if _, ok := w.registered[k]; !ok && k != "" {
+				w.registered[k] = now
+			}
+		}
+	}
+	switch c.Method {
+	case wire.MethodInitialize:
+		h := c.CallbackHandle
+		if c.Protocol == "" { // a scenario call: the app's own dispatcher
+			h = callbackHandle
+		}
+		err = p.Initialize(h, c.IsInDebugMode)
+	case wire.MethodRegisterOneOffTask:
+		err = p.RegisterOneOffTask(c.UniqueName, c.TaskName, *c.OneOff)
+		note(c.UniqueName, c.TaskName)
+	case wire.MethodRegisterPeriodicTask:
+		err = p.RegisterPeriodicTask(c.UniqueName, c.TaskName, *c.Periodic)
+		note(c.UniqueName, c.TaskName)
+	case wire.MethodRegisterProcessingTask:
+		err = p.RegisterProcessingTask(c.UniqueName, c.TaskName, *c.Processing)
+		note(c.UniqueName, c.TaskName)
+	case wire.MethodRegisterHealthResearchTask:
+		err = p.RegisterHealthResearchTask(c.UniqueName, c.TaskName, *c.Processing)
+		note(c.UniqueName, c.TaskName)
+	case wire.MethodRegisterContinuedProcessingTask:
+		err = p.RegisterContinuedProcessingTask(c.UniqueName, c.TaskName, *c.ContinuedProcessing)
+		note(c.UniqueName, c.TaskName)
+	case wire.MethodCancelByUniqueName:
+		err = p.CancelByUniqueName(c.UniqueName)
+	case wire.MethodCancelByTag:
+		err = p.CancelByTag(c.Tag)
+	case wire.MethodCancelAll:
+		err = p.CancelAll()
+	case wire.MethodIsScheduledByUniqueName:
+		var ok bool
+		if ok, err = p.IsScheduledByUniqueName(c.UniqueName); err == nil {
+			w.answer(name, c.UniqueName, fmt.Sprint(ok))
+		}
+	case wire.MethodPrintScheduledTasks:
+		var s string
+		if s, err = p.PrintScheduledTasks(); err == nil {
+			w.answer(name, "", s)
+		}
+	case wire.MethodGetWorkInfoByUniqueName:
+		var info *plugin.WorkInfo
+		if info, err = p.GetWorkInfo(c.UniqueName); err == nil {
+			w.answer(name, c.UniqueName, describeWorkInfo(info))
+		}
+	default:
+		w.warn("unsupported_call", fmt.Sprintf("%s is not simulated; ignored", c.Method))
+	}
+	if err != nil && w.Engine.Tracing() {
+		w.Engine.Emit("runner", "call.error", c.UniqueName, fmt.Sprintf("%s returned an error to Dart: %v", name, err), sim.String("call", name))
+	}
+}
+
+func (w *World) answer(call, subject, value string) {
+	if w.Engine.Tracing() {
+		w.Engine.Emit("runner", "call.result", subject, call+" returned "+value, sim.String("call", call), sim.String("value", value))
+	}
+}
+
+func describeWorkInfo(info *plugin.WorkInfo) string {
+	if info == nil {
+		return "null"
+	}
+	return fmt.Sprintf("WorkInfo(uniqueName: %s, state: %d, isPeriodic: %t, tags: %v)", info.UniqueName, info.State, info.IsPeriodic, info.Tags)
+}
+
+// channelError records a channel message the plugin could not take, with
+// the error Dart sees (code invalid_message; the PlatformException or a
+// MissingPluginException in the message).
+func (w *World) channelError(c *Channel, err error) {
+	call := c.Method
+	msg := err.Error()
+	seen := true
+	if we, ok := wire.AsError(err); ok {
+		if call == "" {
+			call = we.Method
+		}
+		switch {
+		case we.NotImplemented:
+			msg += "; Dart sees MissingPluginException"
+		default:
+			msg += "; Dart sees " + we.Dart(osscheduler.Platform(w.Platform)).String()
+		}
+	}
+	if call == "" {
+		call = c.Name
+	}
+	w.Journal.Error(osscheduler.ErrorRecord{At: w.Engine.Elapsed(), Call: call, Code: "invalid_message", Message: msg, SeenByApp: seen})
+	if w.Engine.Tracing() {
+		w.Engine.Emit("plugin", "rejected", call, msg, sim.String("call", call), sim.String("code", "invalid_message"))
+	}
+}
