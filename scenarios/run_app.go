@@ -90,4 +90,3 @@ func (a *appBehaviour) runGo(ctx *plugin.TaskContext, h plugin.Handler, done fun
 		done(ok, err)
 	})
 }
-

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/plugin/wire"
 )
@@ -173,4 +172,3 @@ func fgsOf(f *ForegroundServiceConfig) *plugin.ForegroundServiceConfig {
 	}
 	return out
 }
-
