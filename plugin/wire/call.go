@@ -115,3 +115,12 @@ func (c *Call) InputData() osscheduler.Data {
 func (c *Call) warnf(format string, args ...any) {
 	c.Warnings = append(c.Warnings, sprintf(format, args...))
 }
+
+// Decode decodes bytes received on any plugin channel: a Pigeon host-API
+// message, or a StandardMethodCodec call on a legacy channel.
+func Decode(channel string, msg []byte) (*Call, error) {
+	if IsLegacyChannel(channel) {
+		return DecodeLegacyBytes(channel, msg)
+	}
+	return DecodePigeon(channel, msg)
+}

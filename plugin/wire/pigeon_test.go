@@ -260,3 +260,15 @@ func TestBase64(t *testing.T) {
 	_, err = wire.DecodePigeonBase64(ch, "!!")
 	require.ErrorContains(t, err, "base64")
 }
+
+func TestDecodeDispatch(t *testing.T) {
+	c, err := wire.Decode(wire.HostChannel(wire.MethodCancelByTag), h("0c 01 07 01 67"))
+	require.NoError(t, err)
+	assert.Equal(t, wire.Pigeon, c.Protocol)
+	b, err := wire.EncodeLegacyCall(&wire.Call{Method: wire.MethodCancelByTag, Tag: "g"})
+	require.NoError(t, err)
+	c, err = wire.Decode(wire.LegacyPrefix0_8+wire.LegacyForegroundName, b)
+	require.NoError(t, err)
+	assert.Equal(t, wire.Legacy, c.Protocol)
+	assert.Equal(t, "g", c.Tag)
+}
