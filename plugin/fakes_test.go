@@ -164,7 +164,7 @@ type runResult struct {
 }
 
 // start runs an execution the way an OS model would and returns its result
-// holder; call h.eng.RunUntilIdle (or RunFor) afterwards.
+// holder; call h.eng.RunFor afterwards.
 func (h *harness) start(x *osscheduler.Execution, id uint64) *runResult {
 	rr := &runResult{}
 	nx := osscheduler.NewExecution(func(r osscheduler.Result) { rr.res, rr.finished, rr.at = r, true, h.eng.Now() })

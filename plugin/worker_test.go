@@ -34,7 +34,7 @@ func TestAndroidResultMapping(t *testing.T) {
 			require.NoError(t, h.p.RegisterOneOffTask("u", "myTask", OneOffOptions{}))
 			rr := h.androidRun(1, 1)
 			assert.False(t, rr.finished, "Start never finishes inside the call")
-			require.NoError(t, h.eng.RunUntilIdle())
+			require.NoError(t, h.eng.RunFor(time.Minute))
 			require.True(t, rr.finished)
 			assert.Equal(t, c.want, rr.res)
 			took := rr.at.Sub(t0)
@@ -51,7 +51,7 @@ func TestPanicMessageInTrace(t *testing.T) {
 	h.p.ExecuteTask(func(*TaskContext) (bool, error) { panic("kaboom") })
 	require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	h.androidRun(1, 1)
-	require.NoError(t, h.eng.RunUntilIdle())
+	require.NoError(t, h.eng.RunFor(time.Minute))
 	fin := h.records("task.finished")
 	require.Len(t, fin, 1)
 	f, _ := fin[0].Field("error")
@@ -67,7 +67,7 @@ func TestAndroidInputDelivered(t *testing.T) {
 	in := osscheduler.Data{"string": "s", "int": 42, "bool": true, "list": []string{"1", "2", "3"}, "double": 3.14}
 	require.NoError(t, h.p.RegisterOneOffTask("uniq", "dev.fluttercommunity.integrationTest", OneOffOptions{InputData: in}))
 	h.androidRun(1, 1)
-	require.NoError(t, h.eng.RunUntilIdle())
+	require.NoError(t, h.eng.RunFor(time.Minute))
 	require.NotNil(t, got)
 	assert.Equal(t, "dev.fluttercommunity.integrationTest", got.Received)
 	assert.Equal(t, osscheduler.Data{"string": "s", "int": int64(42), "bool": true, "list": []string{"1", "2", "3"}, "double": 3.14}, got.Input)
@@ -82,7 +82,7 @@ func TestNoDispatcherHangs(t *testing.T) {
 	h := androidInit(t, V0_10)
 	require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	rr := h.androidRun(1, 1)
-	require.NoError(t, h.eng.RunUntilIdle())
+	require.NoError(t, h.eng.RunFor(time.Minute))
 	assert.False(t, rr.finished)
 	require.Len(t, h.records("task.hung"), 1)
 	h.p.Stop(rr.x, osscheduler.StopTimeout)
@@ -112,7 +112,7 @@ func TestUnresolvableHandleFails(t *testing.T) {
 			require.NoError(t, h.p.RegisterPeriodicTask("u", "t", PeriodicOptions{}))
 			c.act(h.p)
 			rr := h.androidRun(1, 1)
-			require.NoError(t, h.eng.RunUntilIdle())
+			require.NoError(t, h.eng.RunFor(time.Minute))
 			assert.Equal(t, osscheduler.Failure, rr.res)
 			fin := h.records("task.finished")
 			require.Len(t, fin, 1)
@@ -180,12 +180,12 @@ func TestOnTaskStopped(t *testing.T) {
 			require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 			rr := h.androidRun(1, 1)
 			if !c.early {
-				require.NoError(t, h.eng.RunUntilIdle())
+				require.NoError(t, h.eng.RunFor(time.Minute))
 				require.NotNil(t, ctx)
 			}
 			rr.x.Abandon()
 			h.p.Stop(rr.x, c.reason)
-			require.NoError(t, h.eng.RunUntilIdle())
+			require.NoError(t, h.eng.RunFor(time.Minute))
 			assert.Equal(t, c.want, got)
 			if ctx != nil {
 				assert.True(t, ctx.Stopped())
@@ -211,7 +211,7 @@ func TestLateResultIgnored(t *testing.T) {
 	h.p.ExecuteTaskAsync(AsyncHandlerFunc(func(c *TaskContext, d func(bool, error)) { done = d }))
 	require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	rr := h.androidRun(1, 1)
-	require.NoError(t, h.eng.RunUntilIdle())
+	require.NoError(t, h.eng.RunFor(time.Minute))
 	rr.x.Abandon()
 	h.p.Stop(rr.x, osscheduler.StopTimeout)
 	done(true, nil)
@@ -246,7 +246,7 @@ func TestForegroundServiceCheck(t *testing.T) {
 			h.p.ExecuteTask(func(*TaskContext) (bool, error) { return true, nil })
 			require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{ForegroundServiceConfig: &ForegroundServiceConfig{ForegroundServiceType: c.typ}}))
 			rr := h.androidRun(1, 1)
-			require.NoError(t, h.eng.RunUntilIdle())
+			require.NoError(t, h.eng.RunFor(time.Minute))
 			assert.Equal(t, c.want, rr.res)
 			assert.Equal(t, c.received, rr.x.Received != "")
 		})
@@ -281,7 +281,7 @@ func TestDebugHandlers(t *testing.T) {
 	h.p.ExecuteTask(func(*TaskContext) (bool, error) { return false, nil })
 	require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	h.androidRun(1, 2)
-	require.NoError(t, h.eng.RunUntilIdle())
+	require.NoError(t, h.eng.RunFor(time.Minute))
 	var titles []string
 	for _, r := range h.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }) {
 		f, _ := r.Field("title")
@@ -293,7 +293,7 @@ func TestDebugHandlers(t *testing.T) {
 	hl.p.ExecuteTask(func(*TaskContext) (bool, error) { return true, nil })
 	require.NoError(t, hl.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	hl.androidRun(1, 1)
-	require.NoError(t, hl.eng.RunUntilIdle())
+	require.NoError(t, hl.eng.RunFor(time.Minute))
 	var lines []string
 	for _, r := range hl.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }) {
 		lines = append(lines, r.Reason)
@@ -307,7 +307,7 @@ func TestDebugHandlers(t *testing.T) {
 	hn.p.ExecuteTask(func(*TaskContext) (bool, error) { return true, nil })
 	require.NoError(t, hn.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	hn.androidRun(1, 1)
-	require.NoError(t, hn.eng.RunUntilIdle())
+	require.NoError(t, hn.eng.RunFor(time.Minute))
 	assert.Empty(t, hn.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }), "the default handler does nothing")
 }
 
@@ -320,7 +320,7 @@ func TestDebug05(t *testing.T) {
 		require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 		assert.Equal(t, debug, h.wm.last().req.Input["be.tramckrijte.workmanager.IS_IN_DEBUG_MODE_KEY"])
 		h.androidRun(1, 1)
-		require.NoError(t, h.eng.RunUntilIdle())
+		require.NoError(t, h.eng.RunFor(time.Minute))
 		n := h.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" })
 		if debug {
 			require.Len(t, n, 2)
@@ -341,7 +341,7 @@ func TestHandlerSleeps(t *testing.T) {
 	})
 	require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	rr := h.androidRun(1, 1)
-	require.NoError(t, h.eng.RunUntilIdle())
+	require.NoError(t, h.eng.RunFor(time.Minute))
 	require.True(t, rr.finished)
 	assert.Equal(t, osscheduler.Success, rr.res)
 	took := rr.at.Sub(t0)
