@@ -184,7 +184,7 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 		return gate{"force_quit", "app force-quit by the user: no background launches until the user opens it again"}, false
 	}
 	if !m.bar && !exemptUser {
-		return gate{"bar_off", "Background App Refresh is off for this app"}, false
+		return gate{"background_app_refresh", "Background App Refresh is off for this app"}, false
 	}
 	if mode := requiredMode(kind); kind == osscheduler.Fetch {
 		if why := m.fetchDisabled(); why != "" {
@@ -197,7 +197,7 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 	}
 	if (background || kind == osscheduler.ContinuedProcessing) && st.LowPower &&
 		(!st.Plugged() || st.Battery.Level() < LowPowerPluggedMinPercent) {
-		return gate{"low_power", "Low Power Mode is on (unplugged or below 30 %): background refresh is off"}, false
+		return gate{"low_power_mode", "Low Power Mode is on (unplugged or below 30 %): background refresh is off"}, false
 	}
 	if kind == osscheduler.ContinuedProcessing {
 		return gate{}, true
@@ -244,7 +244,7 @@ func (m *Model) consider(p *pendingReq) {
 	req := p.req
 	now := m.eng.Now()
 	if !req.EarliestBegin.IsZero() && now.Before(req.EarliestBegin) {
-		m.deferral(SourceDASD, req.Identifier, gate{"earliest_begin", "earliestBeginDate +" + sim.FormatOffset(req.EarliestBegin.Sub(m.eng.Start())) + " not reached"})
+		m.deferral(SourceDASD, req.Identifier, gate{"not_due", "earliestBeginDate +" + sim.FormatOffset(req.EarliestBegin.Sub(m.eng.Start())) + " not reached"})
 		return
 	}
 	if g, ok := m.hardGates(req.Kind, req.Identifier, req.RequiresNetwork); !ok {
@@ -324,7 +324,7 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 		detail += fmt.Sprintf(" × fetch weight %.2f", weight)
 	}
 	if eff < m.par.Threshold {
-		m.deferral(source, subject, gate{"score", fmt.Sprintf("usage score %.2f below threshold %.2f (%s)", eff, m.par.Threshold, detail)},
+		m.deferral(source, subject, gate{"usage_score", fmt.Sprintf("usage score %.2f below threshold %.2f (%s)", eff, m.par.Threshold, detail)},
 			sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
 		return "", false
 	}
@@ -433,7 +433,7 @@ func (m *Model) considerFetch() {
 	now := m.eng.Now()
 	earliest := m.fetchAnchor.Add(m.fetchEvery())
 	if now.Before(earliest) {
-		m.deferral(SourceFetch, FetchTaskName, gate{"interval", "minimum fetch interval: window opens at +" + sim.FormatOffset(earliest.Sub(m.eng.Start()))})
+		m.deferral(SourceFetch, FetchTaskName, gate{"not_due", "minimum fetch interval: window opens at +" + sim.FormatOffset(earliest.Sub(m.eng.Start()))})
 		return
 	}
 	if g, ok := m.hardGates(osscheduler.Fetch, FetchTaskName, true); !ok {

@@ -28,15 +28,15 @@ func TestGateOrder(t *testing.T) {
 		{"all clear refresh", osscheduler.Periodic, func(m *Model, s *device.State) {}, "", false},
 		{"all clear processing", osscheduler.Processing, func(m *Model, s *device.State) { idle(s) }, "", false},
 		{"force-quit first", osscheduler.Periodic, func(m *Model, s *device.State) { m.killed = true; m.bar = false; s.LowPower = true }, "force_quit", false},
-		{"BAR before LPM", osscheduler.Periodic, func(m *Model, s *device.State) { m.bar = false; s.LowPower = true }, "bar_off", false},
+		{"BAR before LPM", osscheduler.Periodic, func(m *Model, s *device.State) { m.bar = false; s.LowPower = true }, "background_app_refresh", false},
 		{"mode before LPM", osscheduler.Periodic, func(m *Model, s *device.State) { m.cfg.BackgroundModes = nil; s.LowPower = true }, "mode", false},
-		{"LPM unplugged", osscheduler.Periodic, func(m *Model, s *device.State) { s.LowPower = true; s.Thermal = device.ThermalCritical }, "low_power", false},
+		{"LPM unplugged", osscheduler.Periodic, func(m *Model, s *device.State) { s.LowPower = true; s.Thermal = device.ThermalCritical }, "low_power_mode", false},
 		{"LPM plugged above 30 % passes", osscheduler.Periodic, func(m *Model, s *device.State) { s.LowPower = true; s.Charger = device.ChargerAC }, "", false},
 		{"LPM plugged below 30 %", osscheduler.Periodic, func(m *Model, s *device.State) {
 			s.LowPower = true
 			s.Charger = device.ChargerAC
 			s.Battery.ChargeUAh = 25 * 4000 * 10
-		}, "low_power", false},
+		}, "low_power_mode", false},
 		{"LPM does not hold processing", osscheduler.Processing, func(m *Model, s *device.State) { idle(s); s.LowPower = true }, "", false},
 		{"battery 19 %", osscheduler.Periodic, func(m *Model, s *device.State) {
 			s.Battery.ChargeUAh = 19 * 4000 * 10

@@ -53,7 +53,7 @@ var _ = Describe("Low Power Mode", func() {
 			plugged++
 		}
 		Expect(plugged).To(BeNumerically(">", 0), "charging lifts the Low Power Mode gate")
-		Expect(gateDeferrals(e, "low_power")).NotTo(BeEmpty())
+		Expect(gateDeferrals(e, "low_power_mode")).NotTo(BeEmpty())
 	})
 
 	It("blocks refresh entirely when never plugged", func() {
