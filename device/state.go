@@ -41,7 +41,7 @@ type Power string
 const (
 	PowerOn      Power = "on"
 	PowerOff     Power = "off"
-	PowerBooting Power = "booting"
+	PowerBooting Power = "booting" // reserved: boots are modelled as off → on with boot.completed
 )
 
 // Thermal is the thermal state, in iOS's ProcessInfo.ThermalState terms.
@@ -71,9 +71,11 @@ const (
 // Battery is the battery's state. Charge is kept in microampere-hours so that
 // physics is integer arithmetic and identical on every machine.
 type Battery struct {
-	ChargeUAh   int64
+	ChargeUAh int64
+	// CapacityMAh is the charge at 100 %: the battery's present full-charge
+	// capacity (already reduced by wear; Health does not scale it again).
 	CapacityMAh int64
-	Health      int // percent of design capacity
+	Health      int // percent of design capacity, informational
 }
 
 // Level is the charge in whole percent, rounded down, as Android's
