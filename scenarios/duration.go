@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -104,19 +105,25 @@ func decimalTimes(num string, unit time.Duration) (time.Duration, bool) {
 		}
 		whole = n * int64(unit)
 	}
-	// fraction: sum of digit * unit / 10^k, truncated to the nanosecond.
-	scale := int64(unit)
-	var frac int64
-	for _, c := range fp {
+	// fraction: unit * digits / 10^k, exact (128-bit), truncated to an
+	// integer; digits past the 18th are ignored.
+	var f, pow uint64 = 0, 1
+	for i, c := range fp {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		scale /= 10
-		frac += int64(c-'0') * scale
-		if scale == 0 {
-			break
+		if i >= 18 {
+			continue
 		}
+		f = f*10 + uint64(c-'0')
+		pow *= 10
 	}
+	hi, lo := bits.Mul64(uint64(unit), f)
+	q, _ := bits.Div64(hi, lo, pow)
+	if q > math.MaxInt64 {
+		return 0, false
+	}
+	frac := int64(q)
 	if whole > math.MaxInt64-frac {
 		return 0, false
 	}

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
@@ -133,13 +132,26 @@ func excerpt(lines [][]byte, line, col int) string {
 	return b.String()
 }
 
-// splitLines returns the lines of src without their line ends.
+// splitLines returns the lines of src without their line ends. Like YAML,
+// it takes LF, CR LF and a lone CR as line breaks, so line numbers agree
+// with the parser's.
 func splitLines(src []byte) [][]byte {
-	lines := bytes.Split(src, []byte("\n"))
-	for i, l := range lines {
-		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
+	var lines [][]byte
+	start := 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			lines = append(lines, src[start:i])
+			start = i + 1
+		case '\r':
+			lines = append(lines, src[start:i])
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			start = i + 1
+		}
 	}
-	return lines
+	return append(lines, src[start:])
 }
 
 // sanitizeLine makes a source line printable and bounded.

@@ -107,9 +107,9 @@ func invalidUTF8Pos(src []byte) (int, int) {
 		if r == utf8.RuneError && size <= 1 {
 			return line, col
 		}
-		if r == '\n' {
+		if r == '\n' || r == '\r' && (i+1 >= len(src) || src[i+1] != '\n') {
 			line, col = line+1, 1
-		} else {
+		} else if r != '\r' {
 			col++
 		}
 		i += size

@@ -1,0 +1,67 @@
+package scenarios
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzParse feeds arbitrary bytes to Parse: it must not panic, must finish
+// quickly, and every error must be a *LoadError whose diagnostics all carry
+// a position inside the file. Seeds are the good and bad catalogue files.
+func FuzzParse(f *testing.F) {
+	for _, dir := range []string{"testdata/good", "testdata/bad"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		for _, file := range files {
+			if strings.Contains(file, "deep-nesting") || strings.Contains(file, "alias-bomb") {
+				continue // kept small below
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("version: 1\nname: x\nduration: 1d\n<<: {seed: 3}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		start := time.Now() // wall-clock watchdog for the test only
+		s, err := Parse("fuzz.yaml", src)
+		if el := time.Since(start); el > 5*time.Second {
+			t.Fatalf("Parse took %v", el)
+		}
+		if err == nil {
+			if s == nil {
+				t.Fatal("nil scenario without error")
+			}
+			if s.Version != 1 || s.Duration <= 0 || s.Duration > MaxDuration || s.Name == "" {
+				t.Fatalf("accepted an invalid scenario: %+v", s)
+			}
+			return
+		}
+		var le *LoadError
+		if !errors.As(err, &le) {
+			t.Fatalf("error %T is not a *LoadError: %v", err, err)
+		}
+		if len(le.Diagnostics) == 0 {
+			t.Fatal("LoadError without diagnostics")
+		}
+		lines := len(splitLines(src))
+		for _, d := range le.Diagnostics {
+			if d.Line < 1 || d.Column < 1 || d.Line > lines+1 {
+				t.Fatalf("diagnostic without a valid position (file has %d lines): %+v", lines, d)
+			}
+			if strings.HasPrefix(d.Message, "internal error") {
+				t.Fatalf("recovered panic: %+v", d)
+			}
+			if d.Message == "" {
+				t.Fatalf("diagnostic without a message: %+v", d)
+			}
+		}
+		_ = le.Error()
+	})
+}

@@ -1,0 +1,226 @@
+package scenarios
+
+import (
+	_ "embed"
+	"reflect"
+	"time"
+
+	"github.com/invopop/jsonschema"
+)
+
+// schemaJSON is the committed JSON Schema, generated from the Go types by
+// TestSchema (go test ./scenarios -run TestSchema -update).
+//
+//go:embed schema.json
+var schemaJSON []byte
+
+// Schema returns the JSON Schema (draft 2020-12) of scenario format v1,
+// generated from the Go types. The Go loader is the authority: the schema
+// is documentation and editor support, and cannot express every rule (at
+// within duration, task names the app defines, per-method args).
+func Schema() []byte {
+	return append([]byte(nil), schemaJSON...)
+}
+
+// SchemaID is the schema's $id.
+const SchemaID = "https://github.com/wmsim/wmsim/scenarios/schema.json"
+
+// durationPattern matches the duration syntax accepted by ParseDuration
+// (without a sign: negative durations are invalid everywhere).
+const durationPattern = `^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h|d))+)$`
+
+// durationSchema is the schema of a duration field.
+func durationSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		AnyOf: []*jsonschema.Schema{
+			{Type: "string", Pattern: durationPattern},
+			{Type: "integer", Const: 0},
+		},
+		Description: "A Go duration plus the unit d (24h): 90s, 15m, 1h30m, 3d, 2d12h.",
+		Examples:    []any{"90s", "15m", "1h30m", "3d"},
+	}
+}
+
+// newReflector returns the reflector that generates the schema.
+func newReflector() *jsonschema.Reflector {
+	r := &jsonschema.Reflector{
+		BaseSchemaID:               SchemaID,
+		Anonymous:                  true,
+		RequiredFromJSONSchemaTags: true,
+		ExpandedStruct:             true,
+	}
+	r.Mapper = func(t reflect.Type) *jsonschema.Schema {
+		switch t {
+		case reflect.TypeOf(time.Duration(0)):
+			return durationSchema()
+		case reflect.TypeOf(Tasks(nil)):
+			inner := *r
+			inner.DoNotReference = true
+			inner.ExpandedStruct = true
+			task := inner.Reflect(&Task{})
+			task.Version, task.ID, task.Definitions = "", "", nil
+			return &jsonschema.Schema{
+				Type:                 "object",
+				AdditionalProperties: task,
+				Description:          "Keyed by the task name the dispatcher receives; the entry named default handles names without an entry.",
+			}
+		}
+		return nil
+	}
+	return r
+}
+
+// generateSchema reflects the Scenario type. comments, when not nil, adds
+// the Go doc comments as descriptions.
+func generateSchema(r *jsonschema.Reflector) *jsonschema.Schema {
+	s := r.Reflect(&Scenario{})
+	s.ID = SchemaID
+	s.Title = "wmsim scenario (format v1)"
+	return s
+}
+
+func enumSchema(spec enumSpec, desc string) *jsonschema.Schema {
+	var vals []any
+	for _, v := range spec.values {
+		vals = append(vals, v)
+	}
+	for _, a := range spec.all() {
+		if !contains(spec.values, a) {
+			vals = append(vals, a)
+		}
+	}
+	return &jsonschema.Schema{Type: "string", Enum: vals, Description: desc}
+}
+
+// JSONSchema implementations for the format's own scalar types.
+
+func (Platform) JSONSchema() *jsonschema.Schema { return enumSchema(platformEnum, "") }
+func (Platforms) JSONSchema() *jsonschema.Schema {
+	one := enumSchema(platformEnum, "")
+	return &jsonschema.Schema{
+		OneOf: []*jsonschema.Schema{
+			one,
+			{Type: "array", Items: enumSchema(platformEnum, ""), MinItems: ptr(uint64(1)), UniqueItems: true},
+		},
+		Description: "android, ios, or a list of both (default android).",
+	}
+}
+func (PluginVersion) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "string", Enum: []any{"0.10", "0.5"}, Default: "0.10",
+		Description: `"0.10" (today's plugin) or "0.5" (the original API).`}
+}
+func (StandbyBucket) JSONSchema() *jsonschema.Schema { return enumSchema(bucketEnum, "") }
+func (OEM) JSONSchema() *jsonschema.Schema           { return enumSchema(oemEnum, "") }
+func (BackgroundMode) JSONSchema() *jsonschema.Schema {
+	return enumSchema(modeEnum, "")
+}
+func (FetchInterval) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		AnyOf:       []*jsonschema.Schema{{Type: "string", Enum: []any{"never", "minimum"}}, durationSchema()},
+		Description: "setMinimumBackgroundFetchInterval: never (default), minimum, or a duration.",
+	}
+}
+func (Charger) JSONSchema() *jsonschema.Schema     { return enumSchema(chargerEnum, "") }
+func (NetworkKind) JSONSchema() *jsonschema.Schema { return enumSchema(netKindEnum, "") }
+func (Screen) JSONSchema() *jsonschema.Schema      { return enumSchema(screenEnum, "") }
+func (ByteSize) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		AnyOf: []*jsonschema.Schema{
+			{Type: "integer", Minimum: "0"},
+			{Type: "string", Pattern: `^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?$`},
+		},
+		Description: "Bytes, or a number and a unit: B, KB, MB, GB, TB (powers of 1000), KiB, MiB, GiB, TiB (powers of 1024).",
+		Examples:    []any{"12GB", "64GB", "512MiB"},
+	}
+}
+func (DurationRange) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		AnyOf: []*jsonschema.Schema{
+			{Type: "string", Pattern: `^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h|d))+)(\.\.(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h|d))+))?$`},
+			{Type: "integer", Const: 0},
+		},
+		Description: "A duration (4s) or a range min..max (2s..10s) drawn from the seed.",
+		Examples:    []any{"4s", "2s..10s"},
+	}
+}
+func (Result) JSONSchema() *jsonschema.Schema { return enumSchema(resultEnum, "") }
+func (Results) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		OneOf: []*jsonschema.Schema{
+			enumSchema(resultEnum, ""),
+			{Type: "array", Items: enumSchema(resultEnum, ""), MinItems: ptr(uint64(1))},
+		},
+		Description: "success | retry | failure | error, or a list used in turn (the last repeats).",
+	}
+}
+func (At) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		AnyOf: []*jsonschema.Schema{
+			durationSchema(),
+			{Type: "string", Pattern: `^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$`},
+		},
+		Description: `An offset from start (90s, 2d12h) or a daily clock time ("07:30") in start's UTC offset.`,
+	}
+}
+func (Method) JSONSchema() *jsonschema.Schema {
+	return enumSchema(allMethodsEnum, "A Dart method of Workmanager.")
+}
+func (NetworkType) JSONSchema() *jsonschema.Schema {
+	return enumSchema(networkTypeEnum, "Dart NetworkType, camelCase or snake_case.")
+}
+func (ExistingWorkPolicy) JSONSchema() *jsonschema.Schema {
+	return enumSchema(existingWorkEnum, "Dart ExistingWorkPolicy; registerPeriodicTask (0.10) takes keep, replace, update.")
+}
+func (BackoffPolicy) JSONSchema() *jsonschema.Schema    { return enumSchema(backoffEnum, "") }
+func (OutOfQuotaPolicy) JSONSchema() *jsonschema.Schema { return enumSchema(outOfQuotaEnum, "") }
+func (ForegroundServiceType) JSONSchema() *jsonschema.Schema {
+	return enumSchema(fgsTypeEnum, "")
+}
+func (Map) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "object", Description: "A map of string keys to values (null, bool, int, double, String, lists, maps)."}
+}
+func (AppEvent) JSONSchema() *jsonschema.Schema {
+	renamed := jsonschema.NewProperties()
+	renamed.Set("dispatcher_renamed", &jsonschema.Schema{Type: "boolean"})
+	update := jsonschema.NewProperties()
+	update.Set("update", &jsonschema.Schema{
+		Type:                 "object",
+		Properties:           renamed,
+		AdditionalProperties: jsonschema.FalseSchema,
+	})
+	return &jsonschema.Schema{
+		OneOf: []*jsonschema.Schema{
+			enumSchema(appEnum, ""),
+			{
+				Type:                 "object",
+				Properties:           update,
+				Required:             []string{"update"},
+				AdditionalProperties: jsonschema.FalseSchema,
+			},
+		},
+		Description: "launch | background | swipe_away | force_stop | update, or {update: {dispatcher_renamed: true}}.",
+	}
+}
+func (DozeCommand) JSONSchema() *jsonschema.Schema { return enumSchema(dozeEnum, "") }
+func (TaskState) JSONSchema() *jsonschema.Schema   { return enumSchema(stateEnum, "") }
+
+// JSONSchemaExtend requires exactly one action per step.
+func (Step) JSONSchemaExtend(s *jsonschema.Schema) {
+	for _, a := range actionFields {
+		s.OneOf = append(s.OneOf, &jsonschema.Schema{Required: []string{a}})
+	}
+	s.DependentRequired = map[string][]string{"args": {"call"}}
+}
+
+// JSONSchemaExtend requires exactly one assertion per expectation.
+func (Expectation) JSONSchemaExtend(s *jsonschema.Schema) {
+	for _, a := range assertionFields {
+		s.OneOf = append(s.OneOf, &jsonschema.Schema{Required: []string{a}})
+	}
+}
+
+// JSONSchemaExtend requires message or method (not both).
+func (Channel) JSONSchemaExtend(s *jsonschema.Schema) {
+	s.OneOf = []*jsonschema.Schema{{Required: []string{"message"}}, {Required: []string{"method"}}}
+	s.DependentRequired = map[string][]string{"arguments": {"method"}}
+}
