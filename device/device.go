@@ -396,11 +396,7 @@ func (d *Device) SetMoving(moving bool) {
 func (d *Device) SetBatteryLevel(percent int) {
 	percent = min(max(percent, 0), 100)
 	d.sync()
-	band := d.bandUAh()
-	charge := int64(percent)*band + band/2
-	if percent == 100 {
-		charge = d.fullUAh()
-	}
+	charge := LevelCharge(d.st.Battery.CapacityMAh, percent)
 	d.rem = 0
 	d.eng.Cancel(d.stepTimer) // the charge moved: plan the next crossing afresh
 	prevLevel := d.level
@@ -411,6 +407,19 @@ func (d *Device) SetBatteryLevel(percent int) {
 	}
 	d.apply(ChangeBatteryLevel, "battery level set", func(s *State) { s.Battery.ChargeUAh = charge })
 	d.checkBattery()
+}
+
+// LevelCharge is the charge (µAh) SetBatteryLevel gives a battery of
+// capacityMAh at percent: the middle of that percent (exactly full at 100).
+// Initial states should use it too: a charge exactly on a percent boundary
+// reads one percent lower the first nanosecond it drains.
+func LevelCharge(capacityMAh int64, percent int) int64 {
+	percent = min(max(percent, 0), 100)
+	if percent == 100 {
+		return capacityMAh * 1000
+	}
+	band := capacityMAh * 10
+	return int64(percent)*band + band/2
 }
 
 // SetStorage sets free and total storage (free is clamped to 0..total).
