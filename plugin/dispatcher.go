@@ -150,6 +150,16 @@ func (p *Plugin) after(r *run, d time.Duration, label string, fn func()) {
 // (backgroundChannelInitialized, answered once executeTask installed a
 // handler), then executeTask(name, inputData).
 func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine string) {
+	if !p.hasDispatcher() && engine == "main" {
+		// On the main isolate the Flutter API was set up by initialize: with
+		// no handler, executeTask answers `result ?? false`.
+		r.delivered = true
+		r.x.Received = name
+		p.emit("task.delivered", r.unique, "executeTask sent on the main engine, but executeTask(handler) was never called: the reply is false",
+			sim.String("received", name), sim.String("engine", engine))
+		p.answer(r, false, nil)
+		return
+	}
 	if !p.hasDispatcher() {
 		p.emit("task.hung", r.unique, "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
 			sim.String("engine", engine))

@@ -4,4 +4,36 @@
 // Android and iOS sides that turn calls into requests to the OS models of
 // package osscheduler. Sub-packages hold the wire formats: Flutter's
 // StandardMessageCodec, the Pigeon messages and the legacy MethodChannel maps.
+//
+// A Plugin is built with New for one platform and one plugin version
+// (V0_10, today's plugin, or V0_5, the API of the original documentation).
+// New also builds the OS model (android.Model or ios.Model, reachable with
+// Android and IOS) and is that model's osscheduler.Executor: when the model
+// starts work, the plugin plays the native worker (BackgroundWorker.kt, the
+// launch handlers and BackgroundWorker.swift): it starts a headless engine
+// (a seeded 300–1500 ms of virtual time), resolves the callback handle stored
+// in the device's persistent SharedPreferences / UserDefaults, hands the task
+// to the app's handler under the name the real plugin delivers, and maps the
+// answer (true → success, false → retry, error or panic → failure) back to
+// the model.
+//
+// Every Dart method returns what Dart would see: nil, a *PlatformError (a
+// PlatformException from the native side), an *UnsupportedError or a
+// *DartError (thrown before the channel), or a *CrashError when the call
+// crashed the app. Rejected calls are also recorded in the osscheduler.Journal
+// with a stable code and whether the Dart side saw them, and every call and
+// run is a trace event (source "plugin"; debug-handler output under
+// "plugin.debug").
+//
+// The handler is either a Go Handler, run as a kernel process so it may sleep
+// on ctx.Clock in virtual time, or an AsyncHandler that answers later from a
+// kernel event. Both receive a TaskContext: the received name, the input data
+// as Dart's handler sees it (convertPigeonInputData typing on 0.10, jsonDecode
+// on 0.5 Android), the attempt, the clock, the device state and the app's
+// persistent key-value store.
+//
+// Sources: the flutter_workmanager repository at 0.10.7 (af5d75a) and tag
+// 0.5.1; androidx.work Data.kt for the serialized-size limit. Where the plugin
+// itself is wrong (Dart's StopReason numbering differs from WorkManager's; a
+// processing task's result is ignored), the port reproduces it.
 package plugin
