@@ -54,7 +54,7 @@ func ExampleDevice_ApplyProfile() {
 	fmt.Printf("sessions/day %d, app opens/day %d, days charged %d/30, wifi share %d%%\n",
 		sessions/30, launches/30, charged, int64(wifi)*100/int64(wifi+cell))
 	// Output:
-	// sessions/day 57, app opens/day 2, days charged 30/30, wifi share 93%
+	// sessions/day 59, app opens/day 2, days charged 30/30, wifi share 94%
 }
 
 func ExampleBuiltinProfile() {

@@ -51,6 +51,8 @@ type profileRun struct {
 	charge int64 // id of the charge session in force (0: none owned)
 	ids    int64
 	// scratch, reused every day
+	segs   []hourSeg
+	segSum int64
 	starts []int64
 	pick   []int
 	opens  []bool
@@ -348,8 +350,13 @@ func (pr *profileRun) planSessions(wake, sleepAt int64) {
 	}
 	starts := pr.starts[:0]
 	starts = append(starts, wake) // the first look at the phone on waking
+	weighted := len(p.HourlyWeights) == 24 && pr.hourSegments(wake, sleepAt)
 	for i := 1; i < n; i++ {
-		starts = append(starts, wake+int64(sim.Between(pr.r, 0, time.Duration(sleepAt-wake))))
+		if weighted {
+			starts = append(starts, pr.weightedStart())
+		} else {
+			starts = append(starts, wake+int64(sim.Between(pr.r, 0, time.Duration(sleepAt-wake))))
+		}
 	}
 	slices.Sort(starts)
 	pr.starts = starts
@@ -517,4 +524,51 @@ func (pr *profileRun) do(a action) {
 	case actStorage:
 		d.UseStorage(a.arg)
 	}
+}
+
+// hourSeg is the part of one local hour inside the waking period, with its
+// share of the draw: the hour's weight × its overlap in seconds.
+type hourSeg struct {
+	from, to int64 // engine offsets
+	cum      int64 // cumulative weight up to and including this segment
+}
+
+// hourSegments splits [wake, sleepAt) at local hour boundaries and weighs
+// each piece. It reports false when no piece has any weight.
+func (pr *profileRun) hourSegments(wake, sleepAt int64) bool {
+	const hr = int64(time.Hour)
+	segs := pr.segs[:0]
+	var cum int64
+	for from := wake; from < sleepAt; {
+		local := (from - pr.m0) % day
+		if local < 0 {
+			local += day
+		}
+		h := local / hr
+		to := min(from+(hr-local%hr), sleepAt)
+		w := int64(pr.p.HourlyWeights[h]) * ((to - from) / int64(time.Second))
+		if w > 0 {
+			cum += w
+			segs = append(segs, hourSeg{from: from, to: to, cum: cum})
+		}
+		from = to
+	}
+	pr.segs, pr.segSum = segs, cum
+	return cum > 0
+}
+
+// weightedStart draws a session start from the day's hour segments.
+func (pr *profileRun) weightedStart() int64 {
+	x := pr.r.Int64N(pr.segSum)
+	lo, hi := 0, len(pr.segs)-1
+	for lo < hi {
+		m := (lo + hi) / 2
+		if pr.segs[m].cum > x {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	s := pr.segs[lo]
+	return s.from + int64(sim.Between(pr.r, 0, time.Duration(s.to-s.from-1)))
 }

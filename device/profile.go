@@ -151,6 +151,11 @@ type Profile struct {
 	// Falaki et al. (MobiSys 2010): 10–200 interactions per user per day.
 	Sessions      IntRange      `yaml:"sessions_per_day" json:"sessions_per_day"`
 	SessionLength SessionLength `yaml:"session_length" json:"session_length"`
+	// HourlyWeights, if set, has 24 relative weights, one per local hour
+	// (0 = 00:00–01:00): sessions (and so app opens) start in an hour with
+	// probability proportional to its weight, within the waking period.
+	// Unset, starts are uniform over the waking period.
+	HourlyWeights []int `yaml:"hourly_weights,omitempty" json:"hourly_weights,omitempty"`
 	// AppOpens is how many of the day's sessions open the app under test.
 	AppOpens IntRange `yaml:"app_opens_per_day" json:"app_opens_per_day"`
 	// AppTime is how long the app stays in the foreground when opened
@@ -219,6 +224,21 @@ func (p Profile) Validate() error {
 	if p.Sessions.Max > 0 {
 		if sl.Min <= 0 || sl.Mean < sl.Min || sl.Max < sl.Mean || time.Duration(sl.Max) > 12*time.Hour {
 			return bad("session_length", "{min: %s, mean: %s, max: %s}: need 0 < min <= mean <= max <= 12h", time.Duration(sl.Min), time.Duration(sl.Mean), time.Duration(sl.Max))
+		}
+	}
+	if n := len(p.HourlyWeights); n > 0 {
+		if n != 24 {
+			return bad("hourly_weights", "has %d entries: want 24, one per hour from 00:00", n)
+		}
+		sum := 0
+		for h, w := range p.HourlyWeights {
+			if w < 0 || w > 1_000_000 {
+				return bad("hourly_weights", "hour %d: weight %d: want 0 to 1000000", h, w)
+			}
+			sum += w
+		}
+		if sum == 0 {
+			return bad("hourly_weights", "all zero: at least one hour needs a weight")
 		}
 	}
 	if err := rng("app_opens_per_day", p.AppOpens, 0, 1000); err != nil {
@@ -330,6 +350,8 @@ var builtins = []Profile{
 		Jitter:        Duration(30 * minute),
 		Sessions:      IntRange{40, 80},
 		SessionLength: SessionLength{Duration(10 * second), Duration(150 * second), Duration(30 * minute)},
+		// Morning, lunch and evening peaks.
+		HourlyWeights: []int{1, 1, 1, 1, 1, 1, 2, 6, 5, 3, 3, 3, 5, 4, 3, 3, 3, 4, 5, 5, 6, 6, 4, 2},
 		AppOpens:      IntRange{2, 4},
 		AppTime:       dr(20*second, 5*minute),
 		Charging:      Charging{Charger: ChargerAC, OvernightPercent: 90, TopUpBelow: 20, TopUpPercent: 50, TopUpLength: dr(20*minute, 90*minute)},
@@ -347,6 +369,7 @@ var builtins = []Profile{
 		Jitter:        Duration(45 * minute),
 		Sessions:      IntRange{100, 170},
 		SessionLength: SessionLength{Duration(15 * second), Duration(170 * second), Duration(45 * minute)},
+		HourlyWeights: []int{5, 2, 1, 1, 1, 1, 1, 2, 4, 4, 4, 4, 5, 5, 4, 4, 4, 5, 6, 7, 8, 8, 7, 6},
 		AppOpens:      IntRange{5, 10},
 		AppTime:       dr(30*second, 15*minute),
 		Charging:      Charging{Charger: ChargerAC, OvernightPercent: 95, TopUpBelow: 35, TopUpPercent: 60, TopUpLength: dr(20*minute, 60*minute)},
@@ -363,6 +386,7 @@ var builtins = []Profile{
 		Jitter:        Duration(30 * minute),
 		Sessions:      IntRange{12, 25},
 		SessionLength: SessionLength{Duration(10 * second), Duration(75 * second), Duration(10 * minute)},
+		HourlyWeights: []int{1, 1, 1, 1, 1, 1, 1, 3, 4, 3, 2, 2, 4, 3, 2, 2, 2, 3, 4, 5, 5, 3, 2, 1},
 		AppOpens:      IntRange{0, 2},
 		AppTime:       dr(10*second, 3*minute),
 		Charging:      Charging{Charger: ChargerUSB, OvernightPercent: 70, TopUpBelow: 25, TopUpPercent: 30, TopUpLength: dr(30*minute, 2*hour)},
@@ -378,6 +402,8 @@ var builtins = []Profile{
 		Jitter:        Duration(30 * minute),
 		Sessions:      IntRange{40, 80},
 		SessionLength: SessionLength{Duration(10 * second), Duration(120 * second), Duration(30 * minute)},
+		// On waking, at breaks in the shift, and at its end.
+		HourlyWeights: []int{5, 4, 3, 3, 2, 2, 4, 5, 3, 1, 1, 1, 1, 1, 1, 1, 5, 4, 3, 4, 4, 3, 3, 3},
 		AppOpens:      IntRange{2, 4},
 		AppTime:       dr(20*second, 5*minute),
 		Charging:      Charging{Charger: ChargerWireless, OvernightPercent: 90, TopUpBelow: 20, TopUpPercent: 50, TopUpLength: dr(20*minute, 90*minute)},

@@ -260,3 +260,36 @@ func TestProfileNames(t *testing.T) {
 	_, ok := BuiltinProfile("nope")
 	assert.False(t, ok)
 }
+
+// With hourly weights only on 12:00–13:00, every session but the first look
+// on waking starts in that hour (overlaps may push a start a little later).
+func TestProfileHourlyWeights(t *testing.T) {
+	p, _ := BuiltinProfile("light-user")
+	p.HourlyWeights = make([]int, 24)
+	p.HourlyWeights[12] = 1
+	p.Jitter = 0
+	eng := sim.New(t0, 4)
+	d := New(eng, Config{Initial: DefaultState()})
+	var starts []time.Time
+	d.Subscribe(ListenerFunc(func(c Change) {
+		if c.Kind == ChangeScreen && c.State.ScreenOn {
+			starts = append(starts, c.At)
+		}
+	}))
+	end := t0.Add(5 * 24 * time.Hour)
+	require.NoError(t, d.ApplyProfile(p, end))
+	require.NoError(t, eng.RunUntil(end))
+	require.NotEmpty(t, starts)
+	for _, s := range starts {
+		h, m := s.Hour(), s.Minute()
+		if h == 7 && m == 30 {
+			continue // the look on waking
+		}
+		assert.True(t, h == 12 || h == 13, "session at %s", s.Format("15:04"))
+	}
+	bad := p
+	bad.HourlyWeights = []int{1, 2}
+	assert.ErrorContains(t, bad.Validate(), "hourly_weights")
+	bad.HourlyWeights = make([]int, 24)
+	assert.ErrorContains(t, bad.Validate(), "all zero")
+}
