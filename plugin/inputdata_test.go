@@ -14,19 +14,19 @@ import (
 )
 
 // convertPigeonInputData / normalizeInputDataValue (workmanager/test/
-// pigeon_input_data_conversion_test.dart): null → null; null values and ''
+// pigeon_input_data_conversion_test.dart): null → null; null values and ”
 // survive; homogeneous lists are typed; mixed and empty lists are dynamic;
 // nested maps are converted recursively.
 func TestDeliverTyping(t *testing.T) {
 	assert.Nil(t, deliverData(nil))
 	in := map[string]any{
 		"s": "", "n": nil, "i": int64(1),
-		"strs":  dartList{elem: "dynamic", items: []any{"a", "b"}},
-		"ints":  dartList{elem: "dynamic", items: []any{int64(1), int64(2)}},
-		"dbls":  dartList{elem: "dynamic", items: []any{1.5, 2.5}},
-		"bools": dartList{elem: "dynamic", items: []any{true, false}},
-		"mixed": dartList{elem: "dynamic", items: []any{"a", int64(1), true}},
-		"empty": dartList{elem: "dynamic", items: []any{}},
+		"strs":   dartList{elem: "dynamic", items: []any{"a", "b"}},
+		"ints":   dartList{elem: "dynamic", items: []any{int64(1), int64(2)}},
+		"dbls":   dartList{elem: "dynamic", items: []any{1.5, 2.5}},
+		"bools":  dartList{elem: "dynamic", items: []any{true, false}},
+		"mixed":  dartList{elem: "dynamic", items: []any{"a", int64(1), true}},
+		"empty":  dartList{elem: "dynamic", items: []any{}},
 		"nested": map[string]any{"inner": map[string]any{"l": dartList{items: []any{"x"}}}},
 	}
 	got := deliverData(in)
@@ -116,7 +116,7 @@ func TestAndroidDataLayout(t *testing.T) {
 	got := deliverData(decodeAndroidPayload(v))
 	assert.Equal(t, osscheduler.Data{
 		"str": "s", "bool": true, "int": int64(42), "long": int64(9_000_000_000), "float": 1.5, "double": 3.14,
-		"list": []string{"a", "b"},
+		"list":  []string{"a", "b"},
 		"mixed": []any{"a", int64(1), true}, // org.json writes 1.0 as 1: the double comes back an int
 		"map":   map[string]any{"x": 2.5, "y": "a/b"},
 	}, got)
