@@ -45,11 +45,12 @@ func (s userStats) gaps() []time.Duration {
 // measureUser simulates days of a user who opens the app three times a day
 // (08:00, 12:30, 19:00 ± 20 min) on days [0, openDays), charges it every
 // night, and runs a workmanager-style periodic task (submitted in the
-// foreground, resubmitted at the start of each run, finishing in 5 s).
+// foreground, resubmitted at the start of each run, finishing in 2 s).
 func measureUser(seed uint64, heuristics string, days, openDays int) userStats {
 	cfg := testConfig()
 	cfg.Heuristics = heuristics
 	e := newEnv(nil, seed, cfg, nil)
+	e.exec.dur = 2 * time.Second // within every set's refresh budget (pessimistic: 5 s)
 	submit := e.periodicApp()
 	e.drive(user{opens: typicalOpens, jitter: 20 * time.Minute, to: openDays, charge: true, inForeground: submit}, days)
 	_ = e.eng.RunFor(time.Duration(days) * day)

@@ -337,7 +337,7 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 }
 
 func (m *Model) pruneLaunches() {
-	cut := m.eng.Now().Add(-24 * time.Hour)
+	cut := m.eng.Now().Add(-DailyBudgetWindow)
 	i := 0
 	for i < len(m.bgLaunches) && !m.bgLaunches[i].After(cut) {
 		i++

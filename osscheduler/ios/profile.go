@@ -73,6 +73,8 @@ const (
 	FetchMinimumInterval = 15 * time.Minute
 	// FetchWindow: dasd schedules the app's com.apple.fetch.<bundle> activity in
 	// [now + interval, now + 24 h] (_DASBARScheduler.mm, iOS 26.1 [R]).
+	// Informational: the model's overdue rule (Params.OverdueAfter ≤ 24 h in
+	// every set) fires before the window would close.
 	FetchWindow = 24 * time.Hour
 	// FetchTopAppsWindow: only the top 50 apps by in-focus use over the last 14
 	// days are eligible (_DASBARScheduler.mm, iOS 26.1 [R]). A one-app simulator
@@ -100,6 +102,9 @@ const (
 	// CriticalBatteryPercent: below 20 % only essential work runs (WWDC20-10063 [D];
 	// _DASBatteryLevelPolicy: background score ((level−20)/80)^0.5 [R]).
 	CriticalBatteryPercent = 20
+	// DailyBudgetWindow is the rolling window of Params.DailyLaunches (WWDC20-10063
+	// factor 6: energy and data budgets "spread over the day").
+	DailyBudgetWindow = 24 * time.Hour
 	// ProcessingAppUseWindow: the system tries to run a processing request within
 	// two days if the user used the app within the past week (iOS 13 SDK
 	// BGTaskRequest.h [A]). Informational: the model does not gate on it.
