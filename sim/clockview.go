@@ -60,7 +60,7 @@ type clockView struct {
 	entries []*mockEntry // live timers and tickers, by seq
 	seq     uint64
 	ev      Timer // kernel event at the earliest mock deadline
-	due     []*mockEntry
+	due     []dueTimer
 	starts  []func() // AfterFunc callbacks to start as processes
 	wakes   []func() // channel sends and context cancels, done last
 	adopted map[unsafe.Pointer]bool
@@ -174,6 +174,8 @@ func (v *clockView) add(m *mockEntry) {
 // arm drops stopped timers, adopts timers re-armed by Reset after a stop,
 // and keeps one kernel event at the earliest deadline.
 func (v *clockView) arm() {
+	mu := mockMu(v.mock)
+	mu.Lock()
 	live := v.entries[:0]
 	for _, m := range v.entries {
 		if !m.stopped() {
@@ -186,6 +188,7 @@ func (v *clockView) arm() {
 		v.adopt()
 	}
 	if len(v.entries) == 0 {
+		mu.Unlock()
 		v.e.Cancel(v.ev)
 		return
 	}
@@ -195,6 +198,7 @@ func (v *clockView) arm() {
 			first = n
 		}
 	}
+	mu.Unlock()
 	off := toOffset(v.e.start, first)
 	if off < v.e.now {
 		off = v.e.now
@@ -246,27 +250,35 @@ func (v *clockView) adopt() {
 // AfterFunc processes, then the channel sends and context cancellations, so
 // a process woken by a send never runs beside the kernel's own work.
 func (v *clockView) Fire(e *Engine) {
+	mu := mockMu(v.mock)
+	mu.Lock()
 	v.due = v.due[:0]
 	for _, m := range v.entries {
 		if !m.stopped() && toOffset(e.start, m.next()) <= e.now {
-			v.due = append(v.due, m)
+			d := dueTimer{m: m, next: m.next(), ch: m.ch()}
+			if m.ticker != nil {
+				d.period = m.period()
+			} else {
+				d.fn = m.fn()
+			}
+			v.due = append(v.due, d)
 		}
 	}
-	slices.SortStableFunc(v.due, func(a, b *mockEntry) int { return a.next().Compare(b.next()) })
+	mu.Unlock()
+	slices.SortStableFunc(v.due, func(a, b dueTimer) int { return a.next.Compare(b.next) })
 	now := e.Now()
-	for _, m := range v.due {
-		if m.ticker != nil {
-			m.ticker.Reset(m.period())
-			ch := m.ch()
-			v.wakes = append(v.wakes, func() { trySend(ch, now) })
+	for _, d := range v.due {
+		switch {
+		case d.m.ticker != nil:
+			d.m.ticker.Reset(d.period)
+		default:
+			d.m.timer.Stop()
+		}
+		if d.fn != nil {
+			d.fn() // queues onto starts or wakes
 			continue
 		}
-		m.timer.Stop()
-		if fn := m.fn(); fn != nil {
-			fn() // queues onto starts or wakes
-			continue
-		}
-		ch := m.ch()
+		ch := d.ch
 		v.wakes = append(v.wakes, func() { trySend(ch, now) })
 	}
 	clear(v.due)
@@ -285,6 +297,14 @@ func (v *clockView) Fire(e *Engine) {
 	for _, w := range wakes {
 		w()
 	}
+}
+
+type dueTimer struct {
+	m      *mockEntry
+	next   time.Time
+	ch     chan time.Time
+	fn     func()
+	period time.Duration
 }
 
 func trySend(ch chan time.Time, t time.Time) {

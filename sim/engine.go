@@ -94,19 +94,35 @@ func New(start time.Time, seed uint64, opts ...Option) *Engine {
 func (e *Engine) Start() time.Time { return e.start }
 
 // Now is the current virtual time.
-func (e *Engine) Now() time.Time { return e.start.Add(time.Duration(e.now)) }
+func (e *Engine) Now() time.Time {
+	t := e.start.Add(time.Duration(e.now))
+	e.raceRelease()
+	return t
+}
 
 // Elapsed is the virtual time since Start.
-func (e *Engine) Elapsed() time.Duration { return time.Duration(e.now) }
+func (e *Engine) Elapsed() time.Duration {
+	d := time.Duration(e.now)
+	e.raceRelease()
+	return d
+}
 
 // Seed is the root seed of every random stream.
 func (e *Engine) Seed() uint64 { return e.seed }
 
 // Fired is the number of events fired so far.
-func (e *Engine) Fired() uint64 { return e.fired }
+func (e *Engine) Fired() uint64 {
+	n := e.fired
+	e.raceRelease()
+	return n
+}
 
 // Len is the number of events waiting in the queue.
-func (e *Engine) Len() int { return len(e.queue) }
+func (e *Engine) Len() int {
+	n := len(e.queue)
+	e.raceRelease()
+	return n
+}
 
 // Schedule queues h to fire at t in the given phase. A time in the past is
 // treated as now: the kernel never moves backwards. label names the event in
@@ -175,9 +191,12 @@ func (e *Engine) Reschedule(t Timer, at time.Time) bool {
 // When is the time a pending event will fire; ok is false if it is not pending.
 func (e *Engine) When(t Timer) (at time.Time, ok bool) {
 	if !t.Pending() {
+		e.raceRelease()
 		return time.Time{}, false
 	}
-	return e.start.Add(time.Duration(t.ev.at)), true
+	at = e.start.Add(time.Duration(t.ev.at))
+	e.raceRelease()
+	return at, true
 }
 
 func (e *Engine) release(ev *event) {

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"reflect"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -37,6 +38,7 @@ import (
 type mockFields struct {
 	err error
 
+	mockMu     uintptr // Mock.mu sync.Mutex
 	mockNow    uintptr // Mock.now time.Time
 	mockTimers int     // Mock.timers field index ([]clockTimer)
 
@@ -70,6 +72,10 @@ func readMockLayout() (l mockFields) {
 	ticker := reflect.TypeFor[clock.Ticker]()
 	var f reflect.StructField
 	var ok bool
+	if f, ok = field(mock, "mu", reflect.TypeFor[sync.Mutex](), 0); !ok {
+		return l
+	}
+	l.mockMu = f.Offset
 	if f, ok = field(mock, "now", timeT, 0); !ok {
 		return l
 	}
@@ -111,14 +117,23 @@ func readMockLayout() (l mockFields) {
 
 func at[T any](base unsafe.Pointer, off uintptr) *T { return (*T)(unsafe.Add(base, off)) }
 
-// setMockNow writes the Mock's current time. Only one goroutine runs at a
-// time (the kernel, or a process under hand-off), so the Mock's own lock is
-// not needed to order this write with Reset's read.
+// mockMu is the Mock's own lock, which Timer.Stop/Reset and Ticker.Stop/Reset
+// take. Only one goroutine runs at a time (the kernel, or a process under
+// hand-off), so the lock is never contended; the view takes it anyway so
+// that the order of its reads and the timers' writes is explicit (and
+// visible to the race detector).
+func mockMu(m *clock.Mock) *sync.Mutex { return at[sync.Mutex](unsafe.Pointer(m), mockLayout.mockMu) }
+
+// setMockNow writes the Mock's current time, which Reset reads.
 func setMockNow(m *clock.Mock, t time.Time) {
+	mu := mockMu(m)
+	mu.Lock()
 	*at[time.Time](unsafe.Pointer(m), mockLayout.mockNow) = t
+	mu.Unlock()
 }
 
-// mockTimerCount is len(Mock.timers): the timers not stopped.
+// mockTimerCount is len(Mock.timers): the timers not stopped. Call with the
+// Mock's lock held, as mockTimerList and the mockEntry readers.
 func mockTimerCount(m *clock.Mock) int {
 	return reflect.ValueOf(m).Elem().Field(mockLayout.mockTimers).Len()
 }

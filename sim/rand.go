@@ -14,6 +14,7 @@ type streamEntry struct{ r *rand.Rand }
 // same generator.
 func (e *Engine) Rand(name string) *rand.Rand {
 	if s, ok := e.streams[name]; ok {
+		e.raceRelease()
 		return s.r
 	}
 	r := NewStream(e.seed, name)

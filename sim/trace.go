@@ -111,7 +111,11 @@ func (e *Engine) AddSink(s Sink) { e.trace.sinks = append(e.trace.sinks, s) }
 
 // Tracing reports whether any sink listens. Callers building costly fields
 // check it first, so a run nobody watches formats nothing.
-func (e *Engine) Tracing() bool { return len(e.trace.sinks) > 0 }
+func (e *Engine) Tracing() bool {
+	on := len(e.trace.sinks) > 0
+	e.raceRelease()
+	return on
+}
 
 // Emit sends a record to every sink. With no sink it returns at once and
 // allocates nothing: the fields are copied into a buffer the engine reuses, so
@@ -119,6 +123,7 @@ func (e *Engine) Tracing() bool { return len(e.trace.sinks) > 0 }
 // that format strings or compute fields only for the trace guard with Tracing.
 func (e *Engine) Emit(source, kind, subject, reason string, fields ...Field) {
 	if len(e.trace.sinks) == 0 {
+		e.raceRelease()
 		return
 	}
 	e.trace.seq++
