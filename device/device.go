@@ -316,9 +316,18 @@ func (d *Device) SetCharger(c Charger) {
 	if d.st.Charger == c {
 		return
 	}
-	reason := "charger connected: " + string(c)
-	if c == ChargerNone {
+	var reason string
+	switch c {
+	case ChargerNone:
 		reason = "charger disconnected"
+	case ChargerAC:
+		reason = "charger connected: ac"
+	case ChargerUSB:
+		reason = "charger connected: usb"
+	case ChargerWireless:
+		reason = "charger connected: wireless"
+	default:
+		reason = "charger connected: " + string(c)
 	}
 	d.apply(ChangeCharger, reason, func(s *State) { s.Charger = c })
 	// A dead battery that is already above the boot level boots on plugging in.
@@ -331,7 +340,18 @@ func (d *Device) SetNetwork(n Network) {
 	if d.st.Network == n {
 		return
 	}
-	d.apply(ChangeNetwork, "network "+string(n.Type), func(s *State) { s.Network = n })
+	var reason string
+	switch n.Type {
+	case NetworkWiFi:
+		reason = "network wifi"
+	case NetworkCellular:
+		reason = "network cellular"
+	case NetworkNone:
+		reason = "network none"
+	default:
+		reason = "network " + string(n.Type)
+	}
+	d.apply(ChangeNetwork, reason, func(s *State) { s.Network = n })
 }
 
 // SetScreen turns the screen on or off. Turning it off also locks the device
