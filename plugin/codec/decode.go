@@ -63,7 +63,28 @@ type Decoder struct {
 	buf   []byte
 	pos   int
 	depth int
-	path  []string
+	path  []pathSeg // formatted only when an error is built
+}
+
+// pathSeg is one step of the error path: a literal, a list index, a map
+// key's position, or a map value (named by its key).
+type pathSeg struct {
+	kind byte // 's' literal, 'i' list index, 'k' map key #i, 'v' map value
+	i    int
+	s    string
+	key  any
+}
+
+func (p pathSeg) String() string {
+	switch p.kind {
+	case 'i':
+		return "[" + strconv.Itoa(p.i) + "]"
+	case 'k':
+		return "{key " + strconv.Itoa(p.i) + "}"
+	case 'v':
+		return "{" + keyLabel(p.key, p.i) + "}"
+	}
+	return p.s
 }
 
 // NewDecoder starts reading msg at offset 0.
@@ -114,20 +135,16 @@ func (d *Decoder) Errorf(expected, foundFormat string, args ...any) error {
 }
 
 func (d *Decoder) pathString() string {
-	n := 0
+	var b []byte
 	for _, p := range d.path {
-		n += len(p)
-	}
-	b := make([]byte, 0, n)
-	for _, p := range d.path {
-		b = append(b, p...)
+		b = append(b, p.String()...)
 	}
 	return string(b)
 }
 
 // Push and Pop name the element being decoded, for error paths. Custom
 // readers may use them to name fields.
-func (d *Decoder) Push(segment string) { d.path = append(d.path, segment) }
+func (d *Decoder) Push(segment string) { d.path = append(d.path, pathSeg{kind: 's', s: segment}) }
 
 // Pop removes the last path segment.
 func (d *Decoder) Pop() {
@@ -375,7 +392,7 @@ func (d *Decoder) ReadValueOfType(t Type) (any, error) {
 		defer d.leave()
 		v := make([]any, n)
 		for i := range v {
-			d.Push("[" + strconv.Itoa(i) + "]")
+			d.path = append(d.path, pathSeg{kind: 'i', i: i})
 			x, err := d.ReadValue()
 			d.Pop()
 			if err != nil {
@@ -398,13 +415,13 @@ func (d *Decoder) ReadValueOfType(t Type) (any, error) {
 		defer d.leave()
 		v := make(Map, n)
 		for i := range v {
-			d.Push("{key " + strconv.Itoa(i) + "}")
+			d.path = append(d.path, pathSeg{kind: 'k', i: i})
 			k, err := d.ReadValue()
 			d.Pop()
 			if err != nil {
 				return nil, err
 			}
-			d.Push("{" + keyLabel(k, i) + "}")
+			d.path = append(d.path, pathSeg{kind: 'v', i: i, key: k})
 			x, err := d.ReadValue()
 			d.Pop()
 			if err != nil {

@@ -15,7 +15,7 @@ import (
 type Encoder struct {
 	c     *Codec
 	buf   []byte
-	path  []string
+	path  []pathSeg
 	depth int
 }
 
@@ -68,11 +68,11 @@ func (e *Encoder) align(n int) {
 }
 
 func (e *Encoder) errf(value, why string) error {
-	p := ""
+	var p []byte
 	for _, s := range e.path {
-		p += s
+		p = append(p, s.String()...)
 	}
-	return &EncodeError{Path: p, Value: value, Why: why}
+	return &EncodeError{Path: string(p), Value: value, Why: why}
 }
 
 // WriteInt32 writes a type-3 value.
@@ -247,7 +247,7 @@ func (e *Encoder) WriteValue(v any) error {
 			return err
 		}
 		for i, item := range x {
-			e.path = append(e.path, "["+strconv.Itoa(i)+"]")
+			e.path = append(e.path, pathSeg{kind: 'i', i: i})
 			err := e.WriteValue(item)
 			e.path = e.path[:len(e.path)-1]
 			if err != nil {
@@ -260,7 +260,7 @@ func (e *Encoder) WriteValue(v any) error {
 			return err
 		}
 		for i, entry := range x {
-			e.path = append(e.path, "{"+keyLabel(entry.Key, i)+"}")
+			e.path = append(e.path, pathSeg{kind: 'v', i: i, key: entry.Key})
 			err := e.WriteValue(entry.Key)
 			if err == nil {
 				err = e.WriteValue(entry.Value)

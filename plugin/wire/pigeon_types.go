@@ -59,6 +59,15 @@ var pigeonTypes = map[codec.Type]pigeonTypeInfo{
 	TypeWorkInfoData:                   {"WorkInfoData", 6},
 }
 
+// pigeonLabels are the error-path labels "<Name>", built once.
+var pigeonLabels = func() map[codec.Type]string {
+	m := make(map[codec.Type]string, len(pigeonTypes))
+	for t, info := range pigeonTypes {
+		m[t] = "<" + info.name + ">"
+	}
+	return m
+}()
+
 func pigeonTypeName(t codec.Type) string {
 	if info, ok := pigeonTypes[t]; ok {
 		return info.name
@@ -121,7 +130,7 @@ func newPigeonCodec() *codec.Codec {
 // null stays null.
 func readEnum(d *codec.Decoder, t codec.Type) (any, error) {
 	start := d.Offset()
-	d.Push("<" + pigeonTypeName(t) + ">")
+	d.Push(pigeonLabels[t])
 	defer d.Pop()
 	v, err := d.ReadValue()
 	if err != nil {
@@ -142,7 +151,7 @@ func readEnum(d *codec.Decoder, t codec.Type) (any, error) {
 // the list that follows.
 func readClass(d *codec.Decoder, t codec.Type) (any, error) {
 	start := d.Offset()
-	d.Push("<" + pigeonTypeName(t) + ">")
+	d.Push(pigeonLabels[t])
 	defer d.Pop()
 	v, err := d.ReadValue()
 	if err != nil {
