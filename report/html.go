@@ -230,7 +230,7 @@ func tickStep(h time.Duration) time.Duration {
 			return s
 		}
 	}
-	return 365 * 24 * time.Hour
+	return (h/12/(24*time.Hour) + 1) * 24 * time.Hour
 }
 
 func writeSVG(b *strings.Builder, m *model) {
@@ -274,7 +274,11 @@ func writeSVG(b *strings.Builder, m *model) {
 	}
 	first := (align - tod%align) % align
 	b.WriteString("<g class=\"axis\">\n")
-	for t := first; t <= h; t += step {
+	for i := time.Duration(0); i <= 14; i++ {
+		t := first + i*step
+		if t > h || t < first { // past the end, or overflowed
+			break
+		}
 		xx := px(x(t))
 		label := m.Start.Add(t).Format("15:04")
 		if step >= 24*time.Hour || m.Start.Add(t).Format("15:04") == "00:00" {

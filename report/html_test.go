@@ -178,7 +178,9 @@ func TestHTMLLanesAndBands(t *testing.T) {
 func TestHTMLSelfContained(t *testing.T) {
 	raw := htmlFixture(t)
 	doc := parseHTML(t, raw)
-	assert.Empty(t, findAll(doc, func(n *html.Node) bool { return n.Data == "script" || n.Data == "link" || n.Data == "img" || n.Data == "iframe" }))
+	assert.Empty(t, findAll(doc, func(n *html.Node) bool {
+		return n.Data == "script" || n.Data == "link" || n.Data == "img" || n.Data == "iframe"
+	}))
 	for _, n := range findAll(doc, func(*html.Node) bool { return true }) {
 		for _, a := range n.Attr {
 			if a.Key == "href" || a.Key == "src" {
