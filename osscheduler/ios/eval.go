@@ -319,21 +319,36 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 	bat := BatteryMultiplier(st.Battery.Level(), st.Plugged())
 	th := ThermalMultiplier(st.Thermal)
 	eff := sc.score * bat * th * weight
-	detail := fmt.Sprintf("p(use soon)=%.4f, usage score %.2f%s × battery %.2f × thermal %.2f", sc.p, sc.score, sc.note, bat, th)
-	if weight != 1 {
-		detail += fmt.Sprintf(" × fetch weight %.2f", weight)
+	detail := func() string {
+		d := fmt.Sprintf("p(use soon)=%.4f, usage score %.2f%s × battery %.2f × thermal %.2f", sc.p, sc.score, sc.note, bat, th)
+		if weight != 1 {
+			d += fmt.Sprintf(" × fetch weight %.2f", weight)
+		}
+		return d
 	}
 	if eff < m.par.Threshold {
-		m.deferral(source, subject, gate{"usage_score", fmt.Sprintf("usage score %.2f below threshold %.2f (%s)", eff, m.par.Threshold, detail)},
-			sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
+		g := gate{key: "usage_score"}
+		if m.needReason(subject, g.key) {
+			g.reason = fmt.Sprintf("usage score %.2f below threshold %.2f (%s)", eff, m.par.Threshold, detail())
+		}
+		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
 		return "", false
 	}
 	if u := m.rng.Float64(); u >= m.par.Accept {
-		m.deferral(source, subject, gate{"seeded", fmt.Sprintf("score %.2f clears threshold %.2f, but dasd did not pick this evaluation (seeded draw %.2f ≥ %.2f)", eff, m.par.Threshold, u, m.par.Accept)},
-			sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
+		g := gate{key: "seeded"}
+		if m.needReason(subject, g.key) {
+			g.reason = fmt.Sprintf("score %.2f clears threshold %.2f, but dasd did not pick this evaluation (seeded draw %.2f ≥ %.2f)", eff, m.par.Threshold, u, m.par.Accept)
+		}
+		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
 		return "", false
 	}
-	return fmt.Sprintf("score %.2f ≥ threshold %.2f (%s)", eff, m.par.Threshold, detail), true
+	return fmt.Sprintf("score %.2f ≥ threshold %.2f (%s)", eff, m.par.Threshold, detail()), true
+}
+
+// needReason reports whether a deferral with key would be traced, so that its
+// text is worth formatting.
+func (m *Model) needReason(subject, key string) bool {
+	return m.eng.Tracing() && m.deferred[subject] != key
 }
 
 func (m *Model) pruneLaunches() {
