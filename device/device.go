@@ -564,6 +564,18 @@ func (d *Device) StartProcess() bool {
 	return false
 }
 
+// SuspendProcess marks a backgrounded app as suspended by the OS (iOS
+// suspends an app shortly after it leaves the foreground, and again when its
+// background time ends). It reports whether it did.
+func (d *Device) SuspendProcess() bool {
+	d.sync()
+	if d.st.App != ProcessBackground {
+		return false
+	}
+	d.apply(ChangeAppSuspended, "app process suspended", func(s *State) { s.App = ProcessSuspended })
+	return true
+}
+
 // KillProcess ends the app process (the OS reclaimed it).
 func (d *Device) KillProcess() {
 	d.sync()

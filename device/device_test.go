@@ -1,9 +1,11 @@
 package device
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
+	"github.com/invopop/jsonschema"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -157,4 +159,34 @@ func TestLevelStepAtTheSameInstantAsAChange(t *testing.T) {
 	lvl, ok := r.first(ChangeBatteryLevel)
 	require.True(t, ok)
 	assert.Equal(t, 14, lvl.State.Battery.Level())
+}
+
+func TestProcessLifecycle(t *testing.T) {
+	r := newRig(nil)
+	assert.False(t, r.dev.SuspendProcess(), "nothing to suspend")
+	assert.True(t, r.dev.StartProcess())
+	assert.False(t, r.dev.StartProcess(), "already running")
+	assert.True(t, r.dev.SuspendProcess())
+	assert.Equal(t, ProcessSuspended, r.dev.State().App)
+	assert.True(t, r.dev.StartProcess(), "a suspended app is resumed in the background")
+	r.dev.KillProcess()
+	assert.Equal(t, ProcessNotRunning, r.dev.State().App)
+	r.dev.LaunchApp()
+	r.dev.SwipeAwayApp()
+	assert.Equal(t, ProcessSwipedAway, r.dev.State().App)
+	r.dev.ForceStopApp()
+	assert.False(t, r.dev.StartProcess(), "force-stopped: the OS starts nothing")
+	r.dev.UpdateApp()
+	assert.Equal(t, ProcessNotRunning, r.dev.State().App)
+	assert.Len(t, r.dev.Launches(), 1)
+	assert.Equal(t, []ChangeKind{ChangeProcessStarted, ChangeAppSuspended, ChangeProcessStarted, ChangeProcessDied,
+		ChangeScreen, ChangeLock, ChangeAppLaunched, ChangeAppSwipedAway, ChangeAppForceStop, ChangeAppUpdated}, r.kinds())
+}
+
+func TestProfileJSONSchema(t *testing.T) {
+	s := jsonschema.Reflect(&Profile{})
+	b, err := json.Marshal(s)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "a local time of day, HH:MM")
+	assert.Contains(t, string(b), "hourly_weights")
 }

@@ -2,6 +2,8 @@ package device
 
 import (
 	"fmt"
+
+	"github.com/invopop/jsonschema"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +27,12 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// JSONSchema describes Duration as the string it is written as.
+func (Duration) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "string", Pattern: `^-?([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`,
+		Description: "a Go duration such as 90s, 15m or 1h30m"}
+}
+
 // ClockTime is a local time of day, written "HH:MM" (or "HH:MM:SS"), stored
 // as the offset from local midnight.
 type ClockTime time.Duration
@@ -44,6 +52,12 @@ func (c ClockTime) String() string {
 		return fmt.Sprintf("%02d:%02d:%02d", h, m, s)
 	}
 	return fmt.Sprintf("%02d:%02d", h, m)
+}
+
+// JSONSchema describes ClockTime as the string it is written as.
+func (ClockTime) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "string", Pattern: `^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$`,
+		Description: "a local time of day, HH:MM"}
 }
 
 // UnmarshalText reads "HH:MM" or "HH:MM:SS", 00:00 to 23:59:59.

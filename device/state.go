@@ -141,6 +141,7 @@ const (
 	ChangeAppNotified    ChangeKind = "app.notification" // user interacted with a notification (bucket elevation)
 	ChangeProcessStarted ChangeKind = "app.process_started"
 	ChangeProcessDied    ChangeKind = "app.process_died"
+	ChangeAppSuspended   ChangeKind = "app.suspended" // the OS suspended the backgrounded app (iOS)
 )
 
 // Change is one device change, delivered to subscribers with the state after it.
