@@ -20,14 +20,14 @@ func runsOf(e *env, name string) []osscheduler.RunRecord {
 }
 
 func onCharger() device.State {
-	st := device.DefaultState()
+	st := testState()
 	st.Charger, st.ScreenOn, st.Locked = device.ChargerAC, true, false
 	return st
 }
 
 var _ = Describe("a 15-minute periodic work through a night of deep Doze", func() {
 	It("runs only in maintenance windows once the device is idle", func() {
-		st := device.DefaultState()
+		st := testState()
 		st.ScreenOn = true
 		e := newEnv(DefaultConfig(), st)
 		_, err := e.m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{Periodic: true, Interval: 15 * time.Minute})
@@ -134,7 +134,7 @@ var _ = Describe("a rare-bucket app", func() {
 	It("runs its 15-minute work 3 times a day on battery (3 sessions per 24 h)", func() {
 		cfg := DefaultConfig()
 		cfg.StandbyBucket, cfg.Doze = "rare", false
-		st := device.DefaultState()
+		st := testState()
 		st.ScreenOn = true
 		e := newEnv(cfg, st)
 		_, err := e.m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{Periodic: true, Interval: 15 * time.Minute})

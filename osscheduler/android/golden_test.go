@@ -192,7 +192,7 @@ func TestPeriodicResults(t *testing.T) {
 		r        osscheduler.Result
 		attempts int
 	}{{osscheduler.Success, 0}, {osscheduler.Failure, 0}, {osscheduler.Retry, 1}} {
-		st := device.DefaultState()
+		st := testState()
 		st.Charger, st.ScreenOn = device.ChargerAC, true
 		e := newEnv(DefaultConfig(), st)
 		e.exec.def = c.r
@@ -210,7 +210,7 @@ func TestPeriodicResults(t *testing.T) {
 // 6 → 120 s. (WorkManager's jobs never report failures to JobScheduler, so
 // only the system-stop rows apply.)
 func TestJobSchedulerSystemStopBackoff(t *testing.T) {
-	e := newEnv(DefaultConfig(), device.DefaultState())
+	e := newEnv(DefaultConfig(), testState())
 	w := specFor(t, WorkRequest{BackoffPolicy: BackoffLinear, BackoffDelay: time.Minute})
 	for _, c := range []struct {
 		stops int
@@ -229,7 +229,7 @@ func TestJobSchedulerSystemStopBackoff(t *testing.T) {
 // testScreenTimeAndBuckets: with the display off the screen-time thresholds
 // keep the app from decaying; with it on, RARE at 48 h + 2 h + 1.
 func TestStandbyDecay(t *testing.T) {
-	st := device.DefaultState()
+	st := testState()
 	st.ScreenOn = true
 	e := newEnv(DefaultConfig(), st)
 	e.dev.LaunchApp()
@@ -264,7 +264,7 @@ func TestStandbyDecay(t *testing.T) {
 // maintenance at 120 min; then every +120, +240, +360, +360 min after
 // re-entering IDLE (each empty window lasts MIN_DEEP_MAINTENANCE_TIME 30 s).
 func TestDeepDozeTimeline(t *testing.T) {
-	e := newEnv(DefaultConfig(), device.DefaultState())
+	e := newEnv(DefaultConfig(), testState())
 	var got []string
 	require.NoError(t, e.eng.RunFor(26*h))
 	for _, r := range e.rec.Records {
@@ -280,7 +280,7 @@ func TestDeepDozeTimeline(t *testing.T) {
 
 // Light Doze: 5, 10, 15, 15 min idle periods (LIGHT_IDLE_TIMEOUT × 2, max 15).
 func TestLightDozeTimeline(t *testing.T) {
-	st := device.DefaultState()
+	st := testState()
 	st.ScreenOn = true
 	e := newEnv(DefaultConfig(), st)
 	e.dev.SetScreen(false)

@@ -80,6 +80,15 @@ type env struct {
 
 var t0 = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 
+// testState is the device's default state with a battery so large that no
+// test runs it down: the tests are about scheduling, not about power.
+func testState() device.State {
+	st := device.DefaultState()
+	st.Battery.CapacityMAh = 1_000_000
+	st.Battery.ChargeUAh = 800_000 * 1000
+	return st
+}
+
 func newEnv(cfg Config, st device.State) *env {
 	e := &env{rec: &sim.Recorder{}, j: &osscheduler.Journal{}}
 	e.eng = sim.New(t0, 1, sim.WithSink(e.rec))
@@ -284,7 +293,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		// new api=34 bucket=auto doze=true latency=0s limit=10m oem=aosp; then the initial device state.
 		cfg := DefaultConfig()
 		cfg.StartLatency = time.Nanosecond
-		st := device.DefaultState()
+		st := testState()
 		for _, a := range d.CmdArgs {
 			v := a.Vals[0]
 			switch a.Key {
@@ -481,7 +490,7 @@ func filterArgs(args []datadriven.CmdArg, keys ...string) []datadriven.CmdArg {
 
 func TestDataDriven(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
-		e := newEnv(DefaultConfig(), device.DefaultState())
+		e := newEnv(DefaultConfig(), testState())
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string { return e.handle(t, d) })
 	})
 }

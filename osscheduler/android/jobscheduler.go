@@ -282,6 +282,11 @@ func (m *Model) evaluate() {
 	}
 	m.dozeAfterEval(now, pending)
 	if next != never {
+		if !next.After(now) {
+			// Defensive: nothing should wait for "now" after a full pass;
+			// never let a rounding edge spin the kernel at one instant.
+			next = now.Add(time.Millisecond)
+		}
 		m.requestEval(next)
 	}
 }
@@ -379,6 +384,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 		return
 	}
 	m.dev.StartProcess()
+	m.dev.TaskStarted() // battery drain while the work runs
 	m.execID++
 	attempt := w.runAttemptCount + 1
 	w.setRunning()
@@ -450,6 +456,9 @@ func (m *Model) removeRunning(w *workSpec) {
 func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 	x := w.job.exec
 	w.job.exec = nil
+	if x != nil {
+		m.dev.TaskEnded()
+	}
 	m.eng.Cancel(w.job.timeout)
 	m.removeRunning(w)
 	return x

@@ -145,8 +145,31 @@ func (m *Model) deviceChanged(c device.Change) {
 	if m.powerOff {
 		return
 	}
-	m.doze.update(st, c.Kind)
+	m.doze.update(st, c.Kind) // Doze state changes request their own evaluation
+	switch c.Kind {
+	case device.ChangeMotion, device.ChangeStorage:
+		return // only through Doze / storage.low
+	case device.ChangeScreen:
+		if !m.screenMatters() {
+			return
+		}
+	}
 	m.requestEval(c.At)
+}
+
+// screenMatters: a screen change affects a decision beyond Doze (which
+// evaluates on its own): the device-idle constraint, or the restricted
+// bucket's dynamic constraints.
+func (m *Model) screenMatters() bool {
+	if m.prof.restrictedDynamic && m.sb.current == bucketRestricted {
+		return true
+	}
+	for _, w := range m.specs {
+		if w.constraints.RequiresDeviceIdle && w.state == stEnqueued && w.job.scheduled {
+			return true
+		}
+	}
+	return false
 }
 
 // powerDown: everything running is lost; the WorkSpecs stay in the database.

@@ -100,6 +100,7 @@ func (m *Model) standbyRefresh(now time.Time) {
 	}
 	if b != m.sb.current {
 		m.qcValid = false
+		m.requestEval(now)
 		old := m.sb.current
 		m.sb.current = b
 		if m.eng.Tracing() {
@@ -200,18 +201,12 @@ func (m *Model) pruneQuota(now time.Time) {
 	for i := 0; i < k; i++ {
 		m.sb.closedTotal -= m.sb.sessions[i].end.Sub(m.sb.sessions[i].start)
 	}
-	if k > 0 {
-		n := copy(m.sb.sessions, m.sb.sessions[k:])
-		m.sb.sessions = m.sb.sessions[:n]
-	}
+	m.sb.sessions = m.sb.sessions[k:] // a queue: append reallocates now and then
 	k = 0
 	for k < len(m.sb.jobStarts) && m.sb.jobStarts[k].Before(cut) {
 		k++
 	}
-	if k > 0 {
-		n := copy(m.sb.jobStarts, m.sb.jobStarts[k:])
-		m.sb.jobStarts = m.sb.jobStarts[:n]
-	}
+	m.sb.jobStarts = m.sb.jobStarts[k:]
 }
 
 func (m *Model) sessionEnd(i int, now time.Time) time.Time {
@@ -364,7 +359,9 @@ func (m *Model) quotaStopTime(now time.Time) time.Time {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
-	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution))
+	// Same bound as quotaExhausted, so that "out of time now" here means it
+	// is exhausted there too.
+	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution-time.Nanosecond))
 	return now.Add(max(left, 0))
 }
 
