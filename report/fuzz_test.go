@@ -34,7 +34,7 @@ func FuzzRenderers(f *testing.F) {
 			})
 		}
 		res := &Result{Start: "2026-01-05T08:00:00Z", End: "bogus", Platform: "ios",
-			Runs: []Run{{Unique: "a", TStart: Seconds(tStart), TEnd: Seconds(tStart / 2), Eligible: Seconds(eligible)}},
+			Runs:       []Run{{Unique: "a", TStart: Seconds(tStart), TEnd: Seconds(tStart / 2), Eligible: Seconds(eligible)}},
 			Invariants: Invariants{Violations: []Violation{{T: Seconds(eligible), Invariant: "x"}}}}
 		at := time.Duration(len(data)) * time.Minute
 		_ = Explain(io.Discard, res, tr, time.Time{}, Selector{Unique: "a"})

@@ -51,7 +51,8 @@ svg .label{fill:#424242}svg .tick line{stroke:#e0e0e0}svg .tick text{fill:#75757
 .battery polyline{fill:none;stroke:#2e7d32;stroke-width:1.5}.battery rect.frame{fill:#fafafa;stroke:#e0e0e0}
 .lane rect.bg{fill:#fafafa}
 .hold{fill:#bdbdbd;opacity:.55}.gate-doze{fill:#3949ab}.gate-quota{fill:#fb8c00}.gate-constraint{fill:#78909c}
-.gate-usage-score{fill:#8e24aa}.gate-not-due{fill:#e0e0e0}.gate-force-quit{fill:#e53935}.gate-low-power-mode{fill:#fdd835}
+.gate-usage-score{fill:#8e24aa}.gate-external-power{fill:#43a047}.gate-device-idle{fill:#fbc02d}
+.gate-background-app-refresh{fill:#6d4c41}.gate-network{fill:#1e88e5}.gate-battery{fill:#e53935}.gate-not-due{fill:#e0e0e0}.gate-force-quit{fill:#e53935}.gate-low-power-mode{fill:#fdd835}
 .run{fill:#757575}.outcome-success{fill:#2e7d32}.outcome-retry{fill:#f9a825}.outcome-failure{fill:#c62828}
 .outcome-stopped{fill:#d84315}.outcome-expired{fill:#ad1457}
 .mark-event{stroke:#212121;stroke-width:1}.mark-warning{stroke:#f9a825;stroke-width:2}.mark-error{stroke:#c62828;stroke-width:2}
