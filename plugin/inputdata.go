@@ -118,7 +118,54 @@ func dartValue(v any) (any, error) {
 	case map[string]any:
 		return dartMap(t)
 	}
-	return nil, fmt.Errorf("Instance of '%s'", reflect.TypeOf(v).String())
+	return reflectValue(reflect.ValueOf(v))
+}
+
+// reflectValue converts other Go slices and string-keyed maps (a
+// []float32, a map[string]string, …): a typed slice keeps its element type as
+// the Dart list's static type.
+func reflectValue(rv reflect.Value) (any, error) {
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		items := make([]any, rv.Len())
+		for i := range items {
+			d, err := dartValue(rv.Index(i).Interface())
+			if err != nil {
+				return nil, err
+			}
+			items[i] = d
+		}
+		elem := "dynamic"
+		switch rv.Type().Elem().Kind() {
+		case reflect.String:
+			elem = "String"
+		case reflect.Bool:
+			elem = "bool"
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint8, reflect.Uint16, reflect.Uint32:
+			elem = "int"
+		case reflect.Float32, reflect.Float64:
+			elem = "double"
+		}
+		return dartList{elem: elem, items: items}, nil
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			break
+		}
+		out := make(map[string]any, rv.Len())
+		for _, k := range rv.MapKeys() {
+			d, err := dartValue(rv.MapIndex(k).Interface())
+			if err != nil {
+				return nil, err
+			}
+			out[k.String()] = d
+		}
+		return out, nil
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil, nil
+		}
+	}
+	return nil, fmt.Errorf("Instance of '%s'", rv.Type().String())
 }
 
 func dartItems(in []any) ([]any, error) {

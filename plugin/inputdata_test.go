@@ -245,3 +245,28 @@ func TestNumberFormats(t *testing.T) {
 		assert.Equal(t, want, dartDouble(f))
 	}
 }
+
+func TestDartValueReflection(t *testing.T) {
+	got, err := normalizeInput(osscheduler.Data{"m": map[string]string{"a": "b"}, "f": []float32{1.5}, "u": []uint16{1, 2}, "p": (*int)(nil)})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"a": "b"}, got["m"])
+	assert.Equal(t, dartList{elem: "double", items: []any{1.5}}, got["f"])
+	assert.Equal(t, dartList{elem: "int", items: []any{int64(1), int64(2)}}, got["u"])
+	assert.Nil(t, got["p"])
+	_, err = normalizeInput(osscheduler.Data{"bad": map[int]string{1: "a"}})
+	assert.Error(t, err)
+	_, err = normalizeInput(osscheduler.Data{"ch": make(chan int)})
+	assert.ErrorContains(t, err, "Instance of 'chan int'")
+}
+
+// 0.5 stores the handle under the be.tramckrijte keys, and the debug flag on iOS.
+func TestInitialize05Storage(t *testing.T) {
+	h := newHarness(osscheduler.Android, V0_5)
+	require.NoError(t, h.p.Initialize(9001, true))
+	v, _ := h.dev.Store("app.shared_preferences").Get("flutter_workmanager_plugin/be.tramckrijte.workmanager.CALLBACK_DISPATCHER_HANDLE_KEY")
+	assert.Equal(t, int64(9001), v)
+	hi := newHarness(osscheduler.IOS, V0_5)
+	require.NoError(t, hi.p.Initialize(9001, true))
+	v, _ = hi.dev.Store("app.user_defaults").Get("be.tramckrijte.workmanager.userDefaults/be.tramckrijte.workmanager.isDebug")
+	assert.Equal(t, true, v)
+}
