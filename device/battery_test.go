@@ -265,3 +265,23 @@ func TestWeakChargerHoldsAtTaperBoundary(t *testing.T) {
 	require.NoError(t, r.eng.RunFor(24*time.Hour))
 	assert.Equal(t, 80, r.dev.State().Battery.Level())
 }
+
+// Used integrates the load exactly, by screen state, whatever supplies it.
+func TestUsedCharge(t *testing.T) {
+	r := newRig(nil)
+	r.dev.SetCharger(ChargerAC) // the charger supplies the load: still counted
+	require.NoError(t, r.eng.RunFor(time.Hour))
+	on, off := r.dev.Used()
+	assert.Equal(t, int64(0), on)
+	assert.Equal(t, int64(10_000), off, "10 mA for 1 h")
+	r.dev.SetScreen(true)
+	require.NoError(t, r.eng.RunFor(30*time.Minute))
+	on, off = r.dev.Used()
+	assert.Equal(t, int64(368_000/2), on)
+	r.dev.SetScreen(false)
+	require.NoError(t, r.eng.RunFor(time.Hour))
+	_, off2 := r.dev.Used()
+	// 5 min of tail (50 + 60 + 8 mA: 9,833⅓ µAh) then 55 min at 10 mA
+	// (9,166⅔ µAh): exactly 19,000 µAh, no rounding lost.
+	assert.Equal(t, off+19_000, off2)
+}

@@ -111,10 +111,12 @@ type Device struct {
 	bootTimer sim.Timer
 
 	// battery physics
-	amps        int64 // battery current in force since settled (µA, + charging)
-	settled     int64 // engine offset (ns) the charge was last integrated to
-	rem         int64 // sub-µAh charge in µA·ns, 0 <= rem < uAnsPerUAh
-	level       int   // last reported whole percent
+	amps        int64     // battery current in force since settled (µA, + charging)
+	load        int64     // the device's load in force since settled (µA)
+	used        [2]charge // load integrated: [0] screen off, [1] screen on
+	settled     int64     // engine offset (ns) the charge was last integrated to
+	rem         int64     // sub-µAh charge in µA·ns, 0 <= rem < uAnsPerUAh
+	level       int       // last reported whole percent
 	levelCharge int64
 	dead        bool // powered off by an empty battery
 	busy        int  // running tasks (SetCPUBusy)

@@ -144,7 +144,9 @@ func scaleLP(ua int64, lp bool, permille int64) int64 {
 
 // Current is the battery current right now in µA: positive while charging,
 // negative while draining, zero when full on a charger (or off and unplugged).
-func (d *Device) Current() int64 {
+func (d *Device) Current() int64 { return d.currentFor(d.Load()) }
+
+func (d *Device) currentFor(load int64) int64 {
 	var in int64
 	switch d.st.Charger {
 	case ChargerAC:
@@ -155,7 +157,6 @@ func (d *Device) Current() int64 {
 		in = d.cur.ChargeWirelUA
 	}
 	lvl := d.st.Battery.Level()
-	load := d.Load()
 	net := chargeTaper(in, lvl) - load
 	if in > 0 && net < 0 && lvl > 0 && chargeTaper(in, lvl-1)-load > 0 {
 		// The charger outpaces the load below this level but not at it (or
@@ -177,7 +178,18 @@ func (d *Device) settle() {
 	now := d.eng.Elapsed()
 	dt := int64(now) - d.settled
 	d.settled = int64(now)
-	if dt <= 0 || d.amps == 0 {
+	if dt <= 0 {
+		return
+	}
+	if d.load > 0 {
+		// Energy accounting (Used): the load, by screen state.
+		u := &d.used[0]
+		if d.st.ScreenOn {
+			u = &d.used[1]
+		}
+		u.add(d.load, dt)
+	}
+	if d.amps == 0 {
 		return
 	}
 	a := d.amps
@@ -258,7 +270,8 @@ func (d *Device) nextStep() (time.Duration, bool) {
 // recompute re-reads the current after a state change and moves the battery
 // step event to the new crossing instant.
 func (d *Device) recompute() {
-	amps := d.Current()
+	d.load = d.Load()
+	amps := d.currentFor(d.load)
 	if amps == d.amps && d.stepTimer.Pending() {
 		return // same current: the planned crossing stands
 	}
@@ -308,4 +321,32 @@ func (d *Device) checkBattery() {
 		d.dead = false
 		d.boot("recharged enough to boot after the battery ran out")
 	}
+}
+
+// charge is an exact running total of charge: µAh plus µA·ns below one µAh.
+type charge struct{ uAh, rem int64 }
+
+// add adds ua (≥ 0) for dt ns.
+func (c *charge) add(ua, dt int64) {
+	hi, lo := bits.Mul64(uint64(ua), uint64(dt))
+	var q, r uint64
+	if hi == 0 {
+		q, r = lo/uAnsPerUAh, lo%uAnsPerUAh
+	} else {
+		q, r = bits.Div64(hi, lo, uAnsPerUAh)
+	}
+	c.rem += int64(r)
+	if c.rem >= uAnsPerUAh {
+		c.rem -= uAnsPerUAh
+		q++
+	}
+	c.uAh += int64(q)
+}
+
+// Used is the charge the device has consumed since it was made, in µAh,
+// with the screen on and off: its load integrated exactly, whether the
+// battery or a charger supplied it.
+func (d *Device) Used() (screenOn, screenOff int64) {
+	d.sync()
+	return d.used[1].uAh, d.used[0].uAh
 }

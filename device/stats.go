@@ -25,7 +25,14 @@ type DayStats struct {
 	// BatteryMeanMilli is the time-weighted mean battery level in
 	// thousandths of a percent (integer, so it prints the same everywhere).
 	BatteryMeanMilli int64 `json:"battery_mean_milli"`
+	// UsedUAh is the charge the device consumed (its load, whether the
+	// battery or a charger supplied it); ScreenOffUsedUAh the part of it
+	// with the screen off (Chen et al., MobiCom 2015: 45.9 % of daily
+	// drain is during screen-off on their phones).
+	UsedUAh          int64 `json:"used_uah"`
+	ScreenOffUsedUAh int64 `json:"screen_off_used_uah"`
 	levelNs          int64 // Σ level × ns, for the mean
+
 }
 
 // BatteryMean is the time-weighted mean level in percent.
@@ -41,6 +48,7 @@ type Stats struct {
 	loc   *time.Location
 	last  int64 // engine offset accounted up to
 	st    State
+	used  [2]int64 // the device's Used() counters at last (off, on)
 	cur   DayStats
 	days  []DayStats
 	start time.Time
@@ -59,6 +67,7 @@ func NewStats(dev *Device) *Stats {
 	s.m0 = -(sod*int64(time.Second) + int64(start.Nanosecond()))
 	s.last = int64(eng.Elapsed())
 	s.st = dev.State()
+	s.used[1], s.used[0] = dev.used[1].uAh, dev.used[0].uAh
 	s.cur = s.newDay(floorDiv(s.last-s.m0, day))
 	dev.Subscribe(s)
 	return s
@@ -89,11 +98,31 @@ func (s *Stats) DeviceChanged(c Change) {
 	s.cur.BatteryMin = min(s.cur.BatteryMin, s.st.Battery.Level())
 }
 
-// advance accounts [last, to) to the state in force, day by day.
+// advance accounts [last, to) to the state in force, day by day. The
+// device's consumption since last (read from its exact counters) is split
+// between days in proportion to time, to the millisecond: silent load
+// changes (a tail ending, a task) inside a span that crosses midnight are
+// the only imprecision.
 func (s *Stats) advance(to int64) {
+	if s.last >= to {
+		return
+	}
+	on, off := s.dev.used[1].uAh-s.used[1], s.dev.used[0].uAh-s.used[0]
+	s.used[1], s.used[0] = s.dev.used[1].uAh, s.dev.used[0].uAh
+	spanMs := (to - s.last) / int64(time.Millisecond)
 	for s.last < to {
 		end := s.m0 + (int64(s.cur.Day)+1)*day
 		seg := min(to, end) - s.last
+		if end >= to || spanMs == 0 {
+			s.cur.UsedUAh += on + off
+			s.cur.ScreenOffUsedUAh += off
+		} else {
+			ms := seg / int64(time.Millisecond)
+			pOn, pOff := on*ms/spanMs, off*ms/spanMs
+			s.cur.UsedUAh += pOn + pOff
+			s.cur.ScreenOffUsedUAh += pOff
+			on, off, spanMs = on-pOn, off-pOff, spanMs-ms
+		}
 		s.add(time.Duration(seg))
 		s.last += seg
 		if s.last == end {
@@ -132,12 +161,13 @@ func (s *Stats) add(dt time.Duration) {
 	}
 }
 
-func (s *Stats) close() {
-	c := s.cur
+func (s *Stats) close() { s.days = append(s.days, s.cur.finish()) }
+
+func (c DayStats) finish() DayStats {
 	if c.Observed > 0 {
 		c.BatteryMeanMilli = c.levelNs * 1000 / int64(c.Observed)
 	}
-	s.days = append(s.days, c)
+	return c
 }
 
 // Days accounts time up to until and returns every day seen so far, the
@@ -146,9 +176,8 @@ func (s *Stats) Days(until time.Time) []DayStats {
 	s.dev.sync()
 	s.advance(int64(until.Sub(s.start)))
 	out := append([]DayStats(nil), s.days...)
-	if c := s.cur; c.Observed > 0 {
-		c.BatteryMeanMilli = c.levelNs * 1000 / int64(c.Observed)
-		out = append(out, c)
+	if s.cur.Observed > 0 {
+		out = append(out, s.cur.finish())
 	}
 	return out
 }

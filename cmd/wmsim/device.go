@@ -153,6 +153,8 @@ type deviceDayJSON struct {
 	Moving       float64 `json:"moving_hours"`
 	BatteryMin   float64 `json:"battery_min"`
 	BatteryMean  float64 `json:"battery_mean"`
+	UsedMAh      float64 `json:"used_mah"`
+	ScreenOffMAh float64 `json:"screen_off_used_mah"`
 }
 
 // hours rounds d to hundredths of an hour with integer arithmetic first, so
@@ -167,6 +169,7 @@ func dayJSON(s device.DayStats) deviceDayJSON {
 		WiFi: hours(s.WiFi), Cellular: hours(s.Cellular), NoNetwork: hours(s.NoNetwork),
 		PoweredOff: hours(s.PoweredOff), Moving: hours(s.Moving),
 		BatteryMin: float64(s.BatteryMin), BatteryMean: float64(s.BatteryMeanMilli/10) / 100,
+		UsedMAh: float64(s.UsedUAh / 1000), ScreenOffMAh: float64(s.ScreenOffUsedUAh / 1000),
 	}
 }
 
@@ -188,6 +191,8 @@ func summarize(days []device.DayStats) deviceDayJSON {
 		sum.PoweredOff += d.PoweredOff
 		sum.Moving += d.Moving
 		sum.BatteryMin = min(sum.BatteryMin, d.BatteryMin)
+		sum.UsedUAh += d.UsedUAh
+		sum.ScreenOffUsedUAh += d.ScreenOffUsedUAh
 		mean += d.BatteryMeanMilli * int64(d.Observed/time.Second)
 	}
 	n := int64(len(days))
@@ -202,6 +207,7 @@ func summarize(days []device.DayStats) deviceDayJSON {
 		Charging: per(sum.Charging), ChargeStarts: cnt(sum.ChargeStarts),
 		WiFi: per(sum.WiFi), Cellular: per(sum.Cellular), NoNetwork: per(sum.NoNetwork),
 		PoweredOff: per(sum.PoweredOff), Moving: per(sum.Moving), BatteryMin: float64(sum.BatteryMin),
+		UsedMAh: float64(sum.UsedUAh / n / 1000), ScreenOffMAh: float64(sum.ScreenOffUsedUAh / n / 1000),
 	}
 	if secs := int64(sum.Observed / time.Second); secs > 0 {
 		out.BatteryMean = float64(mean/secs/10) / 100
@@ -269,17 +275,17 @@ func writeDeviceText(w io.Writer, r *deviceResult, levels bool) {
 	tw.Flush()
 	fmt.Fprintln(w, "\nDaily statistics (hours; interactions = screen sessions):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "day\tdate\tscreen\tinteractions\tlaunches\tcharging\twifi\tcellular\tnone\toff\tbatt min\tbatt mean\t")
+	fmt.Fprintln(tw, "day\tdate\tscreen\tinteractions\tlaunches\tcharging\twifi\tcellular\tnone\toff\tbatt min\tbatt mean\tused mAh\tscreen-off mAh\t")
 	row := func(day, date string, d deviceDayJSON) {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f%%\t%.1f%%\t\n", day, date,
-			d.ScreenOn, d.Interactions, d.AppLaunches, d.Charging, d.WiFi, d.Cellular, d.NoNetwork, d.PoweredOff, d.BatteryMin, d.BatteryMean)
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f%%\t%.1f%%\t%.0f\t%.0f\t\n", day, date,
+			d.ScreenOn, d.Interactions, d.AppLaunches, d.Charging, d.WiFi, d.Cellular, d.NoNetwork, d.PoweredOff, d.BatteryMin, d.BatteryMean, d.UsedMAh, d.ScreenOffMAh)
 	}
 	for _, d := range r.Stats {
 		row(strconv.Itoa(d.Day), d.Date, d)
 	}
 	s := r.Summary
-	fmt.Fprintf(tw, "mean\t\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f%%\t%.1f%%\t\n",
-		s.ScreenOn, s.Interactions, s.AppLaunches, s.Charging, s.WiFi, s.Cellular, s.NoNetwork, s.PoweredOff, s.BatteryMin, s.BatteryMean)
+	fmt.Fprintf(tw, "mean\t\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f%%\t%.1f%%\t%.0f\t%.0f\t\n",
+		s.ScreenOn, s.Interactions, s.AppLaunches, s.Charging, s.WiFi, s.Cellular, s.NoNetwork, s.PoweredOff, s.BatteryMin, s.BatteryMean, s.UsedMAh, s.ScreenOffMAh)
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d kernel events.\n", r.Events)
 }
