@@ -18,8 +18,10 @@ const defaultBootTime = 90 * time.Second
 func (w *World) doStep(s *Step) {
 	switch s.Action() {
 	case ActionCall:
+		w.ensureProcess()
 		w.dispatch(callFromArgs(s.Call, s.Args), string(s.Call))
 	case ActionChannel:
+		w.ensureProcess()
 		w.channel(s.Channel)
 	case ActionDevice:
 		w.deviceStep(s.Device)
@@ -33,6 +35,25 @@ func (w *World) doStep(s *Step) {
 		w.appStep(s.App)
 	case ActionOS:
 		w.osStep(s.OS)
+	}
+}
+
+// ensureProcess makes sure the app's process is alive before its Dart code
+// makes a call: calls come from a running app. A process that is not running
+// is started in the background (as a notification or widget would start it),
+// which leaves the screen and the app's usage history alone; a force-stopped
+// Android app can only be started by the user, so it is launched.
+func (w *World) ensureProcess() {
+	switch w.Device.State().App {
+	case device.ProcessForeground, device.ProcessBackground:
+		return
+	case device.ProcessForceStopped:
+		w.Device.LaunchApp()
+	default:
+		w.Device.StartProcess()
+	}
+	if w.Engine.Tracing() {
+		w.Engine.Emit("runner", "process", "app", "a timeline call needs the app's Dart code running: the app process was started")
 	}
 }
 
