@@ -176,16 +176,16 @@ func (m *Model) WorkInfosForUniqueWork(name string) []WorkInfo {
 	return out
 }
 
-// Tasks returns every WorkSpec ever enqueued, in enqueue order. Rows that
-// REPLACE deleted from the database are included, as cancelled.
+// Tasks returns every WorkSpec in the database, in enqueue order. Rows that
+// REPLACE or APPEND_OR_REPLACE deleted are not in it (WorkManager deletes
+// them); their cancellation is in the trace.
 func (m *Model) Tasks() []osscheduler.TaskInfo {
-	out := make([]osscheduler.TaskInfo, len(m.specs))
-	for i, w := range m.specs {
-		st := w.state.task()
-		if w.deleted && !w.state.finished() {
-			st = osscheduler.StateCancelled
+	out := make([]osscheduler.TaskInfo, 0, len(m.specs))
+	for _, w := range m.specs {
+		if w.deleted {
+			continue
 		}
-		out[i] = osscheduler.TaskInfo{Unique: w.name, Task: w.task, Kind: w.kind(), State: st, Tags: append([]string(nil), w.tags...)}
+		out = append(out, osscheduler.TaskInfo{Unique: w.name, Task: w.task, Kind: w.kind(), State: w.state.task(), Tags: append([]string(nil), w.tags...)})
 	}
 	return out
 }
