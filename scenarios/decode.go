@@ -21,11 +21,21 @@ type decoder struct {
 	diags   []Diagnostic
 	aliases map[*ast.AliasNode]ast.Node
 	full    bool // MaxDiagnostics reached
+	quiet   bool // looking up nodes again: report nothing
+}
+
+// quietly runs f without recording diagnostics (for re-reading nodes that
+// were reported on already).
+func (d *decoder) quietly(f func()) {
+	old := d.quiet
+	d.quiet = true
+	defer func() { d.quiet = old }()
+	f()
 }
 
 // errAt records a diagnostic at (line, col).
 func (d *decoder) errAt(line, col int, path, valid, format string, args ...any) {
-	if d.full {
+	if d.full || d.quiet {
 		return
 	}
 	if line < 1 {

@@ -106,8 +106,14 @@ func (Platforms) JSONSchema() *jsonschema.Schema {
 	}
 }
 func (PluginVersion) JSONSchema() *jsonschema.Schema {
-	return &jsonschema.Schema{Type: "string", Enum: []any{"0.10", "0.5"}, Default: "0.10",
-		Description: `"0.10" (today's plugin) or "0.5" (the original API).`}
+	return &jsonschema.Schema{
+		AnyOf: []*jsonschema.Schema{
+			{Type: "string", Enum: []any{"0.10", "0.5"}},
+			{Type: "number", Enum: []any{0.1, 0.5}, Description: "an unquoted 0.10 or 0.5, read as written"},
+		},
+		Default:     "0.10",
+		Description: `"0.10" (today's plugin) or "0.5" (the original API).`,
+	}
 }
 func (StandbyBucket) JSONSchema() *jsonschema.Schema { return enumSchema(bucketEnum, "") }
 func (OEM) JSONSchema() *jsonschema.Schema           { return enumSchema(oemEnum, "") }

@@ -23,7 +23,12 @@ type checker struct {
 }
 
 // argNode returns the node of args.<name> in step i (or the step).
-func (c *checker) argNode(i int, name string) ast.Node {
+func (c *checker) argNode(i int, name string) (out ast.Node) {
+	c.d.quietly(func() { out = c.argNodeLoud(i, name) })
+	return out
+}
+
+func (c *checker) argNodeLoud(i int, name string) ast.Node {
 	d := c.d
 	n := c.stepNodes[i]
 	es, ok := d.mapping(n, "", "")
@@ -49,7 +54,12 @@ func (c *checker) argNode(i int, name string) ast.Node {
 }
 
 // fieldNode returns the value node of field name in mapping n (or n).
-func (c *checker) fieldNode(n ast.Node, names ...string) ast.Node {
+func (c *checker) fieldNode(n ast.Node, names ...string) (out ast.Node) {
+	c.d.quietly(func() { out = c.fieldNodeLoud(n, names...) })
+	return out
+}
+
+func (c *checker) fieldNodeLoud(n ast.Node, names ...string) ast.Node {
 	for _, name := range names {
 		es, ok := c.d.mapping(n, "", "")
 		if !ok {
