@@ -205,9 +205,9 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 	// The validator itself must see nested problems.
 	for src, want := range map[string]string{
 		`{"version":1}`: "missing name",
-		`{"version":1,"name":"x","duration":"1d","timeline":[{"at":"1m","call":"nope"}]}`:                     "not in",
-		`{"version":1,"name":"x","duration":"1d","device":{"network":{"type":"wifi","speed":1}}}`:              "not allowed",
-		`{"version":1,"name":"x","duration":"1d","app":{"tasks":{"a":{"result":["ok"]}}}}`:                    "alternatives",
+		`{"version":1,"name":"x","duration":"1d","timeline":[{"at":"1m","call":"nope"}]}`:                    "not in",
+		`{"version":1,"name":"x","duration":"1d","device":{"network":{"type":"wifi","speed":1}}}`:            "not allowed",
+		`{"version":1,"name":"x","duration":"1d","app":{"tasks":{"a":{"result":["ok"]}}}}`:                   "alternatives",
 		`{"version":1,"name":"x","duration":"1d","expect":[{"task":"a","runs":{"min":1},"state":"failed"}]}`: "alternatives of oneOf",
 	} {
 		errs := v.validate(root, decodeJSON(t, []byte(src)), "$")
