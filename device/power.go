@@ -315,8 +315,8 @@ func (d *Device) checkBattery() {
 	}
 	switch {
 	case d.st.Power == PowerOn && d.st.Battery.ChargeUAh == 0 && d.rem == 0 && d.amps < 0:
+		d.dead = true // first: listeners of the power-off may call back in
 		d.powerOff("battery empty: the device shut down")
-		d.dead = true
 	case d.dead && d.st.Plugged() && lvl >= d.cur.BootPercent:
 		d.dead = false
 		d.boot("recharged enough to boot after the battery ran out")
