@@ -117,10 +117,10 @@ type Device struct {
 	settled     int64     // engine offset (ns) the charge was last integrated to
 	rem         int64     // sub-µAh charge in µA·ns, 0 <= rem < uAnsPerUAh
 	level       int       // last reported whole percent
-	levelCharge int64 // charge when level was last checked (the Prev of a level step)
-	dead        bool // powered off by an empty battery
-	busy        int  // running tasks (SetCPUBusy)
-	tailOn      bool // the screen-off activity tail is running
+	levelCharge int64     // charge when level was last checked (the Prev of a level step)
+	dead        bool      // powered off by an empty battery
+	busy        int       // running tasks (SetCPUBusy)
+	tailOn      bool      // the screen-off activity tail is running
 	stepTimer   sim.Timer
 	stepAt      int64 // engine offset stepTimer fires at
 	tailTimer   sim.Timer
