@@ -26,6 +26,10 @@ type RunOptions struct {
 	// KeepTrace keeps every trace record in PlatformRun.Trace. Expectations
 	// read the trace for their evidence either way.
 	KeepTrace bool
+	// NoTrace records no trace at all (fleet runs): expectations then have
+	// only the runs for evidence, and the result reports no "clamped"
+	// warnings. The invariant checker and Sinks still see every record.
+	NoTrace bool
 	// Sinks receive every trace record as it happens (e.g. a JSON Lines
 	// writer), after the runner's own.
 	Sinks []sim.Sink
@@ -199,7 +203,9 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	eng := sim.New(sc.Start, seed, sim.WithLimits(limits))
 	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}}
 	w.recorder = &sim.Recorder{}
-	eng.AddSink(w.recorder)
+	if !opts.NoTrace {
+		eng.AddSink(w.recorder)
+	}
 	for _, s := range opts.Sinks {
 		eng.AddSink(s)
 	}
