@@ -3,6 +3,7 @@ package plugin
 import (
 	"fmt"
 
+	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -160,6 +161,8 @@ func (p *Plugin) androidStopped(r *run, reason osscheduler.StopReason) {
 	}
 	p.debugStatus(r.task, r.unique, stopTaskStatus(raw), "", p.eng.Now().Sub(r.started))
 	switch {
+	case !alive(p.dev.State().App) || p.dev.State().Power != device.PowerOn:
+		p.emit("task.stopped", r.unique, "the app process is gone (power off, kill or force-stop): no Dart code is left to notify", fields...)
 	case !r.engineUp:
 		p.emit("task.stopped", r.unique, "WorkManager stopped the worker while the engine was starting; onTaskStopped is not sent", fields...)
 	case !r.delivered:

@@ -171,6 +171,7 @@ func (h *harness) start(x *osscheduler.Execution, id uint64) *runResult {
 	*nx = withFinish(*x, nx)
 	nx.ID = id
 	rr.x = nx
+	h.dev.StartProcess() // as the models do before starting work
 	h.p.Start(nx)
 	return rr
 }

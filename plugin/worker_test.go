@@ -359,3 +359,22 @@ func TestAppStore(t *testing.T) {
 	assert.Equal(t, int64(5), v)
 	assert.Equal(t, []string{"lastSync"}, h.p.AppStore().Keys())
 }
+
+// A stop caused by the process dying (a reboot) cannot reach Dart.
+func TestStopAfterProcessDeath(t *testing.T) {
+	h := androidInit(t, V0_10)
+	h.dev.LaunchApp()
+	called := false
+	h.p.OnTaskStopped(func(string, osscheduler.StopReason) { called = true })
+	h.p.ExecuteTaskAsync(AsyncHandlerFunc(func(*TaskContext, func(bool, error)) {}))
+	require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
+	rr := h.androidRun(1, 1)
+	require.NoError(t, h.eng.RunFor(time.Minute))
+	h.dev.Reboot(time.Minute)
+	rr.x.Abandon()
+	h.p.Stop(rr.x, osscheduler.StopReboot)
+	assert.False(t, called)
+	st := h.records("task.stopped")
+	require.Len(t, st, 1)
+	assert.Contains(t, st[0].Reason, "process is gone")
+}
