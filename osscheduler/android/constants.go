@@ -152,6 +152,13 @@ const (
 	quotaInQuotaBuffer      = 30 * time.Second // DEFAULT_IN_QUOTA_BUFFER_MS
 )
 
+// Expedited-job quota per rolling 24 h (FB job/controllers/QuotaController.java
+// QcConstants DEFAULT_EJ_LIMIT_{ACTIVE,WORKING,FREQUENT,RARE,RESTRICTED}_MS =
+// 30, 30, 10, 10, 5 min; DEFAULT_EJ_WINDOW_SIZE_MS = 24 h).
+var ejQuota = [numBuckets]time.Duration{30 * time.Minute, 30 * time.Minute, 10 * time.Minute, 10 * time.Minute, 5 * time.Minute}
+
+const ejWindow = 24 * time.Hour
+
 // profile is everything that changes with the API level.
 type profile struct {
 	api              int

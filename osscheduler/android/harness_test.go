@@ -253,6 +253,8 @@ func (e *env) request(d *datadriven.TestData) (string, WorkRequest, string, erro
 			req.Constraints.RequiresStorageNotLow = true
 		case "expedited":
 			req.Expedited = true
+		case "drop":
+			req.OutOfQuota = DropWorkRequest
 		case "backoff":
 			p, dur, _ := strings.Cut(v, ":")
 			if p == "linear" {

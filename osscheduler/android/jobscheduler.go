@@ -29,6 +29,8 @@ type job struct {
 	genAtStart  int
 	timeout     sim.Timer
 	whyThen     string
+	ej          bool      // handed over as an expedited job (API 31+, with EJ quota)
+	ejStart     time.Time // when the running EJ started
 }
 
 // block is why a scheduled job is not running.
@@ -168,7 +170,7 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 // policyBlock covers what the system imposes beyond the job's constraints:
 // Battery Saver, Doze, standby quota.
 func (m *Model) policyBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
-	ej := w.expedited && m.prof.expeditedJobs
+	ej := w.job.ej
 	fg := st.App == device.ProcessForeground
 	if !ej && !fg && m.saverOn() {
 		// Battery Saver's FORCE_ALL_APPS_STANDBY (FB power/batterysaver/
@@ -400,7 +402,11 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	w.job.genAtStart = w.overrideGen
 	w.job.block = blockNone
 	m.addRunning(w)
-	m.quotaJobStarted(now)
+	if w.job.ej {
+		w.job.ejStart = now // EJs spend the EJ quota, not the regular one
+	} else {
+		m.quotaJobStarted(now)
+	}
 	w.job.timeout = m.eng.After(m.execLimit, sim.PhaseOS, "android.timeout", timeoutHandler{m, w, x})
 	if m.journal != nil {
 		m.journal.RunStarted(x, now, m.eng.Start())
@@ -458,6 +464,9 @@ func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 	w.job.exec = nil
 	if x != nil {
 		m.dev.TaskEnded()
+		if w.job.ej {
+			m.ejEnded(w.job.ejStart, m.eng.Now())
+		}
 	}
 	m.eng.Cancel(w.job.timeout)
 	m.removeRunning(w)
@@ -572,12 +581,33 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 }
 
 // schedule hands w to JobScheduler as a one-shot job with its minimum latency.
+// An expedited work with no delay and no backoff becomes an expedited job on
+// API 31+ (SystemJobInfoConverter); without EJ quota JobScheduler refuses it,
+// and WorkManager falls back to a regular job (RUN_AS_NON_EXPEDITED_WORK_REQUEST)
+// or leaves the work unscheduled (DROP_WORK_REQUEST) until its next reschedule.
 func (m *Model) schedule(w *workSpec) {
+	now := m.eng.Now()
 	w.job.scheduled = true
 	w.job.earliest = w.nextRunTime()
-	w.job.handedAt = m.eng.Now()
+	w.job.handedAt = now
 	w.job.startAt = time.Time{}
 	w.job.block = blockNone
+	w.job.ej = false
+	if w.expedited && m.prof.expeditedJobs && w.runAttemptCount == 0 && w.initialDelay == 0 {
+		st := m.dev.State()
+		if ok, used, allowed := m.ejAvailable(&st, now); ok {
+			w.job.ej = true
+		} else if w.outOfQuota == DropWorkRequest {
+			w.job.scheduled = false
+			if m.eng.Tracing() {
+				m.eng.Emit(srcStdby, "dropped", w.subject(), "no expedited-job quota ("+used.String()+" of "+allowed.String()+
+					" per 24h used) and DROP_WORK_REQUEST: not scheduled until WorkManager reschedules", sim.String("id", w.id))
+			}
+		} else if m.eng.Tracing() {
+			m.eng.Emit(srcStdby, "not_expedited", w.subject(), "no expedited-job quota ("+used.String()+" of "+allowed.String()+
+				" per 24h used): runs as a regular job (RUN_AS_NON_EXPEDITED_WORK_REQUEST)", sim.String("id", w.id))
+		}
+	}
 }
 
 // unschedule removes w's job.

@@ -25,7 +25,8 @@ type standby struct {
 
 	// QuotaController timing sessions (coalesced job executions) and job starts.
 	sessions []session
-	open     bool // the last session is still running
+	open     bool      // the last session is still running
+	ejRuns   []session // finished expedited jobs that counted against the EJ quota
 	// closedTotal is the summed length of the closed sessions retained.
 	closedTotal time.Duration
 	jobStarts   []time.Time
@@ -375,4 +376,43 @@ func (m *Model) quotaText(now time.Time) string {
 	}
 	return fmt.Sprintf("standby bucket %s quota used: %s %s per %s; refills at %s",
 		bucketNames[qs.bucket], qs.limit, used, qs.window, m.at(qs.refill))
+}
+
+// --- expedited-job quota ------------------------------------------------------
+
+// ejAvailable: the app may start an expedited job (no EJ quota applies while
+// charging or in the foreground, as for regular jobs).
+func (m *Model) ejAvailable(st *device.State, now time.Time) (bool, time.Duration, time.Duration) {
+	allowed := ejQuota[m.sb.current]
+	if !m.quotaApplies(st) {
+		return true, 0, allowed
+	}
+	used := m.ejUsed(now)
+	return used < allowed, used, allowed
+}
+
+func (m *Model) ejUsed(now time.Time) time.Duration {
+	from := now.Add(-ejWindow)
+	k := 0
+	for k < len(m.sb.ejRuns) && !m.sb.ejRuns[k].end.After(from) {
+		k++
+	}
+	m.sb.ejRuns = m.sb.ejRuns[k:]
+	var used time.Duration
+	for _, r := range m.sb.ejRuns {
+		used += r.end.Sub(latest(r.start, from))
+	}
+	for _, w := range m.running {
+		if w != nil && w.job.ej {
+			used += now.Sub(latest(w.job.ejStart, from))
+		}
+	}
+	return used
+}
+
+func (m *Model) ejEnded(start, end time.Time) {
+	st := m.dev.State()
+	if m.quotaApplies(&st) {
+		m.sb.ejRuns = append(m.sb.ejRuns, session{start: start, end: end})
+	}
 }
