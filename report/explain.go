@@ -162,13 +162,11 @@ func (m *model) explainStory(ew *errWriter, st *story) {
 	}
 	haveRuns := len(st.Runs) > 0
 	for _, r := range st.Records {
-		switch r.Kind {
-		case "deferred":
+		if r.Kind == "deferred" {
 			continue // told as holds
-		case "started", "finished", "stopped", "expired":
-			if haveRuns {
-				continue // told from the result's runs
-			}
+		}
+		if haveRuns && runKinds[r.Kind] {
+			continue // told from the result's runs
 		}
 		add(r.At, rankRecord, r.Seq, recordLine(r))
 	}
@@ -213,6 +211,51 @@ func (m *model) explainStory(ew *errWriter, st *story) {
 		ew.printf("  %-26s %s\n", fmtAt(m.Start, e.At), e.Text)
 	}
 	ew.printf("summary: %s\n", m.summary(st))
+}
+
+// runKinds are the records a run in the result tells in one line: the OS
+// picking it, starting and ending it, and the plugin's steps in between.
+var runKinds = map[string]bool{
+	"ready": true, "started": true, "finished": true, "completed": true, "stopped": true, "expired": true,
+	"worker.started": true, "engine.starting": true, "task.delivered": true, "task.finished": true,
+}
+
+// endRecord finds the record that closed run r: a stop or expiry if there
+// is one, else a finish, at or before the run's end.
+func endRecord(st *story, r Run) *sim.Record {
+	s, e := secDur(r.TStart), secDur(r.TEnd)
+	var fin *sim.Record
+	for _, rec := range st.Records {
+		if rec.At < s-time.Millisecond || rec.At > e+time.Millisecond || !endKinds[rec.Kind] {
+			continue
+		}
+		if rec.Kind == "stopped" || rec.Kind == "expired" {
+			return rec
+		}
+		if fin == nil {
+			fin = rec
+		}
+	}
+	return fin
+}
+
+// endText is a run's outcome with its stop reason and the trace's reason
+// for the end (a stop, an expiry, what comes next) when it says more:
+// "retry: backoff 30s", "stopped (TIMEOUT): execution limit 10m reached".
+func endText(st *story, r Run) string {
+	out := orDash(r.Outcome)
+	if r.StopReason != "" {
+		out += " (" + r.StopReason + ")"
+	}
+	rec := endRecord(st, r)
+	switch {
+	case rec == nil || rec.Reason == "" || rec.Reason == r.Outcome:
+	case r.StopReason == "" && strings.HasPrefix(rec.Reason, r.Outcome+":"):
+		out = rec.Reason
+	default:
+		out += ": " + rec.Reason
+	}
+	return out
 }
 
 // recordLine tells one trace record: its kind, its reason (or its fields)
@@ -262,6 +305,10 @@ func (m *model) holdLine(h hold) string {
 	switch {
 	case h.Open:
 		b.WriteString(" (still held when the run ended)")
+	case h.EndedBy == "ready":
+		b.WriteString(" when it became ready to start")
+	case h.EndedBy == "cancelled" || h.EndedBy == "rejected":
+		b.WriteString(" when it was " + h.EndedBy)
 	case h.EndedBy != "" && h.EndedBy != "deferred":
 		b.WriteString(" when it " + h.EndedBy)
 	}
@@ -281,17 +328,7 @@ func (m *model) holdLine(h hold) string {
 
 func (m *model) runLine(st *story, r Run) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ran attempt %d for %s → %s", r.Attempt, fmtDur(secDur(r.TEnd)-secDur(r.TStart)), orDash(r.Outcome))
-	if r.StopReason != "" {
-		b.WriteString(" (" + r.StopReason + ")")
-	}
-	// The trace's reason for a stop or expiry, if one was recorded at the end.
-	for _, rec := range st.Records {
-		if (rec.Kind == "stopped" || rec.Kind == "expired") && rec.At == secDur(r.TEnd) && rec.Reason != "" {
-			b.WriteString(": " + rec.Reason)
-			break
-		}
-	}
+	fmt.Fprintf(&b, "ran attempt %d for %s → %s", r.Attempt, fmtDur(secDur(r.TEnd)-secDur(r.TStart)), endText(st, r))
 	if r.Received != "" && r.Received != r.Task {
 		b.WriteString("; dispatcher received " + quote(r.Received))
 	}
@@ -426,7 +463,7 @@ func (m *model) explainAt(ew *errWriter, st *story, t time.Duration) {
 
 func (m *model) stateAt(st *story, t time.Duration) string {
 	for _, r := range st.Runs {
-		if s, e := secDur(r.TStart), secDur(r.TEnd); s <= t && t < e {
+		if s, e := secDur(r.TStart), secDur(r.TEnd); s <= t && t < e && s < e {
 			line := fmt.Sprintf("running attempt %d since %s", r.Attempt, fmtAt(m.Start, s))
 			if r.WhyThen != "" {
 				line += " (why then: " + r.WhyThen + ")"

@@ -46,22 +46,23 @@ func TestExplainNamesTheRecordedReasons(t *testing.T) {
 			sel: Selector{Task: "fetchLatestPosts"}, golden: "explain_android_periodic.txt",
 			want: []string{
 				"clamped: flexInterval 1m raised to the minimum 5m",
-				"held back 34m4s by unmet constraints, until +3:40:04 (Mon 11:40:04) when it started: constraint unmet: network",
-				"held back 1h20m by standby bucket quota, until +14:00:02 (Mon 22:00:02) when it started: standby bucket rare: quota used 10m0s of 10m0s, refills at 22:00",
-				"held back 30m2s by Doze, until +16:30:02 (Tue 00:30:02) when it started: Doze: idle until the maintenance window at 00:30",
-				"held back 2h25m by Doze, until +22:00:03 (Tue 06:00:03) when it started: Doze: idle until the maintenance window at 06:35",
-				"ran attempt 1 for 4s → retry; 1h5m after it was due; why then: Doze maintenance window",
-				// Doze 30m2s+1h5m1s+2h25m3s = 4h0m6s of 5h54m12s waiting = 68%;
-				// quota 1h20m2s = 23%; constraint 34m4s = 10%.
-				"summary: ran 18 times in 24h (17 succeeded, 1 retried); 68% of its 5h54m waiting time was Doze, 23% standby bucket quota, 10% unmet constraints",
+				"held back 34m3s by the network constraint, until +3:40:03 (Mon 11:40:03) when it became ready to start: constraint unmet: network  [android.jobscheduler]",
+				"held back 1h20m by standby bucket quota, until +14:00:01 (Mon 22:00:01) when it became ready to start: standby bucket rare: quota used 10m0s of 10m0s, refills at 22:00  [android.standby]",
+				"held back 30m1s by Doze, until +16:30:01 (Tue 00:30:01) when it became ready to start: Doze: idle until the maintenance window at 00:30  [android.doze]",
+				"held back 2h25m by Doze, until +22:00:02 (Tue 06:00:02) when it became ready to start: Doze: idle until the maintenance window at 06:35  [android.doze]",
+				"ran attempt 1 for 4s → retry: backoff 30s; 1h5m after it was due; why then: Doze maintenance window",
+				// Held until JobScheduler's "ready", a second before each
+				// start: Doze 30m1s+1h5m0s+2h25m2s = 4h0m3s of 5h54m7s
+				// waiting = 68%; quota 1h20m1s = 23%; network 34m3s = 10%.
+				"summary: ran 18 times in 24h (17 succeeded, 1 retried); 68% of its 5h54m waiting time was Doze, 23% standby bucket quota, 10% the network constraint",
 			},
-			not: []string{"warning clamped"}, // the result's copy of the traced clamp is not repeated
+			not: []string{"warning clamped", "ready:", "task.delivered"}, // told once, on the run's line
 		},
 		{
 			name: "android Doze at 04:00", platform: "android",
 			sel: Selector{Unique: "periodic-sync", At: at(20 * hr)}, golden: "explain_android_at.txt",
 			want: []string{
-				"at +20:00:00 (Tue 04:00:00): held back by Doze since +19:35:00 (Tue 03:35:00): Doze: idle until the maintenance window at 06:35",
+				"at +20:00:00 (Tue 04:00:00): held back by Doze since +19:35:00 (Tue 03:35:00): Doze: idle until the maintenance window at 06:35  [android.doze]",
 				"device: battery 65%, charging none, network wifi, screen off, Doze IDLE, bucket rare",
 				"next: attempt 1 started at +22:00:03 (Tue 06:00:03) (why then: Doze exited: screen on)",
 			},
@@ -69,7 +70,7 @@ func TestExplainNamesTheRecordedReasons(t *testing.T) {
 		{
 			name: "android quota at 21:00", platform: "android",
 			sel:  Selector{Task: "fetchLatestPosts", At: at(13 * hr)},
-			want: []string{"held back by standby bucket quota since +12:40:00 (Mon 20:40:00): standby bucket rare: quota used 10m0s of 10m0s, refills at 22:00", "bucket rare"},
+			want: []string{"held back by standby bucket quota since +12:40:00 (Mon 20:40:00): standby bucket rare: quota used 10m0s of 10m0s, refills at 22:00  [android.standby]", "bucket rare"},
 		},
 		{
 			name: "android running", platform: "android",
@@ -90,15 +91,15 @@ func TestExplainNamesTheRecordedReasons(t *testing.T) {
 			name: "android one-off held by charging, with backoff", platform: "android",
 			sel: Selector{Unique: "cleanup-1"}, golden: "explain_android_cleanup.txt",
 			want: []string{
-				"held back 13h by unmet constraints, until +23:00:04 (Tue 07:00:04) when it started: constraint unmet: charging  [android.jobscheduler] (3 evaluations)",
+				"held back 13h by the charging constraint, until +23:00:03 (Tue 07:00:03) when it became ready to start: constraint unmet: charging  [android.jobscheduler]",
 				"due (attempt 2)", "why then: backoff 30s elapsed",
-				"summary: ran 3 times in 24h (1 succeeded, 2 retried); 100% of its 13h waiting time was unmet constraints",
+				"summary: ran 3 times in 24h (1 succeeded, 2 retried); 100% of its 13h waiting time was the charging constraint",
 			},
 		},
 		{
 			name: "android initial delay is not waiting", platform: "android",
 			sel:  Selector{Unique: "nightly-report"},
-			want: []string{"held back 8h by not yet due", "not due: initial delay until 16:20", "→ failure", "it was never held back once due"},
+			want: []string{"held back 8h by not yet due", "not due: initial delay until 16:20", "→ failure;", "it was never held back once due"},
 		},
 		{
 			name: "ios refresh: usage score and the name mismatch", platform: "ios",
@@ -125,7 +126,7 @@ func TestExplainNamesTheRecordedReasons(t *testing.T) {
 		{
 			name: "ios processing never ran", platform: "ios",
 			sel:  Selector{Unique: "dev.example.cleanup"},
-			want: []string{"summary: never ran in 24h; 93% of its 14h waiting time was external power, 7% device idle; at the end still held by device idle: processing needs an idle device: screen on"},
+			want: []string{"summary: never ran in 24h; 93% of its 14h waiting time was waiting for external power, 7% waiting for an idle device; at the end still held by waiting for an idle device: device not idle (screen on or unlocked): processing tasks run only while idle"},
 		},
 	}
 	for _, tt := range tests {

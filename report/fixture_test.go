@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/wmsim/wmsim/sim"
@@ -90,19 +91,67 @@ func (b *traceBuilder) batteryCurve() {
 	}
 }
 
-// run records one execution in the result and its started/finished records
-// in the trace.
+// run records one execution in the result and the records the models emit
+// for it: on Android JobScheduler's "ready" a second before "started" (its
+// start latency) and WorkManager's "finished" with the result; on iOS dasd's
+// "started" and "completed".
 func (b *traceBuilder) run(src, unique, task, received string, attempt int, eligible, start, dur time.Duration, outcome, why string) {
 	b.res.Runs = append(b.res.Runs, Run{Task: task, Unique: unique, Received: received, Attempt: attempt,
 		Eligible: Seconds(eligible.Seconds()), TStart: Seconds(start.Seconds()), TEnd: Seconds((start + dur).Seconds()),
 		Outcome: outcome, WhyThen: why})
-	b.add(start, src, "started", unique, why, sim.String("task", task), sim.Int("attempt", int64(attempt)))
-	b.add(start+dur, src, "finished", unique, "", sim.String("task", task), sim.Int("attempt", int64(attempt)),
-		sim.String("outcome", outcome))
+	if src == "android.jobscheduler" {
+		b.add(start-sec, src, "ready", unique, why+"; starting in 1s", sim.String("id", "w-"+unique))
+		b.add(start, src, "started", unique, why, sim.String("id", "w-"+unique), sim.Int("attempt", int64(attempt)),
+			sim.Dur("waited", start-eligible))
+		b.add(start+dur, "android.workmanager", "finished", unique, b.finWhy(outcome), sim.String("id", "w-"+unique),
+			sim.String("result", outcome))
+		return
+	}
+	b.add(start, src, "started", unique, why, sim.String("kind", "periodic"), sim.Dur("budget", 30*sec))
+	b.add(start+dur, src, "completed", unique, "setTaskCompleted("+strconv.FormatBool(outcome == "success")+")",
+		sim.String("result", outcome))
 }
 
+// finWhy is WorkManager's reason on "finished" (osscheduler/android).
+func (b *traceBuilder) finWhy(outcome string) string {
+	switch outcome {
+	case "retry":
+		return "retry: backoff 30s"
+	case "failure":
+		return "failure"
+	}
+	return "success"
+}
+
+// deferred is a "deferred" record as the iOS model emits it: the class in
+// field "gate".
 func (b *traceBuilder) deferred(at time.Duration, src, unique, gate, reason string) {
 	b.add(at, src, "deferred", unique, reason, sim.String("gate", gate))
+}
+
+// blocked is a "deferred" record as the Android model emits it (once per
+// change of reason): the class in field "blocked_by", from the layer that
+// blocks (JobScheduler, Doze or standby).
+func (b *traceBuilder) blocked(at time.Duration, src, unique, by, reason string) {
+	b.add(at, src, "deferred", unique, reason, sim.String("id", "w-"+unique), sim.String("blocked_by", by))
+}
+
+// doze is a Doze state change as the Android model emits it: the kind is
+// the state, the subject "device", fields deep and light.
+func (b *traceBuilder) doze(at time.Duration, deep, light, why string) {
+	kind := deep
+	if deep == "INACTIVE" || deep == "ACTIVE" {
+		if light != "ACTIVE" && light != "INACTIVE" {
+			kind = "light." + light
+		}
+	}
+	b.add(at, "android.doze", kind, "device", why, sim.String("deep", deep), sim.String("light", light))
+}
+
+// bucket is a standby bucket change as the Android model emits it: the
+// subject is the new bucket, fields from and to.
+func (b *traceBuilder) bucket(at time.Duration, from, to, why string) {
+	b.add(at, "android.standby", "bucket", to, why, sim.String("from", from), sim.String("to", to))
 }
 
 // done orders the trace by time (stable, so same-instant records keep the
@@ -125,35 +174,28 @@ func androidFixture() (*Result, []sim.Record) {
 
 	// Device and OS state.
 	b.device(0, "screen", "screen on", nil)
-	b.add(0, "android.doze", "state", "doze", "screen on", sim.String("state", "ACTIVE"))
-	b.add(0, "android.standby", "bucket", "app", "app in foreground", sim.String("bucket", "active"))
+	b.doze(0, "ACTIVE", "ACTIVE", "screen on")
+	b.bucket(0, "never", "active", "app in foreground")
 	b.device(30*mins, "app.background", "user left the app", func(s *devState) { s.app = "background" })
 	b.device(45*mins, "screen", "screen off", func(s *devState) { s.screen = false })
 	b.batteryCurve()
-	b.add(2*hr+30*mins, "android.standby", "bucket", "app", "no use for 2h", sim.String("bucket", "working_set"))
+	b.bucket(2*hr+30*mins, "active", "working_set", "no use for 2h")
 	b.device(3*hr, "network", "network none", func(s *devState) { s.network = "none" })
 	b.device(3*hr+40*mins, "network", "network wifi", func(s *devState) { s.network = "wifi" })
-	b.add(6*hr, "android.standby", "bucket", "app", "no use for 6h", sim.String("bucket", "frequent"))
-	b.add(12*hr, "android.standby", "bucket", "app", "no use for 12h", sim.String("bucket", "rare"))
-	for _, d := range []struct {
-		at    time.Duration
-		state string
-		why   string
-	}{
-		{15 * hr, "IDLE_PENDING", "screen off, unplugged, stationary"},
-		{15*hr + 30*mins, "IDLE", "idle timeout elapsed"},
-		{16*hr + 30*mins, "IDLE_MAINTENANCE", "maintenance window"},
-		{16*hr + 35*mins, "IDLE", "maintenance window over; next in 2h"},
-		{18*hr + 35*mins, "IDLE_MAINTENANCE", "maintenance window"},
-		{18*hr + 40*mins, "IDLE", "maintenance window over; next in 4h"},
-	} {
-		b.add(d.at, "android.doze", "state", "doze", d.why, sim.String("state", d.state))
-	}
+	b.bucket(6*hr, "working_set", "frequent", "no use for 6h")
+	b.bucket(12*hr, "frequent", "rare", "no use for 12h")
+	b.doze(14*hr+30*mins, "INACTIVE", "IDLE", "screen off, unplugged: light idle")
+	b.doze(15*hr, "IDLE_PENDING", "IDLE", "screen off, unplugged, stationary")
+	b.doze(15*hr+30*mins, "IDLE", "OVERRIDE", "idle timeout elapsed")
+	b.doze(16*hr+30*mins, "IDLE_MAINTENANCE", "OVERRIDE", "maintenance window")
+	b.doze(16*hr+35*mins, "IDLE", "OVERRIDE", "maintenance window over; next step at 02:35")
+	b.doze(18*hr+35*mins, "IDLE_MAINTENANCE", "OVERRIDE", "maintenance window")
+	b.doze(18*hr+40*mins, "IDLE", "OVERRIDE", "maintenance window over; next step at 06:40")
 	b.device(22*hr, "screen", "screen on", func(s *devState) { s.screen = true })
-	b.add(22*hr, "android.doze", "state", "doze", "screen on", sim.String("state", "ACTIVE"))
+	b.doze(22*hr, "ACTIVE", "ACTIVE", "screen on")
 	b.device(23*hr, "charger", "charger ac", func(s *devState) { s.charger = "ac" })
 	b.device(23*hr+30*mins, "app.launched", "user opened the app", func(s *devState) { s.app = "foreground" })
-	b.add(23*hr+30*mins, "android.standby", "bucket", "app", "app in foreground", sim.String("bucket", "active"))
+	b.bucket(23*hr+30*mins, "rare", "active", "app in foreground")
 
 	// periodic-sync.
 	const ps, fl = "periodic-sync", "fetchLatestPosts"
@@ -164,20 +206,20 @@ func androidFixture() (*Result, []sim.Record) {
 	b.run(js, ps, fl, fl, 1, 6*mins, 6*mins+2500*time.Millisecond, 4*sec, "success", "constraints met")
 	b.run(js, ps, fl, fl, 1, 1*hr+6*mins, 1*hr+6*mins+1*sec, 4*sec, "success", "constraints met")
 	b.run(js, ps, fl, fl, 1, 2*hr+6*mins, 2*hr+6*mins+3*sec, 4*sec, "success", "constraints met")
-	b.deferred(3*hr+6*mins, js, ps, "constraint", "constraint unmet: network")
+	b.blocked(3*hr+6*mins, js, ps, "network", "constraint unmet: network")
 	b.run(js, ps, fl, fl, 1, 3*hr+6*mins, 3*hr+40*mins+4*sec, 4*sec, "success", "constraints met: network is back")
 	for h := 4; h <= 11; h++ {
 		at := time.Duration(h)*hr + 40*mins
 		b.run(js, ps, fl, fl, 1, at, at+2*sec, 4*sec, "success", "constraints met")
 	}
-	b.deferred(12*hr+40*mins, js, ps, "quota", "standby bucket rare: quota used 10m0s of 10m0s, refills at 22:00")
+	b.blocked(12*hr+40*mins, "android.standby", ps, "quota", "standby bucket rare: quota used 10m0s of 10m0s, refills at 22:00")
 	b.run(js, ps, fl, fl, 1, 12*hr+40*mins, 14*hr+2*sec, 4*sec, "success", "standby quota refilled")
-	b.deferred(16*hr, js, ps, "doze", "Doze: idle until the maintenance window at 00:30")
+	b.blocked(16*hr, "android.doze", ps, "doze", "Doze: idle until the maintenance window at 00:30")
 	b.run(js, ps, fl, fl, 1, 16*hr, 16*hr+30*mins+2*sec, 4*sec, "success", "Doze maintenance window")
-	b.deferred(17*hr+30*mins, js, ps, "doze", "Doze: idle until the maintenance window at 02:35")
+	b.blocked(17*hr+30*mins, "android.doze", ps, "doze", "Doze: idle until the maintenance window at 02:35")
 	b.run(js, ps, fl, fl, 1, 17*hr+30*mins, 18*hr+35*mins+1*sec, 4*sec, "retry", "Doze maintenance window")
 	b.run(js, ps, fl, fl, 2, 18*hr+35*mins+35*sec, 18*hr+35*mins+36*sec, 4*sec, "success", "Doze maintenance window; backoff 30s elapsed")
-	b.deferred(19*hr+35*mins, js, ps, "doze", "Doze: idle until the maintenance window at 06:35")
+	b.blocked(19*hr+35*mins, "android.doze", ps, "doze", "Doze: idle until the maintenance window at 06:35")
 	b.run(js, ps, fl, fl, 1, 19*hr+35*mins, 22*hr+3*sec, 4*sec, "success", "Doze exited: screen on")
 	b.run(js, ps, fl, fl, 1, 23*hr, 23*hr+2*sec, 4*sec, "success", "constraints met")
 
@@ -186,9 +228,7 @@ func androidFixture() (*Result, []sim.Record) {
 	b.add(10*hr, "plugin", "registered", cu, "registerOneOffTask cleanup-1 (cleanupCache): requiresCharging, backoff exponential 30s",
 		sim.String("task", cc))
 	b.add(10*hr, wm, "enqueued", cu, "one-off work enqueued")
-	b.deferred(10*hr, js, cu, "constraint", "constraint unmet: charging")
-	b.deferred(16*hr+30*mins, js, cu, "constraint", "constraint unmet: charging")
-	b.deferred(18*hr+35*mins, js, cu, "constraint", "constraint unmet: charging")
+	b.blocked(10*hr, js, cu, "charging", "constraint unmet: charging")
 	b.run(js, cu, cc, cc, 1, 23*hr, 23*hr+4*sec, 200*time.Millisecond, "retry", "constraints met: charging")
 	b.run(js, cu, cc, cc, 2, 23*hr+34*sec+200*time.Millisecond, 23*hr+35*sec, 200*time.Millisecond, "retry", "backoff 30s elapsed")
 	b.run(js, cu, cc, cc, 3, 23*hr+1*mins+35*sec+200*time.Millisecond, 23*hr+1*mins+36*sec, 200*time.Millisecond, "success", "backoff 1m0s elapsed")
@@ -197,9 +237,11 @@ func androidFixture() (*Result, []sim.Record) {
 	const nr, gr = "nightly-report", "generateReport"
 	b.add(20*mins, "plugin", "registered", nr, "registerOneOffTask nightly-report (generateReport): initial delay 8h", sim.String("task", gr))
 	b.add(20*mins, wm, "enqueued", nr, "one-off work enqueued")
-	b.deferred(20*mins, js, nr, "not_due", "not due: initial delay until 16:20")
+	b.blocked(20*mins, js, nr, "not_due", "not due: initial delay until 16:20")
 	b.run(js, nr, gr, gr, 1, 8*hr+20*mins, 8*hr+20*mins+3*sec, 1500*time.Millisecond, "failure", "constraints met")
-	b.add(8*hr+20*mins+3*sec, "plugin", "debug.notification", nr, "debug notification: generateReport failed")
+	b.add(8*hr+20*mins+3*sec, "plugin", "task.delivered", nr, "executeTask sent to the dispatcher", sim.String("received", gr))
+	b.add(8*hr+20*mins+4500*time.Millisecond, "plugin", "task.finished", nr, "the dispatcher threw", sim.String("outcome", "failure"))
+	b.add(8*hr+20*mins+4500*time.Millisecond, "plugin.debug", "notification", nr, "❌ Exception — generateReport")
 
 	b.res.Tasks = []Task{
 		{Unique: ps, Task: fl, State: "enqueued", Runs: 18, Successes: 17, Retries: 1},
@@ -237,7 +279,7 @@ func iosFixture() (*Result, []sim.Record) {
 	const id, fl = "dev.example.sync", "fetchLatestPosts"
 	b.add(1*mins, "plugin", "registered", id, "registerPeriodicTask dev.example.sync (fetchLatestPosts): frequency 1h is ignored on iOS",
 		sim.String("task", fl))
-	b.add(1*mins, bgt, "enqueued", id, "BGAppRefreshTaskRequest submitted; earliestBeginDate 09:01")
+	b.add(1*mins, bgt, "submitted", id, "BGAppRefreshTaskRequest submitted; earliestBeginDate +1:01:00", sim.String("kind", "periodic"))
 	scores := []string{"0.04", "0.03", "0.05", "0.04"}
 	i := 0
 	for at := 1*hr + 1*mins; at < 24*hr; at += 15 * mins {
@@ -245,7 +287,7 @@ func iosFixture() (*Result, []sim.Record) {
 		case at > 7*hr && at < 8*hr+16*mins:
 			continue // ran at 7h16m; resubmitted with earliestBeginDate +1h
 		case at >= 14*hr && at < 16*hr:
-			b.deferred(at, dasd, id, "low_power_mode", "Low Power Mode is on and the device is unplugged")
+			b.deferred(at, dasd, id, "low_power_mode", "Low Power Mode is on (unplugged or below 30 %): background refresh is off")
 		default:
 			b.deferred(at, dasd, id, "usage_score", "usage score "+scores[i%len(scores)]+" below threshold 0.30")
 			i++
@@ -253,17 +295,17 @@ func iosFixture() (*Result, []sim.Record) {
 	}
 	b.run(dasd, id, fl, id, 1, 1*hr+1*mins, 7*hr+16*mins, 10*time.Millisecond, "success", "usage score 0.34 cleared threshold 0.30")
 	b.add(7*hr+16*mins, "plugin", "warning", id, `dispatcher received "dev.example.sync", which the app has no case for; ran the default handler`)
-	b.add(7*hr+16*mins+10*time.Millisecond, bgt, "enqueued", id, "BGAppRefreshTaskRequest resubmitted; earliestBeginDate 16:16")
+	b.add(7*hr+16*mins+10*time.Millisecond, bgt, "submitted", id, "BGAppRefreshTaskRequest resubmitted; earliestBeginDate +8:16:00", sim.String("kind", "periodic"))
 
 	const cl = "dev.example.cleanup"
 	b.add(10*hr, "plugin", "registered", cl, "registerProcessingTask dev.example.cleanup (cleanupCache): requiresExternalPower",
 		sim.String("task", "cleanupCache"))
-	b.add(10*hr, bgt, "enqueued", cl, "BGProcessingTaskRequest submitted")
+	b.add(10*hr, bgt, "submitted", cl, "BGProcessingTaskRequest submitted", sim.String("kind", "processing"))
 	for at := 10 * hr; at < 24*hr; at += 15 * mins {
 		if at < 23*hr {
-			b.deferred(at, dasd, cl, "external_power", "processing needs external power: unplugged")
+			b.deferred(at, dasd, cl, "power", "requiresExternalPower: waiting for a charger")
 		} else {
-			b.deferred(at, dasd, cl, "device_idle", "processing needs an idle device: screen on")
+			b.deferred(at, dasd, cl, "idle", "device not idle (screen on or unlocked): processing tasks run only while idle")
 		}
 	}
 

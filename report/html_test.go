@@ -160,7 +160,7 @@ func TestHTMLLanesAndBands(t *testing.T) {
 		require.Len(t, title, 1)
 		assert.Contains(t, title[0].FirstChild.Data, "held back by")
 	}
-	assert.Equal(t, []string{"constraint", "quota", "doze", "doze", "doze"}, gates)
+	assert.Equal(t, []string{"network", "quota", "doze", "doze", "doze"}, gates)
 	var dozeTip string
 	for _, h := range findAll(lane, func(n *html.Node) bool { return attr(n, "data-gate") == "doze" }) {
 		dozeTip = findAll(h, func(n *html.Node) bool { return n.Data == "title" })[0].FirstChild.Data

@@ -16,15 +16,36 @@ const (
 	srcRunner  = "runner"
 )
 
-// taskKinds are the record kinds that make a subject a task.
+// taskKinds are the record kinds that make a subject a task, across the
+// models: WorkManager and JobScheduler (enqueued, clamped, deferred, ready,
+// started, finished, …), BGTaskScheduler and dasd (submitted, deferred,
+// started, completed, expired, …) and the plugin (registered, task.…).
 var taskKinds = map[string]bool{
-	"registered": true, "enqueued": true, "clamped": true, "deferred": true,
-	"started": true, "finished": true, "stopped": true, "expired": true,
-	"cancelled": true, "rejected": true,
+	"registered": true, "enqueued": true, "submitted": true, "clamped": true, "deferred": true,
+	"ready": true, "started": true, "finished": true, "completed": true, "stopped": true, "expired": true,
+	"cancelled": true, "rejected": true, "failed": true, "skipped": true, "kept": true, "updated": true,
+	"unblocked": true, "task.delivered": true, "task.finished": true, "task.stopped": true, "worker.started": true,
 }
 
-// holdEnders are the kinds that end a hold: the task ran, or stopped existing.
-var holdEnders = map[string]bool{"started": true, "cancelled": true, "rejected": true}
+// coreKinds make a subject a task even when the result does not list it;
+// a subject seen only in, say, a rejected call is not given a lane.
+var coreKinds = map[string]bool{
+	"registered": true, "enqueued": true, "submitted": true, "deferred": true, "ready": true, "started": true,
+}
+
+// holdEnders are the kinds that end a hold: the OS decided to run the task
+// (ready, started), or the task stopped existing.
+var holdEnders = map[string]bool{"ready": true, "started": true, "cancelled": true, "rejected": true}
+
+// endKinds are the kinds that close a run.
+var endKinds = map[string]bool{"finished": true, "completed": true, "stopped": true, "expired": true}
+
+// reservedSubjects are subjects that name no task.
+var reservedSubjects = map[string]bool{"": true, "device": true, "all": true, "app": true, "doze": true}
+
+// sameInstant compares a trace offset with a result time, which has
+// millisecond resolution.
+func sameInstant(a, b time.Duration) bool { return (a - b).Abs() < time.Millisecond }
 
 // hold is one interval during which a task was held back for one class of
 // reason: from a deferred record to the next started or deferred record (of
@@ -180,20 +201,89 @@ func itoa(v int64) string {
 	return string(buf[i:])
 }
 
+// isSignalRecord reports whether r is a device or OS-wide state change (a
+// band of the timeline) rather than an event about a task.
+func isSignalRecord(r *sim.Record) bool {
+	switch r.Source {
+	case srcDevice:
+		return true
+	case srcDoze:
+		return !taskKinds[r.Kind]
+	case srcStandby:
+		return r.Kind == "bucket"
+	}
+	return false
+}
+
 // isTaskRecord reports whether r is an event about a task (not a device
 // signal or an OS-wide state).
 func isTaskRecord(r *sim.Record) bool {
-	switch r.Source {
-	case srcDevice, srcDoze, srcStandby:
+	if isSignalRecord(r) || reservedSubjects[r.Subject] {
 		return false
 	}
-	return r.Subject != "" && r.Subject != srcDevice
+	// The runner's warnings are subjected by their code.
+	return !(r.Source == srcRunner && r.Kind == "warning")
+}
+
+// dozeState reads a Doze record: a "state" field, or the deep and light
+// states the Android model reports ("deep", "light"), or the kind itself.
+// The deep state wins; while deep is ACTIVE or INACTIVE a light state other
+// than those is shown as LIGHT_<state>.
+func dozeState(r *sim.Record) string {
+	if v := fieldStr(r, "state"); v != "" {
+		return v
+	}
+	deep, light := fieldStr(r, "deep"), fieldStr(r, "light")
+	if deep == "" && light == "" {
+		k := strings.TrimPrefix(r.Kind, "light.")
+		if k == strings.ToUpper(k) && k != "" {
+			if k != r.Kind {
+				return "LIGHT_" + k
+			}
+			return k
+		}
+		return ""
+	}
+	quiet := func(s string) bool { return s == "" || s == "ACTIVE" || s == "INACTIVE" }
+	if quiet(deep) && !quiet(light) {
+		return "LIGHT_" + light
+	}
+	if deep == "" {
+		return light
+	}
+	return deep
+}
+
+// bucketOf reads a standby bucket record: a "bucket" or "to" field, or the
+// subject the Android model names the bucket by.
+func bucketOf(r *sim.Record) string {
+	if v := fieldStr(r, "bucket"); v != "" {
+		return v
+	}
+	if v := fieldStr(r, "to"); v != "" {
+		return v
+	}
+	if r.Subject != "app" {
+		return r.Subject
+	}
+	return ""
+}
+
+// outcomeOf reads a run's outcome from an end record.
+func outcomeOf(r *sim.Record) string {
+	if v := fieldStr(r, "outcome"); v != "" {
+		return v
+	}
+	return fieldStr(r, "result")
 }
 
 // holdClass names the class of a deferred record: its "gate" field, or, for
 // records without one, a class read from the reason's words.
 func holdClass(r *sim.Record) string {
 	if g := fieldStr(r, "gate"); g != "" {
+		return g
+	}
+	if g := fieldStr(r, "blocked_by"); g != "" {
 		return g
 	}
 	l := strings.ToLower(r.Reason)
@@ -222,18 +312,43 @@ func holdClass(r *sim.Record) string {
 	return "other"
 }
 
+// classLabels name the gates of both models in a sentence: Android's
+// blocked_by values (osscheduler/android) and iOS's gate keys
+// (osscheduler/ios), plus the classes read from reasons.
 var classLabels = map[string]string{
 	"doze":                   "Doze",
+	"light_doze":             "light Doze",
 	"quota":                  "standby bucket quota",
+	"restricted_bucket":      "the restricted standby bucket",
 	"constraint":             "unmet constraints",
+	"network":                "the network constraint",
+	"charging":               "the charging constraint",
+	"battery_not_low":        "the battery-not-low constraint",
+	"storage_not_low":        "the storage-not-low constraint",
+	"device_idle":            "the device-idle constraint",
+	"battery_saver":          "Battery Saver",
+	"scheduler_limit":        "JobScheduler's job limit",
+	"force_stopped":          "the app being force-stopped",
 	"not_due":                "not yet due",
 	"force_quit":             "the app being force-quit",
 	"low_power_mode":         "Low Power Mode",
 	"usage_score":            "a low usage score",
+	"seeded":                 "dasd's seeded draw",
 	"background_app_refresh": "Background App Refresh off",
+	"fetch_disabled":         "background fetch off",
+	"mode":                   "a missing UIBackgroundModes entry",
+	"identifier":             "a missing permitted identifier",
 	"thermal":                "the thermal state",
 	"battery":                "low battery",
-	"network":                "no network",
+	"idle":                   "waiting for an idle device",
+	"power":                  "waiting for external power",
+	"foreground":             "the app being in the foreground",
+	"queued":                 "queueing behind another task",
+	"throttled":              "throttling after expired runs",
+	"rate_limit":             "the launch rate limit",
+	"daily_budget":           "the daily launch budget",
+	"top_apps":               "not being a top app",
+	"process":                "the app process not starting",
 	"other":                  "other reasons",
 }
 
@@ -340,7 +455,7 @@ func buildModel(res *Result, trace []sim.Record, start time.Time) *model {
 		st.Runs = append(st.Runs, r)
 	}
 	for i := range trace {
-		if r := &trace[i]; isTaskRecord(r) && taskKinds[r.Kind] {
+		if r := &trace[i]; isTaskRecord(r) && coreKinds[r.Kind] {
 			get(r.Subject, fieldStr(r, "task"))
 		}
 	}
@@ -469,11 +584,17 @@ func (m *model) buildSignals() {
 				lastLevel = lv
 			}
 		case srcDoze:
-			if v := fieldStr(r, "state"); v != "" {
+			if !isSignalRecord(r) {
+				continue
+			}
+			if v := dozeState(r); v != "" {
 				tr["doze"].set(r.At, v, r.Reason)
 			}
 		case srcStandby:
-			if v := fieldStr(r, "bucket"); v != "" {
+			if !isSignalRecord(r) {
+				continue
+			}
+			if v := bucketOf(r); v != "" {
 				tr["bucket"].set(r.At, v, r.Reason)
 			}
 		}

@@ -121,8 +121,12 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 	merged := map[*sim.Record]bool{} // finished records told on their run's line
 	for i := range m.Trace {
 		r := &m.Trace[i]
-		if merged[r] || (r.Source == srcDevice && r.Kind == "battery.level") {
+		if merged[r] || (r.Source == srcDevice && r.Kind == "battery.level") || r.Source == "plugin.debug" {
 			continue
+		}
+		if st, ok := m.byUnique[r.Subject]; ok && len(st.Runs) > 0 && runKinds[r.Kind] && r.Kind != "started" &&
+			isTaskRecord(r) {
+			continue // told on the run's line
 		}
 		subject, text := r.Subject, ""
 		switch {
@@ -133,10 +137,10 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 			} else if !strings.HasPrefix(text, r.Kind) && !strings.HasPrefix(r.Kind, "app.") {
 				text = r.Kind + ": " + text
 			}
-		case r.Source == srcDoze && fieldStr(r, "state") != "":
-			subject, text = "doze", "Doze "+fieldStr(r, "state")+" "+parens(r.Reason)
-		case r.Source == srcStandby && fieldStr(r, "bucket") != "":
-			subject, text = "standby", "bucket "+fieldStr(r, "bucket")+" "+parens(r.Reason)
+		case r.Source == srcDoze && isSignalRecord(r) && dozeState(r) != "":
+			subject, text = "doze", "Doze "+dozeState(r)+" "+parens(r.Reason)
+		case r.Source == srcStandby && isSignalRecord(r) && bucketOf(r) != "":
+			subject, text = "standby", "bucket "+bucketOf(r)+" "+parens(r.Reason)
 		default:
 			if isTaskRecord(r) {
 				if r.Kind == "deferred" {
@@ -182,20 +186,11 @@ func (m *model) taskEventText(r *sim.Record, p painter, merged map[*sim.Record]b
 	if r.Kind == "started" {
 		if st, ok := m.byUnique[r.Subject]; ok {
 			for _, run := range st.Runs {
-				if secDur(run.TStart) != r.At {
+				if !sameInstant(r.At, secDur(run.TStart)) {
 					continue
 				}
 				end := secDur(run.TEnd)
-				for _, rec := range st.Records {
-					if rec.At == end && (rec.Kind == "finished" || rec.Kind == "stopped" || rec.Kind == "expired") && !merged[rec] {
-						merged[rec] = true
-						break
-					}
-				}
-				out := run.Outcome
-				if run.StopReason != "" {
-					out += " (" + run.StopReason + ")"
-				}
+				out := endText(st, run)
 				if run.Outcome == "success" {
 					out = p.paint(ansiGreen, out)
 				} else {
@@ -216,14 +211,14 @@ func (m *model) taskEventText(r *sim.Record, p painter, merged map[*sim.Record]b
 	case "stopped", "expired", "rejected", "cancelled":
 		kind = p.paint(ansiRed, kind)
 	case "finished":
-		if o := fieldStr(r, "outcome"); o != "" && o != "success" {
+		if o := outcomeOf(r); o != "" && o != "success" {
 			kind = p.paint(ansiRed, kind)
 		} else {
 			kind = p.paint(ansiGreen, kind)
 		}
 	}
 	text := r.Reason
-	if o := fieldStr(r, "outcome"); o != "" && !strings.Contains(text, o) {
+	if o := outcomeOf(r); o != "" && !strings.Contains(text, o) {
 		text = strings.TrimSpace(o + " " + text)
 	}
 	if text == "" {
