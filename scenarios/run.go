@@ -260,10 +260,10 @@ func applyDevice(st *device.State, d Device) {
 		if b.CapacityMAh != nil {
 			lvl := st.Battery.Level()
 			st.Battery.CapacityMAh = int64(*b.CapacityMAh)
-			st.Battery.ChargeUAh = int64(lvl) * st.Battery.CapacityMAh * 10
+			st.Battery.ChargeUAh = device.LevelCharge(st.Battery.CapacityMAh, lvl)
 		}
 		if b.Level != nil {
-			st.Battery.ChargeUAh = int64(*b.Level) * st.Battery.CapacityMAh * 10
+			st.Battery.ChargeUAh = device.LevelCharge(st.Battery.CapacityMAh, *b.Level)
 		}
 	}
 	if d.Charger != nil {
