@@ -11,7 +11,7 @@ import (
 // androidStart is BackgroundWorker.startWork.
 func (p *Plugin) androidStart(r *run) {
 	x := r.x
-	p.emit("worker.started", r.unique, "WorkManager started BackgroundWorker", sim.String("task", r.task),
+	p.emit("worker.started", r.subject(), "WorkManager started BackgroundWorker", sim.String("task", r.task),
 		sim.Int("attempt", int64(x.Attempt)), sim.String("why", x.WhyThen))
 	if p.version == V0_5 {
 		if s, ok := x.Input[keyDartTask05].(string); ok {
@@ -45,7 +45,7 @@ func (p *Plugin) androidStart(r *run) {
 		}
 	}
 	cost := p.engineStartCost()
-	p.emit("engine.starting", r.unique, "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	p.emit("engine.starting", r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
 	p.after(r, cost, "plugin.engine-started", func() { p.androidEngineReady(r) })
 }
 
@@ -156,21 +156,21 @@ func (p *Plugin) androidStopped(r *run, reason osscheduler.StopReason) {
 		if r.debug {
 			p.debugNotify05(r, "• Result: 🔥 Failure\n• dartTask: "+r.task)
 		}
-		p.emit("task.stopped", r.unique, "WorkManager stopped the worker; 0.5 does not tell Dart", fields...)
+		p.emit("task.stopped", r.subject(), "WorkManager stopped the worker; 0.5 does not tell Dart", fields...)
 		return
 	}
 	p.debugStatus(r.task, r.unique, stopTaskStatus(raw), "", p.eng.Now().Sub(r.started))
 	switch {
 	case !alive(p.dev.State().App) || p.dev.State().Power != device.PowerOn:
-		p.emit("task.stopped", r.unique, "the app process is gone (power off, kill or force-stop): no Dart code is left to notify", fields...)
+		p.emit("task.stopped", r.subject(), "the app process is gone (power off, kill or force-stop): no Dart code is left to notify", fields...)
 	case !r.engineUp:
-		p.emit("task.stopped", r.unique, "WorkManager stopped the worker while the engine was starting; onTaskStopped is not sent", fields...)
+		p.emit("task.stopped", r.subject(), "WorkManager stopped the worker while the engine was starting; onTaskStopped is not sent", fields...)
 	case !r.delivered:
-		p.emit("task.stopped", r.unique, "onTaskStopped sent, but the dispatcher never called executeTask: nobody handles it", fields...)
+		p.emit("task.stopped", r.subject(), "onTaskStopped sent, but the dispatcher never called executeTask: nobody handles it", fields...)
 	case p.cfg.OnStoppedBug732:
-		p.emit("task.stopped", r.unique, "onStopped called Pigeon off the main thread, which threw: Dart's onTaskStopped never ran (#732)", fields...)
+		p.emit("task.stopped", r.subject(), "onStopped called Pigeon off the main thread, which threw: Dart's onTaskStopped never ran (#732)", fields...)
 	default:
-		p.emit("task.stopped", r.unique, "onTaskStopped sent to Dart", fields...)
+		p.emit("task.stopped", r.subject(), "onTaskStopped sent to Dart", fields...)
 		if p.stopped != nil {
 			p.stopped(r.task, dart)
 		}

@@ -98,6 +98,17 @@ type run struct {
 	finish func(r *run, ok bool, err error)
 }
 
+// subject names the run in the trace: its unique name, else the task name.
+func (r *run) subject() string {
+	switch {
+	case r.unique != "":
+		return r.unique
+	case r.task != "":
+		return r.task
+	}
+	return r.x.TaskName
+}
+
 // Start runs x for the OS model (osscheduler.Executor). It never finishes x
 // inside the call: every step is a kernel event.
 func (p *Plugin) Start(x *osscheduler.Execution) {
@@ -155,13 +166,13 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 		// no handler, executeTask answers `result ?? false`.
 		r.delivered = true
 		r.x.Received = name
-		p.emit("task.delivered", r.unique, "executeTask sent on the main engine, but executeTask(handler) was never called: the reply is false",
+		p.emit("task.delivered", r.subject(), "executeTask sent on the main engine, but executeTask(handler) was never called: the reply is false",
 			sim.String("received", name), sim.String("engine", engine))
 		p.answer(r, false, nil)
 		return
 	}
 	if !p.hasDispatcher() {
-		p.emit("task.hung", r.unique, "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
+		p.emit("task.hung", r.subject(), "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
 			sim.String("engine", engine))
 		return
 	}
@@ -171,7 +182,7 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 		Received: name, Input: input, Attempt: r.x.Attempt, Clock: p.clock(), Platform: p.platform,
 		Store: p.storeApp, dev: p.dev, x: r.x,
 	}
-	p.emit("task.delivered", r.unique, "executeTask sent to the dispatcher", sim.String("received", name),
+	p.emit("task.delivered", r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
 		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
 	answered := false
 	answer := func(ok bool, err error) {
@@ -248,7 +259,7 @@ func (c *kernelClock) Sleep(time.Duration) {
 // answer is the dispatcher's reply arriving at the native side.
 func (p *Plugin) answer(r *run, ok bool, err error) {
 	if r.stopped {
-		p.emit("task.result_ignored", r.unique, "the dispatcher answered after the OS stopped the run", resultFields(ok, err)...)
+		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", resultFields(ok, err)...)
 		return
 	}
 	if r.done {
@@ -274,7 +285,7 @@ func resultFields(ok bool, err error) []sim.Field {
 func (p *Plugin) finishRun(r *run, res osscheduler.Result, reason string, fields ...sim.Field) {
 	r.done = true
 	delete(p.runs, r.x.ID)
-	p.emit("task.finished", r.unique, reason, append([]sim.Field{sim.String("outcome", res.String()),
+	p.emit("task.finished", r.subject(), reason, append([]sim.Field{sim.String("outcome", res.String()),
 		sim.String("received", r.x.Received), sim.Dur("took", p.eng.Now().Sub(r.started))}, fields...)...)
 	r.x.Finish(res)
 }

@@ -376,7 +376,7 @@ func (p *Plugin) formatDate(t time.Time) string {
 
 func (p *Plugin) iosStart(r *run) {
 	x := r.x
-	p.emit("worker.started", r.unique, "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
+	p.emit("worker.started", r.subject(), "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
 	if p.version == V0_5 {
 		if v, ok := p.dev.Store(storeUserDefaults).Get(udIsDebugKey05); ok {
 			r.debug, _ = v.(bool)
@@ -435,7 +435,7 @@ func (p *Plugin) iosStart(r *run) {
 // iosHeadless is BackgroundWorker.performBackgroundRequest on a new engine.
 func (p *Plugin) iosHeadless(r *run, name string, input osscheduler.Data, periodic bool) {
 	cost := p.engineStartCost()
-	p.emit("engine.starting", r.unique, "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	p.emit("engine.starting", r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
 	p.after(r, cost, "plugin.engine-started", func() {
 		bgKind := r.x.Kind == osscheduler.Processing || r.x.Kind == osscheduler.HealthResearch || r.x.Kind == osscheduler.ContinuedProcessing
 		if !p.handleResolves(p.storedHandle()) {
@@ -507,5 +507,5 @@ func (p *Plugin) iosStopped(r *run, reason osscheduler.StopReason) {
 	default:
 		why = "the OS ended the run"
 	}
-	p.emit("task.stopped", subjectOr(r.unique, r.task), why, sim.String("os_reason", string(reason)), sim.Bool("delivered", r.delivered))
+	p.emit("task.stopped", r.subject(), why, sim.String("os_reason", string(reason)), sim.Bool("delivered", r.delivered))
 }
