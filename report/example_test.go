@@ -56,6 +56,11 @@ func ExampleExplain_at() {
 	}
 	// Output:
 	// periodic-sync (task sync) on android, scenario night, 3h from 2026-01-05 00:00 UTC
+	//   +0:01:00 (Mon 00:01:00)    registered: registerPeriodicTask periodic-sync (sync): every 1h  [plugin]
+	//   +1:00:00 (Mon 01:00:00)    due (attempt 1)
+	//   +1:00:00 (Mon 01:00:00)    held back 40m2s by Doze, until +1:40:02 (Mon 01:40:02) when it started: Doze: idle until the maintenance window at 01:40  [android.jobscheduler]
+	//   +1:40:02 (Mon 01:40:02)    ran attempt 1 for 4s → success; 40m2s after it was due; why then: Doze maintenance window
+	// summary: ran 1 time in 3h (1 succeeded); 100% of its 40m2s waiting time was Doze
 	// at +1:30:00 (Mon 01:30:00): held back by Doze since +1:00:00 (Mon 01:00:00): Doze: idle until the maintenance window at 01:40  [android.jobscheduler]
 	// device: Doze IDLE
 	// next: attempt 1 started at +1:40:02 (Mon 01:40:02) (why then: Doze maintenance window)

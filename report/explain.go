@@ -24,8 +24,9 @@ type Selector struct {
 // Explain writes the story of one task, in order: its registration (with
 // clamps and warnings), each time it became due, every interval it was held
 // back and by what, each run and its outcome, and a one-line summary. With
-// sel.At it writes the task's state and the reason in force at that instant,
-// and the device's state. Everything is read from the trace's reasons and the
+// sel.At it then answers "why isn't it running at T": the task's state and
+// the reason in force at that instant, the device's state, and what
+// happened next. Everything is read from the trace's reasons and the
 // result's runs, not re-derived. A selector matching several unique names
 // explains each.
 func Explain(w io.Writer, res *Result, trace []sim.Record, start time.Time, sel Selector) error {
@@ -49,10 +50,9 @@ func Explain(w io.Writer, res *Result, trace []sim.Record, start time.Time, sel 
 		if i > 0 {
 			ew.printf("\n")
 		}
+		m.explainStory(ew, st)
 		if sel.At != nil {
 			m.explainAt(ew, st, *sel.At)
-		} else {
-			m.explainStory(ew, st)
 		}
 	}
 	return ew.err
@@ -453,7 +453,6 @@ func (m *model) summary(st *story) string {
 // explainAt answers "why isn't it running at T": the task's state and the
 // reason in force at that instant, then the device's state.
 func (m *model) explainAt(ew *errWriter, st *story, t time.Duration) {
-	m.header(ew, st)
 	ew.printf("at %s: %s\n", fmtAt(m.Start, t), m.stateAt(st, t))
 	ew.printf("device: %s\n", m.deviceAt(t))
 	if next := m.nextAfter(st, t); next != "" {
