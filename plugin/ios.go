@@ -389,10 +389,10 @@ func (p *Plugin) iosStart(r *run) {
 			// runOneOffTaskOnMainEngine: no second engine (#653 fix).
 			p.iosStatus(r.task, "", false, "started", false, "", 0)
 			r.finish = p.iosFinishMainEngine
-			p.after(r, 0, "plugin.main-engine", func() { p.deliver(r, r.task, x.Input, "main") })
+			p.after(r, 0, "plugin.main-engine", func() { p.deliver(r, r.task, deliverData(x.Input), "main") })
 			return
 		}
-		p.iosHeadless(r, r.task, x.Input, false)
+		p.iosHeadless(r, r.task, deliverData(x.Input), false)
 	case osscheduler.Periodic:
 		id := x.WorkID
 		if id == "" {
