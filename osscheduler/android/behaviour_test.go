@@ -225,8 +225,10 @@ var _ = Describe("force-stop", func() {
 })
 
 var _ = Describe("execution limit", func() {
-	It("stops a worker after 10 minutes with TIMEOUT, and it runs again", func() {
-		e := newEnv(DefaultConfig(), onCharger())
+	It("stops a worker after the configured 10 minutes with TIMEOUT, and it runs again", func() {
+		cfg := DefaultConfig()
+		cfg.ExecutionLimit = 10 * time.Minute
+		e := newEnv(cfg, onCharger())
 		e.exec.dur = time.Hour
 		_, _ = e.m.EnqueueUniqueWork("long", Keep, WorkRequest{})
 		Expect(e.eng.RunFor(11 * time.Minute)).To(Succeed())
@@ -235,5 +237,33 @@ var _ = Describe("execution limit", func() {
 		Expect(runs[0].StopReason).To(Equal(osscheduler.StopTimeout))
 		Expect(runs[0].End - runs[0].Start).To(Equal(10 * time.Minute))
 		Expect(runs[1].Attempt).To(Equal(2))
+	})
+	It("by default lets a job run 30 min on the charger (free quota, API 31+) and 10 min below API 31", func() {
+		for _, c := range []struct {
+			api  int
+			want time.Duration
+		}{{34, 30 * time.Minute}, {30, 10 * time.Minute}} {
+			cfg := DefaultConfig()
+			cfg.API = c.api
+			e := newEnv(cfg, onCharger())
+			e.exec.dur = time.Hour
+			_, _ = e.m.EnqueueUniqueWork("long", Keep, WorkRequest{})
+			Expect(e.eng.RunFor(31 * time.Minute)).To(Succeed())
+			runs := runsOf(e, "long")
+			Expect(runs[0].StopReason).To(Equal(osscheduler.StopTimeout))
+			Expect(runs[0].End-runs[0].Start).To(Equal(c.want), "API %d", c.api)
+		}
+	})
+	It("on battery in the working-set bucket gives the 10-min guarantee", func() {
+		cfg := DefaultConfig()
+		cfg.StandbyBucket, cfg.Doze = "working_set", false
+		st := testState()
+		st.ScreenOn = true
+		e := newEnv(cfg, st)
+		e.exec.dur = time.Hour
+		_, _ = e.m.EnqueueUniqueWork("long", Keep, WorkRequest{})
+		Expect(e.eng.RunFor(11 * time.Minute)).To(Succeed())
+		runs := runsOf(e, "long")
+		Expect(runs[0].End - runs[0].Start).To(Equal(10 * time.Minute))
 	})
 })

@@ -28,6 +28,9 @@ const (
 const (
 	// FB job/JobSchedulerService.java Constants.RUNTIME_MIN_GUARANTEE = 10 min.
 	defaultExecutionLimit = 10 * time.Minute
+	// FB job/JobSchedulerService.java Constants.RUNTIME_FREE_QUOTA_MAX_LIMIT = 30 min:
+	// the most a regular job may run while the app has quota to spare.
+	runtimeFreeQuotaMax = 30 * time.Minute
 	// FB job/JobSchedulerService.java Constants.SYSTEM_STOP_TO_FAILURE_RATIO = 3
 	// (JobSchedulerServiceTest.testGetRescheduleJobForFailure_timingCalculations).
 	systemStopToFailureRatio = 3
@@ -172,6 +175,10 @@ type profile struct {
 	notRoamingCheck  bool // 24+: NOT_ROAMING checks roaming (below: connected only)
 	meteredCheck     bool // 26+: METERED checks metered (below: connected only)
 	expeditedJobs    bool // 31+: JobInfo.setExpedited
+	// 31+: jobs may run past the 10-min guarantee up to 30 min with free quota
+	// (the API level of this switch is this model's choice: the constant is in
+	// the S-era JobSchedulerService).
+	freeQuotaRuntime bool
 	quickDoze        bool // 29+: Battery Saver's quick doze (DeviceIdleController.mQuickDozeActivated)
 	// 31+: a restricted-bucket app's jobs also need charging, battery not low,
 	// connectivity and device idle (FB job/controllers/JobStatus.java
@@ -193,6 +200,7 @@ func profileFor(api int) profile {
 		meteredCheck:      api >= 26,
 		expeditedJobs:     api >= 31,
 		quickDoze:         api >= 29,
+		freeQuotaRuntime:  api >= 31,
 		restrictedDynamic: api >= 31,
 	}
 	if api >= 33 {

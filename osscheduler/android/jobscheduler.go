@@ -397,7 +397,8 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	x := osscheduler.NewExecution(func(r osscheduler.Result) { m.onFinish(w, r) })
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
-	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, m.execLimit, w.job.whyThen
+	budget := m.budget(now)
+	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, budget, w.job.whyThen
 	w.job.exec = x
 	w.job.genAtStart = w.overrideGen
 	w.job.block = blockNone
@@ -407,7 +408,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	} else {
 		m.quotaJobStarted(now)
 	}
-	w.job.timeout = m.eng.After(m.execLimit, sim.PhaseOS, "android.timeout", timeoutHandler{m, w, x})
+	w.job.timeout = m.eng.After(budget, sim.PhaseOS, "android.timeout", timeoutHandler{m, w, x})
 	if m.journal != nil {
 		m.journal.RunStarted(x, now, m.eng.Start())
 	}
@@ -416,6 +417,25 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 			sim.Dur("waited", now.Sub(eligible)), sim.Int("exec", int64(x.ID)))
 	}
 	m.exec.Start(x)
+}
+
+// budget is how long a job may run: Config.ExecutionLimit if set; else the
+// 10-min guarantee, which API 31+ extends up to 30 min while the app has free
+// quota (JobSchedulerService.Constants RUNTIME_FREE_QUOTA_MAX_LIMIT_MS and
+// QuotaController.getMaxJobExecutionTimeMsLocked: unlimited by quota while
+// charging or in the foreground, else the execution time left in the window).
+func (m *Model) budget(now time.Time) time.Duration {
+	if m.cfg.ExecutionLimit > 0 || !m.prof.freeQuotaRuntime {
+		return m.execLimit
+	}
+	st := m.dev.State()
+	if !m.quotaApplies(&st) {
+		return runtimeFreeQuotaMax
+	}
+	q := &m.prof.quota
+	b := m.sb.current
+	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution-time.Nanosecond))
+	return max(defaultExecutionLimit, min(runtimeFreeQuotaMax, left))
 }
 
 type timeoutHandler struct {
@@ -428,7 +448,7 @@ func (h timeoutHandler) Fire(*sim.Engine) {
 	if h.w.job.exec != h.x || h.x.Done() {
 		return
 	}
-	h.m.stopRun(h.w, osscheduler.StopTimeout, "execution limit of "+h.m.execLimit.String()+" reached")
+	h.m.stopRun(h.w, osscheduler.StopTimeout, "execution limit of "+h.x.Budget.String()+" reached")
 	h.m.requestEval(h.m.eng.Now())
 }
 
