@@ -301,8 +301,13 @@ func hasWarningAt(st *story, at time.Duration) bool {
 
 func (m *model) holdLine(h hold) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "held back %s by %s, until %s", fmtDur(h.To-h.From), classLabel(h.Class), fmtAt(m.Start, h.To))
+	if isWaiting(h.Class) {
+		fmt.Fprintf(&b, "held back %s by %s, until %s", fmtDur(h.To-h.From), classLabel(h.Class), fmtAt(m.Start, h.To))
+	} else {
+		fmt.Fprintf(&b, "not due for %s, until %s", fmtDur(h.To-h.From), fmtAt(m.Start, h.To))
+	}
 	switch {
+	case !isWaiting(h.Class) && !h.Open:
 	case h.Open:
 		b.WriteString(" (still held when the run ended)")
 	case h.EndedBy == "ready":
@@ -439,7 +444,7 @@ func (m *model) summary(st *story) string {
 		b.WriteString("; " + strings.Join(parts, ", "))
 	}
 	if len(st.Holds) > 0 {
-		if last := st.Holds[len(st.Holds)-1]; last.Open {
+		if last := st.Holds[len(st.Holds)-1]; last.Open && isWaiting(last.Class) {
 			r := last.Reason
 			if last.Last != "" {
 				r = last.Last

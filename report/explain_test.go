@@ -99,7 +99,7 @@ func TestExplainNamesTheRecordedReasons(t *testing.T) {
 		{
 			name: "android initial delay is not waiting", platform: "android",
 			sel:  Selector{Unique: "nightly-report"},
-			want: []string{"held back 8h by not yet due", "not due: initial delay until 16:20", "→ failure;", "it was never held back once due"},
+			want: []string{"not due for 8h, until +8:20:02 (Mon 16:20:02): not due: initial delay until 16:20", "→ failure;", "it was never held back once due"},
 		},
 		{
 			name: "ios refresh: usage score and the name mismatch", platform: "ios",

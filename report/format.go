@@ -62,7 +62,12 @@ func fmtDur(d time.Duration) string {
 		return d.Round(time.Millisecond).String()
 	}
 	if d < time.Minute {
-		return strconv.FormatFloat(d.Round(time.Millisecond).Seconds(), 'f', -1, 64) + "s"
+		d = d.Round(time.Millisecond)
+		out := strconv.FormatInt(int64(d/time.Second), 10)
+		if ms := int64(d%time.Second) / int64(time.Millisecond); ms > 0 {
+			out += strings.TrimRight(fmt.Sprintf(".%03d", ms), "0")
+		}
+		return out + "s"
 	}
 	d = d.Round(time.Second)
 	var days time.Duration

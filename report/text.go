@@ -117,6 +117,8 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 	var lines []line
 	width := 6
 	lastDefer := map[string]string{} // subject → class of a deferral not yet followed by another event
+	ran := map[string]bool{}         // subjects that have started once
+	lastDoze := ""
 	folded := map[string]int{}
 	merged := map[*sim.Record]bool{} // finished records told on their run's line
 	for i := range m.Trace {
@@ -138,13 +140,23 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 				text = r.Kind + ": " + text
 			}
 		case r.Source == srcDoze && isSignalRecord(r) && dozeState(r) != "":
+			if dozeState(r) == lastDoze {
+				continue // a step of the other (light or deep) machine that changes nothing shown
+			}
+			lastDoze = dozeState(r)
 			subject, text = "doze", "Doze "+dozeState(r)+" "+parens(r.Reason)
 		case r.Source == srcStandby && isSignalRecord(r) && bucketOf(r) != "":
 			subject, text = "standby", "bucket "+bucketOf(r)+" "+parens(r.Reason)
 		default:
 			if isTaskRecord(r) {
+				if r.Kind == "started" {
+					ran[r.Subject] = true
+				}
 				if r.Kind == "deferred" {
 					cls := holdClass(r)
+					if cls == "not_due" && ran[r.Subject] {
+						continue // the wait for the next period; the run's line says when
+					}
 					if lastDefer[r.Subject] == cls {
 						folded[r.Subject]++
 						continue
