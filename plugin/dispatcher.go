@@ -46,6 +46,7 @@ type TaskContext struct {
 	// Store is the app's persistent key-value store (shared_preferences).
 	Store *Store
 
+	p       *Plugin
 	dev     *device.Device
 	x       *osscheduler.Execution
 	stopped bool
@@ -180,7 +181,7 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 	r.x.Received = name
 	r.ctx = &TaskContext{
 		Received: name, Input: input, Attempt: r.x.Attempt, Clock: p.clock(), Platform: p.platform,
-		Store: p.storeApp, dev: p.dev, x: r.x,
+		Store: p.storeApp, p: p, dev: p.dev, x: r.x,
 	}
 	p.emit("task.delivered", r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
 		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))

@@ -76,9 +76,10 @@ type Plugin struct {
 	wm           androidWorkManager
 	bg           iosScheduler
 
-	handler Handler
-	async   AsyncHandler
-	stopped func(taskName string, reason osscheduler.StopReason)
+	handler  Handler
+	async    AsyncHandler
+	stopped  func(taskName string, reason osscheduler.StopReason)
+	progress ProgressListener
 
 	runs map[uint64]*run
 
