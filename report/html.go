@@ -38,7 +38,7 @@ ul.plain{list-style:none;padding-left:0;margin:4px 0}ul.plain li{margin:2px 0}
 .scroll{overflow-x:auto}
 svg.timeline{font:11px system-ui,sans-serif;background:#fff}
 svg .label{fill:#424242}svg .tick line{stroke:#e0e0e0}svg .tick text{fill:#757575}
-.seg{fill:#cfd8dc}.v-none,.v-off,.v-active.signal-doze,.v-on.signal-power{fill:#f1f1f1}
+.seg{fill:#cfd8dc}.v-none,.v-off{fill:#f1f1f1}
 .signal-charger .v-ac,.signal-charger .v-usb,.signal-charger .v-wireless{fill:#43a047}
 .signal-network .v-wifi{fill:#1e88e5}.signal-network .v-cellular{fill:#8e24aa}.signal-network .v-none{fill:#ffcdd2}
 .signal-screen .v-on{fill:#fbc02d}.signal-screen .v-off{fill:#eceff1}
