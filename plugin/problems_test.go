@@ -136,6 +136,27 @@ var _ = Describe("the name delivered to the dispatcher on iOS (#670)", func() {
 		Expect(rs[0].Start).To(Equal(5*time.Second), "initialDelay honoured while the process lives (#661, #687)")
 	})
 
+	It("delivers the unique name and the stored inputData to a real BGAppRefreshTask run, which resubmits itself (#648)", func() {
+		w := newWorld(osscheduler.IOS, V0_10, func(c *Config) { c.IOS.Heuristics = ios.HeuristicsOptimistic })
+		Expect(w.p.Initialize(1, false)).To(Succeed())
+		var got []*TaskContext
+		w.p.ExecuteTask(func(ctx *TaskContext) (bool, error) { got = append(got, ctx); return true, nil })
+		Expect(w.p.RegisterPeriodicTask("dev.example.sync", "fetchLatestPosts", PeriodicOptions{InputData: osscheduler.Data{"userId": "user_42"}})).To(Succeed())
+		w.dev.BackgroundApp()
+		Expect(w.eng.RunFor(12 * time.Hour)).To(Succeed())
+		Expect(got).NotTo(BeEmpty(), "optimistic heuristics grant a refresh window within 12 h")
+		Expect(got[0].Received).To(Equal("dev.example.sync"))
+		Expect(got[0].Input).To(Equal(osscheduler.Data{"userId": "user_42"}))
+		rs := w.runs("dev.example.sync")
+		Expect(rs[0].Received).To(Equal("dev.example.sync"))
+		Expect(rs[0].Task).To(Equal("fetchLatestPosts"))
+		Expect(w.p.IOS().Pending()).To(ContainElement(HaveField("Identifier", "dev.example.sync")), "resubmitted at the start of each run")
+		wi, err := w.p.GetWorkInfo("dev.example.sync")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(wi.TaskName).To(Equal("fetchLatestPosts"))
+		Expect(wi.IsPeriodic).To(BeTrue())
+	})
+
 	It("loses a delayed one-off when the app is force-quit first", func() {
 		w := newWorld(osscheduler.IOS, V0_10)
 		Expect(w.p.Initialize(1, false)).To(Succeed())
