@@ -45,14 +45,36 @@ func (w *World) Result() *report.Result {
 			res.Warnings = append(res.Warnings, report.Warning{T: secs(r.At), Code: "clamped", Message: r.Subject + ": " + r.Reason})
 		}
 	}
+	// checkRuns adds to the checker; undo that afterwards so Result can be
+	// called again (wmsimtest calls it at any moment of a run).
+	checked, nv := w.checker.checked, len(w.checker.violations)
 	w.checker.checkRuns(w.Journal.Runs)
 	res.Invariants = w.checker.result()
+	w.checker.checked, w.checker.violations = checked, w.checker.violations[:nv:nv]
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered}
 	for i := range sc.Expect {
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
 	}
 	res.Normalize()
 	return res
+}
+
+// Evaluate checks one expectation against the world as it stands, with the
+// same evidence as the scenario's own expect entries.
+func (w *World) Evaluate(e *Expectation) report.Expectation {
+	res := w.Result()
+	ev := &evidence{res: res, trace: w.recorder.Records, start: w.Scenario.Start, end: w.Scenario.Duration, registered: w.registered}
+	return ev.evaluate(e)
+}
+
+// EvaluateResult checks one expectation against a result document alone.
+// Without the trace the evidence names no reasons, and first_run_within
+// cannot be judged (no registration times).
+func EvaluateResult(res *report.Result, e *Expectation) report.Expectation {
+	start, _ := time.Parse(time.RFC3339, res.Start)
+	end, _ := time.Parse(time.RFC3339, res.End)
+	ev := &evidence{res: res, start: start, end: end.Sub(start)}
+	return ev.evaluate(e)
 }
 
 // tasks is the tasks table: every piece of work the OS model knows, in the

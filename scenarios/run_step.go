@@ -15,6 +15,23 @@ import (
 // gives no downtime: a typical phone's shutdown plus boot to BOOT_COMPLETED.
 const defaultBootTime = 90 * time.Second
 
+// Do performs one timeline step's action now, as the runner does when the
+// step's time comes (wmsimtest drives the world with it); At and Every are
+// ignored. Errors from a call are recorded as the runner records them.
+func (w *World) Do(s *Step) { w.doStep(s) }
+
+// Call makes one Dart call on the plugin now, as a timeline call step does
+// (the app process is started if needed, registrations are noted for
+// first_run_within), and returns the error Dart sees.
+func (w *World) Call(c *wire.Call) error {
+	w.ensureProcess()
+	name := c.WireMethod
+	if name == "" {
+		name = string(c.Method)
+	}
+	return w.dispatch(c, name)
+}
+
 func (w *World) doStep(s *Step) {
 	switch s.Action() {
 	case ActionCall:
@@ -190,7 +207,7 @@ func (w *World) channel(c *Channel) {
 // dispatch makes one Dart call on the plugin. Rejections are recorded by the
 // plugin itself in the journal; the runner notes registrations (for
 // first_run_within) and query answers (in the trace).
-func (w *World) dispatch(c *wire.Call, name string) {
+func (w *World) dispatch(c *wire.Call, name string) error {
 	p := w.Plugin
 	var err error
 	note := func(unique, task string) {
@@ -253,6 +270,7 @@ func (w *World) dispatch(c *wire.Call, name string) {
 	if err != nil && w.Engine.Tracing() {
 		w.Engine.Emit("runner", "call.error", c.UniqueName, fmt.Sprintf("%s returned an error to Dart: %v", name, err), sim.String("call", name))
 	}
+	return err
 }
 
 func (w *World) answer(call, subject, value string) {
