@@ -336,8 +336,8 @@ func brokenFixture() *Result {
 		Start: "2026-01-05T08:00:00Z", End: "2026-01-05T09:00:00Z",
 		Expectations: []Expectation{{Expect: "syncTask attempts 3", OK: false, Detail: "100000 attempts <before the limit> & counting"}},
 		Invariants: Invariants{Checked: 99, Violations: []Violation{
-			{T: 61.5, Invariant: "constraints", Subject: "sync-1", Detail: "started while network (connected) was unmet"},
-			{T: 125, Invariant: "constraints", Subject: "sync-1", Detail: "started while network (connected) was unmet"},
+			{T: 61.5, Invariant: InvConstraint, Subject: "sync-1", Detail: "started while network (connected) was unmet"},
+			{T: 125, Invariant: InvConstraint, Subject: "sync-1", Detail: "started while network (connected) was unmet"},
 			{T: 300, Invariant: "quota_respected", Subject: "sync-1", Detail: "ran 11m in a rare bucket window of 10m"},
 		}},
 		Limit: "event limit 100000 reached at +0:41:07",

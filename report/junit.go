@@ -14,11 +14,30 @@ import (
 // (SCENARIO-FORMAT.md, "expect"). JUnit output has one testcase per class,
 // plus one for any other class a violation names.
 var InvariantClasses = []string{
-	"constraints",       // a task never starts while a constraint it declared is unmet
-	"doze",              // never starts in Doze outside a maintenance window
-	"periodic",          // a periodic task never runs twice in one period
-	"state_transitions", // state transitions are legal
+	InvConstraint, InvDoze, InvPeriod, InvAfterCancel, InvMonotonicTime, InvBudget,
 }
+
+// InvariantApplies reports whether the runner checks class on platform.
+// Unknown classes apply everywhere.
+func InvariantApplies(class, platform string) bool {
+	switch class {
+	case InvConstraint, InvDoze, InvPeriod, InvAfterCancel:
+		return platform != "ios"
+	case InvBudget:
+		return platform == "ios"
+	}
+	return true
+}
+
+// The invariant classes, as violations name them.
+const (
+	InvConstraint    = "constraint_met_at_start"  // a task never starts while a constraint it declared is unmet
+	InvDoze          = "no_start_in_doze_idle"    // never starts in Doze outside a maintenance window
+	InvPeriod        = "periodic_once_per_period" // a periodic task never runs twice in one period
+	InvAfterCancel   = "no_run_after_cancel"      // state transitions are legal: nothing runs once cancelled
+	InvMonotonicTime = "trace_time_monotonic"     // the trace never goes back in time
+	InvBudget        = "ios_budget_respected"     // iOS background runs stay within their time budget
+)
 
 // JUnit XML, in the shape CI systems read (the Ant/Surefire schema that
 // Jenkins, GitLab, GitHub Actions reporters and Buildkite accept).
@@ -136,8 +155,8 @@ func suiteOf(res *Result) junitSuite {
 	slices.Sort(extra)
 	classes = append(classes, extra...)
 	for _, cl := range classes {
-		if cl == "doze" && res.Platform == "ios" && len(byClass[cl]) == 0 {
-			continue // iOS has no Doze
+		if !InvariantApplies(cl, res.Platform) && len(byClass[cl]) == 0 {
+			continue // e.g. iOS has no Doze
 		}
 		c := junitCase{Name: "invariant " + cl, Classname: class + ".invariant", Time: "0"}
 		if vs := byClass[cl]; len(vs) > 0 {

@@ -11,14 +11,15 @@ import (
 	"github.com/wmsim/wmsim/sim"
 )
 
-// Invariant names, as the result document reports them.
+// Invariant names, as the result document reports them (one JUnit testcase
+// each).
 const (
-	invConstraint    = "constraint_met_at_start"
-	invDoze          = "no_start_in_doze_idle"
-	invPeriod        = "periodic_once_per_period"
-	invAfterCancel   = "no_run_after_cancel"
-	invMonotonicTime = "trace_time_monotonic"
-	invBudget        = "ios_budget_respected"
+	invConstraint    = report.InvConstraint
+	invDoze          = report.InvDoze
+	invPeriod        = report.InvPeriod
+	invAfterCancel   = report.InvAfterCancel
+	invMonotonicTime = report.InvMonotonicTime
+	invBudget        = report.InvBudget
 )
 
 // iosBackgroundBudget is the longest a BGAppRefreshTask or a background
