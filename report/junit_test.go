@@ -138,7 +138,7 @@ func TestJUnitEvidence(t *testing.T) {
 
 	cons := find(2, "invariant "+InvConstraint)
 	require.NotNil(t, cons.Failure)
-	assert.Equal(t, "2 violations of constraints", cons.Failure.Message)
+	assert.Equal(t, "2 violations of "+InvConstraint, cons.Failure.Message)
 	assert.Equal(t, 2, strings.Count(cons.Failure.Text, "sync-1: started while network (connected) was unmet"))
 	assert.Contains(t, cons.Failure.Text, "+0:01:01.500 (Mon 08:01:01)")
 	// Characters XML reserves survive the round trip.
