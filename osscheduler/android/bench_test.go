@@ -80,3 +80,23 @@ func TestYearSanity(t *testing.T) {
 	}
 	t.Logf("runs per task over a year: %v", perTask)
 }
+
+// Skipping evaluations after device changes that cannot change a decision is
+// an optimisation only: a year of runs is identical with and without it.
+func TestEvaluationSkippingChangesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two years of simulation")
+	}
+	fast, _ := runYear(t, false)
+	alwaysEvaluate = true
+	defer func() { alwaysEvaluate = false }()
+	slow, _ := runYear(t, false)
+	if len(fast.j.Runs) != len(slow.j.Runs) {
+		t.Fatalf("runs: %d with skipping, %d without", len(fast.j.Runs), len(slow.j.Runs))
+	}
+	for i := range fast.j.Runs {
+		if fast.j.Runs[i] != slow.j.Runs[i] {
+			t.Fatalf("run %d differs:\n%+v\n%+v", i, fast.j.Runs[i], slow.j.Runs[i])
+		}
+	}
+}

@@ -85,7 +85,19 @@ func (d *dozeMachine) emit(kind, reason string) {
 	}
 }
 
+// deferring: jobs wait for a maintenance window now.
+func (d *dozeMachine) deferring() bool { return d.deepDeferring() || d.lightDeferring() }
+
+// changed asks for an evaluation when the transition changed whether jobs
+// are deferred (the only thing the scheduler reads from Doze).
+func (d *dozeMachine) changed(was bool) {
+	if d.deferring() != was || alwaysEvaluate {
+		d.m.requestEval(d.m.eng.Now())
+	}
+}
+
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
+	was := d.deferring()
 	d.deep = s
 	d.m.eng.Cancel(d.deepT)
 	if after >= 0 {
@@ -97,10 +109,11 @@ func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 		}
 		d.emit(dozeNames[s], why)
 	}
-	d.m.requestEval(d.m.eng.Now())
+	d.changed(was)
 }
 
 func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
+	was := d.deferring()
 	d.light = s
 	d.m.eng.Cancel(d.lightT)
 	if after >= 0 {
@@ -112,7 +125,7 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 		}
 		d.emit("light."+lightNames[s], why)
 	}
-	d.m.requestEval(d.m.eng.Now())
+	d.changed(was)
 }
 
 // update reacts to a device change.
@@ -134,12 +147,18 @@ func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
 		return
 	}
 	if c == device.ChangeMotion && st.Moving && !d.forced && d.deep != dozeActive {
-		// handleMotionDetectedLocked: significant motion ends deep idle and
-		// restarts the inactive countdown (light Doze is not affected).
+		// handleMotionDetectedLocked: significant motion sends deep Doze back
+		// to ACTIVE and then INACTIVE (the countdown restarts). "Motion
+		// shouldn't affect light state", unless deep idle had overridden it.
 		if d.deep != dozeInactive {
-			d.m.eng.Cancel(d.lightT)
-			d.light = lightActive
-			d.becomeInactive("motion detected", true)
+			was := d.deferring()
+			resetLight := d.light == lightOverride
+			if resetLight {
+				d.m.eng.Cancel(d.lightT)
+				d.light = lightActive
+			}
+			d.becomeInactive("motion detected", resetLight)
+			d.changed(was)
 		}
 		return
 	}
@@ -154,11 +173,12 @@ func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
 }
 
 func (d *dozeMachine) becomeActive(why string) {
+	was := d.deferring()
 	d.m.eng.Cancel(d.deepT)
 	d.m.eng.Cancel(d.lightT)
 	d.deep, d.light = dozeActive, lightActive
 	d.emit("ACTIVE", why)
-	d.m.requestEval(d.m.eng.Now())
+	d.changed(was)
 }
 
 func (d *dozeMachine) becomeInactive(why string, light bool) {
@@ -209,6 +229,7 @@ func (d *dozeMachine) enterIdle(why string) {
 		dur = dozeIdleTimeout
 	}
 	d.nextIdle = min(dur*dozeIdleFactor, dozeMaxIdleTimeout)
+	d.m.requestEval(d.m.eng.Now()) // deep IDLE always matters: stop running jobs
 	if d.light != lightActive {
 		d.m.eng.Cancel(d.lightT)
 		d.light = lightOverride
@@ -221,7 +242,9 @@ func (d *dozeMachine) stepLight() {
 	switch d.light {
 	case lightInactive, lightMaint:
 		if d.deep == dozeIdle || d.deep == dozeIdleMaint {
+			was := d.deferring()
 			d.light = lightOverride
+			d.changed(was)
 			return
 		}
 		dur := d.nextLightIdle
