@@ -32,6 +32,10 @@ func (w *World) Call(c *wire.Call) error {
 	return w.dispatch(c, name)
 }
 
+// EnsureProcess starts the app's process if it is not running, as the
+// runner does before a timeline call: Dart calls come from a running app.
+func (w *World) EnsureProcess() { w.ensureProcess() }
+
 func (w *World) doStep(s *Step) {
 	switch s.Action() {
 	case ActionCall:
