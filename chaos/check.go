@@ -1,0 +1,570 @@
+package chaos
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/osscheduler/ios"
+	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/scenarios"
+	"github.com/wmsim/wmsim/sim"
+)
+
+// Names of the checks this package adds to the runner's own invariants.
+const (
+	CheckLoad            = "load"         // the loader rejected a generated file
+	CheckSetup           = "setup"        // scenarios.Run returned an error
+	CheckLimit           = "limit"        // a short generated scenario hit a safety limit
+	CheckDeterminism     = "determinism"  // same seed, different bytes (GOMAXPROCS 1 vs 2)
+	CheckConservation    = "conservation" // task and run bookkeeping
+	CheckRegistration    = "run_needs_registration"
+	CheckAfterCancel     = "no_run_after_cancel_trace"
+	CheckMonotonic       = "time_monotonic" // trace, runs and errors in time order
+	CheckPeriodFloor     = "android_15_minute_floor"
+	CheckBackoff         = "android_backoff_bounds"
+	CheckIOSBudget       = "ios_refresh_budget"
+	CheckIOSPending      = "ios_pending_limits"
+	CheckPersistence     = "android_persistence_across_reboot"
+	CheckErrorShape      = "error_shape" // codes are stable snake_case, messages present
+	CheckRunnerInvariant = "runner"      // prefix: a per-run invariant from the result
+)
+
+// Android WorkManager constants the checks use (androidx.work
+// WorkRequest.MIN_BACKOFF_MILLIS = 10 s, MAX_BACKOFF_MILLIS = 5 h;
+// PeriodicWorkRequest.MIN_PERIODIC_INTERVAL_MILLIS = 15 min).
+const (
+	minBackoff     = 10 * time.Second
+	maxBackoff     = 5 * time.Hour
+	minPeriod      = 15 * time.Minute
+	iosRefreshTime = 30 * time.Second // BGAppRefreshTask: "up to 30 seconds"
+	slack          = time.Millisecond // results are rounded to milliseconds
+)
+
+// Finding is one broken rule.
+type Finding struct {
+	Check    string
+	Platform string
+	At       time.Duration
+	Subject  string
+	Detail   string
+}
+
+func (f Finding) String() string {
+	s := f.Check
+	if f.Platform != "" {
+		s += " [" + f.Platform + "]"
+	}
+	if f.At != 0 || f.Subject != "" {
+		s += fmt.Sprintf(" at +%s", sim.FormatOffset(f.At))
+	}
+	if f.Subject != "" {
+		s += " " + f.Subject
+	}
+	return s + ": " + f.Detail
+}
+
+// Verdict is the outcome of checking one scenario file.
+type Verdict struct {
+	// PlatformRuns counts simulations made (each platform, each of the two
+	// determinism runs).
+	PlatformRuns int
+	// Checks counts invariant checks: the runner's own (result.invariants.
+	// checked) plus this package's.
+	Checks   int
+	Findings []Finding
+	// ExitCode is what `wmsim run` would exit with (0, 1 or 3; 2 for a
+	// load error).
+	ExitCode int
+}
+
+// Failed reports whether any rule broke.
+func (v *Verdict) Failed() bool { return len(v.Findings) > 0 }
+
+// CheckOptions adjust Check.
+type CheckOptions struct {
+	// Limits for each simulation (default: sim.DefaultLimits with a 30 s
+	// wall clock and 5 million events: generated scenarios are short).
+	Limits *sim.Limits
+	// NoDeterminism skips the second run.
+	NoDeterminism bool
+}
+
+// Check loads a scenario file, runs it twice (GOMAXPROCS 1, then 2),
+// compares the bytes, and checks every invariant on the first run.
+func Check(name string, src []byte, opts CheckOptions) *Verdict {
+	v := &Verdict{}
+	sc, err := scenarios.Parse(name, src)
+	if err != nil {
+		v.ExitCode = 2
+		v.Findings = append(v.Findings, Finding{Check: CheckLoad, Detail: err.Error()})
+		return v
+	}
+	limits := sim.Limits{MaxEvents: 5_000_000, WallClock: 30 * time.Second}
+	if opts.Limits != nil {
+		limits = *opts.Limits
+	}
+	prev := runtime.GOMAXPROCS(1)
+	a, err := simulate(sc, limits)
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		v.Findings = append(v.Findings, Finding{Check: CheckSetup, Detail: err.Error()})
+		return v
+	}
+	v.PlatformRuns += len(a.out.Runs)
+	v.ExitCode = a.out.ExitCode()
+	if !opts.NoDeterminism {
+		prev := runtime.GOMAXPROCS(max(2, prev))
+		b, err := simulate(sc, limits)
+		runtime.GOMAXPROCS(prev)
+		v.Checks++
+		switch {
+		case err != nil:
+			v.Findings = append(v.Findings, Finding{Check: CheckDeterminism, Detail: "second run failed to start: " + err.Error()})
+		default:
+			v.PlatformRuns += len(b.out.Runs)
+			if d := firstDiff(a.doc, b.doc); d >= 0 {
+				v.Findings = append(v.Findings, Finding{Check: CheckDeterminism, Detail: fmt.Sprintf("result documents differ at byte %d: %q vs %q", d, around(a.doc, d), around(b.doc, d))})
+			} else if d := firstDiff(a.trace, b.trace); d >= 0 {
+				v.Findings = append(v.Findings, Finding{Check: CheckDeterminism, Detail: fmt.Sprintf("traces differ at byte %d: %q vs %q", d, around(a.trace, d), around(b.trace, d))})
+			}
+		}
+	}
+	for i, pr := range a.out.Runs {
+		c := &checker{v: v, sc: sc, pr: pr, world: a.worlds[i]}
+		c.run()
+	}
+	return v
+}
+
+// simulation is one run of a scenario with what the checks need.
+type simulation struct {
+	out    *scenarios.Outcome
+	worlds []*worldProbe
+	doc    []byte
+	trace  []byte
+}
+
+// worldProbe is what a check learns from the World while it runs: the
+// journal (run kinds) and the probes' observations.
+type worldProbe struct {
+	w      *scenarios.World
+	probes []Finding // persistence and pending-limit findings, made during the run
+	checks int
+}
+
+func simulate(sc *scenarios.Scenario, limits sim.Limits) (*simulation, error) {
+	s := &simulation{}
+	opts := scenarios.RunOptions{KeepTrace: true, Limits: &limits, Setup: func(w *scenarios.World) {
+		p := &worldProbe{w: w}
+		s.worlds = append(s.worlds, p)
+		p.schedule()
+	}}
+	out, err := scenarios.Run(sc, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.out = out
+	doc, err := report.MarshalIndent(out.Document())
+	if err != nil {
+		return nil, err
+	}
+	s.doc = doc
+	var tb bytes.Buffer
+	for _, pr := range out.Runs {
+		sink := sim.NewJSONLSink(&tb)
+		for i := range pr.Trace {
+			sink.Record(&pr.Trace[i])
+		}
+		if err := sink.Err(); err != nil {
+			return nil, err
+		}
+	}
+	s.trace = tb.Bytes()
+	return s, nil
+}
+
+// schedule adds the probe events: around each Android reboot (persistence)
+// and after each timeline step on iOS (pending limits). Probes only read.
+func (p *worldProbe) schedule() {
+	w := p.w
+	sc := w.Scenario
+	eng := w.Engine
+	at := func(off time.Duration, f func()) {
+		if off < 0 || off > sc.Duration {
+			return
+		}
+		eng.Schedule(sc.Start.Add(off), sim.PhaseCheck, "chaos probe", sim.HandlerFunc(func(*sim.Engine) { f() }))
+	}
+	for i := range sc.Timeline {
+		st := &sc.Timeline[i]
+		st.Occurrences(sc.Start, sc.Duration, func(off time.Duration) bool {
+			if st.Reboot != nil && w.Plugin.Android() != nil && off > 0 {
+				down := 90 * time.Second
+				if st.Reboot.Downtime != nil {
+					down = *st.Reboot.Downtime
+				}
+				if busy(sc, off-time.Nanosecond, off+down+time.Second) {
+					return true
+				}
+				var before []string
+				at(off-time.Nanosecond, func() { before = p.androidPending() })
+				at(off+down+time.Second, func() { p.persisted(off, before) })
+			}
+			if w.Plugin.IOS() != nil {
+				at(off, p.iosPending)
+			}
+			return true
+		})
+	}
+	if w.Plugin.IOS() != nil {
+		at(sc.Duration, p.iosPending)
+	}
+}
+
+// busy reports whether a call or channel step (which may cancel or replace
+// work) happens in [from, to].
+func busy(sc *scenarios.Scenario, from, to time.Duration) bool {
+	for i := range sc.Timeline {
+		st := &sc.Timeline[i]
+		if a := st.Action(); a != scenarios.ActionCall && a != scenarios.ActionChannel {
+			continue
+		}
+		hit := false
+		st.Occurrences(sc.Start, sc.Duration, func(off time.Duration) bool {
+			if off >= from && off <= to {
+				hit = true
+				return false
+			}
+			return off <= to
+		})
+		if hit {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *worldProbe) androidPending() []string {
+	var out []string
+	for _, t := range p.w.Plugin.Android().Tasks() {
+		switch t.State {
+		case osscheduler.StateEnqueued, osscheduler.StateRunning, osscheduler.StateBlocked:
+			out = append(out, t.Unique)
+		}
+	}
+	return out
+}
+
+// persisted checks that every unique name with unfinished work before the
+// reboot still has its WorkSpec row after boot (WorkManager's database
+// survives power loss; ForceStopRunnable/RescheduleReceiver reschedule it).
+func (p *worldProbe) persisted(reboot time.Duration, before []string) {
+	p.checks++
+	now := map[string]bool{}
+	for _, t := range p.w.Plugin.Android().Tasks() {
+		now[t.Unique] = true
+	}
+	for _, u := range before {
+		if !now[u] {
+			p.probes = append(p.probes, Finding{Check: CheckPersistence, Platform: "android", At: reboot, Subject: u,
+				Detail: "work enqueued before the reboot is gone from the WorkManager database after boot"})
+		}
+	}
+}
+
+// iosPending checks BGTaskScheduler's pending-request limits: at most 1
+// refresh and 10 processing requests (Apple, BGTaskScheduler.submit:
+// "tooManyPendingTaskRequests").
+func (p *worldProbe) iosPending() {
+	p.checks++
+	refresh, processing := 0, 0
+	for _, t := range p.w.Plugin.IOS().Tasks() {
+		if t.State != osscheduler.StateEnqueued {
+			continue
+		}
+		switch t.Kind {
+		case osscheduler.Periodic:
+			refresh++
+		case osscheduler.Processing, osscheduler.HealthResearch:
+			processing++
+		}
+	}
+	if refresh > ios.MaxPendingRefresh || processing > ios.MaxPendingProcessing {
+		p.probes = append(p.probes, Finding{Check: CheckIOSPending, Platform: "ios", At: p.w.Engine.Elapsed(),
+			Detail: fmt.Sprintf("%d refresh and %d processing requests pending; the limits are %d and %d", refresh, processing, ios.MaxPendingRefresh, ios.MaxPendingProcessing)})
+	}
+}
+
+// checker checks one platform run.
+type checker struct {
+	v     *Verdict
+	sc    *scenarios.Scenario
+	pr    *scenarios.PlatformRun
+	world *worldProbe
+}
+
+func (c *checker) fail(check string, at time.Duration, subject, format string, a ...any) {
+	c.v.Findings = append(c.v.Findings, Finding{Check: check, Platform: c.pr.Platform, At: at, Subject: subject, Detail: fmt.Sprintf(format, a...)})
+}
+
+func (c *checker) count(n int) { c.v.Checks += n }
+
+func (c *checker) run() {
+	res := c.pr.Result
+	c.count(res.Invariants.Checked)
+	for _, vi := range res.Invariants.Violations {
+		c.fail(CheckRunnerInvariant+"/"+vi.Invariant, secsDur(float64(vi.T)), vi.Subject, "%s", vi.Detail)
+	}
+	if c.pr.LimitErr != nil {
+		c.fail(CheckLimit, c.pr.LimitErr.At, "", "%s", c.pr.LimitErr.Error())
+	}
+	c.count(c.world.checks)
+	c.v.Findings = append(c.v.Findings, c.world.probes...)
+	c.conservation()
+	c.monotonic()
+	c.traceRules()
+	runs := c.world.w.Journal.Runs
+	if c.pr.Platform == "android" {
+		c.androidRuns(runs)
+	} else {
+		c.iosRuns(runs)
+	}
+	c.errorShape()
+}
+
+var validStates = map[string]bool{"enqueued": true, "running": true, "succeeded": true, "failed": true, "cancelled": true, "blocked": true}
+var validOutcomes = map[string]bool{"success": true, "retry": true, "failure": true, "stopped": true, "expired": true, "running": true}
+
+// conservation: every task is in exactly one known state and its counts add
+// up; every run has a known outcome, a stopped run says why.
+func (c *checker) conservation() {
+	res := c.pr.Result
+	running := map[string]int{}
+	for _, t := range res.Tasks {
+		c.count(2)
+		if !validStates[t.State] {
+			c.fail(CheckConservation, 0, t.Unique, "task state %q is not one of enqueued, running, succeeded, failed, cancelled, blocked", t.State)
+		}
+		if t.Successes+t.Retries+t.Failures+t.Stops > t.Runs || t.Runs-(t.Successes+t.Retries+t.Failures+t.Stops) > 1 && c.pr.Platform == "android" {
+			c.fail(CheckConservation, 0, t.Unique, "runs %d vs successes %d + retries %d + failures %d + stops %d", t.Runs, t.Successes, t.Retries, t.Failures, t.Stops)
+		}
+		if t.State == "running" {
+			running[t.Unique]++
+		}
+	}
+	if c.pr.Platform == "android" {
+		for u, n := range running {
+			c.count(1)
+			if n > 1 {
+				c.fail(CheckConservation, 0, u, "%d WorkSpecs of one unique work are running at once", n)
+			}
+		}
+	}
+	for _, r := range res.Runs {
+		c.count(1)
+		if !validOutcomes[r.Outcome] {
+			c.fail(CheckConservation, secsDur(float64(r.TStart)), r.Unique, "run outcome %q is not a format outcome", r.Outcome)
+		}
+		if (r.Outcome == "stopped") != (r.StopReason != "") && r.Outcome != "expired" {
+			c.fail(CheckConservation, secsDur(float64(r.TStart)), r.Unique, "outcome %s with stop_reason %q", r.Outcome, r.StopReason)
+		}
+	}
+}
+
+// monotonic: trace records in time and sequence order; runs start no
+// earlier than eligible, end no earlier than they start, within the run;
+// errors in time order.
+func (c *checker) monotonic() {
+	var lastAt time.Duration
+	var lastSeq uint64
+	for i := range c.pr.Trace {
+		r := &c.pr.Trace[i]
+		c.count(1)
+		if r.At < lastAt || r.Seq <= lastSeq {
+			c.fail(CheckMonotonic, r.At, r.Subject, "trace record %d at %s after record %d at %s", r.Seq, sim.FormatOffset(r.At), lastSeq, sim.FormatOffset(lastAt))
+		}
+		lastAt, lastSeq = r.At, r.Seq
+	}
+	res := c.pr.Result
+	end := report.Seconds(c.sc.Duration.Seconds())
+	var lastStart report.Seconds
+	for _, r := range res.Runs {
+		c.count(1)
+		switch {
+		case r.TStart < lastStart:
+			c.fail(CheckMonotonic, secsDur(float64(r.TStart)), r.Unique, "run listed after one that started later (%.3f)", float64(lastStart))
+		case r.TStart < 0 || r.TEnd < r.TStart || r.TEnd > end+0.001:
+			c.fail(CheckMonotonic, secsDur(float64(r.TStart)), r.Unique, "run from %.3f to %.3f outside [0, %.3f] or backwards", float64(r.TStart), float64(r.TEnd), float64(end))
+		case r.Eligible > r.TStart+0.001:
+			c.fail(CheckMonotonic, secsDur(float64(r.TStart)), r.Unique, "run started at %.3f before it was eligible at %.3f", float64(r.TStart), float64(r.Eligible))
+		}
+		lastStart = r.TStart
+	}
+	var lastErr report.Seconds
+	for _, e := range res.Errors {
+		c.count(1)
+		if e.T < lastErr {
+			c.fail(CheckMonotonic, secsDur(float64(e.T)), e.Call, "error listed after a later one")
+		}
+		lastErr = e.T
+	}
+}
+
+// traceRules walks the trace once: every run start needs an earlier
+// registration of its unique name, and none may start after a cancel with no
+// new registration in between (iOS in-process one-offs cannot be cancelled:
+// the plugin has no handle on them).
+func (c *checker) traceRules() {
+	reg := map[string]uint64{}
+	cancelled := map[string]uint64{}
+	ios := c.pr.Platform == "ios"
+	for i := range c.pr.Trace {
+		r := &c.pr.Trace[i]
+		switch {
+		case r.Source == "android.workmanager" && (r.Kind == "enqueued" || r.Kind == "updated"),
+			r.Source == ios_src && r.Kind == "submitted",
+			ios && r.Source == "plugin" && r.Kind == "call" && fieldIs(r, "call", "registerOneOffTask"):
+			reg[r.Subject] = r.Seq
+		case r.Kind == "cancelled" && (r.Source == "android.workmanager" || r.Source == ios_src):
+			cancelled[r.Subject] = r.Seq
+		case r.Kind == "started" && (r.Source == "android.jobscheduler" || ios && isIOSRunSource(r.Source)):
+			kind := fieldStr(r, "kind")
+			if kind == string(osscheduler.Fetch) || r.Subject == "iOSPerformFetch" {
+				continue
+			}
+			c.count(2)
+			rs, ok := reg[r.Subject]
+			if !ok {
+				c.fail(CheckRegistration, r.At, r.Subject, "a run started with no earlier registration of this unique name")
+				continue
+			}
+			if cs, ok := cancelled[r.Subject]; ok && cs > rs && !(ios && kind == string(osscheduler.OneOff)) {
+				c.fail(CheckAfterCancel, r.At, r.Subject, "a run started after the work was cancelled (trace record %d) with no registration since", cs)
+			}
+		}
+	}
+}
+
+const ios_src = ios.SourceScheduler
+
+func isIOSRunSource(s string) bool {
+	return s == ios.SourceDASD || s == ios.SourceFetch || s == ios.SourceApp || s == ios.SourceScheduler
+}
+
+func fieldStr(r *sim.Record, name string) string {
+	if f, ok := r.Field(name); ok {
+		return f.Str
+	}
+	return ""
+}
+
+func fieldIs(r *sim.Record, name, want string) bool { return fieldStr(r, name) == want }
+
+// regTimes lists, by unique name, the offsets of registrations (for the
+// run-pair rules: a new registration starts a new schedule).
+func (c *checker) regTimes() map[string][]time.Duration {
+	out := map[string][]time.Duration{}
+	for i := range c.pr.Trace {
+		r := &c.pr.Trace[i]
+		if r.Source == "android.workmanager" && (r.Kind == "enqueued" || r.Kind == "updated" || r.Kind == "kept") ||
+			r.Source == "plugin" && r.Kind == "call" {
+			out[r.Subject] = append(out[r.Subject], r.At)
+		}
+	}
+	return out
+}
+
+func registeredBetween(ts []time.Duration, from, to time.Duration) bool {
+	i := sort.Search(len(ts), func(i int) bool { return ts[i] >= from })
+	return i < len(ts) && ts[i] <= to
+}
+
+// androidRuns checks consecutive runs of one unique work: after a completed
+// period the next starts at least 15 minutes later (WorkSpec.
+// calculateNextRunTime: lastEnqueueTime + interval, interval ≥ 15 min);
+// after a retry the next attempt waits the backoff, 10 s .. 5 h.
+func (c *checker) androidRuns(runs []osscheduler.RunRecord) {
+	regs := c.regTimes()
+	last := map[string]osscheduler.RunRecord{}
+	for _, r := range runs {
+		prev, ok := last[r.Unique]
+		last[r.Unique] = r
+		if !ok || prev.End < 0 || prev.Kind != r.Kind || registeredBetween(regs[r.Unique], prev.Start, r.Start) {
+			continue
+		}
+		c.count(1)
+		switch {
+		case r.Kind == osscheduler.Periodic && (prev.Outcome == osscheduler.OutcomeSuccess || prev.Outcome == osscheduler.OutcomeFailure):
+			if gap := r.Start - prev.End; gap < minPeriod-slack {
+				c.fail(CheckPeriodFloor, r.Start, r.Unique, "periodic run started %s after the previous period's run ended (floor %s)", gap, minPeriod)
+			}
+		case prev.Outcome == osscheduler.OutcomeRetry && r.Attempt == prev.Attempt+1:
+			if gap := r.Start - prev.End; gap < minBackoff-slack {
+				c.fail(CheckBackoff, r.Start, r.Unique, "attempt %d started %s after a retry (minimum backoff %s)", r.Attempt, gap, minBackoff)
+			}
+			if wait := r.Eligible - prev.End; wait > maxBackoff+slack {
+				c.fail(CheckBackoff, r.Start, r.Unique, "attempt %d became eligible %s after a retry (maximum backoff %s)", r.Attempt, wait, maxBackoff)
+			}
+		}
+	}
+}
+
+// iosRuns checks the background time budget of refresh and fetch runs.
+func (c *checker) iosRuns(runs []osscheduler.RunRecord) {
+	for _, r := range runs {
+		if (r.Kind != osscheduler.Periodic && r.Kind != osscheduler.Fetch) || r.End < 0 {
+			continue
+		}
+		c.count(1)
+		if r.End-r.Start > iosRefreshTime+slack {
+			c.fail(CheckIOSBudget, r.Start, r.Unique, "a %s run lasted %s, beyond the %s budget", r.Kind, r.End-r.Start, iosRefreshTime)
+		}
+	}
+}
+
+var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// errorShape: every error and warning has a stable snake_case code and a
+// message.
+func (c *checker) errorShape() {
+	for _, e := range c.pr.Result.Errors {
+		c.count(1)
+		if !snake.MatchString(e.Code) || e.Message == "" || e.Call == "" {
+			c.fail(CheckErrorShape, secsDur(float64(e.T)), e.Call, "error code %q, call %q, message %q", e.Code, e.Call, e.Message)
+		}
+	}
+	for _, w := range c.pr.Result.Warnings {
+		c.count(1)
+		if !snake.MatchString(w.Code) || w.Message == "" {
+			c.fail(CheckErrorShape, secsDur(float64(w.T)), "", "warning code %q, message %q", w.Code, w.Message)
+		}
+	}
+}
+
+func secsDur(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+func firstDiff(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	if len(a) != len(b) {
+		return n
+	}
+	return -1
+}
+
+func around(b []byte, i int) string {
+	lo, hi := max(0, i-40), min(len(b), i+40)
+	return string(b[lo:hi])
+}
+
+var _ = errors.New
