@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/scenarios"
@@ -33,6 +34,8 @@ type runFlags struct {
 	junit      string
 	html       string
 	timeline   bool
+	maxEvents  uint64
+	wallLimit  time.Duration
 }
 
 func (f *runFlags) register(fs *flag.FlagSet, outputs bool) {
@@ -43,6 +46,15 @@ func (f *runFlags) register(fs *flag.FlagSet, outputs bool) {
 		f.seedSet = err == nil
 		return err
 	})
+	fs.Func("max-events", "stop with exit code 3 after this many simulation events (default 50000000)", func(s string) error {
+		v, err := parseUint(s)
+		if err == nil && v == 0 {
+			err = fmt.Errorf("want a whole number ≥ 1, got %q", s)
+		}
+		f.maxEvents = v
+		return err
+	})
+	fs.DurationVar(&f.wallLimit, "wall-limit", 0, "stop with exit code 3 after this much real time (default 5m)")
 	if outputs {
 		fs.StringVar(&f.format, "format", "text", "output format: text or json")
 		fs.StringVar(&f.traceJSONL, "trace-jsonl", "", "write every trace event as JSON Lines to `FILE`")
@@ -72,6 +84,16 @@ func (f *runFlags) options() (scenarios.RunOptions, error) {
 	if f.seedSet {
 		s := f.seed
 		o.Seed = &s
+	}
+	if f.maxEvents > 0 || f.wallLimit > 0 {
+		l := sim.DefaultLimits
+		if f.maxEvents > 0 {
+			l.MaxEvents = f.maxEvents
+		}
+		if f.wallLimit > 0 {
+			l.WallClock = f.wallLimit
+		}
+		o.Limits = &l
 	}
 	return o, nil
 }
