@@ -311,7 +311,7 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 		return
 	}
 	w.job.block = b
-	if !m.eng.Tracing() {
+	if !m.eng.Watching("deferred") {
 		return
 	}
 	src := srcJS
@@ -325,7 +325,11 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 	if until != never {
 		f = append(f, sim.Dur("until", until.Sub(m.eng.Start())))
 	}
-	m.eng.Emit(src, "deferred", w.subject(), m.stopText(b, w, now)+m.untilText(b, until), f...)
+	reason := "" // a Watch of deferrals alone (a fleet) reads the fields only
+	if m.eng.Tracing() {
+		reason = m.stopText(b, w, now) + m.untilText(b, until)
+	}
+	m.eng.Emit(src, "deferred", w.subject(), reason, f...)
 }
 
 func (m *Model) untilText(b block, until time.Time) string {
@@ -412,7 +416,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	if m.journal != nil {
 		m.journal.RunStarted(x, now, m.eng.Start())
 	}
-	if m.eng.Tracing() {
+	if m.eng.Watching("started") {
 		m.eng.Emit(srcJS, "started", w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
 			sim.Dur("waited", now.Sub(eligible)), sim.Int("exec", int64(x.ID)))
 	}

@@ -448,7 +448,7 @@ func (m *Model) cancel(w *workSpec, why string) {
 	}
 	w.state = stCancelled
 	m.unschedule(w)
-	if m.eng.Tracing() {
+	if m.eng.Watching("cancelled") {
 		m.eng.Emit(srcWM, "cancelled", w.subject(), why, sim.String("id", w.id))
 	}
 	for _, d := range w.dependents {

@@ -27,12 +27,39 @@ type standby struct {
 	sessions []session
 	open     bool      // the last session is still running
 	ejRuns   []session // finished expedited jobs that counted against the EJ quota
+	sessQ    fifo[session]
+	jobQ     fifo[time.Time]
+	ejQ      fifo[session]
 	// closedTotal is the summed length of the closed sessions retained.
 	closedTotal time.Duration
 	jobStarts   []time.Time
 }
 
 type session struct{ start, end time.Time }
+
+// fifo is a queue over one reusable buffer: dropping from the front only
+// moves an offset, and a push that would grow the buffer first slides the
+// live items back to the start, so a steady state allocates nothing. push
+// and drop return the live items.
+type fifo[T any] struct {
+	buf []T
+	off int
+}
+
+func (f *fifo[T]) push(v T) []T {
+	if len(f.buf) == cap(f.buf) && f.off > 0 {
+		n := copy(f.buf, f.buf[f.off:])
+		f.buf = f.buf[:n]
+		f.off = 0
+	}
+	f.buf = append(f.buf, v)
+	return f.buf[f.off:]
+}
+
+func (f *fifo[T]) drop(k int) []T {
+	f.off += k
+	return f.buf[f.off:]
+}
 
 func bucketIndex(name string) (int, bool) {
 	for i, n := range bucketNames {
@@ -168,7 +195,7 @@ func (m *Model) quotaJobStarted(now time.Time) {
 		return
 	}
 	m.pruneQuota(now)
-	m.sb.jobStarts = append(m.sb.jobStarts, now)
+	m.sb.jobStarts = m.sb.jobQ.push(now)
 	if m.sb.open {
 		return
 	}
@@ -176,7 +203,7 @@ func (m *Model) quotaJobStarted(now time.Time) {
 		m.sb.open = true // coalesce with the previous session
 		return
 	}
-	m.sb.sessions = append(m.sb.sessions, session{start: now, end: now})
+	m.sb.sessions = m.sb.sessQ.push(session{start: now, end: now})
 	m.sb.open = true
 }
 
@@ -202,12 +229,12 @@ func (m *Model) pruneQuota(now time.Time) {
 	for i := 0; i < k; i++ {
 		m.sb.closedTotal -= m.sb.sessions[i].end.Sub(m.sb.sessions[i].start)
 	}
-	m.sb.sessions = m.sb.sessions[k:] // a queue: append reallocates now and then
+	m.sb.sessions = m.sb.sessQ.drop(k)
 	k = 0
 	for k < len(m.sb.jobStarts) && m.sb.jobStarts[k].Before(cut) {
 		k++
 	}
-	m.sb.jobStarts = m.sb.jobStarts[k:]
+	m.sb.jobStarts = m.sb.jobQ.drop(k)
 }
 
 func (m *Model) sessionEnd(i int, now time.Time) time.Time {
@@ -397,7 +424,7 @@ func (m *Model) ejUsed(now time.Time) time.Duration {
 	for k < len(m.sb.ejRuns) && !m.sb.ejRuns[k].end.After(from) {
 		k++
 	}
-	m.sb.ejRuns = m.sb.ejRuns[k:]
+	m.sb.ejRuns = m.sb.ejQ.drop(k)
 	var used time.Duration
 	for _, r := range m.sb.ejRuns {
 		used += r.end.Sub(latest(r.start, from))
@@ -413,6 +440,6 @@ func (m *Model) ejUsed(now time.Time) time.Duration {
 func (m *Model) ejEnded(start, end time.Time) {
 	st := m.dev.State()
 	if m.quotaApplies(&st) {
-		m.sb.ejRuns = append(m.sb.ejRuns, session{start: start, end: end})
+		m.sb.ejRuns = m.sb.ejQ.push(session{start: start, end: end})
 	}
 }
