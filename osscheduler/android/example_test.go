@@ -42,3 +42,29 @@ func Example() {
 	// runs in the first hour: 4
 	// enqueued 0
 }
+
+// The adb-like Doze controls: force_idle defers jobs to the next maintenance
+// window, whatever the screen and charger say; unforce gives control back.
+func ExampleModel_Doze() {
+	eng := sim.New(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), 1)
+	st := device.DefaultState()
+	st.ScreenOn = true
+	dev := device.New(eng, device.Config{Initial: st})
+	var j osscheduler.Journal
+	m := android.New(eng, dev, android.DefaultConfig(), instantApp{eng}, &j)
+
+	if err := m.Doze("force_idle"); err != nil {
+		panic(err)
+	}
+	_, _ = m.EnqueueUniqueWork("upload", android.Keep, android.WorkRequest{TaskName: "upload"})
+	_ = eng.RunFor(30 * time.Minute)
+	fmt.Println("runs while forced idle:", len(j.Runs))
+	_ = m.Doze("unforce") // the screen is on: Doze ends, the job runs
+	_ = eng.RunFor(time.Minute)
+	fmt.Println("runs after unforce:", len(j.Runs))
+	fmt.Println(m.Doze("nap"))
+	// Output:
+	// runs while forced idle: 0
+	// runs after unforce: 1
+	// invalid_argument: unknown Doze command "nap" (want force_idle, step or unforce)
+}
