@@ -99,15 +99,49 @@ type SinkFunc func(r *Record)
 func (f SinkFunc) Record(r *Record) { f(r) }
 
 type tracer struct {
-	sinks  []Sink
-	seq    uint64
-	rec    Record
-	fields []Field // reused copy of the caller's fields, so they never escape
+	sinks   []Sink
+	watches []watch // sinks for some kinds only; they do not turn Tracing on
+	seq     uint64
+	rec     Record
+	fields  []Field // reused copy of the caller's fields, so they never escape
 }
 
 // AddSink makes s receive every trace record from now on, after the sinks
 // added before it.
 func (e *Engine) AddSink(s Sink) { e.trace.sinks = append(e.trace.sinks, s) }
+
+type watch struct {
+	kinds []string
+	s     Sink
+}
+
+// Watch makes s receive the records of the given kinds only. Unlike AddSink it
+// does not turn Tracing on, so code that formats reasons for the trace keeps
+// skipping that work: a watched record's Reason may be empty. It is for
+// cheap observers (a fleet measuring deferrals) of records whose emitters
+// guard with Watching.
+func (e *Engine) Watch(s Sink, kinds ...string) {
+	e.trace.watches = append(e.trace.watches, watch{kinds: kinds, s: s})
+}
+
+// Watching reports whether a record of this kind would reach a sink: Tracing,
+// or a Watch of the kind.
+func (e *Engine) Watching(kind string) bool {
+	on := len(e.trace.sinks) > 0 || (len(e.trace.watches) > 0 && e.watched(kind))
+	e.raceRelease()
+	return on
+}
+
+func (e *Engine) watched(kind string) bool {
+	for i := range e.trace.watches {
+		for _, k := range e.trace.watches[i].kinds {
+			if k == kind {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Tracing reports whether any sink listens. Callers building costly fields
 // check it first, so a run nobody watches formats nothing.
@@ -122,7 +156,7 @@ func (e *Engine) Tracing() bool {
 // the caller's variadic slice does not escape and stays on its stack. Callers
 // that format strings or compute fields only for the trace guard with Tracing.
 func (e *Engine) Emit(source, kind, subject, reason string, fields ...Field) {
-	if len(e.trace.sinks) == 0 {
+	if len(e.trace.sinks) == 0 && (len(e.trace.watches) == 0 || !e.watched(kind)) {
 		e.raceRelease()
 		return
 	}
@@ -132,6 +166,14 @@ func (e *Engine) Emit(source, kind, subject, reason string, fields ...Field) {
 	*r = Record{At: time.Duration(e.now), Seq: e.trace.seq, Source: source, Kind: kind, Subject: subject, Reason: reason, Fields: e.trace.fields}
 	for _, s := range e.trace.sinks {
 		s.Record(r)
+	}
+	for i := range e.trace.watches {
+		for _, k := range e.trace.watches[i].kinds {
+			if k == kind {
+				e.trace.watches[i].s.Record(r)
+				break
+			}
+		}
 	}
 	clear(e.trace.fields) // drop references to the caller's strings
 	e.raceRelease()

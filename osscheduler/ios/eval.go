@@ -235,7 +235,7 @@ func (m *Model) deferral(source, subject string, g gate, fields ...sim.Field) {
 		return
 	}
 	m.deferred[subject] = g.key
-	if m.eng.Tracing() {
+	if m.eng.Watching("deferred") {
 		m.eng.Emit(source, "deferred", subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
 	}
 }
@@ -554,7 +554,7 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 		m.armBudget(rn)
 	}
 	m.j.RunStarted(x, now, m.eng.Start())
-	if m.eng.Tracing() {
+	if m.eng.Watching("started") {
 		m.eng.Emit(rn.source, "started", rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
 	}
 	m.exec.Start(x)

@@ -197,7 +197,10 @@ func (m *Model) Submit(req TaskRequest) error {
 		return m.reject(id, osscheduler.Errorf("not_permitted", "Info.plist UIBackgroundModes lacks %q, needed by %s requests", mode, req.Kind))
 	}
 	old, replacing := m.pending[id]
-	if !replacing {
+	// A request replacing one of another class (a refresh request under an
+	// identifier with a pending processing request) still counts against
+	// its own class's limit.
+	if !replacing || !sameClass(old.req.Kind, req.Kind) {
 		if limit, class := pendingLimit(req.Kind); limit > 0 && m.countPending(class) >= limit {
 			return m.reject(id, osscheduler.Errorf("too_many_pending_requests", "%d %s request(s) already pending; the limit is %d refresh and %d processing", limit, class, MaxPendingRefresh, MaxPendingProcessing))
 		}
@@ -380,6 +383,12 @@ func pendingLimit(k osscheduler.Kind) (int, string) {
 	return 0, ""
 }
 
+func sameClass(a, b osscheduler.Kind) bool {
+	_, ca := pendingLimit(a)
+	_, cb := pendingLimit(b)
+	return ca == cb
+}
+
 func (m *Model) countPending(class string) int {
 	n := 0
 	for _, p := range m.pending {
@@ -429,7 +438,7 @@ func (m *Model) crash(call, id, msg string) error {
 }
 
 func (m *Model) emit(source, kind, subject, reason string, fields ...sim.Field) {
-	if m.eng.Tracing() {
+	if m.eng.Watching(kind) {
 		m.eng.Emit(source, kind, subject, reason, fields...)
 	}
 }
