@@ -17,7 +17,7 @@ import (
 // diagnostics.
 type decoder struct {
 	file    string
-	lines   [][]byte
+	lines   *lineIndex
 	diags   []Diagnostic
 	aliases map[*ast.AliasNode]ast.Node
 	full    bool // MaxDiagnostics reached

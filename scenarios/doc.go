@@ -9,8 +9,9 @@
 // wrong and what would be valid. All errors are collected and returned
 // together in a *LoadError; nothing is simulated when any is found.
 //
-// Hostile input is rejected before decoding: files over MaxFileSize, nesting
-// deeper than MaxDepth and alias expansion beyond MaxNodes. No input panics.
+// Hostile input is rejected before decoding: files over MaxFileSize, more
+// than MaxStructure lines and separators, nesting deeper than MaxDepth and
+// alias expansion beyond MaxNodes. No input panics.
 //
 // Schema returns the JSON Schema generated from the Go types (committed as
 // schema.json and kept fresh by TestSchema).

@@ -97,27 +97,67 @@ func sortDiagnostics(ds []Diagnostic) []Diagnostic {
 // maxExcerptWidth bounds how much of a long line an excerpt shows.
 const maxExcerptWidth = 120
 
+// lineIndex finds lines of a source lazily: it indexes line starts only as
+// far as the furthest line asked for, so excerpts cost O(file) in total.
+type lineIndex struct {
+	src    []byte
+	starts []int // starts[i] is the offset of line i+1
+	done   bool  // every line indexed
+}
+
+// line returns line n (1-based) without its line break, and whether it
+// exists. Line breaks are LF, CR LF and a lone CR, as in YAML.
+func (x *lineIndex) line(n int) ([]byte, bool) {
+	if x == nil || n < 1 {
+		return nil, false
+	}
+	if len(x.starts) == 0 {
+		x.starts = append(x.starts, 0)
+	}
+	for len(x.starts) <= n && !x.done {
+		i := x.starts[len(x.starts)-1]
+		for ; i < len(x.src) && x.src[i] != '\n' && x.src[i] != '\r'; i++ {
+		}
+		if i >= len(x.src) {
+			x.done = true
+			break
+		}
+		if x.src[i] == '\r' && i+1 < len(x.src) && x.src[i+1] == '\n' {
+			i++
+		}
+		x.starts = append(x.starts, i+1)
+	}
+	if n > len(x.starts) {
+		return nil, false
+	}
+	start := x.starts[n-1]
+	end := start
+	for end < len(x.src) && x.src[end] != '\n' && x.src[end] != '\r' {
+		end++
+	}
+	return x.src[start:end], true
+}
+
 // excerpt renders the line before and the line at (line, col) with a caret.
-func excerpt(lines [][]byte, line, col int) string {
-	if line < 1 || line > len(lines) {
+func excerpt(lines *lineIndex, line, col int) string {
+	cur, ok := lines.line(line)
+	if !ok {
 		return ""
 	}
 	width := len(strconv.Itoa(line))
 	var b strings.Builder
-	show := func(n int, mark string) {
-		text := sanitizeLine(lines[n-1])
-		fmt.Fprintf(&b, "%s %*d | %s\n", mark, width, n, text)
+	show := func(n int, text []byte, mark string) {
+		fmt.Fprintf(&b, "%s %*d | %s\n", mark, width, n, sanitizeLine(text))
 	}
-	if line > 1 {
-		show(line-1, " ")
+	if prev, ok := lines.line(line - 1); ok {
+		show(line-1, prev, " ")
 	}
-	show(line, ">")
-	cur := lines[line-1]
+	show(line, cur, ">")
 	// The caret sits under column col (1-based, in characters); tabs
 	// before it are kept so the caret lines up.
 	var pad strings.Builder
 	c := 1
-	for _, r := range string(cur) {
+	for _, r := range string(cur[:min(len(cur), 4*maxExcerptWidth)]) {
 		if c >= col || c > maxExcerptWidth {
 			break
 		}

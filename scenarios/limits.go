@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 )
@@ -17,7 +20,84 @@ const (
 	MaxNodes = 1_000_000
 	// MaxDiagnostics bounds how many errors one file reports.
 	MaxDiagnostics = 200
+	// MaxStructure bounds the number of structural characters (line
+	// breaks and , : - [ ] { } & *) checked before the YAML parser runs, so
+	// that a pathological file is rejected in milliseconds rather than
+	// parsed for seconds. A 10,000-step timeline has about 300,000.
+	MaxStructure = 1_000_000
 )
+
+// prescan looks at the raw bytes before the YAML lexer does: it rejects a
+// file with more than MaxStructure structural characters, or whose flow
+// brackets nest more than twice MaxDepth deep (quoted text and comments
+// are skipped). It returns the position of the problem and a message, or
+// an empty message.
+func prescan(src []byte) (line, col int, msg, valid string) {
+	line, col = 1, 0
+	structure, depth := 0, 0
+	var quote byte     // ' or " while inside a quoted scalar
+	comment := false   // inside a # comment
+	prev := byte('\n') // previous non-blank byte, '\n' at line start
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		col++
+		if c == '\n' || c == '\r' && (i+1 >= len(src) || src[i+1] != '\n') {
+			structure++
+			if structure > MaxStructure {
+				return line, col, "document too large", fmt.Sprintf("at most %d values, lines and separators", MaxStructure)
+			}
+			line, col, comment, prev = line+1, 0, false, '\n'
+			continue
+		}
+		if comment {
+			continue
+		}
+		if quote != 0 {
+			switch {
+			case quote == '"' && c == '\\':
+				i++
+				col++
+			case c == quote && quote == '\'' && i+1 < len(src) && src[i+1] == '\'':
+				i++
+				col++
+			case c == quote:
+				quote = 0
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t':
+			continue
+		case '#':
+			if i == 0 || src[i-1] == ' ' || src[i-1] == '\t' || prev == '\n' {
+				comment = true
+				continue
+			}
+		case '"', '\'':
+			if strings.IndexByte(":[{,-\n", prev) >= 0 {
+				quote = c
+			}
+		case '[', '{':
+			structure++
+			depth++
+			if depth > 2*MaxDepth {
+				return line, col, "nesting too deep", fmt.Sprintf("at most %d levels of nested mappings and lists", MaxDepth)
+			}
+		case ']', '}':
+			structure++
+			if depth > 0 {
+				depth--
+			}
+		case ',', ':', '-', '&', '*':
+			structure++
+		}
+		if structure > MaxStructure {
+			return line, col, "document too large", fmt.Sprintf("at most %d values, lines and separators", MaxStructure)
+		}
+		prev = c
+	}
+	return 0, 0, "", ""
+}
 
 // nestingDepth estimates the nesting depth of a token stream without
 // recursion: flow brackets count one level each; in block context each

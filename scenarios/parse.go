@@ -60,11 +60,15 @@ func (d *decoder) parse(src []byte) *Scenario {
 	}
 	if !utf8.Valid(src) {
 		line, col := invalidUTF8Pos(src)
-		d.lines = splitLines(src)
+		d.lines = &lineIndex{src: src}
 		d.errAt(line, col, "", "save the file as UTF-8", "the file is not valid UTF-8")
 		return nil
 	}
-	d.lines = splitLines(src)
+	d.lines = &lineIndex{src: src}
+	if line, col, msg, valid := prescan(src); msg != "" {
+		d.errAt(line, col, "", valid, "%s", msg)
+		return nil
+	}
 	tokens := lexer.Tokenize(string(src))
 	if tk := nestingDepth(tokens, MaxDepth); tk != nil {
 		d.errAt(tk.Position.Line, tk.Position.Column, "", fmt.Sprintf("at most %d levels of nested mappings and lists", MaxDepth), "nesting too deep")

@@ -1,0 +1,66 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// BenchmarkParseContract parses the contract's full example.
+func BenchmarkParseContract(b *testing.B) {
+	src, err := os.ReadFile("testdata/good/contract-example.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse("c.yaml", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseLargeTimeline parses a scenario with 10,000 call steps
+// (about 1.4 MB).
+func BenchmarkParseLargeTimeline(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("version: 1\nname: large\nduration: 366d\napp: { tasks: { sync: {} } }\ntimeline:\n")
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&sb, "  - at: %dm\n    call: registerOneOffTask\n    args: { uniqueName: u%d, taskName: sync, initialDelay: 5m, inputData: { i: %d, s: x } }\n", i, i, i)
+	}
+	src := []byte(sb.String())
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse("l.yaml", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseAliasBomb measures how fast a billion-laughs file is
+// rejected.
+func BenchmarkParseAliasBomb(b *testing.B) {
+	src, err := os.ReadFile("testdata/bad/alias-bomb.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Parse("bomb.yaml", src); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
+
+// BenchmarkParseHostile10MB measures the rejection of a 10 MB flow list
+// (five million values) by the pre-scan.
+func BenchmarkParseHostile10MB(b *testing.B) {
+	src := []byte("description: [" + strings.Repeat("1,", MaxFileSize/2-20) + "1]\n")
+	for b.Loop() {
+		if _, err := Parse("h.yaml", src); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
