@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -29,9 +30,8 @@ type Config struct {
 	Device   *device.Device
 	Journal  *osscheduler.Journal
 
-	// The OS model's configuration. A zero Android config means
-	// android.DefaultConfig(); the iOS config is used as given (start from
-	// ios.DefaultConfig()).
+	// The OS model's configuration; a zero value means the model's
+	// DefaultConfig().
 	Android android.Config
 	IOS     ios.Config
 
@@ -118,7 +118,9 @@ type iosScheduler interface {
 }
 
 // New builds the plugin and the OS model it runs on; the model is reachable
-// with Android() or IOS() (for scenario `os:` steps).
+// with Android() or IOS() (for scenario `os:` steps). Missing pieces are
+// defaulted (a fresh engine, device and journal; Android; 0.10); call
+// Config.Validate first to reject unknown names.
 func New(cfg Config) *Plugin {
 	p := newPlugin(cfg)
 	switch p.platform {
@@ -163,6 +165,9 @@ func newPlugin(cfg Config) *Plugin {
 	if cfg.Android == (android.Config{}) {
 		cfg.Android = android.DefaultConfig()
 	}
+	if zeroIOS(cfg.IOS) {
+		cfg.IOS = ios.DefaultConfig()
+	}
 	p := &Plugin{
 		cfg: cfg, platform: cfg.Platform, version: cfg.Version,
 		eng: cfg.Engine, dev: cfg.Device, j: cfg.Journal,
@@ -178,6 +183,31 @@ func newPlugin(cfg Config) *Plugin {
 	}
 	p.resetLaunchHandlers()
 	return p
+}
+
+func zeroIOS(c ios.Config) bool {
+	return c.Version == 0 && !c.BackgroundAppRefresh && c.PermittedIdentifiers == nil && c.BackgroundModes == nil &&
+		c.LaunchHandlers == nil && c.FetchInterval == 0 && c.Heuristics == "" && c.RefreshBudget == 0
+}
+
+// Validate reports a configuration New would have to guess about.
+func (c Config) Validate() error {
+	switch c.Platform {
+	case "", osscheduler.Android, osscheduler.IOS:
+	default:
+		return fmt.Errorf("plugin: unknown platform %q (valid: android, ios)", c.Platform)
+	}
+	switch c.Version {
+	case "", V0_10, V0_5:
+	default:
+		return fmt.Errorf("plugin: unknown plugin version %q (valid: %q, %q)", c.Version, V0_10, V0_5)
+	}
+	switch c.Debug {
+	case DebugNone, DebugLogging, DebugNotification:
+	default:
+		return fmt.Errorf("plugin: unknown debug handler %q (valid: logging, notification)", c.Debug)
+	}
+	return nil
 }
 
 // Platform is the simulated platform.

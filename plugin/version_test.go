@@ -58,3 +58,16 @@ func TestVersion05IOSRun(t *testing.T) {
 	assert.Len(t, h.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }), 2)
 	assert.Empty(t, h.p.workInfos(), "0.5 has no WorkInfo store")
 }
+
+func TestConfigValidate(t *testing.T) {
+	assert.NoError(t, Config{}.Validate())
+	assert.NoError(t, Config{Platform: osscheduler.IOS, Version: V0_5, Debug: DebugLogging}.Validate())
+	assert.EqualError(t, Config{Platform: "windows"}.Validate(), `plugin: unknown platform "windows" (valid: android, ios)`)
+	assert.EqualError(t, Config{Version: "0.7"}.Validate(), `plugin: unknown plugin version "0.7" (valid: "0.10", "0.5")`)
+	assert.Error(t, Config{Debug: "verbose"}.Validate())
+	p := New(Config{Platform: osscheduler.IOS})
+	assert.True(t, p.cfg.IOS.BackgroundAppRefresh, "a zero iOS config is ios.DefaultConfig()")
+	assert.NotNil(t, p.IOS())
+	assert.Nil(t, p.Android())
+	assert.Equal(t, V0_10, p.Version())
+}
