@@ -31,6 +31,9 @@ const (
 	// FB job/JobSchedulerService.java Constants.RUNTIME_FREE_QUOTA_MAX_LIMIT = 30 min:
 	// the most a regular job may run while the app has quota to spare.
 	runtimeFreeQuotaMax = 30 * time.Minute
+	// AX impl/background/greedy/TimeLimiter.kt: work that GreedyScheduler runs
+	// in the app's own process is stopped (TIMEOUT) after 90 min.
+	greedyTimeLimit = 90 * time.Minute
 	// FB job/JobSchedulerService.java Constants.SYSTEM_STOP_TO_FAILURE_RATIO = 3
 	// (JobSchedulerServiceTest.testGetRescheduleJobForFailure_timingCalculations).
 	systemStopToFailureRatio = 3

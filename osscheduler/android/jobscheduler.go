@@ -262,7 +262,12 @@ func (m *Model) evaluate() {
 			continue
 		}
 		if w.job.startAt.IsZero() {
-			lat := sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
+			var lat time.Duration
+			if !m.foreground() {
+				// The app process in the foreground runs work through
+				// GreedyScheduler at once; JobScheduler takes a few seconds.
+				lat = sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
+			}
 			w.job.startAt = now.Add(lat)
 			w.job.whyThen = m.whyNow(w)
 			if lat > 0 && m.eng.Tracing() {
@@ -293,8 +298,12 @@ func (m *Model) evaluate() {
 	}
 }
 
+func (m *Model) foreground() bool { return m.dev.State().App == device.ProcessForeground }
+
 func (m *Model) whyNow(w *workSpec) string {
 	switch {
+	case m.foreground():
+		return "app in the foreground: GreedyScheduler runs it in-process"
 	case m.doze.deep == dozeIdleMaint:
 		return "batched in a Doze maintenance window"
 	case m.doze.light == lightMaint && m.doze.deep != dozeIdleMaint:
@@ -423,16 +432,23 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	m.exec.Start(x)
 }
 
-// budget is how long a job may run: Config.ExecutionLimit if set; else the
+// budget is how long a job may run: Config.ExecutionLimit if set; work the
+// foreground app runs in-process (GreedyScheduler) 90 min; else the
 // 10-min guarantee, which API 31+ extends up to 30 min while the app has free
 // quota (JobSchedulerService.Constants RUNTIME_FREE_QUOTA_MAX_LIMIT_MS and
 // QuotaController.getMaxJobExecutionTimeMsLocked: unlimited by quota while
 // charging or in the foreground, else the execution time left in the window).
 func (m *Model) budget(now time.Time) time.Duration {
-	if m.cfg.ExecutionLimit > 0 || !m.prof.freeQuotaRuntime {
+	if m.cfg.ExecutionLimit > 0 {
 		return m.execLimit
 	}
 	st := m.dev.State()
+	if st.App == device.ProcessForeground {
+		return greedyTimeLimit
+	}
+	if !m.prof.freeQuotaRuntime {
+		return m.execLimit
+	}
 	if !m.quotaApplies(&st) {
 		return runtimeFreeQuotaMax
 	}
