@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/wmsim/wmsim/device"
 )
 
 // Enum specifications: canonical names first, aliases mapped to them.
@@ -433,8 +435,13 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 	}
 	if v := o.get("profile"); v != nil {
 		if x, ok := d.str(v, o.at("profile")); ok {
-			if x == "" {
-				d.errorf(v, o.at("profile"), "a profile name such as office-worker", "empty profile name")
+			names := device.ProfileNames()
+			if !contains(names, x) {
+				msg := fmt.Sprintf("unknown profile %s", quoteShort(x))
+				if sug := suggest(x, names); sug != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", sug)
+				}
+				d.errorf(v, o.at("profile"), "built-in profiles: "+strings.Join(names, ", "), "%s", msg)
 			} else {
 				dev.Profile = &x
 			}
