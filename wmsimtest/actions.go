@@ -214,7 +214,9 @@ func (o *OS) StepDoze() { c := scenarios.DozeStep; o.step(scenarios.OSChange{Doz
 func (o *OS) UnforceIdle() { c := scenarios.DozeUnforce; o.step(scenarios.OSChange{Doze: &c}) }
 
 // SetStandbyBucket fixes the App Standby bucket (Android).
-func (o *OS) SetStandbyBucket(b scenarios.StandbyBucket) { o.step(scenarios.OSChange{StandbyBucket: &b}) }
+func (o *OS) SetStandbyBucket(b scenarios.StandbyBucket) {
+	o.step(scenarios.OSChange{StandbyBucket: &b})
+}
 
 // SetBatterySaver switches Battery Saver (Android).
 func (o *OS) SetBatterySaver(on bool) { o.step(scenarios.OSChange{BatterySaver: &on}) }
@@ -226,4 +228,6 @@ func (o *OS) SetLowPowerMode(on bool) { o.step(scenarios.OSChange{LowPowerMode: 
 func (o *OS) SetBackgroundAppRefresh(on bool) { o.step(scenarios.OSChange{BackgroundAppRefresh: &on}) }
 
 // SetFetchInterval calls setMinimumBackgroundFetchInterval (iOS).
-func (o *OS) SetFetchInterval(f scenarios.FetchInterval) { o.step(scenarios.OSChange{FetchInterval: &f}) }
+func (o *OS) SetFetchInterval(f scenarios.FetchInterval) {
+	o.step(scenarios.OSChange{FetchInterval: &f})
+}
