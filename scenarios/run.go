@@ -26,9 +26,10 @@ type RunOptions struct {
 	// KeepTrace keeps every trace record in PlatformRun.Trace. Expectations
 	// read the trace for their evidence either way.
 	KeepTrace bool
-	// NoTrace records no trace at all (fleet runs): expectations then have
+	// NoTrace records no trace and checks no invariants (fleet runs), so
+	// with no Sinks nothing formats trace reasons: expectations then have
 	// only the runs for evidence, and the result reports no "clamped"
-	// warnings. The invariant checker and Sinks still see every record.
+	// warnings and no invariants.
 	NoTrace bool
 	// Sinks receive every trace record as it happens (e.g. a JSON Lines
 	// writer), after the runner's own.
@@ -223,8 +224,10 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 		IOS:      iosConfig(sc),
 	}
 	w.Plugin = plugin.New(cfg)
-	w.checker = newInvariantChecker(w)
-	eng.AddSink(w.checker)
+	if !opts.NoTrace {
+		w.checker = newInvariantChecker(w)
+		eng.AddSink(w.checker)
+	}
 	w.app = newAppBehaviour(w, opts.Handlers)
 	w.Plugin.ExecuteTaskAsync(w.app)
 

@@ -47,10 +47,12 @@ func (w *World) Result() *report.Result {
 	}
 	// checkRuns adds to the checker; undo that afterwards so Result can be
 	// called again (wmsimtest calls it at any moment of a run).
-	checked, nv := w.checker.checked, len(w.checker.violations)
-	w.checker.checkRuns(w.Journal.Runs)
-	res.Invariants = w.checker.result()
-	w.checker.checked, w.checker.violations = checked, w.checker.violations[:nv:nv]
+	if c := w.checker; c != nil { // nil with RunOptions.NoTrace
+		checked, nv := c.checked, len(c.violations)
+		c.checkRuns(w.Journal.Runs)
+		res.Invariants = c.result()
+		c.checked, c.violations = checked, c.violations[:nv:nv]
+	}
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered}
 	for i := range sc.Expect {
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
