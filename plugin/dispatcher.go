@@ -94,8 +94,8 @@ type run struct {
 	done      bool
 	debug     bool // 0.5 debug notifications
 	started   time.Time
-	// finish maps the dispatcher's answer to the OS result; hung is called
-	// when the dispatcher never answers.
+	// finish maps the dispatcher's answer to the OS result (per platform
+	// and kind); a dispatcher that never answers leaves the run to the OS.
 	finish func(r *run, ok bool, err error)
 }
 
