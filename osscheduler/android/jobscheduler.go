@@ -262,12 +262,7 @@ func (m *Model) evaluate() {
 			continue
 		}
 		if w.job.startAt.IsZero() {
-			var lat time.Duration
-			if !m.foreground() {
-				// The app process in the foreground runs work through
-				// GreedyScheduler at once; JobScheduler takes a few seconds.
-				lat = sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
-			}
+			lat := sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
 			w.job.startAt = now.Add(lat)
 			w.job.whyThen = m.whyNow(w)
 			if lat > 0 && m.eng.Tracing() {
