@@ -251,7 +251,7 @@ func (d *decoder) mapping(n ast.Node, path string, what string) ([]entry, bool) 
 func (d *decoder) mergeEntries(n ast.Node, path, what string, depth int) []entry {
 	n = d.resolve(n, path)
 	if depth > 8 {
-		d.errorf(n, path, "", "merge keys nested too deeply")
+		d.errorf(n, path, "at most 8 levels of merge keys (<<) inside merged mappings", "merge keys nested too deeply")
 		return nil
 	}
 	switch v := n.(type) {

@@ -72,8 +72,8 @@ func FuzzParse(f *testing.F) {
 			if strings.HasPrefix(d.Message, "internal error") {
 				t.Fatalf("recovered panic: %+v", d)
 			}
-			if d.Message == "" {
-				t.Fatalf("diagnostic without a message: %+v", d)
+			if d.Message == "" || d.Valid == "" {
+				t.Fatalf("diagnostic without a message or valid values: %+v", d)
 			}
 		}
 		_ = le.Error()
