@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
@@ -119,4 +120,21 @@ func Checks() []string {
 		CheckPersistence, CheckErrorShape, CheckRunnerInvariant}
 	sort.Strings(out)
 	return out
+}
+
+// Describe formats a failure for a person: the seed, the findings (at most
+// ten), the command that reproduces it, and the minimal scenario file.
+func Describe(f Failure) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "chaos seed %d failed:\n", f.Seed)
+	for i, x := range f.MinimalFindings {
+		if i == 10 {
+			fmt.Fprintf(&b, "  … and %d more\n", len(f.MinimalFindings)-10)
+			break
+		}
+		fmt.Fprintf(&b, "  %s\n", x)
+	}
+	fmt.Fprintf(&b, "reproduce: wmsim chaos --seed %d --runs 1   (or save the file below and: wmsim run FILE)\n", f.Seed)
+	fmt.Fprintf(&b, "minimal scenario (%d timeline steps, %d expect entries):\n%s", f.Steps, f.Expect, f.Minimal)
+	return b.String()
 }

@@ -491,6 +491,14 @@ func registeredBetween(ts []time.Duration, from, to time.Duration) bool {
 // after a retry the next attempt waits the backoff, 10 s .. 5 h.
 func (c *checker) androidRuns(runs []osscheduler.RunRecord) {
 	regs := c.regTimes()
+	// A reboot or force-stop hands the work to JobScheduler again later,
+	// which moves "eligible": the backoff's upper bound holds only without.
+	var disrupt []time.Duration
+	for i := range c.pr.Trace {
+		if r := &c.pr.Trace[i]; r.Source == "android.jobscheduler" && (r.Kind == "power.off" || r.Kind == "force_stopped") {
+			disrupt = append(disrupt, r.At)
+		}
+	}
 	last := map[string]osscheduler.RunRecord{}
 	for _, r := range runs {
 		prev, ok := last[r.Unique]
@@ -508,7 +516,7 @@ func (c *checker) androidRuns(runs []osscheduler.RunRecord) {
 			if gap := r.Start - prev.End; gap < minBackoff-slack {
 				c.fail(CheckBackoff, r.Start, r.Unique, "attempt %d started %s after a retry (minimum backoff %s)", r.Attempt, gap, minBackoff)
 			}
-			if wait := r.Eligible - prev.End; wait > maxBackoff+slack {
+			if wait := r.Eligible - prev.End; wait > maxBackoff+slack && !registeredBetween(disrupt, prev.End, r.Start) {
 				c.fail(CheckBackoff, r.Start, r.Unique, "attempt %d became eligible %s after a retry (maximum backoff %s)", r.Attempt, wait, maxBackoff)
 			}
 		}

@@ -40,6 +40,7 @@ type invariantChecker struct {
 	dozeLight  string
 	cancelled  map[string]bool // subjects cancelled and not enqueued again
 	lastPeriod map[string]periodMark
+	specAt     map[uint64]periodMark // by execution ID: the period at the run's start
 }
 
 type periodMark struct {
@@ -49,7 +50,7 @@ type periodMark struct {
 }
 
 func newInvariantChecker(w *World) *invariantChecker {
-	return &invariantChecker{w: w, cancelled: map[string]bool{}, lastPeriod: map[string]periodMark{}}
+	return &invariantChecker{w: w, cancelled: map[string]bool{}, lastPeriod: map[string]periodMark{}, specAt: map[uint64]periodMark{}}
 }
 
 func (c *invariantChecker) violate(at time.Duration, inv, subject, detail string) {
@@ -64,6 +65,13 @@ func (c *invariantChecker) Record(r *sim.Record) {
 	}
 	c.lastAt, c.lastSeq = r.At, r.Seq
 	switch r.Source {
+	case "device":
+		if r.Kind == "power.off" {
+			// DeviceIdleController's state is in memory: a booted device
+			// starts ACTIVE (DeviceIdleController.onStart), whatever it
+			// was before the reboot.
+			c.dozeDeep, c.dozeLight = "ACTIVE", "ACTIVE"
+		}
 	case "android.doze":
 		if f, ok := r.Field("deep"); ok {
 			c.dozeDeep = f.Str
@@ -99,8 +107,19 @@ func (c *invariantChecker) androidStarted(r *sim.Record) {
 	if !ok {
 		return
 	}
+	if ex, ok := r.Field("exec"); ok && spec.Periodic {
+		// The period in force when this run started (a later UPDATE or
+		// REPLACE may change the spec before the run is judged).
+		c.specAt[uint64(ex.Int)] = periodMark{interval: spec.Interval, flex: spec.Flex}
+	}
 	st := c.w.Device.State()
-	if why := unmet(spec.Constraints, st); why != "" && !spec.Expedited {
+	k := spec.Constraints
+	if k.RequiredNetwork == android.NetworkMetered && c.w.Scenario.Android.API < 26 {
+		// JobInfo.NETWORK_TYPE_METERED exists from API 26; below it
+		// WorkManager asks for any network (SystemJobInfoConverter.convertNetworkType).
+		k.RequiredNetwork = android.NetworkConnected
+	}
+	if why := unmet(k, st); why != "" && !spec.Expedited {
 		c.violate(r.At, invConstraint, r.Subject, "started while its declared constraint was unmet: "+why)
 	}
 	c.checked++
@@ -164,16 +183,16 @@ func (c *invariantChecker) checkRuns(runs []osscheduler.RunRecord) {
 		if !ok || prev.End < 0 || (prev.Outcome != osscheduler.OutcomeSuccess && prev.Outcome != osscheduler.OutcomeFailure) {
 			continue
 		}
-		spec, ok := am.SpecByName(r.Unique)
-		if !ok || !spec.Periodic {
+		spec, ok := c.specAt[r.ID]
+		if !ok {
 			continue
 		}
 		// A completed period re-enqueues the work at its completion time and
 		// the next run is due one interval later (WorkSpec.calculateNextRunTime);
 		// the first period's flex is the only way to start earlier.
-		if min := spec.Interval - spec.Flex; r.Start-prev.End < min {
+		if min := spec.interval - spec.flex; r.Start-prev.End < min {
 			c.violate(r.Start, invPeriod, r.Unique, fmt.Sprintf("started %s after the previous period's run ended at %s; a period is %s (flex %s)",
-				formatDur(r.Start-prev.End), sim.FormatOffset(prev.End), formatDur(spec.Interval), formatDur(spec.Flex)))
+				formatDur(r.Start-prev.End), sim.FormatOffset(prev.End), formatDur(spec.interval), formatDur(spec.flex)))
 		}
 	}
 }
