@@ -48,12 +48,15 @@ type Model struct {
 }
 
 // New builds the model and subscribes it to the device. A nil journal is
-// allowed. Config values out of range are brought into range (API 23..36).
+// allowed; a nil executor starts runs that never finish. Config values out of range are brought into range (API 23..36).
 func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Executor, j *osscheduler.Journal) *Model {
 	if cfg.API == 0 {
 		cfg.API = 34
 	}
 	cfg.API = min(max(cfg.API, 23), 36)
+	if exec == nil {
+		exec = nopExecutor{}
+	}
 	m := &Model{eng: eng, dev: dev, cfg: cfg, prof: profileFor(cfg.API), exec: exec, journal: j,
 		byName: map[string][]*workSpec{}, saver: cfg.BatterySaver}
 	m.startLatency = cfg.StartLatency
@@ -84,6 +87,13 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 	}
 	return m
 }
+
+// nopExecutor stands in for a nil Executor: runs start and never finish
+// (until the execution limit stops them).
+type nopExecutor struct{}
+
+func (nopExecutor) Start(*osscheduler.Execution)                        {}
+func (nopExecutor) Stop(*osscheduler.Execution, osscheduler.StopReason) {}
 
 // saverOn: Battery Saver is on and the device unplugged (plugging in turns
 // Battery Saver off: FB power/batterysaver/BatterySaverStateMachine.java).
