@@ -11,9 +11,10 @@ import (
 
 // FuzzParse feeds arbitrary bytes to Parse: it must not panic, must finish
 // quickly, and every error must be a *LoadError whose diagnostics all carry
-// a position inside the file. Seeds are the good and bad catalogue files.
+// a position inside the file. Seeds are the good and bad catalogue files
+// and the scenario library.
 func FuzzParse(f *testing.F) {
-	for _, dir := range []string{"testdata/good", "testdata/bad"} {
+	for _, dir := range []string{"testdata/good", "testdata/bad", "library"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 		for _, file := range files {
 			if strings.Contains(file, "deep-nesting") || strings.Contains(file, "alias-bomb") {
