@@ -69,3 +69,23 @@ func TestConfigRange(t *testing.T) {
 		require.NoError(t, e.eng.RunFor(time.Hour))
 	}
 }
+
+// Spec / SpecByName (inspect.go, used by the scenario runner's invariants)
+// show the WorkSpec after WorkManager's clamps; REPLACE hides the old row.
+func TestSpecView(t *testing.T) {
+	e := newEnv(DefaultConfig(), onCharger())
+	old, err := e.m.EnqueueUniquePeriodicWork("p", PeriodicKeep, WorkRequest{Periodic: true, Interval: time.Minute})
+	require.NoError(t, err)
+	s, ok := e.m.Spec(old)
+	require.True(t, ok)
+	assert.Equal(t, 15*time.Minute, s.Interval)
+	assert.Equal(t, 15*time.Minute, s.Flex)
+	id, err := e.m.EnqueueUniquePeriodicWork("p", PeriodicReplace, WorkRequest{Periodic: true, Interval: time.Hour, Flex: 20 * time.Minute})
+	require.NoError(t, err)
+	s, ok = e.m.SpecByName("p")
+	require.True(t, ok)
+	assert.Equal(t, id, s.ID)
+	assert.Equal(t, 20*time.Minute, s.Flex)
+	_, ok = e.m.SpecByName("none")
+	assert.False(t, ok)
+}
