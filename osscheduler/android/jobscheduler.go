@@ -306,7 +306,25 @@ func (m *Model) whyNow(w *workSpec) string {
 	case w.job.block == blockNone || w.job.block == blockNotDue:
 		return "due and all constraints met"
 	}
-	return "no longer blocked by " + blockNames[w.job.block]
+	return releasedBy[w.job.block]
+}
+
+// releasedBy says, for each reason a job waited, what let it start.
+var releasedBy = [...]string{
+	blockNone:             "due and all constraints met",
+	blockNotDue:           "due and all constraints met",
+	blockForceStopped:     "the app was launched after a force-stop",
+	blockNetwork:          "the network constraint became satisfied",
+	blockCharging:         "the charger was connected",
+	blockBatteryLow:       "the battery is no longer low",
+	blockStorageLow:       "storage is no longer low",
+	blockDeviceIdle:       "the device became idle",
+	blockRestrictedBucket: "the restricted bucket's conditions (charging, battery, network, idle) were met",
+	blockBatterySaver:     "Battery Saver no longer restricts the app",
+	blockDozeDeep:         "Doze ended",
+	blockDozeLight:        "light Doze ended",
+	blockQuota:            "standby quota available again (refilled, or parole while charging)",
+	blockSchedulerLimit:   "a JobScheduler slot freed up",
 }
 
 // reportBlock emits a "deferred" event when the reason a job waits changes.
