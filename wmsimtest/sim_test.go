@@ -142,7 +142,7 @@ func TestOptions(t *testing.T) {
 
 func TestBadOptions(t *testing.T) {
 	cases := map[string]wmsimtest.Option{
-		"Android(99): API level must be 23..35":       wmsimtest.Android(99),
+		"Android(99): API level must be 23..":         wmsimtest.Android(99),
 		"IOS(5): version must be 13..26":              wmsimtest.IOS(5),
 		`PluginVersion("1.0"): valid: 0.10, 0.5`:      wmsimtest.PluginVersion("1.0"),
 		`unknown profile "couch-potato"`:              wmsimtest.Profile("couch-potato"),
