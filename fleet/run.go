@@ -280,12 +280,14 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	limits := sim.DefaultLimits
 	limits.Horizon = 0 // the world stops at the scenario's end
 	w, err := scenarios.NewWorld(p.sc, p.platform, scenarios.RunOptions{
-		Seed: &seed, Limits: &limits, NoTrace: true, Sinks: []sim.Sink{sink},
+		Seed: &seed, Limits: &limits, NoTrace: true,
 		Profile: profile, Duration: p.duration,
 	})
 	if err != nil {
 		return err
 	}
+	// A Watch, not a Sink: tracing stays off, so no reason is formatted.
+	w.Engine.Watch(sink, "deferred", "started", "cancelled")
 	limited := false
 	if err := w.Engine.RunUntil(p.sc.Start.Add(p.duration)); err != nil {
 		var le *sim.LimitError

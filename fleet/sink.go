@@ -6,7 +6,7 @@ import (
 	"github.com/wmsim/wmsim/sim"
 )
 
-// blockSink is a sim.Sink that measures how long each subject (a unique
+// blockSink is a sim.Sink (added with Engine.Watch) that measures how long each subject (a unique
 // name, a BGTask identifier) waits for each reason. A "deferred" record opens
 // a span for its subject, named by the record's "gate" field (iOS), else its
 // "blocked_by" field (Android's JobScheduler block), else its Source; the

@@ -60,12 +60,14 @@ func WriteText(w io.Writer, s *Summary) error {
 				fmt.Fprintf(tw, "\tblocked: %s\t%s\t%s\t%s\t%s\t\n", b.Reason,
 					dur(b.QuantileAll(t.Devices, 0.5)), dur(b.QuantileAll(t.Devices, 0.9)), dur(b.QuantileAll(t.Devices, 0.99)), dur(b.PerDeviceMs.Max()))
 			}
-			fmt.Fprintf(tw, "\ttotal: %d runs, %d successes on %d devices\t\t\t\t\t\n", t.Runs, t.Successes, t.Devices)
 		}
 		row("(app)", "tasks' battery (mAh)", &g.AppBatteryUAh, mAh)
 		row("(device)", "battery used (mAh)", &g.DeviceUsedUAh, mAh)
 		if err := tw.Flush(); err != nil {
 			return err
+		}
+		for _, t := range g.Tasks {
+			fmt.Fprintf(w, "  %s: %d runs, %d successes on %d devices\n", t.Task, t.Runs, t.Successes, t.Devices)
 		}
 	}
 	fmt.Fprintln(w, "\nruns/day, successes and battery are per device; gaps and delays per run; blocked time per device (0 where never blocked).")
