@@ -33,9 +33,10 @@ const (
 	lightIdle
 	lightMaint
 	lightOverride // deep idle took over
+	lightWaitNet  // LIGHT_STATE_WAITING_FOR_NETWORK: maintenance is due but there is no network
 )
 
-var lightNames = [...]string{"ACTIVE", "INACTIVE", "IDLE", "IDLE_MAINTENANCE", "OVERRIDE"}
+var lightNames = [...]string{"ACTIVE", "INACTIVE", "IDLE", "IDLE_MAINTENANCE", "OVERRIDE", "WAITING_FOR_NETWORK"}
 
 type dozeMachine struct {
 	m              *Model
@@ -52,7 +53,9 @@ type dozeMachine struct {
 }
 
 func (d *dozeMachine) deepDeferring() bool  { return d.deep == dozeIdle }
-func (d *dozeMachine) lightDeferring() bool { return d.light == lightIdle && d.deep != dozeIdleMaint }
+func (d *dozeMachine) lightDeferring() bool {
+	return (d.light == lightIdle || d.light == lightWaitNet) && d.deep != dozeIdleMaint
+}
 
 func (d *dozeMachine) deepTimer() time.Time {
 	if t, ok := d.m.eng.When(d.deepT); ok {
@@ -165,6 +168,9 @@ func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
 	if d.deep == dozeActive {
 		d.becomeInactive("screen off and unplugged", true)
 	}
+	if c == device.ChangeNetwork && d.light == lightWaitNet && st.Network.Connected() {
+		d.stepLight()
+	}
 	if c == device.ChangeLowPower || c == device.ChangeCharger {
 		if d.m.saverOn() && d.m.prof.quickDoze && d.deep != dozeIdle && d.deep != dozeIdleMaint {
 			d.setDeep(dozeQuickDoze, dozeQuickDelay, "Battery Saver: quick doze")
@@ -250,7 +256,13 @@ func (d *dozeMachine) stepLight() {
 		dur := d.nextLightIdle
 		d.nextLightIdle = min(d.nextLightIdle*lightIdleFactor, lightMaxIdleTimeout)
 		d.setLight(lightIdle, dur, "light idle for "+dur.String())
-	case lightIdle:
+	case lightIdle, lightWaitNet:
+		if d.light == lightIdle && !d.m.dev.State().Network.Connected() {
+			// "We'd like to do maintenance, but currently don't have network
+			// connectivity": wait for it, at most one more idle period.
+			d.setLight(lightWaitNet, d.nextLightIdle, "light maintenance due but no network: waiting for it")
+			return
+		}
 		d.lightMaintFrom = d.m.eng.Now()
 		d.setLight(lightMaint, lightMaintMax, "light maintenance window")
 	}
