@@ -47,13 +47,38 @@ type evidence struct {
 }
 
 func (ev *evidence) runs(sel selector) []report.Run {
+	return ev.runsWithin(sel, nil, nil)
+}
+
+// runsWithin selects sel's runs that start in [from, to] (nil: open).
+func (ev *evidence) runsWithin(sel selector, from, to *time.Duration) []report.Run {
 	var out []report.Run
 	for i := range ev.res.Runs {
-		if sel.matchRun(&ev.res.Runs[i]) {
-			out = append(out, ev.res.Runs[i])
+		r := &ev.res.Runs[i]
+		if !sel.matchRun(r) {
+			continue
 		}
+		if t := dur(r.TStart); from != nil && t < *from || to != nil && t > *to {
+			continue
+		}
+		out = append(out, *r)
 	}
 	return out
+}
+
+// windowText describes an optional window for an expectation's title.
+func (ev *evidence) windowText(from, to *time.Duration) string {
+	if from == nil && to == nil {
+		return ""
+	}
+	f, t := time.Duration(0), ev.end
+	if from != nil {
+		f = *from
+	}
+	if to != nil {
+		t = *to
+	}
+	return fmt.Sprintf(" within %s..%s", sim.FormatOffset(f), sim.FormatOffset(t))
 }
 
 // clock formats an offset as "+1d02:03:04 (Tue 10:03)" for evidence texts.
@@ -77,17 +102,12 @@ func plural(n int, one, many string) string {
 
 // expectRuns: executions started for sel within [from, to], between lo and hi.
 func (ev *evidence) expectRuns(sel selector, lo, hi *int, from, to *time.Duration) report.Expectation {
-	runs := ev.runs(sel)
-	n := 0
+	runs := ev.runsWithin(sel, from, to)
+	n := len(runs)
 	var starts []string
 	for _, r := range runs {
-		t := dur(r.TStart)
-		if from != nil && t < *from || to != nil && t > *to {
-			continue
-		}
-		n++
 		if len(starts) < 5 {
-			starts = append(starts, ev.clock(t))
+			starts = append(starts, ev.clock(dur(r.TStart)))
 		}
 	}
 	desc := sel.String() + " runs "
@@ -99,16 +119,7 @@ func (ev *evidence) expectRuns(sel selector, lo, hi *int, from, to *time.Duratio
 	case hi != nil:
 		desc += fmt.Sprintf("at most %d", *hi)
 	}
-	if from != nil || to != nil {
-		f, t := time.Duration(0), ev.end
-		if from != nil {
-			f = *from
-		}
-		if to != nil {
-			t = *to
-		}
-		desc += fmt.Sprintf(" within %s..%s", sim.FormatOffset(f), sim.FormatOffset(t))
-	}
+	desc += ev.windowText(from, to)
 	ok := (lo == nil || n >= *lo) && (hi == nil || n <= *hi)
 	detail := plural(n, "run", "runs")
 	if n > 0 {
@@ -125,13 +136,18 @@ func (ev *evidence) expectRuns(sel selector, lo, hi *int, from, to *time.Duratio
 
 // expectMaxGap: the longest gap between consecutive successful runs, and from
 // the first eligible moment to the first success, is at most limit.
-func (ev *evidence) expectMaxGap(sel selector, limit time.Duration) report.Expectation {
-	desc := fmt.Sprintf("%s max gap %s", sel, formatDur(limit))
-	runs := ev.runs(sel)
+// Within a window, only runs starting in it count, and the first gap is
+// measured from the first eligible moment, or the window's start if later.
+func (ev *evidence) expectMaxGap(sel selector, limit time.Duration, from, to *time.Duration) report.Expectation {
+	desc := fmt.Sprintf("%s max gap %s", sel, formatDur(limit)) + ev.windowText(from, to)
+	runs := ev.runsWithin(sel, from, to)
 	if len(runs) == 0 {
-		return report.Expectation{Expect: desc, OK: false, Detail: "never ran; " + ev.whyNot(sel, nil, nil)}
+		return report.Expectation{Expect: desc, OK: false, Detail: "never ran; " + ev.whyNot(sel, from, to)}
 	}
 	prev := dur(runs[0].Eligible)
+	if from != nil && prev < *from {
+		prev = *from
+	}
 	prevLabel := "first eligible"
 	var worst time.Duration
 	var worstFrom, worstTo time.Duration
@@ -194,11 +210,11 @@ func (ev *evidence) expectState(sel selector, want string) report.Expectation {
 }
 
 // expectAttempts: the highest attempt number reached.
-func (ev *evidence) expectAttempts(sel selector, want int) report.Expectation {
-	desc := fmt.Sprintf("%s attempts %d", sel, want)
+func (ev *evidence) expectAttempts(sel selector, want int, from, to *time.Duration) report.Expectation {
+	desc := fmt.Sprintf("%s attempts %d", sel, want) + ev.windowText(from, to)
 	most := 0
 	var outcomes []string
-	for _, r := range ev.runs(sel) {
+	for _, r := range ev.runsWithin(sel, from, to) {
 		most = max(most, r.Attempt)
 		outcomes = append(outcomes, fmt.Sprintf("#%d %s at %s", r.Attempt, r.Outcome, ev.clock(dur(r.TStart))))
 	}
@@ -320,7 +336,8 @@ func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
 			return fmt.Sprintf("%s at %s: %s", r.Kind, ev.clock(r.At), r.Reason)
 		}
 	}
-	for _, e := range ev.res.Errors {
+	if len(ev.res.Errors) > 0 {
+		e := ev.res.Errors[0]
 		return fmt.Sprintf("%s failed with %s: %s", e.Call, e.Code, e.Message)
 	}
 	return "the trace records no reason"

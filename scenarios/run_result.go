@@ -127,13 +127,13 @@ func (ev *evidence) evaluate(e *Expectation) report.Expectation {
 	case "runs":
 		return ev.expectRuns(sel, e.Runs.Min, e.Runs.Max, from, to)
 	case "max_gap":
-		return ev.expectMaxGap(sel, *e.MaxGap)
+		return ev.expectMaxGap(sel, *e.MaxGap, from, to)
 	case "first_run_within":
 		return ev.expectFirstRunWithin(sel, *e.FirstRunWithin)
 	case "state":
 		return ev.expectState(sel, string(*e.State))
 	case "attempts":
-		return ev.expectAttempts(sel, *e.Attempts)
+		return ev.expectAttempts(sel, *e.Attempts, from, to)
 	case "no_errors":
 		return ev.expectNoErrors()
 	case "error":

@@ -115,14 +115,14 @@ const (
 // Android API levels accepted by `android.api`.
 const (
 	MinAndroidAPI     = 23
-	MaxAndroidAPI     = 35
+	MaxAndroidAPI     = 36 // issue 4: profiles 23–36 (36 adds the active-bucket limit); the v1 page says 35, the newer issue wins
 	DefaultAndroidAPI = 34
 )
 
 // Android is the `android` block with defaults filled.
 type Android struct {
-	// API level selecting the policy profile, 23..35 (default 34).
-	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=35,default=34"`
+	// API level selecting the policy profile, 23..36 (default 34).
+	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=36,default=34"`
 	// StandbyBucket is auto (driven by usage, default) or a fixed bucket.
 	StandbyBucket StandbyBucket `json:"standby_bucket,omitempty"`
 	// Doze says whether Doze is modelled at all (default true).
