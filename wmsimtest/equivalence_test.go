@@ -28,7 +28,7 @@ func buildInGo(t *testing.T) *wmsimtest.Sim {
 		wmsimtest.Profile("office-worker"),
 		wmsimtest.Task("sync", 3*time.Second, wmsimtest.Retry, wmsimtest.Success),
 		wmsimtest.Task("upload", 10*time.Second, wmsimtest.Success),
-		wmsimtest.Expect(
+		wmsimtest.Expectations(
 			scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}, Within: &scenarios.Window{To: 24 * time.Hour}},
 			scenarios.Expectation{Task: "sync", MaxGap: &gap},
 			scenarios.Expectation{Unique: "oneoff-1", State: &state},

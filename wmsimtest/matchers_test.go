@@ -122,7 +122,7 @@ func TestMatchersAreTheScenarioExpectations(t *testing.T) {
 	// A matcher's verdict is the verdict a file's expect entry gets, word for
 	// word.
 	lo := 20
-	s := fixture(t, wmsimtest.Expect(scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}, Within: &scenarios.Window{To: 24 * time.Hour}}))
+	s := fixture(t, wmsimtest.Expectations(scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}, Within: &scenarios.Window{To: 24 * time.Hour}}))
 	m := wmsimtest.HaveRun("sync").AtLeast(20).Within(24 * time.Hour)
 	ok, err := m.Match(s)
 	require.NoError(t, err)
@@ -133,13 +133,13 @@ func TestMatchersAreTheScenarioExpectations(t *testing.T) {
 func TestHaveMetExpectations(t *testing.T) {
 	RegisterTestingT(t)
 	lo, hi := 20, 5
-	good := fixture(t, wmsimtest.Expect(scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}}))
+	good := fixture(t, wmsimtest.Expectations(scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}}))
 	Expect(good).To(wmsimtest.HaveMetExpectations())
 	Expect(good.Result()).To(wmsimtest.HaveMetExpectations())
 	msg := fails(func() { Expect(good).NotTo(wmsimtest.HaveMetExpectations()) })
 	mustContain(t, msg, "wmsim expectations all held at +1d00:00:00 of virtual time, but were expected not to:\n  ✓ sync runs at least 20")
 
-	bad := fixture(t, wmsimtest.Expect(
+	bad := fixture(t, wmsimtest.Expectations(
 		scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}},
 		scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Max: &hi}},
 	))
@@ -226,7 +226,7 @@ func TestAssertHelpers(t *testing.T) {
 
 func TestRequireHelpers(t *testing.T) {
 	lo := 100
-	s := fixture(t, wmsimtest.Expect(scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}}))
+	s := fixture(t, wmsimtest.Expectations(scenarios.Expectation{Task: "sync", Runs: &scenarios.Range{Min: &lo}}))
 	for name, f := range map[string]func(ft *fakeT){
 		"runs":        func(ft *fakeT) { wmsimtest.RequireRuns(ft, s, "sync", 50, -1) },
 		"gap":         func(ft *fakeT) { wmsimtest.RequireMaxGap(ft, s, "sync", time.Second) },

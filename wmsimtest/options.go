@@ -253,9 +253,9 @@ func Handler(received string, h plugin.Handler) Option {
 	return func(b *build) { b.handlers[received] = h }
 }
 
-// Expect adds expect entries to the scenario; they are judged in the result
+// Expectations adds expect entries to the scenario; they are judged in the result
 // document, as a file's are.
-func Expect(e ...scenarios.Expectation) Option {
+func Expectations(e ...scenarios.Expectation) Option {
 	return edit(func(sc *scenarios.Scenario) { sc.Expect = append(sc.Expect, e...) })
 }
 

@@ -112,7 +112,7 @@ func TestOptions(t *testing.T) {
 			assert.True(t, ok)
 			assert.Equal(t, scenarios.Results{scenarios.ResultFailure}, task.Result)
 		}},
-		{"Expect", wmsimtest.Expect(scenarios.Expectation{NoErrors: plugin.Ptr(true)}), func(t *testing.T, s *wmsimtest.Sim) {
+		{"Expect", wmsimtest.Expectations(scenarios.Expectation{NoErrors: plugin.Ptr(true)}), func(t *testing.T, s *wmsimtest.Sim) {
 			assert.Equal(t, "no errors", s.Result().Expectations[0].Expect)
 		}},
 		{"Step", wmsimtest.Step(scenarios.Step{At: scenarios.At{Delay: time.Hour}, App: &scenarios.AppEvent{Kind: scenarios.AppLaunch}}), func(t *testing.T, s *wmsimtest.Sim) {
