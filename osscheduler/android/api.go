@@ -224,7 +224,7 @@ func (m *Model) SetBatterySaver(on bool) {
 		m.eng.Emit(srcJS, "battery_saver", "device", map[bool]string{true: "Battery Saver on", false: "Battery Saver off"}[on])
 	}
 	if !m.powerOff {
-		st := m.dev.State()
+		st := m.st
 		m.doze.update(&st, "low_power")
 		m.requestEval(m.eng.Now())
 	}

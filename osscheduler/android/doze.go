@@ -52,7 +52,7 @@ type dozeMachine struct {
 	deepH, lightH  sim.Handler
 }
 
-func (d *dozeMachine) deepDeferring() bool  { return d.deep == dozeIdle }
+func (d *dozeMachine) deepDeferring() bool { return d.deep == dozeIdle }
 func (d *dozeMachine) lightDeferring() bool {
 	return (d.light == lightIdle || d.light == lightWaitNet) && d.deep != dozeIdleMaint
 }
@@ -202,7 +202,7 @@ func (d *dozeMachine) becomeInactive(why string, light bool) {
 
 // stepDeep is stepIdleStateLocked.
 func (d *dozeMachine) stepDeep() {
-	st := d.m.dev.State()
+	st := d.m.st
 	switch d.deep {
 	case dozeActive:
 		d.forced = true
@@ -257,7 +257,7 @@ func (d *dozeMachine) stepLight() {
 		d.nextLightIdle = min(d.nextLightIdle*lightIdleFactor, lightMaxIdleTimeout)
 		d.setLight(lightIdle, dur, "light idle for "+dur.String())
 	case lightIdle, lightWaitNet:
-		if d.light == lightIdle && !d.m.dev.State().Network.Connected() {
+		if d.light == lightIdle && !d.m.st.Network.Connected() {
 			// "We'd like to do maintenance, but currently don't have network
 			// connectivity": wait for it, at most one more idle period.
 			d.setLight(lightWaitNet, d.nextLightIdle, "light maintenance due but no network: waiting for it")
@@ -303,7 +303,7 @@ func (d *dozeMachine) command(cmd string) error {
 	if !d.enabled() {
 		return osscheduler.Errorf("unsupported", "Doze is not modelled here (API %d, doze=%v)", d.m.prof.api, d.m.cfg.Doze)
 	}
-	st := d.m.dev.State()
+	st := d.m.st
 	switch cmd {
 	case "force_idle", "force-idle":
 		d.forced = true

@@ -160,7 +160,7 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	if now.Before(w.job.earliest) {
 		return blockNotDue, w.job.earliest
 	}
-	st := m.dev.State()
+	st := m.st
 	if b, at := m.constraintBlock(w, &st, now); b != blockNone {
 		return b, at
 	}
@@ -196,7 +196,7 @@ func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 	if m.forceStopped {
 		return blockForceStopped
 	}
-	st := m.dev.State()
+	st := m.st
 	if b, _ := m.constraintBlock(w, &st, now); b != blockNone {
 		return b
 	}
@@ -238,7 +238,11 @@ func (m *Model) evaluate() {
 			continue
 		}
 		if b := m.runningBlock(w, now); b != blockNone {
-			m.stopRun(w, stopReasonFor(b), m.stopText(b, w, now))
+			why := ""
+			if m.eng.Tracing() {
+				why = m.stopText(b, w, now)
+			}
+			m.stopRun(w, stopReasonFor(b), why)
 		}
 	}
 	next := never
@@ -293,7 +297,7 @@ func (m *Model) evaluate() {
 	}
 }
 
-func (m *Model) foreground() bool { return m.dev.State().App == device.ProcessForeground }
+func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
 
 func (m *Model) whyNow(w *workSpec) string {
 	switch {
@@ -455,7 +459,7 @@ func (m *Model) budget(now time.Time) time.Duration {
 	if m.cfg.ExecutionLimit > 0 {
 		return m.execLimit
 	}
-	st := m.dev.State()
+	st := m.st
 	if st.App == device.ProcessForeground {
 		return greedyTimeLimit
 	}
@@ -481,7 +485,11 @@ func (h timeoutHandler) Fire(*sim.Engine) {
 	if h.w.job.exec != h.x || h.x.Done() {
 		return
 	}
-	h.m.stopRun(h.w, osscheduler.StopTimeout, "execution limit of "+h.x.Budget.String()+" reached")
+	why := ""
+	if h.m.eng.Tracing() {
+		why = "execution limit of " + h.x.Budget.String() + " reached"
+	}
+	h.m.stopRun(h.w, osscheduler.StopTimeout, why)
 	h.m.requestEval(h.m.eng.Now())
 }
 
@@ -595,7 +603,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 	switch {
 	case w.periodic() && r == osscheduler.Retry:
 		w.reschedule(now, gen)
-		why = "retry: backoff " + min(backoffFor(w.backoffPolicy, w.backoffDelay, w.runAttemptCount), maxBackoff).String()
+		why = "retry"
 	case w.periodic():
 		w.resetPeriodic(now, gen)
 		if r == osscheduler.Failure {
@@ -605,7 +613,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 		}
 	case r == osscheduler.Retry:
 		w.reschedule(now, gen)
-		why = "retry: backoff " + min(backoffFor(w.backoffPolicy, w.backoffDelay, w.runAttemptCount), maxBackoff).String()
+		why = "retry"
 	case r == osscheduler.Success:
 		w.state = stSucceeded
 		why = "success"
@@ -614,6 +622,9 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 		why = "failure"
 	}
 	if m.eng.Tracing() {
+		if why == "retry" {
+			why = "retry: backoff " + min(backoffFor(w.backoffPolicy, w.backoffDelay, w.runAttemptCount), maxBackoff).String()
+		}
 		f := []sim.Field{sim.String("id", w.id), sim.String("result", r.String()), sim.String("state", w.state.String()),
 			sim.Dur("ran", now.Sub(x.Started)), sim.Int("run_attempt_count", int64(w.runAttemptCount))}
 		if w.state == stEnqueued {
@@ -647,7 +658,7 @@ func (m *Model) schedule(w *workSpec) {
 	w.job.block = blockNone
 	w.job.ej = false
 	if w.expedited && m.prof.expeditedJobs && w.runAttemptCount == 0 && w.initialDelay == 0 {
-		st := m.dev.State()
+		st := m.st
 		if ok, used, allowed := m.ejAvailable(&st, now); ok {
 			w.job.ej = true
 		} else if w.outOfQuota == DropWorkRequest {

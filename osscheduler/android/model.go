@@ -32,6 +32,10 @@ type Model struct {
 	evalTimer sim.Timer
 	evalH     sim.Handler
 
+	// st is the device state as of the last change notification (the model
+	// reads no battery charge, only signals, so it need not integrate).
+	st device.State
+
 	powerOff     bool
 	forceStopped bool
 	saver        bool
@@ -73,6 +77,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 	m.doze.lightH = lightStepHandler{&m.doze}
 	m.sb = standby{pinned: -1, lastUse: eng.Now(), h: standbyHandler{m}}
 	st := dev.State()
+	m.st = st
 	if !st.ScreenOn {
 		m.screenOffAt = eng.Now()
 	} else {
@@ -98,7 +103,7 @@ func (nopExecutor) Stop(*osscheduler.Execution, osscheduler.StopReason) {}
 // saverOn: Battery Saver is on and the device unplugged (plugging in turns
 // Battery Saver off: FB power/batterysaver/BatterySaverStateMachine.java).
 func (m *Model) saverOn() bool {
-	st := m.dev.State()
+	st := m.st
 	return (m.saver || st.LowPower) && !st.Plugged()
 }
 
@@ -109,6 +114,7 @@ func (m *Model) newID() string {
 
 // deviceChanged follows the device: constraints, Doze, usage, lifecycle.
 func (m *Model) deviceChanged(c device.Change) {
+	m.st = c.State
 	st := &c.State
 	switch c.Kind {
 	case device.ChangeScreen, device.ChangePowerOff, device.ChangeAppLaunched:

@@ -142,6 +142,9 @@ func (m *Model) standbyRefresh(now time.Time) {
 			m.eng.Emit(srcStdby, "bucket", bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
 		}
 	}
+	if at, ok := m.eng.When(m.sb.timer); ok && at.Equal(next) {
+		return // already set for that instant
+	}
 	m.eng.Cancel(m.sb.timer)
 	if next != never {
 		m.sb.timer = m.eng.Schedule(next, sim.PhaseOS, "android.standby", m.sb.h)
@@ -190,7 +193,7 @@ func (m *Model) quotaApplies(st *device.State) bool {
 
 func (m *Model) quotaJobStarted(now time.Time) {
 	m.qcValid = false
-	st := m.dev.State()
+	st := m.st
 	if !m.quotaApplies(&st) {
 		return
 	}
@@ -381,7 +384,7 @@ func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
 // quotaStopTime is when running jobs run out of execution time (never if no
 // quota applies).
 func (m *Model) quotaStopTime(now time.Time) time.Time {
-	st := m.dev.State()
+	st := m.st
 	if !m.sb.open || !m.quotaApplies(&st) {
 		return never
 	}
@@ -438,7 +441,7 @@ func (m *Model) ejUsed(now time.Time) time.Duration {
 }
 
 func (m *Model) ejEnded(start, end time.Time) {
-	st := m.dev.State()
+	st := m.st
 	if m.quotaApplies(&st) {
 		m.sb.ejRuns = m.sb.ejQ.push(session{start: start, end: end})
 	}
