@@ -190,6 +190,13 @@ func (e *expansion) size(n ast.Node, depth int) int {
 	switch n := n.(type) {
 	case *ast.AliasNode:
 		target := e.aliases[n]
+		if e.active[target] {
+			// The alias sits inside the value it names (x: &x [*x]):
+			// say so, rather than "too large".
+			e.cycle = n
+			total = e.limit + 1
+			break
+		}
 		add(e.size(target, depth+1) - 1)
 	case *ast.AnchorNode:
 		add(e.size(n.Value, depth+1) - 1)
