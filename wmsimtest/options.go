@@ -92,6 +92,17 @@ func IOS(version int) Option {
 	}
 }
 
+// Platform picks which of a loaded scenario's platforms to simulate
+// (android or ios) without changing its version.
+func Platform(p scenarios.Platform) Option {
+	return func(b *build) {
+		if p != scenarios.PlatformAndroid && p != scenarios.PlatformIOS {
+			b.err = fmt.Errorf("Platform(%q): valid: android, ios", p)
+		}
+		b.platform = p
+	}
+}
+
 // PluginVersion selects the plugin profile: "0.10" (default) or "0.5".
 func PluginVersion(v string) Option {
 	return func(b *build) {

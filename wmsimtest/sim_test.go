@@ -55,6 +55,10 @@ func TestOptions(t *testing.T) {
 			assert.Equal(t, scenarios.PlatformIOS, s.World().Platform)
 			assert.NotNil(t, s.World().Plugin.IOS())
 		}},
+		{"Platform", wmsimtest.Platform(scenarios.PlatformIOS), func(t *testing.T, s *wmsimtest.Sim) {
+			assert.Equal(t, scenarios.PlatformIOS, s.World().Platform)
+			assert.Equal(t, scenarios.DefaultIOSVersion, s.Scenario().IOS.Version)
+		}},
 		{"PluginVersion", wmsimtest.PluginVersion("0.5"), func(t *testing.T, s *wmsimtest.Sim) {
 			assert.Equal(t, plugin.Version("0.5"), s.World().Plugin.Version())
 		}},
@@ -144,6 +148,7 @@ func TestBadOptions(t *testing.T) {
 	cases := map[string]wmsimtest.Option{
 		"Android(99): API level must be 23..":         wmsimtest.Android(99),
 		"IOS(5): version must be 13..26":              wmsimtest.IOS(5),
+		`Platform("web"): valid: android, ios`:        wmsimtest.Platform("web"),
 		`PluginVersion("1.0"): valid: 0.10, 0.5`:      wmsimtest.PluginVersion("1.0"),
 		`unknown profile "couch-potato"`:              wmsimtest.Profile("couch-potato"),
 		"duration -1h0m0s: must be > 0":               wmsimtest.Duration(-time.Hour),
