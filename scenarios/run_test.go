@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -57,7 +58,9 @@ func TestLibrary(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			require.NoError(t, err, "run with -update to create the golden file")
-			assert.Equal(t, string(want), string(b))
+			if d := cmp.Diff(string(want), string(b)); d != "" {
+				t.Errorf("%s differs from its golden file (-want +got); rerun with -update if the change is intended:\n%s", golden, d)
+			}
 		})
 	}
 }
