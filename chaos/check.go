@@ -423,15 +423,33 @@ func (c *checker) monotonic() {
 func (c *checker) traceRules() {
 	reg := map[string]uint64{}
 	cancelled := map[string]uint64{}
+	cancelledID := map[string]uint64{}
 	ios := c.pr.Platform == "ios"
 	for i := range c.pr.Trace {
 		r := &c.pr.Trace[i]
+		// Android: cancellation is per WorkSpec (a unique name may hold
+		// several; cancelByTag cancels only the tagged ones).
+		if r.Source == "android.workmanager" || r.Source == "android.jobscheduler" {
+			if f, ok := r.Field("id"); ok && f.Str != "" {
+				switch r.Kind {
+				case "enqueued", "updated":
+					delete(cancelledID, f.Str)
+				case "cancelled":
+					cancelledID[f.Str] = r.Seq
+				case "started":
+					if cs, ok := cancelledID[f.Str]; ok {
+						c.count(1)
+						c.fail(CheckAfterCancel, r.At, r.Subject, "WorkSpec %s started after it was cancelled (trace record %d)", f.Str, cs)
+					}
+				}
+			}
+		}
 		switch {
 		case r.Source == "android.workmanager" && (r.Kind == "enqueued" || r.Kind == "updated"),
 			r.Source == ios_src && r.Kind == "submitted",
 			ios && r.Source == "plugin" && r.Kind == "call" && fieldIs(r, "call", "registerOneOffTask"):
 			reg[r.Subject] = r.Seq
-		case r.Kind == "cancelled" && (r.Source == "android.workmanager" || r.Source == ios_src):
+		case r.Kind == "cancelled" && r.Source == ios_src:
 			cancelled[r.Subject] = r.Seq
 		case r.Kind == "started" && (r.Source == "android.jobscheduler" || ios && isIOSRunSource(r.Source)):
 			kind := fieldStr(r, "kind")
@@ -444,7 +462,7 @@ func (c *checker) traceRules() {
 				c.fail(CheckRegistration, r.At, r.Subject, "a run started with no earlier registration of this unique name")
 				continue
 			}
-			if cs, ok := cancelled[r.Subject]; ok && cs > rs && !(ios && kind == string(osscheduler.OneOff)) {
+			if cs, ok := cancelled[r.Subject]; ios && ok && cs > rs && kind != string(osscheduler.OneOff) {
 				c.fail(CheckAfterCancel, r.At, r.Subject, "a run started after the work was cancelled (trace record %d) with no registration since", cs)
 			}
 		}

@@ -82,9 +82,9 @@ func (c *invariantChecker) Record(r *sim.Record) {
 	case "android.workmanager":
 		switch r.Kind {
 		case "cancelled":
-			c.cancelled[r.Subject] = true
+			c.cancelled[workKey(r)] = true
 		case "enqueued", "updated":
-			delete(c.cancelled, r.Subject)
+			delete(c.cancelled, workKey(r))
 		}
 	case "android.jobscheduler":
 		if r.Kind == "started" {
@@ -93,9 +93,19 @@ func (c *invariantChecker) Record(r *sim.Record) {
 	}
 }
 
+// workKey identifies one WorkSpec: its id (a unique name may hold several,
+// e.g. periodic work and a one-off appended under the same name, and
+// cancelling by tag cancels only the tagged one), or the subject.
+func workKey(r *sim.Record) string {
+	if f, ok := r.Field("id"); ok && f.Str != "" {
+		return f.Str
+	}
+	return r.Subject
+}
+
 func (c *invariantChecker) androidStarted(r *sim.Record) {
 	c.checked++
-	if c.cancelled[r.Subject] {
+	if c.cancelled[workKey(r)] {
 		c.violate(r.At, invAfterCancel, r.Subject, "started after it was cancelled, with no new enqueue in between")
 	}
 	am := c.w.Plugin.Android()
