@@ -97,3 +97,80 @@ func TestResultIsRepeatable(t *testing.T) {
 	require.NoError(t, b.Run())
 	require.Equal(t, string(b.JSON()), string(a.JSON()))
 }
+
+// TestGoAndYAMLEquivalentForms: calls made from Go before the first RunFor
+// equal `at: 0s` steps, and an iOS app whose Info.plist lists its
+// identifier equals a file relying on the loader's default.
+func TestGoAndYAMLEquivalentForms(t *testing.T) {
+	cases := []struct {
+		name string
+		yaml string
+		opts []wmsimtest.Option
+		drive  func(s *wmsimtest.Sim)
+	}{
+		{"immediate calls", `version: 1
+name: imm
+seed: 7
+duration: 1d
+device: { profile: office-worker }
+app: { tasks: { sync: { duration: 2s } } }
+timeline:
+  - at: 0s
+    call: initialize
+  - at: 0s
+    call: registerPeriodicTask
+    args: { uniqueName: sync-1, taskName: sync, frequency: 1h }
+`, []wmsimtest.Option{wmsimtest.Name("imm"), wmsimtest.Seed(7), wmsimtest.Duration(24 * time.Hour),
+			wmsimtest.Profile("office-worker"), wmsimtest.Task("sync", 2*time.Second)},
+			func(s *wmsimtest.Sim) {
+				s.Workmanager().Initialize()
+				s.Workmanager().RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(time.Hour)})
+			}},
+		{"ios refresh and processing", `version: 1
+name: ios-eq
+seed: 11
+duration: 3d
+platform: ios
+ios: { version: 17 }
+device: { profile: office-worker }
+app:
+  tasks:
+    refresh-1: { duration: 5s }
+    clean-1: { duration: 1m }
+timeline:
+  - at: 0s
+    call: initialize
+  - at: 0s
+    call: registerPeriodicTask
+    args: { uniqueName: refresh-1, taskName: refresh }
+  - at: 1h
+    call: registerProcessingTask
+    args: { uniqueName: clean-1, taskName: clean, constraints: { requiresCharging: true } }
+  - at: 1d
+    app: swipe_away
+`, []wmsimtest.Option{wmsimtest.Name("ios-eq"), wmsimtest.Seed(11), wmsimtest.Duration(72 * time.Hour), wmsimtest.IOS(17),
+			wmsimtest.Profile("office-worker"), wmsimtest.PermittedIdentifiers("refresh-1", "clean-1"),
+			wmsimtest.Task("refresh-1", 5*time.Second), wmsimtest.Task("clean-1", time.Minute)},
+			func(s *wmsimtest.Sim) {
+				s.Workmanager().Initialize()
+				s.Workmanager().RegisterPeriodicTask("refresh-1", "refresh", plugin.PeriodicOptions{})
+				s.At(time.Hour, func(s *wmsimtest.Sim) {
+					s.Workmanager().RegisterProcessingTask("clean-1", "clean", plugin.ProcessingOptions{
+						Constraints: &plugin.Constraints{RequiresCharging: plugin.Ptr(true)},
+					})
+				})
+				s.At(24*time.Hour, func(s *wmsimtest.Sim) { s.App().SwipeAway() })
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			y := wmsimtest.New(t, wmsimtest.FromYAML([]byte(c.yaml)))
+			require.NoError(t, y.Run())
+			g := wmsimtest.New(t, c.opts...)
+			c.drive(g)
+			require.NoError(t, g.Run())
+			require.NotEmpty(t, g.Result().Runs)
+			require.Equal(t, string(y.JSON()), string(g.JSON()))
+		})
+	}
+}
