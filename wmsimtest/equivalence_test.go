@@ -103,10 +103,10 @@ func TestResultIsRepeatable(t *testing.T) {
 // identifier equals a file relying on the loader's default.
 func TestGoAndYAMLEquivalentForms(t *testing.T) {
 	cases := []struct {
-		name string
-		yaml string
-		opts []wmsimtest.Option
-		drive  func(s *wmsimtest.Sim)
+		name  string
+		yaml  string
+		opts  []wmsimtest.Option
+		drive func(s *wmsimtest.Sim)
 	}{
 		{"immediate calls", `version: 1
 name: imm
