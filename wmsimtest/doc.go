@@ -31,9 +31,10 @@
 //     which checks cond after every decision the simulation makes;
 //   - or simply RunFor(D) and then Expect.
 //
-// The matchers here declare that a Sim does not change while Gomega polls
-// (MatchMayChangeInTheFuture), so Eventually(s) fails at once, with a note in
-// the message saying why, instead of spinning for a second.
+// The matchers here notice when Gomega's Eventually or Consistently polls
+// them and fail at once with a message naming these equivalents, instead of
+// spinning for a second (or passing vacuously). Driving time from inside an
+// At step or an Always condition is reported too.
 //
 // # Assertions
 //
