@@ -158,3 +158,18 @@ func RequireRecordedError(t require.TestingT, actual any, call string, code Erro
 func RequireExpectations(t require.TestingT, actual any, msgAndArgs ...any) {
 	must(t, AssertExpectations(t, actual, msgAndArgs...))
 }
+
+// RequireRunsWithin is AssertRunsWithin that stops the test.
+func RequireRunsWithin(t require.TestingT, actual any, name string, min, max int, d time.Duration, msgAndArgs ...any) {
+	must(t, AssertRunsWithin(t, actual, name, min, max, d, msgAndArgs...))
+}
+
+// RequireFirstRunWithin is AssertFirstRunWithin that stops the test.
+func RequireFirstRunWithin(t require.TestingT, actual any, name string, limit time.Duration, msgAndArgs ...any) {
+	must(t, AssertFirstRunWithin(t, actual, name, limit, msgAndArgs...))
+}
+
+// RequireAttempts is AssertAttempts that stops the test.
+func RequireAttempts(t require.TestingT, actual any, name string, n int, msgAndArgs ...any) {
+	must(t, AssertAttempts(t, actual, name, n, msgAndArgs...))
+}

@@ -234,6 +234,9 @@ func TestRequireHelpers(t *testing.T) {
 		"no errors":   func(ft *fakeT) { wmsimtest.RequireNoErrors(ft, s) },
 		"error":       func(ft *fakeT) { wmsimtest.RequireRecordedError(ft, s, "", wmsimtest.Crash) },
 		"expectation": func(ft *fakeT) { wmsimtest.RequireExpectations(ft, s) },
+		"runs within": func(ft *fakeT) { wmsimtest.RequireRunsWithin(ft, s, "sync", 10, -1, time.Hour) },
+		"first run":   func(ft *fakeT) { wmsimtest.RequireFirstRunWithin(ft, s, "ghost", time.Hour) },
+		"attempts":    func(ft *fakeT) { wmsimtest.RequireAttempts(ft, s, "flaky", 7) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			ft := &fakeT{}
