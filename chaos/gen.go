@@ -140,6 +140,12 @@ func (g *gen) scenario() *Scenario {
 	w("version: 1\nname: chaos-%d\n", g.seed)
 	w("seed: %d\n", g.r.Uint32())
 	durs := []time.Duration{time.Hour, 2 * time.Hour, 6 * time.Hour, 12 * time.Hour, scenarios.Day, 2 * scenarios.Day, 3 * scenarios.Day}
+	for _, d := range []time.Duration{7, 14, 30, 90, 366} {
+		// Longer worlds only when asked for (--max-duration).
+		if d*scenarios.Day <= g.cfg.MaxDuration {
+			durs = append(durs, d*scenarios.Day)
+		}
+	}
 	for {
 		g.dur = durs[g.intn(len(durs))]
 		if g.dur <= g.cfg.MaxDuration {
