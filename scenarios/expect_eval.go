@@ -336,9 +336,15 @@ func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
 			return fmt.Sprintf("%s at %s: %s", r.Kind, ev.clock(r.At), r.Reason)
 		}
 	}
-	if len(ev.res.Errors) > 0 {
-		e := ev.res.Errors[0]
-		return fmt.Sprintf("%s failed with %s: %s", e.Call, e.Code, e.Message)
+	// An error only explains sel if it names it: a rejected call for other
+	// work is no reason.
+	names := append(subs, sel.task, sel.unique)
+	for _, e := range ev.res.Errors {
+		for _, n := range names {
+			if n != "" && strings.Contains(e.Message, n) {
+				return fmt.Sprintf("%s failed with %s: %s", e.Call, e.Code, e.Message)
+			}
+		}
 	}
 	return "the trace records no reason"
 }
