@@ -101,3 +101,18 @@ func ExampleGenerate() {
 	fmt.Println(v.Failed(), v.PlatformRuns > 0, v.Checks > 0)
 	// Output: false true true
 }
+
+// FuzzChaos lets the fuzzer choose seeds: every generated world must pass
+// every check. CI runs it for a short budget like the other fuzz targets.
+func FuzzChaos(f *testing.F) {
+	for _, s := range []uint64{0, 1, 2071, 1 << 40} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		g := Generate(seed, GenConfig{MaxDuration: scenarios.Day})
+		if v := Check(FileName(seed), g.Render(), CheckOptions{}); v.Failed() {
+			m, mv := Shrink(g, CheckOptions{}, checkKey(v.Findings[0]))
+			t.Fatal(Describe(Failure{Seed: seed, Findings: v.Findings, Minimal: m.Render(), MinimalFindings: mv.Findings, Steps: len(m.Steps), Expect: len(m.Expect)}))
+		}
+	})
+}

@@ -96,7 +96,8 @@ type CheckOptions struct {
 }
 
 // Check loads a scenario file, runs it twice (GOMAXPROCS 1, then 2),
-// compares the bytes, and checks every invariant on the first run.
+// compares the bytes, and checks every invariant on the first run. It sets
+// the process's GOMAXPROCS while it runs, so call it from one goroutine.
 func Check(name string, src []byte, opts CheckOptions) *Verdict {
 	v := &Verdict{}
 	sc, err := scenarios.Parse(name, src)
