@@ -9,13 +9,13 @@ import (
 	"github.com/wmsim/wmsim/scenarios"
 )
 
-// TestChaos runs a few hundred generated worlds (fewer with -short) and
+// TestChaos runs 500 generated worlds (fewer with -short) and
 // fails with the seed and the shrunk scenario file of any that breaks a
 // rule. Reproduce one with: go run ./cmd/wmsim chaos --seed SEED --runs 1.
 func TestChaos(t *testing.T) {
-	n := 300
+	n := 500
 	if testing.Short() {
-		n = 60
+		n = 100
 	}
 	s := Run(1, n, Options{})
 	t.Logf("%d scenarios, %d platform runs, %d invariant checks, exit codes %v", s.Scenarios, s.PlatformRuns, s.Checks, s.ExitCodes)
