@@ -44,6 +44,7 @@ type evidence struct {
 	start      time.Time
 	end        time.Duration
 	registered map[string]time.Duration // by unique name and by task name: first registration offset
+	uniquesOf  map[string][]string      // unique names each task name was registered under
 }
 
 func (ev *evidence) runs(sel selector) []report.Run {
@@ -269,6 +270,11 @@ func (ev *evidence) subjects(sel selector) []string {
 			out = append(out, t.Unique)
 		}
 	}
+	for _, u := range ev.uniquesOf[sel.task] {
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
 	return out
 }
 
@@ -329,16 +335,21 @@ func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
 	if why := ev.dominantDeferral(sel, f, t); why != "" {
 		return why
 	}
-	subs := ev.subjects(sel)
+	// A rejected registration or a cancel explains it; the plugin traces
+	// rejections under the unique name even when its message does not name it.
+	names := append(ev.subjects(sel), sel.task, sel.unique)
 	for i := len(ev.trace) - 1; i >= 0; i-- {
 		r := &ev.trace[i]
-		if slices.Contains(subs, r.Subject) && (r.Kind == "rejected" || r.Kind == "cancelled") {
-			return fmt.Sprintf("%s at %s: %s", r.Kind, ev.clock(r.At), r.Reason)
+		if r.Subject == "" || !slices.Contains(names, r.Subject) {
+			continue
+		}
+		switch r.Kind {
+		case "rejected", "call.rejected", "cancelled":
+			return fmt.Sprintf("%s at %s: %s", strings.TrimPrefix(r.Kind, "call."), ev.clock(r.At), r.Reason)
 		}
 	}
-	// An error only explains sel if it names it: a rejected call for other
-	// work is no reason.
-	names := append(subs, sel.task, sel.unique)
+	// Without a trace (a bare result document), an error explains sel only if
+	// it names it: a rejected call for other work is no reason.
 	for _, e := range ev.res.Errors {
 		for _, n := range names {
 			if n != "" && strings.Contains(e.Message, n) {
@@ -346,7 +357,27 @@ func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
 			}
 		}
 	}
+	if !ev.everRegistered(sel) && len(ev.registered)+len(ev.uniquesOf) > 0 {
+		return "it was never registered"
+	}
 	return "the trace records no reason"
+}
+
+// everRegistered reports whether a registration call named sel, accepted or
+// not.
+func (ev *evidence) everRegistered(sel selector) bool {
+	if _, ok := ev.registered[sel.String()]; ok {
+		return true
+	}
+	if len(ev.uniquesOf[sel.task]) > 0 {
+		return true
+	}
+	for _, us := range ev.uniquesOf {
+		if slices.Contains(us, sel.unique) {
+			return true
+		}
+	}
+	return false
 }
 
 // formatDur prints a duration compactly: 6h12m, 30s, 1d2h.

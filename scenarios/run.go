@@ -151,6 +151,7 @@ type World struct {
 	recorder   *sim.Recorder
 	checker    *invariantChecker
 	registered map[string]time.Duration
+	uniquesOf  map[string][]string // unique names each task name was registered under, accepted or not
 	warnings   []report.Warning
 }
 
@@ -202,7 +203,7 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 		limits.Horizon = sc.Duration + time.Second
 	}
 	eng := sim.New(sc.Start, seed, sim.WithLimits(limits))
-	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}}
+	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}, uniquesOf: map[string][]string{}}
 	w.recorder = &sim.Recorder{}
 	if !opts.NoTrace {
 		eng.AddSink(w.recorder)

@@ -53,7 +53,7 @@ func (w *World) Result() *report.Result {
 		res.Invariants = c.result()
 		c.checked, c.violations = checked, c.violations[:nv:nv]
 	}
-	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered}
+	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	for i := range sc.Expect {
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
 	}
@@ -65,7 +65,7 @@ func (w *World) Result() *report.Result {
 // same evidence as the scenario's own expect entries.
 func (w *World) Evaluate(e *Expectation) report.Expectation {
 	res := w.Result()
-	ev := &evidence{res: res, trace: w.recorder.Records, start: w.Scenario.Start, end: w.Scenario.Duration, registered: w.registered}
+	ev := &evidence{res: res, trace: w.recorder.Records, start: w.Scenario.Start, end: w.Scenario.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	return ev.evaluate(e)
 }
 

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -215,6 +216,9 @@ func (w *World) dispatch(c *wire.Call, name string) error {
 	p := w.Plugin
 	var err error
 	note := func(unique, task string) {
+		if unique != "" && task != "" && !slices.Contains(w.uniquesOf[task], unique) {
+			w.uniquesOf[task] = append(w.uniquesOf[task], unique)
+		}
 		if err != nil {
 			return
 		}

@@ -102,3 +102,36 @@ func TestSeedChangesRandomness(t *testing.T) {
 	b := runDoc(t, sc, RunOptions{Seed: &s2})
 	assert.NotEqual(t, string(a), string(b))
 }
+
+// TestEvidenceQuotesRejection: a task whose registration the plugin rejected
+// fails its expectation with the rejection as the reason, found through the
+// task name even though the rejected work never reached the OS model.
+func TestEvidenceQuotesRejection(t *testing.T) {
+	sc, err := Parse("rejected.yaml", []byte(`version: 1
+name: rejected
+duration: 1h
+platform: [android, ios]
+app:
+  tasks:
+    cleanupDatabase: { duration: 1s }
+    nightly: { duration: 1s }
+timeline:
+  - at: 0s
+    call: initialize
+  - at: 1m
+    call: registerProcessingTask
+    args: { uniqueName: nightly, taskName: cleanupDatabase }
+expect:
+  - task: cleanupDatabase
+    runs: { min: 1 }
+`))
+	require.NoError(t, err)
+	out, err := Run(sc, RunOptions{Platforms: []string{"android"}})
+	require.NoError(t, err)
+	x := out.Runs[0].Result.Expectations[0]
+	assert.False(t, x.OK)
+	// flutter_workmanager workmanager_android.dart: registerProcessingTask throws
+	// UnsupportedError("Processing tasks are not supported on Android").
+	assert.Contains(t, x.Detail, "rejected at +00:01:00")
+	assert.Contains(t, x.Detail, "Processing tasks are not supported on Android")
+}

@@ -66,9 +66,8 @@ func TestMatchers(t *testing.T) {
 		{"runs between", func() { Expect(s).To(wmsimtest.HaveRun("sync").Between(20, 30)) }, nil},
 		{"runs during", func() { Expect(s).To(wmsimtest.HaveRun("sync").During(2*time.Hour, 4*time.Hour).Times(2)) }, nil},
 		{"never ran", func() { Expect(s).To(wmsimtest.HaveRun("nightly")) },
-			// Nothing named nightly left a trace, and the run's only error is about
-			// other work, so the evidence says so rather than quoting it.
-			[]string{"✗ nightly runs at least 1 (0 runs; the trace records no reason)"}},
+			// Nothing was ever registered as nightly, and the evidence says so.
+			[]string{"✗ nightly runs at least 1 (0 runs; it was never registered)"}},
 		{"max gap pass", func() { Expect(s).To(wmsimtest.HaveMaxGap("sync", 2*time.Hour)) }, nil},
 		{"max gap fail", func() { Expect(s).To(wmsimtest.HaveMaxGap("sync", 30*time.Minute)) },
 			[]string{"✗ sync max gap 30m (max gap 1h", "held back", "not yet due"}},
