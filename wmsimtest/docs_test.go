@@ -10,15 +10,18 @@ import (
 
 // TestDocExampleIsTheRunnableFile keeps docs/testing-in-go.md's complete
 // example identical to examples/readme/sync_test.go, which go test runs.
+// The README carries the same example.
 func TestDocExampleIsTheRunnableFile(t *testing.T) {
-	doc, err := os.ReadFile("../docs/testing-in-go.md")
-	require.NoError(t, err)
 	src, err := os.ReadFile("../examples/readme/sync_test.go")
 	require.NoError(t, err)
-	s := string(doc)
-	i := strings.Index(s, "```go\n")
-	require.GreaterOrEqual(t, i, 0)
-	body := s[i+len("```go\n"):]
-	body = body[:strings.Index(body, "```\n")]
-	require.Equal(t, string(src), body, "update docs/testing-in-go.md from examples/readme/sync_test.go")
+	for _, path := range []string{"../docs/testing-in-go.md", "../README.md"} {
+		doc, err := os.ReadFile(path)
+		require.NoError(t, err)
+		s := string(doc)
+		i := strings.Index(s, "```go\n")
+		require.GreaterOrEqual(t, i, 0, path)
+		body := s[i+len("```go\n"):]
+		body = body[:strings.Index(body, "```\n")]
+		require.Equal(t, string(src), body, "update %s from examples/readme/sync_test.go", path)
+	}
 }

@@ -46,7 +46,7 @@ func TestHourlySyncOnAnOfficeWorkersPhone(t *testing.T) {
 	g.Expect(s).To(wmsimtest.HaveNoErrors())
 	wmsimtest.AssertFinalState(t, s, "sync-1", wmsimtest.Enqueued) // testify style
 
-	// The same document as `wmsim run --format json`, for `wmsim report`.
+	// Keep the same document as `wmsim run --format json` for a failed run.
 	if t.Failed() {
 		s.WriteJSON(t.TempDir() + "/result.json")
 	}
