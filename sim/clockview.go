@@ -150,6 +150,7 @@ func (v *clockView) internalAfterFunc(d time.Duration, f func()) *clock.Timer {
 }
 
 func (v *clockView) ensureMock() {
+	v.e.raceAcquire()
 	if v.mock != nil {
 		return
 	}
@@ -164,6 +165,7 @@ func (v *clockView) ensureMock() {
 func (v *clockView) syncMock() { setMockNow(v.mock, v.e.Now()) }
 
 func (v *clockView) add(m *mockEntry) {
+	v.e.raceAcquire()
 	v.seq++
 	m.seq = v.seq
 	v.entries = append(v.entries, m)
@@ -292,10 +294,14 @@ func (v *clockView) Fire(e *Engine) {
 		})
 	}
 	v.starts = nil
+	// One at a time, each followed by a wait for the process it woke, so
+	// processes woken at the same instant run in timer order, never at once.
 	wakes := v.wakes
 	v.wakes = nil
 	for _, w := range wakes {
+		e.raceRelease()
 		w()
+		e.settle()
 	}
 }
 

@@ -62,7 +62,10 @@ type Engine struct {
 	wallNow   func() time.Time // time.Now; replaced by in-package tests
 	stopReq   bool
 	stopErr   error
-	raceFence byte  // see race_on.go
+	raceFence byte // see race_on.go
+	firing    bool // an event handler is running
+	inWakes   bool // runWakes is running
+	wakes     []func()
 	fatal     error // a watchdog stop that leaves a goroutine running: every later run fails with it
 
 	streams map[string]*streamEntry
@@ -95,6 +98,7 @@ func (e *Engine) Start() time.Time { return e.start }
 
 // Now is the current virtual time.
 func (e *Engine) Now() time.Time {
+	e.raceAcquire()
 	t := e.start.Add(time.Duration(e.now))
 	e.raceRelease()
 	return t
@@ -102,6 +106,7 @@ func (e *Engine) Now() time.Time {
 
 // Elapsed is the virtual time since Start.
 func (e *Engine) Elapsed() time.Duration {
+	e.raceAcquire()
 	d := time.Duration(e.now)
 	e.raceRelease()
 	return d
@@ -112,6 +117,7 @@ func (e *Engine) Seed() uint64 { return e.seed }
 
 // Fired is the number of events fired so far.
 func (e *Engine) Fired() uint64 {
+	e.raceAcquire()
 	n := e.fired
 	e.raceRelease()
 	return n
@@ -119,6 +125,7 @@ func (e *Engine) Fired() uint64 {
 
 // Len is the number of events waiting in the queue.
 func (e *Engine) Len() int {
+	e.raceAcquire()
 	n := len(e.queue)
 	e.raceRelease()
 	return n
@@ -133,6 +140,7 @@ func (e *Engine) Schedule(t time.Time, phase Phase, label string, h Handler) Tim
 
 // After queues h to fire d after now.
 func (e *Engine) After(d time.Duration, phase Phase, label string, h Handler) Timer {
+	e.raceAcquire()
 	if d < 0 {
 		d = 0
 	}
@@ -140,6 +148,7 @@ func (e *Engine) After(d time.Duration, phase Phase, label string, h Handler) Ti
 }
 
 func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Timer {
+	e.raceAcquire()
 	if at < e.now {
 		at = e.now
 	}
@@ -161,6 +170,7 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 
 // Cancel removes a pending event. It reports whether the event was pending.
 func (e *Engine) Cancel(t Timer) bool {
+	e.raceAcquire()
 	if !t.Pending() {
 		return false
 	}
@@ -174,6 +184,7 @@ func (e *Engine) Cancel(t Timer) bool {
 // takes a new insertion sequence, as if it had been cancelled and scheduled
 // again. It reports whether the event was pending.
 func (e *Engine) Reschedule(t Timer, at time.Time) bool {
+	e.raceAcquire()
 	if !t.Pending() {
 		return false
 	}
@@ -190,6 +201,7 @@ func (e *Engine) Reschedule(t Timer, at time.Time) bool {
 
 // When is the time a pending event will fire; ok is false if it is not pending.
 func (e *Engine) When(t Timer) (at time.Time, ok bool) {
+	e.raceAcquire()
 	if !t.Pending() {
 		e.raceRelease()
 		return time.Time{}, false
@@ -271,17 +283,22 @@ func (e *Engine) Step() (bool, error) {
 	if err := e.checkLimits(head); err != nil {
 		return false, err
 	}
+	e.raceAcquire() // every process that ran has parked: see race_on.go
 	ev := e.queue.popMin()
 	e.setNow(ev.at)
 	e.fired++
 	h := ev.h
 	e.release(ev)
 	if h != nil {
+		e.firing = true
+		e.raceRelease() // the handler may wake a process: see race_on.go
 		h.Fire(e)
+		e.firing = false
 	}
-	if e.procs.parked > 0 && e.fatal == nil {
-		e.awaitQuiet()
+	if len(e.wakes) > 0 {
+		e.runWakes()
 	}
+	e.settle()
 	if e.fatal != nil {
 		return true, e.fatal
 	}

@@ -79,6 +79,7 @@ type procState struct {
 	timer    *time.Timer
 	stackBuf []byte
 	gstates  []gstate
+	prev     []gstate
 }
 
 type gstate struct {
@@ -187,8 +188,10 @@ func (e *Engine) sleep(d time.Duration) {
 	if p == nil {
 		return
 	}
+	e.raceAcquire()
 	e.procs.msgs <- procMsg{p: p, kind: msgSleep, wakeAt: addSat(e.now, d)}
 	<-p.resume
+	e.raceAcquire()
 }
 
 func (e *Engine) resumeProc(p *proc) {
@@ -197,8 +200,59 @@ func (e *Engine) resumeProc(p *proc) {
 	}
 	p.status = procRunning
 	e.procs.running++
+	e.raceRelease()
 	p.resume <- struct{}{}
 	e.awaitQuiet()
+}
+
+// Wake runs f once no other code runs: at the end of the event being fired
+// (after its handler returns), or, called from a process, once that process
+// waits or ends; called on the kernel goroutine outside any event, at once.
+// Then the kernel waits for any process f woke until it waits again.
+//
+// Use it from kernel-side code to cancel a context, close or send on a
+// channel that a process is parked on. Doing that directly in the middle of
+// a handler lets the woken process run at the same time as the rest of the
+// handler, which is neither deterministic nor race-free; as the handler's
+// very last action it is safe too.
+func (e *Engine) Wake(f func()) {
+	if f == nil {
+		return
+	}
+	e.raceAcquire()
+	if e.firing || e.procs.self() != nil {
+		e.wakes = append(e.wakes, f)
+		e.raceRelease()
+		return
+	}
+	f()
+	e.settle()
+}
+
+// runWakes runs the functions queued by Wake, in order, waiting after each
+// for the processes it woke: two woken processes never run at once.
+func (e *Engine) runWakes() {
+	if e.inWakes {
+		return
+	}
+	e.inWakes = true
+	for len(e.wakes) > 0 && e.fatal == nil {
+		f := e.wakes[0]
+		e.wakes[0] = nil
+		e.wakes = e.wakes[1:]
+		e.raceRelease()
+		f()
+		e.settle()
+	}
+	e.wakes = nil
+	e.inWakes = false
+}
+
+// settle waits for the processes the last action may have woken.
+func (e *Engine) settle() {
+	if e.procs.parked > 0 && e.fatal == nil {
+		e.awaitQuiet()
+	}
 }
 
 // handle applies one message from a process. It runs on the kernel goroutine.
@@ -247,8 +301,9 @@ func (e *Engine) drain() bool {
 }
 
 const (
-	pollMin = 20 * time.Microsecond
-	pollMax = 2 * time.Millisecond
+	spinTries = 32
+	pollMin   = 20 * time.Microsecond
+	pollMax   = 2 * time.Millisecond
 )
 
 // awaitQuiet waits until no process runs: each has returned, gone to sleep,
@@ -261,8 +316,13 @@ const (
 func (e *Engine) awaitQuiet() {
 	ps := &e.procs
 	backoff := pollMin
+	spins := 0
 	deadline, watched := e.wallDeadline()
+	e.raceRelease()
 	for e.fatal == nil {
+		if ps.running == 0 && len(e.wakes) > 0 && !e.firing && !e.inWakes {
+			e.runWakes()
+		}
 		if ps.running == 0 {
 			if ps.parked == 0 {
 				return
@@ -274,6 +334,18 @@ func (e *Engine) awaitQuiet() {
 		}
 		if e.drain() {
 			backoff = pollMin
+			spins = 0
+			continue
+		}
+		// A process usually hands back within microseconds: yield a few
+		// times before paying for a timer.
+		if spins < spinTries {
+			spins++
+			runtime.Gosched()
+			if spins < spinTries {
+				continue
+			}
+			e.classify(procRunning)
 			continue
 		}
 		if ps.timer == nil {
@@ -288,6 +360,7 @@ func (e *Engine) awaitQuiet() {
 			ps.timer.Stop()
 			e.handle(m)
 			backoff = pollMin
+			spins = 0
 			continue
 		case <-ps.timer.C:
 		}
@@ -303,11 +376,19 @@ func (e *Engine) awaitQuiet() {
 
 // classify looks at the goroutine table. Called with procRunning it marks
 // running processes found blocked as parked; with procParked it marks parked
-// processes found no longer blocked as running. Messages are drained after
-// the snapshot, so a process that posted and then blocked on its resume
+// processes found no longer blocked as running. A process counts as blocked
+// only if two snapshots, a moment apart, both show it blocked: a goroutine
+// can be caught in a passing state (a contended lock on its way, a channel
+// operation that completes at once). Messages are drained after the
+// snapshots, so a process that posted and then blocked on its resume
 // channel is seen as sleeping, not parked.
 func (e *Engine) classify(from procStatus) {
 	ps := &e.procs
+	e.snapshot()
+	ps.prev = append(ps.prev[:0], ps.gstates...)
+	for i := 0; i < 3; i++ {
+		runtime.Gosched()
+	}
 	e.snapshot()
 	e.raceAcquire()
 	e.drain()
@@ -316,15 +397,7 @@ func (e *Engine) classify(from procStatus) {
 			continue
 		}
 		gid := p.gid.Load()
-		blocked := false
-		if gid != 0 {
-			for _, g := range ps.gstates {
-				if g.gid == gid {
-					blocked = g.blocked
-					break
-				}
-			}
-		}
+		blocked := gid != 0 && isBlocked(ps.prev, gid) && isBlocked(ps.gstates, gid)
 		switch {
 		case from == procRunning && blocked:
 			p.status = procParked
@@ -336,6 +409,15 @@ func (e *Engine) classify(from procStatus) {
 			ps.running++
 		}
 	}
+}
+
+func isBlocked(states []gstate, gid int64) bool {
+	for _, g := range states {
+		if g.gid == gid {
+			return g.blocked
+		}
+	}
+	return false
 }
 
 func (e *Engine) watchdog() {

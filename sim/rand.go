@@ -13,6 +13,7 @@ type streamEntry struct{ r *rand.Rand }
 // one, never changes another stream's draws. The same name always returns the
 // same generator.
 func (e *Engine) Rand(name string) *rand.Rand {
+	e.raceAcquire()
 	if s, ok := e.streams[name]; ok {
 		e.raceRelease()
 		return s.r

@@ -146,6 +146,7 @@ func (e *Engine) watched(kind string) bool {
 // Tracing reports whether any sink listens. Callers building costly fields
 // check it first, so a run nobody watches formats nothing.
 func (e *Engine) Tracing() bool {
+	e.raceAcquire()
 	on := len(e.trace.sinks) > 0
 	e.raceRelease()
 	return on
@@ -156,6 +157,7 @@ func (e *Engine) Tracing() bool {
 // the caller's variadic slice does not escape and stays on its stack. Callers
 // that format strings or compute fields only for the trace guard with Tracing.
 func (e *Engine) Emit(source, kind, subject, reason string, fields ...Field) {
+	e.raceAcquire()
 	if len(e.trace.sinks) == 0 && (len(e.trace.watches) == 0 || !e.watched(kind)) {
 		e.raceRelease()
 		return
