@@ -189,7 +189,7 @@ func (g *gen) scenario() *Scenario {
 	}
 	if g.ios && g.chance(0.8) {
 		w("ios:\n")
-		w("  version: %d\n", scenarios.MinIOSVersion+g.intn(scenarios.MaxIOSVersion-scenarios.MinIOSVersion+1))
+		w("  version: %d\n", []int{13, 14, 15, 16, 17, 18, 26}[g.intn(7)])
 		w("  background_app_refresh: %t\n  low_power_mode: %t\n", !g.chance(0.2), g.chance(0.2))
 		if g.chance(0.3) {
 			w("  permitted_identifiers: [%s]\n", strings.Join(g.subset(g.uniques), ", "))

@@ -18,3 +18,17 @@ func TestAliasCycleNamed(t *testing.T) {
 		}
 	}
 }
+
+// iOS 19..25 do not exist; the loader said nothing and the iOS model
+// silently ran iOS 17 (found by wmsim chaos).
+func TestIOSVersionGap(t *testing.T) {
+	for v, ok := range map[string]bool{"18": true, "19": false, "22": false, "25": false, "26": true} {
+		_, err := Parse("v.yaml", []byte("version: 1\nname: a\nduration: 1d\nplatform: ios\nios: { version: "+v+" }\n"))
+		if ok && err != nil {
+			t.Errorf("ios.version %s: %v", v, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "does not exist")) {
+			t.Errorf("ios.version %s: want a diagnostic, got %v", v, err)
+		}
+	}
+}

@@ -294,6 +294,11 @@ func (d *decoder) ios(n ast.Node, path string, io *IOS) iosGiven {
 		"background_modes", "launch_handlers", "fetch_interval")
 	if v := o.get("version"); v != nil {
 		if x, ok := d.integer(v, o.at("version"), MinIOSVersion, MaxIOSVersion); ok {
+			if x > 18 && x < 26 {
+				// Apple numbered the release after iOS 18 "26"; the
+				// iOS model has no profile for 19..25.
+				d.errorf(v, o.at("version"), "13..18 or 26", "iOS %d does not exist (after iOS 18 came iOS 26)", x)
+			}
 			io.Version = int(x)
 		}
 	}
