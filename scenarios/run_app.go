@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/sim"
@@ -14,12 +15,13 @@ import (
 type appBehaviour struct {
 	w        *World
 	handlers map[string]plugin.Handler
-	runs     map[string]int  // runs so far, by received name: which result is next
-	warned   map[string]bool // names already warned about
+	runs     map[string]int        // runs so far, by received name: which result is next
+	warned   map[string]bool       // names already warned about
+	streams  map[string]*rand.Rand // Engine.Rand("app.task-duration."+name), by task name
 }
 
 func newAppBehaviour(w *World, handlers map[string]plugin.Handler) *appBehaviour {
-	return &appBehaviour{w: w, handlers: handlers, runs: map[string]int{}, warned: map[string]bool{}}
+	return &appBehaviour{w: w, handlers: handlers, runs: map[string]int{}, warned: map[string]bool{}, streams: map[string]*rand.Rand{}}
 }
 
 // errTaskFailed and errTaskThrew are what Future.error(...) and a thrown
@@ -55,7 +57,12 @@ func (a *appBehaviour) ExecuteTask(ctx *plugin.TaskContext, done func(bool, erro
 	result := task.ResultFor(n)
 	d := task.Duration.Min
 	if !task.Duration.Fixed() {
-		d = sim.Between(w.Engine.Rand("app.task-duration."+task.Name), task.Duration.Min, task.Duration.Max)
+		r := a.streams[task.Name] // the same stream Engine.Rand returns, without building its name per run
+		if r == nil {
+			r = w.Engine.Rand("app.task-duration." + task.Name)
+			a.streams[task.Name] = r
+		}
+		d = sim.Between(r, task.Duration.Min, task.Duration.Max)
 	}
 	if task.RequiresNetwork && !ctx.Device().Network.Connected() {
 		// The handler's first request fails at once with no connection.

@@ -225,7 +225,11 @@ func (d *dozeMachine) stepDeep() {
 		budget := d.nextMaint
 		d.nextMaint = min(d.nextMaint*dozeMaintFactor, dozeMaxMaintenance)
 		d.maintStart = d.m.eng.Now()
-		d.setDeep(dozeIdleMaint, budget, "maintenance window of up to "+budget.String())
+		why := "" // formatted only for the trace
+		if d.m.eng.Tracing() {
+			why = "maintenance window of up to " + budget.String()
+		}
+		d.setDeep(dozeIdleMaint, budget, why)
 	}
 }
 
@@ -240,7 +244,10 @@ func (d *dozeMachine) enterIdle(why string) {
 		d.m.eng.Cancel(d.lightT)
 		d.light = lightOverride
 	}
-	d.setDeep(dozeIdle, dur, why+"; idle for "+dur.String())
+	if d.m.eng.Tracing() {
+		why += "; idle for " + dur.String()
+	}
+	d.setDeep(dozeIdle, dur, why)
 }
 
 // stepLight is stepLightIdleStateLocked.
@@ -255,7 +262,11 @@ func (d *dozeMachine) stepLight() {
 		}
 		dur := d.nextLightIdle
 		d.nextLightIdle = min(d.nextLightIdle*lightIdleFactor, lightMaxIdleTimeout)
-		d.setLight(lightIdle, dur, "light idle for "+dur.String())
+		why := "" // formatted only for the trace
+		if d.m.eng.Tracing() {
+			why = "light idle for " + dur.String()
+		}
+		d.setLight(lightIdle, dur, why)
 	case lightIdle, lightWaitNet:
 		if d.light == lightIdle && !d.m.st.Network.Connected() {
 			// "We'd like to do maintenance, but currently don't have network

@@ -347,7 +347,8 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 	case blockQuota, blockRestrictedBucket:
 		src = srcStdby
 	}
-	f := []sim.Field{sim.String("id", w.id), sim.String("blocked_by", blockNames[b])}
+	var fa [3]sim.Field // on the stack: Emit copies the fields
+	f := append(fa[:0], sim.String("id", w.id), sim.String("blocked_by", blockNames[b]))
 	if until != never {
 		f = append(f, sim.Dur("until", until.Sub(m.eng.Start())))
 	}
