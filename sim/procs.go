@@ -386,10 +386,19 @@ func (e *Engine) classify(from procStatus) {
 	ps := &e.procs
 	e.snapshot()
 	ps.prev = append(ps.prev[:0], ps.gstates...)
-	for i := 0; i < 3; i++ {
-		runtime.Gosched()
+	second := false
+	for _, p := range ps.live {
+		if p.status == from && isBlocked(ps.prev, p.gid.Load()) {
+			second = true // only a blocked reading needs confirming
+			break
+		}
 	}
-	e.snapshot()
+	if second {
+		for i := 0; i < 3; i++ {
+			runtime.Gosched()
+		}
+		e.snapshot()
+	}
 	e.raceAcquire()
 	e.drain()
 	for _, p := range ps.live {
