@@ -12,8 +12,11 @@ type Limits struct {
 	MaxEvents uint64
 	// Horizon is the furthest virtual offset from the start an event may fire at.
 	Horizon time.Duration
-	// WallClock is the most real time a run may take. It is the only place the
-	// kernel reads the real clock, and it only ever stops a run.
+	// WallClock is the most real time one Run call may take. It is the only
+	// place the kernel reads the real clock, and it only ever stops a run. It
+	// is checked every 1024 events and while the kernel waits for a process
+	// (Go) to hand back control; an event handler that never returns, on the
+	// kernel goroutine itself, cannot be interrupted.
 	WallClock time.Duration
 }
 
