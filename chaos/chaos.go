@@ -37,6 +37,7 @@ type Summary struct {
 	Scenarios    int
 	PlatformRuns int
 	Checks       int
+	ByCheck      map[string]int
 	// ExitCodes counts `wmsim run` exit codes of the generated scenarios.
 	ExitCodes map[int]int
 	Failures  []Failure
@@ -48,7 +49,7 @@ func SeedFor(seed uint64, i int) uint64 { return seed + uint64(i) }
 
 // Run generates and checks n scenarios from seed.
 func Run(seed uint64, n int, o Options) *Summary {
-	s := &Summary{FirstSeed: seed, ExitCodes: map[int]int{}}
+	s := &Summary{FirstSeed: seed, ExitCodes: map[int]int{}, ByCheck: map[string]int{}}
 	for i := 0; i < n; i++ {
 		sd := SeedFor(seed, i)
 		g := Generate(sd, o.Gen)
@@ -57,6 +58,9 @@ func Run(seed uint64, n int, o Options) *Summary {
 		s.Scenarios++
 		s.PlatformRuns += v.PlatformRuns
 		s.Checks += v.Checks
+		for k, n := range v.ByCheck {
+			s.ByCheck[k] += n
+		}
 		s.ExitCodes[v.ExitCode]++
 		if v.Failed() {
 			f := Failure{Seed: sd, Findings: v.Findings, Minimal: src, MinimalFindings: v.Findings, Steps: len(g.Steps), Expect: len(g.Expect)}

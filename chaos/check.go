@@ -76,7 +76,10 @@ type Verdict struct {
 	PlatformRuns int
 	// Checks counts invariant checks: the runner's own (result.invariants.
 	// checked) plus this package's.
-	Checks   int
+	Checks int
+	// ByCheck splits Checks by check name (runner invariants under
+	// "runner").
+	ByCheck  map[string]int
 	Findings []Finding
 	// ExitCode is what `wmsim run` would exit with (0, 1 or 3; 2 for a
 	// load error).
@@ -124,6 +127,10 @@ func Check(name string, src []byte, opts CheckOptions) *Verdict {
 		b, err := simulate(sc, limits)
 		runtime.GOMAXPROCS(prev)
 		v.Checks++
+		if v.ByCheck == nil {
+			v.ByCheck = map[string]int{}
+		}
+		v.ByCheck[CheckDeterminism]++
 		switch {
 		case err != nil:
 			v.Findings = append(v.Findings, Finding{Check: CheckDeterminism, Detail: "second run failed to start: " + err.Error()})
@@ -156,13 +163,13 @@ type simulation struct {
 type worldProbe struct {
 	w      *scenarios.World
 	probes []Finding // persistence and pending-limit findings, made during the run
-	checks int
+	checks map[string]int
 }
 
 func simulate(sc *scenarios.Scenario, limits sim.Limits) (*simulation, error) {
 	s := &simulation{}
 	opts := scenarios.RunOptions{KeepTrace: true, Limits: &limits, Setup: func(w *scenarios.World) {
-		p := &worldProbe{w: w}
+		p := &worldProbe{w: w, checks: map[string]int{}}
 		s.worlds = append(s.worlds, p)
 		p.schedule()
 	}}
@@ -266,7 +273,7 @@ func (p *worldProbe) androidPending() []string {
 // reboot still has its WorkSpec row after boot (WorkManager's database
 // survives power loss; ForceStopRunnable/RescheduleReceiver reschedule it).
 func (p *worldProbe) persisted(reboot time.Duration, before []string) {
-	p.checks++
+	p.checks[CheckPersistence]++
 	now := map[string]bool{}
 	for _, t := range p.w.Plugin.Android().Tasks() {
 		now[t.Unique] = true
@@ -283,7 +290,7 @@ func (p *worldProbe) persisted(reboot time.Duration, before []string) {
 // refresh and 10 processing requests (Apple, BGTaskScheduler.submit:
 // "tooManyPendingTaskRequests").
 func (p *worldProbe) iosPending() {
-	p.checks++
+	p.checks[CheckIOSPending]++
 	refresh, processing := 0, 0
 	for _, t := range p.w.Plugin.IOS().Tasks() {
 		if t.State != osscheduler.StateEnqueued {
@@ -314,18 +321,26 @@ func (c *checker) fail(check string, at time.Duration, subject, format string, a
 	c.v.Findings = append(c.v.Findings, Finding{Check: check, Platform: c.pr.Platform, At: at, Subject: subject, Detail: fmt.Sprintf(format, a...)})
 }
 
-func (c *checker) count(n int) { c.v.Checks += n }
+func (c *checker) count(check string, n int) {
+	c.v.Checks += n
+	if c.v.ByCheck == nil {
+		c.v.ByCheck = map[string]int{}
+	}
+	c.v.ByCheck[check] += n
+}
 
 func (c *checker) run() {
 	res := c.pr.Result
-	c.count(res.Invariants.Checked)
+	c.count(CheckRunnerInvariant, res.Invariants.Checked)
 	for _, vi := range res.Invariants.Violations {
 		c.fail(CheckRunnerInvariant+"/"+vi.Invariant, secsDur(float64(vi.T)), vi.Subject, "%s", vi.Detail)
 	}
 	if c.pr.LimitErr != nil {
 		c.fail(CheckLimit, c.pr.LimitErr.At, "", "%s", c.pr.LimitErr.Error())
 	}
-	c.count(c.world.checks)
+	for k, n := range c.world.checks {
+		c.count(k, n)
+	}
 	c.v.Findings = append(c.v.Findings, c.world.probes...)
 	c.conservation()
 	c.monotonic()
@@ -348,7 +363,7 @@ func (c *checker) conservation() {
 	res := c.pr.Result
 	running := map[string]int{}
 	for _, t := range res.Tasks {
-		c.count(2)
+		c.count(CheckConservation, 2)
 		if !validStates[t.State] {
 			c.fail(CheckConservation, 0, t.Unique, "task state %q is not one of enqueued, running, succeeded, failed, cancelled, blocked", t.State)
 		}
@@ -361,14 +376,32 @@ func (c *checker) conservation() {
 	}
 	if c.pr.Platform == "android" {
 		for u, n := range running {
-			c.count(1)
+			c.count(CheckConservation, 1)
 			if n > 1 {
 				c.fail(CheckConservation, 0, u, "%d WorkSpecs of one unique work are running at once", n)
 			}
 		}
 	}
+	// Every piece of work the OS accepted is still accounted for at the
+	// end, in exactly one row state (WorkManager keeps finished and
+	// cancelled WorkSpecs until pruned; BGTaskScheduler's table keeps every
+	// request ever submitted).
+	inTable := map[string]bool{}
+	for _, t := range res.Tasks {
+		inTable[t.Unique] = true
+	}
+	for i := range c.pr.Trace {
+		r := &c.pr.Trace[i]
+		if r.Source == "android.workmanager" && r.Kind == "enqueued" || r.Source == ios_src && r.Kind == "submitted" {
+			c.count(CheckConservation, 1)
+			if !inTable[r.Subject] {
+				c.fail(CheckConservation, r.At, r.Subject, "work accepted by the OS (%s %s) is missing from the tasks table at the end", r.Source, r.Kind)
+				inTable[r.Subject] = true // once
+			}
+		}
+	}
 	for _, r := range res.Runs {
-		c.count(1)
+		c.count(CheckConservation, 1)
 		if !validOutcomes[r.Outcome] {
 			c.fail(CheckConservation, secsDur(float64(r.TStart)), r.Unique, "run outcome %q is not a format outcome", r.Outcome)
 		}
@@ -386,7 +419,7 @@ func (c *checker) monotonic() {
 	var lastSeq uint64
 	for i := range c.pr.Trace {
 		r := &c.pr.Trace[i]
-		c.count(1)
+		c.count(CheckMonotonic, 1)
 		if r.At < lastAt || r.Seq <= lastSeq {
 			c.fail(CheckMonotonic, r.At, r.Subject, "trace record %d at %s after record %d at %s", r.Seq, sim.FormatOffset(r.At), lastSeq, sim.FormatOffset(lastAt))
 		}
@@ -396,7 +429,7 @@ func (c *checker) monotonic() {
 	end := report.Seconds(c.sc.Duration.Seconds())
 	var lastStart report.Seconds
 	for _, r := range res.Runs {
-		c.count(1)
+		c.count(CheckMonotonic, 1)
 		switch {
 		case r.TStart < lastStart:
 			c.fail(CheckMonotonic, secsDur(float64(r.TStart)), r.Unique, "run listed after one that started later (%.3f)", float64(lastStart))
@@ -409,7 +442,7 @@ func (c *checker) monotonic() {
 	}
 	var lastErr report.Seconds
 	for _, e := range res.Errors {
-		c.count(1)
+		c.count(CheckMonotonic, 1)
 		if e.T < lastErr {
 			c.fail(CheckMonotonic, secsDur(float64(e.T)), e.Call, "error listed after a later one")
 		}
@@ -438,8 +471,8 @@ func (c *checker) traceRules() {
 				case "cancelled":
 					cancelledID[f.Str] = r.Seq
 				case "started":
+					c.count(CheckAfterCancel, 1)
 					if cs, ok := cancelledID[f.Str]; ok {
-						c.count(1)
 						c.fail(CheckAfterCancel, r.At, r.Subject, "WorkSpec %s started after it was cancelled (trace record %d)", f.Str, cs)
 					}
 				}
@@ -457,7 +490,10 @@ func (c *checker) traceRules() {
 			if kind == string(osscheduler.Fetch) || r.Subject == "iOSPerformFetch" {
 				continue
 			}
-			c.count(2)
+			c.count(CheckRegistration, 1)
+			if ios {
+				c.count(CheckAfterCancel, 1)
+			}
 			rs, ok := reg[r.Subject]
 			if !ok {
 				c.fail(CheckRegistration, r.At, r.Subject, "a run started with no earlier registration of this unique name")
@@ -525,13 +561,14 @@ func (c *checker) androidRuns(runs []osscheduler.RunRecord) {
 		if !ok || prev.End < 0 || prev.Kind != r.Kind || registeredBetween(regs[r.Unique], prev.Start, r.Start) {
 			continue
 		}
-		c.count(1)
 		switch {
 		case r.Kind == osscheduler.Periodic && (prev.Outcome == osscheduler.OutcomeSuccess || prev.Outcome == osscheduler.OutcomeFailure):
+			c.count(CheckPeriodFloor, 1)
 			if gap := r.Start - prev.End; gap < minPeriod-slack {
 				c.fail(CheckPeriodFloor, r.Start, r.Unique, "periodic run started %s after the previous period's run ended (floor %s)", gap, minPeriod)
 			}
 		case prev.Outcome == osscheduler.OutcomeRetry && r.Attempt == prev.Attempt+1:
+			c.count(CheckBackoff, 2)
 			if gap := r.Start - prev.End; gap < minBackoff-slack {
 				c.fail(CheckBackoff, r.Start, r.Unique, "attempt %d started %s after a retry (minimum backoff %s)", r.Attempt, gap, minBackoff)
 			}
@@ -548,7 +585,7 @@ func (c *checker) iosRuns(runs []osscheduler.RunRecord) {
 		if (r.Kind != osscheduler.Periodic && r.Kind != osscheduler.Fetch) || r.End < 0 {
 			continue
 		}
-		c.count(1)
+		c.count(CheckIOSBudget, 1)
 		if r.End-r.Start > iosRefreshTime+slack {
 			c.fail(CheckIOSBudget, r.Start, r.Unique, "a %s run lasted %s, beyond the %s budget", r.Kind, r.End-r.Start, iosRefreshTime)
 		}
@@ -561,13 +598,13 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 // message.
 func (c *checker) errorShape() {
 	for _, e := range c.pr.Result.Errors {
-		c.count(1)
+		c.count(CheckErrorShape, 1)
 		if !snake.MatchString(e.Code) || e.Message == "" || e.Call == "" {
 			c.fail(CheckErrorShape, secsDur(float64(e.T)), e.Call, "error code %q, call %q, message %q", e.Code, e.Call, e.Message)
 		}
 	}
 	for _, w := range c.pr.Result.Warnings {
-		c.count(1)
+		c.count(CheckErrorShape, 1)
 		if !snake.MatchString(w.Code) || w.Message == "" {
 			c.fail(CheckErrorShape, secsDur(float64(w.T)), "", "warning code %q, message %q", w.Code, w.Message)
 		}

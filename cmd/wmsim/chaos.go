@@ -90,6 +90,16 @@ func runChaos(env *cmdEnv, args []string) int {
 		fmt.Fprintf(env.stdout, " %d×%d", c, s.ExitCodes[c])
 	}
 	fmt.Fprintln(env.stdout)
+	if *verbose {
+		names := make([]string, 0, len(s.ByCheck))
+		for k := range s.ByCheck {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Fprintf(env.stdout, "  %-36s %d checks\n", k, s.ByCheck[k])
+		}
+	}
 	if len(s.Failures) > 0 {
 		return exitExpect
 	}
