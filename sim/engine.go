@@ -53,6 +53,7 @@ func (e *LimitError) Error() string {
 type Engine struct {
 	start  time.Time
 	now    int64
+	nowT   time.Time // start + now, kept by setNow: Now is called many times per event
 	seq    uint64
 	fired  uint64
 	queue  queue
@@ -89,7 +90,7 @@ func WithSink(s Sink) Option { return func(e *Engine) { e.AddSink(s) } }
 // New returns an engine whose virtual time starts at start, with all random
 // streams derived from seed.
 func New(start time.Time, seed uint64, opts ...Option) *Engine {
-	e := &Engine{start: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}, wallNow: time.Now}
+	e := &Engine{start: start, nowT: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}, wallNow: time.Now}
 	for _, o := range opts {
 		o(e)
 	}
@@ -102,7 +103,7 @@ func (e *Engine) Start() time.Time { return e.start }
 // Now is the current virtual time.
 func (e *Engine) Now() time.Time {
 	e.raceAcquire()
-	t := e.start.Add(time.Duration(e.now))
+	t := e.nowT
 	e.raceRelease()
 	return t
 }
@@ -248,6 +249,7 @@ func (e *Engine) setNow(at int64) {
 		return
 	}
 	e.now = at
+	e.nowT = e.start.Add(time.Duration(at))
 	if e.view != nil && e.view.mock != nil {
 		e.view.syncMock()
 	}
