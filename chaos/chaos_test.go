@@ -57,6 +57,12 @@ func TestGeneratedFilesLoad(t *testing.T) {
 		seen["plugin "+string(sc.Plugin.Version)]++
 		for _, st := range sc.Timeline {
 			seen["action "+string(st.Action())]++
+			if st.At.Clock {
+				seen["clock-time at"]++
+			}
+			if st.Every > 0 {
+				seen["every"]++
+			}
 			if st.Call != "" {
 				seen["call "+string(st.Call)]++
 			}
@@ -66,7 +72,7 @@ func TestGeneratedFilesLoad(t *testing.T) {
 		"action call", "action channel", "action device", "action reboot", "action app", "action os",
 		"call initialize", "call registerOneOffTask", "call registerPeriodicTask", "call registerProcessingTask",
 		"call registerHealthResearchTask", "call registerContinuedProcessingTask", "call cancelByUniqueName",
-		"call cancelByTag", "call cancelAll", "call isScheduledByUniqueName", "call printScheduledTasks", "call getWorkInfo"} {
+		"call cancelByTag", "call cancelAll", "clock-time at", "every", "call isScheduledByUniqueName", "call printScheduledTasks", "call getWorkInfo"} {
 		if seen[want] == 0 {
 			t.Errorf("500 generated scenarios never include %s", want)
 		}

@@ -334,6 +334,13 @@ func (g *gen) timeline() []Step {
 		if body == "" {
 			continue
 		}
+		if reboot == nil && g.dur >= scenarios.Day && !strings.Contains(body, "every:") && !strings.HasPrefix(body, "    call:") && !strings.HasPrefix(body, "    channel:") && g.chance(0.15) {
+			// A daily routine at a clock time (in start's UTC offset): the
+			// first occurrence is within a day, so within the scenario.
+			clock := fmt.Sprintf("%02d:%02d", g.intn(24), g.intn(60))
+			steps = append(steps, Step{At: at, Text: fmt.Sprintf("  - at: \"%s\"\n    every: 1d\n%s", clock, body)})
+			continue
+		}
 		steps = append(steps, Step{At: at, Reboot: reboot, Text: fmt.Sprintf("  - at: %s\n%s", fmtDur(at), body)})
 	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].At < steps[j].At })
