@@ -448,3 +448,43 @@ func TestClockViewReadsKernel(t *testing.T) {
 	}()
 	clk.Ticker(0)
 }
+
+func TestWakeRunsAfterHandlerAndAfterProcessYields(t *testing.T) {
+	e := New(t0, 1)
+	clk := e.Clock()
+	l := &tlog{e: e}
+	ctxA, cancelA := context.WithCancel(context.Background())
+	ctxB, cancelB := context.WithCancel(context.Background())
+	e.Go("a", func() {
+		<-ctxA.Done()
+		l.add("a woke")
+		e.Wake(cancelB) // from a process: runs once a waits
+		l.add("a still running")
+		clk.Sleep(time.Second)
+		l.add("a end")
+	}, nil)
+	e.Go("b", func() {
+		<-ctxB.Done()
+		l.add("b woke")
+	}, nil)
+	e.After(time.Minute, PhaseOS, "stop a", HandlerFunc(func(*Engine) {
+		e.Wake(cancelA) // mid-handler: deferred to the handler's end
+		l.add("handler continues")
+	}))
+	if err := e.RunUntilIdle(); err != nil {
+		t.Fatal(err)
+	}
+	l.want(t,
+		"+00:01:00 handler continues",
+		"+00:01:00 a woke",
+		"+00:01:00 a still running",
+		"+00:01:00 b woke",
+		"+00:01:01 a end",
+	)
+	// Outside any event, Wake runs at once.
+	ran := false
+	e.Wake(func() { ran = true })
+	if !ran {
+		t.Fatal("Wake outside an event did not run f")
+	}
+}
