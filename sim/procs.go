@@ -320,15 +320,17 @@ func (e *Engine) awaitQuiet() {
 	deadline, watched := e.wallDeadline()
 	e.raceRelease()
 	for e.fatal == nil {
-		if ps.running == 0 && len(e.wakes) > 0 && !e.firing && !e.inWakes {
-			e.runWakes()
-		}
 		if ps.running == 0 {
-			if ps.parked == 0 {
-				return
+			// First find any process the last action woke: until then
+			// it may be running, and the kernel touches nothing it may.
+			if ps.parked > 0 {
+				e.classify(procParked)
 			}
-			e.classify(procParked)
 			if ps.running == 0 {
+				if len(e.wakes) > 0 && !e.firing && !e.inWakes {
+					e.runWakes()
+					continue
+				}
 				return
 			}
 		}
