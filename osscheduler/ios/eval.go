@@ -303,15 +303,23 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 	now := m.eng.Now()
 	if n := len(m.bgLaunches); n > 0 {
 		if next := m.bgLaunches[n-1].Add(m.par.MinGap); now.Before(next) {
-			m.deferral(source, subject, gate{"rate_limit", fmt.Sprintf("rate limit: last background launch at +%s, next allowed from +%s",
-				sim.FormatOffset(m.bgLaunches[n-1].Sub(m.eng.Start())), sim.FormatOffset(next.Sub(m.eng.Start())))})
+			g := gate{key: "rate_limit"}
+			if m.needReason(subject, g.key) {
+				g.reason = fmt.Sprintf("rate limit: last background launch at +%s, next allowed from +%s",
+					sim.FormatOffset(m.bgLaunches[n-1].Sub(m.eng.Start())), sim.FormatOffset(next.Sub(m.eng.Start())))
+			}
+			m.deferral(source, subject, g)
 			return "", false
 		}
 	}
 	m.pruneLaunches()
 	if len(m.bgLaunches) >= m.par.DailyLaunches {
-		m.deferral(source, subject, gate{"daily_budget", fmt.Sprintf("daily budget used: %d background launches in the last 24 h (limit %d, %s heuristics)",
-			len(m.bgLaunches), m.par.DailyLaunches, m.par.Name)})
+		g := gate{key: "daily_budget"}
+		if m.needReason(subject, g.key) {
+			g.reason = fmt.Sprintf("daily budget used: %d background launches in the last 24 h (limit %d, %s heuristics)",
+				len(m.bgLaunches), m.par.DailyLaunches, m.par.Name)
+		}
+		m.deferral(source, subject, g)
 		return "", false
 	}
 	sc := m.score(eligible, extraQueued)
