@@ -30,8 +30,10 @@ import (
 //   - Timer, Ticker and AfterFunc return the package's own *clock.Timer and
 //     *clock.Ticker (so Stop and Reset work as usual), fired by the kernel at
 //     their virtual deadlines in PhaseApp: a Timer or Ticker by a
-//     non-blocking send on C (no stale values after Reset, as with Go 1.23
-//     timers), an AfterFunc by running f as a process (Go), so f may itself
+//     non-blocking send on C (so Reset without draining never deadlocks, as
+//     it does on clock.Mock; but, as with clock.Mock and Go timers before
+//     1.23, a value already in C stays there after Stop or Reset), an
+//     AfterFunc by running f as a process (Go), so f may itself
 //     sleep. An AfterFunc Timer has a nil C, as time.AfterFunc's. Timers due
 //     at the same instant fire in the order they were created (or last
 //     re-armed after a stop).

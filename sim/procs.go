@@ -116,6 +116,12 @@ func (e *Engine) Processes() int { return len(e.procs.live) }
 // goroutine cannot be stopped from outside. With no WallClock limit the
 // kernel waits for it forever.
 //
+// One action that wakes several parked processes at once (closing a channel
+// or cancelling a context two of them wait on) lets them run together, in an
+// order the Go scheduler picks; give each process its own channel or
+// context. Timers of the clock view that are due together are fired one at
+// a time, each woken process running before the next timer fires.
+//
 // Goroutines that fn starts itself are not processes: they must not use the
 // view's Sleep (it returns at once outside a process) and run beside the
 // kernel, outside its determinism.
