@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // subBits is the sketch's precision: every value below 2^(subBits+1) = 256
@@ -171,27 +173,35 @@ func (d *Dist) Mean() int64 {
 }
 
 // distJSON is a Dist on the wire. P50…P99 and Mean are derived (written for
-// readers, ignored when read back); Buckets is [index, count] pairs in
-// ascending order, negative indexes for negative samples.
+// readers, ignored when read back); Buckets is "index:count" pairs separated
+// by spaces in ascending order (negative indexes for negative samples), one
+// string so that indented JSON stays short.
 type distJSON struct {
-	Count   int64      `json:"count"`
-	Sum     int64      `json:"sum"`
-	Min     int64      `json:"min"`
-	Max     int64      `json:"max"`
-	Mean    int64      `json:"mean"`
-	P50     int64      `json:"p50"`
-	P90     int64      `json:"p90"`
-	P99     int64      `json:"p99"`
-	Buckets [][2]int64 `json:"buckets"`
+	Count   int64  `json:"count"`
+	Sum     int64  `json:"sum"`
+	Min     int64  `json:"min"`
+	Max     int64  `json:"max"`
+	Mean    int64  `json:"mean"`
+	P50     int64  `json:"p50"`
+	P90     int64  `json:"p90"`
+	P99     int64  `json:"p99"`
+	Buckets string `json:"buckets"`
 }
 
 // MarshalJSON writes the distribution with its quantiles and buckets.
 func (d Dist) MarshalJSON() ([]byte, error) {
 	j := distJSON{Count: d.count, Sum: d.sum, Min: d.min, Max: d.max, Mean: d.Mean(),
-		P50: d.Quantile(0.5), P90: d.Quantile(0.9), P99: d.Quantile(0.99), Buckets: [][2]int64{}}
-	for _, b := range d.buckets() {
-		j.Buckets = append(j.Buckets, [2]int64{int64(b.idx), b.n})
+		P50: d.Quantile(0.5), P90: d.Quantile(0.9), P99: d.Quantile(0.99)}
+	var sb []byte
+	for i, b := range d.buckets() {
+		if i > 0 {
+			sb = append(sb, ' ')
+		}
+		sb = strconv.AppendInt(sb, int64(b.idx), 10)
+		sb = append(sb, ':')
+		sb = strconv.AppendInt(sb, b.n, 10)
 	}
+	j.Buckets = string(sb)
 	return json.Marshal(j)
 }
 
@@ -204,10 +214,12 @@ func (d *Dist) UnmarshalJSON(b []byte) error {
 	}
 	*d = Dist{count: j.Count, sum: j.Sum, min: j.Min, max: j.Max}
 	var total int64
-	for _, kv := range j.Buckets {
-		idx, n := kv[0], kv[1]
-		if n <= 0 || idx > 1<<30 || idx < -(1<<30) {
-			return fmt.Errorf("distribution: bad bucket [%d, %d]", idx, n)
+	for _, kv := range strings.Fields(j.Buckets) {
+		a, c, ok := strings.Cut(kv, ":")
+		idx, err1 := strconv.ParseInt(a, 10, 32)
+		n, err2 := strconv.ParseInt(c, 10, 64)
+		if !ok || err1 != nil || err2 != nil || n <= 0 || idx > 1<<30 || idx < -(1<<30) {
+			return fmt.Errorf("distribution: bad bucket %q, want index:count", kv)
 		}
 		total += n
 		if idx >= 0 {

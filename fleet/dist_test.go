@@ -86,7 +86,8 @@ func TestMergeAndJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(ja, &back))
 	jb, _ := json.Marshal(back)
 	assert.Equal(t, string(ja), string(jb))
-	assert.Error(t, json.Unmarshal([]byte(`{"count":2,"buckets":[[1,1]]}`), &back))
+	assert.Error(t, json.Unmarshal([]byte(`{"count":2,"buckets":"1:1"}`), &back))
+	assert.Error(t, json.Unmarshal([]byte(`{"count":1,"buckets":"1-1"}`), &back))
 }
 
 func TestQuantileAll(t *testing.T) {
