@@ -172,6 +172,11 @@ func runRun(env *cmdEnv, args []string) int {
 		default:
 			writeText(env, out, f.timeline)
 		}
+		for _, pr := range out.Runs {
+			if pr.LimitErr != nil {
+				fmt.Fprintf(env.stderr, "wmsim run: %s on %s: %v\n", sc.Name, pr.Platform, pr.LimitErr)
+			}
+		}
 		code = worse(code, out.ExitCode())
 	}
 	if err := writeFiles(&f, all); err != nil {

@@ -48,3 +48,28 @@ func TestBrokenFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestExitCodes pins the exit codes of DESIGN.md: 0 every expectation held,
+// 1 one failed, 2 invalid input, 3 a safety limit.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	failing := filepath.Join(dir, "failing.yaml")
+	require.NoError(t, os.WriteFile(failing, []byte("version: 1\nname: failing\nduration: 1h\nexpect:\n  - no_errors: true\n  - error: { code: crash }\n"), 0o644))
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"run", "oneoff-task"}, exitOK},
+		{[]string{"run", failing}, exitExpect},
+		{[]string{"run", "oneoff-task", "--format", "yaml"}, exitInvalid},
+		{[]string{"run", filepath.Join(dir, "missing.yaml")}, exitInvalid},
+		{[]string{"run", "oneoff-task", "--max-events", "5"}, exitLimit},
+		{[]string{"run", "oneoff-task", failing, "--max-events", "5"}, exitLimit},
+		{[]string{"validate", "oneoff-task"}, exitOK},
+		{[]string{}, exitInvalid},
+	} {
+		var out, errb strings.Builder
+		got := run(tc.args, &cmdEnv{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }})
+		assert.Equal(t, tc.want, got, "wmsim %s\n%s", strings.Join(tc.args, " "), errb.String())
+	}
+}
