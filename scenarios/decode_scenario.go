@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/goccy/go-yaml"
 	"math"
 	"regexp"
 	"strings"
@@ -439,7 +440,11 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 		dev.Storage = st
 	}
 	if v := o.get("profile"); v != nil {
-		if x, ok := d.str(v, o.at("profile")); ok {
+		if m, isMap := d.resolve(v, o.at("profile")).(*ast.MappingNode); isMap {
+			if p, ok := d.profileDef(m, o.at("profile")); ok {
+				dev.Profile, dev.ProfileDef = &p.Name, p
+			}
+		} else if x, ok := d.str(v, o.at("profile")); ok {
 			names := device.ProfileNames()
 			if !contains(names, x) {
 				msg := fmt.Sprintf("unknown profile %s", quoteShort(x))
@@ -962,3 +967,33 @@ func (d *decoder) expectation(n ast.Node, path string) *Expectation {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// profileValid says what an inline profile may contain.
+const profileValid = "a built-in profile's name, or a mapping with the fields of a profile: name, wake, sleep, sessions_per_day, session_length, app_opens_per_day, app_time, charging, places, … (see FORMAT.md)"
+
+// profileDef decodes a profile defined in the file, strictly, and checks its
+// ranges.
+func (d *decoder) profileDef(n *ast.MappingNode, path string) (*device.Profile, bool) {
+	var p device.Profile
+	if err := yaml.NodeToValue(n, &p, yaml.Strict()); err != nil {
+		// goccy's message starts "[line:col] what"; report it at that place.
+		msg, _, _ := strings.Cut(err.Error(), "\n")
+		var line, col int
+		if _, scanErr := fmt.Sscanf(msg, "[%d:%d]", &line, &col); scanErr == nil && line > 0 {
+			_, msg, _ = strings.Cut(msg, "] ")
+			d.errAt(line, col, path, profileValid, "%s", msg)
+		} else {
+			d.errorf(n, path, profileValid, "%s", msg)
+		}
+		return nil, false
+	}
+	if p.Name == "" {
+		d.errorf(n, path+".name", "a name for the profile, used in reports", "an inline profile needs a name")
+		return nil, false
+	}
+	if err := p.Validate(); err != nil {
+		d.errorf(n, path, profileValid, "%s", err.Error())
+		return nil, false
+	}
+	return &p, true
+}

@@ -129,7 +129,7 @@ func (o RunOptions) apply(sc *Scenario) *Scenario {
 	c := *sc
 	if o.Profile != "" {
 		p := o.Profile
-		c.Device.Profile = &p
+		c.Device.Profile, c.Device.ProfileDef = &p, nil
 	}
 	if o.Duration > 0 {
 		c.Duration = o.Duration
@@ -232,11 +232,9 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	w.app = newAppBehaviour(w, opts.Handlers)
 	w.Plugin.ExecuteTaskAsync(w.app)
 
-	if sc.Device.Profile != nil {
-		prof, ok := device.BuiltinProfile(*sc.Device.Profile)
-		if !ok {
-			return nil, fmt.Errorf("%s: device.profile: unknown profile %q; valid: %v", sc.File, *sc.Device.Profile, device.ProfileNames())
-		}
+	if prof, ok, err := profileOf(sc.Device); err != nil {
+		return nil, fmt.Errorf("%s: device.profile: %v", sc.File, err)
+	} else if ok {
 		if err := w.Device.ApplyProfile(prof, sc.Start.Add(sc.Duration)); err != nil {
 			return nil, fmt.Errorf("%s: device.profile: %v", sc.File, err)
 		}
@@ -245,6 +243,21 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 		w.scheduleStep(&sc.Timeline[i])
 	}
 	return w, nil
+}
+
+// profileOf returns the usage profile a device block names or defines.
+func profileOf(d Device) (device.Profile, bool, error) {
+	switch {
+	case d.ProfileDef != nil:
+		return *d.ProfileDef, true, nil
+	case d.Profile != nil:
+		p, ok := device.BuiltinProfile(*d.Profile)
+		if !ok {
+			return p, false, fmt.Errorf("unknown profile %q; valid: %v", *d.Profile, device.ProfileNames())
+		}
+		return p, true, nil
+	}
+	return device.Profile{}, false, nil
 }
 
 func initialState(sc *Scenario, p Platform) device.State {

@@ -103,12 +103,9 @@ func (w *World) deviceStep(d *Device) {
 		}
 		dev.SetStorage(st)
 	}
-	if d.Profile != nil {
-		prof, ok := device.BuiltinProfile(*d.Profile)
-		if !ok {
-			w.warn("unknown_profile", fmt.Sprintf("device profile %q is not built in; ignored", *d.Profile))
-			return
-		}
+	if prof, ok, err := profileOf(*d); err != nil {
+		w.warn("unknown_profile", err.Error()+"; ignored")
+	} else if ok {
 		if err := dev.ApplyProfile(prof, w.Scenario.Start.Add(w.Scenario.Duration)); err != nil {
 			w.warn("profile_error", err.Error())
 		}

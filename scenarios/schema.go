@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/invopop/jsonschema"
+
+	"github.com/wmsim/wmsim/device"
 )
 
 // schemaJSON is the committed JSON Schema, generated from the Go types by
@@ -74,6 +76,19 @@ func newReflector() *jsonschema.Reflector {
 // the Go doc comments as descriptions.
 func generateSchema(r *jsonschema.Reflector) *jsonschema.Schema {
 	s := r.Reflect(&Scenario{})
+	// device.profile is a built-in's name or a profile defined inline.
+	if dev, ok := s.Definitions["Device"]; ok {
+		if name, ok := dev.Properties.Get("profile"); ok {
+			inner := &jsonschema.Reflector{Anonymous: true, DoNotReference: true, ExpandedStruct: true, RequiredFromJSONSchemaTags: true, Mapper: r.Mapper}
+			def := inner.Reflect(&device.Profile{})
+			def.Version, def.ID, def.Definitions = "", "", nil
+			def.Description = "A daily usage profile defined in the file."
+			dev.Properties.Set("profile", &jsonschema.Schema{
+				AnyOf:       []*jsonschema.Schema{{Type: "string", MinLength: name.MinLength, Description: "A built-in profile's name."}, def},
+				Description: name.Description,
+			})
+		}
+	}
 	s.ID = SchemaID
 	s.Title = "wmsim scenario (format v1)"
 	return s

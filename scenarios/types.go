@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"time"
+
+	"github.com/wmsim/wmsim/device"
 )
 
 // Scenario is one decoded and validated scenario file (format v1). Load and
@@ -201,6 +203,10 @@ type Device struct {
 	Storage *Storage `json:"storage,omitempty"`
 	// Profile names a built-in or file-defined daily usage profile.
 	Profile *string `json:"profile,omitempty" jsonschema:"minLength=1"`
+	// ProfileDef is a profile defined in the file: `profile:` given as a
+	// mapping (device.Profile's fields) instead of a built-in's name. Profile
+	// then holds its name.
+	ProfileDef *device.Profile `json:"-"`
 }
 
 // Empty reports whether no field is given.
