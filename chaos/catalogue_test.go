@@ -34,6 +34,7 @@ func TestErrorCatalogue(t *testing.T) {
 		{"../report/*.go", regexp.MustCompile(`\bInv[A-Z]\w*\s*=\s*"([a-z_]+)"`), "invariant name"},
 		{"../scenarios/run_invariants.go", regexp.MustCompile(`\binv[A-Z]\w*\s*=\s*"([a-z_]+)"`), "invariant name"},
 		{"../sim/*.go", regexp.MustCompile(`limitErr\("([a-z_]+)"`), "safety limit"},
+		{"../scenarios/run*.go", regexp.MustCompile(`LimitError\{Limit: "([a-z_]+)"`), "safety limit"},
 		{"check.go", regexp.MustCompile(`\bCheck[A-Z]\w*\s*=\s*"([a-z0-9_]+)"`), "chaos check"},
 		{"../cmd/wmsim/main.go", regexp.MustCompile(`\bexit[A-Z]\w*\s*=\s*([0-9])`), "exit code"},
 	}

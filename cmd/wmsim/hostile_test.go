@@ -151,6 +151,22 @@ func TestHostileRunawayScenarios(t *testing.T) {
 	}
 }
 
+// A timeline that writes trace records faster than events (a cancelAll
+// every second) is stopped by the trace-record cap before memory runs out.
+func TestHostileTraceRecordCap(t *testing.T) {
+	withLimits(t, sim.Limits{MaxEvents: 50_000_000, WallClock: 60 * time.Second})
+	path := writeFile(t, "records.yaml", []byte("version: 1\nname: records\nduration: 366d\nplatform: ios\n"+
+		"timeline:\n  - at: 0s\n    every: 1s\n    call: cancelAll\n"))
+	var code int
+	var out, stderr string
+	grew := heapGrowth(func() { code, out, stderr = runCLI(t, "run", "--format", "json", path) })
+	assert.Equal(t, exitLimit, code, stderr)
+	if !strings.Contains(out, "safety limit wall_clock") { // the race detector is slower
+		assert.Contains(t, out, `"limit": "safety limit max_trace_records (2000000)`)
+	}
+	t.Logf("allocated %d MB in total", grew>>20)
+}
+
 // A Go handler (wmsimtest, RunOptions.Handlers) that misbehaves.
 func hostileScenario(t *testing.T, duration string) *scenarios.Scenario {
 	t.Helper()
