@@ -1,6 +1,9 @@
 package sim
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Phase orders events that fall on the same instant. Lower phases run first, so
 // a device change at time T is applied before the OS schedulers evaluate at T,
@@ -148,5 +151,16 @@ func (q queue) down(i0 int) bool {
 	return i > i0
 }
 
-// toOffset converts an absolute time to the engine's nanosecond offset.
-func toOffset(start, t time.Time) int64 { return int64(t.Sub(start)) }
+// toOffset converts an absolute time to the engine's nanosecond offset:
+// t.Sub(start), saturating alike. Sub checks for overflow with an Add and an
+// Equal, a third of a fleet's scheduling cost; whole seconds apart by less
+// than maxOffsetSec cannot overflow, so those take the direct sum.
+func toOffset(start, t time.Time) int64 {
+	if ds := t.Unix() - start.Unix(); ds < maxOffsetSec && ds > -maxOffsetSec {
+		return ds*int64(time.Second) + int64(t.Nanosecond()-start.Nanosecond())
+	}
+	return int64(t.Sub(start))
+}
+
+// maxOffsetSec is a bound on whole seconds that keeps ds·1e9 ± 1e9 in an int64.
+const maxOffsetSec = math.MaxInt64/int64(time.Second) - 1

@@ -1,0 +1,23 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// toOffset is t.Sub(start) exactly, saturation included, on random and extreme times.
+func TestToOffsetMatchesSub(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	start := time.Date(2026, 1, 5, 8, 0, 0, 123, time.UTC)
+	ts := []time.Time{start, start.Add(1), start.Add(-1), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), {},
+		start.Add(time.Duration(1<<63 - 1)), start.Add(time.Duration(-1 << 63)), time.Now(), start.In(time.FixedZone("x", 3600))}
+	for range 100000 {
+		ts = append(ts, start.Add(time.Duration(r.Int64())), time.Unix(r.Int64N(1<<40)-(1<<39), r.Int64N(1e9)))
+	}
+	for _, x := range ts {
+		if got, want := toOffset(start, x), int64(x.Sub(start)); got != want {
+			t.Fatalf("%v: %d != %d", x, got, want)
+		}
+	}
+}
