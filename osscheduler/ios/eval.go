@@ -383,8 +383,14 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	launches := m.dev.Launches()
 	h := PredictionHorizon + time.Duration(m.rng.Int64N(int64(PredictionHorizonJitter/time.Second)+1))*time.Second
 	var num, den float64
+	if m.recencyHL != m.par.RecencyHalfLife || m.recencyHL == 0 {
+		for d := 1; d <= HistoryDays; d++ {
+			m.recency[d-1] = math.Exp2(-float64(d-1) / m.par.RecencyHalfLife)
+		}
+		m.recencyHL = m.par.RecencyHalfLife
+	}
 	for d := 1; d <= HistoryDays; d++ {
-		w := math.Exp2(-float64(d-1) / m.par.RecencyHalfLife)
+		w := m.recency[d-1]
 		den += w
 		from := now.Add(-time.Duration(d) * 24 * time.Hour)
 		if launchedIn(launches, from, from.Add(h)) {

@@ -55,6 +55,11 @@ type Model struct {
 	par  Params
 	rng  *rand.Rand
 
+	// recency caches the score's day weights 2^(−d/RecencyHalfLife) for
+	// recencyHL (math.Exp2 was a fifth of an iOS device's CPU time).
+	recency   [HistoryDays]float64
+	recencyHL float64
+
 	bar           bool
 	fetchInterval time.Duration
 	fetchAnchor   time.Time // the fetch window opens at fetchAnchor + interval
