@@ -121,7 +121,7 @@ func Shrink(s *Scenario, opts CheckOptions, key string) (*Scenario, *Verdict) {
 func Checks() []string {
 	out := []string{CheckLoad, CheckSetup, CheckLimit, CheckDeterminism, CheckConservation, CheckRegistration,
 		CheckAfterCancel, CheckMonotonic, CheckPeriodFloor, CheckBackoff, CheckIOSBudget, CheckIOSPending,
-		CheckPersistence, CheckErrorShape, CheckRunnerInvariant}
+		CheckPersistence, CheckErrorShape, CheckRunnerInvariant, CheckStoppedApp}
 	sort.Strings(out)
 	return out
 }

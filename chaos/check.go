@@ -32,7 +32,8 @@ const (
 	CheckIOSPending      = "ios_pending_limits"
 	CheckPersistence     = "android_persistence_across_reboot"
 	CheckErrorShape      = "error_shape" // codes are stable snake_case, messages present
-	CheckRunnerInvariant = "runner"      // prefix: a per-run invariant from the result
+	CheckStoppedApp      = "no_run_while_force_stopped"
+	CheckRunnerInvariant = "runner" // prefix: a per-run invariant from the result
 )
 
 // Android WorkManager constants the checks use (androidx.work
@@ -345,6 +346,7 @@ func (c *checker) run() {
 	c.conservation()
 	c.monotonic()
 	c.traceRules()
+	c.stoppedApp()
 	runs := c.world.w.Journal.Runs
 	if c.pr.Platform == "android" {
 		c.androidRuns(runs)
@@ -501,6 +503,30 @@ func (c *checker) traceRules() {
 			}
 			if cs, ok := cancelled[r.Subject]; ios && ok && cs > rs && kind != string(osscheduler.OneOff) {
 				c.fail(CheckAfterCancel, r.At, r.Subject, "a run started after the work was cancelled (trace record %d) with no registration since", cs)
+			}
+		}
+	}
+}
+
+// stoppedApp: a force-stopped Android app gets no jobs until the user
+// launches it (AOSP: stopped packages are excluded from JobScheduler and
+// broadcasts); an iOS app the user force-quit is not launched for
+// BGTaskScheduler or background fetch until it is opened again (Apple,
+// "Choosing Background Strategies for Your App"). An update or a process
+// start by the runner ends the state (leniently).
+func (c *checker) stoppedApp() {
+	stopped := false
+	for i := range c.pr.Trace {
+		r := &c.pr.Trace[i]
+		switch {
+		case r.Source == "device" && (r.Kind == "app.force_stopped" && c.pr.Platform == "android" || r.Kind == "app.swiped_away" && c.pr.Platform == "ios"):
+			stopped = true
+		case r.Source == "device" && (r.Kind == "app.launched" || r.Kind == "app.updated" || r.Kind == "app.process_started"):
+			stopped = false
+		case r.Kind == "started" && (r.Source == "android.jobscheduler" || r.Source == ios.SourceDASD || r.Source == ios.SourceFetch):
+			c.count(CheckStoppedApp, 1)
+			if stopped {
+				c.fail(CheckStoppedApp, r.At, r.Subject, "a background run started while the app was force-stopped (or force-quit on iOS) and not opened since")
 			}
 		}
 	}
