@@ -122,3 +122,22 @@ func FuzzChaos(f *testing.F) {
 		}
 	})
 }
+
+// TestLibraryPassesChaosChecks: the built-in scenarios obey every rule the
+// generated worlds are held to (their own expectations are not judged here).
+func TestLibraryPassesChaosChecks(t *testing.T) {
+	lib := scenarios.Library()
+	if len(lib) == 0 {
+		t.Fatal("empty library")
+	}
+	for _, e := range lib {
+		src, ok := scenarios.LibrarySource(e.Name)
+		if !ok {
+			t.Fatalf("%s: no source", e.Name)
+		}
+		v := Check(e.Name+".yaml", src, CheckOptions{})
+		for _, f := range v.Findings {
+			t.Errorf("%s: %s", e.Name, f)
+		}
+	}
+}

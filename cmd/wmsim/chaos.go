@@ -15,7 +15,7 @@ import (
 func init() {
 	register(command{
 		name:  "chaos",
-		usage: "wmsim chaos [--seed S] [--runs N] [--out DIR] [--max-duration D]",
+		usage: "wmsim chaos [--seed S] [--runs N] [--out DIR] [--max-duration D] [FILE|NAME...]",
 		short: "generate random worlds, check invariants, shrink and print any failure",
 		run:   runChaos,
 	})
@@ -43,8 +43,7 @@ func runChaos(env *cmdEnv, args []string) int {
 		return exitInvalid
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "wmsim chaos: unexpected argument %q\n", fs.Arg(0))
-		return exitInvalid
+		return checkFiles(env, fs.Args())
 	}
 	if *runs < 1 {
 		fmt.Fprintf(env.stderr, "wmsim chaos: --runs: want at least 1, got %d\n", *runs)
@@ -104,4 +103,45 @@ func runChaos(env *cmdEnv, args []string) int {
 		return exitExpect
 	}
 	return exitOK
+}
+
+// checkFiles holds given scenario files (or library names) to every chaos
+// check: both determinism runs and all invariants. Exit 0: none broke; 1:
+// some did; 2: a file could not be read or loaded.
+func checkFiles(env *cmdEnv, args []string) int {
+	code := exitOK
+	for _, arg := range args {
+		src, ok := scenarios.LibrarySource(arg)
+		name := arg
+		if !ok || fileExists(arg) {
+			b, err := os.ReadFile(arg)
+			if err != nil {
+				fmt.Fprintln(env.stderr, "wmsim chaos:", err)
+				return exitInvalid
+			}
+			src = b
+		} else {
+			name = arg + ".yaml"
+		}
+		v := chaos.Check(name, src, chaos.CheckOptions{})
+		if len(v.Findings) > 0 && v.Findings[0].Check == chaos.CheckLoad {
+			fmt.Fprintln(env.stderr, v.Findings[0].Detail)
+			return exitInvalid
+		}
+		status := "ok"
+		if v.Failed() {
+			status = fmt.Sprintf("%d finding(s)", len(v.Findings))
+			code = exitExpect
+		}
+		fmt.Fprintf(env.stdout, "%s: %d simulations, %d invariant checks, %s\n", name, v.PlatformRuns, v.Checks, status)
+		for _, f := range v.Findings {
+			fmt.Fprintf(env.stdout, "  %s\n", f)
+		}
+	}
+	return code
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }
