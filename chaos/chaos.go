@@ -138,7 +138,7 @@ func Describe(f Failure) string {
 		}
 		fmt.Fprintf(&b, "  %s\n", x)
 	}
-	fmt.Fprintf(&b, "reproduce: wmsim chaos --seed %d --runs 1   (or save the file below and: wmsim run FILE)\n", f.Seed)
+	fmt.Fprintf(&b, "reproduce: wmsim chaos --seed %d --runs 1, or save the file below and: wmsim chaos FILE\n", f.Seed)
 	fmt.Fprintf(&b, "minimal scenario (%d timeline steps, %d expect entries):\n%s", f.Steps, f.Expect, f.Minimal)
 	return b.String()
 }
