@@ -64,13 +64,21 @@ func (w *World) doStep(s *Step) {
 // makes a call: calls come from a running app. A process that is not running
 // is started in the background (as a notification or widget would start it),
 // which leaves the screen and the app's usage history alone; a force-stopped
-// Android app can only be started by the user, so it is launched.
+// Android app or a force-quit iOS app can only be started by the user, so it
+// is launched.
 func (w *World) ensureProcess() {
 	switch w.Device.State().App {
 	case device.ProcessForeground, device.ProcessBackground:
 		return
 	case device.ProcessForceStopped:
 		w.Device.LaunchApp()
+	case device.ProcessSwipedAway:
+		if w.Platform == PlatformIOS {
+			// iOS never relaunches a force-quit app in the background; only the user can.
+			w.Device.LaunchApp()
+		} else {
+			w.Device.StartProcess()
+		}
 	default:
 		w.Device.StartProcess()
 	}

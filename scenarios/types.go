@@ -154,8 +154,8 @@ const (
 
 // IOS is the `ios` block with defaults filled.
 type IOS struct {
-	// Version is the iOS major version, 13..26 (default 17).
-	Version int `json:"version,omitempty" jsonschema:"minimum=13,maximum=26,default=17"`
+	// Version is the iOS major version: 13 to 18, or 26 (Apple numbered the release after 18 as 26); default 17.
+	Version int `json:"version,omitempty" jsonschema:"enum=13,enum=14,enum=15,enum=16,enum=17,enum=18,enum=26,default=17"`
 	// BackgroundAppRefresh is the Settings switch (default true).
 	BackgroundAppRefresh bool `json:"background_app_refresh,omitempty" jsonschema:"default=true"`
 	// LowPowerMode is the Low Power Mode switch (default false).
