@@ -55,6 +55,8 @@ func newReflector() *jsonschema.Reflector {
 		switch t {
 		case reflect.TypeOf(time.Duration(0)):
 			return durationSchema()
+		case reflect.TypeOf(TaskState("")):
+			return enumSchema(stateEnum, "")
 		case reflect.TypeOf(Tasks(nil)):
 			inner := *r
 			inner.DoNotReference = true
@@ -223,7 +225,6 @@ func (AppEvent) JSONSchema() *jsonschema.Schema {
 	}
 }
 func (DozeCommand) JSONSchema() *jsonschema.Schema { return enumSchema(dozeEnum, "") }
-func (TaskState) JSONSchema() *jsonschema.Schema   { return enumSchema(stateEnum, "") }
 
 // JSONSchemaExtend requires exactly one action per step.
 func (Step) JSONSchemaExtend(s *jsonschema.Schema) {

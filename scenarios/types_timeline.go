@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"time"
+
+	"github.com/wmsim/wmsim/osscheduler"
 )
 
 // Pos is a position in the scenario file (1-based).
@@ -308,17 +310,17 @@ type OSChange struct {
 	FetchInterval        *FetchInterval `json:"fetch_interval,omitempty"`
 }
 
-// TaskState is a work item's final state.
-type TaskState string
+// TaskState is a work item's final state, as the OS models report it.
+type TaskState = osscheduler.TaskState
 
 // Task states.
 const (
-	StateEnqueued  TaskState = "enqueued"
-	StateRunning   TaskState = "running"
-	StateSucceeded TaskState = "succeeded"
-	StateFailed    TaskState = "failed"
-	StateCancelled TaskState = "cancelled"
-	StateBlocked   TaskState = "blocked"
+	StateEnqueued  = osscheduler.StateEnqueued
+	StateRunning   = osscheduler.StateRunning
+	StateSucceeded = osscheduler.StateSucceeded
+	StateFailed    = osscheduler.StateFailed
+	StateCancelled = osscheduler.StateCancelled
+	StateBlocked   = osscheduler.StateBlocked
 )
 
 // Expectation is one `expect` entry. Exactly one assertion is set: Runs,
