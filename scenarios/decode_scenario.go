@@ -19,15 +19,17 @@ var (
 	platformEnum = enumSpec{values: []string{"android", "ios"}}
 	pluginEnum   = enumSpec{values: []string{"0.10", "0.5"}}
 	bucketEnum   = enumSpec{values: []string{"auto", "active", "working_set", "frequent", "rare", "restricted"}}
-	oemEnum      = enumSpec{values: []string{"aosp", "aggressive"}}
-	modeEnum     = enumSpec{values: []string{"fetch", "processing"}}
-	chargerEnum  = enumSpec{values: []string{"none", "ac", "usb", "wireless"}}
-	netKindEnum  = enumSpec{values: []string{"none", "wifi", "cellular"}}
-	screenEnum   = enumSpec{values: []string{"on", "off"}}
-	resultEnum   = enumSpec{values: []string{"success", "retry", "failure", "error"}}
-	appEnum      = enumSpec{values: []string{"launch", "background", "swipe_away", "force_stop", "update"}}
-	dozeEnum     = enumSpec{values: []string{"force_idle", "step", "unforce"}}
-	stateEnum    = enumSpec{values: []string{"enqueued", "running", "succeeded", "failed", "cancelled", "blocked"}}
+	// heuristicsEnum names the iOS model's parameter sets (osscheduler/ios MODEL.md).
+	heuristicsEnum = enumSpec{values: []string{"optimistic", "typical", "pessimistic"}}
+	oemEnum        = enumSpec{values: []string{"aosp", "aggressive"}}
+	modeEnum       = enumSpec{values: []string{"fetch", "processing"}}
+	chargerEnum    = enumSpec{values: []string{"none", "ac", "usb", "wireless"}}
+	netKindEnum    = enumSpec{values: []string{"none", "wifi", "cellular"}}
+	screenEnum     = enumSpec{values: []string{"on", "off"}}
+	resultEnum     = enumSpec{values: []string{"success", "retry", "failure", "error"}}
+	appEnum        = enumSpec{values: []string{"launch", "background", "swipe_away", "force_stop", "update"}}
+	dozeEnum       = enumSpec{values: []string{"force_idle", "step", "unforce"}}
+	stateEnum      = enumSpec{values: []string{"enqueued", "running", "succeeded", "failed", "cancelled", "blocked"}}
 
 	networkTypeEnum = enumSpec{
 		values: []string{"connected", "metered", "notRequired", "notRoaming", "unmetered", "temporarilyUnmetered"},
@@ -289,10 +291,15 @@ type iosGiven struct {
 
 // ios decodes the ios block into io (defaults for lists are filled later).
 func (d *decoder) ios(n ast.Node, path string, io *IOS) iosGiven {
-	*io = IOS{Version: DefaultIOSVersion, BackgroundAppRefresh: true, FetchInterval: FetchInterval{Kind: FetchNever}}
+	*io = IOS{Version: DefaultIOSVersion, BackgroundAppRefresh: true, FetchInterval: FetchInterval{Kind: FetchNever}, Heuristics: HeuristicsTypical}
 	var g iosGiven
 	o := d.object(n, path, "version", "background_app_refresh", "low_power_mode", "permitted_identifiers",
-		"background_modes", "launch_handlers", "fetch_interval")
+		"background_modes", "launch_handlers", "fetch_interval", "heuristics")
+	if v := o.get("heuristics"); v != nil {
+		if x, ok := d.enum(v, o.at("heuristics"), heuristicsEnum); ok {
+			io.Heuristics = Heuristics(x)
+		}
+	}
 	if v := o.get("version"); v != nil {
 		if x, ok := d.integer(v, o.at("version"), MinIOSVersion, MaxIOSVersion); ok {
 			if x > 18 && x < 26 {

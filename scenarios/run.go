@@ -340,6 +340,9 @@ func iosConfig(sc *Scenario) ios.Config {
 	}
 	c.LaunchHandlers = slices.Clone(sc.IOS.LaunchHandlers)
 	c.FetchInterval = fetchInterval(sc.IOS.FetchInterval)
+	if sc.IOS.Heuristics != "" {
+		c.Heuristics = string(sc.IOS.Heuristics)
+	}
 	return c
 }
 

@@ -173,7 +173,21 @@ type IOS struct {
 	// FetchInterval is setMinimumBackgroundFetchInterval: never (default),
 	// minimum, or a duration.
 	FetchInterval FetchInterval `json:"fetch_interval,omitempty"`
+	// Heuristics selects the parameter set of the model of iOS's hidden
+	// scheduling heuristics: optimistic, typical (default) or pessimistic.
+	// Running all three shows the range a real device may fall in.
+	Heuristics Heuristics `json:"heuristics,omitempty" jsonschema:"enum=optimistic,enum=typical,enum=pessimistic,default=typical"`
 }
+
+// Heuristics names a parameter set of the iOS heuristics model.
+type Heuristics string
+
+// The parameter sets (osscheduler/ios/MODEL.md).
+const (
+	HeuristicsOptimistic  Heuristics = "optimistic"
+	HeuristicsTypical     Heuristics = "typical"
+	HeuristicsPessimistic Heuristics = "pessimistic"
+)
 
 // FetchIntervalKind says which form fetch_interval took.
 type FetchIntervalKind string
