@@ -135,3 +135,21 @@ expect:
 	assert.Contains(t, x.Detail, "rejected at +00:01:00")
 	assert.Contains(t, x.Detail, "Processing tasks are not supported on Android")
 }
+
+// TestIOSHeuristicsRange: ios.heuristics reaches the iOS model, and the three
+// parameter sets order the daily user's refreshes as their names say
+// (osscheduler/ios/MODEL.md: ~17, ~8 and ~2 runs a day).
+func TestIOSHeuristicsRange(t *testing.T) {
+	runs := map[Heuristics]int{}
+	for _, h := range []Heuristics{HeuristicsOptimistic, HeuristicsTypical, HeuristicsPessimistic} {
+		sc, err := LoadLibrary("ios-refresh-daily-user")
+		require.NoError(t, err)
+		sc.IOS.Heuristics = h
+		out, err := Run(sc, RunOptions{})
+		require.NoError(t, err)
+		runs[h] = len(out.Runs[0].Result.Runs)
+	}
+	assert.Greater(t, runs[HeuristicsOptimistic], runs[HeuristicsTypical], runs)
+	assert.Greater(t, runs[HeuristicsTypical], runs[HeuristicsPessimistic], runs)
+	assert.Greater(t, runs[HeuristicsPessimistic], 0, runs)
+}
