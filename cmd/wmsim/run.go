@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ func (f *runFlags) register(fs *flag.FlagSet, outputs bool) {
 	if outputs {
 		fs.StringVar(&f.format, "format", "text", "output format: text or json")
 		fs.StringVar(&f.traceJSONL, "trace-jsonl", "", "write every trace event as JSON Lines to `FILE`")
-		fs.StringVar(&f.chrome, "trace", "", "write a Chrome Trace Event file (Perfetto, chrome://tracing) to `FILE`")
+		fs.StringVar(&f.chrome, "trace", "", "write a Chrome Trace Event file (Perfetto, chrome://tracing) to `FILE` (several runs: FILE.SCENARIO.PLATFORM.json each)")
 		fs.StringVar(&f.junit, "junit", "", "write JUnit XML to `FILE`")
 		fs.StringVar(&f.html, "html", "", "write a self-contained HTML report to `FILE`")
 		fs.BoolVar(&f.timeline, "timeline", true, "print the timeline in text output")
@@ -243,9 +244,18 @@ func writeFiles(f *runFlags, runs []*scenarios.PlatformRun) error {
 	}
 	create(f.junit, func(w io.Writer) error { return report.WriteJUnit(w, results) })
 	if len(runs) > 0 {
-		create(f.chrome, func(w io.Writer) error {
-			return report.WriteChromeTrace(w, runs[0].Result, runs[0].Trace, runs[0].Start)
-		})
+		// A Chrome trace holds one timeline: with several runs, one file each,
+		// named FILE with the scenario and platform before the extension.
+		for _, pr := range runs {
+			path := f.chrome
+			if len(runs) > 1 && path != "" {
+				ext := filepath.Ext(path)
+				path = strings.TrimSuffix(path, ext) + "." + pr.Result.Scenario + "." + pr.Platform + ext
+			}
+			create(path, func(w io.Writer) error {
+				return report.WriteChromeTrace(w, pr.Result, pr.Trace, pr.Start)
+			})
+		}
 		create(f.html, func(w io.Writer) error { return report.WriteHTML(w, results, traces, runs[0].Start) })
 	}
 	return errors.Join(errs...)
