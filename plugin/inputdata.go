@@ -604,12 +604,23 @@ func orgJSON(b *strings.Builder, v any) error {
 
 // orgQuote is JSONStringer.string (Android): escapes ", \, / and control
 // characters.
-func orgQuote(b *strings.Builder, s string) {
+func orgQuote(b *strings.Builder, s string) { jsonQuote(b, s, true) }
+
+// dartQuote is jsonEncode's string escaping: as org.json's, but '/' is left
+// alone.
+func dartQuote(b *strings.Builder, s string) { jsonQuote(b, s, false) }
+
+func jsonQuote(b *strings.Builder, s string, escapeSlash bool) {
 	b.WriteByte('"')
 	for _, r := range s {
 		switch r {
-		case '"', '\\', '/':
+		case '"', '\\':
 			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '/':
+			if escapeSlash {
+				b.WriteByte('\\')
+			}
 			b.WriteRune(r)
 		case '\t':
 			b.WriteString(`\t`)
@@ -705,34 +716,6 @@ func dartJSON(b *strings.Builder, v any) error {
 		return fmt.Errorf("Converting object to an encodable object failed: Instance of '%T'", v)
 	}
 	return nil
-}
-
-func dartQuote(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r <= 0x1f {
-				fmt.Fprintf(b, `\u%04x`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
 }
 
 // dartDouble is Dart's double.toString: "1.0", "3.14", exponent form outside
