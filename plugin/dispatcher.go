@@ -276,18 +276,26 @@ func resultFields(ok bool, err error) []sim.Field {
 	case err != nil:
 		return []sim.Field{sim.String("dart", "error"), sim.String("error", err.Error())}
 	case ok:
-		return []sim.Field{sim.String("dart", "true")}
+		return dartTrueFields
 	default:
-		return []sim.Field{sim.String("dart", "false")}
+		return dartFalseFields
 	}
 }
+
+// Shared, never modified: callers only read or copy them.
+var (
+	dartTrueFields  = []sim.Field{sim.String("dart", "true")}
+	dartFalseFields = []sim.Field{sim.String("dart", "false")}
+)
 
 // finishRun reports res to the OS model and traces it.
 func (p *Plugin) finishRun(r *run, res osscheduler.Result, reason string, fields ...sim.Field) {
 	r.done = true
 	delete(p.runs, r.x.ID)
-	p.emit("task.finished", r.subject(), reason, append([]sim.Field{sim.String("outcome", res.String()),
-		sim.String("received", r.x.Received), sim.Dur("took", p.eng.Now().Sub(r.started))}, fields...)...)
+	if p.eng.Tracing() { // the fields cost an allocation per run; fleets trace nothing
+		p.emit("task.finished", r.subject(), reason, append([]sim.Field{sim.String("outcome", res.String()),
+			sim.String("received", r.x.Received), sim.Dur("took", p.eng.Now().Sub(r.started))}, fields...)...)
+	}
 	r.x.Finish(res)
 }
 
