@@ -1,0 +1,79 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./cmd/wmsim -run TestGolden -update to create it")
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs (-want +got); rerun with -update if intended:\n%s", path, d)
+	}
+}
+
+// TestGoldenOutputs pins every output format for three library scenarios, as
+// the CLI writes them: text, JSON Lines trace, Chrome trace, JUnit, HTML.
+func TestGoldenOutputs(t *testing.T) {
+	for _, name := range []string{"hourly-sync-survives-doze", "rare-bucket-app", "ios-refresh-weekly-user"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			files := map[string]string{
+				"jsonl": filepath.Join(dir, "trace.jsonl"), "chrome": filepath.Join(dir, "trace.json"),
+				"junit": filepath.Join(dir, "junit.xml"), "html": filepath.Join(dir, "report.html"),
+			}
+			code, text, stderr := runCLI(t, "run", name, "--trace-jsonl", files["jsonl"], "--trace", files["chrome"],
+				"--junit", files["junit"], "--html", files["html"])
+			require.Equal(t, exitOK, code, stderr)
+			golden(t, name+".txt", []byte(text))
+			for kind, ext := range map[string]string{"jsonl": ".jsonl", "chrome": ".chrome.json", "junit": ".junit.xml", "html": ".html"} {
+				b, err := os.ReadFile(files[kind])
+				require.NoError(t, err)
+				golden(t, name+ext, b)
+			}
+		})
+	}
+}
+
+// TestGoldenExplain pins explain's story for four situations users ask
+// about, and checks it names the reason that really held the task back.
+func TestGoldenExplain(t *testing.T) {
+	for _, tc := range []struct {
+		scenario, unique string
+		reasons          []string
+	}{
+		// android.md §5.1: deep Doze defers jobs to maintenance windows.
+		{"hourly-sync-survives-doze", "periodic-sync", []string{"Doze", "maintenance window"}},
+		// android.md §5.5: rare bucket, 3 sessions per 24 h (legacy table).
+		{"rare-bucket-app", "refresh", []string{"standby bucket rare", "sessions 3 of 3"}},
+		// ios.md §3.3: a low usage-prediction score holds refresh back.
+		{"ios-refresh-weekly-user", "periodic-sync", []string{"usage score", "below threshold"}},
+		// flutter-workmanager.md §4: BG tasks deliver the uniqueName to Dart.
+		{"ios-name-mismatch", "periodic-sync", []string{"no case for", "delivers its uniqueName"}},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			code, out, stderr := runCLI(t, "explain", tc.scenario, "--unique", tc.unique)
+			require.Equal(t, exitOK, code, stderr)
+			for _, r := range tc.reasons {
+				require.Contains(t, out, r)
+			}
+			golden(t, tc.scenario+".explain.txt", []byte(out))
+		})
+	}
+}
