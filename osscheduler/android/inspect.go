@@ -21,10 +21,8 @@ func (w *workSpec) spec() Spec {
 
 // Spec returns the WorkSpec with the given id.
 func (m *Model) Spec(id string) (Spec, bool) {
-	for _, w := range m.specs {
-		if w.id == id {
-			return w.spec(), true
-		}
+	if w, ok := m.byID[id]; ok {
+		return w.spec(), true
 	}
 	return Spec{}, false
 }

@@ -23,6 +23,7 @@ type Model struct {
 
 	specs  []*workSpec // the database, in enqueue order (deleted rows kept, marked)
 	byName map[string][]*workSpec
+	byID   map[string]*workSpec // for Spec: invariant checks look a work up at every start
 	nextID int
 	execID uint64
 
@@ -62,7 +63,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		exec = nopExecutor{}
 	}
 	m := &Model{eng: eng, dev: dev, cfg: cfg, prof: profileFor(cfg.API), exec: exec, journal: j,
-		byName: map[string][]*workSpec{}, saver: cfg.BatterySaver}
+		byName: map[string][]*workSpec{}, byID: map[string]*workSpec{}, saver: cfg.BatterySaver}
 	m.startLatency = cfg.StartLatency
 	if m.startLatency <= 0 {
 		m.startLatency = defaultStartLatency
@@ -304,6 +305,7 @@ func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []cl
 		}
 	}
 	m.specs = append(m.specs, w)
+	m.byID[w.id] = w
 	if name != "" {
 		m.byName[name] = append(m.byName[name], w)
 	}
