@@ -85,19 +85,18 @@ func (s *Scenario) without(i int) *Scenario {
 
 // gen holds the state of one generation.
 type gen struct {
-	r        *rand.Rand
-	cfg      GenConfig
-	seed     uint64
-	android  bool
-	ios      bool
-	v05      bool
-	dur      time.Duration
-	tasks    []string // app.tasks names (taskName pool)
-	uniques  []string // uniqueName pool
-	tags     []string
-	regU     map[string]bool // uniques registered by a call step
-	regT     map[string]bool // taskNames registered by a call step
-	channels bool
+	r       *rand.Rand
+	cfg     GenConfig
+	seed    uint64
+	android bool
+	ios     bool
+	v05     bool
+	dur     time.Duration
+	tasks   []string // app.tasks names (taskName pool)
+	uniques []string // uniqueName pool
+	tags    []string
+	regU    map[string]bool // uniques registered by a call step
+	regT    map[string]bool // taskNames registered by a call step
 }
 
 // Generate returns the random scenario for seed. The same seed and config

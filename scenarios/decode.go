@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/token"
 )
 
 // decoder walks the YAML AST, building typed values and collecting
@@ -650,10 +649,4 @@ func tokenText(n ast.Node) string {
 		return tk.Value
 	}
 	return ""
-}
-
-// isPlainString reports whether a string node was written unquoted.
-func isPlainString(n ast.Node) bool {
-	s, ok := n.(*ast.StringNode)
-	return ok && s.Token != nil && s.Token.Type == token.StringType
 }

@@ -44,7 +44,6 @@ type invariantChecker struct {
 }
 
 type periodMark struct {
-	end      time.Duration
 	interval time.Duration
 	flex     time.Duration
 }

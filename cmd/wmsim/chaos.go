@@ -68,7 +68,8 @@ func runChaos(env *cmdEnv, args []string) int {
 	for _, f := range s.Failures {
 		fmt.Fprintln(env.stdout, chaos.Describe(f))
 		if *out != "" {
-			if err := os.MkdirAll(*out, 0o755); err == nil {
+			err := os.MkdirAll(*out, 0o755)
+			if err == nil {
 				err = os.WriteFile(filepath.Join(*out, chaos.FileName(f.Seed)), f.Minimal, 0o644)
 			}
 			if err != nil {
