@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"time"
 
 	"github.com/wmsim/wmsim/osscheduler"
@@ -45,13 +46,13 @@ func (w *World) Result() *report.Result {
 			res.Warnings = append(res.Warnings, report.Warning{T: secs(r.At), Code: "clamped", Message: r.Subject + ": " + r.Reason})
 		}
 	}
-	// checkRuns adds to the checker; undo that afterwards so Result can be
-	// called again (wmsimtest calls it at any moment of a run).
-	if c := w.checker; c != nil { // nil with RunOptions.NoTrace
-		checked, nv := c.checked, len(c.violations)
+	// The whole-run checks go on a copy of the checker, so Result can be
+	// called at any moment of a run (wmsimtest does) and again later.
+	if w.checker != nil { // nil with RunOptions.NoTrace
+		c := *w.checker
+		c.violations = slices.Clip(c.violations)
 		c.checkRuns(w.Journal.Runs)
 		res.Invariants = c.result()
-		c.checked, c.violations = checked, c.violations[:nv:nv]
 	}
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	for i := range sc.Expect {
