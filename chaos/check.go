@@ -347,7 +347,7 @@ func (c *checker) run() {
 	c.monotonic()
 	c.traceRules()
 	c.stoppedApp()
-	runs := c.world.w.Journal.Runs
+	runs := c.world.w.Journal.Runs()
 	if c.pr.Platform == "android" {
 		c.androidRuns(runs)
 	} else {

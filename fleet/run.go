@@ -320,8 +320,7 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 		get(taskKey(ti.Unique, ti.Task))
 	}
 	taskUA := w.Device.Currents().TaskUA
-	for k := range w.Journal.Runs {
-		r := &w.Journal.Runs[k]
+	for _, r := range w.Journal.All() {
 		t := get(taskKey(r.Unique, r.Task))
 		t.runs++
 		end := r.End

@@ -1,6 +1,7 @@
 package osscheduler
 
 import (
+	"iter"
 	"slices"
 	"time"
 )
@@ -56,22 +57,71 @@ type TaskInfo struct {
 // the plugin records errors. It is a plain recorder, not safe for concurrent
 // use, like everything driven by the kernel.
 type Journal struct {
-	Runs   []RunRecord
 	Errors []ErrorRecord
+	// Runs are kept in fixed-size chunks that never move: a device-year
+	// records ~37,000 runs, and growing one slice to that size copied and
+	// re-zeroed megabytes again and again (a quarter of the Android
+	// device-year benchmark's time, see BENCHMARKS.md).
+	chunks [][]RunRecord
+	n      int
+	flat   []RunRecord // Runs()'s answer, valid while !stale
+	stale  bool
 	open   map[uint64]int
 }
+
+// runChunk is how many run records one chunk holds (about 150 KB).
+const runChunk = 1024
+
+// Runs returns every run recorded, in start order. The slice is shared by
+// every caller until the journal next changes: read it, do not modify it.
+func (j *Journal) Runs() []RunRecord {
+	if j.stale || len(j.flat) != j.n {
+		flat := make([]RunRecord, 0, j.n)
+		for _, c := range j.chunks {
+			flat = append(flat, c...)
+		}
+		j.flat, j.stale = flat, false
+	}
+	return j.flat
+}
+
+// NumRuns is len(j.Runs()) without building the slice.
+func (j *Journal) NumRuns() int { return j.n }
+
+// Run returns the i-th run in start order, 0 ≤ i < NumRuns().
+func (j *Journal) Run(i int) RunRecord { return *j.run(i) }
+
+// All yields every run in start order without building Runs()'s slice:
+// for consumers that look at a journal while it still grows.
+func (j *Journal) All() iter.Seq2[int, RunRecord] {
+	return func(yield func(int, RunRecord) bool) {
+		for i := range j.n {
+			if !yield(i, *j.run(i)) {
+				return
+			}
+		}
+	}
+}
+
+func (j *Journal) run(i int) *RunRecord { return &j.chunks[i/runChunk][i%runChunk] }
 
 // RunStarted records the start of x at offset now.
 func (j *Journal) RunStarted(x *Execution, start time.Time, origin time.Time) {
 	if j.open == nil {
 		j.open = map[uint64]int{}
 	}
-	j.open[x.ID] = len(j.Runs)
-	j.Runs = append(j.Runs, RunRecord{
+	if j.n%runChunk == 0 {
+		j.chunks = append(j.chunks, make([]RunRecord, 0, runChunk))
+	}
+	j.open[x.ID] = j.n
+	last := &j.chunks[len(j.chunks)-1]
+	*last = append(*last, RunRecord{
 		ID: x.ID, Task: x.TaskName, Unique: x.UniqueName, Received: x.Received, Kind: x.Kind,
 		Attempt: x.Attempt, Eligible: x.Eligible.Sub(origin), Start: start.Sub(origin), End: -1,
 		WhyThen: x.WhyThen,
 	})
+	j.n++
+	j.stale = true
 }
 
 // RunEnded records how x ended.
@@ -81,11 +131,12 @@ func (j *Journal) RunEnded(x *Execution, end time.Time, origin time.Time, outcom
 		return
 	}
 	delete(j.open, x.ID)
-	r := &j.Runs[i]
+	r := j.run(i)
 	r.End, r.Outcome, r.StopReason = end.Sub(origin), outcome, reason
 	if x.Received != "" {
 		r.Received = x.Received
 	}
+	j.stale = true
 }
 
 // Error records a rejected call.
@@ -100,7 +151,7 @@ func (j *Journal) Running() []RunRecord {
 	slices.Sort(idx)
 	out := make([]RunRecord, len(idx))
 	for k, i := range idx {
-		out[k] = j.Runs[i]
+		out[k] = *j.run(i)
 	}
 	return out
 }

@@ -31,7 +31,7 @@ func ExampleNew() {
 		InputData: osscheduler.Data{"userId": "user_42"},
 	})
 	_ = eng.RunFor(150 * time.Minute)
-	for _, r := range p.Journal().Runs {
+	for _, r := range p.Journal().Runs() {
 		fmt.Printf("%s received %q: %s\n", r.Unique, r.Received, r.Outcome)
 	}
 	// Output:

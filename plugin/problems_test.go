@@ -42,7 +42,7 @@ func newWorld(platform osscheduler.Platform, v Version, mod ...func(*Config)) *w
 
 func (w *world) runs(unique string) []osscheduler.RunRecord {
 	var out []osscheduler.RunRecord
-	for _, r := range w.p.Journal().Runs {
+	for _, r := range w.p.Journal().Runs() {
 		if r.Unique == unique {
 			out = append(out, r)
 		}

@@ -64,7 +64,7 @@ func benchDeviceYear(b *testing.B, platform string) {
 			b.Fatal(err)
 		}
 		events += w.Engine.Fired()
-		runs = len(w.Journal.Runs)
+		runs = w.Journal.NumRuns()
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/device-year")
 	b.ReportMetric(float64((cpuTime()-c0).Milliseconds())/float64(b.N), "cpu-ms/device-year")

@@ -25,7 +25,7 @@ func (w *World) Result() *report.Result {
 		Start:    sc.Start.Format(time.RFC3339),
 		End:      end.Format(time.RFC3339),
 	}
-	for _, r := range w.Journal.Runs {
+	for _, r := range w.Journal.All() {
 		run := report.Run{
 			Task: r.Task, Unique: r.Unique, Received: r.Received, Attempt: r.Attempt,
 			Eligible: secs(r.Eligible), TStart: secs(r.Start), TEnd: secs(r.End),
@@ -51,7 +51,7 @@ func (w *World) Result() *report.Result {
 	if w.checker != nil { // nil with RunOptions.NoTrace
 		c := *w.checker
 		c.violations = slices.Clip(c.violations)
-		c.checkRuns(w.Journal.Runs)
+		c.checkRuns(w.Journal.Runs())
 		res.Invariants = c.result()
 	}
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}

@@ -323,7 +323,7 @@ func (s *Sim) inEvent(fn func()) {
 func (s *Sim) RunCount(name string) int {
 	n := 0
 	byUnique := s.knowsUnique(name)
-	for _, r := range s.w.Journal.Runs {
+	for _, r := range s.w.Journal.All() {
 		if byUnique && r.Unique == name || !byUnique && r.Task == name {
 			n++
 		}
@@ -332,7 +332,7 @@ func (s *Sim) RunCount(name string) int {
 }
 
 func (s *Sim) knowsUnique(name string) bool {
-	for _, r := range s.w.Journal.Runs {
+	for _, r := range s.w.Journal.All() {
 		if r.Unique == name {
 			return true
 		}

@@ -11,7 +11,7 @@ import (
 
 func runsOf(e *env, name string) []osscheduler.RunRecord {
 	var out []osscheduler.RunRecord
-	for _, r := range e.j.Runs {
+	for _, r := range e.j.Runs() {
 		if r.Unique == name {
 			out = append(out, r)
 		}

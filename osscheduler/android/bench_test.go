@@ -51,7 +51,7 @@ func BenchmarkYear(b *testing.B) {
 	for b.Loop() {
 		e, n := runYear(b, false)
 		events += n
-		runs = len(e.j.Runs)
+		runs = len(e.j.Runs())
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/year")
@@ -64,7 +64,7 @@ func TestYearSanity(t *testing.T) {
 	}
 	e, _ := runYear(t, false)
 	perTask := map[string]int{}
-	for _, r := range e.j.Runs {
+	for _, r := range e.j.Runs() {
 		if r.Outcome == osscheduler.OutcomeSuccess {
 			perTask[r.Unique]++
 		}
@@ -91,12 +91,12 @@ func TestEvaluationSkippingChangesNothing(t *testing.T) {
 	alwaysEvaluate = true
 	defer func() { alwaysEvaluate = false }()
 	slow, _ := runYear(t, false)
-	if len(fast.j.Runs) != len(slow.j.Runs) {
-		t.Fatalf("runs: %d with skipping, %d without", len(fast.j.Runs), len(slow.j.Runs))
+	if len(fast.j.Runs()) != len(slow.j.Runs()) {
+		t.Fatalf("runs: %d with skipping, %d without", len(fast.j.Runs()), len(slow.j.Runs()))
 	}
-	for i := range fast.j.Runs {
-		if fast.j.Runs[i] != slow.j.Runs[i] {
-			t.Fatalf("run %d differs:\n%+v\n%+v", i, fast.j.Runs[i], slow.j.Runs[i])
+	for i := range fast.j.Runs() {
+		if fast.j.Runs()[i] != slow.j.Runs()[i] {
+			t.Fatalf("run %d differs:\n%+v\n%+v", i, fast.j.Runs()[i], slow.j.Runs()[i])
 		}
 	}
 }

@@ -35,7 +35,7 @@ func Example() {
 		panic(err)
 	}
 	_ = eng.RunFor(time.Hour)
-	fmt.Println("runs in the first hour:", len(j.Runs))
+	fmt.Println("runs in the first hour:", len(j.Runs()))
 	wi := m.WorkInfosForUniqueWork("sync")[0]
 	fmt.Println(wi.State, wi.RunAttemptCount)
 	// Output:
@@ -58,10 +58,10 @@ func ExampleModel_Doze() {
 	}
 	_, _ = m.EnqueueUniqueWork("upload", android.Keep, android.WorkRequest{TaskName: "upload"})
 	_ = eng.RunFor(30 * time.Minute)
-	fmt.Println("runs while forced idle:", len(j.Runs))
+	fmt.Println("runs while forced idle:", len(j.Runs()))
 	_ = m.Doze("unforce") // the screen is on: Doze ends, the job runs
 	_ = eng.RunFor(time.Minute)
-	fmt.Println("runs after unforce:", len(j.Runs))
+	fmt.Println("runs after unforce:", len(j.Runs()))
 	fmt.Println(m.Doze("nap"))
 	// Output:
 	// runs while forced idle: 0

@@ -423,7 +423,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		}
 		return b.String()
 	case "runs":
-		for _, r := range e.j.Runs {
+		for _, r := range e.j.Runs() {
 			end := "-"
 			if r.End >= 0 {
 				end = sim.FormatOffset(r.End)

@@ -45,7 +45,7 @@ func TestRobustAcrossProfiles(t *testing.T) {
 				if len(j.Running()) > 1+3 {
 					t.Errorf("%s: %d runs still open", name, len(j.Running()))
 				}
-				if len(j.Runs) == 0 && prof != "idle-shelf" {
+				if len(j.Runs()) == 0 && prof != "idle-shelf" {
 					t.Errorf("%s: nothing ran in 30 days", name)
 				}
 			}

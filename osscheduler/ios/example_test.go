@@ -38,7 +38,7 @@ func Example() {
 	eng.Schedule(start.Add(3*time.Hour), sim.PhaseWorld, "plug", sim.HandlerFunc(func(*sim.Engine) { dev.SetCharger(device.ChargerAC) }))
 	_ = eng.RunFor(12 * time.Hour)
 
-	for _, r := range j.Runs {
+	for _, r := range j.Runs() {
 		fmt.Println(r.Kind, r.Outcome, "started after plug-in:", r.Start >= 3*time.Hour)
 	}
 	// Output:

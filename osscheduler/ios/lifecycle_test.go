@@ -84,8 +84,8 @@ func TestInProcessWork(t *testing.T) {
 		e.dev.LaunchApp()
 		e.m.RunInProcess("once", "sync", osscheduler.Data{"a": int64(1)})
 		require.NoError(t, e.eng.RunFor(5*time.Minute))
-		require.Len(t, e.j.Runs, 1)
-		r := e.j.Runs[0]
+		require.Len(t, e.j.Runs(), 1)
+		r := e.j.Runs()[0]
 		assert.Equal(t, osscheduler.OutcomeSuccess, r.Outcome)
 		assert.Equal(t, osscheduler.OneOff, r.Kind)
 		assert.Equal(t, "sync", e.exec.started[0].TaskName)
@@ -98,9 +98,9 @@ func TestInProcessWork(t *testing.T) {
 		e.dev.BackgroundApp()
 		e.m.RunInProcess("once", "sync", nil)
 		require.NoError(t, e.eng.RunFor(time.Minute))
-		require.Len(t, e.j.Runs, 1)
-		assert.Equal(t, osscheduler.OutcomeExpired, e.j.Runs[0].Outcome)
-		assert.Equal(t, InProcessBudget, e.j.Runs[0].End-e.j.Runs[0].Start)
+		require.Len(t, e.j.Runs(), 1)
+		assert.Equal(t, osscheduler.OutcomeExpired, e.j.Runs()[0].Outcome)
+		assert.Equal(t, InProcessBudget, e.j.Runs()[0].End-e.j.Runs()[0].Start)
 	})
 	t.Run("dies with the process", func(t *testing.T) {
 		e := newEnv(t, 1, testConfig(), nil)
@@ -109,9 +109,9 @@ func TestInProcessWork(t *testing.T) {
 		e.m.RunInProcess("once", "sync", nil)
 		require.NoError(t, e.eng.RunFor(time.Minute))
 		e.dev.SwipeAwayApp()
-		require.Len(t, e.j.Runs, 1)
-		assert.Equal(t, osscheduler.OutcomeStopped, e.j.Runs[0].Outcome)
-		assert.Equal(t, osscheduler.StopProcessDied, e.j.Runs[0].StopReason)
+		require.Len(t, e.j.Runs(), 1)
+		assert.Equal(t, osscheduler.OutcomeStopped, e.j.Runs()[0].Outcome)
+		assert.Equal(t, osscheduler.StopProcessDied, e.j.Runs()[0].StopReason)
 	})
 }
 

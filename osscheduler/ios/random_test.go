@@ -84,8 +84,8 @@ func TestRandomOperations(t *testing.T) {
 				require.LessOrEqual(t, proc, MaxPendingProcessing)
 				require.Len(t, e.j.Running(), len(e.m.running))
 			}
-			runs += len(e.j.Runs)
-			for _, run := range e.j.Runs {
+			runs += len(e.j.Runs())
+			for _, run := range e.j.Runs() {
 				if run.Outcome == osscheduler.OutcomeExpired {
 					expired++
 				}

@@ -114,7 +114,7 @@ var _ = Describe("Refresh budget", func() {
 		Expect(e.eng.RunFor(time.Minute)).To(Succeed())
 
 		var rec osscheduler.RunRecord
-		for _, r := range e.j.Runs {
+		for _, r := range e.j.Runs() {
 			if r.ID == x.ID {
 				rec = r
 			}
@@ -140,8 +140,8 @@ var _ = Describe("Refresh budget", func() {
 		submit := e.periodicApp()
 		e.drive(user{opens: typicalOpens, to: 3, charge: true, inForeground: submit}, 3)
 		Expect(e.eng.RunFor(3 * day)).To(Succeed())
-		Expect(e.j.Runs).NotTo(BeEmpty())
-		for _, r := range e.j.Runs {
+		Expect(e.j.Runs()).NotTo(BeEmpty())
+		for _, r := range e.j.Runs() {
 			Expect(r.Outcome).To(Equal(osscheduler.OutcomeSuccess))
 			Expect(r.End - r.Start).To(Equal(10 * time.Second))
 		}
@@ -196,7 +196,7 @@ var _ = Describe("Processing tasks", func() {
 		e.dev.SetScreen(true)
 		x := e.exec.started[0]
 		Expect(e.exec.stopped).To(HaveKeyWithValue(x.ID, osscheduler.StopConstraintDeviceIdle))
-		Expect(e.j.Runs[0].Outcome).To(Equal(osscheduler.OutcomeStopped))
+		Expect(e.j.Runs()[0].Outcome).To(Equal(osscheduler.OutcomeStopped))
 
 		e.dev.SetScreen(false)
 		e.dev.LaunchApp()
@@ -216,8 +216,8 @@ var _ = Describe("Processing tasks", func() {
 		Expect(e.m.Submit(procReq("proc"))).To(Succeed())
 		e.dev.SetCharger(device.ChargerAC)
 		Expect(e.eng.RunFor(2 * time.Hour)).To(Succeed())
-		Expect(e.j.Runs).To(HaveLen(1))
-		r := e.j.Runs[0]
+		Expect(e.j.Runs()).To(HaveLen(1))
+		r := e.j.Runs()[0]
 		Expect(r.Outcome).To(Equal(osscheduler.OutcomeExpired))
 		Expect(r.End - r.Start).To(BeNumerically(">=", ParamSets[HeuristicsTypical].ProcessingBudgetMin))
 		Expect(r.End - r.Start).To(BeNumerically("<=", ParamSets[HeuristicsTypical].ProcessingBudgetMax))

@@ -246,8 +246,8 @@ func TestNilExecutorAndJournal(t *testing.T) {
 	dev.SetScreen(false)
 	dev.SetCharger(device.ChargerAC)
 	require.NoError(t, eng.RunFor(day))
-	require.Len(t, m.Journal().Runs, 1)
-	assert.Equal(t, osscheduler.OutcomeExpired, m.Journal().Runs[0].Outcome)
+	require.Len(t, m.Journal().Runs(), 1)
+	assert.Equal(t, osscheduler.OutcomeExpired, m.Journal().Runs()[0].Outcome)
 }
 
 // TestLaunchWithoutHandlerCrashes: a pending request delivered to a process
