@@ -92,11 +92,21 @@ func (d *dozeMachine) emit(kind, reason string) {
 func (d *dozeMachine) deferring() bool { return d.deepDeferring() || d.lightDeferring() }
 
 // changed asks for an evaluation when the transition changed whether jobs
-// are deferred (the only thing the scheduler reads from Doze).
+// are deferred (the only thing the scheduler reads from Doze). When no job is
+// due and none is running, Doze cannot change a decision: the evaluation
+// would only find nothing to run and end a maintenance window early, which
+// afterEval does at once. Light Doze flips every few minutes all night, so
+// this saves most of the evaluations of a device that is mostly idle.
 func (d *dozeMachine) changed(was bool) {
-	if d.deferring() != was || alwaysEvaluate {
-		d.m.requestEval(d.m.eng.Now())
+	if d.deferring() == was && !alwaysEvaluate {
+		return
 	}
+	now := d.m.eng.Now()
+	if !alwaysEvaluate && !d.m.anyDueOrRunning(now) {
+		d.afterEval(now, 0, 0)
+		return
+	}
+	d.m.requestEval(now)
 }
 
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {

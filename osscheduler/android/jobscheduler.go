@@ -297,6 +297,21 @@ func (m *Model) evaluate() {
 	}
 }
 
+// anyDueOrRunning: a job is running, or one scheduled with JobScheduler has
+// reached its earliest run time, so something beyond "not yet due" decides
+// whether it runs now.
+func (m *Model) anyDueOrRunning(now time.Time) bool {
+	if m.nRunning > 0 {
+		return true
+	}
+	for _, w := range m.specs {
+		if w.state == stEnqueued && w.job.scheduled && !w.deleted && !now.Before(w.job.earliest) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
 
 func (m *Model) whyNow(w *workSpec) string {
