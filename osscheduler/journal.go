@@ -69,8 +69,12 @@ type Journal struct {
 	open   map[uint64]int
 }
 
-// runChunk is how many run records one chunk holds (about 150 KB).
-const runChunk = 1024
+// runChunk is how many run records one chunk holds (about 150 KB);
+// firstChunk is the first chunk's starting capacity.
+const (
+	runChunk   = 1024
+	firstChunk = 32
+)
 
 // Runs returns every run recorded, in start order. The slice is shared by
 // every caller until the journal next changes: read it, do not modify it.
@@ -111,10 +115,21 @@ func (j *Journal) RunStarted(x *Execution, start time.Time, origin time.Time) {
 		j.open = map[uint64]int{}
 	}
 	if j.n%runChunk == 0 {
-		j.chunks = append(j.chunks, make([]RunRecord, 0, runChunk))
+		// The first chunk starts small and doubles up to runChunk: most
+		// journals (a test, a fleet's month) hold a few hundred runs.
+		c := runChunk
+		if len(j.chunks) == 0 {
+			c = firstChunk
+		}
+		j.chunks = append(j.chunks, make([]RunRecord, 0, c))
 	}
 	j.open[x.ID] = j.n
 	last := &j.chunks[len(j.chunks)-1]
+	if len(*last) == cap(*last) {
+		grown := make([]RunRecord, len(*last), min(2*cap(*last), runChunk))
+		copy(grown, *last)
+		*last = grown
+	}
 	*last = append(*last, RunRecord{
 		ID: x.ID, Task: x.TaskName, Unique: x.UniqueName, Received: x.Received, Kind: x.Kind,
 		Attempt: x.Attempt, Eligible: x.Eligible.Sub(origin), Start: start.Sub(origin), End: -1,

@@ -28,6 +28,8 @@ type job struct {
 	exec        *osscheduler.Execution
 	genAtStart  int
 	timeout     sim.Timer
+	timeoutH    *timeoutHandler          // reused by every run of this WorkSpec
+	finish      func(osscheduler.Result) // likewise
 	whyThen     string
 	ej          bool      // handed over as an expedited job (API 31+, with EJ quota)
 	ejStart     time.Time // when the running EJ started
@@ -440,7 +442,14 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	if eligible.After(now) {
 		eligible = now
 	}
-	x := osscheduler.NewExecution(func(r osscheduler.Result) { m.onFinish(w, r) })
+	if w.job.finish == nil {
+		// One closure and one timeout handler per WorkSpec, not per run: a
+		// device-year starts ~37,000 runs. onFinish and the timeout check
+		// which run they belong to.
+		w.job.finish = func(r osscheduler.Result) { m.onFinish(w, r) }
+		w.job.timeoutH = &timeoutHandler{m: m, w: w}
+	}
+	x := osscheduler.NewExecution(w.job.finish)
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
@@ -454,7 +463,8 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	} else {
 		m.quotaJobStarted(now)
 	}
-	w.job.timeout = m.eng.After(budget, sim.PhaseOS, "android.timeout", timeoutHandler{m, w, x})
+	w.job.timeoutH.x = x
+	w.job.timeout = m.eng.After(budget, sim.PhaseOS, "android.timeout", w.job.timeoutH)
 	if m.journal != nil {
 		m.journal.RunStarted(x, now, m.eng.Start())
 	}
@@ -497,7 +507,7 @@ type timeoutHandler struct {
 	x *osscheduler.Execution
 }
 
-func (h timeoutHandler) Fire(*sim.Engine) {
+func (h *timeoutHandler) Fire(*sim.Engine) {
 	if h.w.job.exec != h.x || h.x.Done() {
 		return
 	}
