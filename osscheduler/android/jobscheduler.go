@@ -234,7 +234,7 @@ func (m *Model) evaluate() {
 		return
 	}
 	now := m.eng.Now()
-	m.standbyRefresh(now)
+	m.standbyRefreshIfStale(now)
 	for _, w := range m.running {
 		if w == nil {
 			continue

@@ -22,6 +22,9 @@ type standby struct {
 	screenAtUse   time.Duration
 	timer         sim.Timer
 	h             sim.Handler
+	// fresh: current was computed by standbyRefresh and holds until freshUntil.
+	fresh      bool
+	freshUntil time.Time
 
 	// QuotaController timing sessions (coalesced job executions) and job starts.
 	sessions []session
@@ -142,6 +145,7 @@ func (m *Model) standbyRefresh(now time.Time) {
 			m.eng.Emit(srcStdby, "bucket", bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
 		}
 	}
+	m.sb.fresh, m.sb.freshUntil = true, next
 	if at, ok := m.eng.When(m.sb.timer); ok && at.Equal(next) {
 		return // already set for that instant
 	}
@@ -149,6 +153,17 @@ func (m *Model) standbyRefresh(now time.Time) {
 	if next != never {
 		m.sb.timer = m.eng.Schedule(next, sim.PhaseOS, "android.standby", m.sb.h)
 	}
+}
+
+// standbyRefreshIfStale is standbyRefresh for a caller that changed none of
+// its inputs (the JobScheduler pass): the bucket computed last stays right
+// until the time it said it would next change, so there is nothing to redo
+// before then. Every change of an input is followed by a full standbyRefresh.
+func (m *Model) standbyRefreshIfStale(now time.Time) {
+	if m.sb.fresh && now.Before(m.sb.freshUntil) {
+		return
+	}
+	m.standbyRefresh(now)
 }
 
 type standbyHandler struct{ m *Model }
