@@ -19,5 +19,8 @@ func TestToOffsetMatchesSub(t *testing.T) {
 		if got, want := toOffset(start, x), int64(x.Sub(start)); got != want {
 			t.Fatalf("%v: %d != %d", x, got, want)
 		}
+		if got, want := Sub(start, x), start.Sub(x); got != want {
+			t.Fatalf("Sub(start, %v): %d != %d", x, got, want)
+		}
 	}
 }

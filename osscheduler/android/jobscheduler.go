@@ -367,7 +367,7 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 	var fa [3]sim.Field // on the stack: Emit copies the fields
 	f := append(fa[:0], sim.String("id", w.id), sim.String("blocked_by", blockNames[b]))
 	if until != never {
-		f = append(f, sim.Dur("until", until.Sub(m.eng.Start())))
+		f = append(f, sim.Dur("until", sim.Sub(until, m.eng.Start())))
 	}
 	reason := "" // a Watch of deferrals alone (a fleet) reads the fields only
 	if m.eng.Tracing() {
@@ -384,7 +384,7 @@ func (m *Model) untilText(b block, until time.Time) string {
 }
 
 // at formats a virtual time as an offset from the start.
-func (m *Model) at(t time.Time) string { return "+" + sim.FormatOffset(t.Sub(m.eng.Start())) }
+func (m *Model) at(t time.Time) string { return "+" + sim.FormatOffset(sim.Sub(t, m.eng.Start())) }
 
 // stopText explains a block in words.
 func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
@@ -470,7 +470,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	}
 	if m.eng.Watching("started") {
 		m.eng.Emit(srcJS, "started", w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
-			sim.Dur("waited", now.Sub(eligible)), sim.Int("exec", int64(x.ID)))
+			sim.Dur("waited", sim.Sub(now, eligible)), sim.Int("exec", int64(x.ID)))
 	}
 	m.exec.Start(x)
 }
@@ -587,7 +587,7 @@ func (m *Model) abortRun(w *workSpec, appReason, journalReason osscheduler.StopR
 	}
 	if m.eng.Tracing() {
 		m.eng.Emit(srcJS, "stopped", w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", string(journalReason)),
-			sim.Dur("ran", now.Sub(x.Started)))
+			sim.Dur("ran", sim.Sub(now, x.Started)))
 	}
 	m.exec.Stop(x, appReason)
 }
@@ -652,9 +652,9 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 			why = "retry: backoff " + min(backoffFor(w.backoffPolicy, w.backoffDelay, w.runAttemptCount), maxBackoff).String()
 		}
 		f := []sim.Field{sim.String("id", w.id), sim.String("result", r.String()), sim.String("state", w.state.String()),
-			sim.Dur("ran", now.Sub(x.Started)), sim.Int("run_attempt_count", int64(w.runAttemptCount))}
+			sim.Dur("ran", sim.Sub(now, x.Started)), sim.Int("run_attempt_count", int64(w.runAttemptCount))}
 		if w.state == stEnqueued {
-			f = append(f, sim.Dur("next", w.nextRunTime().Sub(m.eng.Start())))
+			f = append(f, sim.Dur("next", sim.Sub(w.nextRunTime(), m.eng.Start())))
 			why += "; next run time " + m.at(w.nextRunTime())
 		}
 		m.eng.Emit(srcWM, "finished", w.subject(), why, f...)

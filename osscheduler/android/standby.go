@@ -78,7 +78,7 @@ func (m *Model) bucket() int { return m.sb.current }
 
 func (m *Model) screenOnTime(now time.Time) time.Duration {
 	if !m.sb.screenOnSince.IsZero() {
-		return m.sb.screenAcc + now.Sub(m.sb.screenOnSince)
+		return m.sb.screenAcc + sim.Sub(now, m.sb.screenOnSince)
 	}
 	return m.sb.screenAcc
 }
@@ -86,7 +86,7 @@ func (m *Model) screenOnTime(now time.Time) time.Duration {
 // usageBucket is AppStandbyController.getBucketForLocked plus the timed
 // elevations, and when it next changes (never: waits for a screen event).
 func (m *Model) usageBucket(now time.Time) (int, time.Time) {
-	since := now.Sub(m.sb.lastUse)
+	since := sim.Sub(now, m.sb.lastUse)
 	scr := m.screenOnTime(now) - m.sb.screenAtUse
 	b := bucketActive
 	for i := numBuckets - 1; i > 0; i-- {
@@ -179,7 +179,7 @@ func (m *Model) standbyDevice(c *device.Change) {
 	if c.State.ScreenOn && m.sb.screenOnSince.IsZero() {
 		m.sb.screenOnSince = now
 	} else if !c.State.ScreenOn && !m.sb.screenOnSince.IsZero() {
-		m.sb.screenAcc += now.Sub(m.sb.screenOnSince)
+		m.sb.screenAcc += sim.Sub(now, m.sb.screenOnSince)
 		m.sb.screenOnSince = time.Time{}
 	}
 	switch c.Kind {
@@ -217,7 +217,7 @@ func (m *Model) quotaJobStarted(now time.Time) {
 	if m.sb.open {
 		return
 	}
-	if n := len(m.sb.sessions); n > 0 && now.Sub(m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
+	if n := len(m.sb.sessions); n > 0 && sim.Sub(now, m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
 		m.sb.open = true // coalesce with the previous session
 		return
 	}
@@ -232,9 +232,9 @@ func (m *Model) quotaJobsIdle(now time.Time) {
 		return
 	}
 	last := &m.sb.sessions[len(m.sb.sessions)-1]
-	m.sb.closedTotal -= last.end.Sub(last.start) // a coalesced session was counted up to its old end
+	m.sb.closedTotal -= sim.Sub(last.end, last.start) // a coalesced session was counted up to its old end
 	last.end = now
-	m.sb.closedTotal += last.end.Sub(last.start)
+	m.sb.closedTotal += sim.Sub(last.end, last.start)
 	m.sb.open = false
 }
 
@@ -245,7 +245,7 @@ func (m *Model) pruneQuota(now time.Time) {
 		k++
 	}
 	for i := 0; i < k; i++ {
-		m.sb.closedTotal -= m.sb.sessions[i].end.Sub(m.sb.sessions[i].start)
+		m.sb.closedTotal -= sim.Sub(m.sb.sessions[i].end, m.sb.sessions[i].start)
 	}
 	m.sb.sessions = m.sb.sessQ.drop(k)
 	k = 0
@@ -272,7 +272,7 @@ func (m *Model) usedIn(w time.Duration, now time.Time) time.Duration {
 		if !e.After(from) {
 			break
 		}
-		used += e.Sub(latest(s, from))
+		used += sim.Sub(e, latest(s, from))
 	}
 	return used
 }
@@ -282,7 +282,7 @@ func (m *Model) usedIn(w time.Duration, now time.Time) time.Duration {
 func (m *Model) used24h(now time.Time, limit time.Duration) time.Duration {
 	total := m.sb.closedTotal
 	if m.sb.open {
-		total += now.Sub(m.sb.sessions[len(m.sb.sessions)-1].start)
+		total += sim.Sub(now, m.sb.sessions[len(m.sb.sessions)-1].start)
 	}
 	if total <= limit {
 		return total
@@ -303,7 +303,7 @@ func (m *Model) refillAt(w time.Duration, limit time.Duration, now time.Time) ti
 		if !e.After(from) {
 			continue
 		}
-		if l := e.Sub(s); l >= excess {
+		if l := sim.Sub(e, s); l >= excess {
 			return s.Add(excess).Add(w)
 		} else {
 			excess -= l
@@ -445,11 +445,11 @@ func (m *Model) ejUsed(now time.Time) time.Duration {
 	m.sb.ejRuns = m.sb.ejQ.drop(k)
 	var used time.Duration
 	for _, r := range m.sb.ejRuns {
-		used += r.end.Sub(latest(r.start, from))
+		used += sim.Sub(r.end, latest(r.start, from))
 	}
 	for _, w := range m.running {
 		if w != nil && w.job.ej {
-			used += now.Sub(latest(w.job.ejStart, from))
+			used += sim.Sub(now, latest(w.job.ejStart, from))
 		}
 	}
 	return used
