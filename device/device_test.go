@@ -2,6 +2,7 @@ package device
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -135,10 +136,30 @@ func TestScreenOffSendsAppToBackgroundAndRunsTail(t *testing.T) {
 func TestListenersInSubscriptionOrder(t *testing.T) {
 	r := newRig(nil)
 	var order []string
-	r.dev.Subscribe(ListenerFunc(func(c Change) { order = append(order, "a:"+string(c.Kind)) }))
-	r.dev.Subscribe(ListenerFunc(func(c Change) { order = append(order, "b:"+string(c.Kind)) }))
+	r.dev.Subscribe(ListenerFunc(func(c *Change) { order = append(order, "a:"+string(c.Kind)) }))
+	r.dev.Subscribe(ListenerFunc(func(c *Change) { order = append(order, "b:"+string(c.Kind)) }))
 	r.dev.SetBatteryLevel(15)
 	assert.Equal(t, []string{"a:battery.level", "b:battery.level", "a:battery.low", "b:battery.low"}, order)
+}
+
+// A listener that changes the device from inside DeviceChanged gets a nested
+// change; the Change the other listeners then see is still the outer one.
+func TestNestedChangeLeavesTheOuterChangeIntact(t *testing.T) {
+	r := newRig(nil)
+	r.dev.SetScreen(false) // off and locked
+	var seen []string
+	r.dev.Subscribe(ListenerFunc(func(c *Change) {
+		if c.Kind == ChangeScreen && c.State.Locked {
+			r.dev.SetLocked(false) // the user unlocks as the screen comes on
+		}
+	}))
+	r.dev.Subscribe(ListenerFunc(func(c *Change) {
+		seen = append(seen, fmt.Sprintf("%s screen=%v locked=%v", c.Kind, c.State.ScreenOn, c.State.Locked))
+	}))
+	r.dev.SetScreen(true)
+	// The nested lock change reaches the second listener first, then the
+	// screen change with the state it was emitted with.
+	assert.Equal(t, []string{"lock screen=true locked=false", "screen screen=true locked=true"}, seen)
 }
 
 // A state change at the very instant a percent boundary is reached reports

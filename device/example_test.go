@@ -17,7 +17,7 @@ func ExampleDevice_Subscribe() {
 	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
 	dev.SetBatteryLevel(16)
 	dev.SetScreen(true)
-	dev.Subscribe(device.ListenerFunc(func(c device.Change) {
+	dev.Subscribe(device.ListenerFunc(func(c *device.Change) {
 		fmt.Printf("%s %s battery %d%%\n", sim.FormatOffset(c.At.Sub(start)), c.Kind, c.State.Battery.Level())
 	}))
 	_ = eng.RunFor(10 * time.Minute)

@@ -24,7 +24,7 @@ func newRig(mod func(*Config)) *rig {
 	}
 	r := &rig{eng: sim.New(t0, 1)}
 	r.dev = New(r.eng, cfg)
-	r.dev.Subscribe(ListenerFunc(func(c Change) { r.changes = append(r.changes, c) }))
+	r.dev.Subscribe(ListenerFunc(func(c *Change) { r.changes = append(r.changes, *c) }))
 	return r
 }
 

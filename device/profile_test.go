@@ -19,7 +19,7 @@ func runProfile(t testing.TB, name string, seed uint64, start time.Time, days in
 	eng := sim.New(start, seed)
 	d := New(eng, Config{Initial: DefaultState()})
 	var changes []Change
-	d.Subscribe(ListenerFunc(func(c Change) { changes = append(changes, c) }))
+	d.Subscribe(ListenerFunc(func(c *Change) { changes = append(changes, *c) }))
 	st := NewStats(d)
 	end := start.Add(time.Duration(days) * 24 * time.Hour)
 	require.NoError(t, d.ApplyProfile(p, end))
@@ -271,7 +271,7 @@ func TestProfileHourlyWeights(t *testing.T) {
 	eng := sim.New(t0, 4)
 	d := New(eng, Config{Initial: DefaultState()})
 	var starts []time.Time
-	d.Subscribe(ListenerFunc(func(c Change) {
+	d.Subscribe(ListenerFunc(func(c *Change) {
 		if c.Kind == ChangeScreen && c.State.ScreenOn {
 			starts = append(starts, c.At)
 		}

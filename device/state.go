@@ -156,11 +156,13 @@ type Change struct {
 
 // Listener receives device changes.
 type Listener interface {
-	DeviceChanged(c Change)
+	// DeviceChanged is told of a change. c is valid during the call only
+	// and shared with the other listeners: read it, do not modify or keep it.
+	DeviceChanged(c *Change)
 }
 
 // ListenerFunc adapts a function to Listener.
-type ListenerFunc func(c Change)
+type ListenerFunc func(c *Change)
 
 // DeviceChanged calls f(c).
-func (f ListenerFunc) DeviceChanged(c Change) { f(c) }
+func (f ListenerFunc) DeviceChanged(c *Change) { f(c) }

@@ -80,7 +80,7 @@ func (s *Stats) newDay(k int64) DayStats {
 
 // DeviceChanged accounts the time since the last change to the state before
 // this one, then counts the change.
-func (s *Stats) DeviceChanged(c Change) {
+func (s *Stats) DeviceChanged(c *Change) {
 	s.advance(int64(c.At.Sub(s.start)))
 	switch c.Kind {
 	case ChangeScreen:

@@ -25,7 +25,7 @@ var _ = Describe("a simulated phone", func() {
 		eng = sim.New(t0, 1)
 		dev = New(eng, Config{Initial: DefaultState()})
 		kinds = nil
-		dev.Subscribe(ListenerFunc(func(c Change) { kinds = append(kinds, c.Kind) }))
+		dev.Subscribe(ListenerFunc(func(c *Change) { kinds = append(kinds, c.Kind) }))
 	})
 	// run advances virtual time and reports the instant pred first held.
 	runUntil := func(pred func() bool, limit time.Duration) time.Duration {
@@ -88,7 +88,7 @@ var _ = Describe("a simulated phone", func() {
 			Expect(dev.State().Network.Type).To(Equal(NetworkWiFi))
 			Expect(dev.State().Moving).To(BeFalse())
 			sawCell := false
-			dev.Subscribe(ListenerFunc(func(c Change) {
+			dev.Subscribe(ListenerFunc(func(c *Change) {
 				if c.Kind == ChangeNetwork && c.State.Network.Type == NetworkCellular {
 					Expect(c.State.Network.Metered).To(BeTrue())
 					sawCell = true

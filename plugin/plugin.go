@@ -321,7 +321,7 @@ func (p *Plugin) handleResolves(h int64) bool {
 
 // ---- process lifecycle ----
 
-func (p *Plugin) deviceChanged(c device.Change) {
+func (p *Plugin) deviceChanged(c *device.Change) {
 	switch c.Kind {
 	case device.ChangePowerOff, device.ChangeProcessDied, device.ChangeAppForceStop, device.ChangeAppUpdated:
 		p.processEnded(string(c.Kind))

@@ -219,7 +219,7 @@ func simulateDevice(p device.Profile, start time.Time, days int, seed uint64) (*
 	eng := sim.New(start, seed)
 	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
 	res := &deviceResult{Schema: "wmsim.device/v1", Profile: p, Seed: seed, Start: start, Days: days, Timeline: []deviceEvent{}}
-	dev.Subscribe(device.ListenerFunc(func(c device.Change) {
+	dev.Subscribe(device.ListenerFunc(func(c *device.Change) {
 		s := c.State
 		res.Timeline = append(res.Timeline, deviceEvent{
 			At: c.At, Offset: sim.FormatOffset(c.At.Sub(start)), Kind: string(c.Kind), Reason: c.Reason,

@@ -709,7 +709,7 @@ func (m *Model) unschedule(w *workSpec) {
 // Model's device listener.
 type listener struct{ m *Model }
 
-func (l listener) DeviceChanged(c device.Change) { l.m.deviceChanged(c) }
+func (l listener) DeviceChanged(c *device.Change) { l.m.deviceChanged(c) }
 
 type evalHandler struct{ m *Model }
 

@@ -114,7 +114,7 @@ func (m *Model) newID() string {
 }
 
 // deviceChanged follows the device: constraints, Doze, usage, lifecycle.
-func (m *Model) deviceChanged(c device.Change) {
+func (m *Model) deviceChanged(c *device.Change) {
 	m.st = c.State
 	st := &c.State
 	switch c.Kind {
@@ -135,7 +135,7 @@ func (m *Model) deviceChanged(c device.Change) {
 		}
 		return
 	case device.ChangeScreen, device.ChangeAppLaunched, device.ChangeAppNotified, device.ChangePowerOff, device.ChangeBootCompleted:
-		m.standbyDevice(&c)
+		m.standbyDevice(c)
 	}
 	switch c.Kind {
 	case device.ChangePowerOff:

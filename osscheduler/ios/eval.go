@@ -48,7 +48,7 @@ func (m *Model) scheduleEval() {
 
 // --- device changes ----------------------------------------------------------
 
-func (m *Model) deviceChanged(c device.Change) {
+func (m *Model) deviceChanged(c *device.Change) {
 	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
 	if c.Kind == device.ChangeAppSwipedAway {
 		m.killed = true

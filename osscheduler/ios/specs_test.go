@@ -285,7 +285,7 @@ var _ = Describe("With the device's built-in usage profiles", func() {
 		Expect(ok).To(BeTrue(), "profile %s", name)
 		e := newEnv(nil, seed, testConfig(), nil)
 		e.periodicApp()
-		e.dev.Subscribe(device.ListenerFunc(func(c device.Change) {
+		e.dev.Subscribe(device.ListenerFunc(func(c *device.Change) {
 			if c.Kind == device.ChangeAppLaunched {
 				_ = e.m.Submit(refreshReq("refresh"))
 			}
