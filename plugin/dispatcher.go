@@ -25,6 +25,14 @@ type AsyncHandler interface {
 	ExecuteTask(ctx *TaskContext, done func(ok bool, err error))
 }
 
+// ContextHandler is an AsyncHandler that answers through ctx.Done instead of
+// a done callback, so the plugin need not build a callback for every run.
+// The plugin calls ExecuteTaskContext in place of ExecuteTask.
+type ContextHandler interface {
+	AsyncHandler
+	ExecuteTaskContext(ctx *TaskContext)
+}
+
 // AsyncHandlerFunc adapts a function to AsyncHandler.
 type AsyncHandlerFunc func(ctx *TaskContext, done func(ok bool, err error))
 
@@ -49,8 +57,20 @@ type TaskContext struct {
 	p       *Plugin
 	dev     *device.Device
 	x       *osscheduler.Execution
+	r       *run
 	stopped bool
 	reason  osscheduler.StopReason
+}
+
+// Done is the dispatcher's answer, as the done callback of an AsyncHandler
+// gives it: only the first call counts.
+func (c *TaskContext) Done(ok bool, err error) {
+	r := c.r
+	if r == nil || r.answered {
+		return
+	}
+	r.answered = true
+	c.p.answer(r, ok, err)
 }
 
 // Device is the device state the handler may read (network, battery, …).
@@ -83,20 +103,77 @@ func (p *Plugin) hasDispatcher() bool { return p.handler != nil || p.async != ni
 
 // run is one background run in progress.
 type run struct {
+	p         *Plugin
 	x         *osscheduler.Execution
-	ctx       *TaskContext
-	task      string // DART_TASK / the identifier
+	ctx       *TaskContext // &tc once delivered
+	task      string       // DART_TASK / the identifier
 	unique    string
 	timer     sim.Timer
 	engineUp  bool // the engine runs the dispatcher (flutterApi initialised)
 	delivered bool // the Dart side has the task
+	answered  bool // the dispatcher replied (done or ctx.Done called)
 	stopped   bool
 	done      bool
 	debug     bool // 0.5 debug notifications
 	started   time.Time
-	// finish maps the dispatcher's answer to the OS result (per platform
-	// and kind); a dispatcher that never answers leaves the run to the OS.
-	finish func(r *run, ok bool, err error)
+	// finish says how the dispatcher's answer maps to the OS result (per
+	// platform and kind); a dispatcher that never answers leaves the run to
+	// the OS.
+	finish finishKind
+	// step is what the pending timer does when it fires (Fire); fn is the
+	// work of a stepFunc timer.
+	step runStep
+	fn   func()
+	// iOS headless delivery: the name and input handed to the dispatcher,
+	// the identifier traced as uniqueName, and the kind flags.
+	name     string
+	input    osscheduler.Data
+	hUnique  string
+	periodic bool
+	bgKind   bool
+
+	tc TaskContext
+}
+
+// finishKind selects the reply mapping of a run.
+type finishKind uint8
+
+const (
+	finishNone        finishKind = iota
+	finishAndroid                // androidFinish
+	finishIOSMain                // iosFinishMainEngine
+	finishIOSHeadless            // iosFinishHeadless
+)
+
+// runStep is the work of a run's pending timer.
+type runStep uint8
+
+const (
+	stepFunc          runStep = iota // call r.fn
+	stepAndroidEngine                // androidEngineReady
+	stepIOSEngine                    // iosEngineReady
+	stepIOSMainEngine                // deliver on the main engine
+)
+
+// Fire runs the pending step unless the run was stopped or finished first
+// (sim.Handler: a run is its own timer handler, so steps cost no closure).
+func (r *run) Fire(*sim.Engine) {
+	if r.stopped || r.done {
+		return
+	}
+	p := r.p
+	switch r.step {
+	case stepAndroidEngine:
+		p.androidEngineReady(r)
+	case stepIOSEngine:
+		p.iosEngineReady(r)
+	case stepIOSMainEngine:
+		p.deliver(r, r.task, r.input, "main")
+	default:
+		fn := r.fn
+		r.fn = nil
+		fn()
+	}
 }
 
 // subject names the run in the trace: its unique name, else the task name.
@@ -113,7 +190,7 @@ func (r *run) subject() string {
 // Start runs x for the OS model (osscheduler.Executor). It never finishes x
 // inside the call: every step is a kernel event.
 func (p *Plugin) Start(x *osscheduler.Execution) {
-	r := &run{x: x, unique: x.UniqueName, task: x.TaskName, started: p.eng.Now()}
+	r := &run{p: p, x: x, unique: x.UniqueName, task: x.TaskName, started: p.eng.Now()}
 	p.runs[x.ID] = r
 	if p.platform == osscheduler.IOS {
 		p.iosStart(r)
@@ -150,12 +227,14 @@ func (p *Plugin) engineStartCost() time.Duration {
 
 // after schedules fn for r unless r is stopped first.
 func (p *Plugin) after(r *run, d time.Duration, label string, fn func()) {
-	r.timer = p.eng.After(d, sim.PhasePlugin, label, sim.HandlerFunc(func(*sim.Engine) {
-		if r.stopped || r.done {
-			return
-		}
-		fn()
-	}))
+	r.step, r.fn = stepFunc, fn
+	r.timer = p.eng.After(d, sim.PhasePlugin, label, r)
+}
+
+// afterStep schedules a step of r unless r is stopped first.
+func (p *Plugin) afterStep(r *run, d time.Duration, label string, step runStep) {
+	r.step, r.fn = step, nil
+	r.timer = p.eng.After(d, sim.PhasePlugin, label, r)
 }
 
 // deliver hands the task to the dispatcher: the handshake
@@ -179,24 +258,23 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 	}
 	r.delivered = true
 	r.x.Received = name
-	r.ctx = &TaskContext{
+	r.tc = TaskContext{
 		Received: name, Input: input, Attempt: r.x.Attempt, Clock: p.clock(), Platform: p.platform,
-		Store: p.storeApp, p: p, dev: p.dev, x: r.x,
+		Store: p.storeApp, p: p, dev: p.dev, x: r.x, r: r,
 	}
+	r.ctx = &r.tc
+	r.input = nil
 	p.emit("task.delivered", r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
 		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
-	answered := false
-	answer := func(ok bool, err error) {
-		if answered {
+	if p.async != nil {
+		if ch, ok := p.async.(ContextHandler); ok {
+			ch.ExecuteTaskContext(r.ctx)
 			return
 		}
-		answered = true
-		p.answer(r, ok, err)
-	}
-	if p.async != nil {
-		p.async.ExecuteTask(r.ctx, answer)
+		p.async.ExecuteTask(r.ctx, r.ctx.Done)
 		return
 	}
+	answer := r.ctx.Done
 	h := p.handler
 	var ok bool
 	var herr error
@@ -268,7 +346,14 @@ func (p *Plugin) answer(r *run, ok bool, err error) {
 	}
 	r.done = true
 	delete(p.runs, r.x.ID)
-	r.finish(r, ok, err)
+	switch r.finish {
+	case finishAndroid:
+		p.androidFinish(r, ok, err)
+	case finishIOSMain:
+		p.iosFinishMainEngine(r, ok, err)
+	case finishIOSHeadless:
+		p.iosFinishHeadless(r, ok, err)
+	}
 }
 
 func resultFields(ok bool, err error) []sim.Field {
