@@ -35,30 +35,60 @@ type scheduledTaskInfo struct {
 	EarliestBeginSeconds *time.Duration
 }
 
+// scheduledTasks is a copy of the persisted identifiers.
 func (p *Plugin) scheduledTasks() map[string]scheduledTaskInfo {
-	if v, ok := p.dev.Store(storeUserDefaults).Get(udScheduledTasks); ok {
-		if m, ok := v.(map[string]scheduledTaskInfo); ok {
-			return maps.Clone(m)
-		}
+	if m := p.scheduledTaskMap(); m != nil {
+		return maps.Clone(m)
 	}
 	return map[string]scheduledTaskInfo{}
 }
 
+// scheduledTaskMap is the stored map itself (nil when none is stored): only
+// the plugin holds it, so it updates it in place before storing it again.
+func (p *Plugin) scheduledTaskMap() map[string]scheduledTaskInfo {
+	if v, ok := p.dev.Store(storeUserDefaults).Get(udScheduledTasks); ok {
+		if m, ok := v.(map[string]scheduledTaskInfo); ok {
+			return m
+		}
+	}
+	return nil
+}
+
 func (p *Plugin) storeScheduledTask(id string, info scheduledTaskInfo) {
-	m := p.scheduledTasks()
+	m := p.scheduledTaskMap()
+	if m == nil {
+		m = map[string]scheduledTaskInfo{}
+	}
 	m[id] = info
 	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, m)
 }
 
 func (p *Plugin) removeScheduledTask(id string) {
-	m := p.scheduledTasks()
+	m := p.scheduledTaskMap()
+	if m == nil {
+		m = map[string]scheduledTaskInfo{}
+	}
 	delete(m, id)
 	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, m)
 }
 
+// inputKey is the UserDefaults key of id's stored input data, built once per
+// identifier.
+func (p *Plugin) inputKey(id string) string {
+	k, ok := p.inputKeys[id]
+	if !ok {
+		k = udInputPrefix + id
+		if p.inputKeys == nil {
+			p.inputKeys = map[string]string{}
+		}
+		p.inputKeys[id] = k
+	}
+	return k
+}
+
 // storedInput is UserDefaultsHelper.getStoredPeriodicTaskInputData.
 func (p *Plugin) storedInput(id string) osscheduler.Data {
-	if v, ok := p.dev.Store(storeUserDefaults).Get(udInputPrefix + id); ok {
+	if v, ok := p.dev.Store(storeUserDefaults).Get(p.inputKey(id)); ok {
 		if d, ok := v.(osscheduler.Data); ok {
 			return maps.Clone(d)
 		}
@@ -70,10 +100,10 @@ func (p *Plugin) storedInput(id string) osscheduler.Data {
 func (p *Plugin) storeInput(id string, in map[string]any) {
 	s := p.dev.Store(storeUserDefaults)
 	if in == nil {
-		s.Delete(udInputPrefix + id)
+		s.Delete(p.inputKey(id))
 		return
 	}
-	s.Set(udInputPrefix+id, deliverData(in))
+	s.Set(p.inputKey(id), deliverData(in))
 }
 
 // iosHandleCheck is validateCallbackHandle: a stored handle, resolvable or not.

@@ -90,6 +90,7 @@ type Plugin struct {
 	procGen           uint64         // bumped when the app process dies
 	launchRegistered  map[string]bool
 	launchBegin       map[string]*time.Duration // earliestBeginInSeconds captured by the launch handler
+	inputKeys         map[string]string         // identifier → its stored-input UserDefaults key
 	workInfoSeq       uint64
 	storeApp          *Store
 	engineStartStream string
