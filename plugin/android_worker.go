@@ -64,23 +64,22 @@ func (p *Plugin) androidEngineReady(r *run) {
 		p.finishRun(r, osscheduler.Failure, "Dart task is null: the worker returns Result.failure()")
 		return
 	}
-	var input osscheduler.Data
 	if p.version == V0_5 {
 		if r.debug {
 			p.debugNotify05(r, fmt.Sprintf("• dartTask: %s\n• callbackHandle: %d", r.task, h))
 		}
-		input = deliver05(r.x.Input)
+		r.inputFrom = inputAndroid05
 	} else {
 		status := "started"
 		if r.x.Attempt > 1 {
 			status = "retrying"
 		}
 		p.debugStatus(r.task, r.unique, status, "", 0)
-		input = deliverAndroidPayload(r.x.Input)
+		r.inputFrom = inputAndroid
 	}
 	r.finish = finishAndroid
 	r.engineUp = true
-	p.deliver(r, r.task, input, "headless")
+	p.deliver(r, r.task, nil, "headless")
 }
 
 // deliver05 is 0.5's payload: the JSON string Dart decodes with jsonDecode

@@ -27,7 +27,10 @@ type AsyncHandler interface {
 
 // ContextHandler is an AsyncHandler that answers through ctx.Done instead of
 // a done callback, so the plugin need not build a callback for every run.
-// The plugin calls ExecuteTaskContext in place of ExecuteTask.
+// The plugin calls ExecuteTaskContext in place of ExecuteTask, with
+// ctx.Input not yet filled in: the handler calls ctx.LoadInput before it (or
+// a handler it passes ctx to) reads Input, and a handler that never reads it
+// saves decoding the payload.
 type ContextHandler interface {
 	AsyncHandler
 	ExecuteTaskContext(ctx *TaskContext)
@@ -58,8 +61,20 @@ type TaskContext struct {
 	dev     *device.Device
 	x       *osscheduler.Execution
 	r       *run
+	lazy    bool // Input is still to be built from r (LoadInput)
 	stopped bool
 	reason  osscheduler.StopReason
+}
+
+// LoadInput fills in Input, which a ContextHandler receives unset, and
+// returns it. For any other handler Input is already set and LoadInput only
+// returns it.
+func (c *TaskContext) LoadInput() osscheduler.Data {
+	if c.lazy {
+		c.lazy = false
+		c.Input = c.r.sourceInput()
+	}
+	return c.Input
 }
 
 // Done is the dispatcher's answer, as the done callback of an AsyncHandler
@@ -124,6 +139,9 @@ type run struct {
 	// work of a stepFunc timer.
 	step runStep
 	fn   func()
+	// inputFrom says how the dispatcher's inputData is built when deliver
+	// is not given it.
+	inputFrom inputSource
 	// iOS headless delivery: the name and input handed to the dispatcher,
 	// the identifier traced as uniqueName, and the kind flags.
 	name     string
@@ -144,6 +162,28 @@ const (
 	finishIOSMain                // iosFinishMainEngine
 	finishIOSHeadless            // iosFinishHeadless
 )
+
+// inputSource is where a run's inputData comes from.
+type inputSource uint8
+
+const (
+	inputGiven     inputSource = iota // deliver's input argument
+	inputAndroid                      // deliverAndroidPayload(x.Input)
+	inputAndroid05                    // deliver05(x.Input)
+)
+
+// sourceInput builds the inputData of a run whose inputFrom is not
+// inputGiven; the payload is the Execution's, which does not change while
+// the run lasts.
+func (r *run) sourceInput() osscheduler.Data {
+	switch r.inputFrom {
+	case inputAndroid:
+		return deliverAndroidPayload(r.x.Input)
+	case inputAndroid05:
+		return deliver05(r.x.Input)
+	}
+	return nil
+}
 
 // runStep is the work of a run's pending timer.
 type runStep uint8
@@ -268,11 +308,18 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
 	if p.async != nil {
 		if ch, ok := p.async.(ContextHandler); ok {
+			r.tc.lazy = r.inputFrom != inputGiven
 			ch.ExecuteTaskContext(r.ctx)
 			return
 		}
+		if r.inputFrom != inputGiven {
+			r.tc.Input = r.sourceInput()
+		}
 		p.async.ExecuteTask(r.ctx, r.ctx.Done)
 		return
+	}
+	if r.inputFrom != inputGiven {
+		r.tc.Input = r.sourceInput()
 	}
 	answer := r.ctx.Done
 	h := p.handler

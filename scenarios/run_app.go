@@ -71,7 +71,8 @@ func (a *appBehaviour) ExecuteTask(ctx *plugin.TaskContext, done func(bool, erro
 }
 
 // ExecuteTaskContext implements plugin.ContextHandler: the answer goes
-// through ctx.Done.
+// through ctx.Done, and only Go handlers need ctx.Input (the configured
+// behaviour ignores it).
 func (a *appBehaviour) ExecuteTaskContext(ctx *plugin.TaskContext) { a.execute(ctx, nil) }
 
 // execute runs the task received in ctx and answers through done, or through
@@ -80,6 +81,7 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 	w := a.w
 	name := ctx.Received
 	if h, ok := a.handlers[name]; ok {
+		ctx.LoadInput() // a Go handler may read ctx.Input
 		if done == nil {
 			done = ctx.Done
 		}
