@@ -33,7 +33,10 @@ type AsyncHandler interface {
 // saves decoding the payload.
 type ContextHandler interface {
 	AsyncHandler
-	ExecuteTaskContext(ctx *TaskContext)
+	// ExecuteTaskContext starts the task. It returns true when nothing it
+	// started uses ctx once ctx.Done has been called: the plugin may then
+	// reuse ctx for a later run.
+	ExecuteTaskContext(ctx *TaskContext) (releasedOnDone bool)
 }
 
 // AsyncHandlerFunc adapts a function to AsyncHandler.
@@ -127,6 +130,7 @@ type run struct {
 	engineUp  bool // the engine runs the dispatcher (flutterApi initialised)
 	delivered bool // the Dart side has the task
 	answered  bool // the dispatcher replied (done or ctx.Done called)
+	reusable  bool // the handler lets go of ctx once it answers (ContextHandler)
 	stopped   bool
 	done      bool
 	debug     bool // 0.5 debug notifications
@@ -230,7 +234,14 @@ func (r *run) subject() string {
 // Start runs x for the OS model (osscheduler.Executor). It never finishes x
 // inside the call: every step is a kernel event.
 func (p *Plugin) Start(x *osscheduler.Execution) {
-	r := &run{p: p, x: x, unique: x.UniqueName, task: x.TaskName, started: p.eng.Now()}
+	var r *run
+	if n := len(p.freeRuns); n > 0 {
+		r = p.freeRuns[n-1]
+		p.freeRuns = p.freeRuns[:n-1]
+	} else {
+		r = &run{p: p}
+	}
+	r.x, r.unique, r.task, r.started = x, x.UniqueName, x.TaskName, p.eng.Now()
 	p.runs[x.ID] = r
 	if p.platform == osscheduler.IOS {
 		p.iosStart(r)
@@ -309,7 +320,9 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 	if p.async != nil {
 		if ch, ok := p.async.(ContextHandler); ok {
 			r.tc.lazy = r.inputFrom != inputGiven
-			ch.ExecuteTaskContext(r.ctx)
+			if ch.ExecuteTaskContext(r.ctx) && !r.answered {
+				r.reusable = true
+			}
 			return
 		}
 		if r.inputFrom != inputGiven {
@@ -386,6 +399,7 @@ func (c *kernelClock) Sleep(time.Duration) {
 func (p *Plugin) answer(r *run, ok bool, err error) {
 	if r.stopped {
 		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", resultFields(ok, err)...)
+		p.recycle(r)
 		return
 	}
 	if r.done {
@@ -401,6 +415,19 @@ func (p *Plugin) answer(r *run, ok bool, err error) {
 	case finishIOSHeadless:
 		p.iosFinishHeadless(r, ok, err)
 	}
+	p.recycle(r)
+}
+
+// recycle keeps a run that has ended and been answered for a later Start,
+// when its handler promised to let go of ctx on answering: then nothing
+// refers to it any more (it is out of p.runs, and its last timer fired
+// before the task was delivered).
+func (p *Plugin) recycle(r *run) {
+	if !r.reusable || !r.answered || !(r.done || r.stopped) {
+		return
+	}
+	*r = run{p: p}
+	p.freeRuns = append(p.freeRuns, r)
 }
 
 func resultFields(ok bool, err error) []sim.Field {

@@ -67,17 +67,20 @@ var (
 
 // ExecuteTask implements plugin.AsyncHandler.
 func (a *appBehaviour) ExecuteTask(ctx *plugin.TaskContext, done func(bool, error)) {
-	a.execute(ctx, done)
+	_ = a.execute(ctx, done)
 }
 
 // ExecuteTaskContext implements plugin.ContextHandler: the answer goes
 // through ctx.Done, and only Go handlers need ctx.Input (the configured
 // behaviour ignores it).
-func (a *appBehaviour) ExecuteTaskContext(ctx *plugin.TaskContext) { a.execute(ctx, nil) }
+// It lets go of ctx when it answers, unless a Go handler (which may keep ctx)
+// runs the task.
+func (a *appBehaviour) ExecuteTaskContext(ctx *plugin.TaskContext) bool { return a.execute(ctx, nil) }
 
 // execute runs the task received in ctx and answers through done, or through
-// ctx.Done when done is nil.
-func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) {
+// ctx.Done when done is nil. It reports whether nothing uses ctx after the
+// answer.
+func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) bool {
 	w := a.w
 	name := ctx.Received
 	if h, ok := a.handlers[name]; ok {
@@ -86,7 +89,7 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 			done = ctx.Done
 		}
 		a.runGo(ctx, h, done)
-		return
+		return false
 	}
 	task, found := w.Scenario.App.Tasks.Lookup(name)
 	if !found && !a.warned[name] {
@@ -126,6 +129,7 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 	}
 	c.ctx, c.done, c.result = ctx, done, result
 	w.Engine.After(d, sim.PhaseApp, "app task completes", c)
+	return true
 }
 
 // runGo runs a Go handler as a kernel process, so it can sleep on the
