@@ -118,7 +118,7 @@ type Device struct {
 	used        [2]charge // load integrated: [0] screen off, [1] screen on
 	settled     int64     // engine offset (ns) the charge was last integrated to
 	rem         int64     // sub-µAh charge in µA·ns, 0 <= rem < uAnsPerUAh
-	level       int       // last reported whole percent
+	level       int       // last reported whole percent; outside checkBattery always st.Battery.Level()
 	levelCharge int64     // charge when level was last checked (the Prev of a level step)
 	dead        bool      // powered off by an empty battery
 	busy        int       // running tasks (SetCPUBusy)
@@ -219,9 +219,10 @@ func (d *Device) sync() {
 // signal that flipped (in that order), and re-plans the battery. Callers
 // sync first.
 func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
-	prev := d.st
+	var c Change
+	c.Prev = d.st
 	mutate(&d.st)
-	d.emit(kind, prev, reason)
+	d.emit(kind, &c, reason)
 	d.derive()
 	d.recompute()
 }
@@ -233,7 +234,7 @@ func (d *Device) change(kind ChangeKind, reason string, mutate func(*State)) {
 }
 
 func (d *Device) derive() {
-	lvl := d.st.Battery.Level()
+	lvl := d.level
 	low := d.st.BatteryLow
 	switch {
 	case d.st.Plugged():
@@ -247,21 +248,23 @@ func (d *Device) derive() {
 		low = false
 	}
 	if low != d.st.BatteryLow {
-		p := d.st
+		var c Change
+		c.Prev = d.st
 		d.st.BatteryLow = low
 		if low {
-			d.emit(ChangeBatteryLow, p, "battery at or below the low threshold while unplugged")
+			d.emit(ChangeBatteryLow, &c, "battery at or below the low threshold while unplugged")
 		} else {
-			d.emit(ChangeBatteryOkay, p, "battery back at the okay threshold, or plugged in")
+			d.emit(ChangeBatteryOkay, &c, "battery back at the okay threshold, or plugged in")
 		}
 	}
 	if sl := d.storageLow(d.st.Storage); sl != d.st.StorageLow {
-		p := d.st
+		var c Change
+		c.Prev = d.st
 		d.st.StorageLow = sl
 		if sl {
-			d.emit(ChangeStorageLow, p, "free storage at or below min(5% of total, 500 MiB)")
+			d.emit(ChangeStorageLow, &c, "free storage at or below min(5% of total, 500 MiB)")
 		} else {
-			d.emit(ChangeStorageOK, p, "free storage above the low threshold")
+			d.emit(ChangeStorageOK, &c, "free storage above the low threshold")
 		}
 	}
 }
@@ -287,26 +290,29 @@ func (d *Device) storageLow(s Storage) bool {
 	return s.Total > 0 && s.Free <= d.th.storageLowBytes(s.Total)
 }
 
-func (d *Device) emit(kind ChangeKind, prev State, reason string) {
+// emit reports a change of kind to the trace and the listeners. The caller
+// has put the state before it in c.Prev (c stays on the caller's stack);
+// the listeners get emit's own Change with the rest filled in.
+func (d *Device) emit(kind ChangeKind, c *Change, reason string) {
 	if d.eng.Tracing() {
 		d.eng.Emit("device", string(kind), "device", reason, stateFields(d.st)...)
 	}
 	if len(d.listeners) == 0 {
 		return
 	}
-	// One Change, passed by pointer and reused: it is 360 bytes, and every
-	// listener call used to copy it two or three times (~10 % of a fleet's
-	// CPU). A listener may cause another change, so each nesting depth has
-	// its own.
+	// One Change per nesting depth, passed by pointer and reused: it is 360
+	// bytes, and every listener call used to copy it two or three times
+	// (~10 % of a fleet's CPU). A listener may cause another change, so each
+	// nesting depth has its own.
 	if d.emitDepth == len(d.changes) {
 		d.changes = append(d.changes, new(Change))
 	}
-	c := d.changes[d.emitDepth]
-	*c = Change{Kind: kind, At: d.eng.Now(), State: d.st, Prev: prev, Reason: reason}
+	out := d.changes[d.emitDepth]
+	*out = Change{Kind: kind, At: d.eng.Now(), State: d.st, Prev: c.Prev, Reason: reason}
 	d.emitDepth++
 	defer func() { d.emitDepth-- }()
 	for _, l := range d.listeners {
-		l.DeviceChanged(c)
+		l.DeviceChanged(out)
 	}
 }
 

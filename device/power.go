@@ -156,7 +156,7 @@ func (d *Device) currentFor(load int64) int64 {
 	case ChargerWireless:
 		in = d.cur.ChargeWirelUA
 	}
-	lvl := d.st.Battery.Level()
+	lvl := d.level
 	net := chargeTaper(in, lvl) - load
 	if in > 0 && net < 0 && lvl > 0 && chargeTaper(in, lvl-1)-load > 0 {
 		// The charger outpaces the load below this level but not at it (or
@@ -241,12 +241,12 @@ func (d *Device) nextStep() (time.Duration, bool) {
 	if a == 0 {
 		return 0, false
 	}
-	b := d.st.Battery
+	b := &d.st.Battery
 	band := d.bandUAh()
 	if band <= 0 {
 		return 0, false
 	}
-	lvl := b.Level()
+	lvl := d.level
 	if a > 0 {
 		if lvl >= 100 {
 			return 0, false
@@ -303,12 +303,18 @@ func (d *Device) batteryStep(*sim.Engine) {
 // event per whole percent), and what follows from it: battery low/okay, the
 // device dying at 0 %, or a dead device booting once recharged.
 func (d *Device) checkBattery() {
-	lvl := d.st.Battery.Level()
+	// Level() is charge / bandUAh: while the charge is still in the band of
+	// the level last reported, that is the level (no division needed).
+	lvl := d.level
+	if lo, c := int64(lvl)*d.bandUAh(), d.st.Battery.ChargeUAh; c < lo || c >= lo+d.bandUAh() {
+		lvl = d.st.Battery.Level()
+	}
 	if lvl != d.level {
-		prev := d.st
-		prev.Battery.ChargeUAh = d.levelCharge
+		var c Change
+		c.Prev = d.st
+		c.Prev.Battery.ChargeUAh = d.levelCharge
 		d.level, d.levelCharge = lvl, d.st.Battery.ChargeUAh
-		d.emit(ChangeBatteryLevel, prev, "battery level step")
+		d.emit(ChangeBatteryLevel, &c, "battery level step")
 		d.derive()
 	} else {
 		d.levelCharge = d.st.Battery.ChargeUAh

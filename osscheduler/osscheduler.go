@@ -137,22 +137,42 @@ type Execution struct {
 	Budget     time.Duration // how long it may run before the OS stops it (0: no limit)
 	WhyThen    string        // why it started at this moment, in words
 
-	finish func(Result)
-	done   bool
+	finish   func(Result)
+	finisher Finisher
+	done     bool
+}
+
+// Finisher receives the result of an Execution bound to it with Bind: a
+// model's own per-run type, so that a run needs no closure.
+type Finisher interface {
+	Finished(x *Execution, r Result)
 }
 
 // NewExecution makes an Execution whose Finish calls finish exactly once.
 func NewExecution(finish func(Result)) *Execution { return &Execution{finish: finish} }
 
+// Bind readies x, typically a field of the model's own per-run record (one
+// allocation for both), so that Finish calls f.Finished(x, r) exactly once.
+// It resets the finished state; the caller fills in the public fields.
+func (x *Execution) Bind(f Finisher) {
+	x.finish, x.finisher, x.done = nil, f, false
+}
+
 // Finish reports the app's result to the OS model. Calls after the first, or
 // after the model stopped the run, are ignored, as WorkManager ignores a
 // result for work that is no longer RUNNING.
 func (x *Execution) Finish(r Result) {
-	if x.done || x.finish == nil {
+	if x.done {
 		return
 	}
-	x.done = true
-	x.finish(r)
+	switch {
+	case x.finisher != nil:
+		x.done = true
+		x.finisher.Finished(x, r)
+	case x.finish != nil:
+		x.done = true
+		x.finish(r)
+	}
 }
 
 // Abandon marks the execution finished without calling back; a model calls it

@@ -46,7 +46,7 @@ func (p *Plugin) androidStart(r *run) {
 	}
 	cost := p.engineStartCost()
 	p.emit("engine.starting", r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
-	p.after(r, cost, "plugin.engine-started", func() { p.androidEngineReady(r) })
+	p.afterStep(r, cost, "plugin.engine-started", stepAndroidEngine)
 }
 
 // androidEngineReady: the engine runs; resolve the callback handle, report
@@ -64,23 +64,22 @@ func (p *Plugin) androidEngineReady(r *run) {
 		p.finishRun(r, osscheduler.Failure, "Dart task is null: the worker returns Result.failure()")
 		return
 	}
-	var input osscheduler.Data
 	if p.version == V0_5 {
 		if r.debug {
 			p.debugNotify05(r, fmt.Sprintf("• dartTask: %s\n• callbackHandle: %d", r.task, h))
 		}
-		input = deliver05(r.x.Input)
+		r.inputFrom = inputAndroid05
 	} else {
 		status := "started"
 		if r.x.Attempt > 1 {
 			status = "retrying"
 		}
 		p.debugStatus(r.task, r.unique, status, "", 0)
-		input = deliverData(decodeAndroidPayload(r.x.Input))
+		r.inputFrom = inputAndroid
 	}
-	r.finish = p.androidFinish
+	r.finish = finishAndroid
 	r.engineUp = true
-	p.deliver(r, r.task, input, "headless")
+	p.deliver(r, r.task, nil, "headless")
 }
 
 // deliver05 is 0.5's payload: the JSON string Dart decodes with jsonDecode
@@ -125,16 +124,33 @@ func (p *Plugin) androidFinish(r *run, ok bool, err error) {
 			p.debugNotify05(r, fmt.Sprintf("• Result: %s\n• dartTask: %s\n• Elapsed time: %d seconds.", map[bool]string{true: "🎉 Success", false: "🔥 " + result05Name(res)}[res == osscheduler.Success], r.task, int64(took.Seconds())))
 		}
 	} else {
-		status := map[osscheduler.Result]string{osscheduler.Success: "completed", osscheduler.Retry: "rescheduled", osscheduler.Failure: "failed"}[res]
+		var status string
+		switch res {
+		case osscheduler.Success:
+			status = "completed"
+		case osscheduler.Retry:
+			status = "rescheduled"
+		case osscheduler.Failure:
+			status = "failed"
+		}
 		msg := ""
 		if err != nil {
 			msg = errMessage(err)
 		}
 		p.debugStatus(r.task, r.unique, status, msg, took)
 	}
-	p.finishRun(r, res, "the dispatcher answered "+map[osscheduler.Result]string{
-		osscheduler.Success: "true: Result.success()", osscheduler.Retry: "false: Result.retry() (backoff)", osscheduler.Failure: "with an error: Result.failure()",
-	}[res], resultFields(ok, err)...)
+	var why string
+	switch res {
+	case osscheduler.Success:
+		why = "the dispatcher answered true: Result.success()"
+	case osscheduler.Retry:
+		why = "the dispatcher answered false: Result.retry() (backoff)"
+	case osscheduler.Failure:
+		why = "the dispatcher answered with an error: Result.failure()"
+	default:
+		why = "the dispatcher answered "
+	}
+	p.finishRun(r, res, why, resultFields(ok, err)...)
 }
 
 func result05Name(r osscheduler.Result) string {

@@ -25,6 +25,20 @@ type AsyncHandler interface {
 	ExecuteTask(ctx *TaskContext, done func(ok bool, err error))
 }
 
+// ContextHandler is an AsyncHandler that answers through ctx.Done instead of
+// a done callback, so the plugin need not build a callback for every run.
+// The plugin calls ExecuteTaskContext in place of ExecuteTask, with
+// ctx.Input not yet filled in: the handler calls ctx.LoadInput before it (or
+// a handler it passes ctx to) reads Input, and a handler that never reads it
+// saves decoding the payload.
+type ContextHandler interface {
+	AsyncHandler
+	// ExecuteTaskContext starts the task. It returns true when nothing it
+	// started uses ctx once ctx.Done has been called: the plugin may then
+	// reuse ctx for a later run.
+	ExecuteTaskContext(ctx *TaskContext) (releasedOnDone bool)
+}
+
 // AsyncHandlerFunc adapts a function to AsyncHandler.
 type AsyncHandlerFunc func(ctx *TaskContext, done func(ok bool, err error))
 
@@ -49,8 +63,32 @@ type TaskContext struct {
 	p       *Plugin
 	dev     *device.Device
 	x       *osscheduler.Execution
+	r       *run
+	lazy    bool // Input is still to be built from r (LoadInput)
 	stopped bool
 	reason  osscheduler.StopReason
+}
+
+// LoadInput fills in Input, which a ContextHandler receives unset, and
+// returns it. For any other handler Input is already set and LoadInput only
+// returns it.
+func (c *TaskContext) LoadInput() osscheduler.Data {
+	if c.lazy {
+		c.lazy = false
+		c.Input = c.r.sourceInput()
+	}
+	return c.Input
+}
+
+// Done is the dispatcher's answer, as the done callback of an AsyncHandler
+// gives it: only the first call counts.
+func (c *TaskContext) Done(ok bool, err error) {
+	r := c.r
+	if r == nil || r.answered {
+		return
+	}
+	r.answered = true
+	c.p.answer(r, ok, err)
 }
 
 // Device is the device state the handler may read (network, battery, …).
@@ -83,20 +121,103 @@ func (p *Plugin) hasDispatcher() bool { return p.handler != nil || p.async != ni
 
 // run is one background run in progress.
 type run struct {
+	p         *Plugin
 	x         *osscheduler.Execution
-	ctx       *TaskContext
-	task      string // DART_TASK / the identifier
+	ctx       *TaskContext // &tc once delivered
+	task      string       // DART_TASK / the identifier
 	unique    string
 	timer     sim.Timer
 	engineUp  bool // the engine runs the dispatcher (flutterApi initialised)
 	delivered bool // the Dart side has the task
+	answered  bool // the dispatcher replied (done or ctx.Done called)
+	reusable  bool // the handler lets go of ctx once it answers (ContextHandler)
 	stopped   bool
 	done      bool
 	debug     bool // 0.5 debug notifications
 	started   time.Time
-	// finish maps the dispatcher's answer to the OS result (per platform
-	// and kind); a dispatcher that never answers leaves the run to the OS.
-	finish func(r *run, ok bool, err error)
+	// finish says how the dispatcher's answer maps to the OS result (per
+	// platform and kind); a dispatcher that never answers leaves the run to
+	// the OS.
+	finish finishKind
+	// step is what the pending timer does when it fires (Fire); fn is the
+	// work of a stepFunc timer.
+	step runStep
+	fn   func()
+	// inputFrom says how the dispatcher's inputData is built when deliver
+	// is not given it.
+	inputFrom inputSource
+	// iOS headless delivery: the name and input handed to the dispatcher,
+	// the identifier traced as uniqueName, and the kind flags.
+	name     string
+	input    osscheduler.Data
+	hUnique  string
+	periodic bool
+	bgKind   bool
+
+	tc TaskContext
+}
+
+// finishKind selects the reply mapping of a run.
+type finishKind uint8
+
+const (
+	finishNone        finishKind = iota
+	finishAndroid                // androidFinish
+	finishIOSMain                // iosFinishMainEngine
+	finishIOSHeadless            // iosFinishHeadless
+)
+
+// inputSource is where a run's inputData comes from.
+type inputSource uint8
+
+const (
+	inputGiven     inputSource = iota // deliver's input argument
+	inputAndroid                      // deliverAndroidPayload(x.Input)
+	inputAndroid05                    // deliver05(x.Input)
+)
+
+// sourceInput builds the inputData of a run whose inputFrom is not
+// inputGiven; the payload is the Execution's, which does not change while
+// the run lasts.
+func (r *run) sourceInput() osscheduler.Data {
+	switch r.inputFrom {
+	case inputAndroid:
+		return deliverAndroidPayload(r.x.Input)
+	case inputAndroid05:
+		return deliver05(r.x.Input)
+	}
+	return nil
+}
+
+// runStep is the work of a run's pending timer.
+type runStep uint8
+
+const (
+	stepFunc          runStep = iota // call r.fn
+	stepAndroidEngine                // androidEngineReady
+	stepIOSEngine                    // iosEngineReady
+	stepIOSMainEngine                // deliver on the main engine
+)
+
+// Fire runs the pending step unless the run was stopped or finished first
+// (sim.Handler: a run is its own timer handler, so steps cost no closure).
+func (r *run) Fire(*sim.Engine) {
+	if r.stopped || r.done {
+		return
+	}
+	p := r.p
+	switch r.step {
+	case stepAndroidEngine:
+		p.androidEngineReady(r)
+	case stepIOSEngine:
+		p.iosEngineReady(r)
+	case stepIOSMainEngine:
+		p.deliver(r, r.task, r.input, "main")
+	default:
+		fn := r.fn
+		r.fn = nil
+		fn()
+	}
 }
 
 // subject names the run in the trace: its unique name, else the task name.
@@ -113,7 +234,14 @@ func (r *run) subject() string {
 // Start runs x for the OS model (osscheduler.Executor). It never finishes x
 // inside the call: every step is a kernel event.
 func (p *Plugin) Start(x *osscheduler.Execution) {
-	r := &run{x: x, unique: x.UniqueName, task: x.TaskName, started: p.eng.Now()}
+	var r *run
+	if n := len(p.freeRuns); n > 0 {
+		r = p.freeRuns[n-1]
+		p.freeRuns = p.freeRuns[:n-1]
+	} else {
+		r = &run{p: p}
+	}
+	r.x, r.unique, r.task, r.started = x, x.UniqueName, x.TaskName, p.eng.Now()
 	p.runs[x.ID] = r
 	if p.platform == osscheduler.IOS {
 		p.iosStart(r)
@@ -150,12 +278,14 @@ func (p *Plugin) engineStartCost() time.Duration {
 
 // after schedules fn for r unless r is stopped first.
 func (p *Plugin) after(r *run, d time.Duration, label string, fn func()) {
-	r.timer = p.eng.After(d, sim.PhasePlugin, label, sim.HandlerFunc(func(*sim.Engine) {
-		if r.stopped || r.done {
-			return
-		}
-		fn()
-	}))
+	r.step, r.fn = stepFunc, fn
+	r.timer = p.eng.After(d, sim.PhasePlugin, label, r)
+}
+
+// afterStep schedules a step of r unless r is stopped first.
+func (p *Plugin) afterStep(r *run, d time.Duration, label string, step runStep) {
+	r.step, r.fn = step, nil
+	r.timer = p.eng.After(d, sim.PhasePlugin, label, r)
 }
 
 // deliver hands the task to the dispatcher: the handshake
@@ -179,24 +309,32 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 	}
 	r.delivered = true
 	r.x.Received = name
-	r.ctx = &TaskContext{
+	r.tc = TaskContext{
 		Received: name, Input: input, Attempt: r.x.Attempt, Clock: p.clock(), Platform: p.platform,
-		Store: p.storeApp, p: p, dev: p.dev, x: r.x,
+		Store: p.storeApp, p: p, dev: p.dev, x: r.x, r: r,
 	}
+	r.ctx = &r.tc
+	r.input = nil
 	p.emit("task.delivered", r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
 		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
-	answered := false
-	answer := func(ok bool, err error) {
-		if answered {
+	if p.async != nil {
+		if ch, ok := p.async.(ContextHandler); ok {
+			r.tc.lazy = r.inputFrom != inputGiven
+			if ch.ExecuteTaskContext(r.ctx) && !r.answered {
+				r.reusable = true
+			}
 			return
 		}
-		answered = true
-		p.answer(r, ok, err)
-	}
-	if p.async != nil {
-		p.async.ExecuteTask(r.ctx, answer)
+		if r.inputFrom != inputGiven {
+			r.tc.Input = r.sourceInput()
+		}
+		p.async.ExecuteTask(r.ctx, r.ctx.Done)
 		return
 	}
+	if r.inputFrom != inputGiven {
+		r.tc.Input = r.sourceInput()
+	}
+	answer := r.ctx.Done
 	h := p.handler
 	var ok bool
 	var herr error
@@ -261,6 +399,7 @@ func (c *kernelClock) Sleep(time.Duration) {
 func (p *Plugin) answer(r *run, ok bool, err error) {
 	if r.stopped {
 		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", resultFields(ok, err)...)
+		p.recycle(r)
 		return
 	}
 	if r.done {
@@ -268,7 +407,27 @@ func (p *Plugin) answer(r *run, ok bool, err error) {
 	}
 	r.done = true
 	delete(p.runs, r.x.ID)
-	r.finish(r, ok, err)
+	switch r.finish {
+	case finishAndroid:
+		p.androidFinish(r, ok, err)
+	case finishIOSMain:
+		p.iosFinishMainEngine(r, ok, err)
+	case finishIOSHeadless:
+		p.iosFinishHeadless(r, ok, err)
+	}
+	p.recycle(r)
+}
+
+// recycle keeps a run that has ended and been answered for a later Start,
+// when its handler promised to let go of ctx on answering: then nothing
+// refers to it any more (it is out of p.runs, and its last timer fired
+// before the task was delivered).
+func (p *Plugin) recycle(r *run) {
+	if !r.reusable || !r.answered || !(r.done || r.stopped) {
+		return
+	}
+	*r = run{p: p}
+	p.freeRuns = append(p.freeRuns, r)
 }
 
 func resultFields(ok bool, err error) []sim.Field {

@@ -30,7 +30,10 @@
 // kernel event. Both receive a TaskContext: the received name, the input data
 // as Dart's handler sees it (convertPigeonInputData typing on 0.10, jsonDecode
 // on 0.5 Android), the attempt, the clock, the device state and the app's
-// persistent key-value store.
+// persistent key-value store. An AsyncHandler that is also a ContextHandler
+// answers through ctx.Done and builds the input data on demand
+// (ctx.LoadInput); if it lets go of ctx on answering, the plugin reuses the
+// run's state, so a run costs the plugin almost no allocation.
 //
 // Sources: the flutter_workmanager repository at 0.10.7 (af5d75a) and tag
 // 0.5.1; androidx.work Data.kt for the serialized-size limit. Where the plugin

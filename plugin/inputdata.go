@@ -294,8 +294,8 @@ func deliver(v any) any {
 		return deliverList(items)
 	case map[string]any:
 		out := make(map[string]any, len(t))
-		for _, k := range sortedKeys(t) {
-			out[k] = deliver(t[k])
+		for k, e := range t { // deliver is pure: the order cannot show
+			out[k] = deliver(e)
 		}
 		return out
 	case osscheduler.Data:
@@ -353,8 +353,8 @@ func deliverData(in map[string]any) osscheduler.Data {
 		return nil
 	}
 	out := make(osscheduler.Data, len(in))
-	for _, k := range sortedKeys(in) {
-		out[k] = deliver(in[k])
+	for k, v := range in { // deliver is pure: the order cannot show
+		out[k] = deliver(v)
 	}
 	return out
 }
@@ -806,6 +806,31 @@ func decodeAndroidPayload(in osscheduler.Data) map[string]any {
 			}
 		case strings.HasPrefix(k, payloadPrefix):
 			out[strings.TrimPrefix(k, payloadPrefix)] = v
+		}
+	}
+	return out
+}
+
+// deliverAndroidPayload is deliverData(decodeAndroidPayload(in)) in one pass,
+// without sorting the keys: a stored key names at most one output key, except
+// when both json_payload_k and payload_k are present, where payload_k wins as
+// it does in decodeAndroidPayload's sorted order. The result is never nil.
+func deliverAndroidPayload(in osscheduler.Data) osscheduler.Data {
+	out := osscheduler.Data{}
+	for k, v := range in {
+		switch {
+		case strings.HasPrefix(k, jsonPayloadPrefix):
+			name := k[len(jsonPayloadPrefix):]
+			if _, shadowed := in[payloadPrefix+name]; shadowed {
+				continue
+			}
+			if s, ok := v.(string); ok {
+				if dv, err := decodeJSON(s); err == nil {
+					out[name] = deliver(dv)
+				}
+			}
+		case strings.HasPrefix(k, payloadPrefix):
+			out[k[len(payloadPrefix):]] = deliver(v)
 		}
 	}
 	return out

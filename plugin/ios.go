@@ -35,30 +35,60 @@ type scheduledTaskInfo struct {
 	EarliestBeginSeconds *time.Duration
 }
 
+// scheduledTasks is a copy of the persisted identifiers.
 func (p *Plugin) scheduledTasks() map[string]scheduledTaskInfo {
-	if v, ok := p.dev.Store(storeUserDefaults).Get(udScheduledTasks); ok {
-		if m, ok := v.(map[string]scheduledTaskInfo); ok {
-			return maps.Clone(m)
-		}
+	if m := p.scheduledTaskMap(); m != nil {
+		return maps.Clone(m)
 	}
 	return map[string]scheduledTaskInfo{}
 }
 
+// scheduledTaskMap is the stored map itself (nil when none is stored): only
+// the plugin holds it, so it updates it in place before storing it again.
+func (p *Plugin) scheduledTaskMap() map[string]scheduledTaskInfo {
+	if v, ok := p.dev.Store(storeUserDefaults).Get(udScheduledTasks); ok {
+		if m, ok := v.(map[string]scheduledTaskInfo); ok {
+			return m
+		}
+	}
+	return nil
+}
+
 func (p *Plugin) storeScheduledTask(id string, info scheduledTaskInfo) {
-	m := p.scheduledTasks()
+	m := p.scheduledTaskMap()
+	if m == nil {
+		m = map[string]scheduledTaskInfo{}
+	}
 	m[id] = info
 	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, m)
 }
 
 func (p *Plugin) removeScheduledTask(id string) {
-	m := p.scheduledTasks()
+	m := p.scheduledTaskMap()
+	if m == nil {
+		m = map[string]scheduledTaskInfo{}
+	}
 	delete(m, id)
 	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, m)
 }
 
+// inputKey is the UserDefaults key of id's stored input data, built once per
+// identifier.
+func (p *Plugin) inputKey(id string) string {
+	k, ok := p.inputKeys[id]
+	if !ok {
+		k = udInputPrefix + id
+		if p.inputKeys == nil {
+			p.inputKeys = map[string]string{}
+		}
+		p.inputKeys[id] = k
+	}
+	return k
+}
+
 // storedInput is UserDefaultsHelper.getStoredPeriodicTaskInputData.
 func (p *Plugin) storedInput(id string) osscheduler.Data {
-	if v, ok := p.dev.Store(storeUserDefaults).Get(udInputPrefix + id); ok {
+	if v, ok := p.dev.Store(storeUserDefaults).Get(p.inputKey(id)); ok {
 		if d, ok := v.(osscheduler.Data); ok {
 			return maps.Clone(d)
 		}
@@ -70,10 +100,10 @@ func (p *Plugin) storedInput(id string) osscheduler.Data {
 func (p *Plugin) storeInput(id string, in map[string]any) {
 	s := p.dev.Store(storeUserDefaults)
 	if in == nil {
-		s.Delete(udInputPrefix + id)
+		s.Delete(p.inputKey(id))
 		return
 	}
-	s.Set(udInputPrefix+id, deliverData(in))
+	s.Set(p.inputKey(id), deliverData(in))
 }
 
 // iosHandleCheck is validateCallbackHandle: a stored handle, resolvable or not.
@@ -388,8 +418,9 @@ func (p *Plugin) iosStart(r *run) {
 		if p.dartInitialized {
 			// runOneOffTaskOnMainEngine: no second engine (#653 fix).
 			p.iosStatus(r.task, "", false, "started", false, "", 0)
-			r.finish = p.iosFinishMainEngine
-			p.after(r, 0, "plugin.main-engine", func() { p.deliver(r, r.task, deliverData(x.Input), "main") })
+			r.finish = finishIOSMain
+			r.input = deliverData(x.Input)
+			p.afterStep(r, 0, "plugin.main-engine", stepIOSMainEngine)
 			return
 		}
 		p.iosHeadless(r, r.task, deliverData(x.Input), false)
@@ -436,36 +467,52 @@ func (p *Plugin) iosStart(r *run) {
 func (p *Plugin) iosHeadless(r *run, name string, input osscheduler.Data, periodic bool) {
 	cost := p.engineStartCost()
 	p.emit("engine.starting", r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
-	p.after(r, cost, "plugin.engine-started", func() {
-		bgKind := r.x.Kind == osscheduler.Processing || r.x.Kind == osscheduler.HealthResearch || r.x.Kind == osscheduler.ContinuedProcessing
-		if !p.handleResolves(p.storedHandle()) {
-			msg := "resolveBackgroundEntrypoint failed: the callback handle is missing or does not resolve"
-			if bgKind {
-				p.finishRun(r, osscheduler.Success, msg+"; the operation still completes: setTaskCompleted(success: !cancelled)")
-			} else {
-				p.finishRun(r, osscheduler.Failure, msg+": .failed")
-			}
-			return
+	r.name, r.input, r.periodic = name, input, periodic
+	p.afterStep(r, cost, "plugin.engine-started", stepIOSEngine)
+}
+
+// iosEngineReady: the headless engine runs; resolve the callback handle and
+// hand r.name and r.input to the dispatcher.
+func (p *Plugin) iosEngineReady(r *run) {
+	name, periodic := r.name, r.periodic
+	bgKind := r.x.Kind == osscheduler.Processing || r.x.Kind == osscheduler.HealthResearch || r.x.Kind == osscheduler.ContinuedProcessing
+	if !p.handleResolves(p.storedHandle()) {
+		msg := "resolveBackgroundEntrypoint failed: the callback handle is missing or does not resolve"
+		if bgKind {
+			p.finishRun(r, osscheduler.Success, msg+"; the operation still completes: setTaskCompleted(success: !cancelled)")
+		} else {
+			p.finishRun(r, osscheduler.Failure, msg+": .failed")
 		}
-		unique := ""
-		if r.x.Kind != osscheduler.OneOff && r.x.Kind != osscheduler.Fetch {
-			unique = name
-		}
-		p.iosStatus(name, unique, unique == "" && r.x.Kind == osscheduler.OneOff, "started", periodic, "", 0)
-		if r.debug {
-			p.debugNotify05(r, "🛠 Started: "+name)
-		}
-		r.finish = func(r *run, ok bool, err error) { p.iosFinishHeadless(r, name, unique, periodic, bgKind, ok, err) }
-		p.deliver(r, name, input, "headless")
-	})
+		return
+	}
+	unique := ""
+	if r.x.Kind != osscheduler.OneOff && r.x.Kind != osscheduler.Fetch {
+		unique = name
+	}
+	p.iosStatus(name, unique, unique == "" && r.x.Kind == osscheduler.OneOff, "started", periodic, "", 0)
+	if r.debug {
+		p.debugNotify05(r, "🛠 Started: "+name)
+	}
+	r.hUnique, r.bgKind = unique, bgKind
+	r.finish = finishIOSHeadless
+	p.deliver(r, name, r.input, "headless")
 }
 
 // iosFinishHeadless maps the reply: true → newData (completed), false →
 // failed (retrying), error → failed (failed). Processing-type tasks ignore it:
 // the operation completes with success = !cancelled.
-func (p *Plugin) iosFinishHeadless(r *run, name, unique string, periodic, bgKind, ok bool, err error) {
+func (p *Plugin) iosFinishHeadless(r *run, ok bool, err error) {
+	name, unique, periodic, bgKind := r.name, r.hUnique, r.periodic, r.bgKind
 	res := dartResult(ok, err)
-	status := map[osscheduler.Result]string{osscheduler.Success: "completed", osscheduler.Retry: "retrying", osscheduler.Failure: "failed"}[res]
+	var status string
+	switch res {
+	case osscheduler.Success:
+		status = "completed"
+	case osscheduler.Retry:
+		status = "retrying"
+	case osscheduler.Failure:
+		status = "failed"
+	}
 	msg := ""
 	if err != nil {
 		msg = errMessage(err)
@@ -479,9 +526,18 @@ func (p *Plugin) iosFinishHeadless(r *run, name, unique string, periodic, bgKind
 		p.finishRun(r, osscheduler.Success, "the dispatcher answered; processing tasks ignore the answer: setTaskCompleted(success: true)", resultFields(ok, err)...)
 		return
 	}
-	why := map[osscheduler.Result]string{osscheduler.Success: "true: .newData, setTaskCompleted(success: true)",
-		osscheduler.Retry: "false: .failed, setTaskCompleted(success: false); iOS never retries", osscheduler.Failure: "with an error: .failed"}[res]
-	p.finishRun(r, res, "the dispatcher answered "+why, resultFields(ok, err)...)
+	var why string
+	switch res {
+	case osscheduler.Success:
+		why = "the dispatcher answered true: .newData, setTaskCompleted(success: true)"
+	case osscheduler.Retry:
+		why = "the dispatcher answered false: .failed, setTaskCompleted(success: false); iOS never retries"
+	case osscheduler.Failure:
+		why = "the dispatcher answered with an error: .failed"
+	default:
+		why = "the dispatcher answered "
+	}
+	p.finishRun(r, res, why, resultFields(ok, err)...)
 }
 
 // iosFinishMainEngine is completeOneOffTaskOnMainEngine: any bool counts as

@@ -81,7 +81,8 @@ type Plugin struct {
 	stopped  func(taskName string, reason osscheduler.StopReason)
 	progress ProgressListener
 
-	runs map[uint64]*run
+	runs     map[uint64]*run
+	freeRuns []*run // ended runs whose handler let go of them, for reuse
 
 	// Dart/app state of the current process.
 	validHandles      map[int64]bool // handles the installed app build resolves
@@ -90,6 +91,7 @@ type Plugin struct {
 	procGen           uint64         // bumped when the app process dies
 	launchRegistered  map[string]bool
 	launchBegin       map[string]*time.Duration // earliestBeginInSeconds captured by the launch handler
+	inputKeys         map[string]string         // identifier → its stored-input UserDefaults key
 	workInfoSeq       uint64
 	storeApp          *Store
 	engineStartStream string

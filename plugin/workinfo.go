@@ -12,16 +12,33 @@ type workInfoRecord struct {
 	IsPeriodic     bool
 	TaskName       string
 	HasTaskName    bool
-	LastFinishedAt *time.Time
+	LastFinishedAt time.Time // valid when Finished
+	Finished       bool
 	UpdatedAt      time.Time
 	Seq            uint64 // orders updates made at the same instant
 }
 
+// workInfos is a copy of the stored records.
 func (p *Plugin) workInfos() map[string]workInfoRecord {
+	return maps.Clone(p.workInfoMap())
+}
+
+// workInfoMap is the stored records themselves (nil when none were stored):
+// the plugin reads them in place and updates them in place before
+// saveWorkInfos, as only it holds the map.
+func (p *Plugin) workInfoMap() map[string]workInfoRecord {
 	if v, ok := p.dev.Store(storeUserDefaults).Get(udWorkInfos); ok {
 		if m, ok := v.(map[string]workInfoRecord); ok {
-			return maps.Clone(m)
+			return m
 		}
+	}
+	return nil
+}
+
+// workInfoMapForUpdate is workInfoMap, made when none is stored yet.
+func (p *Plugin) workInfoMapForUpdate() map[string]workInfoRecord {
+	if m := p.workInfoMap(); m != nil {
+		return m
 	}
 	return map[string]workInfoRecord{}
 }
@@ -42,7 +59,7 @@ func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, peri
 	if p.version != V0_10 {
 		return
 	}
-	m := p.workInfos()
+	m := p.workInfoMapForUpdate()
 	if unique == "" {
 		unique = resolveUniqueName(m, task)
 		if unique == "" {
@@ -51,20 +68,20 @@ func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, peri
 	}
 	now := p.eng.Now()
 	existing, had := m[unique]
-	rec := workInfoRecord{LastFinishedAt: existing.LastFinishedAt}
+	rec := workInfoRecord{LastFinishedAt: existing.LastFinishedAt, Finished: existing.Finished}
 	switch status {
 	case "scheduled":
 		rec.State = "scheduled"
 	case "started":
 		rec.State = "running"
 	case "completed":
-		rec.State, rec.LastFinishedAt = "succeeded", &now
+		rec.State, rec.LastFinishedAt, rec.Finished = "succeeded", now, true
 	case "failed":
-		rec.State, rec.LastFinishedAt = "failed", &now
+		rec.State, rec.LastFinishedAt, rec.Finished = "failed", now, true
 	case "cancelled":
-		rec.State, rec.LastFinishedAt = "cancelled", &now
+		rec.State, rec.LastFinishedAt, rec.Finished = "cancelled", now, true
 	default: // retrying, rescheduled: expected to run again
-		rec.State, rec.LastFinishedAt = "scheduled", &now
+		rec.State, rec.LastFinishedAt, rec.Finished = "scheduled", now, true
 	}
 	// Only registration carries the user-facing taskName.
 	if status == "scheduled" || !had || !existing.HasTaskName {
@@ -97,29 +114,29 @@ func resolveUniqueName(m map[string]workInfoRecord, task string) string {
 
 // workInfoTaskName is the registered taskName of an identifier, for reports.
 func (p *Plugin) workInfoTaskName(unique string) string {
-	return p.workInfos()[unique].TaskName
+	return p.workInfoMap()[unique].TaskName
 }
 
 func (p *Plugin) workInfoMarkCancelled(unique string) {
-	m := p.workInfos()
+	m := p.workInfoMap()
 	rec, ok := m[unique]
 	if !ok {
 		return
 	}
 	now := p.eng.Now()
 	p.workInfoSeq++
-	rec.State, rec.LastFinishedAt, rec.UpdatedAt, rec.Seq = "cancelled", &now, now, p.workInfoSeq
+	rec.State, rec.LastFinishedAt, rec.Finished, rec.UpdatedAt, rec.Seq = "cancelled", now, true, now, p.workInfoSeq
 	m[unique] = rec
 	p.saveWorkInfos(m)
 }
 
 func (p *Plugin) workInfoMarkAllCancelled() {
-	m := p.workInfos()
+	m := p.workInfoMapForUpdate()
 	now := p.eng.Now()
 	for _, k := range sortedKeys(m) {
 		rec := m[k]
 		p.workInfoSeq++
-		rec.State, rec.LastFinishedAt, rec.UpdatedAt, rec.Seq = "cancelled", &now, now, p.workInfoSeq
+		rec.State, rec.LastFinishedAt, rec.Finished, rec.UpdatedAt, rec.Seq = "cancelled", now, true, now, p.workInfoSeq
 		m[k] = rec
 	}
 	p.saveWorkInfos(m)
@@ -128,7 +145,7 @@ func (p *Plugin) workInfoMarkAllCancelled() {
 // iosWorkInfo is WorkInfoStore.workInfoData: tags always empty (nil on the
 // wire, [] in Dart).
 func (p *Plugin) iosWorkInfo(unique string) *WorkInfo {
-	rec, ok := p.workInfos()[unique]
+	rec, ok := p.workInfoMap()[unique]
 	if !ok {
 		return nil
 	}
@@ -145,8 +162,8 @@ func (p *Plugin) iosWorkInfo(unique string) *WorkInfo {
 	default:
 		wi.State = WorkScheduled
 	}
-	if rec.LastFinishedAt != nil {
-		t := *rec.LastFinishedAt
+	if rec.Finished {
+		t := rec.LastFinishedAt
 		wi.LastFinishedAt = &t
 	}
 	return wi

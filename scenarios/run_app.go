@@ -18,6 +18,40 @@ type appBehaviour struct {
 	runs     map[string]int        // runs so far, by received name: which result is next
 	warned   map[string]bool       // names already warned about
 	streams  map[string]*rand.Rand // Engine.Rand("app.task-duration."+name), by task name
+	free     []*taskCompletion     // fired completions, reused
+}
+
+// taskCompletion is the "app task completes" event of one run: it answers
+// the run with the configured result. Completions are reused once fired, so
+// a run costs no closure.
+type taskCompletion struct {
+	a      *appBehaviour
+	ctx    *plugin.TaskContext
+	done   func(bool, error) // nil: answer through ctx.Done
+	result Result
+}
+
+// Fire implements sim.Handler.
+func (c *taskCompletion) Fire(*sim.Engine) {
+	ctx, done, result := c.ctx, c.done, c.result
+	*c = taskCompletion{a: c.a}
+	c.a.free = append(c.a.free, c)
+	var ok bool
+	var err error
+	switch result {
+	case ResultSuccess:
+		ok = true
+	case ResultRetry:
+	case ResultFailure:
+		err = errTaskFailed
+	default:
+		err = errTaskThrew
+	}
+	if done == nil {
+		ctx.Done(ok, err)
+		return
+	}
+	done(ok, err)
 }
 
 func newAppBehaviour(w *World, handlers map[string]plugin.Handler) *appBehaviour {
@@ -33,11 +67,29 @@ var (
 
 // ExecuteTask implements plugin.AsyncHandler.
 func (a *appBehaviour) ExecuteTask(ctx *plugin.TaskContext, done func(bool, error)) {
+	_ = a.execute(ctx, done)
+}
+
+// ExecuteTaskContext implements plugin.ContextHandler: the answer goes
+// through ctx.Done, and only Go handlers need ctx.Input (the configured
+// behaviour ignores it).
+// It lets go of ctx when it answers, unless a Go handler (which may keep ctx)
+// runs the task.
+func (a *appBehaviour) ExecuteTaskContext(ctx *plugin.TaskContext) bool { return a.execute(ctx, nil) }
+
+// execute runs the task received in ctx and answers through done, or through
+// ctx.Done when done is nil. It reports whether nothing uses ctx after the
+// answer.
+func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) bool {
 	w := a.w
 	name := ctx.Received
 	if h, ok := a.handlers[name]; ok {
+		ctx.LoadInput() // a Go handler may read ctx.Input
+		if done == nil {
+			done = ctx.Done
+		}
 		a.runGo(ctx, h, done)
-		return
+		return false
 	}
 	task, found := w.Scenario.App.Tasks.Lookup(name)
 	if !found && !a.warned[name] {
@@ -68,18 +120,16 @@ func (a *appBehaviour) ExecuteTask(ctx *plugin.TaskContext, done func(bool, erro
 		// The handler's first request fails at once with no connection.
 		result, d = ResultRetry, 0
 	}
-	w.Engine.After(d, sim.PhaseApp, "app task completes", sim.HandlerFunc(func(*sim.Engine) {
-		switch result {
-		case ResultSuccess:
-			done(true, nil)
-		case ResultRetry:
-			done(false, nil)
-		case ResultFailure:
-			done(false, errTaskFailed)
-		default:
-			done(false, errTaskThrew)
-		}
-	}))
+	var c *taskCompletion
+	if n := len(a.free); n > 0 {
+		c = a.free[n-1]
+		a.free = a.free[:n-1]
+	} else {
+		c = &taskCompletion{a: a}
+	}
+	c.ctx, c.done, c.result = ctx, done, result
+	w.Engine.After(d, sim.PhaseApp, "app task completes", c)
+	return true
 }
 
 // runGo runs a Go handler as a kernel process, so it can sleep on the
