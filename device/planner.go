@@ -114,8 +114,10 @@ func (d *Device) ApplyProfile(p Profile, until time.Time) error {
 		d: d, p: p, r: eng.Rand("device.profile"),
 		until: int64(until.Sub(start)),
 		m0:    m0,
-		wd0:   start.In(time.FixedZone("", off)).Weekday(),
+		// The local date's weekday: 1970-01-01 was a Thursday.
+		wd0: time.Weekday((floorDiv(local, 86400)%7 + 7 + int64(time.Thursday)) % 7),
 	}
+	pr.reserve()
 	if pr.p.Charging.Charger == "" {
 		pr.p.Charging.Charger = ChargerAC
 	}
@@ -162,6 +164,29 @@ func (d *Device) ApplyProfile(p Profile, until time.Time) error {
 	}
 	pr.arm()
 	return nil
+}
+
+// reserve sizes the plan and the scratch buffers for the profile's busiest
+// day, so that a run allocates each once instead of growing them.
+func (pr *profileRun) reserve() {
+	p := &pr.p
+	sessions := max(p.Sessions.Max, 1)
+	// A session is a screen on and off and maybe an app open and close; a
+	// trip is at most six actions, and each day has at most two trips or
+	// Outings.Max outings of two, plus bedtime, storage and the next plan.
+	perDay := 2*sessions + 2*min(p.AppOpens.Max, sessions) + 6*max(2, 2*p.Places.Outings.Max) + 4
+	// The first plan holds yesterday's and today's actions.
+	pr.acts = make([]action, 0, 2*perDay+8)
+	pr.starts = make([]int64, 0, sessions)
+	pr.pick = make([]int, 0, sessions)
+	pr.opens = make([]bool, 0, sessions)
+	if len(p.HourlyWeights) == 24 {
+		const segs = 32 // a waking period spans at most 24 h plus two jitters, so ≤ 31 local hours
+		pr.segs = make([]hourSeg, 0, segs)
+		pr.counts = make([]int, 0, segs+1)
+		pr.draws = make([]int64, 0, sessions)
+		pr.segOf = make([]int32, 0, sessions)
+	}
 }
 
 func floorDiv(a, b int64) int64 {
@@ -235,27 +260,60 @@ func (pr *profileRun) sort() {
 
 // mergeRuns merges a[:mid] and a[mid:], each in order, in place and stably
 // (on equal times a[:mid] comes first), using tmp as scratch; it returns tmp
-// for reuse.
+// for reuse. Only the overlap of the two runs moves, and only the shorter
+// side of it is copied out.
 func mergeRuns(a []action, mid int, tmp []action) []action {
 	if mid == 0 || mid == len(a) || a[mid-1].at <= a[mid].at {
 		return tmp
 	}
-	// The left run's actions at or before the right run's first stay put.
-	k := sortSearch(a[:mid], a[mid].at)
-	tmp = append(tmp[:0], a[k:mid]...)
-	i, j := 0, mid
-	for i < len(tmp) && j < len(a) {
-		if a[j].at < tmp[i].at {
-			a[k] = a[j]
-			j++
-		} else {
-			a[k] = tmp[i]
-			i++
+	// Left actions at or before the right run's first, and right actions at
+	// or after the left run's last, stay where they are.
+	lo := sortSearch(a[:mid], a[mid].at)
+	hi := mid + lowerBound(a[mid:], a[mid-1].at)
+	if mid-lo <= hi-mid {
+		tmp = append(tmp[:0], a[lo:mid]...)
+		i, j, k := 0, mid, lo
+		for i < len(tmp) && j < hi {
+			if a[j].at < tmp[i].at {
+				a[k] = a[j]
+				j++
+			} else {
+				a[k] = tmp[i]
+				i++
+			}
+			k++
 		}
-		k++
+		copy(a[k:], tmp[i:]) // what is left of the right side is in place already
+		return tmp
 	}
-	copy(a[k:], tmp[i:]) // what is left of the right run is in place already
+	tmp = append(tmp[:0], a[mid:hi]...)
+	i, j, k := mid-1, len(tmp)-1, hi-1
+	for j >= 0 && i >= lo {
+		if a[i].at > tmp[j].at {
+			a[k] = a[i]
+			i--
+		} else {
+			a[k] = tmp[j]
+			j--
+		}
+		k--
+	}
+	copy(a[lo:k+1], tmp[:j+1]) // what is left of the left side is in place already
 	return tmp
+}
+
+// lowerBound is the index of the first action at or after at.
+func lowerBound(acts []action, at int64) int {
+	lo, hi := 0, len(acts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if acts[m].at < at {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // arm schedules the kernel event for the next action.
@@ -529,6 +587,12 @@ func (pr *profileRun) do(a action) {
 	ch := &pr.p.Charging
 	switch a.kind {
 	case actPlan:
+		// Drop the consumed actions before adding a day's: the plan then
+		// holds about a day at a time and its array never needs to grow.
+		if pr.head > 0 {
+			n := copy(pr.acts, pr.acts[pr.head:])
+			pr.acts, pr.head = pr.acts[:n], 0
+		}
 		k := int64(pr.next)
 		pr.next++
 		pr.planDay(k)

@@ -281,10 +281,19 @@ func (d *Device) recompute() {
 		d.eng.Cancel(d.stepTimer)
 		return
 	}
-	at := int64(d.eng.Elapsed()) + int64(dt)
+	now := int64(d.eng.Elapsed())
+	at := now + int64(dt)
 	if d.stepTimer.Pending() {
 		if at == d.stepAt {
 			return // e.g. a change that did not touch the current
+		}
+		if at >= now { // (not past the end of time: After would saturate)
+			// Moving the pending event is what cancelling it and
+			// scheduling anew does (Reschedule gives it a new sequence
+			// number too), without freeing and refilling it.
+			d.stepAt = at
+			d.eng.Reschedule(d.stepTimer, d.eng.Start().Add(time.Duration(at)))
+			return
 		}
 		d.eng.Cancel(d.stepTimer)
 	}

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -95,6 +96,9 @@ type Plugin struct {
 	workInfoSeq       uint64
 	storeApp          *Store
 	engineStartStream string
+	engineStartRand   *rand.Rand    // Engine.Rand(engineStartStream), once drawn from
+	hStore            *device.Store // handleKey's store, once looked up
+	hKey              string
 }
 
 // androidWorkManager is the part of the Android model the plugin calls
@@ -293,6 +297,13 @@ const (
 )
 
 func (p *Plugin) handleKey() (store *device.Store, key string) {
+	if p.hStore == nil { // platform and version never change; nor does a device's store
+		p.hStore, p.hKey = p.lookupHandleKey()
+	}
+	return p.hStore, p.hKey
+}
+
+func (p *Plugin) lookupHandleKey() (store *device.Store, key string) {
 	if p.platform == osscheduler.IOS {
 		if p.version == V0_5 {
 			return p.dev.Store(storeUserDefaults), udHandleKey05
