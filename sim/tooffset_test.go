@@ -24,3 +24,29 @@ func TestToOffsetMatchesSub(t *testing.T) {
 		}
 	}
 }
+
+// timeAt is start.Add(off) bit for bit (== on time.Time compares every
+// field), whatever the start's location and monotonic reading.
+func TestTimeAtMatchesAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	starts := []time.Time{
+		time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC),
+		time.Date(2026, 1, 5, 8, 0, 0, 999_999_999, time.UTC),
+		time.Date(2026, 1, 5, 8, 0, 0, 5, time.FixedZone("x", -7*3600)),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Now(), // monotonic reading: the slow path
+		time.Now().Round(0).In(time.Local),
+	}
+	offs := []int64{0, 1, -1, 999_999_999, 1_000_000_000, -1_000_000_001, 1<<63 - 1, -1 << 63}
+	for range 20000 {
+		offs = append(offs, r.Int64(), r.Int64N(1e15)-5e14, -r.Int64())
+	}
+	for _, st := range starts {
+		e := New(st, 1)
+		for _, off := range offs {
+			if got, want := e.timeAt(off), st.Add(time.Duration(off)); got != want {
+				t.Fatalf("start %v, off %d: %#v != %#v", st, off, got, want)
+			}
+		}
+	}
+}
