@@ -25,6 +25,7 @@ type standby struct {
 	// fresh: current was computed by standbyRefresh and holds until freshUntil.
 	fresh      bool
 	freshUntil time.Time
+	screenDep  bool // the next change computed depends on the screen state
 
 	// QuotaController timing sessions (coalesced job executions) and job starts.
 	sessions []session
@@ -85,10 +86,12 @@ func (m *Model) screenOnTime(now time.Time) time.Duration {
 
 // usageBucket is AppStandbyController.getBucketForLocked plus the timed
 // elevations, and when it next changes (never: waits for a screen event).
-func (m *Model) usageBucket(now time.Time) (int, time.Time) {
+// screenDep says whether that next change depends on the screen (its state
+// is an input only through the screen-time threshold).
+func (m *Model) usageBucket(now time.Time) (b int, next time.Time, screenDep bool) {
 	since := sim.Sub(now, m.sb.lastUse)
 	scr := m.screenOnTime(now) - m.sb.screenAtUse
-	b := bucketActive
+	b = bucketActive
 	for i := numBuckets - 1; i > 0; i-- {
 		if i == bucketRestricted && !m.prof.restrictedBucket {
 			continue
@@ -98,12 +101,15 @@ func (m *Model) usageBucket(now time.Time) (int, time.Time) {
 			break
 		}
 	}
-	next := never
+	next = never
 	if up := b + 1; up < numBuckets && (up != bucketRestricted || m.prof.restrictedBucket) {
 		if since < standbyElapsedThresholds[up] {
 			next = m.sb.lastUse.Add(standbyElapsedThresholds[up])
-		} else if !m.sb.screenOnSince.IsZero() {
-			next = now.Add(standbyScreenThresholds[up] - scr)
+		} else {
+			screenDep = true
+			if !m.sb.screenOnSince.IsZero() {
+				next = now.Add(standbyScreenThresholds[up] - scr)
+			}
 		}
 	}
 	if !m.sb.notifiedAt.IsZero() {
@@ -117,7 +123,7 @@ func (m *Model) usageBucket(now time.Time) (int, time.Time) {
 			}
 		}
 	}
-	return b, next
+	return b, next, screenDep
 }
 
 // standbyRefresh recomputes the bucket and schedules the next decay.
@@ -125,9 +131,9 @@ func (m *Model) standbyRefresh(now time.Time) {
 	if !m.prof.buckets {
 		return
 	}
-	b, next := m.sb.pinned, never
+	b, next, screenDep := m.sb.pinned, never, false
 	if b < 0 {
-		b, next = m.usageBucket(now)
+		b, next, screenDep = m.usageBucket(now)
 	}
 	if b != m.sb.current {
 		m.qcValid = false
@@ -145,7 +151,7 @@ func (m *Model) standbyRefresh(now time.Time) {
 			m.eng.Emit(srcStdby, "bucket", bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
 		}
 	}
-	m.sb.fresh, m.sb.freshUntil = true, next
+	m.sb.fresh, m.sb.freshUntil, m.sb.screenDep = true, next, screenDep
 	if at, ok := m.eng.When(m.sb.timer); ok && at.Equal(next) {
 		return // already set for that instant
 	}
@@ -188,6 +194,14 @@ func (m *Model) standbyDevice(c *device.Change) {
 		m.sb.screenAtUse = m.screenOnTime(now)
 	case device.ChangeAppNotified:
 		m.sb.notifiedAt = now
+	default:
+		// Only the screen changed. The screen-on time is continuous across a
+		// toggle, so the bucket cannot change at this instant; when the next
+		// change does not hang on the screen either, nothing is left to redo.
+		if !m.sb.screenDep {
+			m.standbyRefreshIfStale(now)
+			return
+		}
 	}
 	m.standbyRefresh(now)
 }
