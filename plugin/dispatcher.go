@@ -273,10 +273,7 @@ func (p *Plugin) Stop(x *osscheduler.Execution, reason osscheduler.StopReason) {
 // start and run the dispatcher up to executeTask (PLATFORM-FACTS.md:
 // a seeded 300–1500 ms).
 func (p *Plugin) engineStartCost() time.Duration {
-	if p.engineStartRand == nil { // Engine.Rand returns the same stream for a name
-		p.engineStartRand = p.eng.Rand(p.engineStartStream)
-	}
-	return sim.Between(p.engineStartRand, 300*time.Millisecond, 1500*time.Millisecond)
+	return sim.Between(p.eng.Rand(p.engineStartStream), 300*time.Millisecond, 1500*time.Millisecond)
 }
 
 // after schedules fn for r unless r is stopped first.
