@@ -212,7 +212,7 @@ func (r *run) Fire(*sim.Engine) {
 	case stepIOSEngine:
 		p.iosEngineReady(r)
 	case stepIOSMainEngine:
-		p.deliver(r, r.task, r.input, "main")
+		p.deliver(r, r.task, deliverData(r.x.Input), "main")
 	default:
 		fn := r.fn
 		r.fn = nil

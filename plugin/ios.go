@@ -419,7 +419,6 @@ func (p *Plugin) iosStart(r *run) {
 			// runOneOffTaskOnMainEngine: no second engine (#653 fix).
 			p.iosStatus(r.task, "", false, "started", false, "", 0)
 			r.finish = finishIOSMain
-			r.input = deliverData(x.Input)
 			p.afterStep(r, 0, "plugin.main-engine", stepIOSMainEngine)
 			return
 		}
