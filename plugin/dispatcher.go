@@ -398,7 +398,7 @@ func (c *kernelClock) Sleep(time.Duration) {
 // answer is the dispatcher's reply arriving at the native side.
 func (p *Plugin) answer(r *run, ok bool, err error) {
 	if r.stopped {
-		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", resultFields(ok, err)...)
+		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", p.resultFields(ok, err)...)
 		p.recycle(r)
 		return
 	}
@@ -428,6 +428,15 @@ func (p *Plugin) recycle(r *run) {
 	}
 	*r = run{p: p}
 	p.freeRuns = append(p.freeRuns, r)
+}
+
+// resultFields are the trace fields of the dispatcher's answer; nil when
+// nothing traces (they cost an allocation and err.Error() on a failure).
+func (p *Plugin) resultFields(ok bool, err error) []sim.Field {
+	if !p.eng.Tracing() {
+		return nil
+	}
+	return resultFields(ok, err)
 }
 
 func resultFields(ok bool, err error) []sim.Field {
