@@ -105,7 +105,7 @@ type Device struct {
 	st        State
 	th        Thresholds
 	cur       Currents
-	listeners []Listener
+	listeners []subscriber
 	launches  []time.Time
 	stores    map[string]*Store
 	bootTimer sim.Timer
@@ -161,7 +161,7 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	if d.st.App == "" {
 		d.st.App = ProcessNotRunning
 	}
-	d.st.BatteryLow = !d.st.Plugged() && b.Level() <= d.th.BatteryLowPercent
+	d.st.BatteryLow = !d.plugged() && b.Level() <= d.th.BatteryLowPercent
 	d.st.StorageLow = d.storageLow(d.st.Storage)
 	d.level, d.levelCharge = b.Level(), b.ChargeUAh
 	d.settled = int64(eng.Elapsed())
@@ -188,7 +188,20 @@ func (d *Device) Thresholds() Thresholds { return d.th }
 func (d *Device) Currents() Currents { return d.cur }
 
 // Subscribe adds a listener. Listeners are called in subscription order.
-func (d *Device) Subscribe(l Listener) { d.listeners = append(d.listeners, l) }
+func (d *Device) Subscribe(l Listener) {
+	s := subscriber{l: l}
+	if f, ok := l.(ListenerFunc); ok {
+		s.f = f
+	}
+	d.listeners = append(d.listeners, s)
+}
+
+// subscriber is a listener, with its function when it is a ListenerFunc:
+// calling that directly copies the Change once, not twice.
+type subscriber struct {
+	l Listener
+	f ListenerFunc
+}
 
 // Launches is the app's launch history (times the user opened it), oldest first.
 func (d *Device) Launches() []time.Time { return d.launches }
@@ -217,10 +230,9 @@ func (d *Device) sync() {
 // signal that flipped (in that order), and re-plans the battery. Callers
 // sync first.
 func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
-	var c Change
-	c.Prev = d.st
+	prev := d.st
 	mutate(&d.st)
-	d.emit(kind, &c, reason)
+	d.emit(kind, &prev, reason)
 	d.derive()
 	d.recompute()
 }
@@ -231,11 +243,15 @@ func (d *Device) change(kind ChangeKind, reason string, mutate func(*State)) {
 	d.apply(kind, reason, mutate)
 }
 
+// plugged is d.st.Plugged() without copying the State (State's methods
+// have value receivers, and the compiler copies it even when inlining).
+func (d *Device) plugged() bool { return d.st.Charger != ChargerNone }
+
 func (d *Device) derive() {
 	lvl := d.level
 	low := d.st.BatteryLow
 	switch {
-	case d.st.Plugged():
+	case d.plugged():
 		// Plugging in clears "low" at once: BatteryService.shouldSendBatteryLowLocked
 		// reports low only on battery power, and sends ACTION_BATTERY_OKAY when
 		// the charger is connected (processValuesLocked).
@@ -246,23 +262,21 @@ func (d *Device) derive() {
 		low = false
 	}
 	if low != d.st.BatteryLow {
-		var c Change
-		c.Prev = d.st
+		prev := d.st
 		d.st.BatteryLow = low
 		if low {
-			d.emit(ChangeBatteryLow, &c, "battery at or below the low threshold while unplugged")
+			d.emit(ChangeBatteryLow, &prev, "battery at or below the low threshold while unplugged")
 		} else {
-			d.emit(ChangeBatteryOkay, &c, "battery back at the okay threshold, or plugged in")
+			d.emit(ChangeBatteryOkay, &prev, "battery back at the okay threshold, or plugged in")
 		}
 	}
 	if sl := d.storageLow(d.st.Storage); sl != d.st.StorageLow {
-		var c Change
-		c.Prev = d.st
+		prev := d.st
 		d.st.StorageLow = sl
 		if sl {
-			d.emit(ChangeStorageLow, &c, "free storage at or below min(5% of total, 500 MiB)")
+			d.emit(ChangeStorageLow, &prev, "free storage at or below min(5% of total, 500 MiB)")
 		} else {
-			d.emit(ChangeStorageOK, &c, "free storage above the low threshold")
+			d.emit(ChangeStorageOK, &prev, "free storage above the low threshold")
 		}
 	}
 }
@@ -288,19 +302,23 @@ func (d *Device) storageLow(s Storage) bool {
 	return s.Total > 0 && s.Free <= d.th.storageLowBytes(s.Total)
 }
 
-// emit reports a change of kind to the trace and the listeners. The caller
-// has put the state before it in c.Prev; emit fills in the rest. Passing c
-// by pointer saves copying the State twice on every change.
-func (d *Device) emit(kind ChangeKind, c *Change, reason string) {
+// emit reports a change of kind from prev to the present state to the
+// trace and the listeners. prev is a pointer and the Change is built here,
+// on emit's stack (no write barriers), once for all listeners.
+func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 	if d.eng.Tracing() {
 		d.eng.Emit("device", string(kind), "device", reason, stateFields(d.st)...)
 	}
 	if len(d.listeners) == 0 {
 		return
 	}
-	c.Kind, c.At, c.State, c.Reason = kind, d.eng.Now(), d.st, reason
-	for _, l := range d.listeners {
-		l.DeviceChanged(*c)
+	c := Change{Kind: kind, At: d.eng.Now(), State: d.st, Prev: *prev, Reason: reason}
+	for _, s := range d.listeners {
+		if s.f != nil {
+			s.f(c)
+		} else {
+			s.l.DeviceChanged(c)
+		}
 	}
 }
 
