@@ -105,7 +105,7 @@ type Device struct {
 	st        State
 	th        Thresholds
 	cur       Currents
-	listeners []Listener
+	listeners []subscriber
 	changes   []*Change // one per nesting depth of emit, reused
 	emitDepth int
 	launches  []time.Time
@@ -163,7 +163,7 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	if d.st.App == "" {
 		d.st.App = ProcessNotRunning
 	}
-	d.st.BatteryLow = !d.st.Plugged() && b.Level() <= d.th.BatteryLowPercent
+	d.st.BatteryLow = !d.plugged() && b.Level() <= d.th.BatteryLowPercent
 	d.st.StorageLow = d.storageLow(d.st.Storage)
 	d.level, d.levelCharge = b.Level(), b.ChargeUAh
 	d.settled = int64(eng.Elapsed())
@@ -190,7 +190,20 @@ func (d *Device) Thresholds() Thresholds { return d.th }
 func (d *Device) Currents() Currents { return d.cur }
 
 // Subscribe adds a listener. Listeners are called in subscription order.
-func (d *Device) Subscribe(l Listener) { d.listeners = append(d.listeners, l) }
+func (d *Device) Subscribe(l Listener) {
+	s := subscriber{l: l}
+	if f, ok := l.(ListenerFunc); ok {
+		s.f = f
+	}
+	d.listeners = append(d.listeners, s)
+}
+
+// subscriber is a listener, with its function when it is a ListenerFunc:
+// calling that directly saves an interface call.
+type subscriber struct {
+	l Listener
+	f ListenerFunc
+}
 
 // Launches is the app's launch history (times the user opened it), oldest first.
 func (d *Device) Launches() []time.Time { return d.launches }
@@ -219,10 +232,9 @@ func (d *Device) sync() {
 // signal that flipped (in that order), and re-plans the battery. Callers
 // sync first.
 func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
-	var c Change
-	c.Prev = d.st
+	prev := d.st
 	mutate(&d.st)
-	d.emit(kind, &c, reason)
+	d.emit(kind, &prev, reason)
 	d.derive()
 	d.recompute()
 }
@@ -233,11 +245,15 @@ func (d *Device) change(kind ChangeKind, reason string, mutate func(*State)) {
 	d.apply(kind, reason, mutate)
 }
 
+// plugged is d.st.Plugged() without copying the State (State's methods
+// have value receivers, and the compiler copies it even when inlining).
+func (d *Device) plugged() bool { return d.st.Charger != ChargerNone }
+
 func (d *Device) derive() {
 	lvl := d.level
 	low := d.st.BatteryLow
 	switch {
-	case d.st.Plugged():
+	case d.plugged():
 		// Plugging in clears "low" at once: BatteryService.shouldSendBatteryLowLocked
 		// reports low only on battery power, and sends ACTION_BATTERY_OKAY when
 		// the charger is connected (processValuesLocked).
@@ -248,23 +264,21 @@ func (d *Device) derive() {
 		low = false
 	}
 	if low != d.st.BatteryLow {
-		var c Change
-		c.Prev = d.st
+		prev := d.st
 		d.st.BatteryLow = low
 		if low {
-			d.emit(ChangeBatteryLow, &c, "battery at or below the low threshold while unplugged")
+			d.emit(ChangeBatteryLow, &prev, "battery at or below the low threshold while unplugged")
 		} else {
-			d.emit(ChangeBatteryOkay, &c, "battery back at the okay threshold, or plugged in")
+			d.emit(ChangeBatteryOkay, &prev, "battery back at the okay threshold, or plugged in")
 		}
 	}
 	if sl := d.storageLow(d.st.Storage); sl != d.st.StorageLow {
-		var c Change
-		c.Prev = d.st
+		prev := d.st
 		d.st.StorageLow = sl
 		if sl {
-			d.emit(ChangeStorageLow, &c, "free storage at or below min(5% of total, 500 MiB)")
+			d.emit(ChangeStorageLow, &prev, "free storage at or below min(5% of total, 500 MiB)")
 		} else {
-			d.emit(ChangeStorageOK, &c, "free storage above the low threshold")
+			d.emit(ChangeStorageOK, &prev, "free storage above the low threshold")
 		}
 	}
 }
@@ -290,29 +304,32 @@ func (d *Device) storageLow(s Storage) bool {
 	return s.Total > 0 && s.Free <= d.th.storageLowBytes(s.Total)
 }
 
-// emit reports a change of kind to the trace and the listeners. The caller
-// has put the state before it in c.Prev (c stays on the caller's stack);
-// the listeners get emit's own Change with the rest filled in.
-func (d *Device) emit(kind ChangeKind, c *Change, reason string) {
+// emit reports a change of kind from prev to the present state to the
+// trace and the listeners, which all get the same *Change.
+func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 	if d.eng.Tracing() {
 		d.eng.Emit("device", string(kind), "device", reason, stateFields(d.st)...)
 	}
 	if len(d.listeners) == 0 {
 		return
 	}
-	// One Change per nesting depth, passed by pointer and reused: it is 360
-	// bytes, and every listener call used to copy it two or three times
-	// (~10 % of a fleet's CPU). A listener may cause another change, so each
-	// nesting depth has its own.
+	// One Change per nesting depth, reused and passed by pointer: it is 360
+	// bytes, and copying it into every listener call was ~10 % of a fleet's
+	// CPU. A listener may cause another change, so each depth has its own.
 	if d.emitDepth == len(d.changes) {
 		d.changes = append(d.changes, new(Change))
 	}
-	out := d.changes[d.emitDepth]
-	*out = Change{Kind: kind, At: d.eng.Now(), State: d.st, Prev: c.Prev, Reason: reason}
+	c := d.changes[d.emitDepth]
+	c.Kind, c.At, c.Reason = kind, d.eng.Now(), reason
+	c.State, c.Prev = d.st, *prev
 	d.emitDepth++
 	defer func() { d.emitDepth-- }()
-	for _, l := range d.listeners {
-		l.DeviceChanged(out)
+	for _, s := range d.listeners {
+		if s.f != nil {
+			s.f(c)
+		} else {
+			s.l.DeviceChanged(c)
+		}
 	}
 }
 

@@ -605,7 +605,7 @@ func (pr *profileRun) do(a action) {
 		d.SetScreen(true)
 		d.SetLocked(false)
 		// A low battery during the day: the user may top it up.
-		if !ch.Always && ch.TopUpBelow > 0 && !d.st.Plugged() && d.level < ch.TopUpBelow && pr.pct(ch.TopUpPercent) {
+		if !ch.Always && ch.TopUpBelow > 0 && !d.plugged() && d.level < ch.TopUpBelow && pr.pct(ch.TopUpPercent) {
 			pr.plugFor(a.at + pr.between(ch.TopUpLength))
 		}
 	case actScreenOff:
@@ -715,15 +715,19 @@ func (pr *profileRun) weightedStarts(starts []int64, n int) []int64 {
 // says which segment it fell in.
 func (pr *profileRun) weightedStart() (int64, int) {
 	x := pr.r.Int64N(pr.segSum)
-	lo, hi := 0, len(pr.segs)-1
-	for lo < hi {
-		m := (lo + hi) / 2
-		if pr.segs[m].cum > x {
-			hi = m
-		} else {
-			lo = m + 1
-		}
+	// The first segment whose cumulative weight exceeds x, by a binary
+	// search without branches on the data (the draws are random, so such
+	// branches would be mispredicted half the time).
+	segs := pr.segs
+	lo, n := 0, len(segs)
+	for n > 1 {
+		half := n >> 1
+		// stay is all ones when the segment's cum > x (the answer is at or
+		// before it), else zero; cum and x are far from overflowing.
+		stay := int((x - segs[lo+half-1].cum) >> 63)
+		lo += half &^ stay
+		n -= half
 	}
-	s := pr.segs[lo]
+	s := segs[lo]
 	return s.from + int64(sim.Between(pr.r, 0, time.Duration(s.to-s.from-1))), lo
 }

@@ -319,11 +319,10 @@ func (d *Device) checkBattery() {
 		lvl = d.st.Battery.Level()
 	}
 	if lvl != d.level {
-		var c Change
-		c.Prev = d.st
-		c.Prev.Battery.ChargeUAh = d.levelCharge
+		prev := d.st
+		prev.Battery.ChargeUAh = d.levelCharge
 		d.level, d.levelCharge = lvl, d.st.Battery.ChargeUAh
-		d.emit(ChangeBatteryLevel, &c, "battery level step")
+		d.emit(ChangeBatteryLevel, &prev, "battery level step")
 		d.derive()
 	} else {
 		d.levelCharge = d.st.Battery.ChargeUAh
@@ -332,7 +331,7 @@ func (d *Device) checkBattery() {
 	case d.st.Power == PowerOn && d.st.Battery.ChargeUAh == 0 && d.rem == 0 && d.amps < 0:
 		d.dead = true // first: listeners of the power-off may call back in
 		d.powerOff("battery empty: the device shut down")
-	case d.dead && d.st.Plugged() && lvl >= d.cur.BootPercent:
+	case d.dead && d.plugged() && lvl >= d.cur.BootPercent:
 		d.dead = false
 		d.boot("recharged enough to boot after the battery ran out")
 	}

@@ -90,7 +90,7 @@ func (s *Stats) DeviceChanged(c *Change) {
 	case ChangeAppLaunched:
 		s.cur.AppLaunches++
 	case ChangeCharger:
-		if c.State.Plugged() && !c.Prev.Plugged() {
+		if c.State.Charger != ChargerNone && c.Prev.Charger == ChargerNone { // Plugged(), without copying the States
 			s.cur.ChargeStarts++
 		}
 	}
@@ -138,7 +138,7 @@ func (s *Stats) add(dt time.Duration) {
 	c.Observed += dt
 	lvl := st.Battery.Level()
 	c.levelNs += int64(lvl) * int64(dt)
-	if st.Plugged() {
+	if st.Charger != ChargerNone { // st.Plugged(), without copying the State
 		c.Charging += dt
 	}
 	if st.Moving {

@@ -54,9 +54,13 @@ func (p *Plugin) androidStart(r *run) {
 func (p *Plugin) androidEngineReady(r *run) {
 	h := p.storedHandle()
 	if !p.handleResolves(h) {
-		msg := fmt.Sprintf("Failed to resolve Dart callback for handle %d", h)
-		p.debugException(r.task, msg)
-		p.finishRun(r, osscheduler.Failure, msg+": the worker returns Result.failure() (stale or missing callback handle)")
+		reason := ""
+		if p.eng.Tracing() { // the message is only seen in the trace
+			msg := fmt.Sprintf("Failed to resolve Dart callback for handle %d", h)
+			p.debugException(r.task, msg)
+			reason = msg + ": the worker returns Result.failure() (stale or missing callback handle)"
+		}
+		p.finishRun(r, osscheduler.Failure, reason)
 		return
 	}
 	if r.task == "" {
@@ -65,7 +69,7 @@ func (p *Plugin) androidEngineReady(r *run) {
 		return
 	}
 	if p.version == V0_5 {
-		if r.debug {
+		if r.debug && p.eng.Tracing() {
 			p.debugNotify05(r, fmt.Sprintf("• dartTask: %s\n• callbackHandle: %d", r.task, h))
 		}
 		r.inputFrom = inputAndroid05
@@ -120,7 +124,7 @@ func (p *Plugin) androidFinish(r *run, ok bool, err error) {
 	res := dartResult(ok, err)
 	took := p.eng.Now().Sub(r.started)
 	if p.version == V0_5 {
-		if r.debug {
+		if r.debug && p.eng.Tracing() {
 			p.debugNotify05(r, fmt.Sprintf("• Result: %s\n• dartTask: %s\n• Elapsed time: %d seconds.", map[bool]string{true: "🎉 Success", false: "🔥 " + result05Name(res)}[res == osscheduler.Success], r.task, int64(took.Seconds())))
 		}
 	} else {
@@ -150,7 +154,7 @@ func (p *Plugin) androidFinish(r *run, ok bool, err error) {
 	default:
 		why = "the dispatcher answered "
 	}
-	p.finishRun(r, res, why, resultFields(ok, err)...)
+	p.finishRun(r, res, why, p.resultFields(ok, err)...)
 }
 
 func result05Name(r osscheduler.Result) string {

@@ -212,7 +212,7 @@ func (r *run) Fire(*sim.Engine) {
 	case stepIOSEngine:
 		p.iosEngineReady(r)
 	case stepIOSMainEngine:
-		p.deliver(r, r.task, r.input, "main")
+		p.deliver(r, r.task, deliverData(r.x.Input), "main")
 	default:
 		fn := r.fn
 		r.fn = nil
@@ -273,10 +273,7 @@ func (p *Plugin) Stop(x *osscheduler.Execution, reason osscheduler.StopReason) {
 // start and run the dispatcher up to executeTask (PLATFORM-FACTS.md:
 // a seeded 300–1500 ms).
 func (p *Plugin) engineStartCost() time.Duration {
-	if p.engineStartRand == nil { // Engine.Rand returns the same stream for a name
-		p.engineStartRand = p.eng.Rand(p.engineStartStream)
-	}
-	return sim.Between(p.engineStartRand, 300*time.Millisecond, 1500*time.Millisecond)
+	return sim.Between(p.eng.Rand(p.engineStartStream), 300*time.Millisecond, 1500*time.Millisecond)
 }
 
 // after schedules fn for r unless r is stopped first.
@@ -401,7 +398,7 @@ func (c *kernelClock) Sleep(time.Duration) {
 // answer is the dispatcher's reply arriving at the native side.
 func (p *Plugin) answer(r *run, ok bool, err error) {
 	if r.stopped {
-		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", resultFields(ok, err)...)
+		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", p.resultFields(ok, err)...)
 		p.recycle(r)
 		return
 	}
@@ -431,6 +428,15 @@ func (p *Plugin) recycle(r *run) {
 	}
 	*r = run{p: p}
 	p.freeRuns = append(p.freeRuns, r)
+}
+
+// resultFields are the trace fields of the dispatcher's answer; nil when
+// nothing traces (they cost an allocation and err.Error() on a failure).
+func (p *Plugin) resultFields(ok bool, err error) []sim.Field {
+	if !p.eng.Tracing() {
+		return nil
+	}
+	return resultFields(ok, err)
 }
 
 func resultFields(ok bool, err error) []sim.Field {

@@ -419,7 +419,6 @@ func (p *Plugin) iosStart(r *run) {
 			// runOneOffTaskOnMainEngine: no second engine (#653 fix).
 			p.iosStatus(r.task, "", false, "started", false, "", 0)
 			r.finish = finishIOSMain
-			r.input = deliverData(x.Input)
 			p.afterStep(r, 0, "plugin.main-engine", stepIOSMainEngine)
 			return
 		}
@@ -514,16 +513,16 @@ func (p *Plugin) iosFinishHeadless(r *run, ok bool, err error) {
 		status = "failed"
 	}
 	msg := ""
-	if err != nil {
+	if err != nil && p.eng.Tracing() { // only the debug handler shows it
 		msg = errMessage(err)
 	}
 	took := p.eng.Now().Sub(r.started)
 	p.iosStatus(name, unique, unique == "" && r.x.Kind == osscheduler.OneOff, status, periodic, msg, took)
-	if r.debug {
+	if r.debug && p.eng.Tracing() {
 		p.debugNotify05(r, fmt.Sprintf("%s %s (%ds)", map[bool]string{true: "✅", false: "🔥"}[res == osscheduler.Success], name, int64(took.Seconds())))
 	}
 	if bgKind {
-		p.finishRun(r, osscheduler.Success, "the dispatcher answered; processing tasks ignore the answer: setTaskCompleted(success: true)", resultFields(ok, err)...)
+		p.finishRun(r, osscheduler.Success, "the dispatcher answered; processing tasks ignore the answer: setTaskCompleted(success: true)", p.resultFields(ok, err)...)
 		return
 	}
 	var why string
@@ -537,7 +536,7 @@ func (p *Plugin) iosFinishHeadless(r *run, ok bool, err error) {
 	default:
 		why = "the dispatcher answered "
 	}
-	p.finishRun(r, res, why, resultFields(ok, err)...)
+	p.finishRun(r, res, why, p.resultFields(ok, err)...)
 }
 
 // iosFinishMainEngine is completeOneOffTaskOnMainEngine: any bool counts as
@@ -548,7 +547,7 @@ func (p *Plugin) iosFinishMainEngine(r *run, ok bool, err error) {
 		status, msg = "failed", errMessage(err)
 	}
 	p.iosStatus(r.task, "", true, status, false, msg, p.eng.Now().Sub(r.started))
-	p.finishRun(r, dartResult(ok, err), "the dispatcher answered on the main engine; endBackgroundTask", resultFields(ok, err)...)
+	p.finishRun(r, dartResult(ok, err), "the dispatcher answered on the main engine; endBackgroundTask", p.resultFields(ok, err)...)
 }
 
 func (p *Plugin) iosStopped(r *run, reason osscheduler.StopReason) {

@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -96,7 +95,6 @@ type Plugin struct {
 	workInfoSeq       uint64
 	storeApp          *Store
 	engineStartStream string
-	engineStartRand   *rand.Rand    // Engine.Rand(engineStartStream), once drawn from
 	hStore            *device.Store // handleKey's store, once looked up
 	hKey              string
 }
