@@ -156,6 +156,9 @@ func (d *Device) currentFor(load int64) int64 {
 	case ChargerWireless:
 		in = d.cur.ChargeWirelUA
 	}
+	if in == 0 {
+		return -load // no charger: chargeTaper(0, ·) is 0
+	}
 	lvl := d.level
 	net := chargeTaper(in, lvl) - load
 	if in > 0 && net < 0 && lvl > 0 && chargeTaper(in, lvl-1)-load > 0 {
@@ -181,13 +184,15 @@ func (d *Device) settle() {
 	if dt <= 0 {
 		return
 	}
+	var lq, lr uint64
 	if d.load > 0 {
 		// Energy accounting (Used): the load, by screen state.
 		u := &d.used[0]
 		if d.st.ScreenOn {
 			u = &d.used[1]
 		}
-		u.add(d.load, dt)
+		lq, lr = uAh(d.load, dt)
+		u.addUAh(lq, lr)
 	}
 	if d.amps == 0 {
 		return
@@ -197,12 +202,11 @@ func (d *Device) settle() {
 	if neg {
 		a = -a
 	}
-	hi, lo := bits.Mul64(uint64(a), uint64(dt))
 	var q, r uint64
-	if hi == 0 {
-		q, r = lo/uAnsPerUAh, lo%uAnsPerUAh
+	if a == d.load {
+		q, r = lq, lr // on battery the current is the load: integrated above
 	} else {
-		q, r = bits.Div64(hi, lo, uAnsPerUAh)
+		q, r = uAh(a, dt)
 	}
 	full := d.fullUAh()
 	b := &d.st.Battery
@@ -341,14 +345,19 @@ func (d *Device) checkBattery() {
 type charge struct{ uAh, rem int64 }
 
 // add adds ua (≥ 0) for dt ns.
-func (c *charge) add(ua, dt int64) {
+func (c *charge) add(ua, dt int64) { c.addUAh(uAh(ua, dt)) }
+
+// uAh is ua (≥ 0) for dt ns as whole µAh q and µA·ns r below one µAh.
+func uAh(ua, dt int64) (q, r uint64) {
 	hi, lo := bits.Mul64(uint64(ua), uint64(dt))
-	var q, r uint64
 	if hi == 0 {
-		q, r = lo/uAnsPerUAh, lo%uAnsPerUAh
-	} else {
-		q, r = bits.Div64(hi, lo, uAnsPerUAh)
+		return lo / uAnsPerUAh, lo % uAnsPerUAh
 	}
+	return bits.Div64(hi, lo, uAnsPerUAh)
+}
+
+// addUAh adds q µAh and r µA·ns (r < one µAh).
+func (c *charge) addUAh(q, r uint64) {
 	c.rem += int64(r)
 	if c.rem >= uAnsPerUAh {
 		c.rem -= uAnsPerUAh

@@ -48,6 +48,7 @@ type Stats struct {
 	loc   *time.Location
 	last  int64 // engine offset accounted up to
 	st    State
+	lvl   int      // st.Battery.Level()
 	used  [2]int64 // the device's Used() counters at last (off, on)
 	cur   DayStats
 	days  []DayStats
@@ -67,6 +68,7 @@ func NewStats(dev *Device) *Stats {
 	s.m0 = -(sod*int64(time.Second) + int64(start.Nanosecond()))
 	s.last = int64(eng.Elapsed())
 	s.st = dev.State()
+	s.lvl = s.st.Battery.Level()
 	s.used[1], s.used[0] = dev.used[1].uAh, dev.used[0].uAh
 	s.cur = s.newDay(floorDiv(s.last-s.m0, day))
 	dev.Subscribe(s)
@@ -75,13 +77,13 @@ func NewStats(dev *Device) *Stats {
 
 func (s *Stats) newDay(k int64) DayStats {
 	at := s.start.Add(time.Duration(s.m0 + k*day)).In(s.loc)
-	return DayStats{Day: int(k), Date: at.Format("2006-01-02"), BatteryMin: s.st.Battery.Level()}
+	return DayStats{Day: int(k), Date: at.Format("2006-01-02"), BatteryMin: s.lvl}
 }
 
 // DeviceChanged accounts the time since the last change to the state before
 // this one, then counts the change.
 func (s *Stats) DeviceChanged(c *Change) {
-	s.advance(int64(c.At.Sub(s.start)))
+	s.advance(s.offset(c.At))
 	switch c.Kind {
 	case ChangeScreen:
 		if c.State.ScreenOn && !c.Prev.ScreenOn {
@@ -95,7 +97,19 @@ func (s *Stats) DeviceChanged(c *Change) {
 		}
 	}
 	s.st = c.State
-	s.cur.BatteryMin = min(s.cur.BatteryMin, s.st.Battery.Level())
+	s.lvl = s.st.Battery.Level()
+	s.cur.BatteryMin = min(s.cur.BatteryMin, s.lvl)
+}
+
+// offset is at.Sub(start) as an engine offset. A change the device sends
+// is stamped with the engine's Now, whose offset is Elapsed: no time
+// arithmetic needed then.
+func (s *Stats) offset(at time.Time) int64 {
+	eng := s.dev.Engine()
+	if at == eng.Now() && s.start == eng.Start() {
+		return int64(eng.Elapsed())
+	}
+	return int64(at.Sub(s.start))
 }
 
 // advance accounts [last, to) to the state in force, day by day. The
@@ -136,7 +150,7 @@ func (s *Stats) add(dt time.Duration) {
 	st := &s.st
 	c := &s.cur
 	c.Observed += dt
-	lvl := st.Battery.Level()
+	lvl := s.lvl
 	c.levelNs += int64(lvl) * int64(dt)
 	if st.Charger != ChargerNone { // st.Plugged(), without copying the State
 		c.Charging += dt

@@ -109,3 +109,31 @@ func TestContextHandlerAnswerAfterStop(t *testing.T) {
 	assert.True(t, ch.seen[0].stoppedAtDone)
 	assert.False(t, ch.seen[1].stoppedAtDone)
 }
+
+// A run that fails before the dispatcher has it (the stored handle no longer
+// resolves after an update that renamed the dispatcher, #650) is reused, and
+// the run after a new initialize is delivered normally.
+func TestRunEndedBeforeDeliveryIsReused(t *testing.T) {
+	h := androidInit(t, V0_10)
+	ch := &ctxHandler{eng: h.eng, ok: true}
+	h.p.ExecuteTaskAsync(ch)
+	h.p.AppUpdated(true)
+	require.NoError(t, h.p.RegisterOneOffTask("u1", "first", OneOffOptions{}))
+	rr1 := h.androidRun(1, 1)
+	require.NoError(t, h.eng.RunFor(time.Minute))
+	require.True(t, rr1.finished)
+	assert.Equal(t, osscheduler.Failure, rr1.res)
+	assert.Empty(t, ch.seen)
+	assert.Len(t, h.p.freeRuns, 1)
+
+	require.NoError(t, h.p.Initialize(12345, false))
+	require.NoError(t, h.p.RegisterOneOffTask("u2", "second", OneOffOptions{}))
+	rr2 := h.androidRun(2, 1)
+	assert.Empty(t, h.p.freeRuns, "Start takes the kept run")
+	require.NoError(t, h.eng.RunFor(time.Minute))
+	require.True(t, rr2.finished)
+	assert.Equal(t, osscheduler.Success, rr2.res)
+	require.Len(t, ch.seen, 1)
+	assert.Equal(t, "second", ch.seen[0].received)
+	assert.Same(t, rr2.x, ch.seen[0].x)
+}

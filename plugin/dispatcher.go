@@ -218,6 +218,13 @@ func (r *run) Fire(*sim.Engine) {
 		r.fn = nil
 		fn()
 	}
+	// A run that ended in this step before the dispatcher had it (a stale
+	// handle, a failed foreground promotion) is referred to by nothing: the
+	// kernel called Fire directly and no handler ever saw ctx.
+	if (r.done || r.stopped) && !r.delivered && !r.timer.Pending() {
+		*r = run{p: p}
+		p.freeRuns = append(p.freeRuns, r)
+	}
 }
 
 // subject names the run in the trace: its unique name, else the task name.
