@@ -389,11 +389,11 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 		}
 		m.recencyHL = m.par.RecencyHalfLife
 	}
+	hits := launchedInDays(launches, now, h)
 	for d := 1; d <= HistoryDays; d++ {
 		w := m.recency[d-1]
 		den += w
-		from := now.Add(-time.Duration(d) * 24 * time.Hour)
-		if launchedIn(launches, from, from.Add(h)) {
+		if hits[d-1] {
 			num += w
 		}
 	}
@@ -425,9 +425,19 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 }
 
 // launchedIn reports whether a launch falls in [from, to).
-func launchedIn(ls []time.Time, from, to time.Time) bool {
-	i := sort.Search(len(ls), func(i int) bool { return !ls[i].Before(from) })
-	return i < len(ls) && ls[i].Before(to)
+// launchedInDays answers "was the app launched in" for the windows [now−d·24h, now−d·24h+h)
+// of d = 1…HistoryDays in one pass over the launches (sorted, oldest first),
+// instead of a binary search per day: the usage score asks at every pass.
+func launchedInDays(ls []time.Time, now time.Time, h time.Duration) (hits [HistoryDays]bool) {
+	i := sort.Search(len(ls), func(i int) bool { return !ls[i].Before(now.Add(-HistoryDays * 24 * time.Hour)) })
+	for d := HistoryDays; d >= 1; d-- { // oldest window first: i only moves forward
+		from := now.Add(-time.Duration(d) * 24 * time.Hour)
+		for i < len(ls) && ls[i].Before(from) {
+			i++
+		}
+		hits[d-1] = i < len(ls) && ls[i].Before(from.Add(h))
+	}
+	return hits
 }
 
 // --- legacy fetch --------------------------------------------------------------
@@ -505,6 +515,7 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 	req := p.req
 	id := req.Identifier
 	delete(m.pending, id)
+	m.pendingSorted = nil
 	delete(m.deferred, id)
 	if !m.coldLaunch(id) {
 		m.pending[id] = p // not consumed

@@ -66,7 +66,9 @@ type Model struct {
 	fetchWeight   float64
 
 	pending map[string]*pendingReq
-	running []*run
+	// pendingSorted caches pendingIDs; nil after any change to the set.
+	pendingSorted []string
+	running       []*run
 
 	alive      bool
 	registered map[string]bool
@@ -211,6 +213,7 @@ func (m *Model) Submit(req TaskRequest) error {
 		}
 	}
 	m.pending[id] = &pendingReq{req: req, submitted: m.eng.Now()}
+	m.pendingSorted = nil
 	delete(m.deferred, id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
 	if m.eng.Tracing() {
@@ -404,13 +407,19 @@ func (m *Model) countPending(class string) int {
 	return n
 }
 
+// pendingIDs is the pending identifiers, sorted. The slice is kept until the
+// set changes (every pass of the scheduler asks); a change builds a new one,
+// so a caller iterating over the old slice is not disturbed.
 func (m *Model) pendingIDs() []string {
-	ids := make([]string, 0, len(m.pending))
-	for id := range m.pending {
-		ids = append(ids, id)
+	if m.pendingSorted == nil {
+		ids := make([]string, 0, len(m.pending))
+		for id := range m.pending {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		m.pendingSorted = ids
 	}
-	slices.Sort(ids)
-	return ids
+	return m.pendingSorted
 }
 
 func (m *Model) cancel(id, source, reason string) {
@@ -418,6 +427,7 @@ func (m *Model) cancel(id, source, reason string) {
 		return
 	}
 	delete(m.pending, id)
+	m.pendingSorted = nil
 	delete(m.deferred, id)
 	m.taskState(id, osscheduler.StateCancelled)
 	m.emit(source, "cancelled", id, reason)
