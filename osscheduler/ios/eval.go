@@ -28,10 +28,16 @@ func (m *Model) ensureTick() {
 	}
 	el := m.eng.Elapsed()
 	next := (el/EvalInterval + 1) * EvalInterval
-	m.tick = m.eng.Schedule(m.eng.Start().Add(next), sim.PhaseOS, "ios.dasd.tick", sim.HandlerFunc(func(*sim.Engine) {
-		m.evaluate()
-		m.ensureTick()
-	}))
+	m.tick = m.eng.Schedule(m.eng.Start().Add(next), sim.PhaseOS, "ios.dasd.tick", passHandler{m})
+}
+
+// passHandler is one dasd pass (a tick or an immediate evaluation); a value
+// type, so scheduling it allocates nothing.
+type passHandler struct{ m *Model }
+
+func (h passHandler) Fire(*sim.Engine) {
+	h.m.evaluate()
+	h.m.ensureTick()
 }
 
 // scheduleEval evaluates at this instant, in the OS phase, once however many
@@ -40,10 +46,7 @@ func (m *Model) scheduleEval() {
 	if m.evalSoon.Pending() {
 		return
 	}
-	m.evalSoon = m.eng.After(0, sim.PhaseOS, "ios.dasd.eval", sim.HandlerFunc(func(*sim.Engine) {
-		m.evaluate()
-		m.ensureTick()
-	}))
+	m.evalSoon = m.eng.After(0, sim.PhaseOS, "ios.dasd.eval", passHandler{m})
 }
 
 // --- device changes ----------------------------------------------------------

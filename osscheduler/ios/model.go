@@ -399,8 +399,8 @@ func sameClass(a, b osscheduler.Kind) bool {
 
 func (m *Model) countPending(class string) int {
 	n := 0
-	for _, p := range m.pending {
-		if _, c := pendingLimit(p.req.Kind); c == class {
+	for _, id := range m.pendingIDs() { // no map iteration: asked at every pass
+		if _, c := pendingLimit(m.pending[id].req.Kind); c == class {
 			n++
 		}
 	}
