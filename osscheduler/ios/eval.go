@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -428,19 +427,44 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 }
 
 // launchedIn reports whether a launch falls in [from, to).
-// launchedInDays answers "was the app launched in" for the windows [now−d·24h, now−d·24h+h)
-// of d = 1…HistoryDays in one pass over the launches (sorted, oldest first),
-// instead of a binary search per day: the usage score asks at every pass.
+// launchedInDays answers "was the app launched in" for the windows
+// [now−d·24h, now−d·24h+h) of d = 1…HistoryDays, oldest window first, each
+// found by a galloping search forward from the previous window's position:
+// the usage score asks at every pass, and a daily user's history holds
+// hundreds of launches.
 func launchedInDays(ls []time.Time, now time.Time, h time.Duration) (hits [HistoryDays]bool) {
-	i := sort.Search(len(ls), func(i int) bool { return !ls[i].Before(now.Add(-HistoryDays * 24 * time.Hour)) })
-	for d := HistoryDays; d >= 1; d-- { // oldest window first: i only moves forward
+	i := 0
+	for d := HistoryDays; d >= 1; d-- {
 		from := now.Add(-time.Duration(d) * 24 * time.Hour)
-		for i < len(ls) && ls[i].Before(from) {
-			i++
-		}
+		i = firstNotBefore(ls, i, from)
 		hits[d-1] = i < len(ls) && ls[i].Before(from.Add(h))
 	}
 	return hits
+}
+
+// firstNotBefore is the first index ≥ i of a launch not before t (len(ls)
+// if none): gallop forward from i, then binary-search the last step.
+func firstNotBefore(ls []time.Time, i int, t time.Time) int {
+	if i >= len(ls) || !ls[i].Before(t) {
+		return i
+	}
+	lo, step := i, 1 // ls[lo] is before t
+	hi := lo + step
+	for hi < len(ls) && ls[hi].Before(t) {
+		lo = hi
+		step *= 2
+		hi = lo + step
+	}
+	hi = min(hi, len(ls))
+	for lo+1 < hi { // ls[lo] before t; ls[hi] (if any) not
+		mid := int(uint(lo+hi) >> 1)
+		if ls[mid].Before(t) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 // --- legacy fetch --------------------------------------------------------------
