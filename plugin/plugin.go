@@ -370,7 +370,17 @@ func (p *Plugin) processStarted(why string) {
 	// model has no call for (its Register is "after launch" and crashes on
 	// iOS ≤ 18): the plugin marks them registered and traces them; the
 	// model's Config.LaunchHandlers must list the identifiers for the OS side.
-	tasks := p.scheduledTasks()
+	tasks := p.scheduledTaskMap() // read only: no copy
+	if !p.eng.Tracing() {
+		// Each identifier is independent; only the trace shows the order.
+		for id, info := range tasks {
+			if !p.launchRegistered[id] {
+				p.launchRegistered[id] = true
+				p.launchBegin[id] = info.EarliestBeginSeconds
+			}
+		}
+		return
+	}
 	for _, id := range sortedKeys(tasks) {
 		if p.launchRegistered[id] {
 			continue
@@ -382,8 +392,15 @@ func (p *Plugin) processStarted(why string) {
 }
 
 func (p *Plugin) resetLaunchHandlers() {
-	p.launchRegistered = map[string]bool{}
-	p.launchBegin = map[string]*time.Duration{}
+	// Emptied in place: nothing else holds these maps.
+	if p.launchRegistered == nil {
+		p.launchRegistered = map[string]bool{}
+	}
+	if p.launchBegin == nil {
+		p.launchBegin = map[string]*time.Duration{}
+	}
+	clear(p.launchRegistered)
+	clear(p.launchBegin)
 	// Identifiers the AppDelegate registers (through the plugin's
 	// registerPeriodicTask(withIdentifier:) / registerBGProcessingTask helpers,
 	// which go through registerLaunchHandlerOnce) at every launch.
