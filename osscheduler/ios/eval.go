@@ -382,7 +382,6 @@ type usage struct {
 // is ×0.65, +0.35 if the app was used recently, 1 above 0.5.
 func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	now := m.eng.Now()
-	launches := m.dev.Launches()
 	h := PredictionHorizon + time.Duration(m.rng.Int64N(int64(PredictionHorizonJitter/time.Second)+1))*time.Second
 	var num, den float64
 	if m.recencyHL != m.par.RecencyHalfLife || m.recencyHL == 0 {
@@ -391,7 +390,7 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 		}
 		m.recencyHL = m.par.RecencyHalfLife
 	}
-	hits := launchedInDays(launches, now, h)
+	hits := launchedInDays(m.launchOffsets(), int64(sim.Sub(now, m.eng.Start())), h)
 	for d := 1; d <= HistoryDays; d++ {
 		w := m.recency[d-1]
 		den += w
@@ -413,7 +412,7 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	if now.Sub(eligible) >= m.par.OverdueAfter {
 		u.score *= OverdueFactor
 		u.note = " (overdue ×0.65"
-		if n := len(launches); n > 0 && now.Sub(launches[n-1]) <= RecentlyUsedWindow {
+		if launches := m.dev.Launches(); len(launches) > 0 && now.Sub(launches[len(launches)-1]) <= RecentlyUsedWindow {
 			u.score += RecentAppBonus
 			u.note += ", +0.35 recently used"
 		}
@@ -429,28 +428,28 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 // launchedIn reports whether a launch falls in [from, to).
 // launchedInDays answers "was the app launched in" for the windows
 // [now−d·24h, now−d·24h+h) of d = 1…HistoryDays, oldest window first, each
-// found by a galloping search forward from the previous window's position:
-// the usage score asks at every pass, and a daily user's history holds
-// hundreds of launches.
-func launchedInDays(ls []time.Time, now time.Time, h time.Duration) (hits [HistoryDays]bool) {
+// found by a galloping search forward from the previous window's position.
+// Times are offsets from the simulation's start: the usage score asks at
+// every pass, and a daily user's history holds hundreds of launches.
+func launchedInDays(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
 	i := 0
 	for d := HistoryDays; d >= 1; d-- {
-		from := now.Add(-time.Duration(d) * 24 * time.Hour)
+		from := now - int64(d)*int64(24*time.Hour)
 		i = firstNotBefore(ls, i, from)
-		hits[d-1] = i < len(ls) && ls[i].Before(from.Add(h))
+		hits[d-1] = i < len(ls) && ls[i] < from+int64(h)
 	}
 	return hits
 }
 
 // firstNotBefore is the first index ≥ i of a launch not before t (len(ls)
 // if none): gallop forward from i, then binary-search the last step.
-func firstNotBefore(ls []time.Time, i int, t time.Time) int {
-	if i >= len(ls) || !ls[i].Before(t) {
+func firstNotBefore(ls []int64, i int, t int64) int {
+	if i >= len(ls) || ls[i] >= t {
 		return i
 	}
 	lo, step := i, 1 // ls[lo] is before t
 	hi := lo + step
-	for hi < len(ls) && ls[hi].Before(t) {
+	for hi < len(ls) && ls[hi] < t {
 		lo = hi
 		step *= 2
 		hi = lo + step
@@ -458,13 +457,23 @@ func firstNotBefore(ls []time.Time, i int, t time.Time) int {
 	hi = min(hi, len(ls))
 	for lo+1 < hi { // ls[lo] before t; ls[hi] (if any) not
 		mid := int(uint(lo+hi) >> 1)
-		if ls[mid].Before(t) {
+		if ls[mid] < t {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
 	return hi
+}
+
+// launchOffsets is the device's launch history as offsets from the start,
+// converted once per launch (the history only grows).
+func (m *Model) launchOffsets() []int64 {
+	ls := m.dev.Launches()
+	for _, l := range ls[len(m.launchOffs):] {
+		m.launchOffs = append(m.launchOffs, int64(sim.Sub(l, m.eng.Start())))
+	}
+	return m.launchOffs
 }
 
 // --- legacy fetch --------------------------------------------------------------

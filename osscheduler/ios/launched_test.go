@@ -32,7 +32,11 @@ func TestLaunchedInDaysMatchesPerDaySearch(t *testing.T) {
 		if trial%7 == 0 && len(ls) > 0 { // a launch exactly on a window edge
 			now = ls[r.IntN(len(ls))].Add(time.Duration(1+r.IntN(HistoryDays)) * 24 * time.Hour)
 		}
-		got := launchedInDays(ls, now, h)
+		offs := make([]int64, len(ls))
+		for i, l := range ls {
+			offs[i] = int64(l.Sub(t0))
+		}
+		got := launchedInDays(offs, int64(now.Sub(t0)), h)
 		for d := 1; d <= HistoryDays; d++ {
 			from := now.Add(-time.Duration(d) * 24 * time.Hour)
 			if want := launchedIn(ls, from, from.Add(h)); got[d-1] != want {

@@ -68,6 +68,7 @@ type Model struct {
 	pending map[string]*pendingReq
 	// pendingSorted caches pendingIDs; nil after any change to the set.
 	pendingSorted []string
+	launchOffs    []int64 // the device's launch history as offsets, see launchOffsets
 	running       []*run
 
 	alive      bool
