@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -329,17 +330,29 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 	bat := BatteryMultiplier(st.Battery.Level(), st.Plugged())
 	th := ThermalMultiplier(st.Thermal)
 	eff := sc.score * bat * th * weight
-	detail := func() string {
-		d := fmt.Sprintf("p(use soon)=%.4f, usage score %.2f%s × battery %.2f × thermal %.2f", sc.p, sc.score, sc.note, bat, th)
+	// detail is "p(use soon)=%.4f, usage score %.2f%s × battery %.2f ×
+	// thermal %.2f[ × fetch weight %.2f]" built with strconv, which is what
+	// fmt's %.Nf calls: every run's why_then carries it.
+	detail := func(b []byte) []byte {
+		b = append(b, "p(use soon)="...)
+		b = strconv.AppendFloat(b, sc.p, 'f', 4, 64)
+		b = append(b, ", usage score "...)
+		b = strconv.AppendFloat(b, sc.score, 'f', 2, 64)
+		b = append(b, sc.note...)
+		b = append(b, " × battery "...)
+		b = strconv.AppendFloat(b, bat, 'f', 2, 64)
+		b = append(b, " × thermal "...)
+		b = strconv.AppendFloat(b, th, 'f', 2, 64)
 		if weight != 1 {
-			d += fmt.Sprintf(" × fetch weight %.2f", weight)
+			b = append(b, " × fetch weight "...)
+			b = strconv.AppendFloat(b, weight, 'f', 2, 64)
 		}
-		return d
+		return b
 	}
 	if eff < m.par.Threshold {
 		g := gate{key: "usage_score"}
 		if m.needReason(subject, g.key) {
-			g.reason = fmt.Sprintf("usage score %.2f below threshold %.2f (%s)", eff, m.par.Threshold, detail())
+			g.reason = fmt.Sprintf("usage score %.2f below threshold %.2f (%s)", eff, m.par.Threshold, detail(nil))
 		}
 		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
 		return "", false
@@ -352,7 +365,14 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
 		return "", false
 	}
-	return fmt.Sprintf("score %.2f ≥ threshold %.2f (%s)", eff, m.par.Threshold, detail()), true
+	why := make([]byte, 0, 160)
+	why = append(why, "score "...)
+	why = strconv.AppendFloat(why, eff, 'f', 2, 64)
+	why = append(why, " ≥ threshold "...)
+	why = strconv.AppendFloat(why, m.par.Threshold, 'f', 2, 64)
+	why = append(why, " ("...)
+	why = append(detail(why), ')')
+	return string(why), true
 }
 
 // needReason reports whether a deferral with key would be traced, so that its
