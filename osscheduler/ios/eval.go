@@ -157,11 +157,12 @@ func (m *Model) evaluate() {
 	if m.dev.State().Power != device.PowerOn {
 		return
 	}
-	ids := m.pendingIDs()
-	reqs := make([]*pendingReq, len(ids))
-	for i, id := range ids {
-		reqs[i] = m.pending[id]
-	}
+	// The requests as the pass began, in identifier order; the buffer is
+	// reused (a pass is only ever started by passHandler, never from inside
+	// another pass).
+	reqs := append(m.passReqs[:0], m.pendingReqs()...)
+	m.passReqs = reqs
+	defer clear(reqs) // let go of finished requests
 	for _, p := range reqs {
 		if m.pending[p.req.Identifier] != p {
 			continue // started, cancelled or replaced during this pass
@@ -575,6 +576,7 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 	delete(m.deferred, id)
 	if !m.coldLaunch(id) {
 		m.pending[id] = p // not consumed
+		m.pendingSorted = nil
 		return
 	}
 	if !m.handlerFor(id) {

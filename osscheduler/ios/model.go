@@ -67,9 +67,11 @@ type Model struct {
 
 	pending map[string]*pendingReq
 	// pendingSorted caches pendingIDs; nil after any change to the set.
-	pendingSorted []string
-	launchOffs    []int64 // the device's launch history as offsets, see launchOffsets
-	running       []*run
+	pendingSorted     []string
+	pendingSortedReqs []*pendingReq // in the order of pendingSorted
+	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
+	passReqs          []*pendingReq // evaluate's scratch
+	running           []*run
 
 	alive      bool
 	registered map[string]bool
@@ -400,8 +402,8 @@ func sameClass(a, b osscheduler.Kind) bool {
 
 func (m *Model) countPending(class string) int {
 	n := 0
-	for _, id := range m.pendingIDs() { // no map iteration: asked at every pass
-		if _, c := pendingLimit(m.pending[id].req.Kind); c == class {
+	for _, p := range m.pendingReqs() { // no map iteration: asked at every pass
+		if _, c := pendingLimit(p.req.Kind); c == class {
 			n++
 		}
 	}
@@ -412,15 +414,31 @@ func (m *Model) countPending(class string) int {
 // set changes (every pass of the scheduler asks); a change builds a new one,
 // so a caller iterating over the old slice is not disturbed.
 func (m *Model) pendingIDs() []string {
-	if m.pendingSorted == nil {
-		ids := make([]string, 0, len(m.pending))
-		for id := range m.pending {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		m.pendingSorted = ids
-	}
+	m.sortPending()
 	return m.pendingSorted
+}
+
+// pendingReqs is the pending requests in identifier order, kept like
+// pendingIDs: a pass reads them without a map lookup per identifier.
+func (m *Model) pendingReqs() []*pendingReq {
+	m.sortPending()
+	return m.pendingSortedReqs
+}
+
+func (m *Model) sortPending() {
+	if m.pendingSorted != nil {
+		return
+	}
+	ids := make([]string, 0, len(m.pending))
+	for id := range m.pending {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	reqs := make([]*pendingReq, len(ids))
+	for i, id := range ids {
+		reqs[i] = m.pending[id]
+	}
+	m.pendingSorted, m.pendingSortedReqs = ids, reqs
 }
 
 func (m *Model) cancel(id, source, reason string) {
