@@ -183,6 +183,14 @@ func (d *Device) State() State {
 	return d.st
 }
 
+// StateView is State without the 152-byte copy, for models that read a field
+// or two at every pass: the device's own state, brought up to date. Read it
+// at once and do not modify it; it changes as the device does.
+func (d *Device) StateView() *State {
+	d.sync()
+	return &d.st
+}
+
 // Thresholds are the thresholds in force.
 func (d *Device) Thresholds() Thresholds { return d.th }
 

@@ -111,7 +111,10 @@ type State struct {
 }
 
 // Plugged reports whether a charger is connected.
-func (s State) Plugged() bool { return s.Charger != ChargerNone }
+//
+// A pointer receiver: with a value receiver the compiler copied the whole
+// State at every call, inlined or not, and the models ask at every pass.
+func (s *State) Plugged() bool { return s.Charger != ChargerNone }
 
 // ChangeKind names a device change.
 type ChangeKind string

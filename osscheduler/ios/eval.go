@@ -154,7 +154,7 @@ func (m *Model) stopProcessing(reason osscheduler.StopReason, why string, only f
 
 // evaluate is one dasd pass over the app's activities.
 func (m *Model) evaluate() {
-	if m.dev.State().Power != device.PowerOn {
+	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
 	// The requests as the pass began, in identifier order; the buffer is
@@ -180,7 +180,7 @@ type gate struct{ key, reason string }
 // Background App Refresh → mode / identifier → Low Power Mode → battery →
 // thermal → network → (processing) idle and external power.
 func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (gate, bool) {
-	st := m.dev.State()
+	st := m.dev.StateView()
 	exemptUser := kind == osscheduler.HealthResearch || kind == osscheduler.ContinuedProcessing
 	background := kind == osscheduler.Periodic || kind == osscheduler.Fetch
 	processing := kind == osscheduler.Processing || kind == osscheduler.HealthResearch
@@ -327,7 +327,7 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 		return "", false
 	}
 	sc := m.score(eligible, extraQueued)
-	st := m.dev.State()
+	st := m.dev.StateView()
 	bat := BatteryMultiplier(st.Battery.Level(), st.Plugged())
 	th := ThermalMultiplier(st.Thermal)
 	eff := sc.score * bat * th * weight
