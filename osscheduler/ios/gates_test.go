@@ -83,6 +83,12 @@ func TestMultipliers(t *testing.T) {
 	assert.InDelta(t, 1.0, BatteryMultiplier(100, false), 1e-9)
 	assert.InDelta(t, 0.6, BatteryMultiplier(40, true), 1e-9)
 	assert.Equal(t, 1.0, BatteryMultiplier(90, true))
+	// The table is the formula, bit for bit, and levels outside 0–100 still work.
+	for l := -5; l <= 105; l++ {
+		for _, p := range []bool{false, true} {
+			assert.Equal(t, batteryMultiplier(l, p), BatteryMultiplier(l, p), "level %d plugged %v", l, p)
+		}
+	}
 	for th, want := range map[device.Thermal]float64{device.ThermalNominal: 1, device.ThermalFair: 0.6, device.ThermalSerious: 0.2, device.ThermalCritical: 0.1} {
 		assert.Equal(t, want, ThermalMultiplier(th), string(th))
 	}

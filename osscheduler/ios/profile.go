@@ -140,6 +140,17 @@ const (
 // BatteryMultiplier is _DASBatteryLevelPolicy's background-priority score
 // (iOS 26.1 [R]): √((level−20)/80), ×1.2 when plugged in, clamped to [0, 1].
 func BatteryMultiplier(level int, plugged bool) float64 {
+	if level >= 0 && level <= 100 {
+		p := 0
+		if plugged {
+			p = 1
+		}
+		return batteryMultipliers[level][p] // every dasd pass asks
+	}
+	return batteryMultiplier(level, plugged)
+}
+
+func batteryMultiplier(level int, plugged bool) float64 {
 	if level <= CriticalBatteryPercent {
 		return 0
 	}
@@ -149,6 +160,15 @@ func BatteryMultiplier(level int, plugged bool) float64 {
 	}
 	return min(max(s, 0), 1)
 }
+
+// batteryMultipliers is batteryMultiplier for every whole percent, unplugged
+// and plugged: the same float64s, computed once.
+var batteryMultipliers = func() (t [101][2]float64) {
+	for l := range t {
+		t[l] = [2]float64{batteryMultiplier(l, false), batteryMultiplier(l, true)}
+	}
+	return t
+}()
 
 // ThermalMultiplier maps ProcessInfo.ThermalState onto _DASThermalPolicy's
 // levels (iOS 26.1 [R]: nominal 1.0, light 0.6, moderate 0.2, heavy 0.1,
