@@ -613,7 +613,9 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	if taskName == "" {
 		taskName = unique
 	}
-	x := osscheduler.NewExecution(func(r osscheduler.Result) { m.finished(rn, r) })
+	rn.m = m
+	rn.exec.Bind(rn)
+	x := &rn.exec
 	x.ID = m.nextID
 	x.Platform = osscheduler.IOS
 	x.Kind = rn.kind

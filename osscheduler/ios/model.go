@@ -25,7 +25,9 @@ type pendingReq struct {
 }
 
 type run struct {
-	x         *osscheduler.Execution
+	x         *osscheduler.Execution // &exec once started
+	exec      osscheduler.Execution  // bound to the run: no closure, one allocation per run
+	m         *Model
 	subject   string
 	source    string
 	kind      osscheduler.Kind
@@ -35,6 +37,9 @@ type run struct {
 	network   bool // processing that requires network
 	bgLaunch  bool // a system background launch (refresh, fetch, processing)
 }
+
+// Finished is the run's result from the app (osscheduler.Finisher).
+func (rn *run) Finished(_ *osscheduler.Execution, r osscheduler.Result) { rn.m.finished(rn, r) }
 
 type taskRec struct {
 	key     string // the identifier (or in-process unique name)
