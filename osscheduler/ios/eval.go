@@ -366,13 +366,13 @@ func (m *Model) heuristics(source, subject string, eligible time.Time, weight fl
 		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
 		return "", false
 	}
-	why := make([]byte, 0, 160)
-	why = append(why, "score "...)
+	why := append(m.whyBuf[:0], "score "...)
 	why = strconv.AppendFloat(why, eff, 'f', 2, 64)
 	why = append(why, " ≥ threshold "...)
 	why = strconv.AppendFloat(why, m.par.Threshold, 'f', 2, 64)
 	why = append(why, " ("...)
 	why = append(detail(why), ')')
+	m.whyBuf = why
 	return string(why), true
 }
 
@@ -432,12 +432,11 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	}
 	if now.Sub(eligible) >= m.par.OverdueAfter {
 		u.score *= OverdueFactor
-		u.note = " (overdue ×0.65"
+		u.note = " (overdue ×0.65)"
 		if launches := m.dev.Launches(); len(launches) > 0 && now.Sub(launches[len(launches)-1]) <= RecentlyUsedWindow {
 			u.score += RecentAppBonus
-			u.note += ", +0.35 recently used"
+			u.note = " (overdue ×0.65, +0.35 recently used)"
 		}
-		u.note += ")"
 		if u.score > OverdueSaturation {
 			u.score = 1
 		}
@@ -546,7 +545,7 @@ func (m *Model) considerFetch() {
 		return
 	}
 	m.task(FetchTaskName, FetchTaskName, FetchTaskName, osscheduler.Fetch)
-	rn := &run{subject: FetchTaskName, source: SourceFetch, kind: osscheduler.Fetch, budget: FetchBudget, bgLaunch: true}
+	rn := &run{m: m, subject: FetchTaskName, source: SourceFetch, kind: osscheduler.Fetch, budget: FetchBudget, bgLaunch: true}
 	if !m.coldLaunch(FetchTaskName) {
 		return
 	}
@@ -587,7 +586,7 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 		m.dev.KillProcess()
 		return
 	}
-	rn := &run{subject: id, source: SourceDASD, kind: req.Kind, network: req.RequiresNetwork, bgLaunch: true}
+	rn := &run{m: m, subject: id, source: SourceDASD, kind: req.Kind, network: req.RequiresNetwork, bgLaunch: true}
 	switch req.Kind {
 	case osscheduler.Periodic:
 		rn.budget = m.refreshBudget()
@@ -649,7 +648,7 @@ func (m *Model) armBudget(rn *run) {
 	if rn.budget <= 0 {
 		return
 	}
-	rn.timer = m.eng.After(rn.budget, sim.PhaseOS, "ios.budget", sim.HandlerFunc(func(*sim.Engine) { m.expire(rn) }))
+	rn.timer = m.eng.After(rn.budget, sim.PhaseOS, "ios.budget", rn)
 }
 
 func (m *Model) remove(rn *run) bool {
@@ -682,7 +681,10 @@ func (m *Model) finished(rn *run, r osscheduler.Result) {
 	if rn.bgLaunch {
 		m.expiries = 0
 	}
-	reason := "setTaskCompleted(success: " + fmt.Sprint(r == osscheduler.Success) + ")"
+	reason := "setTaskCompleted(success: false)"
+	if r == osscheduler.Success {
+		reason = "setTaskCompleted(success: true)"
+	}
 	if rn.kind == osscheduler.Fetch {
 		m.fetchAnchor = now
 		if r == osscheduler.Success {

@@ -41,6 +41,9 @@ type run struct {
 // Finished is the run's result from the app (osscheduler.Finisher).
 func (rn *run) Finished(_ *osscheduler.Execution, r osscheduler.Result) { rn.m.finished(rn, r) }
 
+// Fire is the run's budget running out (the run is its own timer handler).
+func (rn *run) Fire(*sim.Engine) { rn.m.expire(rn) }
+
 type taskRec struct {
 	key     string // the identifier (or in-process unique name)
 	info    osscheduler.TaskInfo
@@ -76,6 +79,7 @@ type Model struct {
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
+	whyBuf            []byte        // heuristics' scratch for a run's why_then
 	running           []*run
 
 	alive      bool
@@ -308,7 +312,7 @@ func (m *Model) RunInProcess(uniqueName, taskName string, input osscheduler.Data
 			m.emit(SourceApp, "rejected", subject, "the app process died before the in-process work started")
 			return
 		}
-		rn := &run{subject: subject, source: SourceApp, kind: osscheduler.OneOff, budget: InProcessBudget, inProcess: true}
+		rn := &run{m: m, subject: subject, source: SourceApp, kind: osscheduler.OneOff, budget: InProcessBudget, inProcess: true}
 		m.start(rn, uniqueName, taskName, input, eligible, "in-process work runs at once in the live process (beginBackgroundTask)")
 	}))
 }
