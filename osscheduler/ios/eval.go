@@ -411,7 +411,7 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 		}
 		m.recencyHL = m.par.RecencyHalfLife
 	}
-	hits := launchedInDays(m.launchOffsets(), int64(sim.Sub(now, m.eng.Start())), h)
+	hits := m.windows.hits(m.launchOffsets(), int64(sim.Sub(now, m.eng.Start())), h)
 	for d := 1; d <= HistoryDays; d++ {
 		w := m.recency[d-1]
 		den += w
@@ -446,44 +446,31 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 }
 
 // launchedIn reports whether a launch falls in [from, to).
-// launchedInDays answers "was the app launched in" for the windows
-// [now−d·24h, now−d·24h+h) of d = 1…HistoryDays, oldest window first, each
-// found by a galloping search forward from the previous window's position.
-// Times are offsets from the simulation's start: the usage score asks at
-// every pass, and a daily user's history holds hundreds of launches.
-func launchedInDays(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
-	i := 0
-	for d := HistoryDays; d >= 1; d-- {
-		from := now - int64(d)*int64(24*time.Hour)
-		i = firstNotBefore(ls, i, from)
-		hits[d-1] = i < len(ls) && ls[i] < from+int64(h)
-	}
-	return hits
+// launchWindows answers "was the app launched in" for the windows
+// [now−d·24h, now−d·24h+h) of d = 1…HistoryDays. The usage score asks at
+// every pass, with a later now each time, over a history that only grows at
+// its end: so each window keeps the index of its first launch from the last
+// pass and only walks forward, a few steps per pass instead of a search.
+type launchWindows struct {
+	first [HistoryDays]int // per window, the first launch at or after its start at the last pass
+	now   int64            // the last pass's now; an earlier one starts over
 }
 
-// firstNotBefore is the first index ≥ i of a launch not before t (len(ls)
-// if none): gallop forward from i, then binary-search the last step.
-func firstNotBefore(ls []int64, i int, t int64) int {
-	if i >= len(ls) || ls[i] >= t {
-		return i
+func (lw *launchWindows) hits(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
+	if now < lw.now {
+		*lw = launchWindows{}
 	}
-	lo, step := i, 1 // ls[lo] is before t
-	hi := lo + step
-	for hi < len(ls) && ls[hi] < t {
-		lo = hi
-		step *= 2
-		hi = lo + step
-	}
-	hi = min(hi, len(ls))
-	for lo+1 < hi { // ls[lo] before t; ls[hi] (if any) not
-		mid := int(uint(lo+hi) >> 1)
-		if ls[mid] < t {
-			lo = mid
-		} else {
-			hi = mid
+	lw.now = now
+	for d := 1; d <= HistoryDays; d++ {
+		start := now - int64(d)*int64(24*time.Hour)
+		i := lw.first[d-1]
+		for i < len(ls) && ls[i] < start {
+			i++
 		}
+		lw.first[d-1] = i
+		hits[d-1] = i < len(ls) && ls[i] < start+int64(h)
 	}
-	return hi
+	return hits
 }
 
 // launchOffsets is the device's launch history as offsets from the start,

@@ -77,6 +77,7 @@ type Model struct {
 	// pendingSorted caches pendingIDs; nil after any change to the set.
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
+	windows           launchWindows // the usage score's history windows
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
 	whyBuf            []byte        // heuristics' scratch for a run's why_then
