@@ -163,8 +163,9 @@ func (m *Model) evaluate() {
 	reqs := append(m.passReqs[:0], m.pendingReqs()...)
 	m.passReqs = reqs
 	defer clear(reqs) // let go of finished requests
+	version := m.pendingVersion
 	for _, p := range reqs {
-		if m.pending[p.req.Identifier] != p {
+		if m.pendingVersion != version && m.pending[p.req.Identifier] != p {
 			continue // started, cancelled or replaced during this pass
 		}
 		m.consider(p)
@@ -430,10 +431,10 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	if extraQueued > 0 {
 		u.score += QueuedRequestBonus * float64(extraQueued)
 	}
-	if now.Sub(eligible) >= m.par.OverdueAfter {
+	if sim.Sub(now, eligible) >= m.par.OverdueAfter {
 		u.score *= OverdueFactor
 		u.note = " (overdue ×0.65)"
-		if launches := m.dev.Launches(); len(launches) > 0 && now.Sub(launches[len(launches)-1]) <= RecentlyUsedWindow {
+		if launches := m.dev.Launches(); len(launches) > 0 && sim.Sub(now, launches[len(launches)-1]) <= RecentlyUsedWindow {
 			u.score += RecentAppBonus
 			u.note = " (overdue ×0.65, +0.35 recently used)"
 		}
@@ -558,11 +559,11 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 	req := p.req
 	id := req.Identifier
 	delete(m.pending, id)
-	m.pendingSorted = nil
+	m.pendingChanged()
 	delete(m.deferred, id)
 	if !m.coldLaunch(id) {
 		m.pending[id] = p // not consumed
-		m.pendingSorted = nil
+		m.pendingChanged()
 		return
 	}
 	if !m.handlerFor(id) {

@@ -77,6 +77,7 @@ type Model struct {
 	// pendingSorted caches pendingIDs; nil after any change to the set.
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
+	pendingVersion    uint64        // counts changes to the set (pendingChanged)
 	windows           launchWindows // the usage score's history windows
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
@@ -226,7 +227,7 @@ func (m *Model) Submit(req TaskRequest) error {
 		}
 	}
 	m.pending[id] = &pendingReq{req: req, submitted: m.eng.Now()}
-	m.pendingSorted = nil
+	m.pendingChanged()
 	delete(m.deferred, id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
 	if m.eng.Tracing() {
@@ -435,6 +436,12 @@ func (m *Model) pendingReqs() []*pendingReq {
 	return m.pendingSortedReqs
 }
 
+// pendingChanged records a change to the set of pending requests.
+func (m *Model) pendingChanged() {
+	m.pendingSorted = nil
+	m.pendingVersion++
+}
+
 func (m *Model) sortPending() {
 	if m.pendingSorted != nil {
 		return
@@ -456,7 +463,7 @@ func (m *Model) cancel(id, source, reason string) {
 		return
 	}
 	delete(m.pending, id)
-	m.pendingSorted = nil
+	m.pendingChanged()
 	delete(m.deferred, id)
 	m.taskState(id, osscheduler.StateCancelled)
 	m.emit(source, "cancelled", id, reason)
