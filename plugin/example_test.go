@@ -102,3 +102,37 @@ func ExampleDartStopReason() {
 	fmt.Println(raw, plugin.DartStopReason(raw))
 	// Output: 1 TIMEOUT
 }
+
+// syncHandler answers through ctx.Done, reads its input only when it needs
+// it, and keeps nothing of ctx once it has answered: so it is a
+// ContextHandler, and the plugin reuses the run's context.
+type syncHandler struct{ eng *sim.Engine }
+
+func (h syncHandler) ExecuteTask(*plugin.TaskContext, func(bool, error)) {} // not called: ExecuteTaskContext is
+
+func (h syncHandler) ExecuteTaskContext(ctx *plugin.TaskContext) bool {
+	user := ctx.LoadInput()["userId"]
+	received := ctx.Received
+	h.eng.After(2*time.Second, sim.PhaseApp, "sync done", sim.HandlerFunc(func(*sim.Engine) {
+		fmt.Println(received, "for", user)
+		ctx.Done(true, nil)
+	}))
+	return true
+}
+
+func ExampleContextHandler() {
+	eng := sim.New(start, 42)
+	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
+	p := plugin.New(plugin.Config{Platform: osscheduler.Android, Engine: eng, Device: dev})
+	dev.LaunchApp()
+	_ = p.Initialize(1001, false)
+	p.ExecuteTaskAsync(syncHandler{eng})
+	_ = p.RegisterOneOffTask("first-sync", "fetchLatestPosts", plugin.OneOffOptions{
+		InputData: osscheduler.Data{"userId": "user_42"},
+	})
+	_ = eng.RunFor(time.Minute)
+	fmt.Println(p.Journal().Runs()[0].Outcome)
+	// Output:
+	// fetchLatestPosts for user_42
+	// success
+}

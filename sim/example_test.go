@@ -121,3 +121,14 @@ func ExampleLimitError() {
 	fmt.Println(e.RunUntilIdle())
 	// Output: safety limit max_events (3) reached at +00:04:00 after 3 events; next event: runaway
 }
+
+// Sub is time.Time.Sub for virtual times, without the overflow re-check that
+// makes the standard one several times dearer.
+func ExampleSub() {
+	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	e := sim.New(start, 1)
+	_ = e.RunFor(90 * time.Minute)
+	fmt.Println(sim.Sub(e.Now(), start), sim.Sub(start, e.Now()))
+	// Output:
+	// 1h30m0s -1h30m0s
+}
