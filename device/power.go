@@ -344,9 +344,6 @@ func (d *Device) checkBattery() {
 // charge is an exact running total of charge: µAh plus µA·ns below one µAh.
 type charge struct{ uAh, rem int64 }
 
-// add adds ua (≥ 0) for dt ns.
-func (c *charge) add(ua, dt int64) { c.addUAh(uAh(ua, dt)) }
-
 // uAh is ua (≥ 0) for dt ns as whole µAh q and µA·ns r below one µAh.
 func uAh(ua, dt int64) (q, r uint64) {
 	hi, lo := bits.Mul64(uint64(ua), uint64(dt))
