@@ -128,33 +128,32 @@ func (p *Plugin) androidFinish(r *run, ok bool, err error) {
 			p.debugNotify05(r, fmt.Sprintf("• Result: %s\n• dartTask: %s\n• Elapsed time: %d seconds.", map[bool]string{true: "🎉 Success", false: "🔥 " + result05Name(res)}[res == osscheduler.Success], r.task, int64(took.Seconds())))
 		}
 	} else {
-		var status string
-		switch res {
-		case osscheduler.Success:
-			status = "completed"
-		case osscheduler.Retry:
-			status = "rescheduled"
-		case osscheduler.Failure:
-			status = "failed"
-		}
+		status := byResult(res, "completed", "rescheduled", "failed", "")
 		msg := ""
 		if err != nil {
 			msg = errMessage(err)
 		}
 		p.debugStatus(r.task, r.unique, status, msg, took)
 	}
-	var why string
+	why := byResult(res,
+		"the dispatcher answered true: Result.success()",
+		"the dispatcher answered false: Result.retry() (backoff)",
+		"the dispatcher answered with an error: Result.failure()",
+		"the dispatcher answered ")
+	p.finishRun(r, res, why, p.resultFields(ok, err)...)
+}
+
+// byResult picks the text for a dispatcher's result (other: none of them).
+func byResult(res osscheduler.Result, success, retry, failure, other string) string {
 	switch res {
 	case osscheduler.Success:
-		why = "the dispatcher answered true: Result.success()"
+		return success
 	case osscheduler.Retry:
-		why = "the dispatcher answered false: Result.retry() (backoff)"
+		return retry
 	case osscheduler.Failure:
-		why = "the dispatcher answered with an error: Result.failure()"
-	default:
-		why = "the dispatcher answered "
+		return failure
 	}
-	p.finishRun(r, res, why, p.resultFields(ok, err)...)
+	return other
 }
 
 func result05Name(r osscheduler.Result) string {

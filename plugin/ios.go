@@ -503,15 +503,7 @@ func (p *Plugin) iosEngineReady(r *run) {
 func (p *Plugin) iosFinishHeadless(r *run, ok bool, err error) {
 	name, unique, periodic, bgKind := r.name, r.hUnique, r.periodic, r.bgKind
 	res := dartResult(ok, err)
-	var status string
-	switch res {
-	case osscheduler.Success:
-		status = "completed"
-	case osscheduler.Retry:
-		status = "retrying"
-	case osscheduler.Failure:
-		status = "failed"
-	}
+	status := byResult(res, "completed", "retrying", "failed", "")
 	msg := ""
 	if err != nil && p.eng.Tracing() { // only the debug handler shows it
 		msg = errMessage(err)
@@ -525,17 +517,11 @@ func (p *Plugin) iosFinishHeadless(r *run, ok bool, err error) {
 		p.finishRun(r, osscheduler.Success, "the dispatcher answered; processing tasks ignore the answer: setTaskCompleted(success: true)", p.resultFields(ok, err)...)
 		return
 	}
-	var why string
-	switch res {
-	case osscheduler.Success:
-		why = "the dispatcher answered true: .newData, setTaskCompleted(success: true)"
-	case osscheduler.Retry:
-		why = "the dispatcher answered false: .failed, setTaskCompleted(success: false); iOS never retries"
-	case osscheduler.Failure:
-		why = "the dispatcher answered with an error: .failed"
-	default:
-		why = "the dispatcher answered "
-	}
+	why := byResult(res,
+		"the dispatcher answered true: .newData, setTaskCompleted(success: true)",
+		"the dispatcher answered false: .failed, setTaskCompleted(success: false); iOS never retries",
+		"the dispatcher answered with an error: .failed",
+		"the dispatcher answered ")
 	p.finishRun(r, res, why, p.resultFields(ok, err)...)
 }
 
