@@ -104,6 +104,12 @@ func (d *dozeMachine) changed(was bool) {
 	now := d.m.eng.Now()
 	if !alwaysEvaluate && !d.m.anyDueOrRunning(now) {
 		d.afterEval(now, 0, 0)
+		// The skipped pass would have ended by queueing the next one afresh,
+		// after afterEval's reschedule: keep that order for events that fall
+		// on the same instant (a job due exactly as a window ends).
+		if at, ok := d.m.eng.When(d.m.evalTimer); ok {
+			d.m.eng.Reschedule(d.m.evalTimer, at)
+		}
 		return
 	}
 	d.m.requestEval(now)
