@@ -212,6 +212,23 @@ func (e *Engine) Reschedule(t Timer, at time.Time) bool {
 	return true
 }
 
+// Requeue gives a pending event a new insertion sequence, keeping its time
+// and phase: it then fires after every event already queued for the same
+// instant and phase, as if cancelled and scheduled again. It reports whether
+// the event was pending.
+func (e *Engine) Requeue(t Timer) bool {
+	e.raceAcquire()
+	if !t.Pending() {
+		e.raceRelease()
+		return false
+	}
+	e.seq++
+	t.ev.seq = e.seq
+	e.queue.update(t.ev)
+	e.raceRelease()
+	return true
+}
+
 // When is the time a pending event will fire; ok is false if it is not pending.
 func (e *Engine) When(t Timer) (at time.Time, ok bool) {
 	e.raceAcquire()

@@ -361,3 +361,27 @@ func TestFormatOffset(t *testing.T) {
 		}
 	}
 }
+
+// Requeue sends an event behind the others queued for its instant and
+// phase, and leaves events of other instants and phases where they were.
+func TestRequeue(t *testing.T) {
+	e := New(t0, 1)
+	var o order
+	at := t0.Add(time.Minute)
+	first := e.Schedule(at, PhaseOS, "first", o.h("first"))
+	e.Schedule(at, PhaseOS, "second", o.h("second"))
+	e.Schedule(at, PhaseApp, "app", o.h("app"))
+	e.Schedule(at.Add(-time.Second), PhaseCheck, "earlier", o.h("earlier"))
+	if !e.Requeue(first) {
+		t.Fatal("Requeue of a pending event reported false")
+	}
+	if err := e.RunUntilIdle(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"earlier", "second", "first", "app"}; !slices.Equal(o.got, want) {
+		t.Fatalf("order = %v, want %v", o.got, want)
+	}
+	if e.Requeue(first) || e.Requeue(Timer{}) {
+		t.Fatal("Requeue of a fired or zero timer reported true")
+	}
+}

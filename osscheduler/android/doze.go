@@ -107,9 +107,7 @@ func (d *dozeMachine) changed(was bool) {
 		// The skipped pass would have ended by queueing the next one afresh,
 		// after afterEval's reschedule: keep that order for events that fall
 		// on the same instant (a job due exactly as a window ends).
-		if at, ok := d.m.eng.When(d.m.evalTimer); ok {
-			d.m.eng.Reschedule(d.m.evalTimer, at)
-		}
+		d.m.eng.Requeue(d.m.evalTimer)
 		return
 	}
 	d.m.requestEval(now)
