@@ -1,6 +1,7 @@
 package android
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -137,5 +138,42 @@ func TestEvaluationSkippingKeepsSameInstantOrder(t *testing.T) {
 	// The window had ended: the job waits for the next one.
 	if full[0].Start <= windowEnd {
 		t.Fatalf("ran at %v, inside the window that ended at %v", full[0].Start, windowEnd)
+	}
+}
+
+// Doze stepped by adb while the device is off (a chaos world found it): the
+// full pass returns at once without touching the maintenance window, so the
+// skipping must not shorten it either.
+func TestEvaluationSkippingWhilePoweredOff(t *testing.T) {
+	run := func(always bool) []string {
+		alwaysEvaluate = always
+		defer func() { alwaysEvaluate = false }()
+		e := &env{rec: &sim.Recorder{}, j: &osscheduler.Journal{}}
+		e.eng = sim.New(t0, 7, sim.WithSink(e.rec))
+		st := device.DefaultState()
+		st.Power = device.PowerOff
+		e.dev = device.New(e.eng, device.Config{Initial: st})
+		e.exec = &fakeExec{eng: e.eng, dur: 20 * time.Second}
+		e.m = New(e.eng, e.dev, DefaultConfig(), e.exec, e.j)
+		if err := e.m.Doze("step"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.eng.RunFor(time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range e.rec.Records {
+			if r.Source == srcDoze {
+				out = append(out, sim.FormatOffset(r.At)+" "+r.Kind)
+			}
+		}
+		return out
+	}
+	skipping, full := run(false), run(true)
+	if len(full) < 3 {
+		t.Fatalf("expected light Doze to cycle: %v", full)
+	}
+	if !slices.Equal(skipping, full) {
+		t.Fatalf("Doze steps differ:\nskipping %v\nfull     %v", skipping, full)
 	}
 }

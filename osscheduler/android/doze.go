@@ -92,17 +92,18 @@ func (d *dozeMachine) emit(kind, reason string) {
 func (d *dozeMachine) deferring() bool { return d.deepDeferring() || d.lightDeferring() }
 
 // changed asks for an evaluation when the transition changed whether jobs
-// are deferred (the only thing the scheduler reads from Doze). When no job is
-// due and none is running, Doze cannot change a decision: the evaluation
-// would only find nothing to run and end a maintenance window early, which
-// afterEval does at once. Light Doze flips every few minutes all night, so
-// this saves most of the evaluations of a device that is mostly idle.
+// are deferred (the only thing the scheduler reads from Doze). When that
+// pass would be idle (passIsIdle: nothing due or running), Doze cannot
+// change a decision: the pass would only find nothing to run and end a
+// maintenance window early, which afterEval does at once. Light Doze flips
+// every few minutes all night, so this saves most of the evaluations of a
+// device that is mostly idle.
 func (d *dozeMachine) changed(was bool) {
 	if d.deferring() == was && !alwaysEvaluate {
 		return
 	}
 	now := d.m.eng.Now()
-	if !alwaysEvaluate && !d.m.anyDueOrRunning(now) {
+	if !alwaysEvaluate && d.m.passIsIdle(now) {
 		d.afterEval(now, 0, 0)
 		// The skipped pass would have ended by queueing the next one afresh,
 		// after afterEval's reschedule: keep that order for events that fall

@@ -299,19 +299,37 @@ func (m *Model) evaluate() {
 	}
 }
 
-// anyDueOrRunning: a job is running, or one scheduled with JobScheduler has
-// reached its earliest run time, so something beyond "not yet due" decides
-// whether it runs now.
-func (m *Model) anyDueOrRunning(now time.Time) bool {
-	if m.nRunning > 0 {
-		return true
+// passIsIdle reports whether a JobScheduler pass now would change nothing
+// but end a maintenance window early: the device is on, nothing runs, every
+// scheduled job is not yet due and already reported so, the standby bucket
+// is current, and the pending pass is already set for the earliest due time
+// (or there is neither). Doze flips use it to skip queueing such a pass;
+// anything short of that takes the full pass.
+func (m *Model) passIsIdle(now time.Time) bool {
+	if m.powerOff || m.nRunning > 0 {
+		return false
 	}
+	if m.prof.buckets && !(m.sb.fresh && now.Before(m.sb.freshUntil)) {
+		return false
+	}
+	next, n := never, 0
 	for _, w := range m.specs {
-		if w.state == stEnqueued && w.job.scheduled && !w.deleted && !now.Before(w.job.earliest) {
-			return true
+		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
+			continue
+		}
+		if n++; n > schedulerLimit || m.forceStopped || !now.Before(w.job.earliest) ||
+			w.job.block != blockNotDue || !w.job.startAt.IsZero() {
+			return false
+		}
+		if w.job.earliest.Before(next) {
+			next = w.job.earliest
 		}
 	}
-	return false
+	at, pending := m.eng.When(m.evalTimer)
+	if next == never {
+		return !pending
+	}
+	return pending && at.Equal(next)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
