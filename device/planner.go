@@ -3,6 +3,7 @@ package device
 import (
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/wmsim/wmsim/sim"
@@ -210,21 +211,18 @@ func (pr *profileRun) insert(a action) {
 	if a.at > pr.until {
 		return
 	}
-	i := pr.head + sortSearch(pr.acts[pr.head:], a.at)
+	i := pr.head + upperBound(pr.acts[pr.head:], a.at)
 	pr.acts = slices.Insert(pr.acts, i, a)
 }
 
-func sortSearch(acts []action, at int64) int {
-	lo, hi := 0, len(acts)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if acts[m].at <= at {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
+// upperBound is the index of the first action after at; lowerBound, of the
+// first at or after at.
+func upperBound(acts []action, at int64) int {
+	return sort.Search(len(acts), func(i int) bool { return acts[i].at > at })
+}
+
+func lowerBound(acts []action, at int64) int {
+	return sort.Search(len(acts), func(i int) bool { return acts[i].at >= at })
 }
 
 // sort orders the unconsumed plan by time, stably (actions at the same
@@ -268,7 +266,7 @@ func mergeRuns(a []action, mid int, tmp []action) []action {
 	}
 	// Left actions at or before the right run's first, and right actions at
 	// or after the left run's last, stay where they are.
-	lo := sortSearch(a[:mid], a[mid].at)
+	lo := upperBound(a[:mid], a[mid].at)
 	hi := mid + lowerBound(a[mid:], a[mid-1].at)
 	if mid-lo <= hi-mid {
 		tmp = append(tmp[:0], a[lo:mid]...)
@@ -300,20 +298,6 @@ func mergeRuns(a []action, mid int, tmp []action) []action {
 	}
 	copy(a[lo:k+1], tmp[:j+1]) // what is left of the left side is in place already
 	return tmp
-}
-
-// lowerBound is the index of the first action at or after at.
-func lowerBound(acts []action, at int64) int {
-	lo, hi := 0, len(acts)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if acts[m].at < at {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
 }
 
 // arm schedules the kernel event for the next action.

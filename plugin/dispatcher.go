@@ -427,10 +427,10 @@ func (p *Plugin) answer(r *run, ok bool, err error) {
 
 // recycle keeps a run that has ended and been answered for a later Start,
 // when its handler promised to let go of ctx on answering: then nothing
-// refers to it any more (it is out of p.runs, and its last timer fired
-// before the task was delivered).
+// refers to it any more (it is out of p.runs, and no timer of it is
+// pending: Fire would otherwise reach the next run).
 func (p *Plugin) recycle(r *run) {
-	if !r.reusable || !r.answered || !(r.done || r.stopped) {
+	if !r.reusable || !r.answered || !(r.done || r.stopped) || r.timer.Pending() {
 		return
 	}
 	*r = run{p: p}

@@ -370,18 +370,8 @@ func (p *Plugin) processStarted(why string) {
 	// model has no call for (its Register is "after launch" and crashes on
 	// iOS ≤ 18): the plugin marks them registered and traces them; the
 	// model's Config.LaunchHandlers must list the identifiers for the OS side.
-	tasks := p.scheduledTaskMap() // read only: no copy
-	if !p.eng.Tracing() {
-		// Each identifier is independent; only the trace shows the order.
-		for id, info := range tasks {
-			if !p.launchRegistered[id] {
-				p.launchRegistered[id] = true
-				p.launchBegin[id] = info.EarliestBeginSeconds
-			}
-		}
-		return
-	}
-	for _, id := range sortedKeys(tasks) {
+	tasks := p.scheduledTaskMap()          // read only: no copy
+	for _, id := range sortedKeys(tasks) { // the trace shows the order
 		if p.launchRegistered[id] {
 			continue
 		}
