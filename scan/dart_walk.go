@@ -104,7 +104,7 @@ func (a *analyzer) run() {
 // isStartup reports whether f runs at each cold start: main, or a State's
 // initState.
 func isStartup(f *fnDecl) bool {
-	return f != nil &&  (f.class == "" && f.name == "main") || (f.class != "" && f.name == "initState")
+	return f != nil && (f.class == "" && f.name == "main") || (f.class != "" && f.name == "initState")
 }
 
 func (a *analyzer) walkRoot(f *fnDecl) {

@@ -265,8 +265,8 @@ type manifestFacts struct {
 	// initializerRemoved: the WorkManager initializer's meta-data is
 	// removed (tools:node="remove"), so the app must initialize WorkManager
 	// itself (androidx.work: WorkManagerInitializer, Configuration.Provider).
-	initializerRemoved         bool
-	initLine, initCol          int
+	initializerRemoved bool
+	initLine, initCol  int
 }
 
 const (

@@ -29,16 +29,16 @@ var ErrNotFlutter = errors.New("not a Flutter project: no pubspec.yaml")
 
 // project is what a scan read from disk.
 type project struct {
-	dir      string
-	name     string
-	plugin   PluginInfo
-	hasIOS   bool // ios/ exists: the app targets iOS
+	dir        string
+	name       string
+	plugin     PluginInfo
+	hasIOS     bool // ios/ exists: the app targets iOS
 	hasAndroid bool
-	plist    *infoPlist
-	ios      IOSFacts
-	manifest *manifestFacts
-	findings []Finding
-	prog     *program
+	plist      *infoPlist
+	ios        IOSFacts
+	manifest   *manifestFacts
+	findings   []Finding
+	prog       *program
 }
 
 func (p *project) info(rule, file string, line, col int, msg, fix string) {
@@ -161,10 +161,10 @@ func firstLine(s string) string {
 
 // infoPlist is the part of Info.plist a scan reads.
 type infoPlist struct {
-	Permitted []string `plist:"BGTaskSchedulerPermittedIdentifiers"`
-	Modes     []string `plist:"UIBackgroundModes"`
+	Permitted              []string `plist:"BGTaskSchedulerPermittedIdentifiers"`
+	Modes                  []string `plist:"UIBackgroundModes"`
 	hasPermitted, hasModes bool
-	file      string
+	file                   string
 }
 
 func (p *project) readPlist() {

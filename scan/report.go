@@ -1,5 +1,10 @@
 package scan
 
+import _ "embed"
+
+//go:embed schema.json
+var schemaJSON []byte
+
 // FormatID identifies the JSON document `wmsim scan --format json` writes.
 const FormatID = "wmsim.scan/v1"
 
@@ -61,13 +66,13 @@ type Registration struct {
 	// known statically.
 	Dynamic []string `json:"dynamic"`
 
-	startup bool   // reached from main() (or a State.initState)
-	inTask  bool   // made from inside the callback dispatcher
-	tag     string // Tag as written, when known
+	startup   bool   // reached from main() (or a State.initState)
+	inTask    bool   // made from inside the callback dispatcher
+	tag       string // Tag as written, when known
 	expedited bool
-	via     string // "wrapper at file:line" when reached through a wrapper
-	timeOfDay bool // the initial delay is computed from the time of day
-	args    map[string]string // scenario args as YAML scalars/flow values
+	via       string            // "wrapper at file:line" when reached through a wrapper
+	timeOfDay bool              // the initial delay is computed from the time of day
+	args      map[string]string // scenario args as YAML scalars/flow values
 }
 
 // Constraints are the constraints a registration asks for, as written.
@@ -133,3 +138,7 @@ type Finding struct {
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
 }
+
+// Schema returns the JSON Schema (draft 2020-12) of the wmsim.scan/v1
+// document (`wmsim schema --for scan`).
+func Schema() []byte { return append([]byte(nil), schemaJSON...) }

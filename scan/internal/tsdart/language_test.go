@@ -5,8 +5,8 @@ package tsdart_test
 import (
 	"testing"
 
-	sitter "github.com/tree-sitter/go-tree-sitter"
 	"github.com/stretchr/testify/require"
+	sitter "github.com/tree-sitter/go-tree-sitter"
 
 	"github.com/wmsim/wmsim/scan/internal/tsdart"
 )
