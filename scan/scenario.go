@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml"
+
+	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -336,7 +339,8 @@ func (g *generator) yaml(o genOptions) string {
 	}
 	w("device:\n")
 	if user == "weekly" {
-		w("  profile: %s   # a weekly user: this profile's phone use; the app itself is opened by the timeline\n", weeklyProfile)
+		w("  # a weekly user: %s's phone use, but the app is opened only by the timeline, once a week\n", weeklyProfile)
+		w("  profile: %s\n", weeklyProfileYAML())
 	} else {
 		w("  profile: %s   # a daily user (opens the app 2–4 times a day)\n", dailyProfile)
 	}
@@ -414,9 +418,27 @@ func (g *generator) yaml(o genOptions) string {
 	return b.String()
 }
 
-// weeklyProfile is the usage profile of a weekly user: a built-in profile
-// whose phone use is light; the app is opened by the timeline once a week.
+// weeklyProfile is the built-in profile whose phone use a weekly user has;
+// the weekly user's profile never opens the app (the timeline does, once a
+// week).
 const weeklyProfile = "light-user"
+
+// weeklyProfileYAML is that profile as a flow mapping, renamed and with no
+// app opens.
+func weeklyProfileYAML() string {
+	p, ok := device.BuiltinProfile(weeklyProfile)
+	if !ok {
+		return weeklyProfile
+	}
+	p.Name = "weekly-user"
+	p.Description = weeklyProfile + "'s phone use; opens the app once a week (timeline)"
+	p.AppOpens = device.IntRange{}
+	b, err := yaml.MarshalWithOptions(p, yaml.Flow(true))
+	if err != nil {
+		return weeklyProfile
+	}
+	return strings.TrimSpace(string(b))
+}
 
 func flowList(items []string) string {
 	q := make([]string, len(items))

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/wmsim/wmsim/scan"
@@ -9,7 +11,7 @@ import (
 // newScanCmd is `wmsim scan DIR [--format text|json|sarif] [--run]`: it
 // parses the flags and hands over to package scan, whose exit code (0 no
 // error findings, 1 error findings, 2 not a Flutter project or unreadable)
-// it returns through exitCodeError-free os.Exit in the caller.
+// carries as a scanExit error (ExitCode) to the caller.
 func newScanCmd() *cobra.Command {
 	var opts scan.Options
 	cmd := &cobra.Command{
@@ -39,7 +41,7 @@ func newScanCmd() *cobra.Command {
 // scanExit carries scan's exit code to the command's caller.
 type scanExit int
 
-func (e scanExit) Error() string { return "scan: exit status " + string(rune('0'+int(e))) }
+func (e scanExit) Error() string { return fmt.Sprintf("scan: exit status %d", int(e)) }
 
 // ExitCode is the process exit code.
 func (e scanExit) ExitCode() int { return int(e) }
