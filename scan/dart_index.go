@@ -1,6 +1,10 @@
 package scan
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
 
 // dartFile is one parsed Dart file.
 type dartFile struct {
@@ -335,6 +339,13 @@ func lexString(n *node, src []byte, sub func(*node) (string, bool)) (string, boo
 			}
 			if src[i] == '\\' && !raw && i+1 < end {
 				switch e := src[i+1]; e {
+				case 'u', 'x':
+					if r, n := unicodeEscape(src[i+2:end], e); n > 0 {
+						b.WriteRune(r)
+						i += 2 + n
+						continue
+					}
+					b.WriteByte(e)
 				case 'n':
 					b.WriteByte('\n')
 				case 't':
@@ -352,4 +363,33 @@ func lexString(n *node, src []byte, sub func(*node) (string, bool)) (string, boo
 		}
 	}
 	return b.String(), ok
+}
+
+// unicodeEscape decodes the digits after \x (two hex digits), \u (four)
+// or \u{…} (one to six); n is the bytes used, 0 if malformed.
+func unicodeEscape(s []byte, kind byte) (rune, int) {
+	digits, n := 4, 0
+	if kind == 'x' {
+		digits = 2
+	}
+	if kind == 'u' && len(s) > 0 && s[0] == '{' {
+		end := strings.IndexByte(string(s[:min(len(s), 9)]), '}')
+		if end < 2 {
+			return 0, 0
+		}
+		v, err := strconv.ParseUint(string(s[1:end]), 16, 32)
+		if err != nil || v > unicode.MaxRune {
+			return 0, 0
+		}
+		return rune(v), end + 1
+	}
+	if len(s) < digits {
+		return 0, 0
+	}
+	v, err := strconv.ParseUint(string(s[:digits]), 16, 32)
+	if err != nil {
+		return 0, 0
+	}
+	n = digits
+	return rune(v), n
 }
