@@ -20,6 +20,7 @@ type initCall struct {
 	text     string
 	platform string
 	startup  bool
+	root     *fnDecl
 }
 
 // otherCall is a plugin call that is neither a registration nor
@@ -76,7 +77,7 @@ func (a *analyzer) extract() *dartFacts {
 		}
 		_, posArgs := a.args(pc.args, pc.sc)
 		line, col := pos(pc.at)
-		ic := initCall{file: pc.file.rel, line: line, col: col, platform: pc.platform, startup: pc.startup, kind: "unknown"}
+		ic := initCall{file: pc.file.rel, line: line, col: col, platform: pc.platform, startup: pc.startup, kind: "unknown", root: pc.root}
 		if len(posArgs) > 0 {
 			ic.text = seqText(posArgs[0], pc.sc.file.src)
 			v := a.eval(posArgs[0], pc.sc, pure)
@@ -149,7 +150,7 @@ func (a *analyzer) registration(pc *pluginCall) Registration {
 		platform = "both"
 	}
 	r := Registration{Call: pc.method, File: pc.file.rel, Line: line, Column: col, Platform: platform,
-		startup: pc.startup, via: pc.via, args: map[string]string{}, InputDataKeys: []string{}, Dynamic: []string{}}
+		startup: pc.startup, via: pc.via, root: pc.root, args: map[string]string{}, InputDataKeys: []string{}, Dynamic: []string{}}
 	named, posArgs := a.args(pc.args, pc.sc)
 	src := pc.sc.file.src
 	dyn := func(field string) { r.Dynamic = append(r.Dynamic, field) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -269,13 +270,21 @@ func parseOne(dir, rel string) parsedFile {
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil || st.Size() > MaxDartFileSize {
+	if err != nil {
+		info("unreadable-file", 1, 1, "cannot read: "+err.Error(), "")
+		return out
+	}
+	if st.Size() > MaxDartFileSize {
 		info("file-too-large", 1, 1, fmt.Sprintf("%d bytes, over the %d-byte limit: not analysed", st.Size(), MaxDartFileSize), "registrations in this file are not seen; move plugin calls to a smaller file")
 		return out
 	}
-	src := make([]byte, st.Size())
-	if _, err := f.Read(src); err != nil && st.Size() > 0 {
+	src, err := io.ReadAll(io.LimitReader(f, MaxDartFileSize+1))
+	if err != nil {
 		info("unreadable-file", 1, 1, "cannot read: "+err.Error(), "")
+		return out
+	}
+	if len(src) > MaxDartFileSize { // grew while read
+		info("file-too-large", 1, 1, fmt.Sprintf("over the %d-byte limit: not analysed", MaxDartFileSize), "")
 		return out
 	}
 	if bytes.HasPrefix(src, []byte("// GENERATED CODE")) {

@@ -66,9 +66,10 @@ type Registration struct {
 	// known statically.
 	Dynamic []string `json:"dynamic"`
 
-	startup   bool   // reached from main() (or a State.initState)
-	inTask    bool   // made from inside the callback dispatcher
-	tag       string // Tag as written, when known
+	startup   bool    // reached from main() (or a State.initState)
+	root      *fnDecl // the entry point it was reached from
+	inTask    bool    // made from inside the callback dispatcher
+	tag       string  // Tag as written, when known
 	expedited bool
 	via       string            // "wrapper at file:line" when reached through a wrapper
 	timeOfDay bool              // the initial delay is computed from the time of day

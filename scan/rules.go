@@ -33,6 +33,7 @@ var Rules = []Rule{
 	{"exact-time-on-workmanager", SeverityWarning, "work that must run at a time of day (alarms, prayer times) scheduled on WorkManager/BGTaskScheduler"},
 	{"expedited-permission-missing", SeverityError, "expedited work without the FOREGROUND_SERVICE_SHORT_SERVICE permission"},
 	{"workmanager-initializer-removed", SeverityWarning, "AndroidManifest.xml removes WorkManager's default initializer"},
+	{"register-before-initialize", SeverityWarning, "main() registers a task before it calls initialize"},
 	{"static-api", SeverityInfo, "0.2's static API (Workmanager.initialize): removed in 0.3"},
 	{"dynamic-value", SeverityInfo, "a registration value not known statically; the scenario uses a default"},
 	{"dispatcher-unresolved", SeverityInfo, "the task names the dispatcher handles could not be read"},
@@ -42,6 +43,7 @@ var Rules = []Rule{
 	{"symlink-loop", SeverityInfo, "a directory reached twice through symbolic links"},
 	{"unreadable-file", SeverityInfo, "a file that could not be read"},
 	{"parser-unavailable", SeverityInfo, "a build of wmsim without cgo cannot parse Dart"},
+	{"analysis-budget-exhausted", SeverityInfo, "the Dart analysis stopped at its step budget"},
 }
 
 func severityOf(rule string) Severity {
@@ -171,6 +173,25 @@ func check(p *project, d *dartFacts) []Finding {
 		add("initialize-missing", r.File, r.Line, r.Column,
 			"tasks are registered but Workmanager().initialize(callbackDispatcher) is never called: registration fails with \"You have not properly initialized the Flutter WorkManager Package\"",
 			"call initialize with the callback dispatcher in main() before registering")
+	}
+	// Startup order: a registration in main() before initialize fails on a
+	// fresh install (no callback handle stored yet: WorkmanagerPlugin.kt,
+	// WorkmanagerPlugin.swift; issues #491, #208).
+	firstInit := map[*fnDecl]int{}
+	for _, ic := range d.inits {
+		if ic.startup && ic.root != nil {
+			if l, ok := firstInit[ic.root]; !ok || ic.line < l {
+				firstInit[ic.root] = ic.line
+			}
+		}
+	}
+	for _, r := range d.registrations {
+		if l, ok := firstInit[r.root]; ok && r.startup && r.Line < l {
+			add("register-before-initialize", r.File, r.Line, r.Column,
+				fmt.Sprintf("%s is called before initialize (line %d): on a fresh install no callback handle is stored yet and the call fails", r.Call, l),
+				"call initialize first, and await it")
+			break
+		}
 	}
 	iosBG := false
 	for _, r := range d.registrations {

@@ -36,6 +36,9 @@ func Scan(dir string) (*Report, error) {
 	a := newAnalyzer(p.prog)
 	a.run()
 	d := a.extract()
+	if a.budget < 0 {
+		p.info("analysis-budget-exhausted", "lib", 1, 1, "the Dart analysis stopped at its step budget; some calls may be missing", "")
+	}
 	rep := &Report{Format: FormatID, Project: p.name, Plugin: p.plugin, Registrations: d.registrations,
 		IOS: p.ios, Findings: append(p.findings, check(p, d)...)}
 	if rep.Registrations == nil {

@@ -53,6 +53,7 @@ var triggers = map[string][]string{
 	"expedited-permission-missing":    {"manifest"},
 	"workmanager-initializer-removed": {"manifest"},
 	"static-api":                      {"legacy02"},
+	"register-before-initialize":      {"order"},
 	"dynamic-value":                   {"exacttime"},
 	"parse-error":                     {"robust"},
 	"file-not-utf8":                   {"robust"},
