@@ -53,7 +53,6 @@ type analyzer struct {
 	seen        map[string]bool
 	callees     map[*fnDecl]bool
 	varBindings map[*varDecl]*binding
-	startups    map[*fnDecl]bool
 	budget      int // evaluation steps left: bounds the work on hostile input
 }
 

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package scan_test
 
 import (

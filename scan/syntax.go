@@ -59,18 +59,6 @@ func (n *node) walk(f func(*node) bool) {
 	}
 }
 
-// hasError reports whether the subtree holds an ERROR or MISSING node.
-func (n *node) hasError() bool {
-	found := false
-	n.walk(func(m *node) bool {
-		if m.isError {
-			found = true
-		}
-		return !found
-	})
-	return found
-}
-
 // firstError returns the first ERROR or MISSING node of the subtree.
 func (n *node) firstError() *node {
 	var e *node

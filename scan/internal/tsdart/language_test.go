@@ -22,5 +22,5 @@ func TestLanguageParsesDart(t *testing.T) {
 	root := tr.RootNode()
 	require.Equal(t, "program", root.Kind())
 	require.False(t, root.HasError(), root.ToSexp())
-	require.Equal(t, uint(4), root.NamedChildCount()) // import, const, signature, body
+	require.Equal(t, uint(5), root.NamedChildCount()) // import; const, its declaration list; signature, body
 }
