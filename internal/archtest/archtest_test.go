@@ -32,6 +32,7 @@ var allowed = map[string][]string{
 	"wmsimtest":           {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/codec", "plugin/wire", "scenarios", "report"},
 	"cmd/wmsim":           {"*"},
 	"internal/archtest":   {},
+	"internal/golden":     {},
 	"examples":            {},
 }
 
