@@ -58,11 +58,14 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 	if cfg.API == 0 {
 		cfg.API = 34
 	}
-	cfg.API = min(max(cfg.API, 23), 36)
+	cfg.API = min(max(cfg.API, 23), 37)
+	if cfg.Quota != QuotaDocs {
+		cfg.Quota = QuotaAOSP
+	}
 	if exec == nil {
 		exec = nopExecutor{}
 	}
-	m := &Model{eng: eng, dev: dev, cfg: cfg, prof: profileFor(cfg.API), exec: exec, journal: j,
+	m := &Model{eng: eng, dev: dev, cfg: cfg, prof: profileFor(cfg.API, cfg.Quota), exec: exec, journal: j,
 		byName: map[string][]*workSpec{}, byID: map[string]*workSpec{}, saver: cfg.BatterySaver}
 	m.startLatency = cfg.StartLatency
 	if m.startLatency <= 0 {
@@ -115,6 +118,9 @@ func (m *Model) newID() string {
 
 // deviceChanged follows the device: constraints, Doze, usage, lifecycle.
 func (m *Model) deviceChanged(c *device.Change) {
+	if !processAlive(m.st.App) && processAlive(c.State.App) {
+		m.prune(c.At)
+	}
 	m.st = c.State
 	st := &c.State
 	switch c.Kind {
@@ -268,6 +274,47 @@ func (m *Model) processRestart(reason osscheduler.StopReason, why string) {
 			m.abortRun(w, reason, reason, why)
 			w.resetWorkerStatus(reason)
 			m.schedule(w)
+		}
+	}
+}
+
+// processAlive: the app's process runs (foreground, or cached in the background).
+func processAlive(p device.Process) bool {
+	return p == device.ProcessForeground || p == device.ProcessBackground
+}
+
+// prune is WorkDatabase's CleanupCallback.onOpen, run when a new process
+// opens the database (AX impl/WorkDatabase.kt): every finished WorkSpec whose
+// last_enqueue_time + minimum_retention_duration (0: keepResultsForAtLeast is
+// not modelled) is more than PRUNE_THRESHOLD_MILLIS (1 day) ago and whose
+// dependents are all finished is deleted. KEEP, APPEND and the WorkInfo
+// queries no longer find it.
+func (m *Model) prune(now time.Time) {
+	cut := now.Add(-pruneThreshold)
+	n := 0
+	for _, w := range m.specs {
+		if w.deleted || !w.state.finished() || !w.lastEnqueue.Before(cut) {
+			continue
+		}
+		ok := true
+		for _, d := range w.dependents {
+			ok = ok && (d.state.finished() || d.deleted)
+		}
+		if !ok {
+			continue
+		}
+		w.deleted = true
+		n++
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "pruned", w.subject(), "process start: WorkDatabase cleanup deleted this "+w.state.String()+
+				" work, enqueued more than a day ago (PRUNE_THRESHOLD_MILLIS)", sim.String("id", w.id))
+		}
+	}
+	if n > 0 {
+		for name := range m.byName {
+			if len(m.live(name)) == 0 {
+				delete(m.byName, name)
+			}
 		}
 	}
 }

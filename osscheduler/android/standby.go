@@ -442,7 +442,7 @@ func (m *Model) quotaText(now time.Time) string {
 // ejAvailable: the app may start an expedited job (no EJ quota applies while
 // charging or in the foreground, as for regular jobs).
 func (m *Model) ejAvailable(st *device.State, now time.Time) (bool, time.Duration, time.Duration) {
-	allowed := ejQuota[m.sb.current]
+	allowed := m.prof.quota.ej[m.sb.current]
 	if !m.quotaApplies(st) {
 		return true, 0, allowed
 	}
