@@ -77,6 +77,9 @@ type env struct {
 	rec  *sim.Recorder
 	seen int
 	srcs []string
+	// reasons: flush appends Android's own names for holds and stops
+	// (the pending_reason and stop_reason fields).
+	reasons bool
 }
 
 var t0 = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
@@ -134,7 +137,15 @@ func (e *env) flush(b *strings.Builder) {
 		if !keep {
 			continue
 		}
-		fmt.Fprintf(b, "%s %s %s %s: %s\n", sim.FormatOffset(r.At), strings.TrimPrefix(r.Source, "android."), r.Kind, r.Subject, r.Reason)
+		fmt.Fprintf(b, "%s %s %s %s: %s", sim.FormatOffset(r.At), strings.TrimPrefix(r.Source, "android."), r.Kind, r.Subject, r.Reason)
+		if e.reasons {
+			for _, k := range []string{"pending_reason", "stop_reason"} {
+				if f, ok := r.Field(k); ok {
+					fmt.Fprintf(b, " [%s=%s]", k, f.Str)
+				}
+			}
+		}
+		b.WriteString("\n")
 	}
 }
 
@@ -360,6 +371,8 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		}
 		*e = *newEnv(cfg, st)
 	case "device":
+		// The app's process state changes only through "app" commands.
+		checkArgs(t, d, []string{"charger", "screen", "network", "battery", "moving", "saver", "storage"})
 		st := e.dev.State()
 		if err := deviceState(d, &st); err != nil {
 			d.Fatalf(t, "%v", err)
@@ -521,6 +534,8 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 			d.Fatalf(t, "unknown app action %q", first)
 		}
 		e.eng.RunFor(0)
+	case "reasons":
+		e.reasons = one(t, d, "on", "off") == "on"
 	case "content":
 		// content uri=content://… : ContentResolver.notifyChange.
 		checkArgs(t, d, []string{"uri"})
