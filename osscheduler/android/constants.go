@@ -140,6 +140,11 @@ type profile struct {
 	// connectivity and device idle (FB job/controllers/JobStatus.java
 	// DYNAMIC_RESTRICTED_CONSTRAINTS).
 	restrictedDynamic bool
+	// 36+: jobs started while the app was TOP count against the standby quota
+	// once the app leaves TOP (FB job/controllers/QuotaController.java, flag
+	// com.android.server.job.enforce_quota_policy_to_top_started_jobs, on in
+	// Android 16 builds); before, a TOP-started job's run is free.
+	topJobsKeepQuota bool
 }
 
 func profileFor(api int, quota QuotaSource) profile {
@@ -161,5 +166,6 @@ func profileFor(api int, quota QuotaSource) profile {
 		quickDoze:         api >= 29,
 		freeQuotaRuntime:  api >= 31,
 		restrictedDynamic: api >= 31,
+		topJobsKeepQuota:  api >= 36,
 	}
 }

@@ -137,6 +137,13 @@ func (m *Model) deviceChanged(c *device.Change) {
 		// battery.low / battery.okay). A backgrounded app loses TOP, which
 		// matters for quota and Battery Saver: evaluate for that one.
 		if c.Kind == device.ChangeAppBackground && !m.powerOff {
+			if m.prof.topJobsKeepQuota && m.nRunning > 0 && m.quotaApplies(st) {
+				// Android 16: jobs started while TOP count against the
+				// quota from the moment the app leaves TOP.
+				m.qcValid = false
+				m.pruneQuota(c.At)
+				m.quotaSessionOpen(c.At)
+			}
 			m.requestEval(c.At)
 		}
 		return

@@ -228,6 +228,11 @@ func (m *Model) quotaJobStarted(now time.Time) {
 	}
 	m.pruneQuota(now)
 	m.sb.jobStarts = m.sb.jobQ.push(now)
+	m.quotaSessionOpen(now)
+}
+
+// quotaSessionOpen starts (or coalesces into) a timing session.
+func (m *Model) quotaSessionOpen(now time.Time) {
 	if m.sb.open {
 		return
 	}
