@@ -13,7 +13,8 @@ type Config struct {
 	StandbyBucket  string        // "auto" (from usage) | active | working_set | frequent | rare | restricted
 	Doze           bool          // model Doze at all
 	BatterySaver   bool          // Battery Saver on from the start
-	OEM            string        // "aosp" | "aggressive" (swipe-away force-stops)
+	OEM            string        // a built-in OEM profile (OEMNames): aosp (default), pixel, samsung, xiaomi, …
+	OEMProfile     *OEMProfile   // a profile of the user's own; overrides OEM
 	StartLatency   time.Duration // upper bound of the seeded start latency; 0 → 5s
 	ExecutionLimit time.Duration // JobScheduler guaranteed runtime; 0 → 10m
 	// StopBackoff: a system stop leaves the job to JobScheduler, which

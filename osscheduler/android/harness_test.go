@@ -99,7 +99,7 @@ func newEnv(cfg Config, st device.State) *env {
 	e.dev = device.New(e.eng, device.Config{Initial: st})
 	e.exec = &fakeExec{eng: e.eng, dur: 30 * time.Second}
 	e.m = New(e.eng, e.dev, cfg, e.exec, e.j)
-	e.srcs = []string{srcWM, srcJS, srcDoze, srcStdby}
+	e.srcs = []string{srcWM, srcJS, srcDoze, srcStdby, srcOEM}
 	return e
 }
 

@@ -55,11 +55,13 @@ const (
 	blockQuota
 	blockSchedulerLimit
 	blockContentTrigger
+	blockAutostart
+	blockBackgroundRestricted
 )
 
 var blockNames = [...]string{"none", "not_due", "force_stopped", "network", "charging", "battery_not_low",
 	"storage_not_low", "device_idle", "restricted_bucket", "battery_saver", "doze", "light_doze", "quota", "scheduler_limit",
-	"content_trigger"}
+	"content_trigger", "autostart", "background_restricted"}
 
 // pendingReasons is each block as Android names it: the
 // JobScheduler.PENDING_JOB_REASON_* constant JobScheduler#getPendingJobReason
@@ -83,6 +85,10 @@ var pendingReasons = [...]string{
 	blockQuota:            "PENDING_JOB_REASON_QUOTA",
 	blockSchedulerLimit:   "PENDING_JOB_REASON_INVALID_JOB_ID",
 	blockContentTrigger:   "PENDING_JOB_REASON_CONSTRAINT_CONTENT_TRIGGER",
+	// A vendor layer that keeps JobScheduler from starting the process is
+	// invisible to JobScheduler: the job is ready as far as it knows.
+	blockAutostart:            "PENDING_JOB_REASON_UNDEFINED",
+	blockBackgroundRestricted: "PENDING_JOB_REASON_BACKGROUND_RESTRICTION",
 }
 
 // StopReasonName is a stop reason as Android names it: the
@@ -112,7 +118,7 @@ func stopReasonFor(b block) osscheduler.StopReason {
 		return osscheduler.StopConstraintStorageNotLow
 	case blockDeviceIdle:
 		return osscheduler.StopConstraintDeviceIdle
-	case blockBatterySaver:
+	case blockBatterySaver, blockBackgroundRestricted:
 		return osscheduler.StopBackgroundRestriction
 	case blockDozeDeep, blockDozeLight:
 		return osscheduler.StopDeviceState
@@ -211,6 +217,9 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	if m.forceStopped {
 		return blockForceStopped, never
 	}
+	if !m.oemAutostart() && !processAlive(m.st.App) {
+		return blockAutostart, never
+	}
 	if now.Before(w.job.earliest) {
 		return blockNotDue, w.job.earliest
 	}
@@ -226,6 +235,11 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 func (m *Model) policyBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
 	ej := w.job.ej
 	fg := st.App == device.ProcessForeground
+	if !fg && m.oem.Rules.BatteryOptimization.Default == "restricted" {
+		// The vendor's default per-app battery setting restricts background
+		// work (as ActivityManager's background restriction does).
+		return blockBackgroundRestricted, never
+	}
 	if !ej && !fg && m.saverOn() {
 		// Battery Saver's FORCE_ALL_APPS_STANDBY (FB power/batterysaver/
 		// BatterySaverPolicy.java) → AppStateTrackerImpl.areJobsRestricted.
@@ -402,21 +416,23 @@ func (m *Model) whyNow(w *workSpec) string {
 
 // releasedBy says, for each reason a job waited, what let it start.
 var releasedBy = [...]string{
-	blockNone:             "due and all constraints met",
-	blockNotDue:           "due and all constraints met",
-	blockForceStopped:     "the app was launched after a force-stop",
-	blockNetwork:          "the network constraint became satisfied",
-	blockCharging:         "the charger was connected",
-	blockBatteryLow:       "the battery is no longer low",
-	blockStorageLow:       "storage is no longer low",
-	blockDeviceIdle:       "the device became idle",
-	blockRestrictedBucket: "the restricted bucket's conditions (charging, battery, network, idle) were met",
-	blockBatterySaver:     "Battery Saver no longer restricts the app",
-	blockDozeDeep:         "Doze ended",
-	blockDozeLight:        "light Doze ended",
-	blockQuota:            "standby quota available again (refilled, or parole while charging)",
-	blockSchedulerLimit:   "a JobScheduler slot freed up",
-	blockContentTrigger:   "a watched content URI changed",
+	blockNone:                 "due and all constraints met",
+	blockNotDue:               "due and all constraints met",
+	blockForceStopped:         "the app was launched after a force-stop",
+	blockNetwork:              "the network constraint became satisfied",
+	blockCharging:             "the charger was connected",
+	blockBatteryLow:           "the battery is no longer low",
+	blockStorageLow:           "storage is no longer low",
+	blockDeviceIdle:           "the device became idle",
+	blockRestrictedBucket:     "the restricted bucket's conditions (charging, battery, network, idle) were met",
+	blockBatterySaver:         "Battery Saver no longer restricts the app",
+	blockDozeDeep:             "Doze ended",
+	blockDozeLight:            "light Doze ended",
+	blockQuota:                "standby quota available again (refilled, or parole while charging)",
+	blockSchedulerLimit:       "a JobScheduler slot freed up",
+	blockContentTrigger:       "a watched content URI changed",
+	blockAutostart:            "the app's process is running again",
+	blockBackgroundRestricted: "the app came to the foreground",
 }
 
 // reportBlock emits a "deferred" event when the reason a job waits changes.
@@ -487,6 +503,10 @@ func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
 		return m.quotaText(now)
 	case blockSchedulerLimit:
 		return "WorkManager hands at most 20 works to JobScheduler at once (Configuration.MIN_SCHEDULER_LIMIT)"
+	case blockAutostart:
+		return m.oem.Name + ": autostart is off: the system does not start the app's process in the background; waits until the app runs again"
+	case blockBackgroundRestricted:
+		return m.oem.Name + ": the app's default battery setting restricts background work"
 	case blockContentTrigger:
 		if w.job.content.pending {
 			return "content trigger: a watched URI changed; JobScheduler waits for the update delay (" +

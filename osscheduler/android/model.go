@@ -42,6 +42,12 @@ type Model struct {
 	saver        bool
 	screenOffAt  time.Time
 
+	oem         *OEMProfile
+	oemT        [oemTimers]sim.Timer
+	oemH        [oemTimers]sim.Handler
+	awaitLaunch bool // booted with autostart off: nothing rescheduled until the app is opened
+	oemSlept    bool // the OEM layer put the app in the restricted bucket
+
 	doze      dozeMachine
 	sb        standby
 	lastQuota quotaState
@@ -76,6 +82,19 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		m.execLimit = defaultExecutionLimit
 	}
 	m.evalH = evalHandler{m}
+	m.oem = cfg.OEMProfile
+	if m.oem == nil {
+		name := cfg.OEM
+		if name == "" {
+			name = "aosp"
+		}
+		p, err := BuiltinOEM(name)
+		if err != nil {
+			p, _ = BuiltinOEM("aosp")
+		}
+		m.oem = p
+	}
+	m.oemInit()
 	m.doze = dozeMachine{m: m}
 	m.doze.deepH = deepStepHandler{&m.doze}
 	m.doze.lightH = lightStepHandler{&m.doze}
@@ -121,6 +140,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	if !processAlive(m.st.App) && processAlive(c.State.App) {
 		m.prune(c.At)
 	}
+	m.oemDevice(c)
 	m.st = c.State
 	st := &c.State
 	switch c.Kind {
@@ -159,13 +179,15 @@ func (m *Model) deviceChanged(c *device.Change) {
 	case device.ChangeAppForceStop:
 		m.forceStop("app force-stopped")
 	case device.ChangeAppSwipedAway:
-		if m.cfg.OEM == "aggressive" {
-			m.forceStop("app swiped away (aggressive OEM: swipe force-stops)")
-		}
+		m.oemSwiped()
 	case device.ChangeAppLaunched:
+		m.oemLaunched()
 		if m.forceStopped {
 			m.forceStopped = false
 			m.rescheduleAll("app launched after a force-stop: all eligible work rescheduled")
+		} else if m.awaitLaunch {
+			m.awaitLaunch = false
+			m.rescheduleAll("app launched after a boot without autostart: all eligible work rescheduled")
 		}
 	case device.ChangeAppUpdated:
 		m.processRestart(osscheduler.StopUnknown, "app updated: process restarted, jobs kept")
@@ -231,6 +253,13 @@ func (m *Model) powerDown() {
 // the app is force-stopped (it gets no BOOT_COMPLETED).
 func (m *Model) boot() {
 	m.powerOff = false
+	if !m.oemAutostart() && !m.forceStopped {
+		m.awaitLaunch = true
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "deferred", "device", m.oem.Name+": autostart is off: the app gets no BOOT_COMPLETED, nothing is rescheduled until the user opens it")
+		}
+		return
+	}
 	if m.forceStopped {
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, "deferred", "device", "boot completed but the app is force-stopped: nothing runs until the user opens it")
