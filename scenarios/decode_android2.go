@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -115,14 +116,18 @@ func (d *decoder) oem(n ast.Node, path string) (OEM, *android.OEMProfile, string
 	}
 	src, err := readOEMFile(file)
 	if err != nil {
-		d.errorf(v, o.at("file"), "a readable OEM profile file, relative to the scenario file", "cannot read OEM profile: %s", firstClause(err))
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is the one written, at the node
+		}
+		d.errorf(v, o.at("file"), "a readable OEM profile file, relative to the scenario file", "cannot read OEM profile %s: %s", quoteShort(name), firstClause(err))
 		return OEMAOSP, nil, ""
 	}
 	if len(src) > maxOEMFileBytes {
 		d.errorf(v, o.at("file"), fmt.Sprintf("a profile of at most %d bytes", maxOEMFileBytes), "OEM profile %s is too large", quoteShort(name))
 		return OEMAOSP, nil, ""
 	}
-	p, err := android.ParseOEMProfile(file, src)
+	p, err := android.ParseOEMProfile(name, src) // errors name the file as written
 	if err != nil {
 		d.errorf(v, o.at("file"), "an OEM profile as in docs/oem.md", "%v", err)
 		return OEMAOSP, nil, ""
@@ -141,7 +146,7 @@ func readOEMFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", name)
+		return nil, errors.New("not a regular file")
 	}
 	f, err := os.Open(name)
 	if err != nil {
