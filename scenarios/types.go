@@ -124,7 +124,7 @@ const (
 
 // Android is the `android` block with defaults filled.
 type Android struct {
-	// API level selecting the policy profile, 23..36 (default 34).
+	// API level selecting the per-release data, 23..37 (default 34).
 	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=37,default=34"`
 	// StandbyBucket is auto (driven by usage, default) or a fixed bucket.
 	StandbyBucket StandbyBucket `json:"standby_bucket,omitempty"`

@@ -59,7 +59,7 @@ type Model struct {
 }
 
 // New builds the model and subscribes it to the device. A nil journal is
-// allowed; a nil executor starts runs that never finish. Config values out of range are brought into range (API 23..36).
+// allowed; a nil executor starts runs that never finish. Config values out of range are brought into range (API 23..37).
 func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Executor, j *osscheduler.Journal) *Model {
 	if cfg.API == 0 {
 		cfg.API = 34

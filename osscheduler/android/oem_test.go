@@ -1,6 +1,7 @@
 package android
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,6 +37,15 @@ func TestBuiltinOEMProfiles(t *testing.T) {
 	// developer.samsung.com app-management: about 3 days → sleeping, 16 days → deep sleeping.
 	assert.Equal(t, "72h0m0s", s.Rules.Unused.After.String())
 	assert.Equal(t, "384h0m0s", s.Rules.DeepSleep.After.String())
+}
+
+// docs/oem.md documents every built-in profile.
+func TestOEMDocs(t *testing.T) {
+	b, err := os.ReadFile("../../docs/oem.md")
+	require.NoError(t, err)
+	for _, n := range OEMNames() {
+		assert.Contains(t, string(b), "### `"+n+"`", "docs/oem.md misses profile %s", n)
+	}
 }
 
 func TestOEMProfileErrors(t *testing.T) {
