@@ -326,6 +326,7 @@ func androidConfig(sc *Scenario) android.Config {
 	c.Doze = sc.Android.Doze
 	c.BatterySaver = sc.Android.BatterySaver
 	c.OEM = string(sc.Android.OEM)
+	androidConfig2(sc, &c)
 	return c
 }
 
