@@ -250,11 +250,7 @@ func (p *Plugin) Start(x *osscheduler.Execution) {
 	}
 	r.x, r.unique, r.task, r.started = x, x.UniqueName, x.TaskName, p.eng.Now()
 	p.runs[x.ID] = r
-	if p.platform == osscheduler.IOS {
-		p.iosStart(r)
-	} else {
-		p.androidStart(r)
-	}
+	p.native.start(r)
 }
 
 // Stop is the OS stopping x (osscheduler.Executor).
@@ -269,11 +265,7 @@ func (p *Plugin) Stop(x *osscheduler.Execution, reason osscheduler.StopReason) {
 	if r.ctx != nil {
 		r.ctx.stopped, r.ctx.reason = true, reason
 	}
-	if p.platform == osscheduler.IOS {
-		p.iosStopped(r, reason)
-	} else {
-		p.androidStopped(r, reason)
-	}
+	p.native.stopped(r, reason)
 }
 
 // engineStartCost is the virtual time a headless Flutter engine takes to

@@ -100,6 +100,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 			}
 		}
 	}
+	m.lifecycleChanged(c)
 	switch c.Kind {
 	case device.ChangeCharger, device.ChangeScreen, device.ChangeLock, device.ChangeNetwork,
 		device.ChangeAppLaunched, device.ChangeAppBackground, device.ChangeLowPower,
@@ -543,8 +544,8 @@ func (m *Model) considerFetch() {
 // --- running -----------------------------------------------------------------
 
 func (m *Model) coldLaunch(subject string) bool {
-	if !m.alive {
-		m.dev.StartProcess()
+	if !m.alive || m.Suspended() {
+		m.dev.StartProcess() // a cold launch, or a resume of the suspended process
 	}
 	if !m.alive {
 		m.deferral(SourceDASD, subject, gate{"process", "the app process could not be started (" + string(m.dev.State().App) + ")"})
@@ -645,6 +646,12 @@ func (m *Model) remove(rn *run) bool {
 		return false
 	}
 	m.running = slices.Delete(m.running, i, i+1)
+	if rn.inProcess {
+		// The plugin's completion block / expiration handler ends the
+		// beginBackgroundTask assertion taken for this work.
+		m.EndBackgroundTask(rn.x.UniqueName)
+	}
+	m.scheduleSuspendCheck()
 	m.eng.Cancel(rn.timer)
 	m.dev.TaskEnded()
 	if t, ok := m.taskIdx[rn.subject]; ok && m.tasks[t].running > 0 {

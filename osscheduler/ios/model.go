@@ -34,6 +34,7 @@ type run struct {
 	budget    time.Duration
 	timer     sim.Timer
 	inProcess bool
+	simulated bool // started by _simulateLaunchForTaskWithIdentifier
 	network   bool // processing that requires network
 	bgLaunch  bool // a system background launch (refresh, fetch, processing)
 }
@@ -85,6 +86,11 @@ type Model struct {
 	running           []*run
 
 	alive      bool
+	// Background time (lifecycle.go).
+	assertions      map[string]int // beginBackgroundTask assertions by name
+	backgroundSince time.Time      // when the app last left the foreground or was launched in the background
+	suspendTimer    sim.Timer
+	lpmTimer        sim.Timer
 	registered map[string]bool
 	killed     bool // force-quit by the user; revived by the next manual launch
 
