@@ -87,7 +87,7 @@ func (f *fakeWM) last() enqueued { return f.enq[len(f.enq)-1] }
 
 // fakeBG records BGTaskScheduler / UIApplication calls.
 type fakeBG struct {
-	assertions []string
+	assertions  []string
 	submits     []ios.TaskRequest
 	registers   []string
 	cancels     []string

@@ -115,8 +115,8 @@ func (s iosSide) isScheduled(u string) (bool, error) {
 }
 
 func (s iosSide) printScheduledTasks() (string, error) { return s.p.iosPrintScheduledTasks(), nil }
-func (s iosSide) workInfo(u string) *WorkInfo           { return s.p.iosWorkInfo(u) }
-func (s iosSide) start(r *run)                          { s.p.iosStart(r) }
+func (s iosSide) workInfo(u string) *WorkInfo          { return s.p.iosWorkInfo(u) }
+func (s iosSide) start(r *run)                         { s.p.iosStart(r) }
 func (s iosSide) stopped(r *run, reason osscheduler.StopReason) {
 	s.p.iosStopped(r, reason)
 }

@@ -32,9 +32,9 @@ type Config struct {
 	// (0.8+) within the release's caret range; "" → the release's own.
 	AndroidPackage string
 	ApplePackage   string
-	Engine   *sim.Engine
-	Device   *device.Device
-	Journal  *osscheduler.Journal
+	Engine         *sim.Engine
+	Device         *device.Device
+	Journal        *osscheduler.Journal
 
 	// The OS model's configuration; a zero value means the model's
 	// DefaultConfig().

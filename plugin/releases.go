@@ -55,7 +55,7 @@ const (
 
 // Namespace prefixes of channel names, preference and UserDefaults keys.
 const (
-	NamespaceTramckrijte = "be.tramckrijte.workmanager"      // ≤0.7
+	NamespaceTramckrijte = "be.tramckrijte.workmanager"       // ≤0.7
 	NamespaceCommunity   = "dev.fluttercommunity.workmanager" // 0.8+
 )
 

@@ -85,14 +85,14 @@ type Model struct {
 	whyBuf            []byte        // heuristics' scratch for a run's why_then
 	running           []*run
 
-	alive      bool
+	alive bool
 	// Background time (lifecycle.go).
 	assertions      map[string]int // beginBackgroundTask assertions by name
 	backgroundSince time.Time      // when the app last left the foreground or was launched in the background
 	suspendTimer    sim.Timer
 	lpmTimer        sim.Timer
-	registered map[string]bool
-	killed     bool // force-quit by the user; revived by the next manual launch
+	registered      map[string]bool
+	killed          bool // force-quit by the user; revived by the next manual launch
 
 	bgLaunches     []time.Time // refresh and fetch launches, for rate limits and budgets
 	expiries       int         // consecutive tasks killed at their budget
