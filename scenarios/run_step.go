@@ -184,6 +184,7 @@ func (w *World) osStep(o *OSChange) {
 			im.SetMinimumBackgroundFetchInterval(fetchInterval(*o.FetchInterval))
 		}
 	}
+	w.osDebuggerStep(o)
 }
 
 // channel decodes a raw platform-channel message and makes the call it

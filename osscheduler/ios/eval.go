@@ -263,6 +263,10 @@ func (m *Model) consider(p *pendingReq) {
 	}
 	switch req.Kind {
 	case osscheduler.Periodic:
+		if g, ok := m.failureFeedback(req.Identifier); !ok {
+			m.deferral(SourceDASD, req.Identifier, g)
+			return
+		}
 		why, ok := m.heuristics(SourceDASD, req.Identifier, eligible, 1, m.countPending("refresh")-1)
 		if !ok {
 			return
@@ -675,6 +679,9 @@ func (m *Model) finished(rn *run, r osscheduler.Result) {
 	}
 	if rn.bgLaunch {
 		m.expiries = 0
+		if rn.kind == osscheduler.Periodic {
+			m.recordResult(rn.subject, r == osscheduler.Success)
+		}
 	}
 	reason := "setTaskCompleted(success: false)"
 	if r == osscheduler.Success {

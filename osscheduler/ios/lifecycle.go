@@ -3,6 +3,7 @@ package ios
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -242,4 +243,47 @@ func (m *Model) SimulateExpiration(id string) error {
 	}
 	m.emit(SourceScheduler, "simulate_expiration", id, "no task with identifier "+id+" started by _simulateLaunchForTaskWithIdentifier is running")
 	return osscheduler.Errorf("not_running", "no simulated launch of %s is running", id)
+}
+
+// failureRec is the failure-feedback state of one identifier.
+type failureRec struct {
+	n     int       // consecutive setTaskCompleted(success: false)
+	until time.Time // no launch before this
+}
+
+// recordResult feeds a refresh task's completion into the failure-feedback
+// heuristic (Params.FailureDeferral; an assumption, see there).
+func (m *Model) recordResult(id string, success bool) {
+	if m.par.FailureDeferral <= 0 {
+		return
+	}
+	if success {
+		if _, ok := m.failures[id]; ok {
+			delete(m.failures, id)
+			m.emit(SourceDASD, "failure_feedback", id, "setTaskCompleted(success: true): the failure feedback is cleared")
+		}
+		return
+	}
+	if m.failures == nil {
+		m.failures = map[string]failureRec{}
+	}
+	f := m.failures[id]
+	f.n++
+	d := min(m.par.FailureDeferral<<min(f.n-1, 16), m.par.MaxFailureDeferral)
+	f.until = m.eng.Now().Add(d)
+	m.failures[id] = f
+	m.emit(SourceDASD, "failure_feedback", id,
+		"setTaskCompleted(success: false): dasd defers this task's next launch by "+d.String()+
+			" (failure feedback: an assumption from the plugin's docs, not Apple's; "+m.par.Name+" heuristics)",
+		sim.Int("failures", int64(f.n)), sim.Dur("deferral", d))
+}
+
+// failureFeedback is the gate of the failure-feedback heuristic.
+func (m *Model) failureFeedback(id string) (gate, bool) {
+	f, ok := m.failures[id]
+	if !ok || !m.eng.Now().Before(f.until) {
+		return gate{}, true
+	}
+	return gate{"failure_feedback", "failure feedback (assumed; Apple does not document it): " + strconv.Itoa(f.n) +
+		" run(s) in a row ended with setTaskCompleted(success: false); no launch before +" + sim.FormatOffset(f.until.Sub(m.eng.Start()))}, false
 }

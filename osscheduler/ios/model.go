@@ -94,8 +94,9 @@ type Model struct {
 	registered      map[string]bool
 	killed          bool // force-quit by the user; revived by the next manual launch
 
-	bgLaunches     []time.Time // refresh and fetch launches, for rate limits and budgets
-	expiries       int         // consecutive tasks killed at their budget
+	bgLaunches     []time.Time           // refresh and fetch launches, for rate limits and budgets
+	failures       map[string]failureRec // failure feedback by identifier (Params.FailureDeferral)
+	expiries       int                   // consecutive tasks killed at their budget
 	throttledUntil time.Time
 
 	nextID   uint64
@@ -236,6 +237,9 @@ func (m *Model) Submit(req TaskRequest) error {
 	m.pendingChanged()
 	delete(m.deferred, id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
+	if m.prof.SubmitDeprecated && m.eng.Tracing() {
+		m.eng.Emit(SourceScheduler, "warning", id, "submit(_:) is deprecated from iOS 27 (submitTaskRequest(_:completionHandler:)); the plugin still calls it and it still works")
+	}
 	if m.eng.Tracing() {
 		reason := "request accepted"
 		if replacing {
