@@ -157,6 +157,25 @@ func (p *Plugin) GetWorkInfo(uniqueName string) (*WorkInfo, error) {
 	return wi, nil
 }
 
+// NotifyBackgroundChannelInitialized is the background isolate's ready
+// handshake, WorkmanagerHostApi.notifyBackgroundChannelInitialized, which
+// the Dart side of workmanager 0.10.10 sends before the host sends
+// executeTask (#738, release notes v0.10.10). Releases before it have no
+// handler on that channel: Pigeon's Dart side then gets no reply and throws
+// PlatformException(channel-error, Unable to establish connection on
+// channel: "…").
+func (p *Plugin) NotifyBackgroundChannelInitialized() error {
+	const call = "notifyBackgroundChannelInitialized"
+	if !p.caps.ReadyHandshake {
+		ch := "dev.flutter.pigeon.workmanager_platform_interface.WorkmanagerHostApi." + call
+		msg := "Unable to establish connection on channel: \"" + ch + "\"."
+		return p.reject(call, call, CodeChannelError, "workmanager "+p.rel.Version+" has no host method "+call+": "+msg, true,
+			&PlatformError{Code: "channel-error", Message: msg})
+	}
+	p.accepted(call, call, "the background isolate is ready: the host may send executeTask (#738)")
+	return nil
+}
+
 // ---- helpers ----
 
 // registerBG is the Dart side of the BGTaskScheduler-only calls: the input

@@ -302,6 +302,17 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 		return
 	}
 	if !p.hasDispatcher() {
+		if wd := p.caps.EngineInitWatchdog; wd > 0 && p.platform == osscheduler.Android {
+			// workmanager_android 0.10.8 (workmanager 0.10.9 release notes):
+			// a 30-second engine-init watchdog fails the worker instead of
+			// leaving it RUNNING until WorkManager's ~10-minute limit.
+			p.emit("task.hung", r.subject(), "the dispatcher never called executeTask: the engine-init watchdog fails the worker after "+wd.String(),
+				sim.String("engine", engine))
+			p.after(r, max(0, r.started.Add(wd).Sub(p.eng.Now())), "plugin.engine-watchdog", func() {
+				p.finishRun(r, osscheduler.Failure, "engine-init watchdog: no executeTask handshake within "+wd.String()+": Result.failure()")
+			})
+			return
+		}
 		p.emit("task.hung", r.subject(), "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
 			sim.String("engine", engine))
 		return
