@@ -25,7 +25,7 @@ func TestResolveRelease(t *testing.T) {
 		{"0.5", "0.5.2", "0.5.2", "0.5.2"},
 		{"0.6", "0.6.0", "0.6.0", "0.6.0"},
 		{"0.8", "0.8.0", "0.8.0", "0.8.0"},
-		{"0.9", "0.9.3", "0.9.3", "0.9.6"},        // workmanager-v0.9.3 pubspec: ^0.9.3 / ^0.9.6
+		{"0.9", "0.9.3", "0.9.3", "0.9.6"},           // workmanager-v0.9.3 pubspec: ^0.9.3 / ^0.9.6
 		{"0.9.0+3", "0.9.0+3", "0.9.0+2", "0.9.1+2"}, // workmanager-v0.9.0+3 pubspec
 		{"0.10.7", "0.10.7", "0.10.6", "0.9.10"},
 		{"0.10", "0.10.10", "0.10.8", "0.9.10"},
@@ -327,4 +327,3 @@ func TestIOSSuspensionHoldsInProcessDelay(t *testing.T) {
 		assert.Empty(t, *ran, "the in-process work died with the process")
 	})
 }
-
