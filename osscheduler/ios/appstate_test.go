@@ -60,7 +60,7 @@ func TestBackgroundLaunchResumesSuspendedApp(t *testing.T) {
 	require.NoError(t, e.eng.RunFor(3*day))
 	runs := e.exec.startedOf(osscheduler.Periodic)
 	require.NotEmpty(t, runs, "refresh runs although the app is suspended between them")
-	assert.GreaterOrEqual(t, len(e.records(SourceApp, "suspended")), len(runs), "suspended again after each completed run")
+	assert.GreaterOrEqual(t, len(e.records("device", "app.suspended")), len(runs), "suspended again after each completed run")
 	require.NoError(t, e.eng.RunFor(time.Minute))
 	assert.NotEqual(t, device.ProcessBackground, e.dev.State().App, "never left running in the background")
 }

@@ -132,9 +132,10 @@ func (m *Model) maybeSuspend() {
 		m.suspendTimer = m.eng.Schedule(deadline, sim.PhaseOS, "ios.app.background-time", suspendCheck{m})
 		return
 	}
-	if m.dev.SuspendProcess() {
-		m.emit(SourceApp, "suspended", "app", "the app's background time is over: iOS suspended it; in-process timers do not fire until it resumes, and it may be terminated without notice")
-	}
+	// The device traces the change (app.suspended): from here in-process
+	// timers do not fire until the app resumes, and it may be terminated
+	// without notice.
+	m.dev.SuspendProcess()
 }
 
 func sortedNames(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
