@@ -120,7 +120,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	assert.Contains(t, str(`document.getElementById('tl-tip').hidden ? '' : document.getElementById('tl-tip').textContent`), "attempt")
 	p.Do(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseWheel, x, y, func(m *input.DispatchMouseEventParams) {
 		m.DeltaX, m.DeltaY = 0.001, -400 // the protocol wants both
-		m.Modifiers = 2 // Ctrl
+		m.Modifiers = 2                  // Ctrl
 	}))
 	assert.NotEqual(t, full, rangeText(), "Ctrl+wheel zooms")
 
