@@ -72,7 +72,7 @@ func TestShardsMergeToTheWhole(t *testing.T) {
 	assert.Empty(t, merged.Missing())
 
 	_, err = Merge(parts[0], parts[0])
-	assert.ErrorContains(t, err, "overlap")
+	assert.ErrorContains(t, err, "each shard may be given once")
 	other := *parts[1]
 	other.Seed++
 	_, err = Merge(parts[0], &other)
