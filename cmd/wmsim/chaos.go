@@ -129,13 +129,15 @@ func newChaosCmd() *cobra.Command {
 					fmt.Fprintf(env.stdout, "  %-36s %d checks\n", k, s.ByCheck[k])
 				}
 			}
+			// A limit outranks failures (a world cut short may break rules
+			// only because it was cut short).
 			switch {
-			case len(s.Failures) > 0:
-				return exitCode(exitExpect)
 			case ctx.Err() != nil:
 				return stopped(ctx)
 			case limits.maxEvents > 0 && s.ExitCodes[exitLimit] > 0:
-				return failf(exitLimit, "%d scenario(s) stopped at --max-events %d", s.ExitCodes[exitLimit], limits.maxEvents)
+				return failf(exitLimit, "%d scenario(s) stopped at the safety limit --max-events %d", s.ExitCodes[exitLimit], limits.maxEvents)
+			case len(s.Failures) > 0:
+				return exitCode(exitExpect)
 			}
 			return nil
 		},
@@ -177,6 +179,7 @@ func checkFiles(env *cmdEnv, ctx context.Context, opts chaos.CheckOptions, args 
 			return exitCode(exitInvalid)
 		}
 		if v.ExitCode == exitLimit && opts.Limits != nil {
+			fmt.Fprintf(env.stderr, "wmsim chaos: %s: a run stopped at a safety limit\n", name)
 			code = worse(code, exitLimit)
 		}
 		status := "ok"

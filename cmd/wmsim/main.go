@@ -196,7 +196,7 @@ func run(args []string, env *cmdEnv) (code int) {
 // internalError reports a recovered panic: a wmsim bug.
 func internalError(w io.Writer, r any, stack []byte) int {
 	fmt.Fprintf(w, "wmsim: internal error: %v\n\n%s\n", r, stack)
-	fmt.Fprintln(w, "This is a bug in wmsim. Please report it at https://github.com/wmsim/wmsim/issues")
+	fmt.Fprintln(w, "This is a bug in wmsim: please report it at https://github.com/wmsim/wmsim/issues")
 	fmt.Fprintln(w, "with the command line and the scenario file (or its name) that caused it.")
 	return exitInternal
 }

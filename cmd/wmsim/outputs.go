@@ -125,12 +125,12 @@ func (f *files) check() error {
 			}
 		}
 	}
-	for _, o := range seen {
-		dir := o.abs
-		if o.st == nil || !o.st.IsDir() {
-			dir = filepath.Dir(o.abs)
+	for i, o := range seen {
+		dir, walkUp := o.abs, true // an output folder may be created
+		if i < len(f.outputs) && (o.st == nil || !o.st.IsDir()) {
+			dir, walkUp = filepath.Dir(o.abs), false
 		}
-		if err := probeDir(dir); err != nil {
+		if err := probeDir(dir, walkUp); err != nil {
 			return fmt.Errorf("%s %s: cannot write there: %v", o.what, o.path, err)
 		}
 	}
@@ -138,16 +138,16 @@ func (f *files) check() error {
 }
 
 // probeDir proves a folder writable by creating and removing a file in it.
-// A folder that does not exist yet is fine if its parent is writable (chaos
-// --out creates it).
-func probeDir(dir string) error {
+// With walkUp, a folder that does not exist yet is fine if its parent is
+// writable (chaos --out creates it).
+func probeDir(dir string, walkUp bool) error {
 	st, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) && walkUp {
 		parent := filepath.Dir(dir)
 		if parent == dir {
 			return err
 		}
-		return probeDir(parent)
+		return probeDir(parent, true)
 	}
 	if err != nil {
 		return err
