@@ -398,7 +398,7 @@ func TestFleetExpectations(t *testing.T) {
 	assert.Equal(t, exitExpect, code)
 }
 
-func jsonNum(v uint64) string     { b, _ := json.Marshal(v); return string(b) }
+func jsonNum(v uint64) string    { b, _ := json.Marshal(v); return string(b) }
 func jsonFloat(v float64) string { b, _ := json.Marshal(v); return string(b) }
 
 // Before: merge took any set of summaries of one fleet: the same shard
