@@ -134,6 +134,16 @@ func newRootCmd() *cobra.Command {
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
+	// cobra's completion command prints its help and exits 0 for an unknown
+	// shell; here that is a usage mistake like any other.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				return usageErrorf("name a shell: bash, zsh, fish or powershell")
+			}
+		}
+	}
 	root.SetHelpTemplate(root.HelpTemplate() + exitCodesHelp)
 	return root
 }
