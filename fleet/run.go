@@ -223,7 +223,7 @@ func Run(sc *scenarios.Scenario, opts Options) (*Summary, error) {
 				if i >= hi {
 					return
 				}
-				if err := p.runDevice(i, acc); err != nil {
+				if err := p.runDeviceSafe(i, acc); err != nil {
 					errMu.Lock()
 					if i < errAt { // report the lowest failing device, whatever the scheduling
 						firstErr, errAt = err, i

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -174,6 +175,10 @@ func newFleetCmd() *cobra.Command {
 			sum, err := fleet.Run(scs[0], opts)
 			if bar != nil {
 				_ = bar.Finish()
+			}
+			var pe *fleet.PanicError
+			if errors.As(err, &pe) {
+				return &exitError{code: internalError(env.stderr, pe.Value, pe.Stack)}
 			}
 			if err != nil {
 				return failf(exitInvalid, "%v", err)
