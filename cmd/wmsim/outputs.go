@@ -101,6 +101,9 @@ func (f *files) check() error {
 		if err != nil {
 			st = nil
 		}
+		if st != nil && !st.Mode().IsRegular() && !st.IsDir() {
+			continue // a device such as /dev/null: written in place, never lost
+		}
 		seen = append(seen, known{o, abs, st})
 	}
 	for _, in := range f.inputs {

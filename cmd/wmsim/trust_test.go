@@ -125,8 +125,16 @@ func TestAtomicWrite(t *testing.T) {
 	assert.Equal(t, "new", string(b))
 	entries, _ = os.ReadDir(dir)
 	assert.Len(t, entries, 1)
-	st, _ := os.Stat(path)
+	st, err := os.Stat(path)
+	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
+
+	// A device is written in place, never renamed over, and may be named twice.
+	code, _, stderr := runCLI(t, "run", "oneoff-task", "--html", os.DevNull, "--junit", os.DevNull)
+	require.Equal(t, exitOK, code, stderr)
+	st, err = os.Stat(os.DevNull)
+	require.NoError(t, err)
+	assert.NotZero(t, st.Mode()&os.ModeDevice, "/dev/null is still a device")
 
 	// "-" is standard output.
 	var out bytes.Buffer
