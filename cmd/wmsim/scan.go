@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/wmsim/wmsim/scan"
@@ -11,7 +9,7 @@ import (
 // newScanCmd is `wmsim scan DIR [--format text|json|sarif] [--run]`: it
 // parses the flags and hands over to package scan, whose exit code (0 no
 // error findings, 1 error findings, 2 not a Flutter project or unreadable)
-// carries as a scanExit error (ExitCode) to the caller.
+// it returns.
 func newScanCmd() *cobra.Command {
 	var opts scan.Options
 	cmd := &cobra.Command{
@@ -22,26 +20,14 @@ func newScanCmd() *cobra.Command {
 			"the rules) and generates a scenario of what its code registers. --run simulates that\n" +
 			"scenario over a device matrix and prints a report card.\n\n" +
 			"Exit codes: 0 no error findings, 1 error findings, 2 not a Flutter project or unreadable.",
-		Args:          cobra.ExactArgs(1),
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Example: "  wmsim scan ./my_app\n  wmsim scan ./my_app --format sarif > scan.sarif\n  wmsim scan ./my_app --run",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			code := scan.Main(cmd.Context(), args[0], opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
-			if code != 0 {
-				return scanExit(code)
-			}
-			return nil
+			env := envOf(cmd)
+			return exitCode(scan.Main(env.ctx, args[0], opts, env.stdout, env.stderr))
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or sarif")
 	cmd.Flags().BoolVar(&opts.Run, "run", false, "run the generated scenario over a device matrix and print a report card")
 	return cmd
 }
-
-// scanExit carries scan's exit code to the command's caller.
-type scanExit int
-
-func (e scanExit) Error() string { return fmt.Sprintf("scan: exit status %d", int(e)) }
-
-// ExitCode is the process exit code.
-func (e scanExit) ExitCode() int { return int(e) }
