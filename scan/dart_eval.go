@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,9 @@ type val struct {
 	dyn       bool
 	text      string
 	timeOfDay bool // computed from the time of day (DateTime, TimeOfDay)
+	// clock is the time of day ("10:00") a DateTime(y, m, d, h[, min])
+	// in the value's computation names, when known.
+	clock string
 }
 
 var unknown = val{kind: vUnknown, dyn: true}
@@ -403,8 +407,11 @@ func (a *analyzer) opaque(seq []*node, sc *scope, c *wctx) val {
 				case "DateTime", "TimeOfDay", "difference":
 					v.timeOfDay = true
 				default:
-					if b := sc.lookup(name); b != nil && a.bindingValue(b, c).timeOfDay {
-						v.timeOfDay = true
+					if b := sc.lookup(name); b != nil {
+						if bv := a.bindingValue(b, c); bv.timeOfDay {
+							v.timeOfDay = true
+							v.clock = bv.clock
+						}
 					}
 				}
 			}
@@ -534,7 +541,7 @@ func (a *analyzer) member(v val, name string, sc *scope) val {
 		}
 	}
 	return val{kind: vUnknown, dyn: true, text: v.text + "." + name,
-		timeOfDay: v.timeOfDay || name == "difference"}
+		timeOfDay: v.timeOfDay || name == "difference", clock: v.clock}
 }
 
 // call evaluates calling v with the arguments.
@@ -554,7 +561,11 @@ func (a *analyzer) call(v val, args *node, at *node, sc *scope, c *wctx) val {
 			}
 			return out
 		}
-		return val{kind: vUnknown, dyn: true, timeOfDay: v.timeOfDay, text: v.s + "(…)"}
+		out := val{kind: vUnknown, dyn: true, timeOfDay: v.timeOfDay, text: v.s + "(…)"}
+		if v.s == "DateTime" {
+			out.clock = a.clockOf(args, sc, c)
+		}
+		return out
 	case vClass:
 		return val{kind: vInstance, s: v.s}
 	case vFunc, vClosure:
@@ -587,7 +598,7 @@ func (a *analyzer) callMethod(v val, name string, args *node, at *node, sc *scop
 			return a.call(val{kind: vFunc, fn: ms[0]}, args, at, sc, c)
 		}
 	}
-	return val{kind: vUnknown, dyn: true, timeOfDay: v.timeOfDay || name == "difference", text: v.text + "." + name + "(…)"}
+	return val{kind: vUnknown, dyn: true, timeOfDay: v.timeOfDay || name == "difference", clock: v.clock, text: v.text + "." + name + "(…)"}
 }
 
 // args splits a call's arguments into named and positional expressions.
@@ -641,4 +652,28 @@ func (a *analyzer) duration(named map[string][]*node, sc *scope, c *wctx) val {
 		}
 	}
 	return out
+}
+
+// clockOf reads the hour and minute of DateTime(year, month, day, hour,
+// minute) (dart:core DateTime's positional constructor) as "HH:MM".
+func (a *analyzer) clockOf(args *node, sc *scope, c *wctx) string {
+	_, pos := a.args(args, sc)
+	if len(pos) < 4 {
+		return ""
+	}
+	pure := *c
+	pure.walk = false
+	h := a.eval(pos[3], sc, &pure)
+	if h.kind != vInt || h.dyn || h.i < 0 || h.i > 23 {
+		return ""
+	}
+	m := int64(0)
+	if len(pos) > 4 {
+		mv := a.eval(pos[4], sc, &pure)
+		if mv.kind != vInt || mv.dyn || mv.i < 0 || mv.i > 59 {
+			return ""
+		}
+		m = mv.i
+	}
+	return fmt.Sprintf("%02d:%02d", h.i, m)
 }

@@ -186,7 +186,7 @@ func (a *analyzer) registration(pc *pluginCall) Registration {
 		if v.kind != vDuration || v.dyn {
 			dyn(field)
 			if arg == "initialDelay" && v.timeOfDay {
-				r.timeOfDay = true
+				r.timeOfDay, r.until = true, v.clock
 			}
 			return nil
 		}

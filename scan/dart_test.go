@@ -145,6 +145,7 @@ func TestDartStaticAPIAndTimeOfDay(t *testing.T) {
 	require.Len(t, d.registrations, 1)
 	r := d.registrations[0]
 	assert.True(t, r.timeOfDay)
+	assert.Equal(t, "10:00", r.until) // DateTime(…, 10): hour 10, minute 0
 	assert.Equal(t, []string{"initial_delay_s"}, r.Dynamic)
 	assert.Equal(t, 6, r.Line)
 	assert.Equal(t, 2, r.Column)

@@ -39,6 +39,7 @@ type step struct {
 	comments []string
 	startup  bool
 	inTask   bool
+	until    string // initialDelay until this clock time (format v1.1)
 	file     string
 	line     int
 	col      int
@@ -88,7 +89,12 @@ func newGenerator(p *project, d *dartFacts) *generator {
 			case "frequency_s":
 				s.comments = append(s.comments, "frequency is computed at run time: the plugin's default (15m) used")
 			case "initial_delay_s":
-				s.comments = append(s.comments, "initialDelay is computed at run time: none used")
+				if r.until != "" {
+					s.until = r.until
+					s.comments = append(s.comments, fmt.Sprintf("initialDelay is the time until %s (DateTime(…, %s).difference(now)); format v1 has no such value: none used there", r.until, strings.Replace(r.until, ":", ", ", 1)))
+				} else {
+					s.comments = append(s.comments, "initialDelay is computed at run time: none used")
+				}
 			case "flex_s":
 				s.comments = append(s.comments, "flexInterval is computed at run time: none used")
 			case "constraints", "existing_work_policy", "backoff", "input_data_keys":
@@ -378,8 +384,12 @@ func (g *generator) yaml(o genOptions) string {
 			first = "  "
 		}
 		w("%s%scall: %s   # %s\n", indent, first, s.method, s.origin)
-		if len(s.args) > 0 {
-			w("%s  args: { %s }\n", indent, strings.Join(s.args, ", "))
+		args := s.args
+		if s.until != "" && !o.v1 {
+			args = append(append([]string(nil), args...), fmt.Sprintf("initialDelay: { until: %q }", s.until))
+		}
+		if len(args) > 0 {
+			w("%s  args: { %s }\n", indent, strings.Join(args, ", "))
 		}
 	}
 	if !o.v1 && len(startup) > 0 {
