@@ -183,11 +183,19 @@ func selectorParts(s *node, src []byte) (member string, call *node) {
 	return "", nil
 }
 
+// maxText bounds the Dart text a value keeps (for messages and comments):
+// deeply nested input must not make every level copy the rest of the file.
+const maxText = 160
+
 func seqText(seq []*node, src []byte) string {
 	if len(seq) == 0 {
 		return ""
 	}
-	return (&node{start: seq[0].start, end: seq[len(seq)-1].end}).text(src)
+	start, end := seq[0].start, seq[len(seq)-1].end
+	if end > start+maxText {
+		return (&node{start: start, end: start + maxText}).text(src) + "…"
+	}
+	return (&node{start: start, end: end}).text(src)
 }
 
 // head evaluates the first node of an expression.
@@ -268,7 +276,7 @@ func (a *analyzer) head(n *node, sc *scope, c *wctx) val {
 				v.dyn = true
 			}
 		}
-		v.text = n.text(src)
+		v.text = seqText([]*node{n}, src)
 		return v
 	case "function_expression":
 		return val{kind: vClosure, node: n, sc: sc}
@@ -377,7 +385,7 @@ func (a *analyzer) additive(n *node, sc *scope, c *wctx) val {
 		}
 	}
 	if acc.dyn {
-		acc.text = n.text(sc.file.src)
+		acc.text = seqText([]*node{n}, sc.file.src)
 	}
 	return acc
 }
@@ -397,9 +405,12 @@ func otherPlatform(p string) string {
 func (a *analyzer) opaque(seq []*node, sc *scope, c *wctx) val {
 	v := val{kind: vUnknown, dyn: true, text: seqText(seq, sc.file.src)}
 	src := sc.file.src
+	// Look at most maxOpaqueNodes nodes deep: a time-of-day computation is
+	// a short expression, and nested input must stay linear.
+	left := maxOpaqueNodes
 	for _, n := range seq {
 		n.walk(func(m *node) bool {
-			if v.timeOfDay {
+			if left--; left < 0 || v.timeOfDay {
 				return false
 			}
 			if m.kind == "identifier" || m.kind == "type_identifier" {
@@ -420,6 +431,8 @@ func (a *analyzer) opaque(seq []*node, sc *scope, c *wctx) val {
 	}
 	return v
 }
+
+const maxOpaqueNodes = 256
 
 // resolve looks a name up: locals and parameters, the enclosing class's
 // members, top-level declarations, classes, import prefixes, the plugin's

@@ -82,6 +82,9 @@ func TestDartResolution(t *testing.T) {
 		{"a widget callback is not startup; initState is",
 			wmImport + "class _S extends State { void initState() { Workmanager().registerOneOffTask('s', 's'); }\n Widget build(c) => Button(onPressed: () { Workmanager().registerOneOffTask('b', 'b'); }); }",
 			[]string{"registerOneOffTask both s/s startup", "registerOneOffTask both b/b"}},
+		{"a chain of calls deeper than the inline limit is still analysed",
+			wmImport + "void f1() => f2();\nvoid f2() => f3();\nvoid f3() => f4();\nvoid f4() => f5();\nvoid f5() => f6();\nvoid f6() => f7();\nvoid f7() { Workmanager().registerOneOffTask('deep', 'deep'); }\nvoid main() { f1(); }",
+			[]string{"registerOneOffTask both deep/deep"}},
 		{"recursion terminates", wmImport + "void f() { f(); g(); }\nvoid g() { f(); Workmanager().registerOneOffTask('x', 'x'); }\nvoid main() { f(); }",
 			[]string{"registerOneOffTask both x/x startup"}},
 	} {
@@ -172,4 +175,15 @@ func TestLexString(t *testing.T) {
 		require.NotNil(t, lit, src)
 		assert.Equal(t, want, stringValue(lit, []byte("const s = "+src+";")), src)
 	}
+}
+
+func TestHostileNesting(t *testing.T) {
+	assert.Equal(t, 3, bracketDepth([]byte("f(a[{ }]) // ((((\n/* [[[[ */ 'x((' \"\"\"y{{\"\"\"")))
+	if !parserAvailable {
+		t.Skip("no Dart parser without cgo")
+	}
+	src := "void main() { var x = " + strings.Repeat("f(", 5000) + "1" + strings.Repeat(")", 5000) + "; }"
+	_, err := parseDart([]byte(src))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nested 5001 deep")
 }

@@ -52,6 +52,7 @@ type analyzer struct {
 	calls       []*pluginCall
 	seen        map[string]bool
 	callees     map[*fnDecl]bool
+	reached     map[*fnDecl]bool // pass 2: functions walked, as roots or inlined
 	varBindings map[*varDecl]*binding
 	budget      int // evaluation steps left: bounds the work on hostile input
 }
@@ -93,8 +94,16 @@ func (a *analyzer) run() {
 		a.walkRoot(f)
 	}
 	a.calls, a.seen = nil, map[string]bool{}
+	a.reached = map[*fnDecl]bool{}
 	for _, f := range funcs {
 		if !a.callees[f] {
+			a.walkRoot(f)
+		}
+	}
+	// Functions called only from beyond maxInline (or from code the walk
+	// did not reach) are walked on their own, with unknown parameters.
+	for _, f := range funcs {
+		if !a.reached[f] {
 			a.walkRoot(f)
 		}
 	}
@@ -107,6 +116,9 @@ func isStartup(f *fnDecl) bool {
 }
 
 func (a *analyzer) walkRoot(f *fnDecl) {
+	if a.reached != nil {
+		a.reached[f] = true
+	}
 	sc := newScope(nil, f.file, f.class)
 	for _, p := range f.params {
 		sc.vars[p.name] = &binding{fixed: &val{kind: vUnknown, dyn: true, text: p.name}}
@@ -317,6 +329,9 @@ func (a *analyzer) inline(v val, args *node, at *node, sc *scope, c *wctx) {
 	}
 	if len(c.stack) > maxInline {
 		return
+	}
+	if f != nil && a.reached != nil {
+		a.reached[f] = true
 	}
 	named, pos := a.args(args, sc)
 	for _, p := range ps {

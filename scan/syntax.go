@@ -78,3 +78,61 @@ func (n *node) firstError() *node {
 // maxTreeNodes bounds the nodes copied out of one file's tree: a file
 // beyond it is reported, not analysed.
 const maxTreeNodes = 2_000_000
+
+// maxTreeDepth bounds the depth of a file's syntax tree (real code stays
+// far below; a hostile file nested deeper is reported, not analysed).
+const maxTreeDepth = 2000
+
+// bracketDepth is the deepest nesting of (), [] and {} in Dart source,
+// skipping comments and string literals. It runs before the parse so that
+// hostile nesting costs a linear scan, not a parse.
+func bracketDepth(src []byte) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '(', '[', '{':
+			depth++
+			deepest = max(deepest, depth)
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		case '/':
+			if i+1 < len(src) && src[i+1] == '/' {
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+			} else if i+1 < len(src) && src[i+1] == '*' {
+				i += 2
+				for i+1 < len(src) && !(src[i] == '*' && src[i+1] == '/') {
+					i++
+				}
+				i++
+			}
+		case '\'', '"':
+			q := []byte{c}
+			if i+2 < len(src) && src[i+1] == c && src[i+2] == c {
+				q = []byte{c, c, c}
+			}
+			i += len(q)
+			for i < len(src) && !hasPrefixAt(src, i, q) {
+				if src[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i += len(q) - 1
+		}
+	}
+	return deepest
+}
+
+func hasPrefixAt(src []byte, i int, p []byte) bool {
+	if i+len(p) > len(src) {
+		return false
+	}
+	for k := range p {
+		if src[i+k] != p[k] {
+			return false
+		}
+	}
+	return true
+}

@@ -4,6 +4,7 @@ package scan
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -28,11 +29,14 @@ var parserPool = sync.Pool{New: func() any {
 // parserAvailable says whether this build can parse Dart.
 const parserAvailable = true
 
-var errTooManyNodes = errors.New("syntax tree too large")
+var errTooLargeTree = errors.New("syntax tree too large or too deeply nested")
 
 // parseDart parses src and returns its syntax tree. The tree may contain
 // error nodes; an error is returned only when the tree is too large.
 func parseDart(src []byte) (*node, error) {
+	if d := bracketDepth(src); d > maxTreeDepth/4 {
+		return nil, fmt.Errorf("brackets nested %d deep (more than %d)", d, maxTreeDepth/4)
+	}
 	p := parserPool.Get().(*sitter.Parser)
 	defer parserPool.Put(p)
 	p.Reset()
@@ -43,12 +47,12 @@ func parseDart(src []byte) (*node, error) {
 	defer tree.Close()
 	c := tree.Walk()
 	defer c.Close()
-	count := 0
+	count, depth := 0, 0
 	var build func() (*node, bool)
 	build = func() (*node, bool) {
 		n := c.Node()
 		count++
-		if count > maxTreeNodes {
+		if count > maxTreeNodes || depth > maxTreeDepth {
 			return nil, false
 		}
 		sp := n.StartPosition()
@@ -62,6 +66,8 @@ func parseDart(src []byte) (*node, error) {
 			isError: n.IsError() || n.IsMissing(),
 		}
 		if c.GotoFirstChild() {
+			depth++
+			defer func() { depth-- }()
 			for {
 				k := c.Node()
 				if k.IsNamed() || k.IsError() || k.IsMissing() {
@@ -81,7 +87,7 @@ func parseDart(src []byte) (*node, error) {
 	}
 	root, ok := build()
 	if !ok {
-		return nil, errTooManyNodes
+		return nil, errTooLargeTree
 	}
 	return root, nil
 }
