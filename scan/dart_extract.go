@@ -108,6 +108,9 @@ func (a *analyzer) extract() *dartFacts {
 		case strings.HasPrefix(pc.method, "register"):
 			r := a.registration(pc)
 			r.inTask = inTask
+			if inTask {
+				r.inCase = pc.caseLabel
+			}
 			out.registrations = append(out.registrations, r)
 		default:
 			line, col := pos(pc.at)

@@ -30,20 +30,24 @@ type wctx struct {
 	outer     *node
 	outerFile *dartFile
 	via       string
+	// caseLabel is the value of the switch case the code is under
+	// ("" outside a case, or under several).
+	caseLabel string
 }
 
 // pluginCall is a call of the plugin's API found in the code.
 type pluginCall struct {
-	method   string
-	static   bool // 0.2's static API (Workmanager.initialize)
-	args     *node
-	sc       *scope
-	file     *dartFile
-	at       *node
-	platform string
-	root     *fnDecl
-	via      string
-	startup  bool
+	method    string
+	static    bool // 0.2's static API (Workmanager.initialize)
+	args      *node
+	sc        *scope
+	file      *dartFile
+	at        *node
+	platform  string
+	root      *fnDecl
+	via       string
+	startup   bool
+	caseLabel string
 }
 
 // analyzer walks a program's functions and records plugin calls.
@@ -255,6 +259,40 @@ func (a *analyzer) visit(n *node, sc *scope, c *wctx) {
 			}
 		}
 		return
+	case "switch_statement":
+		a.visit(n.fieldChild("condition"), sc, c)
+		body := n.fieldChild("body")
+		if body == nil {
+			return
+		}
+		cc := *c
+		var labels []string
+		fresh := true // a label after statements starts a new case group
+		for _, k := range body.kids {
+			if k.kind != "switch_label" {
+				fresh = true
+				if len(labels) == 1 {
+					cc.caseLabel = labels[0]
+				} else {
+					cc.caseLabel = ""
+				}
+				a.visit(k, sc, &cc)
+				continue
+			}
+			if fresh {
+				labels, fresh = nil, false
+			}
+			if len(k.kids) > 0 && k.kids[0].kind == "case_builtin" {
+				pure := *c
+				pure.walk = false
+				if v, ok := a.eval(k.kids[1:], sc, &pure).str(); ok {
+					labels = append(labels, v)
+					continue
+				}
+			}
+			labels = append(labels, "", "") // default or unknown: no single label
+		}
+		return
 	case "local_variable_declaration":
 		for _, d := range n.kids {
 			if d.kind != "initialized_variable_definition" {
@@ -382,7 +420,7 @@ func (a *analyzer) record(method string, static bool, args *node, at *node, sc *
 	}
 	a.seen[key] = true
 	pc := &pluginCall{method: method, static: static, args: args, sc: sc, file: file, at: pos,
-		platform: c.platform, root: c.root}
+		platform: c.platform, root: c.root, caseLabel: c.caseLabel}
 	if c.outer != nil {
 		pc.via = fmt.Sprintf("%s (%s:%d)", c.via, sc.file.rel, at.row+1)
 	}

@@ -69,6 +69,7 @@ type Registration struct {
 	startup   bool    // reached from main() (or a State.initState)
 	root      *fnDecl // the entry point it was reached from
 	inTask    bool    // made from inside the callback dispatcher
+	inCase    string  // … under the switch case for this task name
 	tag       string  // Tag as written, when known
 	expedited bool
 	via       string            // "wrapper at file:line" when reached through a wrapper

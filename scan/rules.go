@@ -33,6 +33,7 @@ var Rules = []Rule{
 	{"exact-time-on-workmanager", SeverityWarning, "work that must run at a time of day (alarms, prayer times) scheduled on WorkManager/BGTaskScheduler"},
 	{"expedited-permission-missing", SeverityError, "expedited work without the FOREGROUND_SERVICE_SHORT_SERVICE permission"},
 	{"workmanager-initializer-removed", SeverityWarning, "AndroidManifest.xml removes WorkManager's default initializer"},
+	{"task-replaces-itself", SeverityWarning, "a task re-registers its own unique name with REPLACE and so cancels itself"},
 	{"register-before-initialize", SeverityWarning, "main() registers a task before it calls initialize"},
 	{"static-api", SeverityInfo, "0.2's static API (Workmanager.initialize): removed in 0.3"},
 	{"dynamic-value", SeverityInfo, "a registration value not known statically; the scenario uses a default"},
@@ -258,6 +259,15 @@ func check(p *project, d *dartFacts) []Finding {
 				loc("task-not-handled", fmt.Sprintf("the dispatcher (%s:%d) has no case for %q and no default: the task does nothing (and on Android a null result retries it)", d.handled.file, d.handled.line, name),
 					fmt.Sprintf("add case %q (or a default) to the switch in executeTask", name))
 			}
+		}
+		// androidx.work ExistingWorkPolicy.REPLACE: "If there is existing
+		// pending (uncompleted) work with the same unique name, cancel and
+		// delete it" — the running work included; the plugin maps replace to
+		// REPLACE for one-off work (WorkManagerUtils.kt).
+		if r.inTask && r.inCase == r.TaskName && r.Call == "registerOneOffTask" && onAndroid &&
+			r.ExistingWorkPolicy != nil && *r.ExistingWorkPolicy == "replace" && !slices.Contains(r.Dynamic, "unique_name") {
+			loc("task-replaces-itself", fmt.Sprintf("task %q re-registers %q with ExistingWorkPolicy.replace while it runs: when that is the running work's unique name, WorkManager cancels the running work (stop reason CANCELLED_BY_APP) and its result is lost", r.TaskName, r.UniqueName),
+				"use ExistingWorkPolicy.append (APPEND_OR_REPLACE), or a new unique name per run")
 		}
 		lower := strings.ToLower(r.UniqueName + " " + r.TaskName)
 		word := ""

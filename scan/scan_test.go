@@ -57,6 +57,7 @@ var triggers = map[string][]string{
 	"workmanager-initializer-removed": {"manifest"},
 	"static-api":                      {"legacy02"},
 	"register-before-initialize":      {"order"},
+	"task-replaces-itself":            {"chain"},
 	"dynamic-value":                   {"exacttime"},
 	"parse-error":                     {"robust"},
 	"file-not-utf8":                   {"robust"},

@@ -40,6 +40,7 @@ type step struct {
 	startup  bool
 	inTask   bool
 	until    string // initialDelay until this clock time (format v1.1)
+	inCase   string // made by the task with this name (format v1.1 then)
 	file     string
 	line     int
 	col      int
@@ -72,7 +73,7 @@ func newGenerator(p *project, d *dartFacts) *generator {
 	dynN := 0
 	for _, r := range d.registrations {
 		s := step{method: r.Call, platform: plat(r.Platform), origin: fmt.Sprintf("%s:%d", r.File, r.Line),
-			startup: r.startup, inTask: r.inTask, file: r.File, line: r.Line, col: r.Column}
+			startup: r.startup, inTask: r.inTask, inCase: r.inCase, file: r.File, line: r.Line, col: r.Column}
 		unique, task := r.UniqueName, r.TaskName
 		if slices.Contains(r.Dynamic, "unique_name") {
 			dynN++
@@ -126,6 +127,9 @@ func newGenerator(p *project, d *dartFacts) *generator {
 		}
 		g.steps = append(g.steps, s)
 		taskSet[task] = true
+		if s.inCase != "" {
+			taskSet[s.inCase] = true
+		}
 		if bgTaskCall(r.Call) && reachesIOS(r.Platform) {
 			taskSet[unique] = true // delivered as the task name on iOS
 		}
@@ -352,6 +356,7 @@ func (g *generator) yaml(o genOptions) string {
 	}
 	w("app:\n")
 	var startup, later []step
+	then := map[string][]step{}
 	for _, s := range g.steps {
 		if s.platform != "" && !hasPlat(s.platform) {
 			continue
@@ -361,6 +366,10 @@ func (g *generator) yaml(o genOptions) string {
 			continue
 		}
 		if s.inTask {
+			if s.inCase != "" && !o.v1 {
+				then[s.inCase] = append(then[s.inCase], s)
+				continue
+			}
 			b.WriteString(fmt.Sprintf("  # %s (%s) is made from inside a task: not simulated\n", s.method, s.origin))
 			continue
 		}
@@ -400,7 +409,14 @@ func (g *generator) yaml(o genOptions) string {
 	}
 	w("  tasks:   # handler behaviour is not known statically: each succeeds in 2s\n")
 	for _, t := range g.tasks {
-		w("    %s: { duration: 2s, result: success }\n", strconv.Quote(t))
+		if len(then[t]) == 0 {
+			w("    %s: { duration: 2s, result: success }\n", strconv.Quote(t))
+			continue
+		}
+		w("    %s:\n      duration: 2s\n      result: success\n      then:   # what the handler's case for it calls\n", strconv.Quote(t))
+		for _, s := range then[t] {
+			writeStep("        ", s, "")
+		}
 	}
 	w("    default: { duration: 2s, result: success }\n")
 	w("timeline:\n")
