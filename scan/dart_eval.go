@@ -54,6 +54,20 @@ type val struct {
 	// clock is the time of day ("10:00") a DateTime(y, m, d, h[, min])
 	// in the value's computation names, when known.
 	clock string
+	// nowMs is a string whose unknown parts are all timestamps, written
+	// with format v1.1's ${now_ms}.
+	nowMs string
+}
+
+// isEpochMillis reports whether an interpolation ends in
+// .millisecondsSinceEpoch.
+func isEpochMillis(t *node, src []byte) bool {
+	if len(t.kids) == 0 {
+		return false
+	}
+	last := t.kids[len(t.kids)-1]
+	m, _ := selectorParts(last, src)
+	return last.kind == "selector" && m == "millisecondsSinceEpoch"
 }
 
 var unknown = val{kind: vUnknown, dyn: true}
@@ -208,6 +222,7 @@ func (a *analyzer) head(n *node, sc *scope, c *wctx) val {
 		return val{kind: vInstance, s: sc.class}
 	case "string_literal":
 		v := val{kind: vString}
+		subs := map[*node]val{}
 		s, ok := lexString(n, src, func(t *node) (string, bool) {
 			var sv val
 			if len(t.kids) == 1 && t.kids[0].kind == "identifier_dollar_escaped" {
@@ -218,11 +233,22 @@ func (a *analyzer) head(n *node, sc *scope, c *wctx) val {
 			if sv.timeOfDay {
 				v.timeOfDay = true
 			}
+			subs[t] = sv
 			return sv.str()
 		})
 		v.s, v.dyn = s, !ok
 		if !ok {
-			v.text = n.text(src)
+			v.text = seqText([]*node{n}, src)
+			// A timestamp (DateTime.now().millisecondsSinceEpoch) is format
+			// v1.1's ${now_ms}: keep that form when it is the only unknown.
+			if tmpl, ok := lexString(n, src, func(t *node) (string, bool) {
+				if isEpochMillis(t, src) && subs[t].timeOfDay {
+					return "${now_ms}", true
+				}
+				return subs[t].str()
+			}); ok {
+				v.nowMs = tmpl
+			}
 		}
 		return v
 	case "decimal_integer_literal", "hex_integer_literal":

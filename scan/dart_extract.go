@@ -172,6 +172,9 @@ func (a *analyzer) registration(pc *pluginCall) Registration {
 		if s, ok := v.str(); ok {
 			return s
 		}
+		if field == "unique_name" {
+			r.uniqueNow = v.nowMs
+		}
 		dyn(field)
 		return seqText(posArgs[i], src)
 	}

@@ -187,3 +187,12 @@ func TestHostileNesting(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "nested 5001 deep")
 }
+
+func TestTimestampedUniqueName(t *testing.T) {
+	d := analyze(t, map[string]string{"lib/main.dart": wmImport +
+		"void main() {\n final now = DateTime.now();\n Workmanager().registerOneOffTask('sync-${now.millisecondsSinceEpoch}', 's');\n Workmanager().registerOneOffTask('u-${user.id}', 's');\n}"})
+	require.Len(t, d.registrations, 2)
+	assert.Equal(t, "sync-${now_ms}", d.registrations[0].uniqueNow)
+	assert.Equal(t, []string{"unique_name"}, d.registrations[0].Dynamic)
+	assert.Equal(t, "", d.registrations[1].uniqueNow) // not a timestamp: stays unknown
+}

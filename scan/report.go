@@ -74,6 +74,7 @@ type Registration struct {
 	expedited bool
 	via       string            // "wrapper at file:line" when reached through a wrapper
 	timeOfDay bool              // the initial delay is computed from the time of day
+	uniqueNow string            // the unique name with ${now_ms} (format v1.1)
 	until     string            // … up to this clock time ("10:00"), when known
 	args      map[string]string // scenario args as YAML scalars/flow values
 }

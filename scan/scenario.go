@@ -41,9 +41,12 @@ type step struct {
 	inTask   bool
 	until    string // initialDelay until this clock time (format v1.1)
 	inCase   string // made by the task with this name (format v1.1 then)
-	file     string
-	line     int
-	col      int
+	// uniqueNow replaces the uniqueName default in format v1.1: a
+	// timestamped name with ${now_ms}.
+	uniqueNow string
+	file      string
+	line      int
+	col       int
 }
 
 // generator writes scenarios for a scanned project.
@@ -75,10 +78,17 @@ func newGenerator(p *project, d *dartFacts) *generator {
 		s := step{method: r.Call, platform: plat(r.Platform), origin: fmt.Sprintf("%s:%d", r.File, r.Line),
 			startup: r.startup, inTask: r.inTask, inCase: r.inCase, file: r.File, line: r.Line, col: r.Column}
 		unique, task := r.UniqueName, r.TaskName
+		if slices.Contains(r.Dynamic, "unique_name") && r.uniqueNow != "" {
+			s.uniqueNow = r.uniqueNow
+		}
 		if slices.Contains(r.Dynamic, "unique_name") {
 			dynN++
 			unique = fmt.Sprintf("dynamic-%d", dynN)
-			s.comments = append(s.comments, fmt.Sprintf("uniqueName is %s in the code: not known statically, %q used", r.UniqueName, unique))
+			if s.uniqueNow != "" {
+				s.comments = append(s.comments, fmt.Sprintf("uniqueName is %s in the code: a timestamp, written ${now_ms} (in format v1: %q)", r.UniqueName, unique))
+			} else {
+				s.comments = append(s.comments, fmt.Sprintf("uniqueName is %s in the code: not known statically, %q used", r.UniqueName, unique))
+			}
 		}
 		if slices.Contains(r.Dynamic, "task_name") {
 			dynN++
@@ -394,6 +404,9 @@ func (g *generator) yaml(o genOptions) string {
 		}
 		w("%s%scall: %s   # %s\n", indent, first, s.method, s.origin)
 		args := s.args
+		if s.uniqueNow != "" && !o.v1 {
+			args = append([]string{"uniqueName: " + strconv.Quote(s.uniqueNow)}, args[1:]...)
+		}
 		if s.until != "" && !o.v1 {
 			args = append(append([]string(nil), args...), fmt.Sprintf("initialDelay: { until: %q }", s.until))
 		}
