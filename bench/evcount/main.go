@@ -52,6 +52,10 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+		// What fleet.Run sets on each device, where the tree has it.
+		if s, ok := any(w.Device).(interface{ SetSparseBattery(bool) }); ok {
+			s.SetSparseBattery(true)
+		}
 		if err := w.Engine.RunUntil(sc.Start.Add(dur)); err != nil {
 			var le *sim.LimitError
 			if !errors.As(err, &le) {
