@@ -125,7 +125,7 @@ func TestSparseBatteryLevels(t *testing.T) {
 // spanDiv divides it exactly in 128 bits.
 func TestSpanDivLargeBattery(t *testing.T) {
 	const full = MaxCapacityMAh * 1000 // µAh
-	q, r := spanDiv(full, 0, 8_000)     // 100 Ah at 8 mA: 12,500 h
+	q, r := spanDiv(full, 0, 8_000)    // 100 Ah at 8 mA: 12,500 h
 	assert.Equal(t, 12_500*time.Hour, q)
 	assert.Zero(t, r)
 	q, r = spanDiv(1, -1, 7) // (3.6e12 − 1) / 7
