@@ -143,7 +143,7 @@ func newChaosCmd() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	seed.register(fs, "seed of the first scenario (default 1); scenario i uses seed+i")
+	seed.register(fs, "seed `N` of the first scenario (default 1); scenario i uses seed+i")
 	limits.register(fs)
 	fs.IntVar(&runs, "runs", 100, "how many scenarios to generate")
 	fs.StringVar(&out, "out", "", "write each failing scenario's minimal file to `DIR`")

@@ -212,7 +212,7 @@ func newFleetCmd() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	rf.seed.register(fs, "root seed of the fleet: device i runs with a seed derived from it and i (default: the scenario's)")
+	rf.seed.register(fs, "root seed `N` of the fleet: device i runs with a seed derived from it and i (default: the scenario's)")
 	fs.StringVar(&rf.platform, "platform", "", "android or ios (default: the scenario's first platform)")
 	rf.limits.register(fs)
 	of.register(fs)
