@@ -284,6 +284,10 @@ func TestDashIsStdio(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, out, `"format": "wmsim.fleet/v1"`)
 
+	code, out, stderr = cli(t, nil, oneHour, "chaos", "-")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "<stdin>: ")
+
 	code, _, stderr = cli(t, nil, oneHour, "run", "-", "-")
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, stderr, "once")
