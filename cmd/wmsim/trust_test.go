@@ -242,6 +242,7 @@ func TestNonPositiveCountsRefused(t *testing.T) {
 	for _, args := range [][]string{
 		{"fleet", "periodic-task", "--devices", "3", "--jobs", "0"},
 		{"fleet", "periodic-task", "--devices", "3", "--jobs", "-2"},
+		{"fleet", "periodic-task", "--devices", "3", "--jobs", "100000000"},
 		{"fleet", "periodic-task", "--devices", "0"},
 		{"fleet", "periodic-task", "--devices", "-1"},
 		{"fleet", "periodic-task", "--devices", "3", "--days", "0"},
