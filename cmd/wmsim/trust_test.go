@@ -129,6 +129,16 @@ func TestAtomicWrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
 
+	// A symbolic link is kept; its target gets the new contents.
+	link := filepath.Join(dir, "link.html")
+	require.NoError(t, os.Symlink(path, link))
+	require.NoError(t, writeOutput(link, io.Discard, func(w io.Writer) error { _, err := w.Write([]byte("via link")); return err }))
+	b, _ = os.ReadFile(path)
+	assert.Equal(t, "via link", string(b))
+	lst, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, lst.Mode()&os.ModeSymlink)
+
 	// A device is written in place, never renamed over, and may be named twice.
 	code, _, stderr := runCLI(t, "run", "oneoff-task", "--html", os.DevNull, "--junit", os.DevNull)
 	require.Equal(t, exitOK, code, stderr)
