@@ -230,11 +230,20 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	cfg := plugin.Config{
 		Platform: osscheduler.Platform(p),
 		Version:  plugin.Version(sc.Plugin.Version),
-		Engine:   eng,
-		Device:   w.Device,
-		Journal:  w.Journal,
-		Android:  androidConfig(sc),
-		IOS:      iosConfig(sc),
+
+		AndroidPackage:                  sc.Plugin.Android,
+		ApplePackage:                    sc.Plugin.Apple,
+		Debug:                           plugin.DebugHandler(sc.Plugin.Debug),
+		EnableDataSyncForegroundService: sc.Plugin.DataSyncForegroundService,
+		StripShortServicePermission:     sc.Plugin.StripShortServicePermission,
+		OnStoppedBug732:                 sc.Plugin.OnStoppedBug732,
+		SceneApp:                        sc.App.SceneApp,
+		DispatcherNotEntryPoint:         sc.App.DispatcherEntryPoint != nil && !*sc.App.DispatcherEntryPoint,
+		Engine:                          eng,
+		Device:                          w.Device,
+		Journal:                         w.Journal,
+		Android:                         androidConfig(sc),
+		IOS:                             iosConfig(sc),
 	}
 	w.Plugin = plugin.New(cfg)
 	if !opts.NoTrace {
@@ -338,6 +347,7 @@ func androidConfig(sc *Scenario) android.Config {
 	c.Doze = sc.Android.Doze
 	c.BatterySaver = sc.Android.BatterySaver
 	c.OEM = string(sc.Android.OEM)
+	androidConfig2(sc, &c)
 	return c
 }
 

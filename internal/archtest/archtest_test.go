@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"scenarios":           {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/codec", "plugin/wire", "report"},
 	"fleet":               {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "scenarios", "report"},
 	"chaos":               {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/wire", "scenarios", "report"},
+	"compare":             {"plugin", "scenarios", "report"},
 	"wmsimtest":           {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/codec", "plugin/wire", "scenarios", "report"},
 	"cmd/wmsim":           {"*"},
 	"internal/archtest":   {},
