@@ -296,6 +296,9 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	if err != nil {
 		return err
 	}
+	// Nothing here reads the battery's whole-percent steps (no trace, no
+	// listener of them): the battery fires only where its level matters.
+	w.Device.SetSparseBattery(true)
 	// A Watch, not a Sink: tracing stays off, so no reason is formatted.
 	w.Engine.Watch(sink, "deferred", "started", "cancelled")
 	limited := false
