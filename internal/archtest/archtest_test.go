@@ -30,6 +30,8 @@ var allowed = map[string][]string{
 	"fleet":                {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "scenarios", "report"},
 	"chaos":                {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/wire", "scenarios", "report"},
 	"compare":              {"plugin", "scenarios", "report"},
+	"scan":                 {"device", "osscheduler/android", "scenarios", "scan/internal/tsdart"},
+	"scan/internal/tsdart": {},
 	"wmsimtest":            {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/codec", "plugin/wire", "scenarios", "report"},
 	"cmd/wmsim":            {"*"},
 	"internal/archtest":    {},
