@@ -379,7 +379,7 @@ func (d *decoder) fetchInterval(n ast.Node, path string) FetchInterval {
 
 // device decodes a device block (initial state, or a step's change).
 func (d *decoder) device(n ast.Node, path string, step bool) *Device {
-	o := d.object(n, path, "battery", "charger", "network", "screen", "storage", "profile")
+	o := d.object(n, path, "battery", "charger", "network", "screen", "storage", "profile", "motion")
 	if o == nil {
 		return nil
 	}
@@ -405,7 +405,7 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 		}
 	}
 	if o.has("network") {
-		no := d.object(o.get("network"), o.at("network"), "type", "metered", "roaming")
+		no := d.object(o.get("network"), o.at("network"), "type", "metered", "roaming", "validated")
 		nw := &Network{}
 		if v := no.get("type"); v != nil {
 			if x, ok := d.enum(v, no.at("type"), netKindEnum); ok {
@@ -422,11 +422,21 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 				nw.Roaming = &x
 			}
 		}
+		if v := no.get("validated"); v != nil {
+			if x, ok := d.boolean(v, no.at("validated")); ok {
+				nw.Validated = &x
+			}
+		}
 		dev.Network = nw
 	}
 	if v := o.get("screen"); v != nil {
 		if x, ok := d.enum(v, o.at("screen"), screenEnum); ok {
 			dev.Screen = ptr(Screen(x))
+		}
+	}
+	if v := o.get("motion"); v != nil {
+		if x, ok := d.boolean(v, o.at("motion")); ok {
+			dev.Motion = &x
 		}
 	}
 	if o.has("storage") {
@@ -465,7 +475,7 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 		}
 	}
 	if step && len(o.order) == 0 {
-		d.errorf(n, path, "give at least one of: battery, charger, network, screen, storage, profile", "a device step must change something")
+		d.errorf(n, path, "give at least one of: battery, charger, network, screen, storage, profile, motion", "a device step must change something")
 	}
 	return dev
 }
@@ -634,7 +644,7 @@ func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
 		if v := o.get("device"); v != nil {
 			st.Device = d.device(v, o.at("device"), true)
 		} else {
-			d.errorf(o.keyNode("device"), o.at("device"), "give at least one of: battery, charger, network, screen, storage, profile", "a device step must change something")
+			d.errorf(o.keyNode("device"), o.at("device"), "give at least one of: battery, charger, network, screen, storage, profile, motion", "a device step must change something")
 		}
 		if st.Device == nil {
 			st.Device = &Device{}

@@ -289,6 +289,9 @@ func applyDevice(st *device.State, d Device) {
 	if n := d.Network; n != nil {
 		st.Network = networkOf(st.Network, n)
 	}
+	if d.Motion != nil {
+		st.Moving = *d.Motion
+	}
 	if d.Screen != nil {
 		st.ScreenOn = *d.Screen == ScreenOn
 		st.Locked = !st.ScreenOn
@@ -315,6 +318,9 @@ func networkOf(cur device.Network, n *Network) device.Network {
 	}
 	if n.Roaming != nil {
 		out.Roaming = *n.Roaming
+	}
+	if n.Validated != nil {
+		out.Validated = *n.Validated && out.Type != device.NetworkNone
 	}
 	return out
 }

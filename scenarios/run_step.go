@@ -103,6 +103,9 @@ func (w *World) deviceStep(d *Device) {
 	if d.Screen != nil {
 		dev.SetScreen(*d.Screen == ScreenOn)
 	}
+	if d.Motion != nil {
+		dev.SetMoving(*d.Motion)
+	}
 	if s := d.Storage; s != nil {
 		st := dev.State().Storage
 		if s.Total != nil {
