@@ -727,7 +727,7 @@ func (d *decoder) appEvent(n ast.Node, path string, key ast.Node) *AppEvent {
 	return &AppEvent{Kind: AppEventKind(k)}
 }
 
-var osFields = []string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval"}
+var osFields = []string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval", "run_job", "force"}
 
 // osChange decodes an os step.
 func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
@@ -764,6 +764,7 @@ func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
 		fi := d.fetchInterval(v, o.at("fetch_interval"))
 		c.FetchInterval = &fi
 	}
+	d.runJob(o, c) // decode_android2.go
 	if len(o.order) == 0 {
 		d.errorf(key, path, "give one of: "+strings.Join(osFields, ", "), "os needs a setting")
 	}

@@ -189,6 +189,7 @@ func (w *World) osStep(o *OSChange) {
 			im.SetMinimumBackgroundFetchInterval(fetchInterval(*o.FetchInterval))
 		}
 	}
+	w.runJobStep(o) // decode_android2.go
 }
 
 // channel decodes a raw platform-channel message and makes the call it
