@@ -17,7 +17,6 @@ import (
 // Enum specifications: canonical names first, aliases mapped to them.
 var (
 	platformEnum = enumSpec{values: []string{"android", "ios"}}
-	pluginEnum   = enumSpec{values: []string{"0.10", "0.5"}}
 	bucketEnum   = enumSpec{values: []string{"auto", "active", "working_set", "frequent", "rare", "restricted"}}
 	// heuristicsEnum names the iOS model's parameter sets (osscheduler/ios MODEL.md).
 	heuristicsEnum = enumSpec{values: []string{"optimistic", "typical", "pessimistic"}}
@@ -110,10 +109,7 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 		s.Platform = d.platforms(v, "platform")
 	}
 	if o.has("plugin") {
-		po := d.object(o.get("plugin"), "plugin", "version")
-		if v := po.get("version"); v != nil {
-			s.Plugin.Version = d.pluginVersion(v, "plugin.version")
-		}
+		d.pluginBlock(o.get("plugin"), "plugin", &s.Plugin)
 	}
 	if o.has("android") {
 		c.androidNode = o.keyNode("android")
@@ -129,10 +125,11 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 		}
 	}
 	if v := o.get("app"); v != nil {
-		ao := d.object(v, "app", "tasks")
+		ao := d.object(v, "app", append([]string{"tasks"}, appOptionFields...)...)
 		if t := ao.get("tasks"); t != nil {
 			s.App.Tasks = d.tasks(t, "app.tasks")
 		}
+		d.appOptions(ao, &s.App)
 	}
 	if v := o.get("timeline"); v != nil {
 		items, _ := d.list(v, "timeline", "a list of steps, each with at: and one action")
@@ -234,25 +231,6 @@ func (d *decoder) platforms(n ast.Node, path string) Platforms {
 	return Platforms{Platform(p)}
 }
 
-// pluginVersion decodes "0.10" or "0.5"; an unquoted 0.10 (a YAML float)
-// is read by its source text.
-func (d *decoder) pluginVersion(n ast.Node, path string) PluginVersion {
-	n = d.resolve(n, path)
-	if _, ok := n.(*ast.FloatNode); ok {
-		txt := tokenText(n)
-		if txt == "0.10" || txt == "0.5" {
-			return PluginVersion(txt)
-		}
-		d.errorf(n, path, `valid: "0.10", "0.5" (quote it)`, "unknown plugin version %s", txt)
-		return Plugin0_10
-	}
-	v, ok := d.enum(n, path, pluginEnum)
-	if !ok {
-		return Plugin0_10
-	}
-	return PluginVersion(v)
-}
-
 // android decodes the android block, filling defaults.
 func (d *decoder) android(n ast.Node, path string) Android {
 	a := Android{API: DefaultAndroidAPI, StandbyBucket: BucketAuto, Doze: true, OEM: OEMAOSP, Quota: QuotaAOSP}
@@ -305,7 +283,7 @@ func (d *decoder) ios(n ast.Node, path string, io *IOS) iosGiven {
 			if x > 18 && x < 26 {
 				// Apple numbered the release after iOS 18 "26"; the
 				// iOS model has no profile for 19..25.
-				d.errorf(v, o.at("version"), "13..18 or 26", "iOS %d does not exist (after iOS 18 came iOS 26)", x)
+				d.errorf(v, o.at("version"), "13..18, 26 or 27", "iOS %d does not exist (after iOS 18 came iOS 26)", x)
 			}
 			io.Version = int(x)
 		}
@@ -727,7 +705,7 @@ func (d *decoder) appEvent(n ast.Node, path string, key ast.Node) *AppEvent {
 	return &AppEvent{Kind: AppEventKind(k)}
 }
 
-var osFields = []string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval", "run_job", "force"}
+var osFields = append([]string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval", "run_job", "force"}, osDebuggerFields...)
 
 // osChange decodes an os step.
 func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
@@ -765,6 +743,7 @@ func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
 		c.FetchInterval = &fi
 	}
 	d.runJob(o, c) // decode_android2.go
+	d.osDebugger(o, c)
 	if len(o.order) == 0 {
 		d.errorf(key, path, "give one of: "+strings.Join(osFields, ", "), "os needs a setting")
 	}

@@ -190,6 +190,7 @@ func (w *World) osStep(o *OSChange) {
 		}
 	}
 	w.runJobStep(o) // decode_android2.go
+	w.osDebuggerStep(o)
 }
 
 // channel decodes a raw platform-channel message and makes the call it
@@ -283,6 +284,8 @@ func (w *World) dispatch(c *wire.Call, name string) error {
 		if info, err = p.GetWorkInfo(c.UniqueName); err == nil {
 			w.answer(name, c.UniqueName, describeWorkInfo(info))
 		}
+	case wire.MethodNotifyBackgroundChannelInitialized:
+		err = p.NotifyBackgroundChannelInitialized()
 	default:
 		w.warn("unsupported_call", fmt.Sprintf("%s is not simulated; ignored", c.Method))
 	}

@@ -316,6 +316,13 @@ type OSChange struct {
 	// Force adds -f (all constraints overridden).
 	RunJob string `json:"run_job,omitempty"`
 	Force  *bool  `json:"force,omitempty"`
+	// SimulateLaunch is the LLDB command
+	// _simulateLaunchForTaskWithIdentifier: (iOS, "Starting and Terminating
+	// Tasks During Development"): it runs a pending request at once.
+	SimulateLaunch *string `json:"simulate_launch,omitempty"`
+	// SimulateExpiration is _simulateExpirationForTaskWithIdentifier:: it
+	// expires a task started by simulate_launch.
+	SimulateExpiration *string `json:"simulate_expiration,omitempty"`
 }
 
 // TaskState is a work item's final state, as the OS models report it.
