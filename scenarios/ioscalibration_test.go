@@ -59,5 +59,3 @@ func pct(n, of int) int {
 	}
 	return n * 100 / of
 }
-
-
