@@ -293,6 +293,7 @@ func (p *Plugin) applyBackoff(r *androidRequest, pol *BackoffPolicy, delay *time
 		return
 	}
 	r.BackoffSet = true
+	r.Req.BackoffSet = true
 	r.Req.BackoffPolicy = android.BackoffExponential
 	if *pol == BackoffLinear {
 		r.Req.BackoffPolicy = android.BackoffLinear
@@ -323,7 +324,7 @@ func (p *Plugin) toAndroidConstraints(c *Constraints) (android.Constraints, []Co
 	if p.api() >= apiN {
 		for _, t := range c.ContentURITriggers {
 			triggers = append(triggers, t)
-			out.ContentURITriggers = append(out.ContentURITriggers, t.URI)
+			out.ContentURITriggers = append(out.ContentURITriggers, android.ContentURITrigger{URI: t.URI, TriggerForDescendants: t.TriggerForDescendants})
 		}
 	}
 	return out, triggers
@@ -636,6 +637,7 @@ func (p *Plugin) applyBackoff05(r *androidRequest, pol *BackoffPolicy, delay *ti
 		return
 	}
 	r.BackoffSet = true
+	r.Req.BackoffSet = true
 	r.Req.BackoffPolicy = android.BackoffExponential
 	if *pol == BackoffLinear {
 		r.Req.BackoffPolicy = android.BackoffLinear

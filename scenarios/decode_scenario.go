@@ -20,7 +20,6 @@ var (
 	bucketEnum   = enumSpec{values: []string{"auto", "active", "working_set", "frequent", "rare", "restricted"}}
 	// heuristicsEnum names the iOS model's parameter sets (osscheduler/ios MODEL.md).
 	heuristicsEnum = enumSpec{values: []string{"optimistic", "typical", "pessimistic"}}
-	oemEnum        = enumSpec{values: []string{"aosp", "aggressive"}}
 	modeEnum       = enumSpec{values: []string{"fetch", "processing"}}
 	chargerEnum    = enumSpec{values: []string{"none", "ac", "usb", "wireless"}}
 	netKindEnum    = enumSpec{values: []string{"none", "wifi", "cellular"}}
@@ -234,8 +233,8 @@ func (d *decoder) platforms(n ast.Node, path string) Platforms {
 
 // android decodes the android block, filling defaults.
 func (d *decoder) android(n ast.Node, path string) Android {
-	a := Android{API: DefaultAndroidAPI, StandbyBucket: BucketAuto, Doze: true, OEM: OEMAOSP}
-	o := d.object(n, path, "api", "standby_bucket", "doze", "battery_saver", "oem")
+	a := Android{API: DefaultAndroidAPI, StandbyBucket: BucketAuto, Doze: true, OEM: OEMAOSP, Quota: QuotaAOSP}
+	o := d.object(n, path, "api", "standby_bucket", "doze", "battery_saver", "oem", "quota")
 	if v := o.get("api"); v != nil {
 		if x, ok := d.integer(v, o.at("api"), MinAndroidAPI, MaxAndroidAPI); ok {
 			a.API = int(x)
@@ -255,9 +254,10 @@ func (d *decoder) android(n ast.Node, path string) Android {
 		a.BatterySaver, _ = d.boolean(v, o.at("battery_saver"))
 	}
 	if v := o.get("oem"); v != nil {
-		if x, ok := d.enum(v, o.at("oem"), oemEnum); ok {
-			a.OEM = OEM(x)
-		}
+		a.OEM, a.OEMProfile, a.OEMFile = d.oem(v, o.at("oem")) // decode_android2.go
+	}
+	if v := o.get("quota"); v != nil {
+		a.Quota = d.quota(v, o.at("quota"))
 	}
 	return a
 }
@@ -561,8 +561,8 @@ func (d *decoder) results(n ast.Node, path string) Results {
 	return Results{ResultSuccess}
 }
 
-var stepFields = []string{"at", "every", "call", "args", "channel", "device", "reboot", "app", "os"}
-var actionFields = []string{"call", "channel", "device", "reboot", "app", "os"}
+var stepFields = []string{"at", "every", "call", "args", "channel", "device", "reboot", "app", "os", "content_change"}
+var actionFields = []string{"call", "channel", "device", "reboot", "app", "os", "content_change"}
 
 // step decodes one timeline entry.
 func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
@@ -632,6 +632,9 @@ func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
 	}
 	if o.has("os") {
 		st.OS = d.osChange(o.get("os"), o.at("os"), o.keyNode("os"))
+	}
+	if o.has("content_change") {
+		st.ContentChange = d.contentChange(o.get("content_change"), o.at("content_change"), o.keyNode("content_change"))
 	}
 	return st
 }

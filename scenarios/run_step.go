@@ -57,6 +57,8 @@ func (w *World) doStep(s *Step) {
 		w.appStep(s.App)
 	case ActionOS:
 		w.osStep(s.OS)
+	case ActionContentChange:
+		w.contentChangeStep(s.ContentChange)
 	}
 }
 

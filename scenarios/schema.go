@@ -133,7 +133,6 @@ func (PluginVersion) JSONSchema() *jsonschema.Schema {
 	}
 }
 func (StandbyBucket) JSONSchema() *jsonschema.Schema { return enumSchema(bucketEnum, "") }
-func (OEM) JSONSchema() *jsonschema.Schema           { return enumSchema(oemEnum, "") }
 func (BackgroundMode) JSONSchema() *jsonschema.Schema {
 	return enumSchema(modeEnum, "")
 }

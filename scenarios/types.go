@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler/android"
 )
 
 // Scenario is one decoded and validated scenario file (format v1). Load and
@@ -137,23 +138,29 @@ const (
 // Android API levels accepted by `android.api`.
 const (
 	MinAndroidAPI     = 23
-	MaxAndroidAPI     = 36 // issue 4: profiles 23–36 (36 adds the active-bucket limit); the v1 page says 35, the newer issue wins
+	MaxAndroidAPI     = 37 // 23–37 (issue 16 adds Android 17); the v1 page says 35, the newer issues win
 	DefaultAndroidAPI = 34
 )
 
 // Android is the `android` block with defaults filled.
 type Android struct {
-	// API level selecting the policy profile, 23..36 (default 34).
-	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=36,default=34"`
+	// API level selecting the per-release data, 23..37 (default 34).
+	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=37,default=34"`
 	// StandbyBucket is auto (driven by usage, default) or a fixed bucket.
 	StandbyBucket StandbyBucket `json:"standby_bucket,omitempty"`
 	// Doze says whether Doze is modelled at all (default true).
 	Doze bool `json:"doze,omitempty" jsonschema:"default=true"`
 	// BatterySaver is the Battery Saver switch (default false).
 	BatterySaver bool `json:"battery_saver,omitempty"`
-	// OEM is aosp (default) or aggressive (swiping the app away
-	// force-stops it).
+	// OEM is a built-in vendor profile (aosp by default; docs/oem.md) or,
+	// with OEMFile, the name inside the user's own profile.
 	OEM OEM `json:"oem,omitempty"`
+	// OEMFile is the profile file given as oem: {file: …} and OEMProfile
+	// what it holds (not part of the serialized form).
+	OEMFile    string              `json:"-"`
+	OEMProfile *android.OEMProfile `json:"-"`
+	// Quota is where the standby quota table comes from: aosp (default) or docs.
+	Quota QuotaSource `json:"quota,omitempty"`
 }
 
 // iOS versions accepted by `ios.version`.

@@ -31,6 +31,8 @@ type Step struct {
 	App *AppEvent `json:"app,omitempty"`
 	// OS changes an OS setting or steps Doze.
 	OS *OSChange `json:"os,omitempty"`
+	// ContentChange: content at a URI changed (Android content-URI triggers).
+	ContentChange *ContentChange `json:"content_change,omitempty"`
 
 	// Pos is where the step starts in the file (not part of the format).
 	Pos Pos `json:"-"`
@@ -64,6 +66,8 @@ func (s *Step) Action() Action {
 		return ActionApp
 	case s.OS != nil:
 		return ActionOS
+	case s.ContentChange != nil:
+		return ActionContentChange
 	}
 	return ""
 }
