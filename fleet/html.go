@@ -1,8 +1,8 @@
 package fleet
 
 import (
-	_ "embed"
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html"
