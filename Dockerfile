@@ -17,17 +17,17 @@ ARG BASE=gcr.io/distroless/static-debian12:nonroot
 
 FROM golang:${GO_VERSION}-bookworm AS build
 WORKDIR /src
-# Dependencies first, so that source edits do not download them again.
+# Dependencies first, so that source edits do not download them again. The
+# context includes .git: `wmsim version` reports the revision Go stamps.
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 ARG CGO_ENABLED=0
-ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     ext=""; \
     if [ "$CGO_ENABLED" = "1" ]; then ext="-linkmode=external -extldflags=-static"; fi; \
-    CGO_ENABLED="$CGO_ENABLED" go build -trimpath \
-      -ldflags="-s -w -X main.version=${VERSION} $ext" \
+    CGO_ENABLED="$CGO_ENABLED" go build -trimpath -buildvcs=true \
+      -ldflags="-s -w $ext" \
       -o /out/wmsim ./cmd/wmsim \
     && /out/wmsim scenarios >/dev/null
 

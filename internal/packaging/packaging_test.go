@@ -263,7 +263,8 @@ func TestKubernetesFleetJob(t *testing.T) {
 	assert.Contains(t, header, "kubectl apply -f fleet-job.yaml -l wmsim.dev/step=merge")
 }
 
-// GoReleaser: the six targets, checksums, the version in the binary.
+// GoReleaser: the six targets, checksums, the version in the binary (from
+// the VCS stamp that `wmsim version` reads).
 // (`goreleaser check` in .ci/run validates the rest against GoReleaser's own
 // schema.)
 func TestGoReleaser(t *testing.T) {
@@ -281,7 +282,7 @@ func TestGoReleaser(t *testing.T) {
 	assert.ElementsMatch(t, []string{"linux", "darwin", "windows"}, goos)
 	assert.ElementsMatch(t, []string{"amd64", "arm64"}, goarch)
 	assert.Contains(t, fmt.Sprint(get(t, b, "env")), "CGO_ENABLED=0")
-	assert.Contains(t, str(t, b, "ldflags", 0), "-X main.version={{ .Version }}")
+	assert.Contains(t, fmt.Sprint(get(t, b, "flags")), "-buildvcs=true", "wmsim version reads the VCS stamp")
 	assert.Equal(t, "sha256", str(t, g, "checksum", "algorithm"))
 	assert.NotEmpty(t, str(t, g, "checksum", "name_template"))
 }
@@ -303,6 +304,8 @@ func TestDockerfile(t *testing.T) {
 	assert.Contains(t, df, "-extldflags=-static", "with cgo on, still a static binary for the static base")
 	assert.NotRegexp(t, `(?m)^ADD\s`, df)
 	assert.NotRegexp(t, `(?m)^FROM\s+\S+:latest`, df)
+	assert.Contains(t, df, "-buildvcs=true")
 	ignore := string(read(t, ".dockerignore"))
-	assert.Contains(t, ignore, ".git")
+	assert.NotRegexp(t, `(?m)^\.git$`, ignore, "the build stamps the revision from .git")
+	assert.Contains(t, ignore, "dist")
 }
