@@ -206,7 +206,7 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}, uniquesOf: map[string][]string{}}
 	w.recorder = &sim.Recorder{}
 	if !opts.NoTrace {
-		eng.AddSink(&boundedRecorder{rec: w.recorder, eng: eng, max: MaxTraceRecords})
+		eng.AddSink(&boundedRecorder{rec: w.recorder, eng: eng, max: MaxTraceRecords, maxBytes: maxTraceBytes})
 	}
 	for _, s := range opts.Sinks {
 		eng.AddSink(s)

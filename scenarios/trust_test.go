@@ -80,3 +80,89 @@ func TestByteOrderMark(t *testing.T) {
 	assert.Equal(t, 4, le.Diagnostics[0].Line)
 	assert.Equal(t, 11, le.Diagnostics[0].Column)
 }
+
+// awake is the issue's reproduction: a periodic task on a phone with the
+// screen on and the charger in, for two days, with a uniqueName of n bytes.
+func awake(n int) []byte {
+	return []byte(fmt.Sprintf(`version: 1
+name: big
+duration: 2d
+platform: android
+device: { screen: on, charger: ac }
+app:
+  tasks:
+    sync: { duration: 1s, result: success }
+timeline:
+  - at: 0s
+    call: initialize
+  - at: 1m
+    call: registerPeriodicTask
+    args: { uniqueName: %s, taskName: sync, frequency: 15m }
+`, strings.Repeat("u", n)))
+}
+
+// TestStringCaps: the issue's 1 MB uniqueName (1.3 GB of memory, a 193 MB
+// result) is refused where it stands; names up to MaxNameBytes and other
+// strings up to MaxStringBytes load.
+func TestStringCaps(t *testing.T) {
+	_, err := Parse("big.yaml", awake(1<<20))
+	var le *LoadError
+	require.ErrorAs(t, err, &le)
+	require.Len(t, le.Diagnostics, 1)
+	d := le.Diagnostics[0]
+	assert.Equal(t, "timeline[1].args.uniqueName", d.Path)
+	assert.Equal(t, "string too long (1048576 bytes)", d.Message)
+	assert.Equal(t, "a name, identifier, tag or key is at most 1024 bytes", d.Valid)
+	assert.Equal(t, 14, d.Line)
+	assert.LessOrEqual(t, len(d.Excerpt), 1000)
+
+	_, err = Parse("ok.yaml", awake(MaxNameBytes))
+	require.NoError(t, err)
+
+	long := strings.Repeat("x", MaxStringBytes+1)
+	for _, tc := range []struct{ src, path string }{
+		{minimal + "description: " + long + "\n", "description"},
+		{minimal + "app: { tasks: { " + strings.Repeat("t", MaxNameBytes+1) + ": {} } }\n", "app.tasks"},
+		{minimal + "app: { tasks: { sync: {} } }\ntimeline:\n  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: u, taskName: sync, inputData: { s: " + long + " } }\n", "timeline[0].args.inputData.s"},
+		{minimal + "app: { tasks: { sync: {} } }\ntimeline:\n  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: u, taskName: sync, tag: " + strings.Repeat("t", MaxNameBytes+1) + " }\n", "timeline[0].args.tag"},
+		{minimal + "platform: ios\nios: { permitted_identifiers: [" + strings.Repeat("i", MaxNameBytes+1) + "] }\n", "ios.permitted_identifiers[0]"},
+	} {
+		_, err := Parse("s.yaml", []byte(tc.src))
+		require.ErrorAs(t, err, &le, tc.path)
+		assert.Equal(t, tc.path, le.Diagnostics[0].Path)
+		assert.Contains(t, le.Diagnostics[0].Message, "string too long")
+	}
+	_, err = Parse("ok.yaml", []byte(minimal+"description: "+long[1:]+"\n"))
+	require.NoError(t, err)
+}
+
+// TestTraceByteCap: a run whose kept trace text passes the byte cap stops
+// with the max_trace_bytes limit (exit 3), keeping no more than the cap.
+func TestTraceByteCap(t *testing.T) {
+	sc, err := Parse("big.yaml", awake(MaxNameBytes))
+	require.NoError(t, err)
+	out, err := Run(sc, RunOptions{KeepTrace: true})
+	require.NoError(t, err)
+	pr := out.Runs[0]
+	require.Nil(t, pr.LimitErr)
+	total := 0
+	for i := range pr.Trace {
+		total += traceBytes(&pr.Trace[i])
+	}
+	require.Greater(t, total, 100_000)
+
+	old := maxTraceBytes
+	maxTraceBytes = total / 2
+	t.Cleanup(func() { maxTraceBytes = old })
+	out, err = Run(sc, RunOptions{KeepTrace: true})
+	require.NoError(t, err)
+	pr = out.Runs[0]
+	require.NotNil(t, pr.LimitErr)
+	assert.Equal(t, "max_trace_bytes", pr.LimitErr.Limit)
+	assert.Contains(t, pr.Result.Limit, fmt.Sprintf("safety limit max_trace_bytes (%d bytes of trace text)", total/2))
+	kept := 0
+	for i := range pr.Trace {
+		kept += traceBytes(&pr.Trace[i])
+	}
+	assert.LessOrEqual(t, kept, total/2)
+}
