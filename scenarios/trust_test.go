@@ -166,3 +166,33 @@ func TestTraceByteCap(t *testing.T) {
 	}
 	assert.LessOrEqual(t, kept, total/2)
 }
+
+// TestInputDataTooLargeIsARejectedCall: WorkManager's Data holds at most
+// 10,240 bytes serialised (androidx.work.Data.MAX_DATA_BYTES; Data.Builder
+// build() throws IllegalStateException "Data cannot occupy more than 10240
+// bytes when serialized"). A bigger inputData loads (the scenario is
+// valid) and the call is rejected on Android like any refused call; the
+// iOS plugin puts no such limit on its inputData.
+func TestInputDataTooLargeIsARejectedCall(t *testing.T) {
+	src := minimal + "platform: [android, ios]\nios: { permitted_identifiers: [u] }\napp: { tasks: { sync: {} } }\ntimeline:\n  - at: 0s\n    call: initialize\n" +
+		"  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: u, taskName: sync, inputData: { s: " + strings.Repeat("x", 11_000) + " } }\n"
+	sc, err := Parse("data.yaml", []byte(src))
+	require.NoError(t, err)
+	out, err := Run(sc, RunOptions{})
+	require.NoError(t, err)
+	require.Len(t, out.Runs, 2)
+	for _, pr := range out.Runs {
+		if pr.Platform == "ios" {
+			for _, e := range pr.Result.Errors {
+				assert.NotEqual(t, "invalid_input_data", e.Code, "%+v", e)
+			}
+			continue
+		}
+		require.Len(t, pr.Result.Errors, 1)
+		e := pr.Result.Errors[0]
+		assert.Equal(t, "registerOneOffTask", e.Call)
+		assert.Equal(t, "invalid_input_data", e.Code)
+		assert.Equal(t, "Data cannot occupy more than 10240 bytes when serialized (11123 bytes)", e.Message)
+		assert.True(t, e.SeenByApp)
+	}
+}
