@@ -36,7 +36,9 @@ func Explain(w io.Writer, res *Result, trace []sim.Record, start time.Time, sel 
 	if sel.Task == "" && sel.Unique == "" {
 		return errors.New("explain: name the task to explain: a taskName or a unique name")
 	}
-	m := buildModel(res, trace, start)
+	m := buildPrintableModel(res, trace, start)
+	// The model's names are Printable copies; match the selector the same way.
+	sel.Task, sel.Unique = Printable(sel.Task), Printable(sel.Unique)
 	stories := m.selectStories(sel)
 	if len(stories) == 0 {
 		return m.unknownTask(sel)

@@ -78,7 +78,7 @@ func WriteHTML(w io.Writer, results []*Result, traces [][]sim.Record, start time
 	var b strings.Builder
 	title := "wmsim"
 	if results[0] != nil && results[0].Scenario != "" {
-		title = "wmsim: " + results[0].Scenario
+		title = "wmsim: " + Printable(results[0].Scenario)
 	}
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -89,7 +89,7 @@ func WriteHTML(w io.Writer, results []*Result, traces [][]sim.Record, start time
 		if res == nil {
 			return fmt.Errorf("html: result %d is missing", i)
 		}
-		verdicts = append(verdicts, orDash(res.Platform)+": "+verdictText(res))
+		verdicts = append(verdicts, orDash(Printable(res.Platform))+": "+verdictText(res))
 	}
 	b.WriteString("<p class=\"verdicts\">" + esc(strings.Join(verdicts, " · ")) + "</p>\n")
 	for i, res := range results {
@@ -97,7 +97,7 @@ func WriteHTML(w io.Writer, results []*Result, traces [][]sim.Record, start time
 		if i < len(traces) {
 			tr = traces[i]
 		}
-		writeHTMLResult(&b, buildModel(res, tr, start))
+		writeHTMLResult(&b, buildPrintableModel(res, tr, start))
 	}
 	b.WriteString("</body>\n</html>\n")
 	_, err := io.WriteString(w, b.String())

@@ -126,6 +126,7 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 }
 
 func suiteOf(res *Result) junitSuite {
+	res = printableResult(res)
 	start := startOf(res, time.Time{})
 	class := "wmsim." + orDash(res.Scenario) + "." + orDash(res.Platform)
 	s := junitSuite{Name: orDash(res.Scenario) + " (" + orDash(res.Platform) + ")", Time: "0"}
@@ -136,7 +137,7 @@ func suiteOf(res *Result) junitSuite {
 	for _, e := range res.Expectations {
 		c := junitCase{Name: e.Expect, Classname: class + ".expect", Time: "0"}
 		if !e.OK {
-			c.Failure = &junitProblem{Message: e.Detail, Type: "expectation", Text: xmlSafe(e.Expect + ": " + e.Detail)}
+			c.Failure = &junitProblem{Message: e.Detail, Type: "expectation", Text: e.Expect + ": " + e.Detail}
 			s.Failures++
 		}
 		s.Cases = append(s.Cases, c)
@@ -165,7 +166,7 @@ func suiteOf(res *Result) junitSuite {
 				fmt.Fprintf(&b, "%s %s: %s\n", fmtAt(start, secDur(v.T)), v.Subject, v.Detail)
 			}
 			c.Failure = &junitProblem{Message: plural(len(vs), "violation", "violations") + " of " + cl,
-				Type: "invariant", Text: xmlSafe(b.String())}
+				Type: "invariant", Text: b.String()}
 			s.Failures++
 		}
 		s.Cases = append(s.Cases, c)
@@ -184,21 +185,6 @@ func suiteOf(res *Result) junitSuite {
 		fmt.Fprintf(&b, "warning %s %s: %s\n", fmtAt(start, secDur(wn.T)), wn.Code, wn.Message)
 	}
 	fmt.Fprintf(&b, "invariants checked: %d\n", res.Invariants.Checked)
-	s.SystemOut = &junitCharData{Text: xmlSafe(b.String())}
+	s.SystemOut = &junitCharData{Text: b.String()}
 	return s
-}
-
-// xmlSafe drops characters XML 1.0 does not allow (control characters other
-// than tab, newline and carriage return), which CDATA sections pass through
-// unescaped.
-func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return r
-		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
-			return -1
-		}
-		return r
-	}, s)
 }

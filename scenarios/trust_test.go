@@ -196,3 +196,18 @@ func TestInputDataTooLargeIsARejectedCall(t *testing.T) {
 		assert.True(t, e.SeenByApp)
 	}
 }
+
+// TestDiagnosticsAreSafeToPrint: a key or a line holding ANSI escapes,
+// control characters or bidi overrides is shown escaped in the
+// diagnostic's text and excerpt.
+func TestDiagnosticsAreSafeToPrint(t *testing.T) {
+	src := minimal + "app: { tasks: { sync: {} } }\ntimeline:\n  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: x\u202Egnp, taskName: sync, inputData: { \"k\\e[31m\\r\u2066\": 99999999999999999999 } }\n"
+	_, err := Parse("hostile.yaml", []byte(src))
+	require.Error(t, err)
+	out := err.Error()
+	for _, bad := range []string{"\x1b", "\r", "\u202E", "\u2066"} {
+		assert.NotContains(t, out, bad)
+	}
+	assert.Contains(t, out, `inputData["k\x1b[31m\r\u2066"]: integer`)
+	assert.Contains(t, out, "uniqueName: x\uFFFDgnp,")
+}
