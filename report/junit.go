@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -93,23 +94,54 @@ type junitCharData struct {
 // WriteJUnit writes JUnit XML for CI: one testsuite per scenario and
 // platform; in it one testcase per expectation, one per invariant class
 // (failed with every violation as evidence), and, when the run stopped at a
-// safety limit, one erroring testcase. time is "0" throughout: runs have no
-// wall-clock figures. Rejected calls and warnings go to the suite's
-// system-out.
+// safety limit, one erroring testcase. time is "0" throughout, so the
+// document is the same for the same scenario and seed; WriteJUnitWith
+// with JUnitOptions.WallTime writes real times. Rejected calls and warnings
+// go to the suite's system-out.
 func WriteJUnit(w io.Writer, results []*Result) error {
+	return WriteJUnitWith(w, results, JUnitOptions{})
+}
+
+// JUnitOptions adjust WriteJUnitWith.
+type JUnitOptions struct {
+	// WallTime writes the real time each run took (Result.Timing) as the
+	// time attributes, in seconds: a testsuite's is its run's, an
+	// expectation's the time evaluating it took; invariant checks happen
+	// during the run and count in the suite's time only (their cases show
+	// 0); testsuites' is the sum. This is the one output of wmsim that
+	// varies between identical runs: compare JUnit documents with their
+	// time attributes removed. Results without Timing show 0.
+	WallTime bool
+}
+
+// WriteJUnitWith is WriteJUnit with options.
+func WriteJUnitWith(w io.Writer, results []*Result, opts JUnitOptions) error {
 	if len(results) == 0 {
 		return errors.New("junit: no results to write")
 	}
 	doc := junitSuites{Name: "wmsim", Time: "0"}
+	var total time.Duration
 	for i, res := range results {
 		if res == nil {
 			return fmt.Errorf("junit: result %d is missing", i)
 		}
 		s := suiteOf(res)
+		if opts.WallTime && res.Timing != nil {
+			s.Time = junitSeconds(res.Timing.Run)
+			total += res.Timing.Run
+			for j, e := range res.Timing.Expectations {
+				if j < len(res.Expectations) && j < len(s.Cases) {
+					s.Cases[j].Time = junitSeconds(e)
+				}
+			}
+		}
 		doc.Suites = append(doc.Suites, s)
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
+	}
+	if opts.WallTime {
+		doc.Time = junitSeconds(total)
 	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -187,4 +219,10 @@ func suiteOf(res *Result) junitSuite {
 	fmt.Fprintf(&b, "invariants checked: %d\n", res.Invariants.Checked)
 	s.SystemOut = &junitCharData{Text: b.String()}
 	return s
+}
+
+// junitSeconds prints d as seconds with millisecond precision, as JUnit
+// readers expect ("0.012").
+func junitSeconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"time"
 	"bytes"
 	"encoding/json"
 	"math"
@@ -53,6 +54,19 @@ type Result struct {
 	Warnings []Warning `json:"warnings"`
 	// Limit is set when the run stopped at a safety limit (exit code 3).
 	Limit string `json:"limit,omitempty"`
+	// Timing is how long the run took in real time. It is never part of
+	// the JSON document (same scenario and seed, same bytes); only JUnit
+	// shows it, when asked (JUnitOptions.WallTime). Nil when unmeasured.
+	Timing *Timing `json:"-"`
+}
+
+// Timing is the wall-clock time of one platform run, the only figure of a
+// result that varies between identical runs.
+type Timing struct {
+	// Run is the time the simulation took, invariant checks included.
+	Run time.Duration
+	// Expectations[i] is the time evaluating Expectations[i] took.
+	Expectations []time.Duration
 }
 
 // Run is one execution of a task.

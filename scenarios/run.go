@@ -152,6 +152,7 @@ type World struct {
 	checker    *invariantChecker
 	registered map[string]time.Duration
 	uniquesOf  map[string][]string // unique names each task name was registered under, accepted or not
+	wall       time.Duration       // real time Engine.RunUntil took in runPlatform (JUnit only)
 	warnings   []report.Warning
 }
 
@@ -169,7 +170,10 @@ func runPlatform(sc *Scenario, p Platform, opts RunOptions) (*PlatformRun, error
 	}
 	end := sc.Start.Add(sc.Duration)
 	pr := &PlatformRun{Platform: string(p), Start: sc.Start}
-	if err := w.Engine.RunUntil(end); err != nil {
+	t0 := time.Now()
+	err = w.Engine.RunUntil(end)
+	w.wall = time.Since(t0) // for JUnit's time attributes only
+	if err != nil {
 		var le *sim.LimitError
 		if !errors.As(err, &le) {
 			return nil, err

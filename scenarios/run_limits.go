@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"io"
 	"strconv"
 
 	"github.com/wmsim/wmsim/sim"
@@ -63,4 +64,20 @@ func (b *boundedRecorder) Record(r *sim.Record) {
 	}
 	b.bytes += n
 	b.rec.Record(r)
+}
+
+// WriteJSONL writes the run's kept trace (RunOptions.KeepTrace) as JSON
+// Lines, each record labelled with the scenario's name and the platform
+// (sim.NewJSONLSinkFor), so the lines of several runs written to one file
+// stay apart. It returns the first write error.
+func (pr *PlatformRun) WriteJSONL(w io.Writer) error {
+	scenario := ""
+	if pr.Result != nil {
+		scenario = pr.Result.Scenario
+	}
+	sink := sim.NewJSONLSinkFor(w, scenario, pr.Platform)
+	for i := range pr.Trace {
+		sink.Record(&pr.Trace[i])
+	}
+	return sink.Err()
 }

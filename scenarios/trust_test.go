@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -210,4 +211,48 @@ func TestDiagnosticsAreSafeToPrint(t *testing.T) {
 	}
 	assert.Contains(t, out, `inputData["k\x1b[31m\r\u2066"]: integer`)
 	assert.Contains(t, out, "uniqueName: x\uFFFDgnp,")
+}
+
+// TestWriteJSONLNamesScenarioAndPlatform: a run's JSON Lines trace carries
+// the scenario and the platform on every line.
+func TestWriteJSONLNamesScenarioAndPlatform(t *testing.T) {
+	sc, err := Parse("s.yaml", []byte(minimal+"platform: [android, ios]\n"))
+	require.NoError(t, err)
+	out, err := Run(sc, RunOptions{KeepTrace: true})
+	require.NoError(t, err)
+	var b strings.Builder
+	for _, pr := range out.Runs {
+		require.NotEmpty(t, pr.Trace)
+		require.NoError(t, pr.WriteJSONL(&b))
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	platforms := map[string]int{}
+	for _, l := range lines {
+		var rec struct {
+			Scenario, Platform string
+			T                  *float64
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &rec), l)
+		assert.Equal(t, "minimal", rec.Scenario)
+		require.NotNil(t, rec.T)
+		platforms[rec.Platform]++
+	}
+	assert.Equal(t, len(out.Runs[0].Trace), platforms["android"])
+	assert.Equal(t, len(out.Runs[1].Trace), platforms["ios"])
+}
+
+// TestTimingStaysOutOfJSON: the runner measures each run's wall time for
+// JUnit, and the JSON document never shows it.
+func TestTimingStaysOutOfJSON(t *testing.T) {
+	sc, err := Parse("s.yaml", []byte(minimal+"expect:\n  - no_errors: true\n"))
+	require.NoError(t, err)
+	out, err := Run(sc, RunOptions{})
+	require.NoError(t, err)
+	res := out.Runs[0].Result
+	require.NotNil(t, res.Timing)
+	assert.Positive(t, res.Timing.Run)
+	assert.Len(t, res.Timing.Expectations, len(res.Expectations))
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	assert.NotContains(t, strings.ToLower(string(b)), "timing")
 }
