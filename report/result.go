@@ -1,11 +1,11 @@
 package report
 
 import (
-	"time"
 	"bytes"
 	"encoding/json"
 	"math"
 	"strconv"
+	"time"
 )
 
 // Format identifiers of the result documents (SCENARIO-FORMAT.md).
