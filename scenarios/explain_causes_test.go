@@ -56,7 +56,7 @@ func assertNoPastAsNext(t *testing.T, at *report.ExplainAt, when time.Duration) 
 			if d >= when || strings.HasPrefix(s[idx[1]:], " (passed)") {
 				continue
 			}
-			if (strings.Contains(s[max(0, idx[0]-7):idx[0]], "since ") || strings.Contains(s[max(0, idx[0]-30):idx[0]], "ended at")) {
+			if strings.Contains(s[max(0, idx[0]-7):idx[0]], "since ") || strings.Contains(s[max(0, idx[0]-30):idx[0]], "ended at") {
 				continue // a moment named as past
 			}
 			t.Errorf("at +%s %s cites %s, already past, as if to come: %q", when, what, g[0], s)
