@@ -96,7 +96,7 @@ type junitCharData struct {
 // (failed with every violation as evidence), and, when the run stopped at a
 // safety limit, one erroring testcase. time is "0" throughout, so the
 // document is the same for the same scenario and seed; WriteJUnitWith
-// with JUnitOptions.WallTime writes real times. Rejected calls and warnings
+// with JUnitOptions.Timing writes real times. Rejected calls and warnings
 // go to the suite's system-out.
 func WriteJUnit(w io.Writer, results []*Result) error {
 	return WriteJUnitWith(w, results, JUnitOptions{})
@@ -104,14 +104,15 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 
 // JUnitOptions adjust WriteJUnitWith.
 type JUnitOptions struct {
-	// WallTime writes the real time each run took (Result.Timing) as the
-	// time attributes, in seconds: a testsuite's is its run's, an
-	// expectation's the time evaluating it took; invariant checks happen
-	// during the run and count in the suite's time only (their cases show
-	// 0); testsuites' is the sum. This is the one output of wmsim that
-	// varies between identical runs: compare JUnit documents with their
-	// time attributes removed. Results without Timing show 0.
-	WallTime bool
+	// Timing[i] is the real time results[i]'s run took (scenarios'
+	// PlatformRun.Timing). When given, the time attributes show it, in
+	// seconds: a testsuite's is its run's, an expectation's the time
+	// evaluating it took; invariant checks happen during the run and count
+	// in the suite's time only (their cases show 0); testsuites' is the
+	// sum. This is the one output of wmsim that varies between identical
+	// runs: compare JUnit documents with their time attributes removed. A
+	// missing or nil entry shows 0.
+	Timing []*Timing
 }
 
 // WriteJUnitWith is WriteJUnit with options.
@@ -126,10 +127,11 @@ func WriteJUnitWith(w io.Writer, results []*Result, opts JUnitOptions) error {
 			return fmt.Errorf("junit: result %d is missing", i)
 		}
 		s := suiteOf(res)
-		if opts.WallTime && res.Timing != nil {
-			s.Time = junitSeconds(res.Timing.Run)
-			total += res.Timing.Run
-			for j, e := range res.Timing.Expectations {
+		if i < len(opts.Timing) && opts.Timing[i] != nil {
+			tm := opts.Timing[i]
+			s.Time = junitSeconds(tm.Run)
+			total += tm.Run
+			for j, e := range tm.Expectations {
 				if j < len(res.Expectations) && j < len(s.Cases) {
 					s.Cases[j].Time = junitSeconds(e)
 				}
@@ -140,7 +142,7 @@ func WriteJUnitWith(w io.Writer, results []*Result, opts JUnitOptions) error {
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
 	}
-	if opts.WallTime {
+	if len(opts.Timing) > 0 {
 		doc.Time = junitSeconds(total)
 	}
 	out, err := xml.MarshalIndent(doc, "", "  ")

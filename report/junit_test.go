@@ -167,16 +167,16 @@ func TestJUnitBadInput(t *testing.T) {
 	assert.Error(t, WriteJUnit(&bytes.Buffer{}, []*Result{nil}))
 }
 
-// TestJUnitWallTime: with WallTime the suites and expectation cases carry
-// the real times of Result.Timing; without it every time is 0, so the
+// TestJUnitWallTime: with Timing the suites and expectation cases carry
+// the real times; without it every time is 0, so the
 // document stays byte-identical between identical runs.
 func TestJUnitWallTime(t *testing.T) {
 	a, _ := androidFixture()
 	c := *a
 	c.Expectations = []Expectation{{Expect: "first", OK: true}, {Expect: "second", OK: false, Detail: "no"}}
-	c.Timing = &Timing{Run: 1234567 * time.Microsecond, Expectations: []time.Duration{2 * time.Millisecond, 15 * time.Millisecond}}
+	tm := &Timing{Run: 1234567 * time.Microsecond, Expectations: []time.Duration{2 * time.Millisecond, 15 * time.Millisecond}}
 	var timed, plain bytes.Buffer
-	require.NoError(t, WriteJUnitWith(&timed, []*Result{&c, a}, JUnitOptions{WallTime: true}))
+	require.NoError(t, WriteJUnitWith(&timed, []*Result{&c, a}, JUnitOptions{Timing: []*Timing{tm, nil}}))
 	require.NoError(t, WriteJUnit(&plain, []*Result{&c, a}))
 	out := timed.String()
 	assert.Contains(t, out, `<testsuites name="wmsim" tests=`)

@@ -54,14 +54,12 @@ type Result struct {
 	Warnings []Warning `json:"warnings"`
 	// Limit is set when the run stopped at a safety limit (exit code 3).
 	Limit string `json:"limit,omitempty"`
-	// Timing is how long the run took in real time. It is never part of
-	// the JSON document (same scenario and seed, same bytes); only JUnit
-	// shows it, when asked (JUnitOptions.WallTime). Nil when unmeasured.
-	Timing *Timing `json:"-"`
 }
 
-// Timing is the wall-clock time of one platform run, the only figure of a
-// result that varies between identical runs.
+// Timing is the wall-clock time of one platform run, the only figure about
+// a run that varies between identical runs. It is kept apart from Result
+// (whose JSON is byte-identical for the same scenario and seed); only JUnit
+// shows it (JUnitOptions.Timing).
 type Timing struct {
 	// Run is the time the simulation took, invariant checks included.
 	Run time.Duration

@@ -51,7 +51,7 @@ func yamlBlocks(t *testing.T) []yamlBlock {
 // isScenario tells a scenario (complete or a fragment of one) from other
 // YAML the documents show (a CI workflow, a Kubernetes job).
 var scenarioKey = regexp.MustCompile(`(?m)^(version|name|duration|platform|plugin|android|ios|device|app|timeline|expect|seed|start|description):|^  - at: `)
-var foreignKey = regexp.MustCompile(`(?m)^(jobs|on|apiVersion|kind|spec):`)
+var foreignKey = regexp.MustCompile(`(?m)^(jobs|on|apiVersion|kind|spec|rules):`)
 
 // docContext is what a fragment is placed in: every top-level section a
 // fragment does not bring itself, so that the names the documents use
@@ -145,7 +145,9 @@ func accepted(template string, lo, hi int) []int {
 	return out
 }
 
-// ranges writes a sorted set as "a..b or c".
+// ranges writes a sorted set as the documents do: runs of three or more
+// as "a..b", the rest one by one, the last joined with "or": "23..37",
+// "13..18, 26 or 27".
 func ranges(vs []int) string {
 	var parts []string
 	for i := 0; i < len(vs); {
@@ -153,14 +155,19 @@ func ranges(vs []int) string {
 		for j+1 < len(vs) && vs[j+1] == vs[j]+1 {
 			j++
 		}
-		if j > i {
+		if j-i >= 2 {
 			parts = append(parts, fmt.Sprintf("%d..%d", vs[i], vs[j]))
 		} else {
-			parts = append(parts, fmt.Sprint(vs[i]))
+			for k := i; k <= j; k++ {
+				parts = append(parts, fmt.Sprint(vs[k]))
+			}
 		}
 		i = j + 1
 	}
-	return strings.Join(parts, " or ")
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
 // TestDocumentedRangesMatchTheCode: the API levels and iOS versions the

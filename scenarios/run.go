@@ -60,6 +60,10 @@ type PlatformRun struct {
 	Trace    []sim.Record // with RunOptions.KeepTrace
 	// LimitErr is the safety limit that stopped the run, if one did.
 	LimitErr *sim.LimitError
+	// Timing is the real time the run took, for JUnit's time attributes
+	// (report.JUnitOptions.Timing); the only figure that varies between
+	// identical runs, so it is not part of Result.
+	Timing *report.Timing
 }
 
 // Outcome is the outcome of a scenario on each of its platforms.
@@ -162,6 +166,7 @@ type World struct {
 	registered map[string]time.Duration
 	uniquesOf  map[string][]string // unique names each task name was registered under, accepted or not
 	wall       time.Duration       // real time Engine.RunUntil took in runPlatform (JUnit only)
+	expectWall []time.Duration     // real time each expectation took in Result (JUnit only)
 	warnings   []report.Warning
 }
 
@@ -190,6 +195,7 @@ func runPlatform(sc *Scenario, p Platform, opts RunOptions) (*PlatformRun, error
 		pr.LimitErr = le
 	}
 	pr.Result = w.Result()
+	pr.Timing = &report.Timing{Run: w.wall, Expectations: w.expectWall}
 	if pr.LimitErr != nil {
 		pr.Result.Limit = pr.LimitErr.Error()
 	}
