@@ -471,6 +471,13 @@ func (m *model) summary(st *story) string {
 		parts[0] = strings.Replace(parts[0], "% ", "% of its "+fmtDur(total)+" waiting time was ", 1)
 		b.WriteString("; " + strings.Join(parts, ", "))
 	}
+	if g := m.globalHolds(); g != "" {
+		if out := b.String(); strings.HasSuffix(out, "; it was never held back once due") {
+			b.Reset()
+			b.WriteString(strings.TrimSuffix(out, "it was never held back once due") + "no deferral of its own held it back once due")
+		}
+		b.WriteString("; " + g)
+	}
 	if len(st.Holds) > 0 {
 		if last := st.Holds[len(st.Holds)-1]; last.Open && isWaiting(last.Class) {
 			r := last.Reason

@@ -195,3 +195,62 @@ func (m *model) causesText(cs []Cause) string {
 	}
 	return strings.Join(parts, "; and ")
 }
+
+// globalHolds tells the spans when nothing of the app could run whatever
+// its own state — the phone off, the app force-stopped (until the user
+// opened it) — as the device recorded them: "the app was force-stopped
+// for 4h (+5:00:00 → +9:00:00)". Empty when there were none.
+func (m *model) globalHolds() string {
+	var parts []string
+	if seg := m.spans("power", "off"); len(seg) > 0 {
+		parts = append(parts, "the phone was off "+seg)
+	}
+	// App states come from the device's records (field app).
+	var from time.Duration
+	in := false
+	var spans []string
+	flush := func(to time.Duration) {
+		spans = append(spans, fmtDur(to-from)+" ("+fmtOffset(from)+" → "+fmtOffset(to)+")")
+	}
+	for i := range m.Trace {
+		r := &m.Trace[i]
+		if r.Source != "device" {
+			continue
+		}
+		v := fieldStr(r, "app")
+		switch {
+		case v == "force_stopped" && !in:
+			from, in = r.At, true
+		case v != "" && v != "force_stopped" && in:
+			flush(r.At)
+			in = false
+		}
+	}
+	if in {
+		flush(m.Horizon)
+	}
+	if len(spans) > 0 {
+		parts = append(parts, "the app was force-stopped for "+strings.Join(spans, ", for ")+" (nothing runs until the user opens it)")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// spans lists the segments of a device signal with the given value, as
+// "for 2m (+2:00:00 → +2:02:00), …".
+func (m *model) spans(key, value string) string {
+	var out []string
+	for _, s := range m.Signals {
+		if s.Key != key {
+			continue
+		}
+		for _, g := range s.Segs {
+			if g.Value == value && g.To > g.From {
+				out = append(out, fmtDur(g.To-g.From)+" ("+fmtOffset(g.From)+" → "+fmtOffset(g.To)+")")
+			}
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "for " + strings.Join(out, ", ")
+}

@@ -160,3 +160,16 @@ func TestExplainNamesEveryCause(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainSummaryNamesForceStop: the reproduction, in the
+// story's summary too: the force-stop and the reboot are named with their
+// spans, rather than "it was never held back".
+func TestExplainSummaryNamesForceStop(t *testing.T) {
+	pr := explainRun(t, library(t, "reboot-and-force-stop"))
+	var b bytes.Buffer
+	require.NoError(t, report.Explain(&b, pr.Result, pr.Trace, pr.Start, report.Selector{Unique: "heartbeat"}))
+	out := b.String()
+	assert.Contains(t, out, "the app was force-stopped for 4h (+5:00:00 → +9:00:00) (nothing runs until the user opens it)")
+	assert.Contains(t, out, "the phone was off for 2m (+2:00:00 → +2:02:00)")
+	assert.NotContains(t, out, "it was never held back once due")
+}
