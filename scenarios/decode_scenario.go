@@ -74,7 +74,7 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 		}
 	}
 	if v := o.require("name", "a name of lower-case letters, digits and dashes, e.g. hourly-sync"); v != nil {
-		if name, ok := d.str(v, "name"); ok {
+		if name, ok := d.name(v, "name"); ok {
 			if !nameRE.MatchString(name) {
 				d.errorf(v, "name", "lower-case letters, digits and dashes ([a-z0-9-]+), e.g. hourly-sync", "invalid name %s", quoteShort(name))
 			} else {
@@ -325,7 +325,7 @@ func (d *decoder) strings(n ast.Node, path string) []string {
 	out := []string{}
 	items, _ := d.list(n, path, "a list of strings")
 	for i, it := range items {
-		if s, ok := d.str(it, index(path, i)); ok {
+		if s, ok := d.name(it, index(path, i)); ok {
 			out = append(out, s)
 		}
 	}
@@ -849,10 +849,10 @@ func (d *decoder) expectation(n ast.Node, path string) *Expectation {
 		}
 	}
 	if v := o.get("task"); v != nil {
-		e.Task, _ = d.str(v, o.at("task"))
+		e.Task, _ = d.name(v, o.at("task"))
 	}
 	if v := o.get("unique"); v != nil {
-		e.Unique, _ = d.str(v, o.at("unique"))
+		e.Unique, _ = d.name(v, o.at("unique"))
 	}
 	if o.has("task") && o.has("unique") {
 		d.errorf(o.keyNode("unique"), o.at("unique"), "select by task: or by unique:, not both", "the entry has both task and unique")
