@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"context"
 	"strconv"
 
 	"github.com/wmsim/wmsim/sim"
@@ -33,26 +32,4 @@ func (b *boundedRecorder) Record(r *sim.Record) {
 		return
 	}
 	b.rec.Record(r)
-}
-
-// contextWatch stops the run when its context is cancelled, checked every
-// contextCheckEvery trace records (the run's heartbeat, as for the record
-// cap above) so the check costs nothing measurable.
-type contextWatch struct {
-	ctx     context.Context
-	eng     *sim.Engine
-	n       int
-	stopped bool
-}
-
-const contextCheckEvery = 256
-
-// Record implements sim.Sink.
-func (c *contextWatch) Record(r *sim.Record) {
-	c.n++
-	if c.stopped || c.n%contextCheckEvery != 0 || c.ctx.Err() == nil {
-		return
-	}
-	c.stopped = true
-	c.eng.Stop(&sim.LimitError{Limit: "interrupted", Value: context.Cause(c.ctx).Error(), At: r.At, Events: c.eng.Fired()})
 }

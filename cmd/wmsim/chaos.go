@@ -143,7 +143,7 @@ func newChaosCmd() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	seed.register(fs, "seed of the first scenario (default 1); scenario i uses seed+i")
+	seed.register(fs, "seed `N` of the first scenario (default 1); scenario i uses seed+i")
 	limits.register(fs)
 	fs.IntVar(&runs, "runs", 100, "how many scenarios to generate")
 	fs.StringVar(&out, "out", "", "write each failing scenario's minimal file to `DIR`")
@@ -164,13 +164,20 @@ func checkFiles(env *cmdEnv, ctx context.Context, opts chaos.CheckOptions, args 
 		}
 		src, ok := scenarios.LibrarySource(arg)
 		name := arg
-		if !ok || fileExists(arg) {
+		switch {
+		case arg == stdioPath:
+			b, err := io.ReadAll(io.LimitReader(env.stdin, scenarios.MaxFileSize+1))
+			if err != nil {
+				return failf(exitInvalid, "<stdin>: %v", err)
+			}
+			src, name = b, "<stdin>"
+		case !ok || fileExists(arg):
 			b, err := os.ReadFile(arg)
 			if err != nil {
 				return failf(exitInvalid, "%v", err)
 			}
 			src = b
-		} else {
+		default:
 			name = arg + ".yaml"
 		}
 		v := chaos.Check(name, src, opts)

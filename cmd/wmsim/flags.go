@@ -23,7 +23,7 @@ type limitFlags struct {
 }
 
 func (l *limitFlags) register(fs *pflag.FlagSet) {
-	fs.Func("max-events", "stop with exit code 3 after this many simulation events in one run (default 50000000)", func(s string) error {
+	fs.Func("max-events", "stop with exit code 3 after `N` simulation events in one run (default 50000000)", func(s string) error {
 		v, err := parseUint(s)
 		if err == nil && v == 0 {
 			err = fmt.Errorf("want a whole number ≥ 1, got %q", s)
@@ -31,7 +31,7 @@ func (l *limitFlags) register(fs *pflag.FlagSet) {
 		l.maxEvents = v
 		return err
 	})
-	fs.Func("wall-limit", "stop with exit code 3 after this much real time, e.g. 30s or 2m (default 5m per run)", func(s string) error {
+	fs.Func("wall-limit", "stop with exit code 3 after `DURATION` of real time, e.g. 30s or 2m (default 5m per run)", func(s string) error {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
 			return fmt.Errorf("want a positive duration such as 30s or 2m, got %q", s)

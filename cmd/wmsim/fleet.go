@@ -15,6 +15,9 @@ import (
 	"github.com/wmsim/wmsim/fleet"
 )
 
+// maxJobs bounds --jobs: each job holds one device's world (a few MiB).
+const maxJobs = 1024
+
 // outputFlags are the output flags shared by fleet and merge.
 type outputFlags struct {
 	format string
@@ -98,6 +101,9 @@ func newFleetCmd() *cobra.Command {
 				if err := positive(fs, c.name, c.v); err != nil {
 					return err
 				}
+			}
+			if jobs > maxJobs {
+				return usageErrorf("--jobs: at most %d (each job holds a device's world in memory), got %d", maxJobs, jobs)
 			}
 			if minPass < 0 || minPass > 1 {
 				return usageErrorf("--min-pass: want a share from 0 to 1, got %g", minPass)
@@ -212,14 +218,14 @@ func newFleetCmd() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	rf.seed.register(fs, "root seed of the fleet: device i runs with a seed derived from it and i (default: the scenario's)")
+	rf.seed.register(fs, "root seed `N` of the fleet: device i runs with a seed derived from it and i (default: the scenario's)")
 	fs.StringVar(&rf.platform, "platform", "", "android or ios (default: the scenario's first platform)")
 	rf.limits.register(fs)
 	of.register(fs)
 	fs.IntVar(&devices, "devices", 0, "number of devices in the fleet (required, ≥ 1)")
 	fs.IntVar(&days, "days", 0, "days each device lives, ≥ 1 (default: the scenario's duration)")
 	fs.StringVar(&mix, "mix", "", "usage profiles and weights, e.g. office-worker=50,light-user=30 (default: the scenario's profile)")
-	fs.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "devices simulated at once, ≥ 1; results do not depend on it")
+	fs.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "devices simulated at once, 1 to 1024; results do not depend on it")
 	fs.StringVar(&shard, "shard", "", "run only shard `i/n` (0 <= i < n) of the fleet; combine shards with 'wmsim merge'")
 	fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to `FILE`")
 	fs.StringVar(&memprofile, "memprofile", "", "write a heap profile to `FILE` at the end")

@@ -144,6 +144,19 @@ func newRootCmd() *cobra.Command {
 			}
 		}
 	}
+	// cobra's help command exits 0 for an unknown topic; here it is exit 2.
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, _, err := c.Root().Find(args)
+			if err != nil || cmd == nil {
+				return usageErrorf("unknown help topic %q", strings.Join(args, " "))
+			}
+			cmd.InitDefaultHelpFlag()
+			return cmd.Help()
+		},
+	})
 	root.SetHelpTemplate(root.HelpTemplate() + exitCodesHelp)
 	return root
 }

@@ -71,8 +71,9 @@ func (f *files) toStdout() bool {
 func (f *files) check() error {
 	type known struct {
 		pathArg
-		abs string
-		st  os.FileInfo
+		abs   string
+		st    os.FileInfo
+		isDir bool // an output folder (chaos --out)
 	}
 	var seen []known
 	stdout := ""
@@ -104,7 +105,7 @@ func (f *files) check() error {
 		if st != nil && !st.Mode().IsRegular() && !st.IsDir() {
 			continue // a device such as /dev/null: written in place, never lost
 		}
-		seen = append(seen, known{o, abs, st})
+		seen = append(seen, known{o, abs, st, isDir})
 	}
 	for _, in := range f.inputs {
 		abs, err := filepath.Abs(in.path)
@@ -128,9 +129,9 @@ func (f *files) check() error {
 			}
 		}
 	}
-	for i, o := range seen {
+	for _, o := range seen {
 		dir, walkUp := o.abs, true // an output folder may be created
-		if i < len(f.outputs) && (o.st == nil || !o.st.IsDir()) {
+		if !o.isDir {
 			dir, walkUp = filepath.Dir(o.abs), false
 		}
 		if err := probeDir(dir, walkUp); err != nil {
@@ -180,6 +181,10 @@ type atomicFile struct {
 // (/dev/null, a FIFO) are written in place: renaming over them would
 // replace them.
 func createAtomic(path string) (*atomicFile, error) {
+	// A symbolic link is followed: its target is replaced, the link kept.
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {

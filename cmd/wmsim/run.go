@@ -36,7 +36,7 @@ type runFlags struct {
 // and --wall-limit.
 func (f *runFlags) registerCommon(fs *pflag.FlagSet) {
 	fs.StringVar(&f.platform, "platform", "", "run on this platform only: android or ios (default: the scenario's)")
-	f.seed.register(fs, "root seed of every random stream (default: the scenario's)")
+	f.seed.register(fs, "root seed `N` of every random stream (default: the scenario's)")
 	fs.StringVar(&f.profile, "profile", "", "replace the scenario's device usage profile ("+strings.Join(device.ProfileNames(), ", ")+"); with --seed it replays a device of a fleet")
 	fs.IntVar(&f.days, "days", 0, "replace the scenario's duration by this many days (1 to 366)")
 	f.limits.register(fs)

@@ -129,6 +129,16 @@ func TestAtomicWrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
 
+	// A symbolic link is kept; its target gets the new contents.
+	link := filepath.Join(dir, "link.html")
+	require.NoError(t, os.Symlink(path, link))
+	require.NoError(t, writeOutput(link, io.Discard, func(w io.Writer) error { _, err := w.Write([]byte("via link")); return err }))
+	b, _ = os.ReadFile(path)
+	assert.Equal(t, "via link", string(b))
+	lst, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, lst.Mode()&os.ModeSymlink)
+
 	// A device is written in place, never renamed over, and may be named twice.
 	code, _, stderr := runCLI(t, "run", "oneoff-task", "--html", os.DevNull, "--junit", os.DevNull)
 	require.Equal(t, exitOK, code, stderr)
@@ -242,6 +252,7 @@ func TestNonPositiveCountsRefused(t *testing.T) {
 	for _, args := range [][]string{
 		{"fleet", "periodic-task", "--devices", "3", "--jobs", "0"},
 		{"fleet", "periodic-task", "--devices", "3", "--jobs", "-2"},
+		{"fleet", "periodic-task", "--devices", "3", "--jobs", "100000000"},
 		{"fleet", "periodic-task", "--devices", "0"},
 		{"fleet", "periodic-task", "--devices", "-1"},
 		{"fleet", "periodic-task", "--devices", "3", "--days", "0"},
@@ -283,6 +294,10 @@ func TestDashIsStdio(t *testing.T) {
 	code, out, stderr = cli(t, nil, "", "fleet", "periodic-task", "--devices", "2", "--days", "1", "--out", "-", "--format", "json", "--min-pass", "0")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, out, `"format": "wmsim.fleet/v1"`)
+
+	code, out, stderr = cli(t, nil, oneHour, "chaos", "-")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "<stdin>: ")
 
 	code, _, stderr = cli(t, nil, oneHour, "run", "-", "-")
 	assert.Equal(t, exitInvalid, code)
