@@ -55,8 +55,11 @@ func (w *World) Result() *report.Result {
 		res.Invariants = c.result()
 	}
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
+	w.expectWall = make([]time.Duration, len(sc.Expect))
 	for i := range sc.Expect {
+		t0 := time.Now()
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
+		w.expectWall[i] = time.Since(t0) // for JUnit only
 	}
 	res.Normalize()
 	return res
