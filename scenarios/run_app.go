@@ -61,8 +61,10 @@ func newAppBehaviour(w *World, handlers map[string]plugin.Handler) *appBehaviour
 // errTaskFailed and errTaskThrew are what Future.error(...) and a thrown
 // exception look like to the plugin.
 var (
+	//lint:ignore ST1005 the text of the Dart error the plugin reports, byte for byte
 	errTaskFailed = errors.New("Future.error: the task reported failure")
-	errTaskThrew  = errors.New("Exception: the task threw")
+	//lint:ignore ST1005 the text of the Dart error the plugin reports, byte for byte
+	errTaskThrew = errors.New("Exception: the task threw")
 )
 
 // ExecuteTask implements plugin.AsyncHandler.
