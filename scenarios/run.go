@@ -153,6 +153,12 @@ type World struct {
 	registered map[string]time.Duration
 	uniquesOf  map[string][]string // unique names each task name was registered under, accepted or not
 	warnings   []report.Warning
+
+	proc       process        // the app process model (format v1.1)
+	calls      []report.Call  // every Dart call that took effect
+	errSource  map[int]string // Journal.Errors index → source, for calls not from the timeline
+	lastReturn any            // what the last query returned to Dart
+	hasReturn  bool
 }
 
 // callbackHandle is the raw handle of the scenario app's dispatcher. Its
@@ -231,6 +237,7 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	}
 	w.app = newAppBehaviour(w, opts.Handlers)
 	w.Plugin.ExecuteTaskAsync(w.app)
+	w.initProcess()
 
 	if prof, ok, err := profileOf(sc.Device); err != nil {
 		return nil, fmt.Errorf("%s: device.profile: %v", sc.File, err)

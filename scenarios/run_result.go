@@ -37,9 +37,14 @@ func (w *World) Result() *report.Result {
 		res.Runs = append(res.Runs, run)
 	}
 	res.Tasks = w.tasks(res.Runs)
-	for _, e := range w.Journal.Errors {
-		res.Errors = append(res.Errors, report.Error{T: secs(e.At), Call: e.Call, Code: e.Code, Message: e.Message, SeenByApp: e.SeenByApp})
+	for i, e := range w.Journal.Errors {
+		src := w.errSource[i]
+		if src == SourceTimeline {
+			src = ""
+		}
+		res.Errors = append(res.Errors, report.Error{T: secs(e.At), Call: e.Call, Code: e.Code, Message: e.Message, SeenByApp: e.SeenByApp, Source: src})
 	}
+	res.Calls = append(res.Calls, w.calls...)
 	res.Warnings = append(res.Warnings, w.warnings...)
 	for i := range w.recorder.Records {
 		if r := &w.recorder.Records[i]; r.Kind == "clamped" {
@@ -54,6 +59,7 @@ func (w *World) Result() *report.Result {
 		c.checkRuns(w.Journal.Runs())
 		res.Invariants = c.result()
 	}
+	res.Warnings = append(res.Warnings, w.emptyWarnings(res)...)
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	for i := range sc.Expect {
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
@@ -139,6 +145,10 @@ func (ev *evidence) evaluate(e *Expectation) report.Expectation {
 		return ev.expectNoErrors()
 	case "error":
 		return ev.expectError(string(e.Error.Call), e.Error.Code)
+	case "on_time":
+		return ev.expectOnTime(sel, e.OnTime.Clock, e.OnTime.Late)
+	case "returned":
+		return ev.expectReturned(e.Call, e.At, e.Returned)
 	}
 	return report.Expectation{Expect: "unknown expectation", OK: false, Detail: "the loader let through an entry with no assertion"}
 }
