@@ -154,6 +154,10 @@ type World struct {
 	uniquesOf  map[string][]string // unique names each task name was registered under, accepted or not
 	warnings   []report.Warning
 
+	// OnLaunch, when set, runs at every cold start of the app after
+	// app.on_launch's calls: what main() does, in Go (wmsimtest).
+	OnLaunch func()
+
 	proc       process        // the app process model (format v1.1)
 	calls      []report.Call  // every Dart call that took effect
 	errSource  map[int]string // Journal.Errors index → source, for calls not from the timeline

@@ -243,11 +243,7 @@ func (w *World) channel(c *Channel) {
 	for _, msg := range call.Warnings {
 		w.warn("channel_message", msg)
 	}
-	var args map[string]any
-	if c.Arguments != nil {
-		args = jsonSafe(c.Arguments.Plain()).(map[string]any)
-	}
-	w.recordCall(call, string(call.Method), SourceTimeline, args)
+	w.recordCall(call, string(call.Method), SourceTimeline, wireArgs(call))
 }
 
 // dispatch makes one Dart call on the plugin. Rejections are recorded by the

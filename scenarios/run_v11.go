@@ -10,6 +10,7 @@ import (
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/plugin/wire"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/sim"
@@ -101,7 +102,7 @@ func (w *World) deviceChanged(c *device.Change) {
 		w.cancelLifetime()
 		if !p.mainRan {
 			p.mainRan = true
-			if len(w.Scenario.App.OnLaunch) > 0 && !p.coldPending {
+			if (len(w.Scenario.App.OnLaunch) > 0 || w.OnLaunch != nil) && !p.coldPending {
 				p.coldPending = true
 				// A launch by the usage profile: main() runs once the
 				// launch is done. A launch step runs it at once instead.
@@ -184,13 +185,23 @@ func (w *World) runOnLaunch() {
 		}
 		w.callStep(dc.Call, dc.Args, SourceOnLaunch)
 	}
+	if w.OnLaunch != nil {
+		w.OnLaunch()
+	}
 }
+
+// LastReturned is what the last Dart call returned (a query's answer), and
+// whether it returned a value: false after a void call or an error.
+func (w *World) LastReturned() (any, bool) { return w.lastReturn, w.hasReturn }
+
+// Calls lists the Dart calls made so far, as the result's calls will.
+func (w *World) Calls() []report.Call { return append([]report.Call(nil), w.calls...) }
 
 // callStep makes a scenario call (timeline, on_launch or then) with its
 // arguments computed at this moment.
 func (w *World) callStep(m Method, a *Args, source string) error {
-	ra := resolveArgs(a, w.Engine.Now())
-	return w.recordCall(callFromArgs(m, ra), string(m), source, argsJSON(ra))
+	c := callFromArgs(m, resolveArgs(a, w.Engine.Now()))
+	return w.recordCall(c, string(m), source, wireArgs(c))
 }
 
 // recordCall makes one Dart call and lists it in the result's calls, with
@@ -399,66 +410,6 @@ func substValue(v any, ms string) any {
 	return v
 }
 
-// argsJSON is a call's arguments as the result lists them: Dart names,
-// durations in the scenario syntax.
-func argsJSON(a *Args) map[string]any {
-	out := map[string]any{}
-	if a == nil {
-		return out
-	}
-	str := func(k string, p *string) {
-		if p != nil {
-			out[k] = *p
-		}
-	}
-	dur := func(k string, p *time.Duration) {
-		if p != nil {
-			out[k] = FormatDuration(*p)
-		}
-	}
-	if a.IsInDebugMode != nil {
-		out["isInDebugMode"] = *a.IsInDebugMode
-	}
-	if a.Expedited != nil {
-		out["expedited"] = *a.Expedited
-	}
-	str("uniqueName", a.UniqueName)
-	str("taskName", a.TaskName)
-	str("tag", a.Tag)
-	str("title", a.Title)
-	str("subtitle", a.Subtitle)
-	dur("frequency", a.Frequency)
-	dur("flexInterval", a.FlexInterval)
-	dur("initialDelay", a.InitialDelay)
-	dur("backoffPolicyDelay", a.BackoffPolicyDelay)
-	if a.InputData != nil {
-		out["inputData"] = jsonSafe(a.InputData.Plain())
-	}
-	if c := a.Constraints; c != nil {
-		m := map[string]any{}
-		if c.NetworkType != nil {
-			m["networkType"] = string(*c.NetworkType)
-		}
-		for k, p := range map[string]*bool{"requiresBatteryNotLow": c.RequiresBatteryNotLow, "requiresCharging": c.RequiresCharging,
-			"requiresDeviceIdle": c.RequiresDeviceIdle, "requiresStorageNotLow": c.RequiresStorageNotLow} {
-			if p != nil {
-				m[k] = *p
-			}
-		}
-		out["constraints"] = m
-	}
-	if a.ExistingWorkPolicy != nil {
-		out["existingWorkPolicy"] = string(*a.ExistingWorkPolicy)
-	}
-	if a.BackoffPolicy != nil {
-		out["backoffPolicy"] = string(*a.BackoffPolicy)
-	}
-	if a.OutOfQuotaPolicy != nil {
-		out["outOfQuotaPolicy"] = string(*a.OutOfQuotaPolicy)
-	}
-	return out
-}
-
 // jsonSafe replaces values JSON cannot carry (NaN, ±Inf) by their Dart text.
 func jsonSafe(v any) any {
 	switch x := v.(type) {
@@ -584,8 +535,9 @@ func containsStr(xs []string, s string) bool {
 	return false
 }
 
-// wireArgs lists the arguments of a call made from Go (wmsimtest) as the
-// result shows them: the names and the main timing options.
+// wireArgs lists a call's arguments as the result shows them: Dart names
+// and enum names, durations in the scenario syntax. Calls from files and
+// from Go (wmsimtest) go through it alike.
 func wireArgs(c *wire.Call) map[string]any {
 	out := map[string]any{}
 	put := func(k, v string) {
@@ -598,18 +550,138 @@ func wireArgs(c *wire.Call) map[string]any {
 			out[k] = FormatDuration(*p)
 		}
 	}
+	data := func(d osscheduler.Data) {
+		if d != nil {
+			out["inputData"] = jsonSafe(deepCopy(map[string]any(d)))
+		}
+	}
+	if c.IsInDebugMode {
+		out["isInDebugMode"] = true
+	}
 	put("uniqueName", c.UniqueName)
 	put("taskName", c.TaskName)
 	put("tag", c.Tag)
 	switch {
 	case c.OneOff != nil:
-		dur("initialDelay", c.OneOff.InitialDelay)
+		o := c.OneOff
+		data(o.InputData)
+		dur("initialDelay", o.InitialDelay)
+		constraintsJSON(out, o.Constraints)
+		if o.ExistingWorkPolicy != nil {
+			out["existingWorkPolicy"] = enumName(oneOffPolicyNames, *o.ExistingWorkPolicy)
+		}
+		backoffJSON(out, o.BackoffPolicy, o.BackoffPolicyDelay)
+		if o.Tag != nil {
+			out["tag"] = *o.Tag
+		}
+		if o.OutOfQuotaPolicy != nil {
+			out["outOfQuotaPolicy"] = enumName(quotaNames, *o.OutOfQuotaPolicy)
+		}
+		if o.Expedited {
+			out["expedited"] = true
+		}
 	case c.Periodic != nil:
-		dur("frequency", c.Periodic.Frequency)
-		dur("flexInterval", c.Periodic.FlexInterval)
-		dur("initialDelay", c.Periodic.InitialDelay)
+		o := c.Periodic
+		dur("frequency", o.Frequency)
+		dur("flexInterval", o.FlexInterval)
+		data(o.InputData)
+		dur("initialDelay", o.InitialDelay)
+		constraintsJSON(out, o.Constraints)
+		if o.ExistingWorkPolicy != nil {
+			out["existingWorkPolicy"] = enumName(periodicPolicyNames, *o.ExistingWorkPolicy)
+		}
+		backoffJSON(out, o.BackoffPolicy, o.BackoffPolicyDelay)
+		if o.Tag != nil {
+			out["tag"] = *o.Tag
+		}
 	case c.Processing != nil:
 		dur("initialDelay", c.Processing.InitialDelay)
+		data(c.Processing.InputData)
+		constraintsJSON(out, c.Processing.Constraints)
+	case c.ContinuedProcessing != nil:
+		put("title", c.ContinuedProcessing.Title)
+		put("subtitle", c.ContinuedProcessing.Subtitle)
+		data(c.ContinuedProcessing.InputData)
 	}
 	return out
+}
+
+func constraintsJSON(out map[string]any, c *plugin.Constraints) {
+	if c == nil {
+		return
+	}
+	m := map[string]any{}
+	if c.NetworkType != nil {
+		m["networkType"] = enumName(networkTypeNames, *c.NetworkType)
+	}
+	for k, p := range map[string]*bool{"requiresBatteryNotLow": c.RequiresBatteryNotLow, "requiresCharging": c.RequiresCharging,
+		"requiresDeviceIdle": c.RequiresDeviceIdle, "requiresStorageNotLow": c.RequiresStorageNotLow} {
+		if p != nil {
+			m[k] = *p
+		}
+	}
+	if len(c.ContentURITriggers) > 0 {
+		var ts []any
+		for _, t := range c.ContentURITriggers {
+			ts = append(ts, map[string]any{"uri": t.URI, "triggerForDescendants": t.TriggerForDescendants})
+		}
+		m["contentUriTriggers"] = ts
+	}
+	out["constraints"] = m
+}
+
+func backoffJSON(out map[string]any, p *plugin.BackoffPolicy, d *time.Duration) {
+	if p != nil {
+		out["backoffPolicy"] = enumName(backoffNames, *p)
+	}
+	if d != nil {
+		out["backoffPolicyDelay"] = FormatDuration(*d)
+	}
+}
+
+// enumName is the Dart name of a plugin enum value.
+func enumName[T comparable](names map[T]string, v T) string {
+	if n, ok := names[v]; ok {
+		return n
+	}
+	return fmt.Sprint(v)
+}
+
+var (
+	networkTypeNames = func() map[plugin.NetworkType]string {
+		m := map[plugin.NetworkType]string{}
+		for k, v := range networkTypes {
+			m[v] = string(k)
+		}
+		return m
+	}()
+	oneOffPolicyNames = map[plugin.ExistingWorkPolicy]string{plugin.ExistingAppend: "append", plugin.ExistingKeep: "keep",
+		plugin.ExistingReplace: "replace", plugin.ExistingUpdate: "update"}
+	periodicPolicyNames = map[plugin.ExistingPeriodicWorkPolicy]string{plugin.PeriodicKeep: "keep",
+		plugin.PeriodicReplace: "replace", plugin.PeriodicUpdate: "update"}
+	backoffNames = map[plugin.BackoffPolicy]string{plugin.BackoffExponential: "exponential", plugin.BackoffLinear: "linear"}
+	quotaNames   = map[plugin.OutOfQuotaPolicy]string{plugin.RunAsNonExpeditedWorkRequest: "runAsNonExpeditedWorkRequest",
+		plugin.DropWorkRequest: "dropWorkRequest"}
+)
+
+// deepCopy copies maps and lists so that jsonSafe never changes the
+// plugin's values.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case osscheduler.Data:
+		return deepCopy(map[string]any(x))
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	}
+	return v
 }

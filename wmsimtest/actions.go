@@ -14,17 +14,21 @@ import (
 // app's process (started in the background if it is not running), exactly as
 // a scenario file's `call` step; the error is the one Dart would see
 // (rejections are also in the result document's errors).
-type Workmanager struct{ s *Sim }
+type Workmanager struct {
+	s      *Sim
+	source string // where the calls come from, as the result's calls list them
+}
 
-// Workmanager is the plugin API of the simulated app.
-func (s *Sim) Workmanager() *Workmanager { return &Workmanager{s: s} }
+// Workmanager is the plugin API of the simulated app, as its foreground
+// code calls it (source timeline in the result's calls).
+func (s *Sim) Workmanager() *Workmanager { return &Workmanager{s: s, source: scenarios.SourceTimeline} }
 
 // Plugin is the plugin core itself (for what Workmanager does not wrap).
 func (wm *Workmanager) Plugin() *plugin.Plugin { return wm.s.w.Plugin }
 
 func (wm *Workmanager) call(c *wire.Call) error {
 	c.WireMethod = string(c.Method)
-	return wm.s.w.Call(c)
+	return wm.s.w.CallFrom(c, wm.source)
 }
 
 // Initialize is Workmanager().initialize(callbackDispatcher) with the
@@ -80,15 +84,23 @@ func (wm *Workmanager) CancelAll() error {
 
 // IsScheduledByUniqueName is Workmanager().isScheduledByUniqueName.
 func (wm *Workmanager) IsScheduledByUniqueName(uniqueName string) (bool, error) {
-	wm.s.w.EnsureProcess()
-	return wm.s.w.Plugin.IsScheduledByUniqueName(uniqueName)
+	if err := wm.call(&wire.Call{Method: wire.MethodIsScheduledByUniqueName, UniqueName: uniqueName}); err != nil {
+		return false, err
+	}
+	v, _ := wm.s.w.LastReturned()
+	ok, _ := v.(bool)
+	return ok, nil
 }
 
 // PrintScheduledTasks is Workmanager().printScheduledTasks; it returns the
 // text the plugin logs.
 func (wm *Workmanager) PrintScheduledTasks() (string, error) {
-	wm.s.w.EnsureProcess()
-	return wm.s.w.Plugin.PrintScheduledTasks()
+	if err := wm.call(&wire.Call{Method: wire.MethodPrintScheduledTasks}); err != nil {
+		return "", err
+	}
+	v, _ := wm.s.w.LastReturned()
+	text, _ := v.(string)
+	return text, nil
 }
 
 // GetWorkInfo is Workmanager().getWorkInfoByUniqueName (nil: Dart null).
