@@ -272,3 +272,18 @@ func MarshalIndent(doc any) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// maxCallLines bounds the calls the text and HTML reports list.
+const maxCallLines = 200
+
+// callLine describes a call in one line: method, source, arguments, and
+// what Dart received.
+func callLine(c Call) string {
+	args := "{}"
+	if len(c.Args) > 0 {
+		if b, err := marshalNoEscape(c.Args); err == nil {
+			args = string(b)
+		}
+	}
+	return c.Call + " (" + c.Source + ") " + args + " → " + c.ReturnedText()
+}
