@@ -443,7 +443,7 @@ func (w *World) emptyWarnings(res *report.Result) []report.Warning {
 			msg += " until it was charged and booted again"
 		}
 		if w.proc.skipped > 0 {
-			msg += fmt.Sprintf("; %d steps were skipped", w.proc.skipped)
+			msg += fmt.Sprintf("; %s skipped (listed in warnings)", plural(w.proc.skipped, "step was", "steps were"))
 		}
 		out = append(out, report.Warning{T: secs(w.proc.diedAt), Code: WarnPhoneDead, Message: msg})
 	}
