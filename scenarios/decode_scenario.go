@@ -910,7 +910,7 @@ func decodeBase64(s string) ([]byte, error) {
 }
 
 var expectFields = []string{"task", "unique", "runs", "within", "max_gap", "first_run_within", "state", "attempts", "no_errors", "error",
-	"on_time", "call", "at", "returned"}
+	"on_time", "call", "at", "returned", "platform"}
 var assertionFields = []string{"runs", "max_gap", "first_run_within", "state", "attempts", "no_errors", "error", "on_time", "returned"}
 
 // expectation decodes one expect entry.
@@ -934,6 +934,9 @@ func (d *decoder) expectation(n ast.Node, path string) *Expectation {
 		for _, a := range present[1:] {
 			d.errorf(o.keyNode(a), o.at(a), "one assertion per entry; split it into two entries", "the entry has two assertions: %s and %s", present[0], a)
 		}
+	}
+	if v := o.get("platform"); v != nil {
+		e.Platform = d.stepPlatform(v, o.at("platform"))
 	}
 	if v := o.get("task"); v != nil {
 		e.Task, _ = d.str(v, o.at("task"))

@@ -62,6 +62,9 @@ func (w *World) Result() *report.Result {
 	res.Warnings = append(res.Warnings, w.emptyWarnings(res)...)
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	for i := range sc.Expect {
+		if p := sc.Expect[i].Platform; p != "" && p != w.Platform {
+			continue
+		}
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
 	}
 	res.Normalize()

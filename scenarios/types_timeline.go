@@ -394,6 +394,9 @@ type Expectation struct {
 	At          *time.Duration `json:"at,omitempty"`
 	Returned    any            `json:"returned,omitempty"`
 	HasReturned bool           `json:"-"`
+	// Platform limits the entry to android or ios (wmsim's addition to
+	// v1.1, as for steps): on the other platform it is not judged.
+	Platform Platform `json:"platform,omitempty"`
 
 	// Pos is where the entry starts in the file (not part of the format).
 	Pos Pos `json:"-"`
