@@ -91,14 +91,6 @@ func generateSchema(r *jsonschema.Reflector) *jsonschema.Schema {
 			})
 		}
 	}
-	// Duration arguments may be computed: {until: "10:00"} (format v1.1).
-	if args, ok := s.Definitions["Args"]; ok {
-		for _, name := range []string{"frequency", "flexInterval", "initialDelay", "backoffPolicyDelay"} {
-			if _, ok := args.Properties.Get(name); ok {
-				args.Properties.Set(name, computedDurationSchema())
-			}
-		}
-	}
 	s.ID = SchemaID
 	s.Title = "wmsim scenario (format v1.1)"
 	return s
@@ -262,6 +254,16 @@ func (AppEvent) JSONSchema() *jsonschema.Schema {
 	}
 }
 func (DozeCommand) JSONSchema() *jsonschema.Schema { return enumSchema(dozeEnum, "") }
+
+// JSONSchemaExtend lets duration arguments be computed: {until: "10:00"}
+// (format v1.1).
+func (Args) JSONSchemaExtend(s *jsonschema.Schema) {
+	for _, name := range []string{"frequency", "flexInterval", "initialDelay", "backoffPolicyDelay"} {
+		if _, ok := s.Properties.Get(name); ok {
+			s.Properties.Set(name, computedDurationSchema())
+		}
+	}
+}
 
 // JSONSchemaExtend requires exactly one action per step.
 func (Step) JSONSchemaExtend(s *jsonschema.Schema) {
