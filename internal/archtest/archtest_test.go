@@ -1,0 +1,168 @@
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/wmsim/wmsim/"
+
+// allowed lists, for every package of the module, the module packages its
+// non-test files may import. Tests may import more (an example may use the
+// harness); the rules are about what ships.
+var allowed = map[string][]string{
+	"sim":                 {},
+	"device":              {"sim"},
+	"osscheduler":         {"sim", "device"},
+	"osscheduler/android": {"sim", "device", "osscheduler"},
+	"osscheduler/ios":     {"sim", "device", "osscheduler"},
+	"plugin/codec":        {},
+	"plugin":              {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin/codec"},
+	"plugin/wire":         {"sim", "osscheduler", "plugin", "plugin/codec"},
+	"report":              {"sim"},
+	"scenarios":           {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/codec", "plugin/wire", "report"},
+	"fleet":               {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "scenarios", "report"},
+	"chaos":               {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/wire", "scenarios", "report"},
+	"wmsimtest":           {"sim", "device", "osscheduler", "osscheduler/android", "osscheduler/ios", "plugin", "plugin/codec", "plugin/wire", "scenarios", "report"},
+	"cmd/wmsim":           {"*"},
+	"internal/archtest":   {},
+	"internal/golden":     {},
+	"examples":            {},
+}
+
+// imports walks the module from root and returns, per package directory, the
+// module packages its non-test Go files import.
+func imports(t *testing.T, root string) map[string]map[string]bool {
+	t.Helper()
+	out := map[string]map[string]bool{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor") {
+				return filepath.SkipDir
+			}
+			if p != root {
+				if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
+					return filepath.SkipDir // another module (tools)
+				}
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(p))
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(rel)
+		if out[pkg] == nil {
+			out[pkg] = map[string]bool{}
+		}
+		for _, im := range f.Imports {
+			path, err := strconv.Unquote(im.Path.Value)
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(path, module) {
+				out[pkg][strings.TrimPrefix(path, module)] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// violations returns, in a stable order, every import that breaks the table
+// and every package the table does not know.
+func violations(got map[string]map[string]bool) []string {
+	pkgs := make([]string, 0, len(got))
+	for p := range got {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	var out []string
+	for _, p := range pkgs {
+		rules, ok := allowed[p]
+		if !ok {
+			out = append(out, "package "+p+" is not in the layering table: add it to allowed in internal/archtest/archtest_test.go with the packages it may import")
+			continue
+		}
+		set := map[string]bool{}
+		for _, r := range rules {
+			set[r] = true
+		}
+		if set["*"] {
+			continue
+		}
+		var bad []string
+		for im := range got[p] {
+			if !set[im] && !strings.HasPrefix(im, "internal/") {
+				bad = append(bad, im)
+			}
+		}
+		sort.Strings(bad)
+		for _, im := range bad {
+			out = append(out, p+" imports "+im+", which its layer may not use (allowed: "+strings.Join(rules, ", ")+")")
+		}
+	}
+	return out
+}
+
+func TestLayers(t *testing.T) {
+	for _, v := range violations(imports(t, filepath.Join("..", ".."))) {
+		t.Error(v)
+	}
+}
+
+// TestTableHasNoStalePackages keeps the table honest: every package it names exists.
+func TestTableHasNoStalePackages(t *testing.T) {
+	got := imports(t, filepath.Join("..", ".."))
+	for p := range allowed {
+		if _, ok := got[p]; !ok {
+			t.Errorf("allowed names %s, which has no Go files: remove it from the table", p)
+		}
+	}
+}
+
+// TestViolationsSeen checks the checker on a throwaway tree: a device package
+// that imports the plugin, and a package the table does not know, are reported;
+// a test file's import is not.
+func TestViolationsSeen(t *testing.T) {
+	dir := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "device"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "device", "d.go"), []byte("package device\n\nimport _ \""+module+"plugin\"\n"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "device", "d_test.go"), []byte("package device\n\nimport _ \""+module+"wmsimtest\"\n"), 0o644))
+	must(os.MkdirAll(filepath.Join(dir, "newpkg"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "newpkg", "n.go"), []byte("package newpkg\n"), 0o644))
+	got := violations(imports(t, dir))
+	want := []string{
+		"device imports plugin, which its layer may not use (allowed: sim)",
+		"package newpkg is not in the layering table: add it to allowed in internal/archtest/archtest_test.go with the packages it may import",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("violations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
