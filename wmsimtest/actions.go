@@ -191,6 +191,16 @@ func (a *App) step(k scenarios.AppEventKind, renamed bool) {
 // Launch opens the app (foreground).
 func (a *App) Launch() { a.step(scenarios.AppLaunch, false) }
 
+// LaunchFor opens the app and sends it to the background d later
+// (app: {launch: {for: d}}).
+func (a *App) LaunchFor(d time.Duration) {
+	a.s.w.Do(&scenarios.Step{App: &scenarios.AppEvent{Kind: scenarios.AppLaunch, For: d}})
+}
+
+// ProcessDeath is the OS reclaiming the app's process (app: process_death):
+// the next launch is cold.
+func (a *App) ProcessDeath() { a.step(scenarios.AppProcessDeath, false) }
+
 // Background sends the app to the background (home button).
 func (a *App) Background() { a.step(scenarios.AppBackground, false) }
 

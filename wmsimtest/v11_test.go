@@ -86,3 +86,16 @@ func TestQueryResults(t *testing.T) {
 	g.Expect(s).To(wmsimtest.HaveReturned("isScheduledByUniqueName", false).At(2 * time.Hour))
 	g.Expect(s).NotTo(wmsimtest.HaveReturned("isScheduledByUniqueName", true))
 }
+
+func TestLaunchForAndProcessDeath(t *testing.T) {
+	starts := 0
+	s := wmsimtest.New(t, wmsimtest.Android(34), wmsimtest.Duration(2*time.Hour),
+		wmsimtest.OnLaunch(func(*wmsimtest.Workmanager) { starts++ }))
+	s.At(0, func(s *wmsimtest.Sim) { s.App().LaunchFor(5 * time.Minute) })
+	s.At(4*time.Minute, func(s *wmsimtest.Sim) { assert.Equal(t, "foreground", string(s.App().State())) })
+	s.At(6*time.Minute, func(s *wmsimtest.Sim) { assert.Equal(t, "background", string(s.App().State())) })
+	s.At(7*time.Minute, func(s *wmsimtest.Sim) { s.App().ProcessDeath() })
+	s.At(8*time.Minute, func(s *wmsimtest.Sim) { s.App().Launch() })
+	require.NoError(t, s.Run())
+	assert.Equal(t, 2, starts)
+}
