@@ -355,3 +355,27 @@ func TestCallJSONShape(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, "unsupported", back.Error)
 }
+
+func TestProcessLifetimeSparesRunningWork(t *testing.T) {
+	out := runYAML(t, `version: 1
+name: lifetime
+duration: 2h
+platform: android
+device: { charger: ac }           # no Doze: only the process lifetime could stop the work
+app:
+  process_lifetime: 1m
+  on_launch:
+    - call: initialize
+    - call: registerOneOffTask
+      args: { uniqueName: long, taskName: long }
+  tasks:
+    long: { duration: 10m }
+timeline:
+  - { at: 0s, app: { launch: { for: 10s } } }
+  - { at: 30m, app: launch }
+`)
+	res := out.Runs[0].Result
+	require.NotEmpty(t, res.Runs)
+	assert.Equal(t, "success", res.Runs[0].Outcome, "the process is not reclaimed while its work runs")
+	assert.Len(t, callsFrom(res, "initialize", SourceOnLaunch), 2, "reclaimed after the work: the 30m launch is cold")
+}
