@@ -379,3 +379,27 @@ timeline:
 	assert.Equal(t, "success", res.Runs[0].Outcome, "the process is not reclaimed while its work runs")
 	assert.Len(t, callsFrom(res, "initialize", SourceOnLaunch), 2, "reclaimed after the work: the 30m launch is cold")
 }
+
+func TestStoppedRunMakesNoThenCalls(t *testing.T) {
+	out := runYAML(t, `version: 1
+name: stopped
+duration: 2h
+platform: android
+device: { charger: ac }
+app:
+  tasks:
+    upload:
+      duration: 10m
+      then:
+        - call: registerOneOffTask
+          args: { uniqueName: next, taskName: upload }
+timeline:
+  - { at: 0s, call: initialize }
+  - { at: 0s, call: registerOneOffTask, args: { uniqueName: first, taskName: upload, constraints: { requiresCharging: true } } }
+  - { at: 3m, device: { charger: none } }
+`)
+	res := out.Runs[0].Result
+	require.NotEmpty(t, res.Runs)
+	assert.Equal(t, "stopped", res.Runs[0].Outcome)
+	assert.Empty(t, callsFrom(res, "registerOneOffTask", SourceTask), "the stopped run's isolate is gone: no then calls")
+}
