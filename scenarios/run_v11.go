@@ -242,7 +242,13 @@ func errorCode(err error) string {
 }
 
 // phoneOff reports (and lists in warnings) a step that cannot take effect
-// because the phone is off.
+// because the phone is off. The device powers off at 0 % (AOSP
+// services/core/java/com/android/server/BatteryService.java
+// shutdownIfNoPowerLocked: level 0 and not powered) and boots again, as after
+// a reboot, once charged to device.Currents.BootPercent (2 %): AOSP's
+// off-mode charger sets no minimum (healthd_config.boot_min_cap = 0), so the
+// model takes the first level clear of the 0 % shutdown with a percent of
+// margin.
 func (w *World) phoneOff(what string) bool {
 	st := w.Device.State()
 	if st.Power == device.PowerOn {
@@ -320,7 +326,9 @@ func (w *World) launched(a *AppEvent) {
 			w.Device.BackgroundApp()
 			w.leftForeground()
 		}))
-		return
+		if a.For <= LongForeground {
+			return
+		}
 	}
 	w.Engine.After(LongForeground, sim.PhaseCheck, "long foreground", sim.HandlerFunc(func(*sim.Engine) {
 		if p.launchGen != gen || w.Device.State().App != device.ProcessForeground {

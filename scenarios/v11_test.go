@@ -403,3 +403,10 @@ timeline:
 	assert.Equal(t, "stopped", res.Runs[0].Outcome)
 	assert.Empty(t, callsFrom(res, "registerOneOffTask", SourceTask), "the stopped run's isolate is gone: no then calls")
 }
+
+func TestLaunchForLongerThan12hWarns(t *testing.T) {
+	out := runYAML(t, "version: 1\nname: fg\nduration: 1d\nplatform: android\ndevice: {charger: ac}\ntimeline:\n  - {at: 0s, app: {launch: {for: 13h}}}\n")
+	assert.Len(t, warningsWith(out.Runs[0].Result, WarnForegroundLong), 1)
+	out = runYAML(t, "version: 1\nname: fg\nduration: 1d\nplatform: android\ndevice: {charger: ac}\ntimeline:\n  - {at: 0s, app: {launch: {for: 11h}}}\n")
+	assert.Empty(t, warningsWith(out.Runs[0].Result, WarnForegroundLong))
+}
