@@ -410,3 +410,12 @@ func TestLaunchForLongerThan12hWarns(t *testing.T) {
 	out = runYAML(t, "version: 1\nname: fg\nduration: 1d\nplatform: android\ndevice: {charger: ac}\ntimeline:\n  - {at: 0s, app: {launch: {for: 11h}}}\n")
 	assert.Empty(t, warningsWith(out.Runs[0].Result, WarnForegroundLong))
 }
+
+func TestStepPlatformInChecks(t *testing.T) {
+	base := "version: 1\nname: p\nduration: 1d\nplatform: ios\ntimeline:\n"
+	_, err := Parse("p.yaml", []byte(base+"  - {at: 1h, platform: android, app: force_stop}\n"))
+	assert.NoError(t, err, "a step for a platform the file does not run on never happens")
+	_, err = Parse("p.yaml", []byte(base+"  - {at: 1h, platform: ios, app: force_stop}\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "p.yaml:6:34: timeline[0].app: force_stop is an Android settings action")
+}

@@ -135,7 +135,7 @@ func (c *checker) check() {
 				}
 			}
 		case ActionApp:
-			if st.App != nil && st.App.Kind == AppForceStop && !s.Has(PlatformAndroid) && st.Platform != PlatformIOS {
+			if st.App != nil && st.App.Kind == AppForceStop && !s.Has(PlatformAndroid) && st.Platform != PlatformAndroid {
 				d.errorf(c.fieldNode(c.stepNodes[i], "app"), path+".app", "on iOS use swipe_away (a force-quit)", "force_stop is an Android settings action; this scenario runs only on ios")
 			}
 		case ActionOS:
