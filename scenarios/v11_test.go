@@ -419,3 +419,14 @@ func TestStepPlatformInChecks(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "p.yaml:6:34: timeline[0].app: force_stop is an Android settings action")
 }
+
+func TestStepPlatformOSSettings(t *testing.T) {
+	base := "version: 1\nname: p\nduration: 1d\nplatform: [android, ios]\ntimeline:\n"
+	_, err := Parse("p.yaml", []byte(base+"  - {at: 1h, platform: android, os: {doze: force_idle}}\n  - {at: 1h, platform: ios, os: {low_power_mode: true}}\n"))
+	assert.NoError(t, err)
+	_, err = Parse("p.yaml", []byte(base+"  - {at: 1h, platform: ios, os: {doze: force_idle}}\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "timeline[0].os.doze: doze is an android setting; this step happens only on ios")
+	_, err = Parse("p.yaml", []byte("version: 1\nname: p\nduration: 1d\nplatform: ios\ntimeline:\n  - {at: 1h, platform: android, os: {doze: force_idle}}\n"))
+	assert.NoError(t, err, "a step for a platform the file does not run on never happens")
+}

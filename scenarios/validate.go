@@ -139,8 +139,8 @@ func (c *checker) check() {
 				d.errorf(c.fieldNode(c.stepNodes[i], "app"), path+".app", "on iOS use swipe_away (a force-quit)", "force_stop is an Android settings action; this scenario runs only on ios")
 			}
 		case ActionOS:
-			if st.OS != nil {
-				c.checkOS(i, st.OS)
+			if st.OS != nil && (st.Platform == "" || s.Has(st.Platform)) {
+				c.checkOS(i, st.OS, st.Platform)
 			}
 		}
 	}
@@ -261,14 +261,22 @@ var osPlatform = map[string]Platform{
 }
 
 // checkOS rejects settings of a platform the scenario does not run on.
-func (c *checker) checkOS(i int, o *OSChange) {
+func (c *checker) checkOS(i int, o *OSChange, only Platform) {
 	set := map[string]bool{
 		"doze": o.Doze != nil, "standby_bucket": o.StandbyBucket != nil, "battery_saver": o.BatterySaver != nil,
 		"low_power_mode": o.LowPowerMode != nil, "background_app_refresh": o.BackgroundAppRefresh != nil,
 		"fetch_interval": o.FetchInterval != nil,
 	}
 	for _, f := range osFields {
-		if !set[f] || c.s.Has(osPlatform[f]) {
+		if !set[f] {
+			continue
+		}
+		if only != "" && osPlatform[f] != only {
+			c.d.errorf(c.fieldNode(c.stepNodes[i], "os", f), index("timeline", i)+".os."+f, "move it to a step without platform, or one for "+string(osPlatform[f]),
+				"%s is an %s setting; this step happens only on %s", f, osPlatform[f], only)
+			continue
+		}
+		if c.s.Has(osPlatform[f]) {
 			continue
 		}
 		p := osPlatform[f]
