@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -60,6 +61,7 @@ func (w *World) Result() *report.Result {
 		res.Invariants = c.result()
 	}
 	res.Warnings = append(res.Warnings, w.emptyWarnings(res)...)
+	slices.SortStableFunc(res.Warnings, func(a, b report.Warning) int { return cmp.Compare(a.T, b.T) })
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	for i := range sc.Expect {
 		if p := sc.Expect[i].Platform; p != "" && p != w.Platform {
