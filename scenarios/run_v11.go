@@ -100,15 +100,19 @@ func (w *World) deviceChanged(c *device.Change) {
 	switch c.Kind {
 	case device.ChangeAppLaunched:
 		w.cancelLifetime()
-		if !p.mainRan {
-			p.mainRan = true
-			if (len(w.Scenario.App.OnLaunch) > 0 || w.OnLaunch != nil) && !p.coldPending {
-				p.coldPending = true
-				// A launch by the usage profile: main() runs once the
-				// launch is done. A launch step runs it at once instead.
-				w.Engine.After(0, sim.PhaseApp, "app main()", sim.HandlerFunc(func(*sim.Engine) { w.runOnLaunch() }))
-			}
+		w.mainRuns()
+	case device.ChangeProcessStarted:
+		// iOS launches the whole app into the background (a BGTask, a
+		// background fetch): UIKit loads the main storyboard at every launch,
+		// foreground or background ("About the app launch sequence",
+		// developer.apple.com), so the FlutterViewController's engine runs
+		// main() (flutter/flutter#82535, #96426). Android starts only the
+		// plugin's own FlutterEngine for callbackDispatcher: main() waits for
+		// the user.
+		if w.Platform == PlatformIOS {
+			w.mainRuns()
 		}
+		w.armLifetime()
 	case device.ChangePowerOff:
 		p.mainRan = false
 		w.cancelLifetime()
@@ -125,8 +129,24 @@ func (w *World) deviceChanged(c *device.Change) {
 		// which is not a force-stop: its work stays scheduled.
 		p.mainRan = false
 		w.cancelLifetime()
-	case device.ChangeAppBackground, device.ChangeProcessStarted:
+	case device.ChangeAppBackground:
 		w.armLifetime()
+	}
+}
+
+// mainRuns notes that main() runs in this process, and schedules
+// app.on_launch if it had not run yet: a cold start. A launch by the usage
+// profile or by the OS runs it once the launch is done; a launch step runs
+// it at once instead.
+func (w *World) mainRuns() {
+	p := &w.proc
+	if p.mainRan {
+		return
+	}
+	p.mainRan = true
+	if (len(w.Scenario.App.OnLaunch) > 0 || w.OnLaunch != nil) && !p.coldPending {
+		p.coldPending = true
+		w.Engine.After(0, sim.PhaseApp, "app main()", sim.HandlerFunc(func(*sim.Engine) { w.runOnLaunch() }))
 	}
 }
 

@@ -430,3 +430,22 @@ func TestStepPlatformOSSettings(t *testing.T) {
 	_, err = Parse("p.yaml", []byte("version: 1\nname: p\nduration: 1d\nplatform: ios\ntimeline:\n  - {at: 1h, platform: android, os: {doze: force_idle}}\n"))
 	assert.NoError(t, err, "a step for a platform the file does not run on never happens")
 }
+
+func TestBackgroundLaunchRunsMainOnIOSOnly(t *testing.T) {
+	src := "version: 1\nname: bg\nduration: 1h\nplatform: [android, ios]\n" + onLaunchApp
+	sc, err := Parse("bg.yaml", []byte(src))
+	require.NoError(t, err)
+	for _, p := range []Platform{PlatformAndroid, PlatformIOS} {
+		w, err := NewWorld(sc, p, RunOptions{})
+		require.NoError(t, err)
+		require.NoError(t, w.Engine.RunUntil(sc.Start.Add(time.Minute)))
+		w.Device.StartProcess() // the OS starts the app to run work
+		require.NoError(t, w.Engine.RunUntil(sc.Start.Add(2*time.Minute)))
+		n := len(callsFrom(w.Result(), "initialize", SourceOnLaunch))
+		if p == PlatformIOS {
+			assert.Equal(t, 1, n, "iOS launches the whole app into the background: main() runs")
+		} else {
+			assert.Equal(t, 0, n, "Android runs only callbackDispatcher in the background")
+		}
+	}
+}
