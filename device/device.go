@@ -121,6 +121,8 @@ type Device struct {
 	level       int       // last reported whole percent; outside checkBattery always st.Battery.Level()
 	levelCharge int64     // charge when level was last checked (the Prev of a level step)
 	dead        bool      // powered off by an empty battery
+	sparse      bool      // battery events only where the level matters: SetSparseBattery
+	stepPlug    bool      // plugged in when the pending step was planned
 	busy        int       // running tasks (SetCPUBusy)
 	tailOn      bool      // the screen-off activity tail is running
 	stepTimer   sim.Timer

@@ -601,6 +601,9 @@ func (pr *profileRun) do(a action) {
 	case actAppClose:
 		d.BackgroundApp()
 	case actBedtime:
+		if d.sparse {
+			d.sync() // no event kept the level current
+		}
 		lvl := d.level
 		if pr.pct(ch.OvernightPercent) || (ch.TopUpBelow > 0 && lvl < ch.TopUpBelow) || lvl < 30 && ch.OvernightPercent > 0 {
 			pr.plugFor(a.arg)

@@ -235,9 +235,6 @@ func (d *Device) settle() {
 	b.ChargeUAh -= int64(q)
 }
 
-// ceilDiv is ⌈a/b⌉ for a ≥ 0, b > 0.
-func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
-
 // nextStep is the delay to the next whole-percent crossing (or to empty), and
 // whether there is one.
 func (d *Device) nextStep() (time.Duration, bool) {
@@ -255,20 +252,116 @@ func (d *Device) nextStep() (time.Duration, bool) {
 		if lvl >= 100 {
 			return 0, false
 		}
-		// First instant the charge reaches boundary(lvl+1).
-		deficit := (int64(lvl+1)*band-b.ChargeUAh)*uAnsPerUAh - d.rem
-		return time.Duration(ceilDiv(deficit, a)), true
+		up := lvl + 1
+		if d.sparse {
+			up = d.nextLevelUp(lvl)
+		}
+		// First instant the charge reaches boundary(up): ⌈deficit / a⌉.
+		q, r := spanDiv(int64(up)*band-b.ChargeUAh, -d.rem, a)
+		if r != 0 {
+			q++
+		}
+		return q, true
 	}
 	a = -a
 	if lvl == 0 {
 		// The instant the charge reaches zero: the device dies.
-		rest := b.ChargeUAh*uAnsPerUAh + d.rem
-		return time.Duration(ceilDiv(rest, a)), true
+		q, r := spanDiv(b.ChargeUAh, d.rem, a)
+		if r != 0 {
+			q++
+		}
+		return q, true
 	}
-	// First nanosecond the charge is below boundary(lvl): Level rounds down,
-	// so that is when the reported level drops.
-	excess := (b.ChargeUAh-int64(lvl)*band)*uAnsPerUAh + d.rem
-	return time.Duration(excess/a + 1), true
+	down := lvl // the level drops to down-1 below boundary(down)
+	if d.sparse && !d.plugged() {
+		down = d.nextLevelDown(lvl) + 1
+	}
+	// First nanosecond the charge is below boundary(down): Level rounds
+	// down, so that is when the reported level drops to down-1.
+	q, _ := spanDiv(b.ChargeUAh-int64(down)*band, d.rem, a)
+	return q + 1, true
+}
+
+// maxSpan bounds a planned battery step: far beyond any run, and far from
+// overflowing an offset.
+const maxSpan = time.Duration(1 << 61)
+
+// spanDiv is (uAh·uAnsPerUAh + adj) / a in nanoseconds and its remainder,
+// for uAh·uAnsPerUAh + adj ≥ 0 and a > 0, in 128 bits: a span of many
+// percent of a large battery in µA·ns does not fit an int64 (one percent
+// does). Quotients beyond maxSpan are maxSpan.
+func spanDiv(uAh, adj, a int64) (time.Duration, uint64) {
+	hi, lo := bits.Mul64(uint64(uAh), uAnsPerUAh)
+	var c uint64
+	if adj >= 0 {
+		lo, c = bits.Add64(lo, uint64(adj), 0)
+		hi += c
+	} else {
+		lo, c = bits.Sub64(lo, uint64(-adj), 0)
+		hi -= c
+	}
+	if hi >= uint64(a) {
+		return maxSpan, 0
+	}
+	q, r := bits.Div64(hi, lo, uint64(a))
+	if q > uint64(maxSpan) {
+		return maxSpan, 0
+	}
+	return time.Duration(q), r
+}
+
+// Sparse battery events. Between two whole-percent steps the battery
+// current is constant, and so it is between any two levels where nothing
+// depends on the level: the charge moves in one straight line across them,
+// and the instant it reaches the next level that matters is computed as
+// exactly as the next step. What depends on the level: battery low (at or
+// below Thresholds.BatteryLowPercent, unplugged: derive), the empty battery
+// (0 %), the charger's taper (chargeTaper: 80, 90, 95, 100 %) and, for a
+// dead battery, the boot level (Currents.BootPercent). The level itself is
+// exact whenever the state is read (sync integrates to now); only the
+// ChangeBatteryLevel reports of the levels in between are not made.
+
+// nextLevelUp is the first level above lvl (< 100) at which something
+// follows while charging.
+func (d *Device) nextLevelUp(lvl int) int {
+	up := 100
+	for _, l := range [...]int{80, 90, 95} { // chargeTaper's steps
+		if l > lvl && l < up {
+			up = l
+		}
+	}
+	if d.dead && d.cur.BootPercent > lvl && d.cur.BootPercent < up {
+		up = d.cur.BootPercent
+	}
+	return up // (battery okay needs no event: plugging in cleared low)
+}
+
+// nextLevelDown is the first level below lvl (> 0) at which something
+// follows while draining on battery: battery low, or empty.
+func (d *Device) nextLevelDown(lvl int) int {
+	if low := d.th.BatteryLowPercent; low < lvl {
+		return low
+	}
+	return 0
+}
+
+// SetSparseBattery chooses whether the battery reports every whole-percent
+// step (off, the default: a ChangeBatteryLevel and one kernel event per
+// step) or only the levels something follows from (on: battery low and
+// okay, empty, the charger's taper levels, the boot level of a dead
+// battery), with no ChangeBatteryLevel at all. Everything else is the
+// same: the state read at any instant, the instants of battery low, okay,
+// shutdown and boot, the charge used. For runs that observe no level steps
+// (fleets, with no trace): a third to a half of a device's battery events
+// go.
+func (d *Device) SetSparseBattery(on bool) {
+	if d.sparse == on {
+		return
+	}
+	d.sync()
+	d.sparse = on
+	d.eng.Cancel(d.stepTimer) // plan the next crossing afresh
+	d.recompute()
 }
 
 // recompute re-reads the current after a state change and moves the battery
@@ -276,10 +369,11 @@ func (d *Device) nextStep() (time.Duration, bool) {
 func (d *Device) recompute() {
 	d.load = d.Load()
 	amps := d.currentFor(d.load)
-	if amps == d.amps && d.stepTimer.Pending() {
+	if amps == d.amps && d.stepTimer.Pending() && (!d.sparse || d.stepPlug == d.plugged()) {
 		return // same current: the planned crossing stands
 	}
 	d.amps = amps
+	d.stepPlug = d.plugged() // a sparse plan's levels depend on it
 	dt, ok := d.nextStep()
 	if !ok {
 		d.eng.Cancel(d.stepTimer)
@@ -326,7 +420,9 @@ func (d *Device) checkBattery() {
 		prev := d.st
 		prev.Battery.ChargeUAh = d.levelCharge
 		d.level, d.levelCharge = lvl, d.st.Battery.ChargeUAh
-		d.emit(ChangeBatteryLevel, &prev, "battery level step")
+		if !d.sparse {
+			d.emit(ChangeBatteryLevel, &prev, "battery level step")
+		}
 		d.derive()
 	} else {
 		d.levelCharge = d.st.Battery.ChargeUAh

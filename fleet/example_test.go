@@ -45,3 +45,19 @@ func ExampleMerge() {
 	// Output:
 	// [[0 6]] 6 0
 }
+
+// Every device checks the scenario's expectations; BelowShare lists those
+// that held on too small a share of the fleet, with the devices to replay.
+func ExampleSummary_BelowShare() {
+	sc, _ := scenarios.LoadLibrary("periodic-task")
+	mix, _ := fleet.ParseMix("office-worker=1,light-user=1")
+	s, err := fleet.Run(sc, fleet.Options{Devices: 8, Days: 2, Mix: mix})
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range s.BelowShare(1) {
+		fmt.Printf("%q held on %d of %d devices; first failure: device %d\n", e.Expect, e.Held, e.Devices, e.Failed[0].Device)
+	}
+	// Output:
+	// "fetchLatestPosts runs 12..25" held on 0 of 8 devices; first failure: device 0
+}

@@ -72,7 +72,7 @@ func TestShardsMergeToTheWhole(t *testing.T) {
 	assert.Empty(t, merged.Missing())
 
 	_, err = Merge(parts[0], parts[0])
-	assert.ErrorContains(t, err, "overlap")
+	assert.ErrorContains(t, err, "each shard may be given once")
 	other := *parts[1]
 	other.Seed++
 	_, err = Merge(parts[0], &other)
@@ -231,4 +231,20 @@ func TestNoTraceChangesNoRun(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A panic inside a device's simulation is recovered on its worker and
+// reported as a *PanicError (the CLI's exit 4), not a crash of the process.
+func TestDevicePanicRecovered(t *testing.T) {
+	var p plan // no scenario: the device's world cannot be built
+	err := p.runDeviceSafe(7, p.newSummaryForTest())
+	var pe *PanicError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, 7, pe.Device)
+	assert.Contains(t, err.Error(), "internal error: device 7 panicked")
+	assert.NotEmpty(t, pe.Stack)
+}
+
+func (p *plan) newSummaryForTest() *Summary {
+	return &Summary{All: newGroup("*"), Profiles: []*Group{}}
 }

@@ -86,6 +86,9 @@ type Options struct {
 	// Context stops the run early: devices already started finish, no more
 	// start, and the summary says Interrupted.
 	Context context.Context
+	// Limits replace sim.DefaultLimits for each device (the horizon is
+	// always the fleet's duration).
+	Limits *sim.Limits
 	// Progress, if set, is called after each device with the number of
 	// devices finished so far (from the workers' goroutines, one at a time).
 	Progress func(done int)
@@ -100,6 +103,7 @@ type plan struct {
 	mix      []MixEntry
 	total    int
 	devices  int
+	limits   *sim.Limits
 }
 
 func newPlan(sc *scenarios.Scenario, o Options) (*plan, error) {
@@ -115,7 +119,7 @@ func newPlan(sc *scenarios.Scenario, o Options) (*plan, error) {
 	if o.Shard.Count > 0 && (o.Shard.Index < 0 || o.Shard.Index >= o.Shard.Count) {
 		return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", o.Shard.Index, o.Shard.Count)
 	}
-	p := &plan{sc: sc, seed: sc.Seed, duration: sc.Duration, devices: o.Devices}
+	p := &plan{sc: sc, seed: sc.Seed, duration: sc.Duration, devices: o.Devices, limits: o.Limits}
 	if o.Seed != nil {
 		p.seed = *o.Seed
 	}
@@ -219,7 +223,7 @@ func Run(sc *scenarios.Scenario, opts Options) (*Summary, error) {
 				if i >= hi {
 					return
 				}
-				if err := p.runDevice(i, acc); err != nil {
+				if err := p.runDeviceSafe(i, acc); err != nil {
 					errMu.Lock()
 					if i < errAt { // report the lowest failing device, whatever the scheduling
 						firstErr, errAt = err, i
@@ -249,12 +253,15 @@ func Run(sc *scenarios.Scenario, opts Options) (*Summary, error) {
 		out.Ranges = [][2]int{}
 	}
 	out.Interrupted = out.Completed < hi-lo
+	if opts.Shard.Count > 1 {
+		out.Shard = &ShardInfo{Index: opts.Shard.Index, Count: opts.Shard.Count}
+	}
 	return out, nil
 }
 
 func (p *plan) newSummary() *Summary {
 	return &Summary{Format: Format, Scenario: p.sc.Name, Platform: string(p.platform), Seed: p.seed,
-		Devices: p.devices, Duration: p.duration.String(), Mix: p.mix, Ranges: [][2]int{}, All: newGroup("*"), Profiles: []*Group{}}
+		Devices: p.devices, Duration: p.duration.String(), Mix: p.mix, Ranges: [][2]int{}, All: newGroup("*"), Profiles: []*Group{}, Expectations: []*ExpectStats{}}
 }
 
 // day is one day, the unit of runs per day.
@@ -278,6 +285,9 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	profile := p.profileOf(i)
 	sink := newBlockSink()
 	limits := sim.DefaultLimits
+	if p.limits != nil {
+		limits = *p.limits
+	}
 	limits.Horizon = 0 // the world stops at the scenario's end
 	w, err := scenarios.NewWorld(p.sc, p.platform, scenarios.RunOptions{
 		Seed: &seed, Limits: &limits, NoTrace: true,
@@ -286,6 +296,9 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	if err != nil {
 		return err
 	}
+	// Nothing here reads the battery's whole-percent steps (no trace, no
+	// listener of them): the battery fires only where its level matters.
+	w.Device.SetSparseBattery(true)
 	// A Watch, not a Sink: tracing stays off, so no reason is formatted.
 	w.Engine.Watch(sink, "deferred", "started", "cancelled")
 	limited := false
@@ -343,6 +356,7 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 		}
 	}
 	on, off := w.Device.Used()
+	acc.expectations(w, i, seed, profile)
 
 	acc.Completed++
 	if limited {

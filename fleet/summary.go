@@ -45,6 +45,14 @@ type Summary struct {
 	// sorted by name.
 	All      *Group   `json:"all"`
 	Profiles []*Group `json:"profiles"`
+	// Shard is set on the summary of one shard (--shard i/n), nil otherwise.
+	Shard *ShardInfo `json:"shard,omitempty"`
+	// Expectations are the scenario's expect entries checked on every
+	// device, in the scenario's order.
+	Expectations []*ExpectStats `json:"expectations"`
+	// Digest is the SHA-256 of the document as written (with an empty
+	// digest); Unmarshal refuses a document that does not match it.
+	Digest string `json:"digest"`
 }
 
 // Group is the metrics of a set of devices (all, or one profile's).
@@ -193,9 +201,16 @@ func Merge(parts ...*Summary) (*Summary, error) {
 	first := parts[0]
 	out := &Summary{Format: first.Format, Scenario: first.Scenario, Platform: first.Platform, Seed: first.Seed,
 		Devices: first.Devices, Duration: first.Duration, Mix: slices.Clone(first.Mix), All: newGroup("*"), Profiles: []*Group{}}
+	if err := checkShards(parts); err != nil {
+		return nil, err
+	}
 	for i, p := range parts {
 		if err := first.sameFleet(p); err != nil {
 			return nil, fmt.Errorf("part %d is not of the same fleet as part 1: %v", i+1, err)
+		}
+		var err error
+		if out.Expectations, err = mergeExpectations(out.Expectations, p.Expectations); err != nil {
+			return nil, fmt.Errorf("part %d is not of the same scenario as part 1: %v", i+1, err)
 		}
 		out.Ranges = append(out.Ranges, p.Ranges...)
 		out.Completed += p.Completed
@@ -272,6 +287,13 @@ func Marshal(s *Summary) ([]byte, error) {
 	for _, g := range s.Profiles {
 		fill(g)
 	}
+	if s.Expectations == nil {
+		s.Expectations = []*ExpectStats{}
+	}
+	for _, e := range s.Expectations {
+		e.Share = e.share()
+	}
+	s.Digest = ""
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -279,11 +301,27 @@ func Marshal(s *Summary) ([]byte, error) {
 	if err := enc.Encode(s); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	b := seal(buf.Bytes())
+	if m := digestValue.FindSubmatch(b); m != nil {
+		s.Digest = string(m[1])
+	}
+	return b, nil
 }
 
 // Unmarshal reads a wmsim.fleet/v1 document.
 func Unmarshal(b []byte) (*Summary, error) {
+	if !bytes.Contains(b, []byte(Format)) {
+		// Say what the document is before checking its digest.
+		var probe struct {
+			Format string `json:"format"`
+		}
+		if json.Unmarshal(b, &probe) == nil {
+			return nil, fmt.Errorf("not a fleet summary: format %q, want %q", probe.Format, Format)
+		}
+	}
+	if err := verify(b); err != nil {
+		return nil, err
+	}
 	var s Summary
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -298,6 +336,17 @@ func Unmarshal(b []byte) (*Summary, error) {
 	}
 	if s.Profiles == nil {
 		s.Profiles = []*Group{}
+	}
+	if s.Expectations == nil {
+		s.Expectations = []*ExpectStats{}
+	}
+	for _, e := range s.Expectations {
+		if e == nil || e.Held < 0 || e.Held > e.Devices {
+			return nil, errors.New("fleet summary has an expectation with impossible counts")
+		}
+		if e.Failed == nil {
+			e.Failed = []FailedDevice{}
+		}
 	}
 	for _, g := range append([]*Group{s.All}, s.Profiles...) {
 		if g == nil {

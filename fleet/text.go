@@ -71,6 +71,7 @@ func WriteText(w io.Writer, s *Summary) error {
 		}
 	}
 	fmt.Fprintln(w, "\nruns/day, successes and battery are per device; gaps and delays per run; blocked time per device (0 where never blocked).")
+	writeExpectText(w, s)
 	return nil
 }
 

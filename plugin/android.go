@@ -55,10 +55,10 @@ func (p *Plugin) androidRegisterOneOff(unique, task string, in map[string]any, o
 		policy android.ExistingWorkPolicy
 		err    error
 	)
-	if p.version == V0_5 {
+	if p.caps.AndroidExtractor {
 		r, policy, err = p.buildOneOff05(unique, task, in, o)
 	} else {
-		if o.Expedited && p.cfg.StripShortServicePermission {
+		if o.Expedited && p.caps.ExpeditedFlag && p.cfg.StripShortServicePermission {
 			msg := "workmanager_android: expedited work (setExpedited) requires the 'android.permission.FOREGROUND_SERVICE_SHORT_SERVICE' permission " +
 				"in the merged manifest, but it is missing. FOREGROUND_SERVICE_SHORT_SERVICE is declared by the plugin by default; " +
 				"keep it if you use expedited work (see the workmanager_android README, issue #725)."
@@ -70,6 +70,9 @@ func (p *Plugin) androidRegisterOneOff(unique, task string, in map[string]any, o
 		return p.rejectBuild(callRegisterOneOff, unique, err)
 	}
 	if _, err := p.wm.EnqueueUniqueWork(unique, policy, r.Req); err != nil {
+		if be := builderError(err); be != nil {
+			return p.rejectBuild(callRegisterOneOff, unique, be)
+		}
 		// WorkManager enqueues asynchronously; the plugin never looks at the
 		// Operation, so Dart sees success.
 		return p.reject(callRegisterOneOff, unique, osCode(err), err.Error(), false, nil)
@@ -91,7 +94,7 @@ func (p *Plugin) androidRegisterPeriodic(unique, task string, in map[string]any,
 		policy android.ExistingPeriodicWorkPolicy
 		err    error
 	)
-	if p.version == V0_5 {
+	if p.caps.AndroidExtractor {
 		r, policy, err = p.buildPeriodic05(unique, task, in, o)
 	} else {
 		r, policy, err = p.buildPeriodic(unique, task, in, o)
@@ -106,6 +109,9 @@ func (p *Plugin) androidRegisterPeriodic(unique, task string, in map[string]any,
 		p.emit("warning", unique, fmt.Sprintf("flexInterval %s is below WorkManager's minimum: it will be clamped to 5m", r.Req.Flex))
 	}
 	if _, err := p.wm.EnqueueUniquePeriodicWork(unique, policy, r.Req); err != nil {
+		if be := builderError(err); be != nil {
+			return p.rejectBuild(callRegisterPeriodic, unique, be)
+		}
 		return p.reject(callRegisterPeriodic, unique, osCode(err), err.Error(), false, nil)
 	}
 	p.accepted(callRegisterPeriodic, unique, "enqueueUniquePeriodicWork("+periodicPolicyName(policy)+")",
@@ -122,12 +128,34 @@ type buildError struct {
 
 func (e *buildError) Error() string { return e.msg }
 
+// rejectBuild returns a Kotlin exception thrown while building the request
+// as Dart sees it. On the Pigeon wire (0.9+) registerOneOffTask /
+// registerPeriodicTask catch it (WorkmanagerPlugin.kt `catch (e: Exception) {
+// callback(Result.failure(e)) }`) and wrapError replies [simpleName,
+// toString(), details]; on the MethodChannel (≤0.8) it escapes onMethodCall
+// and Flutter's MethodChannel.IncomingMethodCallHandler replies the error
+// envelope ("error", e.message, stack trace).
 func (p *Plugin) rejectBuild(call, unique string, err error) error {
 	be := err.(*buildError)
-	if be.class == "error" { // 0.5: MethodChannel's uncaught-exception envelope
+	if be.class == "error" || p.caps.Wire == WireMethodChannel {
 		return p.reject(call, unique, be.code, be.msg, true, &PlatformError{Code: "error", Message: be.msg})
 	}
 	return p.reject(call, unique, be.code, be.msg, true, kotlinError(be.class, be.msg))
+}
+
+// builderError recognises the OS model's request-validation errors: they are
+// WorkRequest.Builder's require(...) checks (androidx WorkRequest.kt build():
+// "Expedited jobs only support network and storage constraints", "Expedited
+// jobs cannot be delayed"; OneTimeWorkRequest/PeriodicWorkRequest
+// buildInternal: "Cannot set backoff criteria on an idle mode job",
+// "PeriodicWorkRequests cannot be expedited"), which throw
+// IllegalArgumentException synchronously inside the plugin's call, before
+// anything is enqueued.
+func builderError(err error) *buildError {
+	if e, ok := err.(*osscheduler.Error); ok && e.Code == CodeInvalidArgument {
+		return &buildError{class: "IllegalArgumentException", msg: e.Message, code: CodeInvalidArgument}
+	}
+	return nil
 }
 
 func osCode(err error) string {
@@ -144,7 +172,7 @@ func (p *Plugin) androidHandleCheck(call, unique string) error {
 	if p.storedHandle() != noHandle {
 		return nil
 	}
-	if p.version == V0_5 {
+	if p.caps.Wire == WireMethodChannel {
 		return p.reject(call, unique, CodeNotInitialized, msgInitRequiredWithExample, true,
 			&PlatformError{Code: "1", Message: msgInitRequiredWithExample})
 	}
@@ -154,6 +182,12 @@ func (p *Plugin) androidHandleCheck(call, unique string) error {
 // buildOneOff is createOneOffWorkRequest (WorkManagerUtils.kt, 0.10).
 func (p *Plugin) buildOneOff(unique, task string, in map[string]any, o OneOffOptions) (androidRequest, android.ExistingWorkPolicy, error) {
 	var r androidRequest
+	o.ForegroundServiceConfig = p.dropParam(unique, p.caps.FGSParam, o.ForegroundServiceConfig, "foregroundServiceConfig")
+	o.Constraints = p.dropContentURIs(unique, o.Constraints)
+	if !p.caps.ExpeditedParam && o.Expedited {
+		p.warnMissing(unique, "expedited")
+		o.Expedited = false
+	}
 	data, err := p.buildTaskInputData(task, in, o.ForegroundServiceConfig, unique)
 	if err != nil {
 		return r, 0, err
@@ -170,10 +204,21 @@ func (p *Plugin) buildOneOff(unique, task string, in map[string]any, o OneOffOpt
 	if o.Tag != nil {
 		r.Req.Tags = append(r.Req.Tags, *o.Tag)
 	}
-	if o.Expedited {
+	switch {
+	case p.caps.ExpeditedFlag && o.Expedited:
+		// android 0.10.2 WorkManagerUtils.kt: if (request.expedited == true)
+		// setExpedited(outOfQuotaPolicy ?: RUN_AS_NON_EXPEDITED_WORK_REQUEST).
 		r.Req.Expedited = true
 		r.Req.OutOfQuota = android.RunAsNonExpedited
 		if o.OutOfQuotaPolicy != nil && *o.OutOfQuotaPolicy == DropWorkRequest {
+			r.Req.OutOfQuota = android.DropWorkRequest
+		}
+	case !p.caps.ExpeditedFlag && o.OutOfQuotaPolicy != nil:
+		// android 0.9.0 … 0.10.1 WorkManagerUtils.kt:
+		// request.outOfQuotaPolicy?.toAndroidOutOfQuotaPolicy()?.let(::setExpedited).
+		r.Req.Expedited = true
+		r.Req.OutOfQuota = android.RunAsNonExpedited
+		if *o.OutOfQuotaPolicy == DropWorkRequest {
 			r.Req.OutOfQuota = android.DropWorkRequest
 		}
 	}
@@ -200,6 +245,8 @@ func oneOffPolicy(p ExistingWorkPolicy) android.ExistingWorkPolicy {
 // buildPeriodic is createPeriodicWorkRequest (0.10).
 func (p *Plugin) buildPeriodic(unique, task string, in map[string]any, o PeriodicOptions) (androidRequest, android.ExistingPeriodicWorkPolicy, error) {
 	var r androidRequest
+	o.ForegroundServiceConfig = p.dropParam(unique, p.caps.FGSParam, o.ForegroundServiceConfig, "foregroundServiceConfig")
+	o.Constraints = p.dropContentURIs(unique, o.Constraints)
 	data, err := p.buildTaskInputData(task, in, o.ForegroundServiceConfig, unique)
 	if err != nil {
 		return r, 0, err
@@ -210,9 +257,7 @@ func (p *Plugin) buildPeriodic(unique, task string, in map[string]any, o Periodi
 	if o.Frequency != nil {
 		r.Req.Interval = seconds(*o.Frequency)
 	}
-	if o.FlexInterval != nil {
-		r.Req.Flex = seconds(*o.FlexInterval)
-	}
+	r.Req.Flex = p.periodicFlex(o.FlexInterval)
 	if o.InitialDelay != nil {
 		r.Req.InitialDelay = seconds(*o.InitialDelay)
 	}
@@ -223,7 +268,10 @@ func (p *Plugin) buildPeriodic(unique, task string, in map[string]any, o Periodi
 	if o.Tag != nil {
 		r.Req.Tags = append(r.Req.Tags, *o.Tag)
 	}
-	policy := android.PeriodicUpdate // defaultPeriodExistingWorkPolicy
+	policy := android.PeriodicKeep // defaultPeriodExistingWorkPolicy before #628
+	if p.caps.DefaultPeriodicUpdate {
+		policy = android.PeriodicUpdate
+	}
 	if o.ExistingWorkPolicy != nil {
 		switch *o.ExistingWorkPolicy {
 		case PeriodicKeep:
@@ -245,6 +293,7 @@ func (p *Plugin) applyBackoff(r *androidRequest, pol *BackoffPolicy, delay *time
 		return
 	}
 	r.BackoffSet = true
+	r.Req.BackoffSet = true
 	r.Req.BackoffPolicy = android.BackoffExponential
 	if *pol == BackoffLinear {
 		r.Req.BackoffPolicy = android.BackoffLinear
@@ -275,7 +324,7 @@ func (p *Plugin) toAndroidConstraints(c *Constraints) (android.Constraints, []Co
 	if p.api() >= apiN {
 		for _, t := range c.ContentURITriggers {
 			triggers = append(triggers, t)
-			out.ContentURITriggers = append(out.ContentURITriggers, t.URI)
+			out.ContentURITriggers = append(out.ContentURITriggers, android.ContentURITrigger{URI: t.URI, TriggerForDescendants: t.TriggerForDescendants})
 		}
 	}
 	return out, triggers
@@ -401,14 +450,18 @@ func decodeFGSType(js string) string {
 // at least 10 s), any out-of-quota policy → setExpedited, KEEP by default.
 func (p *Plugin) buildOneOff05(unique, task string, in map[string]any, o OneOffOptions) (androidRequest, android.ExistingWorkPolicy, error) {
 	var r androidRequest
-	data, err := p.buildTaskInputData05(task, in)
+	data, err := p.extractorInputData(task, in, unique)
 	if err != nil {
 		return r, 0, err
 	}
 	p.warnNot05(unique, o.ForegroundServiceConfig != nil, "foregroundServiceConfig")
 	p.warnNot05(unique, o.Expedited, "expedited")
+	if !p.caps.OutOfQuotaParam {
+		p.warnNot05(unique, o.OutOfQuotaPolicy != nil, "outOfQuotaPolicy")
+		o.OutOfQuotaPolicy = nil
+	}
 	r.DataBytes = data.size
-	r.Req = android.WorkRequest{TaskName: task, Input: data.values, Tags: []string{backgroundWorker5}}
+	r.Req = android.WorkRequest{TaskName: task, Input: data.values, Tags: []string{p.workerTag()}}
 	if o.InitialDelay != nil {
 		r.Req.InitialDelay = seconds(*o.InitialDelay)
 	}
@@ -440,17 +493,27 @@ func (p *Plugin) buildOneOff05(unique, task string, in map[string]any, o OneOffO
 
 func (p *Plugin) buildPeriodic05(unique, task string, in map[string]any, o PeriodicOptions) (androidRequest, android.ExistingPeriodicWorkPolicy, error) {
 	var r androidRequest
-	data, err := p.buildTaskInputData05(task, in)
+	data, err := p.extractorInputData(task, in, unique)
 	if err != nil {
 		return r, 0, err
 	}
 	p.warnNot05(unique, o.ForegroundServiceConfig != nil, "foregroundServiceConfig")
-	p.warnNot05(unique, o.FlexInterval != nil, "flexInterval")
+	if !p.caps.FlexParam {
+		p.warnNot05(unique, o.FlexInterval != nil, "flexInterval")
+		o.FlexInterval = nil
+	}
+	if !p.caps.OutOfQuotaParam {
+		p.warnNot05(unique, o.OutOfQuotaPolicy != nil, "outOfQuotaPolicy")
+		o.OutOfQuotaPolicy = nil
+	}
 	r.DataBytes = data.size
-	r.Req = android.WorkRequest{TaskName: task, Periodic: true, Input: data.values, Tags: []string{backgroundWorker5}}
+	r.Req = android.WorkRequest{TaskName: task, Periodic: true, Input: data.values, Tags: []string{p.workerTag()}}
 	r.Req.Interval = defaultFrequency
 	if o.Frequency != nil {
 		r.Req.Interval = seconds(*o.Frequency)
+	}
+	if p.caps.FlexParam {
+		r.Req.Flex = p.periodicFlex(o.FlexInterval)
 	}
 	if o.InitialDelay != nil {
 		r.Req.InitialDelay = seconds(*o.InitialDelay)
@@ -474,8 +537,66 @@ func (p *Plugin) buildPeriodic05(unique, task string, in map[string]any, o Perio
 
 func (p *Plugin) warnNot05(unique string, set bool, param string) {
 	if set {
-		p.emit("warning", unique, param+" does not exist in workmanager 0.5: ignored")
+		p.warnMissing(unique, param)
 	}
+}
+
+// warnMissing: the release's Dart API has no such parameter; the call is
+// modelled without it.
+func (p *Plugin) warnMissing(unique, param string) {
+	p.emit("warning", unique, param+" does not exist in workmanager "+p.rel.Version+": ignored")
+}
+
+// dropParam returns v, or nil with a warning when the release lacks it.
+func (p *Plugin) dropParam(unique string, has bool, v *ForegroundServiceConfig, param string) *ForegroundServiceConfig {
+	if has || v == nil {
+		return v
+	}
+	p.warnMissing(unique, param)
+	return nil
+}
+
+// dropContentURIs removes content-URI triggers a release cannot pass on
+// (workmanager_android before 0.10.1 has no addContentUriTrigger).
+func (p *Plugin) dropContentURIs(unique string, c *Constraints) *Constraints {
+	if c == nil || len(c.ContentURITriggers) == 0 || (p.caps.ContentURITriggers && p.caps.ContentURIParam) {
+		return c
+	}
+	p.warnMissing(unique, "contentUriTriggers")
+	cc := *c
+	cc.ContentURITriggers = nil
+	return &cc
+}
+
+// periodicFlex is the flex the release passes to PeriodicWorkRequest.Builder:
+// the given one, else DEFAULT_FLEX_INTERVAL_SECONDS (MIN_PERIODIC_FLEX_MILLIS
+// / 1000 = 300 s) while the release has the #594 default, else none (flex =
+// interval).
+func (p *Plugin) periodicFlex(given *time.Duration) time.Duration {
+	switch {
+	case given != nil:
+		return seconds(*given)
+	case p.caps.DefaultFlex:
+		return minFlex
+	}
+	return 0
+}
+
+// workerTag is the tag WorkManager adds for the BackgroundWorker class.
+func (p *Plugin) workerTag() string {
+	if p.caps.Namespace == NamespaceTramckrijte {
+		return backgroundWorker5
+	}
+	return backgroundWorkerT
+}
+
+// extractorInputData is the Extractor-era Data: JSON text (≤0.7) or, from 0.8,
+// native maps under the dev.fluttercommunity keys.
+func (p *Plugin) extractorInputData(task string, in map[string]any, unique string) (*androidData, error) {
+	if p.caps.LegacyInputData {
+		return p.buildTaskInputData05(task, in)
+	}
+	return p.buildTaskInputData(task, in, nil, unique)
 }
 
 // constraints05 is Extractor.extractConstraintConfigFromCall: every field set,
@@ -516,6 +637,7 @@ func (p *Plugin) applyBackoff05(r *androidRequest, pol *BackoffPolicy, delay *ti
 		return
 	}
 	r.BackoffSet = true
+	r.Req.BackoffSet = true
 	r.Req.BackoffPolicy = android.BackoffExponential
 	if *pol == BackoffLinear {
 		r.Req.BackoffPolicy = android.BackoffLinear

@@ -13,14 +13,15 @@ func (p *Plugin) androidStart(r *run) {
 	x := r.x
 	p.emit("worker.started", r.subject(), "WorkManager started BackgroundWorker", sim.String("task", r.task),
 		sim.Int("attempt", int64(x.Attempt)), sim.String("why", x.WhyThen))
-	if p.version == V0_5 {
+	if p.caps.Namespace == NamespaceTramckrijte {
 		if s, ok := x.Input[keyDartTask05].(string); ok {
 			r.task = s
 		} else {
 			r.task = ""
 		}
 		r.debug, _ = x.Input[keyIsInDebugMode05].(bool)
-	} else {
+	}
+	if p.caps.Namespace != NamespaceTramckrijte {
 		if s, ok := x.Input[keyDartTask].(string); ok {
 			r.task = s
 		} else {
@@ -32,7 +33,7 @@ func (p *Plugin) androidStart(r *run) {
 		// runs when the worker starts, not at registration).
 		if js, ok := x.Input[keyFGSConfig].(string); ok {
 			typ := decodeFGSType(js)
-			if p.api() >= apiUpsideDownCake && typ != "SHORT_SERVICE" && !p.cfg.EnableDataSyncForegroundService {
+			if p.api() >= apiUpsideDownCake && typ != "SHORT_SERVICE" && !p.cfg.EnableDataSyncForegroundService && !p.caps.DataSyncDeclared {
 				msg := "workmanager_android: foregroundServiceType=dataSync requires the 'android.permission.FOREGROUND_SERVICE_DATA_SYNC' permission " +
 					"in the merged manifest, but it is missing. Add 'workmanager.enableDataSyncForegroundService=true' to your " +
 					"gradle.properties (see the workmanager_android README, issue #725)."
@@ -68,10 +69,10 @@ func (p *Plugin) androidEngineReady(r *run) {
 		p.finishRun(r, osscheduler.Failure, "Dart task is null: the worker returns Result.failure()")
 		return
 	}
-	if p.version == V0_5 {
-		if r.debug && p.eng.Tracing() {
-			p.debugNotify05(r, fmt.Sprintf("• dartTask: %s\n• callbackHandle: %d", r.task, h))
-		}
+	if !p.caps.DebugHandlers && r.debug && p.eng.Tracing() {
+		p.debugNotify05(r, fmt.Sprintf("• dartTask: %s\n• callbackHandle: %d", r.task, h))
+	}
+	if p.caps.LegacyInputData {
 		r.inputFrom = inputAndroid05
 	} else {
 		status := "started"
@@ -123,7 +124,7 @@ func untyped(v any) any {
 func (p *Plugin) androidFinish(r *run, ok bool, err error) {
 	res := dartResult(ok, err)
 	took := p.eng.Now().Sub(r.started)
-	if p.version == V0_5 {
+	if !p.caps.DebugHandlers {
 		if r.debug && p.eng.Tracing() {
 			p.debugNotify05(r, fmt.Sprintf("• Result: %s\n• dartTask: %s\n• Elapsed time: %d seconds.", map[bool]string{true: "🎉 Success", false: "🔥 " + result05Name(res)}[res == osscheduler.Success], r.task, int64(took.Seconds())))
 		}
@@ -171,11 +172,11 @@ func (p *Plugin) androidStopped(r *run, reason osscheduler.StopReason) {
 	}
 	dart := DartStopReason(raw)
 	fields := []sim.Field{sim.String("os_reason", string(reason)), sim.Int("raw", int64(raw)), sim.String("dart_reason", string(dart))}
-	if p.version == V0_5 {
+	if !p.caps.OnTaskStopped {
 		if r.debug {
 			p.debugNotify05(r, "• Result: 🔥 Failure\n• dartTask: "+r.task)
 		}
-		p.emit("task.stopped", r.subject(), "WorkManager stopped the worker; 0.5 does not tell Dart", fields...)
+		p.emit("task.stopped", r.subject(), "WorkManager stopped the worker; workmanager "+p.rel.Version+" has no onTaskStopped", fields...)
 		return
 	}
 	p.debugStatus(r.task, r.unique, stopTaskStatus(raw), "", p.eng.Now().Sub(r.started))
@@ -186,7 +187,7 @@ func (p *Plugin) androidStopped(r *run, reason osscheduler.StopReason) {
 		p.emit("task.stopped", r.subject(), "WorkManager stopped the worker while the engine was starting; onTaskStopped is not sent", fields...)
 	case !r.delivered:
 		p.emit("task.stopped", r.subject(), "onTaskStopped sent, but the dispatcher never called executeTask: nobody handles it", fields...)
-	case p.cfg.OnStoppedBug732:
+	case p.cfg.OnStoppedBug732 || p.caps.OnStoppedOffMainThread:
 		p.emit("task.stopped", r.subject(), "onStopped called Pigeon off the main thread, which threw: Dart's onTaskStopped never ran (#732)", fields...)
 	default:
 		p.emit("task.stopped", r.subject(), "onTaskStopped sent to Dart", fields...)

@@ -30,7 +30,7 @@ const (
 // notifications of every task registered afterwards.
 func (p *Plugin) Initialize(callbackHandle int64, isInDebugMode bool) error {
 	if callbackHandle == 0 {
-		if p.version == V0_5 {
+		if !p.caps.HandleNullCheck {
 			// 0.5.1 workmanager.dart: assert(callback != null) (debug only),
 			// then `if (callback != null)`: a release build silently does nothing.
 			p.emit("call", callInitialize, "the dispatcher has no callback handle (not a top-level function): 0.5 skips initialize silently", sim.String("call", callInitialize))
@@ -45,9 +45,9 @@ func (p *Plugin) Initialize(callbackHandle int64, isInDebugMode bool) error {
 	p.dartInitialized = true
 	s, k := p.handleKey()
 	s.Set(k, callbackHandle)
-	if p.version == V0_5 {
+	if !p.caps.DebugHandlers {
 		p.debug05 = isInDebugMode
-		if p.platform == osscheduler.IOS {
+		if p.platform == osscheduler.IOS && p.caps.Namespace == NamespaceTramckrijte {
 			p.dev.Store(storeUserDefaults).Set(udIsDebugKey05, isInDebugMode)
 		}
 	}
@@ -61,10 +61,7 @@ func (p *Plugin) RegisterOneOffTask(uniqueName, taskName string, o OneOffOptions
 	if err != nil {
 		return err
 	}
-	if p.platform == osscheduler.IOS {
-		return p.iosRegisterOneOff(uniqueName, taskName, in, o)
-	}
-	return p.androidRegisterOneOff(uniqueName, taskName, in, o)
+	return p.native.registerOneOff(uniqueName, taskName, in, o)
 }
 
 // RegisterPeriodicTask is Workmanager().registerPeriodicTask(uniqueName, taskName, …).
@@ -73,90 +70,52 @@ func (p *Plugin) RegisterPeriodicTask(uniqueName, taskName string, o PeriodicOpt
 	if err != nil {
 		return err
 	}
-	if p.platform == osscheduler.IOS {
-		return p.iosRegisterPeriodic(uniqueName, taskName, in, o)
-	}
-	return p.androidRegisterPeriodic(uniqueName, taskName, in, o)
+	return p.native.registerPeriodic(uniqueName, taskName, in, o)
 }
 
 // RegisterProcessingTask is Workmanager().registerProcessingTask (iOS only).
 func (p *Plugin) RegisterProcessingTask(uniqueName, taskName string, o ProcessingOptions) error {
-	if err := p.notIn05(callRegisterProcessing, uniqueName); err != nil {
+	if err := p.dartHas(callRegisterProcessing, uniqueName, p.caps.ProcessingTasks); err != nil {
 		return err
 	}
-	if p.platform == osscheduler.Android {
-		return p.unsupported(callRegisterProcessing, uniqueName, "Processing tasks are not supported on Android")
-	}
-	in, err := p.dartInput(callRegisterProcessing, uniqueName, o.InputData)
-	if err != nil {
-		return err
-	}
-	return p.iosRegisterProcessing(uniqueName, taskName, in, o, osscheduler.Processing)
+	return p.registerBG(callRegisterProcessing, uniqueName, taskName, o.InputData, o, nil, osscheduler.Processing)
 }
 
 // RegisterHealthResearchTask is Workmanager().registerHealthResearchTask (iOS 17+).
 func (p *Plugin) RegisterHealthResearchTask(uniqueName, taskName string, o ProcessingOptions) error {
-	if err := p.notIn05(callRegisterHealth, uniqueName); err != nil {
+	if err := p.dartHas(callRegisterHealth, uniqueName, p.caps.HealthResearchTasks); err != nil {
 		return err
 	}
-	if p.platform == osscheduler.Android {
-		return p.unsupported(callRegisterHealth, uniqueName, "Health research tasks are not supported on Android")
-	}
-	in, err := p.dartInput(callRegisterHealth, uniqueName, o.InputData)
-	if err != nil {
-		return err
-	}
-	return p.iosRegisterProcessing(uniqueName, taskName, in, o, osscheduler.HealthResearch)
+	return p.registerBG(callRegisterHealth, uniqueName, taskName, o.InputData, o, nil, osscheduler.HealthResearch)
 }
 
 // RegisterContinuedProcessingTask is Workmanager().registerContinuedProcessingTask (iOS 26+).
 func (p *Plugin) RegisterContinuedProcessingTask(uniqueName, taskName string, o ContinuedProcessingOptions) error {
-	if err := p.notIn05(callRegisterContinued, uniqueName); err != nil {
+	if err := p.dartHas(callRegisterContinued, uniqueName, p.caps.ContinuedProcessing); err != nil {
 		return err
 	}
-	if p.platform == osscheduler.Android {
-		return p.unsupported(callRegisterContinued, uniqueName, "Continued processing tasks are not supported on Android")
-	}
-	in, err := p.dartInput(callRegisterContinued, uniqueName, o.InputData)
-	if err != nil {
-		return err
-	}
-	return p.iosRegisterContinued(uniqueName, taskName, in, o)
+	return p.registerBG(callRegisterContinued, uniqueName, taskName, o.InputData, ProcessingOptions{}, &o, osscheduler.ContinuedProcessing)
 }
 
 // CancelByUniqueName is Workmanager().cancelByUniqueName.
 func (p *Plugin) CancelByUniqueName(uniqueName string) error {
-	if p.platform == osscheduler.IOS {
-		p.iosCancel(uniqueName)
-	} else {
-		p.wm.CancelUniqueWork(uniqueName)
-	}
+	p.native.cancel(uniqueName)
 	p.accepted(callCancelByUniqueName, uniqueName, "cancel requested")
 	return nil
 }
 
 // CancelByTag is Workmanager().cancelByTag (Android only; Dart throws on iOS).
 func (p *Plugin) CancelByTag(tag string) error {
-	if p.platform == osscheduler.IOS {
-		if p.version == V0_5 {
-			// 0.5.1 SwiftWorkmanagerPlugin.handle: default → unhandledMethod.
-			return p.reject(callCancelByTag, tag, CodeUnhandledMethod, "Unhandled method cancelTaskByTag", true,
-				&PlatformError{Code: `unhandledMethod("cancelTaskByTag") error`, Message: "Unhandled method cancelTaskByTag"})
-		}
-		return p.unsupported(callCancelByTag, tag, "cancelByTag is not supported on iOS")
+	if err := p.native.cancelByTag(tag); err != nil {
+		return err
 	}
-	p.wm.CancelAllWorkByTag(tag)
 	p.accepted(callCancelByTag, tag, "cancel by tag requested")
 	return nil
 }
 
 // CancelAll is Workmanager().cancelAll.
 func (p *Plugin) CancelAll() error {
-	if p.platform == osscheduler.IOS {
-		p.iosCancelAll()
-	} else {
-		p.wm.CancelAllWork()
-	}
+	p.native.cancelAll()
 	p.accepted(callCancelAll, "all", "cancel all requested")
 	return nil
 }
@@ -164,57 +123,86 @@ func (p *Plugin) CancelAll() error {
 // IsScheduledByUniqueName is Workmanager().isScheduledByUniqueName (Android
 // only; Dart throws on iOS before the native side is reached).
 func (p *Plugin) IsScheduledByUniqueName(uniqueName string) (bool, error) {
-	if err := p.notIn05(callIsScheduled, uniqueName); err != nil {
+	if err := p.dartHas(callIsScheduled, uniqueName, p.caps.IsScheduled); err != nil {
 		return false, err
 	}
-	if p.platform == osscheduler.IOS {
-		return false, p.unsupported(callIsScheduled, uniqueName, "isScheduledByUniqueName is not supported on iOS")
+	ok, err := p.native.isScheduled(uniqueName)
+	if err != nil {
+		return false, err
 	}
-	ok := p.androidIsScheduled(uniqueName)
 	p.accepted(callIsScheduled, uniqueName, "queried WorkManager", sim.Bool("scheduled", ok))
 	return ok, nil
 }
 
 // PrintScheduledTasks is Workmanager().printScheduledTasks (iOS only).
 func (p *Plugin) PrintScheduledTasks() (string, error) {
-	if err := p.notIn05(callPrintScheduledTasks, callPrintScheduledTasks); err != nil {
+	if err := p.dartHas(callPrintScheduledTasks, callPrintScheduledTasks, p.caps.PrintScheduledTasks); err != nil {
 		return "", err
 	}
-	if p.platform == osscheduler.Android {
-		return "", p.unsupported(callPrintScheduledTasks, callPrintScheduledTasks, "printScheduledTasks is not supported on Android")
+	s, err := p.native.printScheduledTasks()
+	if err != nil {
+		return "", err
 	}
-	s := p.iosPrintScheduledTasks()
 	p.accepted(callPrintScheduledTasks, callPrintScheduledTasks, s)
 	return s, nil
 }
 
 // GetWorkInfo is Workmanager().getWorkInfo: nil when nothing is known.
 func (p *Plugin) GetWorkInfo(uniqueName string) (*WorkInfo, error) {
-	if err := p.notIn05(callGetWorkInfo, uniqueName); err != nil {
+	if err := p.dartHas(callGetWorkInfo, uniqueName, p.caps.GetWorkInfo); err != nil {
 		return nil, err
 	}
-	var wi *WorkInfo
-	if p.platform == osscheduler.IOS {
-		wi = p.iosWorkInfo(uniqueName)
-	} else {
-		wi = p.androidWorkInfo(uniqueName)
-	}
+	wi := p.native.workInfo(uniqueName)
 	p.accepted(callGetWorkInfo, uniqueName, "queried", sim.Bool("found", wi != nil))
 	return wi, nil
 }
 
+// NotifyBackgroundChannelInitialized is the background isolate's ready
+// handshake, WorkmanagerHostApi.notifyBackgroundChannelInitialized, which
+// the Dart side of workmanager 0.10.10 sends before the host sends
+// executeTask (#738, release notes v0.10.10). Releases before it have no
+// handler on that channel: Pigeon's Dart side then gets no reply and throws
+// PlatformException(channel-error, Unable to establish connection on
+// channel: "…").
+func (p *Plugin) NotifyBackgroundChannelInitialized() error {
+	const call = "notifyBackgroundChannelInitialized"
+	if !p.caps.ReadyHandshake {
+		ch := "dev.flutter.pigeon.workmanager_platform_interface.WorkmanagerHostApi." + call
+		msg := "Unable to establish connection on channel: \"" + ch + "\"."
+		return p.reject(call, call, CodeChannelError, "workmanager "+p.rel.Version+" has no host method "+call+": "+msg, true,
+			&PlatformError{Code: "channel-error", Message: msg})
+	}
+	p.accepted(call, call, "the background isolate is ready: the host may send executeTask (#738)")
+	return nil
+}
+
 // ---- helpers ----
+
+// registerBG is the Dart side of the BGTaskScheduler-only calls: the input
+// check, then the native side (Android's Dart layer throws first).
+func (p *Plugin) registerBG(call, unique, task string, data osscheduler.Data, o ProcessingOptions, c *ContinuedProcessingOptions, kind osscheduler.Kind) error {
+	if _, ok := p.native.(androidSide); ok {
+		return p.native.registerBG(call, unique, task, nil, o, c, kind)
+	}
+	in, err := p.dartInput(call, unique, data)
+	if err != nil {
+		return err
+	}
+	return p.native.registerBG(call, unique, task, in, o, c, kind)
+}
 
 func (p *Plugin) unsupported(call, subject, msg string) error {
 	return p.reject(call, subject, CodeUnsupported, msg, true, &UnsupportedError{Message: msg})
 }
 
-// notIn05 rejects methods the 0.5 Dart API did not have.
-func (p *Plugin) notIn05(call, subject string) error {
-	if p.version != V0_5 {
+// dartHas rejects a method the release's Dart API does not have (has is the
+// release's capability): an app written against that release cannot call
+// it, so the call is reported as unsupported by that release.
+func (p *Plugin) dartHas(call, subject string, has bool) error {
+	if has {
 		return nil
 	}
-	return p.unsupported(call, subject, call+" does not exist in workmanager 0.5")
+	return p.unsupported(call, subject, call+" does not exist in workmanager "+p.rel.Version)
 }
 
 // dartInput applies the Dart side to inputData: the 0.5 type check, or (0.10)
@@ -224,7 +212,7 @@ func (p *Plugin) dartInput(call, unique string, in osscheduler.Data) (map[string
 	if err != nil {
 		return nil, p.reject(call, unique, CodeInvalidInputData, err.Error(), true, err)
 	}
-	if p.version == V0_5 && norm != nil {
+	if p.caps.LegacyInputData && norm != nil {
 		if err := validate05(norm); err != nil {
 			return nil, p.reject(call, unique, CodeInvalidInputData, err.(*DartError).Message, true, err)
 		}

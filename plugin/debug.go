@@ -13,7 +13,7 @@ import (
 // NotificationDebugHandler posts to channel WorkmanagerDebugChannelId. Both
 // become trace events (source "plugin.debug").
 func (p *Plugin) debugStatus(task, unique, status, errMsg string, took time.Duration) {
-	if p.version != V0_10 || p.cfg.Debug == DebugNone || !p.eng.Tracing() {
+	if !p.caps.DebugHandlers || p.cfg.Debug == DebugNone || !p.eng.Tracing() {
 		return
 	}
 	secs := int64(took / time.Second)
@@ -68,7 +68,7 @@ func (p *Plugin) debugStatus(task, unique, status, errMsg string, took time.Dura
 
 // debugException is WorkmanagerDebug.onExceptionEncountered.
 func (p *Plugin) debugException(task, msg string) {
-	if p.version != V0_10 || p.cfg.Debug == DebugNone || !p.eng.Tracing() {
+	if !p.caps.DebugHandlers || p.cfg.Debug == DebugNone || !p.eng.Tracing() {
 		return
 	}
 	if task == "" {

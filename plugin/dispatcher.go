@@ -250,11 +250,7 @@ func (p *Plugin) Start(x *osscheduler.Execution) {
 	}
 	r.x, r.unique, r.task, r.started = x, x.UniqueName, x.TaskName, p.eng.Now()
 	p.runs[x.ID] = r
-	if p.platform == osscheduler.IOS {
-		p.iosStart(r)
-	} else {
-		p.androidStart(r)
-	}
+	p.native.start(r)
 }
 
 // Stop is the OS stopping x (osscheduler.Executor).
@@ -269,11 +265,7 @@ func (p *Plugin) Stop(x *osscheduler.Execution, reason osscheduler.StopReason) {
 	if r.ctx != nil {
 		r.ctx.stopped, r.ctx.reason = true, reason
 	}
-	if p.platform == osscheduler.IOS {
-		p.iosStopped(r, reason)
-	} else {
-		p.androidStopped(r, reason)
-	}
+	p.native.stopped(r, reason)
 }
 
 // engineStartCost is the virtual time a headless Flutter engine takes to
@@ -310,6 +302,17 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 		return
 	}
 	if !p.hasDispatcher() {
+		if wd := p.caps.EngineInitWatchdog; wd > 0 && p.platform == osscheduler.Android {
+			// workmanager_android 0.10.8 (workmanager 0.10.9 release notes):
+			// a 30-second engine-init watchdog fails the worker instead of
+			// leaving it RUNNING until WorkManager's ~10-minute limit.
+			p.emit("task.hung", r.subject(), "the dispatcher never called executeTask: the engine-init watchdog fails the worker after "+wd.String(),
+				sim.String("engine", engine))
+			p.after(r, max(0, r.started.Add(wd).Sub(p.eng.Now())), "plugin.engine-watchdog", func() {
+				p.finishRun(r, osscheduler.Failure, "engine-init watchdog: no executeTask handshake within "+wd.String()+": Result.failure()")
+			})
+			return
+		}
 		p.emit("task.hung", r.subject(), "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
 			sim.String("engine", engine))
 		return

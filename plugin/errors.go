@@ -56,6 +56,7 @@ const (
 	CodeCrash            = "crash"
 	CodeOSTooOld         = "os_too_old"
 	CodeUnhandledMethod  = "unhandled_method"
+	CodeChannelError     = "channel_error"
 )
 
 // Messages of the plugin, quoted from its sources.

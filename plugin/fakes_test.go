@@ -87,6 +87,7 @@ func (f *fakeWM) last() enqueued { return f.enq[len(f.enq)-1] }
 
 // fakeBG records BGTaskScheduler / UIApplication calls.
 type fakeBG struct {
+	assertions  []string
 	submits     []ios.TaskRequest
 	registers   []string
 	cancels     []string
@@ -125,6 +126,8 @@ func (f *fakeBG) Pending() []ios.TaskRequest {
 	}
 	return out
 }
+
+func (f *fakeBG) BeginBackgroundTask(name string) { f.assertions = append(f.assertions, name) }
 
 func (f *fakeBG) RunInProcess(unique, task string, input osscheduler.Data) {
 	f.inProcess = append(f.inProcess, ios.TaskRequest{UniqueName: unique, TaskName: task, Input: input})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/ios"
 	"github.com/wmsim/wmsim/sim"
@@ -132,7 +133,7 @@ func isCrash(err error) bool {
 // 0.10 only logs it (Dart sees success); 0.5 returns bgTaskSchedulingFailed.
 func (p *Plugin) submitFailed(call, id string, err error) error {
 	code := osCode(err)
-	if p.version == V0_5 {
+	if p.caps.IOSSubmitErrorsToDart {
 		n := bgErrorCodes[code]
 		desc := fmt.Sprintf(`Error Domain=BGTaskSchedulerErrorDomain Code=%d "(null)"`, n)
 		msg := "Scheduling the task using BGTaskScheduler has failed.\n\nThis may be due to too many tasks being scheduled but not run.\n\nSee the error for details: " + desc + "."
@@ -169,7 +170,10 @@ func (p *Plugin) registerLaunchHandlerOnce(id string, begin *time.Duration, call
 // ---- registration ----
 
 func (p *Plugin) iosRegisterOneOff(unique, task string, in map[string]any, o OneOffOptions) error {
-	if p.version == V0_5 {
+	switch p.caps.IOSOneOff {
+	case IOSOneOffUnhandled:
+		return p.unhandledIOS(callRegisterOneOff, unique)
+	case IOSOneOffProcessing:
 		return p.ios05RegisterOneOff(unique, task, o)
 	}
 	if err := p.iosHandleCheck(callRegisterOneOff, unique); err != nil {
@@ -181,6 +185,16 @@ func (p *Plugin) iosRegisterOneOff(unique, task string, in map[string]any, o One
 	var delay time.Duration
 	if o.InitialDelay != nil {
 		delay = seconds(*o.InitialDelay)
+		if !p.caps.IOSOneOffDelay && delay > 0 {
+			// Before workmanager_apple 0.9.2 startOneOffTask added the
+			// operation at once: the delay was ignored (#661, #687).
+			p.emit("warning", unique, "workmanager_apple "+p.rel.Apple+" ignores a one-off's initialDelay on iOS (#661): the work starts now")
+			delay = 0
+		}
+	}
+	name := task
+	if !p.caps.IOSOneOffTaskName {
+		name = unique // before apple 0.9.2 the unique name reached Dart (#670)
 	}
 	input := deliverData(in)
 	gen := p.procGen
@@ -189,13 +203,14 @@ func (p *Plugin) iosRegisterOneOff(unique, task string, in map[string]any, o One
 			p.emit("oneoff.lost", unique, "the app process died before the delay elapsed: DispatchQueue.asyncAfter never fired", sim.String("task", task))
 			return
 		}
-		p.bg.RunInProcess(unique, task, input)
+		p.bg.RunInProcess(unique, name, input)
 	}
+	p.bg.BeginBackgroundTask(unique)
 	p.accepted(callRegisterOneOff, unique, "beginBackgroundTask + in-process work (no dedupe, not cancellable)",
 		sim.String("task", task), sim.Dur("initial_delay", delay))
 	p.iosStatus(task, unique, true, "scheduled", false, "", 0)
 	if delay > 0 {
-		p.eng.After(delay, sim.PhasePlugin, "plugin.oneoff-delay", sim.HandlerFunc(func(*sim.Engine) { run() }))
+		p.inProcessTimer(delay, unique, run)
 	} else {
 		run()
 	}
@@ -203,10 +218,8 @@ func (p *Plugin) iosRegisterOneOff(unique, task string, in map[string]any, o One
 }
 
 func (p *Plugin) iosRegisterPeriodic(unique, task string, in map[string]any, o PeriodicOptions) error {
-	if p.version == V0_5 {
-		// 0.5.1 SwiftWorkmanagerPlugin.handle: default → unhandledMethod.
-		return p.reject(callRegisterPeriodic, unique, CodeUnhandledMethod, "Unhandled method registerPeriodicTask", true,
-			&PlatformError{Code: `unhandledMethod("registerPeriodicTask") error`, Message: "Unhandled method registerPeriodicTask"})
+	if !p.caps.IOSPeriodic {
+		return p.unhandledIOS(callRegisterPeriodic, unique)
 	}
 	if err := p.iosHandleCheck(callRegisterPeriodic, unique); err != nil {
 		return err
@@ -328,6 +341,14 @@ func (p *Plugin) iosRegisterContinued(unique, task string, in map[string]any, o 
 	return nil
 }
 
+// unhandledIOS is SwiftWorkmanagerPlugin.handle's default case
+// (WMPError.unhandledMethod) for a method the release's Swift side lacks.
+func (p *Plugin) unhandledIOS(call, unique string) error {
+	msg := "Unhandled method " + call
+	return p.reject(call, unique, CodeUnhandledMethod, msg, true,
+		&PlatformError{Code: `unhandledMethod("` + call + `") error`, Message: msg})
+}
+
 // ios05RegisterOneOff is 0.5.1's iOS one-off: a BGProcessingTaskRequest under
 // the unique name; submit errors go back to Dart.
 func (p *Plugin) ios05RegisterOneOff(unique, task string, o OneOffOptions) error {
@@ -357,7 +378,7 @@ func (p *Plugin) ios05RegisterOneOff(unique, task string, o OneOffOptions) error
 
 func (p *Plugin) iosCancel(unique string) {
 	p.bg.Cancel(unique)
-	if p.version == V0_5 {
+	if !p.caps.IOSLaunchHandlers {
 		return
 	}
 	p.removeScheduledTask(unique)
@@ -366,7 +387,7 @@ func (p *Plugin) iosCancel(unique string) {
 
 func (p *Plugin) iosCancelAll() {
 	p.bg.CancelAll()
-	if p.version == V0_5 {
+	if !p.caps.IOSLaunchHandlers {
 		return
 	}
 	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, map[string]scheduledTaskInfo{})
@@ -407,7 +428,7 @@ func (p *Plugin) formatDate(t time.Time) string {
 func (p *Plugin) iosStart(r *run) {
 	x := r.x
 	p.emit("worker.started", r.subject(), "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
-	if p.version == V0_5 {
+	if !p.caps.DebugHandlers {
 		if v, ok := p.dev.Store(storeUserDefaults).Get(udIsDebugKey05); ok {
 			r.debug, _ = v.(bool)
 		}
@@ -448,7 +469,7 @@ func (p *Plugin) iosStart(r *run) {
 		}
 		r.task, r.unique = id, id
 		var input osscheduler.Data
-		if x.Kind != osscheduler.Processing && p.version == V0_10 {
+		if x.Kind != osscheduler.Processing {
 			input = p.storedInput(id)
 		}
 		p.iosHeadless(r, id, input, false)
@@ -549,4 +570,29 @@ func (p *Plugin) iosStopped(r *run, reason osscheduler.StopReason) {
 		why = "the OS ended the run"
 	}
 	p.emit("task.stopped", r.subject(), why, sim.String("os_reason", string(reason)), sim.Bool("delivered", r.delivered))
+}
+
+// inProcessTimer is DispatchQueue.asyncAfter in the app process: the timer
+// lives in the process, so it is lost with it, and it cannot fire while iOS
+// keeps the app suspended; a deadline that passed during suspension fires
+// when the app resumes (opened by the user or launched in the background).
+func (p *Plugin) inProcessTimer(d time.Duration, subject string, fn func()) {
+	p.eng.After(d, sim.PhasePlugin, "plugin.oneoff-delay", sim.HandlerFunc(func(*sim.Engine) {
+		if p.dev.StateView().App == device.ProcessSuspended {
+			p.emit("oneoff.deferred", subject, "the delay elapsed while the app was suspended: DispatchQueue timers do not fire in a suspended process; it fires when the app resumes")
+			p.frozen = append(p.frozen, fn)
+			return
+		}
+		fn()
+	}))
+}
+
+// resumed runs the in-process timers that came due while the app was
+// suspended, in the order they came due.
+func (p *Plugin) resumed() {
+	due := p.frozen
+	p.frozen = nil
+	for _, fn := range due {
+		fn()
+	}
 }

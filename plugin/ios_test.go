@@ -198,7 +198,7 @@ func TestIOSUnsupported(t *testing.T) {
 	assert.Equal(t, &PlatformError{Code: `unhandledMethod("registerPeriodicTask") error`, Message: "Unhandled method registerPeriodicTask"},
 		h5.p.RegisterPeriodicTask("u", "t", PeriodicOptions{}))
 	_, err = h5.p.PrintScheduledTasks()
-	assert.Equal(t, &UnsupportedError{Message: "printScheduledTasks does not exist in workmanager 0.5"}, err)
+	assert.Equal(t, &UnsupportedError{Message: "printScheduledTasks does not exist in workmanager 0.5.2"}, err)
 }
 
 func TestIOSPrintScheduledTasks(t *testing.T) {

@@ -25,10 +25,16 @@ const (
 // Config builds a Plugin.
 type Config struct {
 	Platform osscheduler.Platform // android (default) or ios
-	Version  Version              // V0_10 (default) or V0_5
-	Engine   *sim.Engine
-	Device   *device.Device
-	Journal  *osscheduler.Journal
+	// Version is the workmanager release: a minor ("0.5", "0.10": its latest
+	// release) or an exact release ("0.9.0+3"); see Releases. "" → "0.10".
+	Version Version
+	// AndroidPackage and ApplePackage pin the federated platform packages
+	// (0.8+) within the release's caret range; "" → the release's own.
+	AndroidPackage string
+	ApplePackage   string
+	Engine         *sim.Engine
+	Device         *device.Device
+	Journal        *osscheduler.Journal
 
 	// The OS model's configuration; a zero value means the model's
 	// DefaultConfig().
@@ -67,6 +73,9 @@ type Plugin struct {
 	cfg      Config
 	platform osscheduler.Platform
 	version  Version
+	rel      Release
+	caps     Capabilities
+	native   nativeSide // the Android or iOS half
 	eng      *sim.Engine
 	dev      *device.Device
 	j        *osscheduler.Journal
@@ -89,6 +98,7 @@ type Plugin struct {
 	debug05           bool           // 0.5: Workmanager._isInDebugMode
 	dartInitialized   bool           // initialize() ran in this process (iOS main-engine one-off path)
 	procGen           uint64         // bumped when the app process dies
+	frozen            []func()       // in-process timers that came due while the app was suspended
 	launchRegistered  map[string]bool
 	launchBegin       map[string]*time.Duration // earliestBeginInSeconds captured by the launch handler
 	inputKeys         map[string]string         // identifier → its stored-input UserDefaults key
@@ -119,6 +129,7 @@ type iosScheduler interface {
 	CancelAll()
 	Pending() []ios.TaskRequest
 	RunInProcess(uniqueName, taskName string, input osscheduler.Data)
+	BeginBackgroundTask(name string)
 }
 
 // New builds the plugin and the OS model it runs on; the model is reachable
@@ -163,7 +174,11 @@ func newPlugin(cfg Config) *Plugin {
 	if cfg.Platform != osscheduler.IOS {
 		cfg.Platform = osscheduler.Android
 	}
-	if cfg.Version != V0_5 {
+	rel, err := ResolveRelease(string(cfg.Version), cfg.AndroidPackage, cfg.ApplePackage)
+	if err != nil { // New documents that Validate comes first; fall back to today's release
+		rel = MustRelease(string(V0_10))
+	}
+	if cfg.Version == "" {
 		cfg.Version = V0_10
 	}
 	if cfg.Android == (android.Config{}) {
@@ -173,7 +188,7 @@ func newPlugin(cfg Config) *Plugin {
 		cfg.IOS = ios.DefaultConfig()
 	}
 	p := &Plugin{
-		cfg: cfg, platform: cfg.Platform, version: cfg.Version,
+		cfg: cfg, platform: cfg.Platform, version: cfg.Version, rel: rel, caps: rel.Caps,
 		eng: cfg.Engine, dev: cfg.Device, j: cfg.Journal,
 		runs:              map[uint64]*run{},
 		validHandles:      map[int64]bool{},
@@ -181,8 +196,10 @@ func newPlugin(cfg Config) *Plugin {
 		engineStartStream: "plugin.engine-start",
 	}
 	if p.platform == osscheduler.IOS {
+		p.native = iosSide{p}
 		p.storeApp = &Store{s: p.dev.Store(storeUserDefaults), prefix: "flutter."}
 	} else {
+		p.native = androidSide{p}
 		p.storeApp = &Store{s: p.dev.Store(storeSharedPrefs), prefix: "flutter."}
 	}
 	p.resetLaunchHandlers()
@@ -201,10 +218,8 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("plugin: unknown platform %q (valid: android, ios)", c.Platform)
 	}
-	switch c.Version {
-	case "", V0_10, V0_5:
-	default:
-		return fmt.Errorf("plugin: unknown plugin version %q (valid: %q, %q)", c.Version, V0_10, V0_5)
+	if _, err := ResolveRelease(string(c.Version), c.AndroidPackage, c.ApplePackage); err != nil {
+		return fmt.Errorf("plugin: %w", err)
 	}
 	switch c.Debug {
 	case DebugNone, DebugLogging, DebugNotification:
@@ -217,8 +232,11 @@ func (c Config) Validate() error {
 // Platform is the simulated platform.
 func (p *Plugin) Platform() osscheduler.Platform { return p.platform }
 
-// Version is the plugin profile in force.
+// Version is the plugin version as configured (a minor or a release).
 func (p *Plugin) Version() Version { return p.version }
+
+// Release is the resolved release in force, with its capabilities.
+func (p *Plugin) Release() Release { return p.rel }
 
 // Android is the Android OS model (nil on iOS or with a fake backend).
 func (p *Plugin) Android() *android.Model { return p.androidModel }
@@ -302,13 +320,14 @@ func (p *Plugin) handleKey() (store *device.Store, key string) {
 }
 
 func (p *Plugin) lookupHandleKey() (store *device.Store, key string) {
+	legacy := p.caps.Namespace == NamespaceTramckrijte
 	if p.platform == osscheduler.IOS {
-		if p.version == V0_5 {
+		if legacy {
 			return p.dev.Store(storeUserDefaults), udHandleKey05
 		}
 		return p.dev.Store(storeUserDefaults), udHandleKey
 	}
-	if p.version == V0_5 {
+	if legacy {
 		return p.dev.Store(storeSharedPrefs), prefsHandleKey05
 	}
 	return p.dev.Store(storeSharedPrefs), prefsHandleKey
@@ -343,6 +362,8 @@ func (p *Plugin) deviceChanged(c *device.Change) {
 	case device.ChangeAppLaunched, device.ChangeProcessStarted:
 		if !alive(c.Prev.App) {
 			p.processStarted(string(c.Kind))
+		} else if c.Prev.App == device.ProcessSuspended {
+			p.resumed()
 		}
 	}
 }
@@ -353,6 +374,10 @@ func alive(s device.Process) bool {
 
 func (p *Plugin) processEnded(why string) {
 	p.procGen++
+	for range p.frozen {
+		p.emit("oneoff.lost", "app", "the app process ended while suspended: the in-process timer that came due never fires")
+	}
+	p.frozen = nil
 	p.dartInitialized = false
 	p.resetLaunchHandlers()
 	p.emit("process.ended", "app", "the app process ended ("+why+"): in-process work and pending delayed one-offs are gone")
@@ -363,7 +388,7 @@ func (p *Plugin) processEnded(why string) {
 // unless the app is a UIScene app that does not call it.
 func (p *Plugin) processStarted(why string) {
 	p.resetLaunchHandlers()
-	if p.platform != osscheduler.IOS || p.version != V0_10 || p.cfg.SceneApp {
+	if p.platform != osscheduler.IOS || !p.caps.IOSLaunchHandlers || p.cfg.SceneApp {
 		return
 	}
 	// These registrations happen inside didFinishLaunching, which the iOS

@@ -14,10 +14,10 @@ type ProgressListener func(uniqueName string, progress osscheduler.Data)
 // process is alive (ProgressUpdateCoordinator forwards them on the app's
 // messenger).
 func (p *Plugin) SetProgressListener(fn ProgressListener) error {
-	if err := p.notIn05("setProgressListener", "progress"); err != nil {
+	if err := p.dartHas("setProgressListener", "progress", p.caps.Progress); err != nil {
 		return err
 	}
-	if p.platform != osscheduler.Android {
+	if !p.native.progress() {
 		return nil
 	}
 	p.progress = fn
@@ -35,10 +35,10 @@ func (c *TaskContext) ReportProgress(progress osscheduler.Data) error {
 	if p == nil {
 		return nil
 	}
-	if p.version == V0_5 {
-		return &UnsupportedError{Message: "reportProgress does not exist in workmanager 0.5"}
+	if !p.caps.Progress {
+		return &UnsupportedError{Message: "reportProgress does not exist in workmanager " + p.rel.Version}
 	}
-	if p.platform != osscheduler.Android || c.stopped {
+	if !p.native.progress() || c.stopped {
 		return nil
 	}
 	in, err := normalizeInput(progress)

@@ -76,10 +76,11 @@ func TestAndroidInputDelivered(t *testing.T) {
 	assert.Equal(t, h.dev.State(), got.Device())
 }
 
-// With no executeTask handler the handshake never completes: the run hangs
-// until the OS stops it (#732/#738).
+// With no executeTask handler the handshake never completes: before
+// workmanager_android 0.10.8 the run hangs until the OS stops it (#732/#738);
+// from 0.10.8 (workmanager 0.10.9) a 30-second engine-init watchdog fails it.
 func TestNoDispatcherHangs(t *testing.T) {
-	h := androidInit(t, V0_10)
+	h := androidInit(t, "0.10.7")
 	require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	rr := h.androidRun(1, 1)
 	require.NoError(t, h.eng.RunFor(time.Minute))
@@ -89,6 +90,21 @@ func TestNoDispatcherHangs(t *testing.T) {
 	st := h.records("task.stopped")
 	require.Len(t, st, 1)
 	assert.Contains(t, st[0].Reason, "never called executeTask")
+}
+
+func TestNoDispatcherEngineWatchdog(t *testing.T) {
+	for _, v := range []Version{"0.10.9", "0.10.10", V0_10} {
+		h := androidInit(t, v)
+		require.NoError(t, h.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
+		start := h.eng.Now()
+		rr := h.androidRun(1, 1)
+		require.NoError(t, h.eng.RunFor(29*time.Second))
+		assert.False(t, rr.finished, "%s: still starting before 30 s", v)
+		require.NoError(t, h.eng.RunFor(2*time.Second))
+		require.True(t, rr.finished, "%s", v)
+		assert.Equal(t, osscheduler.Failure, rr.res)
+		assert.Equal(t, 30*time.Second, rr.at.Sub(start), "%s: the watchdog fires 30 s after the worker started", v)
+	}
 }
 
 // A stale or missing callback handle fails the run (#650, #374).

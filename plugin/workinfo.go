@@ -56,7 +56,7 @@ func (p *Plugin) iosStatus(task, unique string, _ bool, status string, periodic 
 
 // workInfoRecord is WorkInfoStore.record.
 func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, periodic bool) {
-	if p.version != V0_10 {
+	if !p.caps.IOSWorkInfoStore {
 		return
 	}
 	m := p.workInfoMapForUpdate()

@@ -14,7 +14,9 @@
 //     chrome://tracing, a track per task and per device signal.
 //   - WriteJUnit: JUnit XML for CI, a testcase per expectation and per
 //     invariant class.
-//   - WriteHTML: one self-contained HTML page with an SVG timeline.
+//   - WriteHTML: one self-contained HTML page: a zoomable SVG timeline of
+//     every platform on one axis with device lanes, a legend and details on
+//     hover or keyboard selection.
 //
 // The JSON Lines trace is written by the sim package's sink, not here.
 //

@@ -65,7 +65,7 @@ var allMethods = []string{"initialize", "registerOneOffTask", "registerPeriodicT
 var allMethodsEnum = enumSpec{values: allMethods}
 
 func methodsFor(pv PluginVersion) map[Method]methodSpec {
-	if pv == Plugin0_5 {
+	if legacyAPI(pv) {
 		return methods05
 	}
 	return methods10
@@ -98,9 +98,9 @@ func (d *decoder) call(o *object, pv PluginVersion) (Method, *Args) {
 	}
 	s, isStr := scalarText(v)
 	if isStr {
-		if _, known := methods10[Method(s)]; known && pv == Plugin0_5 {
+		if _, known := methods10[Method(s)]; known && legacyAPI(pv) {
 			if _, ok := table[Method(s)]; !ok {
-				d.errorf(v, o.at("call"), "plugin 0.5 methods: "+strings.Join(names, ", ")+`; or use plugin: {version: "0.10"}`, "%s does not exist in plugin 0.5", s)
+				d.errorf(v, o.at("call"), "plugin "+string(pv)+" methods: "+strings.Join(names, ", ")+`; or use plugin: {version: "0.10"}`, "%s does not exist in plugin %s", s, pv)
 				return "", nil
 			}
 		}
@@ -137,7 +137,7 @@ func (d *decoder) call(o *object, pv PluginVersion) (Method, *Args) {
 				msg += fmt.Sprintf(" (it is an argument of %s)", other)
 			} else if sug := suggest(e.key, ms.args); sug != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", sug)
-			} else if pv == Plugin0_5 && otherMethodWith(methods10, e.key) != "" {
+			} else if legacyAPI(pv) && otherMethodWith(methods10, e.key) != "" {
 				msg += " in plugin 0.5"
 			}
 			d.errorf(e.keyNode, p, valid, "%s", msg)
@@ -233,7 +233,7 @@ func (d *decoder) arg(m Method, pv PluginVersion, a *Args, name string, n ast.No
 		a.Constraints = d.constraints(n, p, pv)
 	case "existingWorkPolicy":
 		spec := existingWorkEnum
-		if m == MethodRegisterPeriodicTask && pv != Plugin0_5 {
+		if m == MethodRegisterPeriodicTask && !legacyAPI(pv) {
 			// registerPeriodicTask takes ExistingPeriodicWorkPolicy.
 			spec = existingPeriodicEnum
 			if s, _ := scalarText(n); s == "append" {
@@ -261,7 +261,7 @@ func (d *decoder) arg(m Method, pv PluginVersion, a *Args, name string, n ast.No
 func (d *decoder) constraints(n ast.Node, path string, pv PluginVersion) *Constraints {
 	fields := []string{"networkType", "requiresBatteryNotLow", "requiresCharging", "requiresDeviceIdle",
 		"requiresStorageNotLow", "contentUriTriggers"}
-	if pv == Plugin0_5 {
+	if legacyAPI(pv) {
 		fields = fields[:5]
 	}
 	o := d.object(n, path, fields...)

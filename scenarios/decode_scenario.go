@@ -17,11 +17,9 @@ import (
 // Enum specifications: canonical names first, aliases mapped to them.
 var (
 	platformEnum = enumSpec{values: []string{"android", "ios"}}
-	pluginEnum   = enumSpec{values: []string{"0.10", "0.5"}}
 	bucketEnum   = enumSpec{values: []string{"auto", "active", "working_set", "frequent", "rare", "restricted"}}
 	// heuristicsEnum names the iOS model's parameter sets (osscheduler/ios MODEL.md).
 	heuristicsEnum = enumSpec{values: []string{"optimistic", "typical", "pessimistic"}}
-	oemEnum        = enumSpec{values: []string{"aosp", "aggressive"}}
 	modeEnum       = enumSpec{values: modeNames()}
 	chargerEnum    = enumSpec{values: []string{"none", "ac", "usb", "wireless"}}
 	netKindEnum    = enumSpec{values: []string{"none", "wifi", "cellular"}}
@@ -111,10 +109,7 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 		s.Platform = d.platforms(v, "platform")
 	}
 	if o.has("plugin") {
-		po := d.object(o.get("plugin"), "plugin", "version")
-		if v := po.get("version"); v != nil {
-			s.Plugin.Version = d.pluginVersion(v, "plugin.version")
-		}
+		d.pluginBlock(o.get("plugin"), "plugin", &s.Plugin)
 	}
 	if o.has("android") {
 		c.androidNode = o.keyNode("android")
@@ -130,7 +125,7 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 		}
 	}
 	if v := o.get("app"); v != nil {
-		ao := d.object(v, "app", "tasks", "on_launch", "process_lifetime")
+		ao := d.object(v, "app", append([]string{"tasks", "on_launch", "process_lifetime"}, appOptionFields...)...)
 		if t := ao.get("tasks"); t != nil {
 			s.App.Tasks = d.tasks(t, "app.tasks", s.Plugin.Version)
 		}
@@ -142,6 +137,7 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 				s.App.ProcessLifetime = &x
 			}
 		}
+		d.appOptions(ao, &s.App)
 	}
 	if v := o.get("timeline"); v != nil {
 		items, _ := d.list(v, "timeline", "a list of steps, each with at: and one action")
@@ -243,29 +239,10 @@ func (d *decoder) platforms(n ast.Node, path string) Platforms {
 	return Platforms{Platform(p)}
 }
 
-// pluginVersion decodes "0.10" or "0.5"; an unquoted 0.10 (a YAML float)
-// is read by its source text.
-func (d *decoder) pluginVersion(n ast.Node, path string) PluginVersion {
-	n = d.resolve(n, path)
-	if _, ok := n.(*ast.FloatNode); ok {
-		txt := tokenText(n)
-		if txt == "0.10" || txt == "0.5" {
-			return PluginVersion(txt)
-		}
-		d.errorf(n, path, `valid: "0.10", "0.5" (quote it)`, "unknown plugin version %s", txt)
-		return Plugin0_10
-	}
-	v, ok := d.enum(n, path, pluginEnum)
-	if !ok {
-		return Plugin0_10
-	}
-	return PluginVersion(v)
-}
-
 // android decodes the android block, filling defaults.
 func (d *decoder) android(n ast.Node, path string) Android {
-	a := Android{API: DefaultAndroidAPI, StandbyBucket: BucketAuto, Doze: true, OEM: OEMAOSP}
-	o := d.object(n, path, "api", "standby_bucket", "doze", "battery_saver", "oem")
+	a := Android{API: DefaultAndroidAPI, StandbyBucket: BucketAuto, Doze: true, OEM: OEMAOSP, Quota: QuotaAOSP}
+	o := d.object(n, path, "api", "standby_bucket", "doze", "battery_saver", "oem", "quota")
 	if v := o.get("api"); v != nil {
 		if x, ok := d.integer(v, o.at("api"), MinAndroidAPI, MaxAndroidAPI); ok {
 			a.API = int(x)
@@ -285,9 +262,10 @@ func (d *decoder) android(n ast.Node, path string) Android {
 		a.BatterySaver, _ = d.boolean(v, o.at("battery_saver"))
 	}
 	if v := o.get("oem"); v != nil {
-		if x, ok := d.enum(v, o.at("oem"), oemEnum); ok {
-			a.OEM = OEM(x)
-		}
+		a.OEM, a.OEMProfile, a.OEMFile = d.oem(v, o.at("oem")) // decode_android2.go
+	}
+	if v := o.get("quota"); v != nil {
+		a.Quota = d.quota(v, o.at("quota"))
 	}
 	return a
 }
@@ -313,7 +291,7 @@ func (d *decoder) ios(n ast.Node, path string, io *IOS) iosGiven {
 			if x > 18 && x < 26 {
 				// Apple numbered the release after iOS 18 "26"; the
 				// iOS model has no profile for 19..25.
-				d.errorf(v, o.at("version"), "13..18 or 26", "iOS %d does not exist (after iOS 18 came iOS 26)", x)
+				d.errorf(v, o.at("version"), "13..18, 26 or 27", "iOS %d does not exist (after iOS 18 came iOS 26)", x)
 			}
 			io.Version = int(x)
 		}
@@ -606,8 +584,8 @@ func (d *decoder) results(n ast.Node, path string) Results {
 	return Results{ResultSuccess}
 }
 
-var stepFields = []string{"at", "every", "platform", "call", "args", "channel", "device", "reboot", "app", "os"}
-var actionFields = []string{"call", "channel", "device", "reboot", "app", "os"}
+var stepFields = []string{"at", "every", "platform", "call", "args", "channel", "device", "reboot", "app", "os", "content_change"}
+var actionFields = []string{"call", "channel", "device", "reboot", "app", "os", "content_change"}
 
 // step decodes one timeline entry.
 func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
@@ -680,6 +658,9 @@ func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
 	}
 	if o.has("os") {
 		st.OS = d.osChange(o.get("os"), o.at("os"), o.keyNode("os"))
+	}
+	if o.has("content_change") {
+		st.ContentChange = d.contentChange(o.get("content_change"), o.at("content_change"), o.keyNode("content_change"))
 	}
 	return st
 }
@@ -793,7 +774,7 @@ func (d *decoder) appEvent(n ast.Node, path string, key ast.Node) *AppEvent {
 	return &AppEvent{Kind: AppEventKind(k)}
 }
 
-var osFields = []string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval"}
+var osFields = append([]string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval"}, osDebuggerFields...)
 
 // osChange decodes an os step.
 func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
@@ -830,6 +811,7 @@ func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
 		fi := d.fetchInterval(v, o.at("fetch_interval"))
 		c.FetchInterval = &fi
 	}
+	d.osDebugger(o, c)
 	if len(o.order) == 0 {
 		d.errorf(key, path, "give one of: "+strings.Join(osFields, ", "), "os needs a setting")
 	}

@@ -143,7 +143,7 @@ func TestDefaults(t *testing.T) {
 	if s.Plugin.Version != Plugin0_10 || len(s.Platform) != 1 || s.Platform[0] != PlatformAndroid {
 		t.Errorf("plugin %q platform %v", s.Plugin.Version, s.Platform)
 	}
-	if s.Android != (Android{API: 34, StandbyBucket: BucketAuto, Doze: true, OEM: OEMAOSP}) {
+	if s.Android != (Android{API: 34, StandbyBucket: BucketAuto, Doze: true, OEM: OEMAOSP, Quota: QuotaAOSP}) {
 		t.Errorf("android %+v", s.Android)
 	}
 	if s.IOS.Version != 17 || !s.IOS.BackgroundAppRefresh || s.IOS.FetchInterval.Kind != FetchNever ||

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -44,6 +45,11 @@ type RunOptions struct {
 	// per device); Duration replaces its duration.
 	Profile  string
 	Duration time.Duration
+	// Context stops the run early when it is cancelled (a CLI's SIGINT): the
+	// platform run in progress ends with a *sim.LimitError "interrupted" and
+	// no further platform starts. It is polled as trace records are written,
+	// like the trace-record cap, so it needs the trace (not NoTrace).
+	Context context.Context
 }
 
 // PlatformRun is the outcome of a scenario on one platform.
@@ -112,6 +118,9 @@ func Run(sc *Scenario, opts RunOptions) (*Outcome, error) {
 	}
 	out := &Outcome{Scenario: sc}
 	for _, p := range platforms {
+		if opts.Context != nil && opts.Context.Err() != nil {
+			break
+		}
 		pr, err := runPlatform(sc, p, opts)
 		if err != nil {
 			return nil, err
@@ -221,6 +230,9 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	for _, s := range opts.Sinks {
 		eng.AddSink(s)
 	}
+	if opts.Context != nil && !opts.NoTrace {
+		eng.AddSink(&contextWatch{ctx: opts.Context, eng: eng})
+	}
 
 	st := initialState(sc, p)
 	w.Device = device.New(eng, device.Config{Initial: st})
@@ -228,11 +240,20 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	cfg := plugin.Config{
 		Platform: osscheduler.Platform(p),
 		Version:  plugin.Version(sc.Plugin.Version),
-		Engine:   eng,
-		Device:   w.Device,
-		Journal:  w.Journal,
-		Android:  androidConfig(sc),
-		IOS:      iosConfig(sc),
+
+		AndroidPackage:                  sc.Plugin.Android,
+		ApplePackage:                    sc.Plugin.Apple,
+		Debug:                           plugin.DebugHandler(sc.Plugin.Debug),
+		EnableDataSyncForegroundService: sc.Plugin.DataSyncForegroundService,
+		StripShortServicePermission:     sc.Plugin.StripShortServicePermission,
+		OnStoppedBug732:                 sc.Plugin.OnStoppedBug732,
+		SceneApp:                        sc.App.SceneApp,
+		DispatcherNotEntryPoint:         sc.App.DispatcherEntryPoint != nil && !*sc.App.DispatcherEntryPoint,
+		Engine:                          eng,
+		Device:                          w.Device,
+		Journal:                         w.Journal,
+		Android:                         androidConfig(sc),
+		IOS:                             iosConfig(sc),
 	}
 	w.Plugin = plugin.New(cfg)
 	if !opts.NoTrace {
@@ -337,6 +358,7 @@ func androidConfig(sc *Scenario) android.Config {
 	c.Doze = sc.Android.Doze
 	c.BatterySaver = sc.Android.BatterySaver
 	c.OEM = string(sc.Android.OEM)
+	androidConfig2(sc, &c)
 	return c
 }
 

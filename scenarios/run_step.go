@@ -78,6 +78,8 @@ func (w *World) doStep(s *Step) {
 		w.appStep(s.App)
 	case ActionOS:
 		w.osStep(s.OS)
+	case ActionContentChange:
+		w.contentChangeStep(s.ContentChange)
 	}
 }
 
@@ -216,6 +218,7 @@ func (w *World) osStep(o *OSChange) {
 			im.SetMinimumBackgroundFetchInterval(fetchInterval(*o.FetchInterval))
 		}
 	}
+	w.osDebuggerStep(o)
 }
 
 // channel decodes a raw platform-channel message and makes the call it
@@ -315,6 +318,8 @@ func (w *World) dispatch(c *wire.Call, name string) error {
 				w.lastReturn = describeWorkInfo(info)
 			}
 		}
+	case wire.MethodNotifyBackgroundChannelInitialized:
+		err = p.NotifyBackgroundChannelInitialized()
 	default:
 		w.warn("unsupported_call", fmt.Sprintf("%s is not simulated; ignored", c.Method))
 	}

@@ -144,15 +144,14 @@ func (Platforms) JSONSchema() *jsonschema.Schema {
 func (PluginVersion) JSONSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
 		AnyOf: []*jsonschema.Schema{
-			{Type: "string", Enum: []any{"0.10", "0.5"}},
-			{Type: "number", Enum: []any{0.1, 0.5}, Description: "an unquoted 0.10 or 0.5, read as written"},
+			{Type: "string", Pattern: `^0\.(2|3|4|5|6|7|8|9|10)(\.[0-9]+(\+[0-9]+)?)?$`},
+			{Type: "number", Enum: []any{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, Description: "an unquoted minor such as 0.10 or 0.5, read as written"},
 		},
 		Default:     "0.10",
-		Description: `"0.10" (today's plugin) or "0.5" (the original API).`,
+		Description: `The workmanager release: a minor "0.2" … "0.10" (its latest release) or a published release ("0.5.2", "0.9.0+3", "0.10.10").`,
 	}
 }
 func (StandbyBucket) JSONSchema() *jsonschema.Schema { return enumSchema(bucketEnum, "") }
-func (OEM) JSONSchema() *jsonschema.Schema           { return enumSchema(oemEnum, "") }
 func (BackgroundMode) JSONSchema() *jsonschema.Schema {
 	return enumSchema(modeEnum, "")
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/osscheduler/android"
 )
 
 // Scenario is one decoded and validated scenario file (format v1). Load and
@@ -88,8 +89,28 @@ const (
 
 // Plugin is the `plugin` block.
 type Plugin struct {
-	// Version is "0.10" (default, today's plugin) or "0.5" (the original API).
+	// Version is the workmanager release: a minor "0.2" … "0.10" (its latest
+	// release; default "0.10") or an exact release ("0.5.2", "0.9.0+3",
+	// "0.10.10"); see plugin.Releases.
 	Version PluginVersion `json:"version,omitempty"`
+	// Android pins workmanager_android (0.8+, within the release's caret
+	// range); default: the version the release was published with.
+	Android string `json:"android,omitempty"`
+	// Apple pins workmanager_apple (0.8+, within the release's caret range);
+	// default: the version the release was published with.
+	Apple string `json:"apple,omitempty"`
+	// Debug is WorkmanagerDebug.setCurrent (0.9+): logging or notification.
+	Debug string `json:"debug,omitempty" jsonschema:"enum=none,enum=logging,enum=notification"`
+	// DataSyncForegroundService is the Gradle flag
+	// workmanager.enableDataSyncForegroundService=true (#725, android 0.10.6+).
+	DataSyncForegroundService bool `json:"data_sync_foreground_service,omitempty"`
+	// StripShortServicePermission says the app removed the plugin's
+	// FOREGROUND_SERVICE_SHORT_SERVICE from its merged manifest (default false).
+	StripShortServicePermission bool `json:"strip_short_service_permission,omitempty"`
+	// OnStoppedBug732 forces #732 (onTaskStopped never reaches Dart) on
+	// releases that have the fix (workmanager_android 0.10.8+); releases
+	// before it have the bug anyway.
+	OnStoppedBug732 bool `json:"on_stopped_bug_732,omitempty"`
 }
 
 // StandbyBucket is an Android App Standby bucket, or auto.
@@ -117,29 +138,35 @@ const (
 // Android API levels accepted by `android.api`.
 const (
 	MinAndroidAPI     = 23
-	MaxAndroidAPI     = 36 // issue 4: profiles 23–36 (36 adds the active-bucket limit); the v1 page says 35, the newer issue wins
+	MaxAndroidAPI     = 37 // 23–37 (issue 16 adds Android 17); the v1 page says 35, the newer issues win
 	DefaultAndroidAPI = 34
 )
 
 // Android is the `android` block with defaults filled.
 type Android struct {
-	// API level selecting the policy profile, 23..36 (default 34).
-	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=36,default=34"`
+	// API level selecting the per-release data, 23..37 (default 34).
+	API int `json:"api,omitempty" jsonschema:"minimum=23,maximum=37,default=34"`
 	// StandbyBucket is auto (driven by usage, default) or a fixed bucket.
 	StandbyBucket StandbyBucket `json:"standby_bucket,omitempty"`
 	// Doze says whether Doze is modelled at all (default true).
 	Doze bool `json:"doze,omitempty" jsonschema:"default=true"`
 	// BatterySaver is the Battery Saver switch (default false).
 	BatterySaver bool `json:"battery_saver,omitempty"`
-	// OEM is aosp (default) or aggressive (swiping the app away
-	// force-stops it).
+	// OEM is a built-in vendor profile (aosp by default; docs/oem.md) or,
+	// with OEMFile, the name inside the user's own profile.
 	OEM OEM `json:"oem,omitempty"`
+	// OEMFile is the profile file given as oem: {file: …} and OEMProfile
+	// what it holds (not part of the serialized form).
+	OEMFile    string              `json:"-"`
+	OEMProfile *android.OEMProfile `json:"-"`
+	// Quota is where the standby quota table comes from: aosp (default) or docs.
+	Quota QuotaSource `json:"quota,omitempty"`
 }
 
 // iOS versions accepted by `ios.version`.
 const (
 	MinIOSVersion     = 13
-	MaxIOSVersion     = 26
+	MaxIOSVersion     = 27
 	DefaultIOSVersion = 17
 )
 
@@ -166,8 +193,8 @@ func (m BackgroundMode) Modelled() bool { return m == ModeFetch || m == ModeProc
 
 // IOS is the `ios` block with defaults filled.
 type IOS struct {
-	// Version is the iOS major version: 13 to 18, or 26 (Apple numbered the release after 18 as 26); default 17.
-	Version int `json:"version,omitempty" jsonschema:"enum=13,enum=14,enum=15,enum=16,enum=17,enum=18,enum=26,default=17"`
+	// Version is the iOS major version: 13 to 18, 26 or 27 (Apple numbered the release after 18 as 26); default 17.
+	Version int `json:"version,omitempty" jsonschema:"enum=13,enum=14,enum=15,enum=16,enum=17,enum=18,enum=26,enum=27,default=17"`
 	// BackgroundAppRefresh is the Settings switch (default true).
 	BackgroundAppRefresh bool `json:"background_app_refresh,omitempty" jsonschema:"default=true"`
 	// LowPowerMode is the Low Power Mode switch (default false).
@@ -309,6 +336,13 @@ type App struct {
 	// on_launch is given, otherwise the process is never reclaimed (a v1
 	// file keeps its meaning).
 	ProcessLifetime *time.Duration `json:"process_lifetime,omitempty"`
+	// SceneApp is an iOS app on the UIScene life cycle whose AppDelegate does
+	// not call WorkmanagerPlugin.registerLaunchHandlers() (default false).
+	SceneApp bool `json:"scene_app,omitempty"`
+	// DispatcherEntryPoint says the callbackDispatcher carries
+	// @pragma('vm:entry-point') (default true); false models a release build
+	// where the handle never resolves in a background engine (#374).
+	DispatcherEntryPoint *bool `json:"dispatcher_entry_point,omitempty" jsonschema:"default=true"`
 }
 
 // DartCall is one Dart call of app.on_launch or a task's then: a method, its

@@ -33,6 +33,8 @@ type Step struct {
 	OS *OSChange `json:"os,omitempty"`
 	// Platform limits the step to android or ios (format v1.1).
 	Platform Platform `json:"platform,omitempty"`
+	// ContentChange: content at a URI changed (Android content-URI triggers).
+	ContentChange *ContentChange `json:"content_change,omitempty"`
 
 	// Pos is where the step starts in the file (not part of the format).
 	Pos Pos `json:"-"`
@@ -66,6 +68,8 @@ func (s *Step) Action() Action {
 		return ActionApp
 	case s.OS != nil:
 		return ActionOS
+	case s.ContentChange != nil:
+		return ActionContentChange
 	}
 	return ""
 }
@@ -344,6 +348,13 @@ type OSChange struct {
 	LowPowerMode         *bool          `json:"low_power_mode,omitempty"`
 	BackgroundAppRefresh *bool          `json:"background_app_refresh,omitempty"`
 	FetchInterval        *FetchInterval `json:"fetch_interval,omitempty"`
+	// SimulateLaunch is the LLDB command
+	// _simulateLaunchForTaskWithIdentifier: (iOS, "Starting and Terminating
+	// Tasks During Development"): it runs a pending request at once.
+	SimulateLaunch *string `json:"simulate_launch,omitempty"`
+	// SimulateExpiration is _simulateExpirationForTaskWithIdentifier:: it
+	// expires a task started by simulate_launch.
+	SimulateExpiration *string `json:"simulate_expiration,omitempty"`
 }
 
 // TaskState is a work item's final state, as the OS models report it.

@@ -325,6 +325,12 @@ func (e *Engine) Step() (bool, error) {
 	if head == nil {
 		return false, nil
 	}
+	return e.step(head)
+}
+
+// step is Step with the head already looked up (the run loops look it up
+// to compare its time with their target).
+func (e *Engine) step(head *event) (bool, error) {
 	if err := e.checkLimits(head); err != nil {
 		return false, err
 	}
@@ -427,7 +433,7 @@ func (e *Engine) runTo(target int64) error {
 		if head == nil || head.at > target {
 			break
 		}
-		if _, err := e.Step(); err != nil {
+		if _, err := e.step(head); err != nil {
 			return err
 		}
 		if stop, err := e.takeStop(); stop {

@@ -80,7 +80,7 @@ func Android(api int) Option {
 	}
 }
 
-// IOS simulates an iPhone on the given iOS major version (13..26). Only the
+// IOS simulates an iPhone on the given iOS major version (13..18, 26, 27). Only the
 // identifiers given to PermittedIdentifiers are in the Info.plist.
 func IOS(version int) Option {
 	return func(b *build) {
@@ -103,11 +103,13 @@ func Platform(p scenarios.Platform) Option {
 	}
 }
 
-// PluginVersion selects the plugin profile: "0.10" (default) or "0.5".
+// PluginVersion selects the plugin release: a minor "0.2" … "0.10"
+// (default "0.10", its latest release) or an exact release such as "0.9.0+3"
+// (plugin.Releases).
 func PluginVersion(v string) Option {
 	return func(b *build) {
-		if v != string(scenarios.Plugin0_10) && v != string(scenarios.Plugin0_5) {
-			b.err = fmt.Errorf("PluginVersion(%q): valid: 0.10, 0.5", v)
+		if _, err := plugin.ResolveRelease(v, "", ""); err != nil {
+			b.err = fmt.Errorf("PluginVersion(%q): %v", v, err)
 		}
 		b.edits = append(b.edits, func(sc *scenarios.Scenario) { sc.Plugin.Version = scenarios.PluginVersion(v) })
 	}

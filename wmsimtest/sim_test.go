@@ -146,16 +146,16 @@ func TestOptions(t *testing.T) {
 
 func TestBadOptions(t *testing.T) {
 	cases := map[string]wmsimtest.Option{
-		"Android(99): API level must be 23..":         wmsimtest.Android(99),
-		"IOS(5): version must be 13..26":              wmsimtest.IOS(5),
-		`Platform("web"): valid: android, ios`:        wmsimtest.Platform("web"),
-		`PluginVersion("1.0"): valid: 0.10, 0.5`:      wmsimtest.PluginVersion("1.0"),
-		`unknown profile "couch-potato"`:              wmsimtest.Profile("couch-potato"),
-		"duration -1h0m0s: must be > 0":               wmsimtest.Duration(-time.Hour),
-		"scenario.yaml:1:1":                           wmsimtest.FromYAML([]byte("nope: 1\n")),
-		"no-such-file.yaml":                           wmsimtest.FromFile("testdata/no-such-file.yaml"),
-		"FromScenario: nil scenario":                  wmsimtest.FromScenario(nil),
-		`no built-in scenario "definitely-not-there"`: wmsimtest.FromLibrary("definitely-not-there"),
+		"Android(99): API level must be 23..":          wmsimtest.Android(99),
+		"IOS(5): version must be 13..27":               wmsimtest.IOS(5),
+		`Platform("web"): valid: android, ios`:         wmsimtest.Platform("web"),
+		`PluginVersion("1.0"): unknown plugin version`: wmsimtest.PluginVersion("1.0"),
+		`unknown profile "couch-potato"`:               wmsimtest.Profile("couch-potato"),
+		"duration -1h0m0s: must be > 0":                wmsimtest.Duration(-time.Hour),
+		"scenario.yaml:1:1":                            wmsimtest.FromYAML([]byte("nope: 1\n")),
+		"no-such-file.yaml":                            wmsimtest.FromFile("testdata/no-such-file.yaml"),
+		"FromScenario: nil scenario":                   wmsimtest.FromScenario(nil),
+		`no built-in scenario "definitely-not-there"`:  wmsimtest.FromLibrary("definitely-not-there"),
 	}
 	for want, opt := range cases {
 		t.Run(want, func(t *testing.T) {

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,98 +11,101 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/sim"
 )
-
-func init() {
-	register(command{
-		name:  "device",
-		usage: "wmsim device --profile NAME --days N [--seed S] [--format text|json]",
-		short: "simulate a phone alone under a usage profile: its timeline and daily statistics",
-		run:   runDevice,
-	})
-}
 
 // deviceStart is the default start: a Monday, midnight UTC.
 const deviceStart = "2026-01-05T00:00:00Z"
 
 const maxDeviceDays = 366
 
-func runDevice(env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("device", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	profile := fs.String("profile", "", "usage profile: "+strings.Join(device.ProfileNames(), ", "))
-	days := fs.String("days", "", "days to simulate, 1 to 366")
-	seed := fs.String("seed", "1", "random seed (a whole number, 0 to 2^64-1)")
-	format := fs.String("format", "text", "output format: text or json")
-	start := fs.String("start", deviceStart, "start time, RFC 3339; its UTC offset sets the local time of day")
-	levels := fs.Bool("levels", false, "text: also list every whole-percent battery step")
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "wmsim device: "+format+"\n", a...)
-		fmt.Fprintln(env.stderr, "usage: wmsim device --profile NAME --days N [--seed S] [--format text|json] [--start RFC3339] [--levels]")
-		return exitInvalid
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(env.stderr, "usage: wmsim device --profile NAME --days N [--seed S] [--format text|json] [--start RFC3339] [--levels]")
-			fs.SetOutput(env.stderr)
-			fs.PrintDefaults()
-			return exitOK
-		}
-		return fail("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q: this command takes only flags", fs.Arg(0))
-	}
-	names := strings.Join(device.ProfileNames(), ", ")
-	if *profile == "" {
-		return fail("--profile is required; valid profiles: %s", names)
-	}
-	prof, ok := device.BuiltinProfile(*profile)
-	if !ok {
-		return fail("--profile %q is not a profile; valid profiles: %s", *profile, names)
-	}
-	if *days == "" {
-		return fail("--days is required: a whole number of days from 1 to %d", maxDeviceDays)
-	}
-	n, err := strconv.Atoi(*days)
-	if err != nil || n < 1 || n > maxDeviceDays {
-		return fail("--days %q: want a whole number of days from 1 to %d", *days, maxDeviceDays)
-	}
-	s, err := strconv.ParseUint(*seed, 10, 64)
-	if err != nil {
-		return fail("--seed %q: want a whole number from 0 to 18446744073709551615", *seed)
-	}
-	if *format != "text" && *format != "json" {
-		return fail("--format %q: want text or json", *format)
-	}
-	t0, err := time.Parse(time.RFC3339, *start)
-	if err != nil {
-		return fail("--start %q: want an RFC 3339 time such as %s or 2026-01-05T00:00:00+09:00", *start, deviceStart)
-	}
+const deviceUsage = "usage: wmsim device --profile NAME --days N [--seed S] [--format text|json] [--start RFC3339] [--levels] [--max-events N] [--wall-limit D]"
 
-	res, err := simulateDevice(prof, t0, n, s)
-	if err != nil {
-		var le *sim.LimitError
-		if errors.As(err, &le) {
-			fmt.Fprintf(env.stderr, "wmsim device: %v\n", err)
-			return exitLimit
-		}
-		fmt.Fprintf(env.stderr, "wmsim device: %v\n", err)
-		return exitInvalid
+func newDeviceCmd() *cobra.Command {
+	var (
+		profile, days, seed, format, start string
+		levels                             bool
+		limits                             limitFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "device --profile NAME --days N [--seed S] [--format text|json]",
+		Short: "simulate a phone alone under a usage profile: its timeline and daily statistics",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env := envOf(cmd)
+			fail := func(format string, a ...any) error {
+				return &exitError{code: exitInvalid, err: fmt.Errorf(format+"\n"+deviceUsage, a...)}
+			}
+			if len(args) > 0 {
+				return fail("unexpected argument %q: this command takes only flags", args[0])
+			}
+			names := strings.Join(device.ProfileNames(), ", ")
+			if profile == "" {
+				return fail("--profile is required; valid profiles: %s", names)
+			}
+			prof, ok := device.BuiltinProfile(profile)
+			if !ok {
+				return fail("--profile %q is not a profile; valid profiles: %s", profile, names)
+			}
+			if days == "" {
+				return fail("--days is required: a whole number of days from 1 to %d", maxDeviceDays)
+			}
+			n, err := strconv.Atoi(days)
+			if err != nil || n < 1 || n > maxDeviceDays {
+				return fail("--days %q: want a whole number of days from 1 to %d", days, maxDeviceDays)
+			}
+			sd, err := strconv.ParseUint(seed, 10, 64)
+			if err != nil {
+				return fail("--seed %q: want a whole number from 0 to 18446744073709551615", seed)
+			}
+			if format != "text" && format != "json" {
+				return fail("--format %q: want text or json", format)
+			}
+			t0, err := time.Parse(time.RFC3339, start)
+			if err != nil {
+				return fail("--start %q: want an RFC 3339 time such as %s or 2026-01-05T00:00:00+09:00", start, deviceStart)
+			}
+			l := sim.DefaultLimits
+			if p := limits.limits(); p != nil {
+				l = *p
+			}
+			res, err := simulateDevice(env.ctx, prof, t0, n, sd, l)
+			if err := stopped(env.ctx); err != nil {
+				return err
+			}
+			if err != nil {
+				var le *sim.LimitError
+				if errors.As(err, &le) {
+					return failf(exitLimit, "%v", err)
+				}
+				return failf(exitInvalid, "%v", err)
+			}
+			if format == "json" {
+				enc := json.NewEncoder(env.stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(res); err != nil {
+					return failf(exitInternal, "%v", err)
+				}
+				return nil
+			}
+			writeDeviceText(env.stdout, res, levels)
+			return nil
+		},
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(env.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintf(env.stderr, "wmsim device: %v\n", err)
-			return exitInvalid
-		}
-		return exitOK
-	}
-	writeDeviceText(env.stdout, res, *levels)
-	return exitOK
+	fs := cmd.Flags()
+	fs.StringVar(&profile, "profile", "", "usage profile: "+strings.Join(device.ProfileNames(), ", "))
+	fs.StringVar(&days, "days", "", "days to simulate, 1 to 366")
+	fs.StringVar(&seed, "seed", "1", "random seed (a whole number, 0 to 2^64-1)")
+	fs.StringVar(&format, "format", "text", "output format: text or json")
+	fs.StringVar(&start, "start", deviceStart, "start time, RFC 3339; its UTC offset sets the local time of day")
+	fs.BoolVar(&levels, "levels", false, "text: also list every whole-percent battery step")
+	limits.register(fs)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: exitInvalid, err: fmt.Errorf("%v\n%s", err, deviceUsage)}
+	})
+	return cmd
 }
 
 // deviceResult is the JSON document `wmsim device --format json` prints.
@@ -215,11 +218,17 @@ func summarize(days []device.DayStats) deviceDayJSON {
 	return out
 }
 
-func simulateDevice(p device.Profile, start time.Time, days int, seed uint64) (*deviceResult, error) {
-	eng := sim.New(start, seed)
+func simulateDevice(ctx context.Context, p device.Profile, start time.Time, days int, seed uint64, limits sim.Limits) (*deviceResult, error) {
+	eng := sim.New(start, seed, sim.WithLimits(limits))
 	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
 	res := &deviceResult{Schema: "wmsim.device/v1", Profile: p, Seed: seed, Start: start, Days: days, Timeline: []deviceEvent{}}
+	stopping := false
 	dev.Subscribe(device.ListenerFunc(func(c *device.Change) {
+		if !stopping && len(res.Timeline)%256 == 0 && ctx.Err() != nil {
+			// Interrupted: polled as changes arrive, as the runner polls its trace.
+			stopping = true
+			eng.Stop(&sim.LimitError{Limit: "interrupted", Value: context.Cause(ctx).Error(), At: c.At.Sub(start), Events: eng.Fired()})
+		}
 		s := c.State
 		res.Timeline = append(res.Timeline, deviceEvent{
 			At: c.At, Offset: sim.FormatOffset(c.At.Sub(start)), Kind: string(c.Kind), Reason: c.Reason,

@@ -110,15 +110,16 @@ func TestDeviceBadInput(t *testing.T) {
 	}
 }
 
+// Help goes to standard output (the command framework's convention).
 func TestDeviceHelp(t *testing.T) {
-	code, _, errs := runDeviceCLI("--help")
+	code, out, _ := runDeviceCLI("--help")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, errs, "-profile")
-	assert.Contains(t, errs, "-days")
+	assert.Contains(t, out, "--profile")
+	assert.Contains(t, out, "--days")
 }
 
 func TestDeviceRegistered(t *testing.T) {
-	var b bytes.Buffer
-	usage(&b)
-	assert.Contains(t, b.String(), "wmsim device --profile NAME --days N [--seed S] [--format text|json]")
+	code, out, _ := runCLI(t, "help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "simulate a phone alone under a usage profile")
 }

@@ -128,7 +128,17 @@ func withLimits(t *testing.T, l sim.Limits) {
 	t.Cleanup(func() { sim.DefaultLimits = old })
 }
 
+// skipSlow skips a test that takes more than a few seconds under -short
+// (go test -short ./... for a quick local check); CI runs it.
+func skipSlow(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("slow: runs without -short (CI runs it)")
+	}
+}
+
 func TestHostileRunawayScenarios(t *testing.T) {
+	skipSlow(t)
 	// The CLI's real defaults (50 million events, 5 minutes) stop the first
 	// case after about 9 s; smaller limits keep the test short.
 	withLimits(t, sim.Limits{MaxEvents: 300_000, WallClock: 3 * time.Second})
@@ -154,6 +164,7 @@ func TestHostileRunawayScenarios(t *testing.T) {
 // A timeline that writes trace records faster than events (a cancelAll
 // every second) is stopped by the trace-record cap before memory runs out.
 func TestHostileTraceRecordCap(t *testing.T) {
+	skipSlow(t)
 	withLimits(t, sim.Limits{MaxEvents: 50_000_000, WallClock: 60 * time.Second})
 	path := writeFile(t, "records.yaml", []byte("version: 1\nname: records\nduration: 366d\nplatform: ios\n"+
 		"timeline:\n  - at: 0s\n    every: 1s\n    call: cancelAll\n"))

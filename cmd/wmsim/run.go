@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,168 +8,180 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
 
-func init() {
-	register(command{
-		name:  "run",
-		usage: "wmsim run FILE|NAME... [--platform p] [--seed n] [--format text|json]",
-		short: "run scenarios and check their expectations",
-		run:   runRun,
-	})
-}
-
 // runFlags are the flags shared by run, explain and compare.
 type runFlags struct {
 	platform   string
-	seed       uint64
-	seedSet    bool
+	seed       seedFlag
+	limits     limitFlags
+	profile    string
+	days       int
 	format     string
 	traceJSONL string
 	chrome     string
 	junit      string
 	html       string
 	timeline   bool
-	maxEvents  uint64
-	wallLimit  time.Duration
 }
 
-func (f *runFlags) register(fs *flag.FlagSet, outputs bool) {
+// registerCommon adds --platform, --seed, --profile, --days, --max-events
+// and --wall-limit.
+func (f *runFlags) registerCommon(fs *pflag.FlagSet) {
 	fs.StringVar(&f.platform, "platform", "", "run on this platform only: android or ios (default: the scenario's)")
-	fs.Func("seed", "root seed of every random stream (default: the scenario's)", func(s string) error {
-		var err error
-		f.seed, err = parseUint(s)
-		f.seedSet = err == nil
-		return err
-	})
-	fs.Func("max-events", "stop with exit code 3 after this many simulation events (default 50000000)", func(s string) error {
-		v, err := parseUint(s)
-		if err == nil && v == 0 {
-			err = fmt.Errorf("want a whole number ≥ 1, got %q", s)
-		}
-		f.maxEvents = v
-		return err
-	})
-	fs.DurationVar(&f.wallLimit, "wall-limit", 0, "stop with exit code 3 after this much real time (default 5m)")
-	if outputs {
-		fs.StringVar(&f.format, "format", "text", "output format: text or json")
-		fs.StringVar(&f.traceJSONL, "trace-jsonl", "", "write every trace event as JSON Lines to `FILE`")
-		fs.StringVar(&f.chrome, "trace", "", "write a Chrome Trace Event file (Perfetto, chrome://tracing) to `FILE` (several runs: FILE.SCENARIO.PLATFORM.json each)")
-		fs.StringVar(&f.junit, "junit", "", "write JUnit XML to `FILE`")
-		fs.StringVar(&f.html, "html", "", "write a self-contained HTML report to `FILE`")
-		fs.BoolVar(&f.timeline, "timeline", true, "print the timeline in text output")
-	}
+	f.seed.register(fs, "root seed `N` of every random stream (default: the scenario's)")
+	fs.StringVar(&f.profile, "profile", "", "replace the scenario's device usage profile ("+strings.Join(device.ProfileNames(), ", ")+"); with --seed it replays a device of a fleet")
+	fs.IntVar(&f.days, "days", 0, "replace the scenario's duration by this many days (1 to 366)")
+	f.limits.register(fs)
 }
 
-func parseUint(s string) (uint64, error) {
-	var v uint64
-	if _, err := fmt.Sscan(s, &v); err != nil || fmt.Sprint(v) != strings.TrimLeft(s, "+") {
-		return 0, fmt.Errorf("want a whole number ≥ 0, got %q", s)
-	}
-	return v, nil
+// registerOutputs adds --format and the output files.
+func (f *runFlags) registerOutputs(fs *pflag.FlagSet) {
+	fs.StringVar(&f.format, "format", "text", "output format: text or json (one JSON document for every scenario and platform)")
+	fs.StringVar(&f.traceJSONL, "trace-jsonl", "", "write every trace event as JSON Lines to `FILE` (- for standard output)")
+	fs.StringVar(&f.chrome, "trace", "", "write a Chrome Trace Event file (Perfetto, chrome://tracing) to `FILE` (several runs: FILE.SCENARIO.PLATFORM.json each)")
+	fs.StringVar(&f.junit, "junit", "", "write JUnit XML to `FILE` (- for standard output)")
+	fs.StringVar(&f.html, "html", "", "write a self-contained HTML report to `FILE` (- for standard output)")
+	fs.BoolVar(&f.timeline, "timeline", true, "print the timeline in text output")
 }
 
-func (f *runFlags) options() (scenarios.RunOptions, error) {
+func (f *runFlags) options(fs *pflag.FlagSet) (scenarios.RunOptions, error) {
 	var o scenarios.RunOptions
 	if f.platform != "" {
 		if f.platform != "android" && f.platform != "ios" {
-			return o, fmt.Errorf("--platform: %q is not a platform; valid: android, ios", f.platform)
+			return o, usageErrorf("--platform: %q is not a platform; valid: android, ios", f.platform)
 		}
 		o.Platforms = []string{f.platform}
 	}
-	if f.seedSet {
-		s := f.seed
-		o.Seed = &s
-	}
-	if f.maxEvents > 0 || f.wallLimit > 0 {
-		l := sim.DefaultLimits
-		if f.maxEvents > 0 {
-			l.MaxEvents = f.maxEvents
+	o.Seed = f.seed.ptr()
+	if f.profile != "" {
+		if _, ok := device.BuiltinProfile(f.profile); !ok {
+			return o, usageErrorf("--profile: %q is not a profile; valid: %s", f.profile, strings.Join(device.ProfileNames(), ", "))
 		}
-		if f.wallLimit > 0 {
-			l.WallClock = f.wallLimit
-		}
-		o.Limits = &l
+		o.Profile = f.profile
 	}
+	if err := positive(fs, "days", f.days); err != nil {
+		return o, err
+	}
+	if f.days > 366 {
+		return o, usageErrorf("--days: want 1 to 366, got %d", f.days)
+	}
+	o.Duration = time.Duration(f.days) * 24 * time.Hour
+	o.Limits = f.limits.limits()
 	return o, nil
 }
 
-func runRun(env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+func newRunCmd() *cobra.Command {
 	var f runFlags
-	f.register(fs, true)
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		return exitInvalid
+	cmd := &cobra.Command{
+		Use:   "run FILE|NAME|- ...",
+		Short: "run scenarios and check their expectations",
+		Long: "Run each scenario (a file, a built-in name, or - for standard input) on its platforms,\n" +
+			"check its expectations and print the result. Exit 0: every expectation held; 1: one failed;\n" +
+			"2: invalid input; 3: a safety limit stopped a run.",
+		Example: "  wmsim run hourly-sync-survives-doze\n  wmsim run a.yaml b.yaml --format json --junit junit.xml\n  cat s.yaml | wmsim run - --html report.html",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRun(cmd, &f, args)
+		},
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(env.stderr, "wmsim run: name at least one scenario file or library scenario (see 'wmsim scenarios')")
-		return exitInvalid
+	f.registerCommon(cmd.Flags())
+	f.registerOutputs(cmd.Flags())
+	return cmd
+}
+
+// platformsOf is the platforms a run of sc covers.
+func platformsOf(sc *scenarios.Scenario, o scenarios.RunOptions) []string {
+	if len(o.Platforms) > 0 {
+		return o.Platforms
 	}
-	if f.format != "text" && f.format != "json" {
-		fmt.Fprintf(env.stderr, "wmsim run: --format: %q is not a format; valid: text, json\n", f.format)
-		return exitInvalid
+	var out []string
+	for _, p := range sc.Platform {
+		out = append(out, string(p))
 	}
-	opts, err := f.options()
+	if len(out) == 0 {
+		out = []string{string(scenarios.PlatformAndroid)}
+	}
+	return out
+}
+
+// chromePath is the Chrome trace file of one run: FILE itself for a single
+// run, FILE.SCENARIO.PLATFORM.ext with several.
+func chromePath(path string, several bool, scenario, platform string) string {
+	if !several || path == stdioPath {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "." + scenario + "." + platform + ext
+}
+
+func runRun(cmd *cobra.Command, f *runFlags, args []string) error {
+	env := envOf(cmd)
+	if len(args) == 0 {
+		return usageErrorf("name at least one scenario file or library scenario (see 'wmsim scenarios')")
+	}
+	if err := checkFormat(f.format); err != nil {
+		return err
+	}
+	opts, err := f.options(cmd.Flags())
 	if err != nil {
-		fmt.Fprintln(env.stderr, "wmsim run:", err)
-		return exitInvalid
+		return err
 	}
-	// Load everything first: nothing is simulated when any input is invalid.
-	var scs []*scenarios.Scenario
-	bad := false
-	for _, arg := range fs.Args() {
-		sc, err := scenarios.Open(arg)
-		if err != nil {
-			fmt.Fprintln(env.stderr, err)
-			bad = true
-			continue
+	scs, err := openScenarios(env, args)
+	if err != nil {
+		return err
+	}
+	// Check every output against the inputs and each other before running.
+	var fl files
+	for _, a := range args {
+		fl.input("scenario", a)
+	}
+	fl.output("--junit", f.junit)
+	fl.output("--html", f.html)
+	fl.output("--trace-jsonl", f.traceJSONL)
+	nruns := 0
+	for _, sc := range scs {
+		nruns += len(platformsOf(sc, opts))
+	}
+	if f.chrome != "" {
+		if f.chrome == stdioPath && nruns > 1 {
+			return usageErrorf("--trace -: %d runs make %d Chrome traces; give a file name", nruns, nruns)
 		}
-		scs = append(scs, sc)
-	}
-	if bad {
-		return exitInvalid
-	}
-	var jsonl *os.File
-	if f.traceJSONL != "" {
-		if jsonl, err = os.Create(f.traceJSONL); err != nil {
-			fmt.Fprintln(env.stderr, "wmsim run:", err)
-			return exitInvalid
+		for _, sc := range scs {
+			for _, p := range platformsOf(sc, opts) {
+				fl.output("--trace", chromePath(f.chrome, nruns > 1, sc.Name, p))
+			}
 		}
-		defer jsonl.Close()
 	}
-	keepTrace := f.chrome != "" || f.html != "" || f.format == "text" || jsonl != nil
-	opts.KeepTrace = keepTrace
+	if err := fl.check(); err != nil {
+		return usageErrorf("%v", err)
+	}
+	stdout := env.stdout
+	if fl.toStdout() {
+		stdout = io.Discard // an output flag's "-" replaces the printout
+	}
+
+	opts.KeepTrace = f.chrome != "" || f.html != "" || f.format == "text" || f.traceJSONL != ""
+	opts.Context = env.ctx
 	code := exitOK
 	var all []*scenarios.PlatformRun
 	for _, sc := range scs {
 		out, err := scenarios.Run(sc, opts)
 		if err != nil {
-			fmt.Fprintln(env.stderr, err)
-			return exitInvalid
+			return failf(exitInvalid, "%v", err)
+		}
+		if err := stopped(env.ctx); err != nil {
+			return err
 		}
 		all = append(all, out.Runs...)
-		if jsonl != nil {
-			for _, pr := range out.Runs {
-				if err := writeJSONL(jsonl, pr); err != nil {
-					fmt.Fprintln(env.stderr, "wmsim run: --trace-jsonl:", err)
-					return exitInvalid
-				}
-			}
-		}
-		switch f.format {
-		case "json":
-			b, err := report.MarshalIndent(out.Document())
-			if err != nil {
-				fmt.Fprintln(env.stderr, "wmsim run:", err)
-				return exitInvalid
-			}
-			env.stdout.Write(b)
-		default:
-			writeText(env, out, f.timeline)
+		if f.format == "text" {
+			writeText(env, stdout, out, f.timeline)
 		}
 		for _, pr := range out.Runs {
 			if pr.LimitErr != nil {
@@ -180,34 +190,57 @@ func runRun(env *cmdEnv, args []string) int {
 		}
 		code = worse(code, out.ExitCode())
 	}
-	if err := writeFiles(&f, all); err != nil {
-		fmt.Fprintln(env.stderr, "wmsim run:", err)
-		return worse(code, exitInvalid)
+	if f.format == "json" {
+		b, err := report.MarshalIndent(resultsDocument(all))
+		if err != nil {
+			return failf(exitInternal, "%v", err)
+		}
+		stdout.Write(b)
 	}
-	return code
+	if err := writeRunFiles(env, f, all, nruns > 1); err != nil {
+		return failf(worse(code, exitInvalid), "%v", err)
+	}
+	return exitCode(code)
 }
 
-// worse keeps the more serious of two exit codes: limit > invalid > expectation.
+// resultsDocument is the one JSON document of a run: wmsim.result/v1 for one
+// scenario on one platform, otherwise wmsim.results/v1 with every result
+// (each names its scenario and platform).
+func resultsDocument(runs []*scenarios.PlatformRun) any {
+	if len(runs) == 1 {
+		return runs[0].Result
+	}
+	d := &report.Results{Format: report.FormatResults, Results: []*report.Result{}}
+	for _, r := range runs {
+		d.Results = append(d.Results, r.Result)
+	}
+	return d
+}
+
+// worse keeps the more serious of two exit codes: internal > limit >
+// invalid > expectation.
 func worse(a, b int) int {
-	rank := map[int]int{exitOK: 0, exitExpect: 1, exitInvalid: 2, exitLimit: 3}
+	rank := map[int]int{exitOK: 0, exitExpect: 1, exitInvalid: 2, exitLimit: 3, exitInternal: 4}
 	if rank[b] > rank[a] {
 		return b
 	}
 	return a
 }
 
-func writeJSONL(w io.Writer, pr *scenarios.PlatformRun) error {
+func writeJSONL(w io.Writer, runs []*scenarios.PlatformRun) error {
 	sink := sim.NewJSONLSink(w)
-	for i := range pr.Trace {
-		sink.Record(&pr.Trace[i])
+	for _, pr := range runs {
+		for i := range pr.Trace {
+			sink.Record(&pr.Trace[i])
+		}
 	}
 	return sink.Err()
 }
 
-func writeText(env *cmdEnv, out *scenarios.Outcome, timeline bool) {
-	color := env.getenv("NO_COLOR") == "" && isTerminal(env.stdout)
+func writeText(env *cmdEnv, w io.Writer, out *scenarios.Outcome, timeline bool) {
+	color := env.getenv("NO_COLOR") == "" && isTerminal(w)
 	for _, pr := range out.Runs {
-		report.WriteText(env.stdout, pr.Result, pr.Trace, pr.Start, report.TextOptions{Color: color, Timeline: timeline})
+		report.WriteText(w, pr.Result, pr.Trace, pr.Start, report.TextOptions{Color: color, Timeline: timeline})
 	}
 }
 
@@ -220,73 +253,39 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func writeFiles(f *runFlags, runs []*scenarios.PlatformRun) error {
-	var errs []error
+// writeRunFiles writes the output files of a run, each atomically.
+func writeRunFiles(env *cmdEnv, f *runFlags, runs []*scenarios.PlatformRun, several bool) error {
+	if len(runs) == 0 {
+		return nil
+	}
 	results := make([]*report.Result, len(runs))
 	traces := make([][]sim.Record, len(runs))
 	for i, pr := range runs {
 		results[i], traces[i] = pr.Result, pr.Trace
 	}
-	create := func(path string, write func(io.Writer) error) {
-		if path == "" {
-			return
-		}
-		file, err := os.Create(path)
-		if err == nil {
-			err = write(file)
-			if cerr := file.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			errs = append(errs, err)
-		}
+	type out struct {
+		path  string
+		write func(io.Writer) error
 	}
-	create(f.junit, func(w io.Writer) error { return report.WriteJUnit(w, results) })
-	if len(runs) > 0 {
-		// A Chrome trace holds one timeline: with several runs, one file each,
-		// named FILE with the scenario and platform before the extension.
+	outs := []out{
+		{f.junit, func(w io.Writer) error { return report.WriteJUnit(w, results) }},
+		{f.traceJSONL, func(w io.Writer) error { return writeJSONL(w, runs) }},
+		{f.html, func(w io.Writer) error { return report.WriteHTML(w, results, traces, runs[0].Start) }},
+	}
+	if f.chrome != "" {
 		for _, pr := range runs {
-			path := f.chrome
-			if len(runs) > 1 && path != "" {
-				ext := filepath.Ext(path)
-				path = strings.TrimSuffix(path, ext) + "." + pr.Result.Scenario + "." + pr.Platform + ext
-			}
-			create(path, func(w io.Writer) error {
+			outs = append(outs, out{chromePath(f.chrome, several, pr.Result.Scenario, pr.Platform), func(w io.Writer) error {
 				return report.WriteChromeTrace(w, pr.Result, pr.Trace, pr.Start)
-			})
+			}})
 		}
-		create(f.html, func(w io.Writer) error { return report.WriteHTML(w, results, traces, runs[0].Start) })
 	}
-	return errors.Join(errs...)
-}
-
-// interleaved moves flags after positional arguments to the front, so
-// "wmsim run x.yaml --format json" works as users expect.
-func interleaved(fs *flag.FlagSet, args []string) []string {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if strings.HasPrefix(a, "-") && len(a) > 1 {
-			flags = append(flags, a)
-			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") {
-				if fl := fs.Lookup(name); fl != nil {
-					if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
-						if i+1 < len(args) {
-							flags = append(flags, args[i+1])
-							i++
-						}
-					}
-				}
-			}
+	for _, o := range outs {
+		if o.path == "" {
 			continue
 		}
-		pos = append(pos, a)
+		if err := writeOutput(o.path, env.stdout, o.write); err != nil {
+			return err
+		}
 	}
-	return append(flags, pos...)
+	return nil
 }

@@ -2,73 +2,131 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
 
 	"github.com/wmsim/wmsim/scenarios"
 )
 
-func init() {
-	register(command{
-		name:  "validate",
-		usage: "wmsim validate FILE|NAME...",
-		short: "check scenario files without running them",
-		run:   runValidate,
-	})
-	register(command{
-		name:  "schema",
-		usage: "wmsim schema",
-		short: "print the JSON Schema of scenario files",
-		run: func(env *cmdEnv, args []string) int {
-			if len(args) > 0 {
-				fmt.Fprintln(env.stderr, "wmsim schema: takes no arguments")
-				return exitInvalid
+func newValidateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE|NAME|- ...",
+		Short: "check scenario files without running them",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env := envOf(cmd)
+			if len(args) == 0 {
+				return usageErrorf("name at least one scenario file")
 			}
-			env.stdout.Write(scenarios.Schema())
-			return exitOK
+			code := exitOK
+			for _, a := range args {
+				sc, err := openScenario(env, a)
+				if err != nil {
+					fmt.Fprintln(env.stderr, err)
+					code = exitInvalid
+					continue
+				}
+				fmt.Fprintf(env.stdout, "%s: ok (%s, %s on %v, %d timeline steps, %d expectations)\n",
+					a, sc.Name, scenarios.FormatDuration(sc.Duration), sc.Platform, len(sc.Timeline), len(sc.Expect))
+			}
+			return exitCode(code)
 		},
-	})
-	register(command{
-		name:  "scenarios",
-		usage: "wmsim scenarios [--source NAME]",
-		short: "list the built-in scenario library, or print one",
-		run:   runScenarios,
-	})
+	}
 }
 
-func runValidate(env *cmdEnv, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(env.stderr, "wmsim validate: name at least one scenario file")
-		return exitInvalid
+func newSchemaCmd() *cobra.Command {
+	var of string
+	cmd := &cobra.Command{
+		Use:   "schema [--for " + schemaNames() + "]",
+		Short: "print the JSON Schema of scenario files or of an output document",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := schemaFor(of)
+			if err != nil {
+				return err
+			}
+			envOf(cmd).stdout.Write(b)
+			return nil
+		},
 	}
-	code := exitOK
-	for _, a := range args {
-		sc, err := scenarios.Open(a)
-		if err != nil {
-			fmt.Fprintln(env.stderr, err)
-			code = exitInvalid
-			continue
-		}
-		fmt.Fprintf(env.stdout, "%s: ok (%s, %s on %v, %d timeline steps, %d expectations)\n",
-			a, sc.Name, scenarios.FormatDuration(sc.Duration), sc.Platform, len(sc.Timeline), len(sc.Expect))
-	}
-	return code
+	cmd.Flags().StringVar(&of, "for", "scenario", "the document: "+schemaNames())
+	return cmd
 }
 
-func runScenarios(env *cmdEnv, args []string) int {
-	if len(args) == 2 && (args[0] == "--source" || args[0] == "-source") {
-		src, ok := scenarios.LibrarySource(args[1])
-		if !ok {
-			fmt.Fprintf(env.stderr, "wmsim scenarios: no built-in scenario %q\n", args[1])
-			return exitInvalid
+func newScenariosCmd() *cobra.Command {
+	var source string
+	cmd := &cobra.Command{
+		Use:   "scenarios [--source NAME]",
+		Short: "list the built-in scenario library, or print one",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env := envOf(cmd)
+			if source != "" {
+				src, ok := scenarios.LibrarySource(source)
+				if !ok {
+					return failf(exitInvalid, "no built-in scenario %q", source)
+				}
+				env.stdout.Write(src)
+				return nil
+			}
+			for _, e := range scenarios.Library() {
+				fmt.Fprintf(env.stdout, "%-32s %-14s %s\n", e.Name, fmt.Sprint(e.Platforms), e.Description)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "", "print the YAML of this built-in scenario")
+	return cmd
+}
+
+// readBuildInfo is debug.ReadBuildInfo; tests replace it.
+var readBuildInfo = debug.ReadBuildInfo
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "print wmsim's module version and source revision",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintln(envOf(cmd).stdout, versionString())
+			return nil
+		},
+	}
+}
+
+// versionString is "wmsim VERSION (revision REV[, modified], TIME) GOVERSION"
+// from the build information Go embeds in the binary.
+func versionString() string {
+	bi, ok := readBuildInfo()
+	if !ok {
+		return "wmsim (unknown version: built without module information)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, at, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
 		}
-		env.stdout.Write(src)
-		return exitOK
 	}
-	if len(args) > 0 {
-		fmt.Fprintln(env.stderr, "usage: wmsim scenarios [--source NAME]")
-		return exitInvalid
+	out := "wmsim " + v
+	if rev != "" {
+		out += " (revision " + rev + modified
+		if at != "" {
+			out += ", " + at
+		}
+		out += ")"
+	} else {
+		out += " (revision unknown: built without version control information)"
 	}
-	for _, e := range scenarios.Library() {
-		fmt.Fprintf(env.stdout, "%-32s %-14s %s\n", e.Name, fmt.Sprint(e.Platforms), e.Description)
-	}
-	return exitOK
+	return out + " " + bi.GoVersion
 }

@@ -8,13 +8,21 @@ import (
 
 // Config selects the Android version and the policies the model applies.
 type Config struct {
-	API            int           // 23..36; 0 → 34
+	API            int           // 23..37; 0 → 34
+	Quota          QuotaSource   // "aosp" (default) | "docs": where the standby quota table comes from
 	StandbyBucket  string        // "auto" (from usage) | active | working_set | frequent | rare | restricted
 	Doze           bool          // model Doze at all
 	BatterySaver   bool          // Battery Saver on from the start
-	OEM            string        // "aosp" | "aggressive" (swipe-away force-stops)
+	OEM            string        // a built-in OEM profile (OEMNames): aosp (default), pixel, samsung, xiaomi, …
+	OEMProfile     *OEMProfile   // a profile of the user's own; overrides OEM
 	StartLatency   time.Duration // upper bound of the seeded start latency; 0 → 5s
 	ExecutionLimit time.Duration // JobScheduler guaranteed runtime; 0 → 10m
+	// StopBackoff: a system stop leaves the job to JobScheduler, which
+	// reschedules it with its failure backoff (3 system stops = 1 failure).
+	// That is WorkManager before 2.9 (SystemJobService.onStopJob returns true).
+	// From 2.9, Schedulers.registerRescheduling cancels the stopped work's job
+	// and schedules a fresh JobInfo: no backoff accumulates (the default).
+	StopBackoff bool
 }
 
 // DefaultConfig is API 34, bucket from usage, Doze on, AOSP behaviour.
@@ -39,7 +47,17 @@ const (
 type Constraints struct {
 	RequiredNetwork                                                                    NetworkType
 	RequiresCharging, RequiresBatteryNotLow, RequiresDeviceIdle, RequiresStorageNotLow bool
-	ContentURITriggers                                                                 []string
+	ContentURITriggers                                                                 []ContentURITrigger
+	// TriggerContentUpdateDelay and TriggerContentMaxDelay are
+	// Constraints.contentTriggerUpdateDelayMillis / MaxDelayMillis; 0 (or
+	// negative) → JobScheduler's defaults (10 s, 2 min).
+	TriggerContentUpdateDelay, TriggerContentMaxDelay time.Duration
+}
+
+// ContentURITrigger is androidx.work.Constraints.ContentUriTrigger.
+type ContentURITrigger struct {
+	URI                   string
+	TriggerForDescendants bool
 }
 
 // BackoffPolicy is androidx.work.BackoffPolicy.
@@ -91,11 +109,14 @@ type WorkRequest struct {
 	InitialDelay  time.Duration
 	Constraints   Constraints
 	BackoffPolicy BackoffPolicy
-	BackoffDelay  time.Duration // 0 → WorkRequest.DEFAULT_BACKOFF_DELAY_MILLIS (30 s)
-	Tags          []string
-	Input         osscheduler.Data
-	Expedited     bool
-	OutOfQuota    OutOfQuotaPolicy
+	BackoffDelay  time.Duration // used when BackoffSet, or when not zero; else WorkRequest.DEFAULT_BACKOFF_DELAY_MILLIS (30 s)
+	// BackoffSet: setBackoffCriteria was called, so BackoffDelay is clamped
+	// to [MIN_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS] even when it is 0.
+	BackoffSet bool
+	Tags       []string
+	Input      osscheduler.Data
+	Expedited  bool
+	OutOfQuota OutOfQuotaPolicy
 }
 
 // WorkInfo is androidx.work.WorkInfo.

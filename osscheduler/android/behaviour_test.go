@@ -164,10 +164,11 @@ var _ = Describe("a rare-bucket app", func() {
 		Expect(e.eng.RunFor(time.Hour)).To(Succeed())
 		Expect(runsOf(e, "once")).To(BeEmpty()) // screen on: not idle
 		e.dev.SetScreen(false)
-		Expect(e.eng.RunFor(70 * time.Minute)).To(Succeed())
+		Expect(e.eng.RunFor(30 * time.Minute)).To(Succeed())
 		Expect(runsOf(e, "once")).To(BeEmpty())
 		Expect(e.eng.RunFor(2 * time.Minute)).To(Succeed())
-		Expect(runsOf(e, "once")).To(HaveLen(1)) // idle after 71 min of screen off
+		// idle after 31 min of screen off (config_jobSchedulerInactivityIdleThreshold, API 30+)
+		Expect(runsOf(e, "once")).To(HaveLen(1))
 	})
 })
 

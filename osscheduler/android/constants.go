@@ -40,10 +40,6 @@ const (
 	// Default upper bound of the seeded delay between "ready" and "started":
 	// JobScheduler starts ready jobs within seconds (PLATFORM-FACTS choice).
 	defaultStartLatency = 5 * time.Second
-	// FB core/res/res/values/config.xml config_jobSchedulerInactivityIdleThreshold
-	// = 4 260 000 ms (71 min): the idle controller reports "device idle" this long
-	// after the screen goes off (job/controllers/idle/DeviceIdlenessTracker.java).
-	deviceIdleThreshold = 71 * time.Minute
 )
 
 // Deep Doze (FB DeviceIdleController.java Constants, non-compressed defaults).
@@ -70,10 +66,8 @@ const (
 
 // Light Doze (FB DeviceIdleController.java Constants).
 const (
-	// LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT: 1 min in the newest code, 3 min in older
-	// releases (profile switch at API 33, see profileFor).
-	lightAfterInactiveNew = 1 * time.Minute
-	lightAfterInactiveOld = 3 * time.Minute
+	// LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT differs by release: see lightAfterInactiveByAPI
+	// in levels.go.
 	// LIGHT_IDLE_TIMEOUT = 5 min, LIGHT_IDLE_FACTOR = 2, LIGHT_MAX_IDLE_TIMEOUT = 15 min.
 	lightIdleTimeout    = 5 * time.Minute
 	lightIdleFactor     = 2
@@ -110,44 +104,6 @@ const (
 	notificationSeenTimeout = 12 * time.Hour
 )
 
-// quotaTable is QuotaController's per-bucket job quota.
-type quotaTable struct {
-	allowed  [numBuckets]time.Duration // execution time allowed per window
-	window   [numBuckets]time.Duration // rolling window
-	jobs     [numBuckets]int           // jobs per window
-	sessions [numBuckets]int           // sessions per window
-}
-
-// FB job/controllers/QuotaController.java QcConstants, the legacy defaults:
-// DEFAULT_ALLOWED_TIME_PER_PERIOD_MS = 10 min; DEFAULT_WINDOW_SIZE_{ACTIVE,
-// WORKING,FREQUENT,RARE,RESTRICTED}_MS = 10 min, 2 h, 8 h, 24 h, 24 h;
-// DEFAULT_MAX_JOB_COUNT_* = 75, 120, 200, 48, 10;
-// DEFAULT_MAX_SESSION_COUNT_* = 75, 10, 8, 3, 1.
-var legacyQuota = quotaTable{
-	allowed:  [numBuckets]time.Duration{10 * time.Minute, 10 * time.Minute, 10 * time.Minute, 10 * time.Minute, 10 * time.Minute},
-	window:   [numBuckets]time.Duration{10 * time.Minute, 2 * time.Hour, 8 * time.Hour, 24 * time.Hour, 24 * time.Hour},
-	jobs:     [numBuckets]int{75, 120, 200, 48, 10},
-	sessions: [numBuckets]int{75, 10, 8, 3, 1},
-}
-
-// Newer windows (Android 13+ developer docs "Power management restrictions";
-// QuotaController flagged constants): WORKING 4 h, FREQUENT 12 h.
-func newerQuota() quotaTable {
-	q := legacyQuota
-	q.window[bucketWorkingSet] = 4 * time.Hour
-	q.window[bucketFrequent] = 12 * time.Hour
-	return q
-}
-
-// Android 16: the active bucket gets 20 min per rolling 60 min
-// (QuotaController DEFAULT_ALLOWED_TIME_PER_PERIOD_ACTIVE_MS, flagged).
-func api36Quota() quotaTable {
-	q := newerQuota()
-	q.allowed[bucketActive] = 20 * time.Minute
-	q.window[bucketActive] = 60 * time.Minute
-	return q
-}
-
 // Other QuotaController constants (FB job/controllers/QuotaController.java).
 const (
 	quotaMaxExecution       = 4 * time.Hour    // DEFAULT_MAX_EXECUTION_TIME_MS per 24 h
@@ -158,14 +114,8 @@ const (
 	quotaInQuotaBuffer      = 30 * time.Second // DEFAULT_IN_QUOTA_BUFFER_MS
 )
 
-// Expedited-job quota per rolling 24 h (FB job/controllers/QuotaController.java
-// QcConstants DEFAULT_EJ_LIMIT_{ACTIVE,WORKING,FREQUENT,RARE,RESTRICTED}_MS =
-// 30, 30, 10, 10, 5 min; DEFAULT_EJ_WINDOW_SIZE_MS = 24 h).
-var ejQuota = [numBuckets]time.Duration{30 * time.Minute, 30 * time.Minute, 10 * time.Minute, 10 * time.Minute, 5 * time.Minute}
-
-const ejWindow = 24 * time.Hour
-
-// profile is everything that changes with the API level.
+// profile is everything that changes with the API level (the per-release
+// tables are in levels.go).
 type profile struct {
 	api              int
 	doze             bool // 23+: Doze (FB DeviceIdleController, added in M)
@@ -173,10 +123,13 @@ type profile struct {
 	buckets          bool // 28+: App Standby buckets and QuotaController (P)
 	restrictedBucket bool // 30+: STANDBY_BUCKET_RESTRICTED (R)
 	lightAfterInact  time.Duration
+	idleThreshold    time.Duration // DeviceIdlenessTracker inactivity threshold
+	idleStablePower  time.Duration // the same on stable power (charging, battery not low)
 	quota            quotaTable
 	validatedNetwork bool // 26+: CONNECTED means validated (AX NetworkConnectedController)
 	notRoamingCheck  bool // 24+: NOT_ROAMING checks roaming (below: connected only)
 	meteredCheck     bool // 26+: METERED checks metered (below: connected only)
+	contentTriggers  bool // 24+: JobInfo.Builder.addTriggerContentUri (AX WorkManagerImpl.CONTENT_URI_TRIGGER_API_LEVEL)
 	expeditedJobs    bool // 31+: JobInfo.setExpedited
 	// 31+: jobs may run past the 10-min guarantee up to 30 min with free quota
 	// (the API level of this switch is this model's choice: the constant is in
@@ -187,31 +140,32 @@ type profile struct {
 	// connectivity and device idle (FB job/controllers/JobStatus.java
 	// DYNAMIC_RESTRICTED_CONSTRAINTS).
 	restrictedDynamic bool
+	// 36+: jobs started while the app was TOP count against the standby quota
+	// once the app leaves TOP (FB job/controllers/QuotaController.java, flag
+	// com.android.server.job.enforce_quota_policy_to_top_started_jobs, on in
+	// Android 16 builds); before, a TOP-started job's run is free.
+	topJobsKeepQuota bool
 }
 
-func profileFor(api int) profile {
-	p := profile{
+func profileFor(api int, quota QuotaSource) profile {
+	return profile{
 		api:               api,
 		doze:              api >= 23,
 		lightDoze:         api >= 24,
 		buckets:           api >= 28,
 		restrictedBucket:  api >= 30,
-		lightAfterInact:   lightAfterInactiveOld,
-		quota:             legacyQuota,
+		lightAfterInact:   atLevel(lightAfterInactiveByAPI, api),
+		idleThreshold:     atLevel(deviceIdleThresholdByAPI, api),
+		idleStablePower:   atLevel(deviceIdleStablePowerByAPI, api),
+		quota:             quotaFor(api, quota),
 		validatedNetwork:  api >= 26,
 		notRoamingCheck:   api >= 24,
 		meteredCheck:      api >= 26,
+		contentTriggers:   api >= 24,
 		expeditedJobs:     api >= 31,
 		quickDoze:         api >= 29,
 		freeQuotaRuntime:  api >= 31,
 		restrictedDynamic: api >= 31,
+		topJobsKeepQuota:  api >= 36,
 	}
-	if api >= 33 {
-		p.lightAfterInact = lightAfterInactiveNew
-		p.quota = newerQuota()
-	}
-	if api >= 36 {
-		p.quota = api36Quota()
-	}
-	return p
 }

@@ -17,5 +17,5 @@
 //
 // Platform constants live in constants.go, each citing the androidx or AOSP
 // source it comes from; behaviour that changed across releases is selected by
-// Config.API (23–36) through profileFor.
+// Config.API (23–37) through profileFor and the per-release tables in levels.go.
 package android

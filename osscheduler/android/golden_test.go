@@ -291,6 +291,8 @@ func TestLightDozeTimeline(t *testing.T) {
 			got = append(got, r.At.String())
 		}
 	}
-	// light idle after 1 min (API 34); each empty maintenance window lasts the 1-min minimum budget.
-	assert.Equal(t, []string{"1m0s", "7m0s", "18m0s", "34m0s", "50m0s"}, got)
+	// light idle after 4 min (API 34: DeviceIdleController
+	// mDefaultLightIdleAfterInactiveTimeout); each empty maintenance window
+	// lasts the 1-min minimum budget.
+	assert.Equal(t, []string{"4m0s", "10m0s", "21m0s", "37m0s"}, got)
 }

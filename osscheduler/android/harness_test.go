@@ -1,6 +1,7 @@
 package android
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -76,6 +77,9 @@ type env struct {
 	rec  *sim.Recorder
 	seen int
 	srcs []string
+	// reasons: flush appends Android's own names for holds and stops
+	// (the pending_reason and stop_reason fields).
+	reasons bool
 }
 
 var t0 = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
@@ -95,7 +99,7 @@ func newEnv(cfg Config, st device.State) *env {
 	e.dev = device.New(e.eng, device.Config{Initial: st})
 	e.exec = &fakeExec{eng: e.eng, dur: 30 * time.Second}
 	e.m = New(e.eng, e.dev, cfg, e.exec, e.j)
-	e.srcs = []string{srcWM, srcJS, srcDoze, srcStdby}
+	e.srcs = []string{srcWM, srcJS, srcDoze, srcStdby, srcOEM}
 	return e
 }
 
@@ -133,15 +137,30 @@ func (e *env) flush(b *strings.Builder) {
 		if !keep {
 			continue
 		}
-		fmt.Fprintf(b, "%s %s %s %s: %s\n", sim.FormatOffset(r.At), strings.TrimPrefix(r.Source, "android."), r.Kind, r.Subject, r.Reason)
+		fmt.Fprintf(b, "%s %s %s %s: %s", sim.FormatOffset(r.At), strings.TrimPrefix(r.Source, "android."), r.Kind, r.Subject, r.Reason)
+		if e.reasons {
+			for _, k := range []string{"pending_reason", "stop_reason"} {
+				if f, ok := r.Field(k); ok {
+					fmt.Fprintf(b, " [%s=%s]", k, f.Str)
+				}
+			}
+		}
+		b.WriteString("\n")
 	}
 }
 
 func deviceState(d *datadriven.TestData, st *device.State) error {
 	for _, a := range d.CmdArgs {
-		v := ""
-		if len(a.Vals) > 0 {
-			v = a.Vals[0]
+		if len(a.Vals) != 1 {
+			return fmt.Errorf("device arg %q needs one value", a.Key)
+		}
+		v := a.Vals[0]
+		valid := map[string][]string{"charger": {"none", "ac", "usb", "wireless"}, "screen": {"on", "off"},
+			"network": {"none", "wifi", "cellular", "roaming", "unvalidated"}, "moving": {"true", "false"},
+			"saver": {"on", "off"}, "storage": {"low", "ok"},
+			"app": {"not_running", "foreground", "background", "suspended", "force_stopped", "swiped_away"}}[a.Key]
+		if valid != nil && !contains(valid, v) {
+			return fmt.Errorf("device arg %s=%s: want one of %s", a.Key, v, strings.Join(valid, ", "))
 		}
 		switch a.Key {
 		case "charger":
@@ -257,10 +276,29 @@ func (e *env) request(d *datadriven.TestData) (string, WorkRequest, string, erro
 			req.OutOfQuota = DropWorkRequest
 		case "backoff":
 			p, dur, _ := strings.Cut(v, ":")
-			if p == "linear" {
+			switch p {
+			case "linear":
 				req.BackoffPolicy = BackoffLinear
+			case "exponential":
+			default:
+				err = fmt.Errorf("backoff %q: want linear:<dur> or exponential:<dur>", v)
 			}
-			req.BackoffDelay, err = time.ParseDuration(dur)
+			req.BackoffSet = true
+			if err == nil {
+				req.BackoffDelay, err = time.ParseDuration(dur)
+			}
+		case "content":
+			// content=<uri> or content=(<uri>, descendants)
+			if len(a.Vals) == 0 || len(a.Vals) > 2 || (len(a.Vals) == 2 && a.Vals[1] != "descendants") {
+				err = fmt.Errorf("content: want content=<uri> or content=(<uri>, descendants)")
+				break
+			}
+			req.Constraints.ContentURITriggers = append(req.Constraints.ContentURITriggers,
+				ContentURITrigger{URI: a.Vals[0], TriggerForDescendants: len(a.Vals) == 2})
+		case "update-delay":
+			req.Constraints.TriggerContentUpdateDelay, err = time.ParseDuration(v)
+		case "max-delay":
+			req.Constraints.TriggerContentMaxDelay, err = time.ParseDuration(v)
 		case "tags":
 			req.Tags = a.Vals
 		default:
@@ -292,25 +330,39 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 	}
 	switch d.Cmd {
 	case "new":
-		// new api=34 bucket=auto doze=true latency=0s limit=10m oem=aosp; then the initial device state.
+		// new api=34 bucket=auto doze=true latency=0s limit=10m oem=aosp quota=aosp stop-backoff=false;
+		// then the initial device state.
+		checkArgs(t, d, []string{"api", "bucket", "doze", "latency", "limit", "oem", "quota", "stop-backoff",
+			"charger", "screen", "network", "battery", "moving", "saver", "storage", "app"})
 		cfg := DefaultConfig()
 		cfg.StartLatency = time.Nanosecond
 		st := testState()
 		for _, a := range d.CmdArgs {
 			v := a.Vals[0]
+			var err error
 			switch a.Key {
 			case "api":
-				cfg.API, _ = strconv.Atoi(v)
+				cfg.API, err = strconv.Atoi(v)
 			case "bucket":
 				cfg.StandbyBucket = v
 			case "doze":
-				cfg.Doze = v == "true"
+				cfg.Doze, err = strconv.ParseBool(v)
 			case "latency":
-				cfg.StartLatency, _ = time.ParseDuration(v)
+				cfg.StartLatency, err = time.ParseDuration(v)
 			case "limit":
-				cfg.ExecutionLimit, _ = time.ParseDuration(v)
+				cfg.ExecutionLimit, err = time.ParseDuration(v)
 			case "oem":
 				cfg.OEM = v
+			case "quota":
+				cfg.Quota = QuotaSource(v)
+				if cfg.Quota != QuotaAOSP && cfg.Quota != QuotaDocs {
+					err = fmt.Errorf("quota %q: want aosp or docs", v)
+				}
+			case "stop-backoff":
+				cfg.StopBackoff, err = strconv.ParseBool(v)
+			}
+			if err != nil {
+				d.Fatalf(t, "new %s: %v", a.Key, err)
 			}
 		}
 		*e = *newEnv(cfg, st)
@@ -319,6 +371,8 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		}
 		*e = *newEnv(cfg, st)
 	case "device":
+		// The app's process state changes only through "app" commands.
+		checkArgs(t, d, []string{"charger", "screen", "network", "battery", "moving", "saver", "storage"})
 		st := e.dev.State()
 		if err := deviceState(d, &st); err != nil {
 			d.Fatalf(t, "%v", err)
@@ -326,19 +380,25 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		e.applyDevice(st)
 		e.eng.RunFor(0)
 	case "exec":
+		checkArgs(t, d, []string{"dur", "result", "results", "manual"})
 		for _, a := range d.CmdArgs {
+			var err error
 			switch a.Key {
 			case "dur":
-				e.exec.dur, _ = time.ParseDuration(a.Vals[0])
+				e.exec.dur, err = time.ParseDuration(a.Vals[0])
 			case "result":
-				e.exec.def, _ = parseResult(a.Vals[0])
+				e.exec.def, err = parseResult(a.Vals[0])
 			case "results":
 				for _, v := range a.Vals {
-					r, _ := parseResult(v)
+					r, perr := parseResult(v)
+					err = errors.Join(err, perr)
 					e.exec.queue = append(e.exec.queue, r)
 				}
 			case "manual":
-				e.exec.manual = a.Vals[0] == "true"
+				e.exec.manual, err = strconv.ParseBool(a.Vals[0])
+			}
+			if err != nil {
+				d.Fatalf(t, "exec %s: %v", a.Key, err)
 			}
 		}
 	case "enqueue":
@@ -373,7 +433,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		}
 		e.eng.RunFor(0)
 	case "advance":
-		dur, err := time.ParseDuration(first)
+		dur, err := time.ParseDuration(one(t, d))
 		if err != nil {
 			d.Fatalf(t, "%v", err)
 		}
@@ -381,6 +441,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 			fmt.Fprintf(&b, "error: %v\n", err)
 		}
 	case "finish":
+		checkArgs(t, d, []string{"result"})
 		r, err := parseResult(arg("result"))
 		if err != nil {
 			d.Fatalf(t, "%v", err)
@@ -389,11 +450,12 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		fmt.Fprintf(&b, "finished %d\n", n)
 		e.eng.RunFor(0)
 	case "doze":
-		if err := e.m.Doze(first); err != nil {
+		if err := e.m.Doze(one(t, d)); err != nil {
 			fmt.Fprintf(&b, "error: %v\n", err)
 		}
 		e.eng.RunFor(0)
 	case "cancel":
+		checkArgs(t, d, []string{"name", "tag"})
 		switch {
 		case arg("name") != "":
 			e.m.CancelUniqueWork(arg("name"))
@@ -404,6 +466,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		}
 		e.eng.RunFor(0)
 	case "info":
+		checkArgs(t, d, []string{"name"})
 		e.flush(&b)
 		for _, wi := range e.m.WorkInfosForUniqueWork(arg("name")) {
 			next := "-"
@@ -418,11 +481,13 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		}
 		return b.String()
 	case "tasks":
+		checkArgs(t, d, nil)
 		for _, ti := range e.m.Tasks() {
 			fmt.Fprintf(&b, "%s %s %s %s\n", ti.Unique, ti.Task, ti.Kind, ti.State)
 		}
 		return b.String()
 	case "runs":
+		checkArgs(t, d, nil)
 		for _, r := range e.j.Runs() {
 			end := "-"
 			if r.End >= 0 {
@@ -433,20 +498,24 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		}
 		return b.String()
 	case "bucket":
-		e.m.SetStandbyBucket(first)
+		e.m.SetStandbyBucket(one(t, d))
 		e.eng.RunFor(0)
 	case "saver":
-		e.m.SetBatterySaver(first == "on")
+		e.m.SetBatterySaver(one(t, d, "on", "off") == "on")
 		e.eng.RunFor(0)
 	case "reboot":
+		checkArgs(t, d, []string{"down"})
 		down := time.Minute
 		if v := arg("down"); v != "" {
-			down, _ = time.ParseDuration(v)
+			var err error
+			if down, err = time.ParseDuration(v); err != nil {
+				d.Fatalf(t, "reboot down: %v", err)
+			}
 		}
 		e.dev.Reboot(down)
 		e.eng.RunFor(0)
 	case "app":
-		switch first {
+		switch one(t, d) {
 		case "launch":
 			e.dev.LaunchApp()
 		case "background":
@@ -459,13 +528,25 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 			e.dev.UpdateApp()
 		case "notify":
 			e.dev.NotifyInteraction()
+		case "kill":
+			e.dev.KillProcess()
 		default:
 			d.Fatalf(t, "unknown app action %q", first)
 		}
 		e.eng.RunFor(0)
+	case "reasons":
+		e.reasons = one(t, d, "on", "off") == "on"
+	case "content":
+		// content uri=content://… : ContentResolver.notifyChange.
+		checkArgs(t, d, []string{"uri"})
+		e.m.ContentChanged(arg("uri"))
+		e.eng.RunFor(0)
 	case "trace":
 		e.srcs = nil
 		for _, a := range d.CmdArgs {
+			if len(a.Vals) > 0 || !strings.HasPrefix(a.Key, "android.") {
+				d.Fatalf(t, "trace: want trace sources such as android.doze, got %q", a.Key)
+			}
 			e.srcs = append(e.srcs, a.Key)
 		}
 	default:
@@ -476,6 +557,49 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		return "ok\n"
 	}
 	return b.String()
+}
+
+// checkArgs fails the test on an argument the command does not take, or a
+// keyed argument without a value (the harness never ignores input).
+func checkArgs(t *testing.T, d *datadriven.TestData, valued []string, flags ...string) {
+	t.Helper()
+	for _, a := range d.CmdArgs {
+		switch {
+		case contains(valued, a.Key):
+			if len(a.Vals) == 0 {
+				d.Fatalf(t, "%s: argument %q needs a value", d.Cmd, a.Key)
+			}
+		case contains(flags, a.Key):
+			if len(a.Vals) > 0 {
+				d.Fatalf(t, "%s: argument %q takes no value", d.Cmd, a.Key)
+			}
+		default:
+			d.Fatalf(t, "%s: unknown argument %q (valid: %s)", d.Cmd, a.Key, strings.Join(append(append([]string(nil), valued...), flags...), ", "))
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// one returns the single positional argument of a command such as
+// "advance 1h" or "app launch", failing on none or more than one.
+func one(t *testing.T, d *datadriven.TestData, valid ...string) string {
+	t.Helper()
+	if len(d.CmdArgs) != 1 || len(d.CmdArgs[0].Vals) != 0 {
+		d.Fatalf(t, "%s takes exactly one bare argument", d.Cmd)
+	}
+	k := d.CmdArgs[0].Key
+	if len(valid) > 0 && !contains(valid, k) {
+		d.Fatalf(t, "%s: unknown argument %q (valid: %s)", d.Cmd, k, strings.Join(valid, ", "))
+	}
+	return k
 }
 
 func filterArgs(args []datadriven.CmdArg, keys ...string) []datadriven.CmdArg {

@@ -63,7 +63,7 @@ func TestConfigRange(t *testing.T) {
 		e := newEnv(cfg, onCharger())
 		m := New(e.eng, e.dev, cfg, e.exec, nil)
 		assert.GreaterOrEqual(t, m.prof.api, 23)
-		assert.LessOrEqual(t, m.prof.api, 36)
+		assert.LessOrEqual(t, m.prof.api, 37)
 		_, err := m.EnqueueUniqueWork("w", Keep, WorkRequest{})
 		require.NoError(t, err)
 		require.NoError(t, e.eng.RunFor(time.Hour))

@@ -33,6 +33,7 @@ type job struct {
 	whyThen     string
 	ej          bool      // handed over as an expedited job (API 31+, with EJ quota)
 	ejStart     time.Time // when the running EJ started
+	content     contentState
 }
 
 // block is why a scheduled job is not running.
@@ -53,10 +54,56 @@ const (
 	blockDozeLight
 	blockQuota
 	blockSchedulerLimit
+	blockContentTrigger
+	blockAutostart
+	blockBackgroundRestricted
 )
 
 var blockNames = [...]string{"none", "not_due", "force_stopped", "network", "charging", "battery_not_low",
-	"storage_not_low", "device_idle", "restricted_bucket", "battery_saver", "doze", "light_doze", "quota", "scheduler_limit"}
+	"storage_not_low", "device_idle", "restricted_bucket", "battery_saver", "doze", "light_doze", "quota", "scheduler_limit",
+	"content_trigger", "autostart", "background_restricted"}
+
+// pendingReasons is each block as Android names it: the
+// JobScheduler.PENDING_JOB_REASON_* constant JobScheduler#getPendingJobReason
+// (API 35) and getPendingJobReasons (API 36) return for such a job (FB
+// core/java/android/app/job/JobScheduler.java; values UNDEFINED 0 … USER 15,
+// EXECUTING -1, INVALID_JOB_ID -2). Work WorkManager has not handed to
+// JobScheduler (its scheduler limit) has no job: INVALID_JOB_ID.
+var pendingReasons = [...]string{
+	blockNone:             "PENDING_JOB_REASON_UNDEFINED",
+	blockNotDue:           "PENDING_JOB_REASON_CONSTRAINT_MINIMUM_LATENCY",
+	blockForceStopped:     "PENDING_JOB_REASON_USER",
+	blockNetwork:          "PENDING_JOB_REASON_CONSTRAINT_CONNECTIVITY",
+	blockCharging:         "PENDING_JOB_REASON_CONSTRAINT_CHARGING",
+	blockBatteryLow:       "PENDING_JOB_REASON_CONSTRAINT_BATTERY_NOT_LOW",
+	blockStorageLow:       "PENDING_JOB_REASON_CONSTRAINT_STORAGE_NOT_LOW",
+	blockDeviceIdle:       "PENDING_JOB_REASON_CONSTRAINT_DEVICE_IDLE",
+	blockRestrictedBucket: "PENDING_JOB_REASON_APP_STANDBY",
+	blockBatterySaver:     "PENDING_JOB_REASON_BACKGROUND_RESTRICTION",
+	blockDozeDeep:         "PENDING_JOB_REASON_DEVICE_STATE",
+	blockDozeLight:        "PENDING_JOB_REASON_DEVICE_STATE",
+	blockQuota:            "PENDING_JOB_REASON_QUOTA",
+	blockSchedulerLimit:   "PENDING_JOB_REASON_INVALID_JOB_ID",
+	blockContentTrigger:   "PENDING_JOB_REASON_CONSTRAINT_CONTENT_TRIGGER",
+	// A vendor layer that keeps JobScheduler from starting the process is
+	// invisible to JobScheduler: the job is ready as far as it knows.
+	blockAutostart:            "PENDING_JOB_REASON_UNDEFINED",
+	blockBackgroundRestricted: "PENDING_JOB_REASON_BACKGROUND_RESTRICTION",
+}
+
+// StopReasonName is a stop reason as Android names it: the
+// JobParameters.STOP_REASON_* constant (FB core/java/android/app/job/
+// JobParameters.java, API 31+). A reboot or a dead process ends the job
+// without onStopJob; JobScheduler records STOP_REASON_UNKNOWN for it.
+func StopReasonName(r osscheduler.StopReason) string {
+	switch r {
+	case osscheduler.StopNotStopped:
+		return ""
+	case osscheduler.StopReboot, osscheduler.StopProcessDied:
+		return "STOP_REASON_UNKNOWN"
+	}
+	return "STOP_REASON_" + string(r)
+}
 
 // stopReasonFor is the stop reason when a running job loses a condition.
 func stopReasonFor(b block) osscheduler.StopReason {
@@ -71,7 +118,7 @@ func stopReasonFor(b block) osscheduler.StopReason {
 		return osscheduler.StopConstraintStorageNotLow
 	case blockDeviceIdle:
 		return osscheduler.StopConstraintDeviceIdle
-	case blockBatterySaver:
+	case blockBatterySaver, blockBackgroundRestricted:
 		return osscheduler.StopBackgroundRestriction
 	case blockDozeDeep, blockDozeLight:
 		return osscheduler.StopDeviceState
@@ -140,16 +187,27 @@ func (m *Model) constraintBlock(w *workSpec, st *device.State, now time.Time) (b
 			return blockRestrictedBucket, at
 		}
 	}
+	if len(c.ContentURITriggers) > 0 && m.prof.contentTriggers {
+		if ok, at := w.job.content.satisfied(now); !ok {
+			return blockContentTrigger, at
+		}
+	}
 	return blockNone, never
 }
 
-// deviceIdle is JobScheduler's idle controller: screen off for
-// deviceIdleThreshold (DeviceIdlenessTracker).
+// deviceIdle is JobScheduler's idle controller (DeviceIdlenessTracker
+// maybeScheduleIdlenessCheck): idle once the screen has been off for the
+// release's inactivity threshold, measured from screen-off; on stable power
+// (charging, battery not low) the stable-power threshold applies instead.
 func (m *Model) deviceIdle(st *device.State, now time.Time) (bool, time.Time) {
 	if st.ScreenOn || m.screenOffAt.IsZero() {
 		return false, never
 	}
-	at := m.screenOffAt.Add(deviceIdleThreshold)
+	th := m.prof.idleThreshold
+	if st.Plugged() && !st.BatteryLow {
+		th = m.prof.idleStablePower
+	}
+	at := m.screenOffAt.Add(th)
 	return !now.Before(at), at
 }
 
@@ -158,6 +216,9 @@ func (m *Model) deviceIdle(st *device.State, now time.Time) (bool, time.Time) {
 func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	if m.forceStopped {
 		return blockForceStopped, never
+	}
+	if !m.oemAutostart() && !processAlive(m.st.App) {
+		return blockAutostart, never
 	}
 	if now.Before(w.job.earliest) {
 		return blockNotDue, w.job.earliest
@@ -174,6 +235,11 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 func (m *Model) policyBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
 	ej := w.job.ej
 	fg := st.App == device.ProcessForeground
+	if !fg && m.oem.Rules.BatteryOptimization.Default == "restricted" {
+		// The vendor's default per-app battery setting restricts background
+		// work (as ActivityManager's background restriction does).
+		return blockBackgroundRestricted, never
+	}
 	if !ej && !fg && m.saverOn() {
 		// Battery Saver's FORCE_ALL_APPS_STANDBY (FB power/batterysaver/
 		// BatterySaverPolicy.java) → AppStateTrackerImpl.areJobsRestricted.
@@ -350,20 +416,23 @@ func (m *Model) whyNow(w *workSpec) string {
 
 // releasedBy says, for each reason a job waited, what let it start.
 var releasedBy = [...]string{
-	blockNone:             "due and all constraints met",
-	blockNotDue:           "due and all constraints met",
-	blockForceStopped:     "the app was launched after a force-stop",
-	blockNetwork:          "the network constraint became satisfied",
-	blockCharging:         "the charger was connected",
-	blockBatteryLow:       "the battery is no longer low",
-	blockStorageLow:       "storage is no longer low",
-	blockDeviceIdle:       "the device became idle",
-	blockRestrictedBucket: "the restricted bucket's conditions (charging, battery, network, idle) were met",
-	blockBatterySaver:     "Battery Saver no longer restricts the app",
-	blockDozeDeep:         "Doze ended",
-	blockDozeLight:        "light Doze ended",
-	blockQuota:            "standby quota available again (refilled, or parole while charging)",
-	blockSchedulerLimit:   "a JobScheduler slot freed up",
+	blockNone:                 "due and all constraints met",
+	blockNotDue:               "due and all constraints met",
+	blockForceStopped:         "the app was launched after a force-stop",
+	blockNetwork:              "the network constraint became satisfied",
+	blockCharging:             "the charger was connected",
+	blockBatteryLow:           "the battery is no longer low",
+	blockStorageLow:           "storage is no longer low",
+	blockDeviceIdle:           "the device became idle",
+	blockRestrictedBucket:     "the restricted bucket's conditions (charging, battery, network, idle) were met",
+	blockBatterySaver:         "Battery Saver no longer restricts the app",
+	blockDozeDeep:             "Doze ended",
+	blockDozeLight:            "light Doze ended",
+	blockQuota:                "standby quota available again (refilled, or parole while charging)",
+	blockSchedulerLimit:       "a JobScheduler slot freed up",
+	blockContentTrigger:       "a watched content URI changed",
+	blockAutostart:            "the app's process is running again",
+	blockBackgroundRestricted: "the app came to the foreground",
 }
 
 // reportBlock emits a "deferred" event when the reason a job waits changes.
@@ -382,8 +451,9 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 	case blockQuota, blockRestrictedBucket:
 		src = srcStdby
 	}
-	var fa [3]sim.Field // on the stack: Emit copies the fields
-	f := append(fa[:0], sim.String("id", w.id), sim.String("blocked_by", blockNames[b]))
+	var fa [4]sim.Field // on the stack: Emit copies the fields
+	f := append(fa[:0], sim.String("id", w.id), sim.String("blocked_by", blockNames[b]),
+		sim.String("pending_reason", pendingReasons[b]))
 	if until != never {
 		f = append(f, sim.Dur("until", sim.Sub(until, m.eng.Start())))
 	}
@@ -420,7 +490,7 @@ func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
 	case blockStorageLow:
 		return "constraint unmet: storage not low"
 	case blockDeviceIdle:
-		return "constraint unmet: device idle (screen off for 71 min)"
+		return "constraint unmet: device idle (screen off for " + m.prof.idleThreshold.String() + ")"
 	case blockRestrictedBucket:
 		return "restricted bucket: jobs need charging, battery not low, network and device idle"
 	case blockBatterySaver:
@@ -433,6 +503,16 @@ func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
 		return m.quotaText(now)
 	case blockSchedulerLimit:
 		return "WorkManager hands at most 20 works to JobScheduler at once (Configuration.MIN_SCHEDULER_LIMIT)"
+	case blockAutostart:
+		return m.oem.Name + ": autostart is off: the system does not start the app's process in the background; waits until the app runs again"
+	case blockBackgroundRestricted:
+		return m.oem.Name + ": the app's default battery setting restricts background work"
+	case blockContentTrigger:
+		if w.job.content.pending {
+			return "content trigger: a watched URI changed; JobScheduler waits for the update delay (" +
+				w.job.content.update.String() + ") or the max delay (" + w.job.content.max.String() + ")"
+		}
+		return "content trigger: waiting for a change to a watched URI"
 	}
 	return blockNames[b]
 }
@@ -579,12 +659,27 @@ func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 }
 
 // stopRun is a system stop of running work (JobScheduler onStopJob): the
-// worker is stopped and WorkManager applies resetWorkerStatus. JobScheduler
-// reschedules the job, counting the stop toward its failure backoff.
+// worker is stopped and WorkManager applies resetWorkerStatus. Then, from
+// WorkManager 2.9 (AX impl/Schedulers.java registerRescheduling: the
+// Processor's execution listener cancels the work in every scheduler and
+// calls Schedulers.schedule), the work gets a fresh JobInfo: a new JobStatus
+// with no system stops, so no JobScheduler backoff. With Config.StopBackoff
+// (WorkManager before 2.9, whose SystemJobService.onStopJob returns true)
+// JobScheduler reschedules the job itself, counting the stop toward its
+// failure backoff.
 func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) {
 	now := m.eng.Now()
 	m.abortRun(w, reason, reason, why)
 	w.resetWorkerStatus(reason)
+	if !m.cfg.StopBackoff {
+		w.job.systemStops = 0
+		m.schedule(w)
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "rescheduled", w.subject(), "stopped by JobScheduler: WorkManager cancelled the job and scheduled a fresh one "+
+				"(Schedulers.registerRescheduling), no JobScheduler backoff; next run time "+m.at(w.job.earliest), sim.String("id", w.id))
+		}
+		return
+	}
 	w.job.systemStops++
 	w.job.scheduled = true
 	w.job.handedAt = now
@@ -604,7 +699,7 @@ func (m *Model) abortRun(w *workSpec, appReason, journalReason osscheduler.StopR
 		m.journal.RunEnded(x, now, m.eng.Start(), osscheduler.OutcomeStopped, journalReason)
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(srcJS, "stopped", w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", string(journalReason)),
+		m.eng.Emit(srcJS, "stopped", w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", StopReasonName(journalReason)),
 			sim.Dur("ran", sim.Sub(now, x.Started)))
 	}
 	m.exec.Stop(x, appReason)
@@ -701,6 +796,7 @@ func (m *Model) schedule(w *workSpec) {
 	w.job.startAt = time.Time{}
 	w.job.block = blockNone
 	w.job.ej = false
+	w.job.content.reset(&w.constraints)
 	if w.expedited && m.prof.expeditedJobs && w.runAttemptCount == 0 && w.initialDelay == 0 {
 		st := m.st
 		if ok, used, allowed := m.ejAvailable(&st, now); ok {

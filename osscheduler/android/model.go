@@ -42,6 +42,12 @@ type Model struct {
 	saver        bool
 	screenOffAt  time.Time
 
+	oem         *OEMProfile
+	oemT        [oemTimers]sim.Timer
+	oemH        [oemTimers]sim.Handler
+	awaitLaunch bool // booted with autostart off: nothing rescheduled until the app is opened
+	oemSlept    bool // the OEM layer put the app in the restricted bucket
+
 	doze      dozeMachine
 	sb        standby
 	lastQuota quotaState
@@ -53,16 +59,19 @@ type Model struct {
 }
 
 // New builds the model and subscribes it to the device. A nil journal is
-// allowed; a nil executor starts runs that never finish. Config values out of range are brought into range (API 23..36).
+// allowed; a nil executor starts runs that never finish. Config values out of range are brought into range (API 23..37).
 func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Executor, j *osscheduler.Journal) *Model {
 	if cfg.API == 0 {
 		cfg.API = 34
 	}
-	cfg.API = min(max(cfg.API, 23), 36)
+	cfg.API = min(max(cfg.API, 23), 37)
+	if cfg.Quota != QuotaDocs {
+		cfg.Quota = QuotaAOSP
+	}
 	if exec == nil {
 		exec = nopExecutor{}
 	}
-	m := &Model{eng: eng, dev: dev, cfg: cfg, prof: profileFor(cfg.API), exec: exec, journal: j,
+	m := &Model{eng: eng, dev: dev, cfg: cfg, prof: profileFor(cfg.API, cfg.Quota), exec: exec, journal: j,
 		byName: map[string][]*workSpec{}, byID: map[string]*workSpec{}, saver: cfg.BatterySaver}
 	m.startLatency = cfg.StartLatency
 	if m.startLatency <= 0 {
@@ -73,6 +82,19 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		m.execLimit = defaultExecutionLimit
 	}
 	m.evalH = evalHandler{m}
+	m.oem = cfg.OEMProfile
+	if m.oem == nil {
+		name := cfg.OEM
+		if name == "" {
+			name = "aosp"
+		}
+		p, err := BuiltinOEM(name)
+		if err != nil {
+			p, _ = BuiltinOEM("aosp")
+		}
+		m.oem = p
+	}
+	m.oemInit()
 	m.doze = dozeMachine{m: m}
 	m.doze.deepH = deepStepHandler{&m.doze}
 	m.doze.lightH = lightStepHandler{&m.doze}
@@ -115,6 +137,10 @@ func (m *Model) newID() string {
 
 // deviceChanged follows the device: constraints, Doze, usage, lifecycle.
 func (m *Model) deviceChanged(c *device.Change) {
+	if !processAlive(m.st.App) && processAlive(c.State.App) {
+		m.prune(c.At)
+	}
+	m.oemDevice(c)
 	m.st = c.State
 	st := &c.State
 	switch c.Kind {
@@ -131,6 +157,13 @@ func (m *Model) deviceChanged(c *device.Change) {
 		// battery.low / battery.okay). A backgrounded app loses TOP, which
 		// matters for quota and Battery Saver: evaluate for that one.
 		if c.Kind == device.ChangeAppBackground && !m.powerOff {
+			if m.prof.topJobsKeepQuota && m.nRunning > 0 && m.quotaApplies(st) {
+				// Android 16: jobs started while TOP count against the
+				// quota from the moment the app leaves TOP.
+				m.qcValid = false
+				m.pruneQuota(c.At)
+				m.quotaSessionOpen(c.At)
+			}
 			m.requestEval(c.At)
 		}
 		return
@@ -146,13 +179,15 @@ func (m *Model) deviceChanged(c *device.Change) {
 	case device.ChangeAppForceStop:
 		m.forceStop("app force-stopped")
 	case device.ChangeAppSwipedAway:
-		if m.cfg.OEM == "aggressive" {
-			m.forceStop("app swiped away (aggressive OEM: swipe force-stops)")
-		}
+		m.oemSwiped()
 	case device.ChangeAppLaunched:
+		m.oemLaunched()
 		if m.forceStopped {
 			m.forceStopped = false
 			m.rescheduleAll("app launched after a force-stop: all eligible work rescheduled")
+		} else if m.awaitLaunch {
+			m.awaitLaunch = false
+			m.rescheduleAll("app launched after a boot without autostart: all eligible work rescheduled")
 		}
 	case device.ChangeAppUpdated:
 		m.processRestart(osscheduler.StopUnknown, "app updated: process restarted, jobs kept")
@@ -218,6 +253,13 @@ func (m *Model) powerDown() {
 // the app is force-stopped (it gets no BOOT_COMPLETED).
 func (m *Model) boot() {
 	m.powerOff = false
+	if !m.oemAutostart() && !m.forceStopped {
+		m.awaitLaunch = true
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "deferred", "device", m.oem.Name+": autostart is off: the app gets no BOOT_COMPLETED, nothing is rescheduled until the user opens it")
+		}
+		return
+	}
 	if m.forceStopped {
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, "deferred", "device", "boot completed but the app is force-stopped: nothing runs until the user opens it")
@@ -268,6 +310,47 @@ func (m *Model) processRestart(reason osscheduler.StopReason, why string) {
 			m.abortRun(w, reason, reason, why)
 			w.resetWorkerStatus(reason)
 			m.schedule(w)
+		}
+	}
+}
+
+// processAlive: the app's process runs (foreground, or cached in the background).
+func processAlive(p device.Process) bool {
+	return p == device.ProcessForeground || p == device.ProcessBackground
+}
+
+// prune is WorkDatabase's CleanupCallback.onOpen, run when a new process
+// opens the database (AX impl/WorkDatabase.kt): every finished WorkSpec whose
+// last_enqueue_time + minimum_retention_duration (0: keepResultsForAtLeast is
+// not modelled) is more than PRUNE_THRESHOLD_MILLIS (1 day) ago and whose
+// dependents are all finished is deleted. KEEP, APPEND and the WorkInfo
+// queries no longer find it.
+func (m *Model) prune(now time.Time) {
+	cut := now.Add(-pruneThreshold)
+	n := 0
+	for _, w := range m.specs {
+		if w.deleted || !w.state.finished() || !w.lastEnqueue.Before(cut) {
+			continue
+		}
+		ok := true
+		for _, d := range w.dependents {
+			ok = ok && (d.state.finished() || d.deleted)
+		}
+		if !ok {
+			continue
+		}
+		w.deleted = true
+		n++
+		if m.eng.Tracing() {
+			m.eng.Emit(srcWM, "pruned", w.subject(), "process start: WorkDatabase cleanup deleted this "+w.state.String()+
+				" work, enqueued more than a day ago (PRUNE_THRESHOLD_MILLIS)", sim.String("id", w.id))
+		}
+	}
+	if n > 0 {
+		for name := range m.byName {
+			if len(m.live(name)) == 0 {
+				delete(m.byName, name)
+			}
 		}
 	}
 }

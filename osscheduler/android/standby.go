@@ -228,6 +228,11 @@ func (m *Model) quotaJobStarted(now time.Time) {
 	}
 	m.pruneQuota(now)
 	m.sb.jobStarts = m.sb.jobQ.push(now)
+	m.quotaSessionOpen(now)
+}
+
+// quotaSessionOpen starts (or coalesces into) a timing session.
+func (m *Model) quotaSessionOpen(now time.Time) {
 	if m.sb.open {
 		return
 	}
@@ -442,7 +447,7 @@ func (m *Model) quotaText(now time.Time) string {
 // ejAvailable: the app may start an expedited job (no EJ quota applies while
 // charging or in the foreground, as for regular jobs).
 func (m *Model) ejAvailable(st *device.State, now time.Time) (bool, time.Duration, time.Duration) {
-	allowed := ejQuota[m.sb.current]
+	allowed := m.prof.quota.ej[m.sb.current]
 	if !m.quotaApplies(st) {
 		return true, 0, allowed
 	}

@@ -166,13 +166,15 @@ func buildSpec(req WorkRequest, api int) (*workSpec, []clampNote, error) {
 		backoffPolicy: req.BackoffPolicy, backoffDelay: defaultBackoff, stopReason: osscheduler.StopNotStopped,
 	}
 	w.tags = append([]string(nil), req.Tags...)
-	w.constraints.ContentURITriggers = append([]string(nil), req.Constraints.ContentURITriggers...)
+	w.constraints.ContentURITriggers = append([]ContentURITrigger(nil), req.Constraints.ContentURITriggers...)
 	if req.BackoffPolicy != BackoffExponential && req.BackoffPolicy != BackoffLinear {
 		return nil, nil, osscheduler.Errorf("invalid_argument", "unknown backoff policy %d", req.BackoffPolicy)
 	}
-	if req.BackoffDelay != 0 {
-		// WorkRequest.Builder.setBackoffCriteria: "Backoff delay duration exceeds
-		// maximum value" / "Backoff delay duration less than minimum value".
+	if req.BackoffDelay != 0 || req.BackoffSet {
+		// WorkRequest.Builder.setBackoffCriteria → WorkSpec.setBackoffDelayDuration
+		// (AX impl/model/WorkSpec.kt): "Backoff delay duration exceeds maximum
+		// value" / "Backoff delay duration less than minimum value", so a delay
+		// of 0 becomes MIN_BACKOFF_MILLIS (WorkSpecTest: 5000 → 10000).
 		if api >= 23 && req.Constraints.RequiresDeviceIdle {
 			return nil, nil, osscheduler.Errorf("invalid_argument", "Cannot set backoff criteria on an idle mode job")
 		}

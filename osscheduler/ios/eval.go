@@ -100,6 +100,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 			}
 		}
 	}
+	m.lifecycleChanged(c)
 	switch c.Kind {
 	case device.ChangeCharger, device.ChangeScreen, device.ChangeLock, device.ChangeNetwork,
 		device.ChangeAppLaunched, device.ChangeAppBackground, device.ChangeLowPower,
@@ -262,6 +263,10 @@ func (m *Model) consider(p *pendingReq) {
 	}
 	switch req.Kind {
 	case osscheduler.Periodic:
+		if g, ok := m.failureFeedback(req.Identifier); !ok {
+			m.deferral(SourceDASD, req.Identifier, g)
+			return
+		}
 		why, ok := m.heuristics(SourceDASD, req.Identifier, eligible, 1, m.countPending("refresh")-1)
 		if !ok {
 			return
@@ -543,8 +548,8 @@ func (m *Model) considerFetch() {
 // --- running -----------------------------------------------------------------
 
 func (m *Model) coldLaunch(subject string) bool {
-	if !m.alive {
-		m.dev.StartProcess()
+	if !m.alive || m.Suspended() {
+		m.dev.StartProcess() // a cold launch, or a resume of the suspended process
 	}
 	if !m.alive {
 		m.deferral(SourceDASD, subject, gate{"process", "the app process could not be started (" + string(m.dev.State().App) + ")"})
@@ -645,6 +650,12 @@ func (m *Model) remove(rn *run) bool {
 		return false
 	}
 	m.running = slices.Delete(m.running, i, i+1)
+	if rn.inProcess {
+		// The plugin's completion block / expiration handler ends the
+		// beginBackgroundTask assertion taken for this work.
+		m.EndBackgroundTask(rn.x.UniqueName)
+	}
+	m.scheduleSuspendCheck()
 	m.eng.Cancel(rn.timer)
 	m.dev.TaskEnded()
 	if t, ok := m.taskIdx[rn.subject]; ok && m.tasks[t].running > 0 {
@@ -668,6 +679,9 @@ func (m *Model) finished(rn *run, r osscheduler.Result) {
 	}
 	if rn.bgLaunch {
 		m.expiries = 0
+		if rn.kind == osscheduler.Periodic {
+			m.recordResult(rn.subject, r == osscheduler.Success)
+		}
 	}
 	reason := "setTaskCompleted(success: false)"
 	if r == osscheduler.Success {

@@ -34,6 +34,7 @@ type run struct {
 	budget    time.Duration
 	timer     sim.Timer
 	inProcess bool
+	simulated bool // started by _simulateLaunchForTaskWithIdentifier
 	network   bool // processing that requires network
 	bgLaunch  bool // a system background launch (refresh, fetch, processing)
 }
@@ -84,12 +85,18 @@ type Model struct {
 	whyBuf            []byte        // heuristics' scratch for a run's why_then
 	running           []*run
 
-	alive      bool
-	registered map[string]bool
-	killed     bool // force-quit by the user; revived by the next manual launch
+	alive bool
+	// Background time (lifecycle.go).
+	assertions      map[string]int // beginBackgroundTask assertions by name
+	backgroundSince time.Time      // when the app last left the foreground or was launched in the background
+	suspendTimer    sim.Timer
+	lpmTimer        sim.Timer
+	registered      map[string]bool
+	killed          bool // force-quit by the user; revived by the next manual launch
 
-	bgLaunches     []time.Time // refresh and fetch launches, for rate limits and budgets
-	expiries       int         // consecutive tasks killed at their budget
+	bgLaunches     []time.Time           // refresh and fetch launches, for rate limits and budgets
+	failures       map[string]failureRec // failure feedback by identifier (Params.FailureDeferral)
+	expiries       int                   // consecutive tasks killed at their budget
 	throttledUntil time.Time
 
 	nextID   uint64
@@ -230,6 +237,9 @@ func (m *Model) Submit(req TaskRequest) error {
 	m.pendingChanged()
 	delete(m.deferred, id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
+	if m.prof.SubmitDeprecated && m.eng.Tracing() {
+		m.eng.Emit(SourceScheduler, "warning", id, "submit(_:) is deprecated from iOS 27 (submitTaskRequest(_:completionHandler:)); the plugin still calls it and it still works")
+	}
 	if m.eng.Tracing() {
 		reason := "request accepted"
 		if replacing {

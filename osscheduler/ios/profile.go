@@ -23,8 +23,15 @@ const (
 	// MinVersion: BGTaskScheduler first shipped in iOS 13
 	// (https://developer.apple.com/documentation/backgroundtasks/bgtaskscheduler, "iOS 13.0+").
 	MinVersion = 13
-	// MaxVersion: iOS 26 followed iOS 18 (versions 19–25 do not exist).
-	MaxVersion = 26
+	// MaxVersion: iOS 26 followed iOS 18 (versions 19–25 do not exist); iOS
+	// 27 is the current beta SDK.
+	MaxVersion = 27
+	// SubmitRequestAPISince: the iOS 27 SDK adds
+	// BGTaskScheduler.submitTaskRequest(_:completionHandler:) and marks
+	// submit(_:) as ending at 27.0
+	// (https://developer.apple.com/documentation/backgroundtasks/bgtaskscheduler/submit(_:) [A]);
+	// the plugin still calls submit(_:), which keeps working.
+	SubmitRequestAPISince = 27
 	// HealthResearchSince: BGHealthResearchTaskRequest is "iOS 17.0+"
 	// (https://developer.apple.com/documentation/backgroundtasks/bghealthresearchtaskrequest).
 	HealthResearchSince = 17
@@ -199,22 +206,24 @@ type Profile struct {
 	LateRegistrationCrashes bool // register after launch raises (≤ 18)
 	HealthResearch          bool // BGHealthResearchTaskRequest exists (≥ 17)
 	ContinuedProcessing     bool // BGContinuedProcessingTaskRequest exists (≥ 26)
+	SubmitDeprecated        bool // submit(_:) is deprecated in favour of submitTaskRequest (≥ 27)
 }
 
 // ProfileFor returns the profile of iOS version v (0 → DefaultVersion).
-// Versions outside 13–26, or 19–25 (which do not exist), are an error.
+// Versions outside 13–27, or 19–25 (which do not exist), are an error.
 func ProfileFor(v int) (Profile, error) {
 	if v == 0 {
 		v = DefaultVersion
 	}
 	if v < MinVersion || v > MaxVersion || (v > 18 && v < 26) {
-		return Profile{}, fmt.Errorf("ios version %d is not modelled: use 13–18 or 26", v)
+		return Profile{}, fmt.Errorf("ios version %d is not modelled: use 13–18, 26 or 27", v)
 	}
 	return Profile{
 		Version:                 v,
 		LateRegistrationCrashes: v < LateRegistrationAllowedSince,
 		HealthResearch:          v >= HealthResearchSince,
 		ContinuedProcessing:     v >= ContinuedProcessingSince,
+		SubmitDeprecated:        v >= SubmitRequestAPISince,
 	}, nil
 }
 
@@ -267,6 +276,18 @@ type Params struct {
 	// newData result restores FetchWeightRecovery (a weak weight: Apple's text
 	// says honest, quick fetches get more opportunities, no numbers).
 	FetchFailureWeight, FetchWeightFloor, FetchWeightRecovery float64
+	// FailureDeferral / MaxFailureDeferral are the failure-feedback
+	// heuristic, an ASSUMPTION Apple does not document: after a refresh task
+	// completes with setTaskCompleted(success: false), its identifier is not
+	// launched again for FailureDeferral, doubling per consecutive failure up
+	// to MaxFailureDeferral; a successful run clears it. Source: the plugin's
+	// docs ("Returning false reports the task as failed to the system, and
+	// repeated failures cause iOS to defer future runs", workmanager
+	// docs/customization.mdx at 0.10.7); Apple only says completion is
+	// reported (setTaskCompleted(success:)) and, for legacy fetch, that
+	// failures get "fewer future opportunities". The amounts are model
+	// parameters, not measurements. Zero turns the heuristic off.
+	FailureDeferral, MaxFailureDeferral time.Duration
 }
 
 // ParamSets are the three named heuristic sets.
@@ -277,6 +298,7 @@ var ParamSets = map[string]Params{
 		RefreshBudget: 30 * time.Second, ProcessingBudgetMin: 5 * time.Minute, ProcessingBudgetMax: 10 * time.Minute,
 		ProcessingChance: 0.9, ExpiryBackoff: 30 * time.Minute, MaxExpiryBackoff: 6 * time.Hour,
 		FetchFailureWeight: 0.95, FetchWeightFloor: 0.7, FetchWeightRecovery: 0.1,
+		FailureDeferral: 30 * time.Minute, MaxFailureDeferral: 6 * time.Hour,
 	},
 	HeuristicsTypical: {
 		Name: HeuristicsTypical, Threshold: 0.30, Accept: 0.7, RecencyHalfLife: 1,
@@ -284,6 +306,7 @@ var ParamSets = map[string]Params{
 		RefreshBudget: 30 * time.Second, ProcessingBudgetMin: 2 * time.Minute, ProcessingBudgetMax: 10 * time.Minute,
 		ProcessingChance: 0.5, ExpiryBackoff: time.Hour, MaxExpiryBackoff: 24 * time.Hour,
 		FetchFailureWeight: 0.9, FetchWeightFloor: 0.5, FetchWeightRecovery: 0.05,
+		FailureDeferral: time.Hour, MaxFailureDeferral: 12 * time.Hour,
 	},
 	HeuristicsPessimistic: {
 		Name: HeuristicsPessimistic, Threshold: 0.50, Accept: 0.5, RecencyHalfLife: 0.5,
@@ -291,6 +314,7 @@ var ParamSets = map[string]Params{
 		RefreshBudget: 5 * time.Second, ProcessingBudgetMin: time.Minute, ProcessingBudgetMax: 3 * time.Minute,
 		ProcessingChance: 0.3, ExpiryBackoff: 4 * time.Hour, MaxExpiryBackoff: 48 * time.Hour,
 		FetchFailureWeight: 0.8, FetchWeightFloor: 0.3, FetchWeightRecovery: 0.02,
+		FailureDeferral: 2 * time.Hour, MaxFailureDeferral: 24 * time.Hour,
 	},
 }
 

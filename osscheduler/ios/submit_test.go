@@ -274,7 +274,7 @@ func TestLaunchWithoutHandlerCrashes(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	for v, ok := range map[int]bool{0: true, 12: false, 13: true, 17: true, 18: true, 19: false, 25: false, 26: true, 27: false} {
+	for v, ok := range map[int]bool{0: true, 12: false, 13: true, 17: true, 18: true, 19: false, 25: false, 26: true, 27: true, 28: false} {
 		c := DefaultConfig()
 		c.Version = v
 		assert.Equal(t, ok, c.Validate() == nil, "version %d", v)

@@ -35,6 +35,10 @@ const (
 	MethodGetWorkInfoByUniqueName         Method = "getWorkInfoByUniqueName"
 	MethodReportProgress                  Method = "reportProgress"
 	MethodSetProgressListener             Method = "setProgressListener"
+	// MethodNotifyBackgroundChannelInitialized is the background isolate's
+	// ready handshake, sent before the host sends executeTask (workmanager
+	// 0.10.10, #738).
+	MethodNotifyBackgroundChannelInitialized Method = "notifyBackgroundChannelInitialized"
 	// MethodBackgroundChannelInitialized is the legacy background channel's
 	// Dart → native handshake (0.5 BackgroundWorker).
 	MethodBackgroundChannelInitialized Method = "backgroundChannelInitialized"
@@ -47,7 +51,7 @@ var HostMethods = []Method{
 	MethodRegisterContinuedProcessingTask, MethodCancelByUniqueName,
 	MethodCancelByTag, MethodCancelAll, MethodIsScheduledByUniqueName,
 	MethodPrintScheduledTasks, MethodGetWorkInfoByUniqueName,
-	MethodReportProgress, MethodSetProgressListener,
+	MethodReportProgress, MethodSetProgressListener, MethodNotifyBackgroundChannelInitialized,
 }
 
 // Call is one decoded plugin call. Exactly the fields its Method uses are set.

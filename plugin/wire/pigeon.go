@@ -46,7 +46,7 @@ func DecodePigeon(channel string, msg []byte) (*Call, error) {
 		return nil, pigeonErr(channel, string(m), err, "", "")
 	}
 	call := &Call{Method: m, Protocol: Pigeon, Channel: channel, WireMethod: string(m)}
-	if m == MethodCancelAll || m == MethodPrintScheduledTasks {
+	if m == MethodCancelAll || m == MethodPrintScheduledTasks || m == MethodNotifyBackgroundChannelInitialized {
 		// The handlers take no arguments and never look at the message
 		// (Dart sends null).
 		if v != nil {

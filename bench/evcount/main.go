@@ -1,0 +1,69 @@
+// Command evcount counts the kernel events a fleet's devices fire: the
+// events per device-day that bench/compare.sh reports next to throughput.
+// It builds each device's world the way a fleet run does (fleet.DeviceSeed,
+// no trace, the scenario's profile) and reads sim.Engine.Fired at the end,
+// using only API that predates the optimisations it measures, so the same
+// file builds in an older tree.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/wmsim/wmsim/fleet"
+	"github.com/wmsim/wmsim/scenarios"
+	"github.com/wmsim/wmsim/sim"
+)
+
+func main() {
+	devices := flag.Int("devices", 20, "devices to simulate")
+	days := flag.Int("days", 30, "days each device lives")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: evcount [--devices N] [--days D] SCENARIO")
+		os.Exit(2)
+	}
+	sc, err := scenarios.Open(flag.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	platform := scenarios.PlatformAndroid
+	if len(sc.Platform) > 0 {
+		platform = sc.Platform[0]
+	}
+	profile := "office-worker"
+	if sc.Device.Profile != nil {
+		profile = *sc.Device.Profile
+	}
+	dur := time.Duration(*days) * 24 * time.Hour
+	var events uint64
+	for i := range *devices {
+		seed := fleet.DeviceSeed(sc.Seed, i)
+		limits := sim.DefaultLimits
+		limits.Horizon = 0
+		w, err := scenarios.NewWorld(sc, platform, scenarios.RunOptions{
+			Seed: &seed, Limits: &limits, NoTrace: true, Profile: profile, Duration: dur,
+		})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		// What fleet.Run sets on each device, where the tree has it.
+		if s, ok := any(w.Device).(interface{ SetSparseBattery(bool) }); ok {
+			s.SetSparseBattery(true)
+		}
+		if err := w.Engine.RunUntil(sc.Start.Add(dur)); err != nil {
+			var le *sim.LimitError
+			if !errors.As(err, &le) {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		events += w.Engine.Fired()
+	}
+	fmt.Printf("%.1f\n", float64(events)/float64(*devices)/float64(*days))
+}

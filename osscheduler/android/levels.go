@@ -1,0 +1,168 @@
+package android
+
+import "time"
+
+// Per-release data. Every value that changed between Android releases is a
+// row in one of the tables below: a row applies from its API level up to the
+// next row's. Each row cites the file and constant it was read from; FB and
+// AX are as in constants.go. API 37 (Android 17) rows say where no change is
+// known and what was checked.
+
+// levelDur is one row of a per-release duration table.
+type levelDur struct {
+	from int
+	v    time.Duration
+}
+
+// atLevel returns the value of the last row whose from ≤ api.
+func atLevel(rows []levelDur, api int) time.Duration {
+	v := rows[0].v
+	for _, r := range rows {
+		if r.from <= api {
+			v = r.v
+		}
+	}
+	return v
+}
+
+// deviceIdleThresholdByAPI is how long the screen must be off before
+// JobScheduler's idle controller reports the device idle (requiresDeviceIdle).
+var deviceIdleThresholdByAPI = []levelDur{
+	// API 23–29: FB core/res/res/values/config.xml
+	// config_jobSchedulerInactivityIdleThreshold = 4260000 (71 min), read by
+	// job/controllers/IdleController.java (M–P) and
+	// job/controllers/idle/DeviceIdlenessTracker.java (Q).
+	{23, 71 * time.Minute},
+	// API 30+ (Android 11 onwards): config_jobSchedulerInactivityIdleThreshold
+	// = 1860000 (31 min), read by DeviceIdlenessTracker.startTracking
+	// (mInactivityIdleThreshold); unchanged through API 36. API 37: no
+	// Android 17 source read; assumed unchanged.
+	{30, 31 * time.Minute},
+}
+
+// deviceIdleStablePowerByAPI is the same threshold while the device has
+// "stable power" (charging and battery not low): DeviceIdlenessTracker
+// mInactivityStablePowerIdleThreshold, config
+// config_jobSchedulerInactivityIdleThresholdOnStablePower (API 34+). The AOSP
+// config value could not be read here (DeviceIdlenessTrackerTest mocks 17 min
+// for it, not the shipped value); the model uses the regular threshold for it,
+// which is what releases before the stable-power split did.
+var deviceIdleStablePowerByAPI = deviceIdleThresholdByAPI
+
+// lightAfterInactiveByAPI is DeviceIdleController's
+// LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT: screen off and unplugged this long, light
+// Doze goes IDLE.
+var lightAfterInactiveByAPI = []levelDur{
+	// API 24–25 (N): FB services/core/java/com/android/server/DeviceIdleController.java
+	// Constants.updateConstants mParser.getLong(KEY_LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT, 5 * 60 * 1000L).
+	{23, 5 * time.Minute},
+	// API 26–32 (O–S): mParser.getDurationMillis(KEY_LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT,
+	// 3 * 60 * 1000L) (KeyValueListParser.getDurationMillis exists from API 26).
+	{26, 3 * time.Minute},
+	// API 33+ (T onwards): apex/jobscheduler/.../DeviceIdleController.java
+	// Constants.mDefaultLightIdleAfterInactiveTimeout = 240000 (4 min), alarm
+	// window FLEX_TIME_SHORT 1 min (the model uses the window start). Unchanged
+	// through API 36 (UserSettingDeviceConfigMediator era). API 37: assumed unchanged.
+	{33, 4 * time.Minute},
+}
+
+// quotaTable is QuotaController's per-bucket job quota.
+type quotaTable struct {
+	allowed  [numBuckets]time.Duration // execution time allowed per window
+	window   [numBuckets]time.Duration // rolling window
+	jobs     [numBuckets]int           // jobs per window
+	sessions [numBuckets]int           // sessions per window
+	ej       [numBuckets]time.Duration // expedited-job time per 24 h
+}
+
+// QuotaSource selects where the standby quota table comes from.
+type QuotaSource string
+
+// Quota sources.
+const (
+	// QuotaAOSP is what each release's AOSP QuotaController ships (default).
+	QuotaAOSP QuotaSource = "aosp"
+	// QuotaDocs is developer.android.com's published table
+	// (topic/performance/power/power-details, "Power management restrictions").
+	QuotaDocs QuotaSource = "docs"
+)
+
+// aospQuotaLegacy is FB job/controllers/QuotaController.java QcConstants as
+// shipped API 28–35: DEFAULT_ALLOWED_TIME_PER_PERIOD_*_MS = 10 min (one value
+// before S, per bucket from S, all 10 min); DEFAULT_WINDOW_SIZE_{ACTIVE,
+// WORKING,FREQUENT,RARE,RESTRICTED}_MS = 10 min, 2 h, 8 h, 24 h, 24 h;
+// DEFAULT_MAX_JOB_COUNT_* = 75, 120, 200, 48, 10; DEFAULT_MAX_SESSION_COUNT_*
+// = 75, 10, 8, 3, 1; DEFAULT_EJ_LIMIT_{ACTIVE,WORKING,FREQUENT,RARE,
+// RESTRICTED}_MS = 30, 30, 10, 10, 5 min (S+; DEFAULT_EJ_WINDOW_SIZE_MS 24 h).
+var aospQuotaLegacy = quotaTable{
+	allowed:  [numBuckets]time.Duration{10 * time.Minute, 10 * time.Minute, 10 * time.Minute, 10 * time.Minute, 10 * time.Minute},
+	window:   [numBuckets]time.Duration{10 * time.Minute, 2 * time.Hour, 8 * time.Hour, 24 * time.Hour, 24 * time.Hour},
+	jobs:     [numBuckets]int{75, 120, 200, 48, 10},
+	sessions: [numBuckets]int{75, 10, 8, 3, 1},
+	ej:       [numBuckets]time.Duration{30 * time.Minute, 30 * time.Minute, 10 * time.Minute, 10 * time.Minute, 5 * time.Minute},
+}
+
+// aospQuotaCurrent is QuotaController.QcConstants' DEFAULT_CURRENT_* values,
+// used when com.android.server.job.adjust_quota_default_constants is on: on
+// in Android 16 (API 36) builds (its dump prints the flag true):
+// DEFAULT_CURRENT_ALLOWED_TIME_PER_PERIOD_ACTIVE_MS = 1200000 (20 min),
+// DEFAULT_CURRENT_WINDOW_SIZE_ACTIVE_MS = 1800000 (30 min),
+// DEFAULT_CURRENT_WINDOW_SIZE_WORKING_MS = 14400000 (4 h),
+// DEFAULT_CURRENT_WINDOW_SIZE_FREQUENT_MS = 43200000 (12 h),
+// DEFAULT_CURRENT_EJ_LIMIT_WORKING_MS = 900000 (15 min); the rest as legacy.
+// API 37: assumed unchanged (no Android 17 source read).
+var aospQuotaCurrent = func() quotaTable {
+	q := aospQuotaLegacy
+	q.allowed[bucketActive] = 20 * time.Minute
+	q.window[bucketActive] = 30 * time.Minute
+	q.window[bucketWorkingSet] = 4 * time.Hour
+	q.window[bucketFrequent] = 12 * time.Hour
+	q.ej[bucketWorkingSet] = 15 * time.Minute
+	return q
+}()
+
+// docsQuota is developer.android.com "Power management restrictions"
+// (topic/performance/power/power-details), Jobs column: Active "No
+// restriction"; Working set "Deferred up to 2 hours", Frequent "up to 8
+// hours", Rare "up to 24 hours", with a ten-minute window at the interval;
+// Restricted once a day. "No restriction" is a window no longer than the
+// allowance. The page gives no job or session counts nor EJ limits: those
+// stay AOSP's (legacy).
+var docsQuota = func() quotaTable {
+	q := aospQuotaLegacy
+	q.allowed[bucketActive], q.window[bucketActive] = 10*time.Minute, 10*time.Minute
+	return q
+}()
+
+// FB QuotaController.java QcConstants DEFAULT_EJ_WINDOW_SIZE_MS = 24 h (S+).
+const ejWindow = 24 * time.Hour
+
+// quotaFor is the quota table for an API level and source.
+func quotaFor(api int, src QuotaSource) quotaTable {
+	if src == QuotaDocs {
+		return docsQuota
+	}
+	if api >= 36 {
+		return aospQuotaCurrent
+	}
+	return aospQuotaLegacy
+}
+
+// Content-URI triggers (FB job/controllers/JobStatus.java, unchanged API 24–36):
+// DEFAULT_TRIGGER_UPDATE_DELAY = 10 s, MIN_TRIGGER_UPDATE_DELAY = 500 ms,
+// DEFAULT_TRIGGER_MAX_DELAY = 2 min, MIN_TRIGGER_MAX_DELAY = 1 s; a negative
+// JobInfo value means "default". ContentObserverController.JobInstance
+// .scheduleLocked: the first change arms the max-delay timer, every change
+// re-arms the update-delay timer; the first to fire satisfies the constraint.
+const (
+	contentUpdateDelayDefault = 10 * time.Second
+	contentUpdateDelayMin     = 500 * time.Millisecond
+	contentMaxDelayDefault    = 2 * time.Minute
+	contentMaxDelayMin        = 1 * time.Second
+)
+
+// AX impl/WorkDatabase.kt PRUNE_THRESHOLD_MILLIS = 1 day: CleanupCallback.onOpen
+// (each time the process opens the database) deletes finished WorkSpecs whose
+// last_enqueue_time + minimum_retention_duration is older than this and whose
+// dependents are all finished.
+const pruneThreshold = 24 * time.Hour
