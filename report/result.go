@@ -101,12 +101,14 @@ type Error struct {
 // and what Dart received: Returned (true/false for queries, the text of
 // printScheduledTasks, null for void calls), or the error code it threw.
 type Call struct {
-	T        Seconds        `json:"t"`
-	Call     string         `json:"call"`
-	Source   string         `json:"source"`
-	Args     map[string]any `json:"args"`
-	Returned any            `json:"-"`
-	Error    string         `json:"-"`
+	T      Seconds        `json:"t"`
+	Call   string         `json:"call"`
+	Source string         `json:"source"`
+	Args   map[string]any `json:"args"`
+	// Returned is written for a call that returned (null for a void call),
+	// Error (the error code) for one that threw: exactly one of the two.
+	Returned any    `json:"returned,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // MarshalJSON writes returned (null for a void call), or error for a call
