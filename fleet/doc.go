@@ -19,6 +19,7 @@
 //     in use (a few hundred).
 //
 // The document format is wmsim.fleet/v1 (Format); Marshal and Unmarshal
-// read and write it, WriteText prints the tables and WriteHTML adds
-// histograms.
+// read and write it, WriteText prints the tables and WriteHTML draws them as
+// charts (uPlot, vendored under assets/ and inlined, so the page is
+// self-contained).
 package fleet

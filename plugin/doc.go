@@ -5,8 +5,13 @@
 // package osscheduler. Sub-packages hold the wire formats: Flutter's
 // StandardMessageCodec, the Pigeon messages and the legacy MethodChannel maps.
 //
-// A Plugin is built with New for one platform and one plugin version
-// (V0_10, today's plugin, or V0_5, the API of the original documentation).
+// A Plugin is built with New for one platform and one plugin release: any
+// workmanager release from 0.2.0 to 0.10.10, or a minor such as V0_10 or V0_5
+// meaning its latest release, with the federated platform packages (0.8+)
+// optionally pinned. What each release can do is one table
+// (CapabilityTable, releases.go); the Dart half of the plugin (api.go) calls
+// the native half through one interface with an Android and an iOS
+// implementation (platform.go), which read the release's Capabilities.
 // New also builds the OS model (android.Model or ios.Model, reachable with
 // Android and IOS) and is that model's osscheduler.Executor: when the model
 // starts work, the plugin plays the native worker (BackgroundWorker.kt, the
@@ -35,8 +40,9 @@
 // (ctx.LoadInput); if it lets go of ctx on answering, the plugin reuses the
 // run's state, so a run costs the plugin almost no allocation.
 //
-// Sources: the flutter_workmanager repository at 0.10.7 (af5d75a) and tag
-// 0.5.1; androidx.work Data.kt for the serialized-size limit. Where the plugin
+// Sources: the flutter_workmanager repository at 0.10.7 (af5d75a), tag
+// 0.5.1, and for the release table every tag from 0.2.4 to workmanager-v0.10.7
+// (docs/plugin-releases.md); androidx.work Data.kt for the serialized-size limit. Where the plugin
 // itself is wrong (Dart's StopReason numbering differs from WorkManager's; a
 // processing task's result is ignored), the port reproduces it.
 package plugin

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/osscheduler/android"
 )
 
 // Version selects a plugin profile.
@@ -32,13 +33,15 @@ const (
 	NetworkTemporarilyUnmetered
 )
 
-// BackoffPolicy mirrors the Dart enum.
-type BackoffPolicy int
+// BackoffPolicy is the Dart enum. Its Pigeon indices (exponential 0,
+// linear 1) are androidx.work.BackoffPolicy's, so it is that one type,
+// declared once in osscheduler/android.
+type BackoffPolicy = android.BackoffPolicy
 
 // Backoff policies.
 const (
-	BackoffExponential BackoffPolicy = iota
-	BackoffLinear
+	BackoffExponential = android.BackoffExponential
+	BackoffLinear      = android.BackoffLinear
 )
 
 // ExistingWorkPolicy mirrors the Dart enum for one-off work.
@@ -62,13 +65,17 @@ const (
 	PeriodicUpdate
 )
 
-// OutOfQuotaPolicy mirrors the Dart enum.
-type OutOfQuotaPolicy int
+// OutOfQuotaPolicy is the Dart enum; its indices (runAsNonExpeditedWorkRequest
+// 0, dropWorkRequest 1) are androidx.work.OutOfQuotaPolicy's, so it is that
+// one type. NetworkType, ExistingWorkPolicy and ExistingPeriodicWorkPolicy
+// stay Dart types of their own: their Dart order differs from androidx's
+// (the wire carries the Dart index) and the plugin maps them (toAndroid…).
+type OutOfQuotaPolicy = android.OutOfQuotaPolicy
 
 // Out-of-quota policies.
 const (
-	RunAsNonExpeditedWorkRequest OutOfQuotaPolicy = iota
-	DropWorkRequest
+	RunAsNonExpeditedWorkRequest = android.RunAsNonExpedited
+	DropWorkRequest              = android.DropWorkRequest
 )
 
 // ContentURITrigger mirrors the Dart class.

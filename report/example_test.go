@@ -1,8 +1,10 @@
 package report_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/wmsim/wmsim/report"
@@ -111,4 +113,28 @@ func ExampleCompare() {
 	//
 	// ios expectations (PASS)
 	//   (none)
+}
+
+// ExplainJSON writes the wmsim.explain/v1 document: each selected task's
+// story, and with Selector.At the causes holding it back at that instant.
+func ExampleExplainJSON() {
+	res := &report.Result{Format: report.FormatResult, Scenario: "demo", Platform: "android",
+		Start: "2026-01-05T08:00:00Z", End: "2026-01-05T09:00:00Z"}
+	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	trace := []sim.Record{
+		{At: time.Minute, Seq: 1, Source: "android.workmanager", Kind: "enqueued", Subject: "sync", Reason: "enqueued one_off"},
+		{At: time.Minute, Seq: 2, Source: "android.jobscheduler", Kind: "deferred", Subject: "sync", Reason: "constraint unmet: network (connected)",
+			Fields: []sim.Field{sim.String("blocked_by", "network")}},
+	}
+	at := 30 * time.Minute
+	var b strings.Builder
+	if err := report.ExplainJSON(&b, res, trace, start, report.Selector{Unique: "sync", At: &at}); err != nil {
+		fmt.Println(err)
+	}
+	var doc report.ExplainDoc
+	_ = json.Unmarshal([]byte(b.String()), &doc)
+	a := doc.Tasks[0].At
+	fmt.Println(doc.Format, a.State, a.Causes[0].Cause, "-", a.Causes[0].Label)
+	// Output:
+	// wmsim.explain/v1 held network - the network constraint
 }

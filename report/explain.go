@@ -36,7 +36,9 @@ func Explain(w io.Writer, res *Result, trace []sim.Record, start time.Time, sel 
 	if sel.Task == "" && sel.Unique == "" {
 		return errors.New("explain: name the task to explain: a taskName or a unique name")
 	}
-	m := buildModel(res, trace, start)
+	m := buildPrintableModel(res, trace, start)
+	// The model's names are Printable copies; match the selector the same way.
+	sel.Task, sel.Unique = Printable(sel.Task), Printable(sel.Unique)
 	stories := m.selectStories(sel)
 	if len(stories) == 0 {
 		return m.unknownTask(sel)
@@ -93,6 +95,27 @@ func (m *model) selectStories(sel Selector) []*story {
 	if len(out) == 0 && sel.Unique == "" {
 		// An iOS identifier is the unique name; accept it as --task too.
 		if st, ok := m.byUnique[sel.Task]; ok {
+			out = append(out, st)
+		}
+	}
+	if len(out) == 0 {
+		// A name the OS never accepted (every request rejected: not
+		// permitted, Background App Refresh off) has no lane, but its
+		// records tell why.
+		name := sel.Unique
+		if name == "" {
+			name = sel.Task
+		}
+		st := &story{Unique: name, Task: sel.Task}
+		if _, known := m.byUnique[name]; known {
+			return out
+		}
+		for i := range m.Trace {
+			if r := &m.Trace[i]; r.Subject == name && r.Source != "device" {
+				st.Records = append(st.Records, r)
+			}
+		}
+		if len(st.Records) > 0 {
 			out = append(out, st)
 		}
 	}
@@ -156,6 +179,14 @@ const (
 
 func (m *model) explainStory(ew *errWriter, st *story) {
 	m.header(ew, st)
+	for _, e := range m.storyEntries(st) {
+		ew.printf("  %-26s %s\n", fmtAt(m.Start, e.At), e.Text)
+	}
+	ew.printf("summary: %s\n", m.summary(st))
+}
+
+// storyEntries are the lines of a task's story in order.
+func (m *model) storyEntries(st *story) []entry {
 	var es []entry
 	add := func(at time.Duration, rank int, seq uint64, text string) {
 		es = append(es, entry{At: at, Rank: rank, Seq: seq, Text: text})
@@ -207,10 +238,7 @@ func (m *model) explainStory(ew *errWriter, st *story) {
 		}
 		return 0
 	})
-	for _, e := range es {
-		ew.printf("  %-26s %s\n", fmtAt(m.Start, e.At), e.Text)
-	}
-	ew.printf("summary: %s\n", m.summary(st))
+	return es
 }
 
 // runKinds are the records a run in the result tells in one line: the OS
@@ -443,6 +471,13 @@ func (m *model) summary(st *story) string {
 		parts[0] = strings.Replace(parts[0], "% ", "% of its "+fmtDur(total)+" waiting time was ", 1)
 		b.WriteString("; " + strings.Join(parts, ", "))
 	}
+	if g := m.globalHolds(); g != "" {
+		if out := b.String(); strings.HasSuffix(out, "; it was never held back once due") {
+			b.Reset()
+			b.WriteString(strings.TrimSuffix(out, "it was never held back once due") + "no deferral of its own held it back once due")
+		}
+		b.WriteString("; " + g)
+	}
 	if len(st.Holds) > 0 {
 		if last := st.Holds[len(st.Holds)-1]; last.Open && isWaiting(last.Class) {
 			r := last.Reason
@@ -475,23 +510,8 @@ func (m *model) stateAt(st *story, t time.Duration) string {
 			return line
 		}
 	}
-	for _, h := range st.Holds {
-		if h.From <= t && (t < h.To || (h.Open && t == h.To)) {
-			reason := h.Reason
-			if h.Last != "" {
-				// The reason in force is the last one given at or before t.
-				for _, r := range st.Records {
-					if r.Kind == "deferred" && r.At >= h.From && r.At <= t && holdClass(r) == h.Class {
-						reason = r.Reason
-					}
-				}
-			}
-			line := fmt.Sprintf("held back by %s since %s: %s", classLabel(h.Class), fmtAt(m.Start, h.From), orDash(reason))
-			if h.Source != "" {
-				line += "  [" + h.Source + "]"
-			}
-			return line
-		}
+	if cs := m.causesAt(st, t); len(cs) > 0 {
+		return "held back by " + m.causesText(cs)
 	}
 	var last *sim.Record
 	for _, r := range st.Records {
@@ -559,5 +579,9 @@ func (m *model) nextAfter(st *story, t time.Duration) string {
 			return r.Kind + " at " + fmtAt(m.Start, r.At)
 		}
 	}
-	return "it did not run again before the end (" + fmtAt(m.Start, m.Horizon) + ")"
+	out := "it did not run again before the end (" + fmtAt(m.Start, m.Horizon) + ")"
+	if cs := m.causesAt(st, m.Horizon); len(cs) > 0 {
+		out += ": held back by " + m.causesText(cs)
+	}
+	return out
 }

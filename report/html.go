@@ -99,7 +99,7 @@ func WriteHTML(w io.Writer, results []*Result, traces [][]sim.Record, start time
 	var b strings.Builder
 	title := "wmsim"
 	if results[0] != nil && results[0].Scenario != "" {
-		title = "wmsim: " + results[0].Scenario
+		title = "wmsim: " + Printable(results[0].Scenario)
 	}
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -115,9 +115,9 @@ func WriteHTML(w io.Writer, results []*Result, traces [][]sim.Record, start time
 		if i < len(traces) {
 			tr = traces[i]
 		}
-		models[i] = buildModel(res, tr, start)
+		models[i] = buildPrintableModel(res, tr, start)
 		v := verdictText(res)
-		fmt.Fprintf(&b, "<span class=\"chip\">%s <b class=\"verdict-%s\">%s</b></span>", esc(orDash(res.Platform)), strings.ToLower(v), v)
+		fmt.Fprintf(&b, "<span class=\"chip\">%s <b class=\"verdict-%s\">%s</b></span>", esc(orDash(Printable(res.Platform))), strings.ToLower(v), v)
 	}
 	b.WriteString("</p>\n")
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -93,23 +94,56 @@ type junitCharData struct {
 // WriteJUnit writes JUnit XML for CI: one testsuite per scenario and
 // platform; in it one testcase per expectation, one per invariant class
 // (failed with every violation as evidence), and, when the run stopped at a
-// safety limit, one erroring testcase. time is "0" throughout: runs have no
-// wall-clock figures. Rejected calls and warnings go to the suite's
-// system-out.
+// safety limit, one erroring testcase. time is "0" throughout, so the
+// document is the same for the same scenario and seed; WriteJUnitWith
+// with JUnitOptions.Timing writes real times. Rejected calls and warnings
+// go to the suite's system-out.
 func WriteJUnit(w io.Writer, results []*Result) error {
+	return WriteJUnitWith(w, results, JUnitOptions{})
+}
+
+// JUnitOptions adjust WriteJUnitWith.
+type JUnitOptions struct {
+	// Timing[i] is the real time results[i]'s run took (scenarios'
+	// PlatformRun.Timing). When given, the time attributes show it, in
+	// seconds: a testsuite's is its run's, an expectation's the time
+	// evaluating it took; invariant checks happen during the run and count
+	// in the suite's time only (their cases show 0); testsuites' is the
+	// sum. This is the one output of wmsim that varies between identical
+	// runs: compare JUnit documents with their time attributes removed. A
+	// missing or nil entry shows 0.
+	Timing []*Timing
+}
+
+// WriteJUnitWith is WriteJUnit with options.
+func WriteJUnitWith(w io.Writer, results []*Result, opts JUnitOptions) error {
 	if len(results) == 0 {
 		return errors.New("junit: no results to write")
 	}
 	doc := junitSuites{Name: "wmsim", Time: "0"}
+	var total time.Duration
 	for i, res := range results {
 		if res == nil {
 			return fmt.Errorf("junit: result %d is missing", i)
 		}
 		s := suiteOf(res)
+		if i < len(opts.Timing) && opts.Timing[i] != nil {
+			tm := opts.Timing[i]
+			s.Time = junitSeconds(tm.Run)
+			total += tm.Run
+			for j, e := range tm.Expectations {
+				if j < len(res.Expectations) && j < len(s.Cases) {
+					s.Cases[j].Time = junitSeconds(e)
+				}
+			}
+		}
 		doc.Suites = append(doc.Suites, s)
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
+	}
+	if len(opts.Timing) > 0 {
+		doc.Time = junitSeconds(total)
 	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -126,6 +160,7 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 }
 
 func suiteOf(res *Result) junitSuite {
+	res = printableResult(res)
 	start := startOf(res, time.Time{})
 	class := "wmsim." + orDash(res.Scenario) + "." + orDash(res.Platform)
 	s := junitSuite{Name: orDash(res.Scenario) + " (" + orDash(res.Platform) + ")", Time: "0"}
@@ -136,7 +171,7 @@ func suiteOf(res *Result) junitSuite {
 	for _, e := range res.Expectations {
 		c := junitCase{Name: e.Expect, Classname: class + ".expect", Time: "0"}
 		if !e.OK {
-			c.Failure = &junitProblem{Message: e.Detail, Type: "expectation", Text: xmlSafe(e.Expect + ": " + e.Detail)}
+			c.Failure = &junitProblem{Message: e.Detail, Type: "expectation", Text: e.Expect + ": " + e.Detail}
 			s.Failures++
 		}
 		s.Cases = append(s.Cases, c)
@@ -165,7 +200,7 @@ func suiteOf(res *Result) junitSuite {
 				fmt.Fprintf(&b, "%s %s: %s\n", fmtAt(start, secDur(v.T)), v.Subject, v.Detail)
 			}
 			c.Failure = &junitProblem{Message: plural(len(vs), "violation", "violations") + " of " + cl,
-				Type: "invariant", Text: xmlSafe(b.String())}
+				Type: "invariant", Text: b.String()}
 			s.Failures++
 		}
 		s.Cases = append(s.Cases, c)
@@ -187,21 +222,12 @@ func suiteOf(res *Result) junitSuite {
 		fmt.Fprintf(&b, "warning %s %s: %s\n", fmtAt(start, secDur(wn.T)), wn.Code, wn.Message)
 	}
 	fmt.Fprintf(&b, "invariants checked: %d\n", res.Invariants.Checked)
-	s.SystemOut = &junitCharData{Text: xmlSafe(b.String())}
+	s.SystemOut = &junitCharData{Text: b.String()}
 	return s
 }
 
-// xmlSafe drops characters XML 1.0 does not allow (control characters other
-// than tab, newline and carriage return), which CDATA sections pass through
-// unescaped.
-func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return r
-		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
-			return -1
-		}
-		return r
-	}, s)
+// junitSeconds prints d as seconds with millisecond precision, as JUnit
+// readers expect ("0.012").
+func junitSeconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"time"
 )
 
 // Format identifiers of the result documents (SCENARIO-FORMAT.md).
@@ -56,6 +57,17 @@ type Result struct {
 	Calls []Call `json:"calls"`
 	// Limit is set when the run stopped at a safety limit (exit code 3).
 	Limit string `json:"limit,omitempty"`
+}
+
+// Timing is the wall-clock time of one platform run, the only figure about
+// a run that varies between identical runs. It is kept apart from Result
+// (whose JSON is byte-identical for the same scenario and seed); only JUnit
+// shows it (JUnitOptions.Timing).
+type Timing struct {
+	// Run is the time the simulation took, invariant checks included.
+	Run time.Duration
+	// Expectations[i] is the time evaluating Expectations[i] took.
+	Expectations []time.Duration
 }
 
 // Run is one execution of a task.

@@ -45,7 +45,7 @@ func WriteText(w io.Writer, res *Result, trace []sim.Record, start time.Time, op
 		return errors.New("report: no result to write")
 	}
 	ew := &errWriter{w: w}
-	writeText(ew, buildModel(res, trace, start), opts)
+	writeText(ew, buildPrintableModel(res, trace, start), opts)
 	return ew.err
 }
 
@@ -70,8 +70,8 @@ func WriteTextMulti(w io.Writer, results []*Result, traces [][]sim.Record, start
 		if i < len(traces) {
 			tr = traces[i]
 		}
-		writeText(ew, buildModel(res, tr, start), opts)
-		verdicts = append(verdicts, orDash(res.Platform)+" "+verdictWord(p, res))
+		writeText(ew, buildPrintableModel(res, tr, start), opts)
+		verdicts = append(verdicts, orDash(Printable(res.Platform))+" "+verdictWord(p, res))
 	}
 	ew.write("\n" + strings.Join(verdicts, ", ") + "\n")
 	return ew.err
@@ -438,6 +438,7 @@ func Compare(w io.Writer, android, ios *Result) error {
 	if android == nil || ios == nil {
 		return errors.New("compare: need both an Android and an iOS result")
 	}
+	android, ios = printableResult(android), printableResult(ios)
 	a, b := taskStats(android), taskStats(ios)
 	type pair struct {
 		key  string

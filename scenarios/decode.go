@@ -280,7 +280,7 @@ func (d *decoder) keyText(k ast.Node, path string) (string, bool) {
 		d.errorf(k, path, "use a plain string key", "a key must be a scalar, got %s", describe(n))
 		return "", false
 	}
-	return s, true
+	return s, d.fits(n, path, s, MaxNameBytes)
 }
 
 // object is a mapping decoded against a fixed set of field names.
@@ -457,15 +457,41 @@ func (d *decoder) list(n ast.Node, path, valid string) ([]ast.Node, bool) {
 	return s.Values, true
 }
 
-// str decodes a string. Numbers and booleans are rejected (quote them).
+// fits reports (once per node) a string over max bytes: a name
+// (MaxNameBytes) or any other string (MaxStringBytes).
+func (d *decoder) fits(n ast.Node, path, s string, max int) bool {
+	if len(s) <= max {
+		return true
+	}
+	what := "a string"
+	if max == MaxNameBytes {
+		what = "a name, identifier, tag or key"
+	}
+	d.errorf(n, path, fmt.Sprintf("%s is at most %d bytes", what, max), "string too long (%d bytes)", len(s))
+	return false
+}
+
+// name decodes a string that names something (uniqueName, taskName, tag,
+// identifiers): at most MaxNameBytes.
+func (d *decoder) name(n ast.Node, path string) (string, bool) {
+	return d.strMax(n, path, MaxNameBytes)
+}
+
+// str decodes a string of at most MaxStringBytes. Numbers and booleans are
+// rejected (quote them).
 func (d *decoder) str(n ast.Node, path string) (string, bool) {
+	return d.strMax(n, path, MaxStringBytes)
+}
+
+// strMax decodes a string of at most max bytes.
+func (d *decoder) strMax(n ast.Node, path string, max int) (string, bool) {
 	n = d.resolve(n, path)
 	switch v := n.(type) {
 	case *ast.StringNode:
-		return v.Value, true
+		return v.Value, d.fits(n, path, v.Value, max)
 	case *ast.LiteralNode:
 		s, _ := scalarText(v)
-		return s, true
+		return s, d.fits(n, path, s, max)
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		raw := n.GetToken().Value
 		d.errorf(n, path, fmt.Sprintf("quote it to make it a string: %q", raw), "got %s, want a string", describe(n))

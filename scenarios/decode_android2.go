@@ -200,3 +200,38 @@ func androidConfig2(sc *Scenario, c *android.Config) {
 	// stops accumulate JobScheduler backoff.
 	c.StopBackoff = sc.Plugin.Version == Plugin0_5
 }
+
+// runJob decodes os.run_job and os.force (force only with run_job).
+func (d *decoder) runJob(o *object, c *OSChange) {
+	if v := o.get("run_job"); v != nil {
+		if s, ok := d.str(v, o.at("run_job")); ok {
+			if s == "" {
+				d.errorf(v, o.at("run_job"), "the uniqueName of a registered task", "run_job needs a unique name")
+			}
+			c.RunJob = s
+		}
+	}
+	if v := o.get("force"); v != nil {
+		if !o.has("run_job") {
+			d.errorf(o.keyNode("force"), o.at("force"), "force goes with run_job: in the same os step", "force without run_job")
+		}
+		if x, ok := d.boolean(v, o.at("force")); ok {
+			c.Force = &x
+		}
+	}
+}
+
+// runJobStep is `adb shell cmd jobscheduler run [-f]` on the Android model.
+func (w *World) runJobStep(o *OSChange) {
+	if o.RunJob == "" {
+		return
+	}
+	am := w.Plugin.Android()
+	if am == nil {
+		w.warn("os_setting_ignored", "os.run_job has no meaning on "+string(w.Platform)+"; ignored")
+		return
+	}
+	if err := am.RunJob(o.RunJob, o.Force != nil && *o.Force); err != nil {
+		w.warn("run_job", err.Error())
+	}
+}

@@ -193,7 +193,11 @@ func (d *decoder) arg(m Method, pv PluginVersion, a *Args, name string, n ast.No
 			a.Expedited = &x
 		}
 	case "uniqueName", "taskName", "tag", "title", "subtitle":
-		x, ok := d.str(n, p)
+		str := d.str
+		if name == "uniqueName" || name == "taskName" || name == "tag" {
+			str = d.name
+		}
+		x, ok := str(n, p)
 		if !ok {
 			return
 		}
@@ -402,10 +406,10 @@ func (d *decoder) value(n ast.Node, path, what string, depth int) (any, bool) {
 			d.errorf(n, path, "a Dart int is 64-bit: -9223372036854775808..9223372036854775807; quote it to send a string", "integer %s is out of range", v.Value)
 			return nil, false
 		}
-		return v.Value, true
+		return v.Value, d.fits(n, path, v.Value, MaxStringBytes)
 	case *ast.LiteralNode:
 		s, _ := scalarText(v)
-		return s, true
+		return s, d.fits(n, path, s, MaxStringBytes)
 	case *ast.SequenceNode:
 		out := make([]any, 0, len(v.Values))
 		ok := true

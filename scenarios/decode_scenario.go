@@ -74,7 +74,7 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 		}
 	}
 	if v := o.require("name", "a name of lower-case letters, digits and dashes, e.g. hourly-sync"); v != nil {
-		if name, ok := d.str(v, "name"); ok {
+		if name, ok := d.name(v, "name"); ok {
 			if !nameRE.MatchString(name) {
 				d.errorf(v, "name", "lower-case letters, digits and dashes ([a-z0-9-]+), e.g. hourly-sync", "invalid name %s", quoteShort(name))
 			} else {
@@ -333,7 +333,7 @@ func (d *decoder) strings(n ast.Node, path string) []string {
 	out := []string{}
 	items, _ := d.list(n, path, "a list of strings")
 	for i, it := range items {
-		if s, ok := d.str(it, index(path, i)); ok {
+		if s, ok := d.name(it, index(path, i)); ok {
 			out = append(out, s)
 		}
 	}
@@ -365,7 +365,7 @@ func (d *decoder) fetchInterval(n ast.Node, path string) FetchInterval {
 
 // device decodes a device block (initial state, or a step's change).
 func (d *decoder) device(n ast.Node, path string, step bool) *Device {
-	o := d.object(n, path, "battery", "charger", "network", "screen", "storage", "profile", "screen_timeout")
+	o := d.object(n, path, "battery", "charger", "network", "screen", "storage", "profile", "motion", "screen_timeout")
 	if o == nil {
 		return nil
 	}
@@ -403,7 +403,7 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 		}
 	}
 	if o.has("network") {
-		no := d.object(o.get("network"), o.at("network"), "type", "metered", "roaming")
+		no := d.object(o.get("network"), o.at("network"), "type", "metered", "roaming", "validated")
 		nw := &Network{}
 		if v := no.get("type"); v != nil {
 			if x, ok := d.enum(v, no.at("type"), netKindEnum); ok {
@@ -420,11 +420,21 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 				nw.Roaming = &x
 			}
 		}
+		if v := no.get("validated"); v != nil {
+			if x, ok := d.boolean(v, no.at("validated")); ok {
+				nw.Validated = &x
+			}
+		}
 		dev.Network = nw
 	}
 	if v := o.get("screen"); v != nil {
 		if x, ok := d.enum(v, o.at("screen"), screenEnum); ok {
 			dev.Screen = ptr(Screen(x))
+		}
+	}
+	if v := o.get("motion"); v != nil {
+		if x, ok := d.boolean(v, o.at("motion")); ok {
+			dev.Motion = &x
 		}
 	}
 	if o.has("storage") {
@@ -463,7 +473,7 @@ func (d *decoder) device(n ast.Node, path string, step bool) *Device {
 		}
 	}
 	if step && len(o.order) == 0 {
-		d.errorf(n, path, "give at least one of: battery, charger, network, screen, storage, profile", "a device step must change something")
+		d.errorf(n, path, "give at least one of: battery, charger, network, screen, storage, profile, motion", "a device step must change something")
 	}
 	return dev
 }
@@ -638,7 +648,7 @@ func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
 		if v := o.get("device"); v != nil {
 			st.Device = d.device(v, o.at("device"), true)
 		} else {
-			d.errorf(o.keyNode("device"), o.at("device"), "give at least one of: battery, charger, network, screen, storage, profile", "a device step must change something")
+			d.errorf(o.keyNode("device"), o.at("device"), "give at least one of: battery, charger, network, screen, storage, profile, motion", "a device step must change something")
 		}
 		if st.Device == nil {
 			st.Device = &Device{}
@@ -774,7 +784,7 @@ func (d *decoder) appEvent(n ast.Node, path string, key ast.Node) *AppEvent {
 	return &AppEvent{Kind: AppEventKind(k)}
 }
 
-var osFields = append([]string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval"}, osDebuggerFields...)
+var osFields = append([]string{"doze", "standby_bucket", "battery_saver", "low_power_mode", "background_app_refresh", "fetch_interval", "run_job", "force"}, osDebuggerFields...)
 
 // osChange decodes an os step.
 func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
@@ -811,6 +821,7 @@ func (d *decoder) osChange(n ast.Node, path string, key ast.Node) *OSChange {
 		fi := d.fetchInterval(v, o.at("fetch_interval"))
 		c.FetchInterval = &fi
 	}
+	d.runJob(o, c) // decode_android2.go
 	d.osDebugger(o, c)
 	if len(o.order) == 0 {
 		d.errorf(key, path, "give one of: "+strings.Join(osFields, ", "), "os needs a setting")
@@ -921,10 +932,10 @@ func (d *decoder) expectation(n ast.Node, path string) *Expectation {
 		e.Platform = d.stepPlatform(v, o.at("platform"))
 	}
 	if v := o.get("task"); v != nil {
-		e.Task, _ = d.str(v, o.at("task"))
+		e.Task, _ = d.name(v, o.at("task"))
 	}
 	if v := o.get("unique"); v != nil {
-		e.Unique, _ = d.str(v, o.at("unique"))
+		e.Unique, _ = d.name(v, o.at("unique"))
 	}
 	if o.has("task") && o.has("unique") {
 		d.errorf(o.keyNode("unique"), o.at("unique"), "select by task: or by unique:, not both", "the entry has both task and unique")

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/wmsim/wmsim/report"
 )
 
 // Diagnostic is one problem found in a scenario file.
@@ -26,7 +28,8 @@ type Diagnostic struct {
 }
 
 // String formats the diagnostic as file:line:column: path: message; valid,
-// without the excerpt.
+// without the excerpt. Path, message and valid text pass through
+// report.Printable: a key may hold any character.
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	b.WriteString(d.File)
@@ -36,13 +39,13 @@ func (d Diagnostic) String() string {
 	b.WriteString(strconv.Itoa(d.Column))
 	b.WriteString(": ")
 	if d.Path != "" {
-		b.WriteString(d.Path)
+		b.WriteString(report.Printable(d.Path))
 		b.WriteString(": ")
 	}
-	b.WriteString(d.Message)
+	b.WriteString(report.Printable(d.Message))
 	if d.Valid != "" {
 		b.WriteString("; ")
-		b.WriteString(d.Valid)
+		b.WriteString(report.Printable(d.Valid))
 	}
 	return b.String()
 }
@@ -194,7 +197,9 @@ func splitLines(src []byte) [][]byte {
 	return append(lines, src[start:])
 }
 
-// sanitizeLine makes a source line printable and bounded.
+// sanitizeLine makes a source line printable and bounded: a character
+// report.Printable would escape shows as U+FFFD, one column wide, so the
+// caret below still lines up.
 func sanitizeLine(l []byte) string {
 	s := strings.ToValidUTF8(string(l), "\uFFFD")
 	var b strings.Builder
@@ -204,7 +209,7 @@ func sanitizeLine(l []byte) string {
 			b.WriteString("…")
 			break
 		}
-		if r < 0x20 && r != '\t' || r == 0x7f {
+		if r != '\t' && report.Printable(string(r)) != string(r) {
 			b.WriteRune('\uFFFD')
 		} else {
 			b.WriteRune(r)

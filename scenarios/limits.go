@@ -25,7 +25,86 @@ const (
 	// that a pathological file is rejected in milliseconds rather than
 	// parsed for seconds. A 10,000-step timeline has about 300,000.
 	MaxStructure = 1_000_000
+	// MaxMappingKeys bounds the keys of one mapping. The YAML parser
+	// (goccy/go-yaml v1.19.2, parser.parseMap) recurses once per key of a
+	// block mapping and copies the keys parsed so far at every level, so
+	// its time grows with the square of a mapping's width (200,000
+	// inputData keys took over a minute); the fix (goccy/go-yaml pull
+	// request 889) is not released. With at most this many keys per
+	// mapping the parse stays linear in the file's size. inputData, the
+	// widest mapping a scenario has, cannot use this many on Android
+	// anyway (Data.MAX_DATA_BYTES is 10,240 bytes serialised).
+	MaxMappingKeys = 1_000
+	// MaxNameBytes bounds names and identifiers: name, uniqueName,
+	// taskName, tags, task and profile names, launch handler and
+	// permitted identifiers, and keys of inputData. Real ones are tens of
+	// bytes; every trace record repeats the unique name.
+	MaxNameBytes = 1_024
+	// MaxStringBytes bounds every other string of a scenario
+	// (description, inputData string values, channel payloads). A
+	// workmanager inputData string on Android cannot exceed Data's
+	// 10,240 bytes; iOS has no such limit, this one keeps a run's memory
+	// bounded.
+	MaxStringBytes = 64 << 10
 )
+
+// mappingWidth returns the first key token past max keys of one mapping,
+// or nil. It follows the same columns as nestingDepth: in block context a
+// key belongs to the mapping whose keys sit at its column on the current
+// path; in flow context to the innermost {…}.
+func mappingWidth(tokens token.Tokens, max int) *token.Token {
+	type level struct{ col, keys int }
+	var block []level
+	var flow []int // keys of each open flow collection; -1 for a [ ] list
+	for _, tk := range tokens {
+		if tk == nil || tk.Position == nil {
+			continue
+		}
+		switch tk.Type {
+		case token.MappingStartType:
+			flow = append(flow, 0)
+		case token.SequenceStartType:
+			flow = append(flow, -1)
+		case token.SequenceEndType, token.MappingEndType:
+			if len(flow) > 0 {
+				flow = flow[:len(flow)-1]
+			}
+		case token.DocumentHeaderType, token.DocumentEndType:
+			block = block[:0]
+		case token.SequenceEntryType, token.MappingValueType, token.MappingKeyType:
+			if len(flow) > 0 {
+				if tk.Type == token.MappingValueType && flow[len(flow)-1] >= 0 {
+					flow[len(flow)-1]++
+					if flow[len(flow)-1] > max {
+						return tk
+					}
+				}
+				break
+			}
+			col := tk.Position.Column
+			if tk.Type == token.MappingValueType && tk.Prev != nil && tk.Prev.Position != nil && tk.Prev.Position.Line == tk.Position.Line {
+				col = tk.Prev.Position.Column
+			}
+			for len(block) > 0 && block[len(block)-1].col > col {
+				block = block[:len(block)-1]
+			}
+			if len(block) == 0 || block[len(block)-1].col < col {
+				block = append(block, level{col: col})
+			}
+			if tk.Type == token.MappingValueType {
+				top := &block[len(block)-1]
+				top.keys++
+				if top.keys > max {
+					if tk.Prev != nil && tk.Prev.Position != nil {
+						return tk.Prev
+					}
+					return tk
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // prescan looks at the raw bytes before the YAML lexer does: it rejects a
 // file with more than MaxStructure structural characters, or whose flow

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -54,6 +55,10 @@ func Parse(filename string, src []byte) (s *Scenario, err error) {
 
 // parse runs the limits, the YAML parser and the decoder.
 func (d *decoder) parse(src []byte) *Scenario {
+	// A UTF-8 byte order mark, as some Windows editors write, is not part
+	// of the document (YAML 1.2 §5.2); columns on the first line count
+	// from the character after it, as editors show them.
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	if len(src) > MaxFileSize {
 		d.errAt(1, 1, "", fmt.Sprintf("a scenario file is at most %d bytes (10 MiB)", MaxFileSize), "file too large (more than %d bytes)", MaxFileSize)
 		return nil
@@ -72,6 +77,10 @@ func (d *decoder) parse(src []byte) *Scenario {
 	tokens := lexer.Tokenize(string(src))
 	if tk := nestingDepth(tokens, MaxDepth); tk != nil {
 		d.errAt(tk.Position.Line, tk.Position.Column, "", fmt.Sprintf("at most %d levels of nested mappings and lists", MaxDepth), "nesting too deep")
+		return nil
+	}
+	if tk := mappingWidth(tokens, MaxMappingKeys); tk != nil {
+		d.errAt(tk.Position.Line, tk.Position.Column, "", fmt.Sprintf("at most %d keys in one mapping", MaxMappingKeys), "mapping too wide")
 		return nil
 	}
 	file, err := parser.Parse(tokens, 0)

@@ -64,3 +64,34 @@ func BenchmarkParseHostile10MB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParse200kKeys parses a 4.6 MB scenario whose inputData has
+// 200,000 keys in one block mapping: refused as too wide (MaxMappingKeys)
+// after a linear scan, where the YAML parser alone took over a minute.
+func BenchmarkParse200kKeys(b *testing.B) {
+	src := wideInputData(200_000, false)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Parse("k.yaml", src); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
+
+// BenchmarkParseWidestAccepted parses the worst accepted shape: mappings
+// of MaxMappingKeys keys each, 250 of them (half of MaxStructure, 3.5 MB).
+func BenchmarkParseWidestAccepted(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("version: 1\nname: wide\nduration: 1d\ndescription: x\nx-wide:\n")
+	for m := 0; m < 250; m++ {
+		fmt.Fprintf(&sb, "  m%d:\n", m)
+		for i := 0; i < MaxMappingKeys; i++ {
+			fmt.Fprintf(&sb, "    k%d: %d\n", i, i)
+		}
+	}
+	src := []byte(sb.String())
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		Parse("w.yaml", src)
+	}
+}

@@ -60,6 +60,10 @@ type PlatformRun struct {
 	Trace    []sim.Record // with RunOptions.KeepTrace
 	// LimitErr is the safety limit that stopped the run, if one did.
 	LimitErr *sim.LimitError
+	// Timing is the real time the run took, for JUnit's time attributes
+	// (report.JUnitOptions.Timing); the only figure that varies between
+	// identical runs, so it is not part of Result.
+	Timing *report.Timing
 }
 
 // Outcome is the outcome of a scenario on each of its platforms.
@@ -161,6 +165,8 @@ type World struct {
 	checker    *invariantChecker
 	registered map[string]time.Duration
 	uniquesOf  map[string][]string // unique names each task name was registered under, accepted or not
+	wall       time.Duration       // real time Engine.RunUntil took in runPlatform (JUnit only)
+	expectWall []time.Duration     // real time each expectation took in Result (JUnit only)
 	warnings   []report.Warning
 
 	// OnLaunch, when set, runs at every cold start of the app after
@@ -188,7 +194,10 @@ func runPlatform(sc *Scenario, p Platform, opts RunOptions) (*PlatformRun, error
 	}
 	end := sc.Start.Add(sc.Duration)
 	pr := &PlatformRun{Platform: string(p), Start: sc.Start}
-	if err := w.Engine.RunUntil(end); err != nil {
+	t0 := time.Now()
+	err = w.Engine.RunUntil(end)
+	w.wall = time.Since(t0) // for JUnit's time attributes only
+	if err != nil {
 		var le *sim.LimitError
 		if !errors.As(err, &le) {
 			return nil, err
@@ -196,6 +205,7 @@ func runPlatform(sc *Scenario, p Platform, opts RunOptions) (*PlatformRun, error
 		pr.LimitErr = le
 	}
 	pr.Result = w.Result()
+	pr.Timing = &report.Timing{Run: w.wall, Expectations: w.expectWall}
 	if pr.LimitErr != nil {
 		pr.Result.Limit = pr.LimitErr.Error()
 	}
@@ -225,7 +235,7 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}, uniquesOf: map[string][]string{}}
 	w.recorder = &sim.Recorder{}
 	if !opts.NoTrace {
-		eng.AddSink(&boundedRecorder{rec: w.recorder, eng: eng, max: MaxTraceRecords})
+		eng.AddSink(&boundedRecorder{rec: w.recorder, eng: eng, max: MaxTraceRecords, maxBytes: maxTraceBytes})
 	}
 	for _, s := range opts.Sinks {
 		eng.AddSink(s)
@@ -321,6 +331,9 @@ func applyDevice(st *device.State, d Device) {
 	if n := d.Network; n != nil {
 		st.Network = networkOf(st.Network, n)
 	}
+	if d.Motion != nil {
+		st.Moving = *d.Motion
+	}
 	if d.Screen != nil {
 		st.ScreenOn = *d.Screen == ScreenOn
 		st.Locked = !st.ScreenOn
@@ -347,6 +360,9 @@ func networkOf(cur device.Network, n *Network) device.Network {
 	}
 	if n.Roaming != nil {
 		out.Roaming = *n.Roaming
+	}
+	if n.Validated != nil {
+		out.Validated = *n.Validated && out.Type != device.NetworkNone
 	}
 	return out
 }

@@ -63,11 +63,14 @@ func (w *World) Result() *report.Result {
 	res.Warnings = append(res.Warnings, w.emptyWarnings(res)...)
 	slices.SortStableFunc(res.Warnings, func(a, b report.Warning) int { return cmp.Compare(a.T, b.T) })
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
+	w.expectWall = make([]time.Duration, len(sc.Expect))
 	for i := range sc.Expect {
 		if p := sc.Expect[i].Platform; p != "" && p != w.Platform {
 			continue
 		}
+		t0 := time.Now()
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
+		w.expectWall[i] = time.Since(t0) // for JUnit only
 	}
 	res.Normalize()
 	return res

@@ -125,6 +125,9 @@ func (w *World) deviceStep(d *Device) {
 		w.screenStep()
 		dev.SetScreen(*d.Screen == ScreenOn)
 	}
+	if d.Motion != nil {
+		dev.SetMoving(*d.Motion)
+	}
 	if s := d.Storage; s != nil {
 		st := dev.State().Storage
 		if s.Total != nil {
@@ -218,6 +221,7 @@ func (w *World) osStep(o *OSChange) {
 			im.SetMinimumBackgroundFetchInterval(fetchInterval(*o.FetchInterval))
 		}
 	}
+	w.runJobStep(o) // decode_android2.go
 	w.osDebuggerStep(o)
 }
 

@@ -254,6 +254,9 @@ type Device struct {
 	// Screen: on | off.
 	Screen  *Screen  `json:"screen,omitempty"`
 	Storage *Storage `json:"storage,omitempty"`
+	// Motion: the device is moving (significant motion: Doze goes back to
+	// INACTIVE and restarts its countdown).
+	Motion *bool `json:"motion,omitempty"`
 	// Profile names a built-in or file-defined daily usage profile.
 	Profile *string `json:"profile,omitempty" jsonschema:"minLength=1"`
 	// ScreenTimeout is how long the screen stays on after the app goes to
@@ -303,6 +306,9 @@ type Network struct {
 	Type    *NetworkKind `json:"type,omitempty"`
 	Metered *bool        `json:"metered,omitempty"`
 	Roaming *bool        `json:"roaming,omitempty"`
+	// Validated: the connection passed the system's validation (false:
+	// connected but e.g. behind a captive portal; default true when connected).
+	Validated *bool `json:"validated,omitempty"`
 }
 
 // Screen is on or off.

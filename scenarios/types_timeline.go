@@ -348,6 +348,10 @@ type OSChange struct {
 	LowPowerMode         *bool          `json:"low_power_mode,omitempty"`
 	BackgroundAppRefresh *bool          `json:"background_app_refresh,omitempty"`
 	FetchInterval        *FetchInterval `json:"fetch_interval,omitempty"`
+	// RunJob is `adb shell cmd jobscheduler run` for the unique work's job;
+	// Force adds -f (all constraints overridden).
+	RunJob string `json:"run_job,omitempty"`
+	Force  *bool  `json:"force,omitempty"`
 	// SimulateLaunch is the LLDB command
 	// _simulateLaunchForTaskWithIdentifier: (iOS, "Starting and Terminating
 	// Tasks During Development"): it runs a pending request at once.

@@ -257,6 +257,7 @@ func (c *checker) checkCall(m Method, a *Args, only Platform, argNode func(strin
 // osPlatform says which platform each os setting belongs to.
 var osPlatform = map[string]Platform{
 	"doze": PlatformAndroid, "standby_bucket": PlatformAndroid, "battery_saver": PlatformAndroid,
+	"run_job": PlatformAndroid, "force": PlatformAndroid,
 	"low_power_mode": PlatformIOS, "background_app_refresh": PlatformIOS, "fetch_interval": PlatformIOS,
 }
 
@@ -265,7 +266,7 @@ func (c *checker) checkOS(i int, o *OSChange, only Platform) {
 	set := map[string]bool{
 		"doze": o.Doze != nil, "standby_bucket": o.StandbyBucket != nil, "battery_saver": o.BatterySaver != nil,
 		"low_power_mode": o.LowPowerMode != nil, "background_app_refresh": o.BackgroundAppRefresh != nil,
-		"fetch_interval": o.FetchInterval != nil,
+		"fetch_interval": o.FetchInterval != nil, "run_job": o.RunJob != "", "force": o.Force != nil,
 	}
 	for _, f := range osFields {
 		if !set[f] {
@@ -282,7 +283,7 @@ func (c *checker) checkOS(i int, o *OSChange, only Platform) {
 		p := osPlatform[f]
 		var valid string
 		if p == PlatformAndroid {
-			valid = "android settings: doze, standby_bucket, battery_saver; add android to platform"
+			valid = "android settings: doze, standby_bucket, battery_saver, run_job; add android to platform"
 		} else {
 			valid = "ios settings: low_power_mode, background_app_refresh, fetch_interval; add ios to platform"
 		}

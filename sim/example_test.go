@@ -132,3 +132,10 @@ func ExampleSub() {
 	// Output:
 	// 1h30m0s -1h30m0s
 }
+
+func ExampleNewJSONLSinkFor() {
+	sink := sim.NewJSONLSinkFor(os.Stdout, "hourly-sync", "android")
+	sink.Record(&sim.Record{At: 90 * time.Second, Seq: 1, Source: "device", Kind: "screen.on", Subject: "screen", Reason: "user picked up the phone"})
+	// Output:
+	// {"scenario":"hourly-sync","platform":"android","t":90,"seq":1,"source":"device","kind":"screen.on","subject":"screen","reason":"user picked up the phone","fields":{}}
+}

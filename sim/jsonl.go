@@ -11,8 +11,11 @@ import (
 // JSONLSink writes each trace record as one JSON object per line, keys always
 // in this order:
 //
-//	{"t":90.5,"seq":1,"source":"…","kind":"…","subject":"…","reason":"…","fields":{…}}
+//	{"scenario":"…","platform":"android","t":90.5,"seq":1,"source":"…","kind":"…","subject":"…","reason":"…","fields":{…}}
 //
+// scenario and platform name the run the record belongs to, so lines from
+// several runs can be told apart once concatenated; they are written when
+// the sink was made with NewJSONLSinkFor (NewJSONLSink leaves them out).
 // t is the virtual offset from the start in seconds, with up to three
 // decimals (truncated to the millisecond, trailing zeros dropped). fields
 // keep the order they were emitted in; durations are seconds (exact, up to
@@ -21,15 +24,25 @@ import (
 // booleans are true/false. Each line is one Write call. After the first
 // write error the sink writes nothing more and Err returns that error.
 type JSONLSink struct {
-	w   io.Writer
-	buf []byte
-	err error
-	n   int64
+	w      io.Writer
+	buf    []byte
+	prefix []byte // `"scenario":…,"platform":…,` or empty
+	err    error
+	n      int64
 }
 
 // NewJSONLSink returns a sink writing JSON Lines to w. Wrap w in a
 // bufio.Writer (and flush it) when w is a file.
 func NewJSONLSink(w io.Writer) *JSONLSink { return &JSONLSink{w: w} }
+
+// NewJSONLSinkFor returns a sink writing JSON Lines to w whose every record
+// carries the scenario's name and the platform of the run.
+func NewJSONLSinkFor(w io.Writer, scenario, platform string) *JSONLSink {
+	p := append([]byte(`"scenario":`), appendJSONString(nil, scenario)...)
+	p = append(p, `,"platform":`...)
+	p = appendJSONString(p, platform)
+	return &JSONLSink{w: w, prefix: append(p, ',')}
+}
 
 var _ Sink = (*JSONLSink)(nil)
 
@@ -44,7 +57,7 @@ func (s *JSONLSink) Record(r *Record) {
 	if s.err != nil {
 		return
 	}
-	s.buf = AppendJSON(s.buf[:0], r)
+	s.buf = appendJSON(s.buf[:0], s.prefix, r)
 	s.buf = append(s.buf, '\n')
 	if _, err := s.w.Write(s.buf); err != nil {
 		s.err = err
@@ -55,8 +68,13 @@ func (s *JSONLSink) Record(r *Record) {
 
 // AppendJSON appends r as the JSON object JSONLSink writes (without the
 // newline).
-func AppendJSON(b []byte, r *Record) []byte {
-	b = append(b, `{"t":`...)
+func AppendJSON(b []byte, r *Record) []byte { return appendJSON(b, nil, r) }
+
+// appendJSON appends r with prefix (members and a comma) first.
+func appendJSON(b, prefix []byte, r *Record) []byte {
+	b = append(b, '{')
+	b = append(b, prefix...)
+	b = append(b, `"t":`...)
 	b = appendSeconds(b, r.At, 3)
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendUint(b, r.Seq, 10)

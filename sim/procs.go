@@ -51,6 +51,7 @@ type proc struct {
 	gid       atomic.Int64 // goroutine id, set by the goroutine itself
 	resume    chan struct{}
 	status    procStatus // kernel-owned
+	sawReal   bool       // reported in realWaits already
 }
 
 // Fire resumes a sleeping process: it is the handler of its wake event.
@@ -80,11 +81,14 @@ type procState struct {
 	stackBuf []byte
 	gstates  []gstate
 	prev     []gstate
+	// realWaits are processes seen waiting on real time (RealTimeWaits).
+	realWaits []RealTimeWait
 }
 
 type gstate struct {
 	gid     int64
 	blocked bool
+	real    string // a real-time wait reason (realStates), or ""
 }
 
 func (ps *procState) init() {
@@ -408,6 +412,9 @@ func (e *Engine) classify(from procStatus) {
 		e.snapshot()
 	}
 	e.raceAcquire()
+	if from == procRunning {
+		e.noteRealWaits()
+	}
 	e.drain()
 	for _, p := range ps.live {
 		if p.status != from {
@@ -499,7 +506,7 @@ func parseGoroutines(b []byte, out []gstate) []gstate {
 		if end := bytes.IndexAny(state, ",]"); end >= 0 {
 			state = state[:end]
 		}
-		out = append(out, gstate{gid: gid, blocked: blockedState(state)})
+		out = append(out, gstate{gid: gid, blocked: blockedState(state), real: realState(state)})
 	}
 	return out
 }
@@ -520,6 +527,20 @@ var blockedStates = [][]byte{
 	[]byte("semacquire"),
 }
 
+// realStates are the wait reasons (runtime/runtime2.go waitReasonStrings)
+// of a goroutine waiting on real time: time.Sleep, the network poller
+// (sockets, pipes), a system call in progress (file I/O and the like).
+var realStates = []string{"sleep", "IO wait", "syscall"}
+
+func realState(s []byte) string {
+	for _, r := range realStates {
+		if bytes.HasPrefix(s, []byte(r)) {
+			return r
+		}
+	}
+	return ""
+}
+
 func blockedState(s []byte) bool {
 	for _, p := range blockedStates {
 		if bytes.HasPrefix(s, p) {
@@ -527,6 +548,50 @@ func blockedState(s []byte) bool {
 		}
 	}
 	return false
+}
+
+// IsProcess reports whether the calling goroutine is one of e's processes
+// (started with Go and not yet finished). Safe to call from any goroutine.
+func (e *Engine) IsProcess() bool { return e.procs.self() != nil }
+
+// GoroutineID is the calling goroutine's id, as runtime stack dumps show
+// it. It is for telling a harness's user that code runs on the wrong
+// goroutine, never for behaviour.
+func GoroutineID() int64 { return curGID() }
+
+// RealTimeWait is a process the kernel found waiting on real time — in
+// time.Sleep, in network or file I/O, in a system call — while it waited
+// for the process to hand control back. Virtual time stands still
+// meanwhile, and what the process waits for (a server's answer, the
+// machine's clock) is outside the simulation: the run is no longer
+// deterministic. It is reported, never traced (when it is seen depends on
+// real timing).
+type RealTimeWait struct {
+	Process string        // the process's label
+	State   string        // the Go runtime's wait reason: "sleep", "IO wait", "syscall"
+	At      time.Duration // virtual offset from the start
+}
+
+// RealTimeWaits are the processes found waiting on real time so far, at
+// most one per process, in the order seen.
+func (e *Engine) RealTimeWaits() []RealTimeWait { return e.procs.realWaits }
+
+// noteRealWaits records running processes the last snapshot shows waiting
+// on real time.
+func (e *Engine) noteRealWaits() {
+	ps := &e.procs
+	for _, p := range ps.live {
+		if p.status != procRunning || p.sawReal {
+			continue
+		}
+		gid := p.gid.Load()
+		for _, g := range ps.gstates {
+			if g.gid == gid && g.real != "" {
+				p.sawReal = true
+				ps.realWaits = append(ps.realWaits, RealTimeWait{Process: p.label, State: g.real, At: time.Duration(e.now)})
+			}
+		}
+	}
 }
 
 // curGID is the calling goroutine's id, read from its stack header.

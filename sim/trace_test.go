@@ -155,3 +155,22 @@ func TestJSONLSinkSteadyStateAllocatesNothing(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestJSONLSinkForCarriesScenarioAndPlatform: every line of a labelled sink
+// names its scenario and platform first.
+func TestJSONLSinkForCarriesScenarioAndPlatform(t *testing.T) {
+	var buf bytes.Buffer
+	s := NewJSONLSinkFor(&buf, `hourly "sync"`, "android")
+	s.Record(&Record{At: 1500 * time.Millisecond, Seq: 1, Source: "device", Kind: "screen.on", Subject: "screen", Fields: []Field{Int("n", 2)}})
+	s.Record(&Record{At: 2 * time.Second, Seq: 2, Source: "plugin", Kind: "call"})
+	want := `{"scenario":"hourly \"sync\"","platform":"android","t":1.5,"seq":1,"source":"device","kind":"screen.on","subject":"screen","reason":"","fields":{"n":2}}
+{"scenario":"hourly \"sync\"","platform":"android","t":2,"seq":2,"source":"plugin","kind":"call","subject":"","reason":"","fields":{}}
+`
+	if buf.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+	allocs := testing.AllocsPerRun(100, func() { s.Record(&Record{Seq: 3, Source: "x"}) })
+	if allocs != 0 {
+		t.Fatalf("steady state: %v allocs per record", allocs)
+	}
+}

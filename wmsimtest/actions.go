@@ -27,8 +27,23 @@ func (s *Sim) Workmanager() *Workmanager { return &Workmanager{s: s, source: sce
 func (wm *Workmanager) Plugin() *plugin.Plugin { return wm.s.w.Plugin }
 
 func (wm *Workmanager) call(c *wire.Call) error {
+	done, err := wm.s.enter("Workmanager." + string(c.Method))
+	if err != nil {
+		return err
+	}
+	defer done()
 	c.WireMethod = string(c.Method)
 	return wm.s.w.CallFrom(c, wm.source)
+}
+
+// do applies a timeline step (device, app or OS action) now.
+func (s *Sim) do(st *scenarios.Step, what string) {
+	done, err := s.enter(what)
+	if err != nil {
+		return
+	}
+	defer done()
+	s.w.Do(st)
 }
 
 // Initialize is Workmanager().initialize(callbackDispatcher) with the
@@ -116,7 +131,7 @@ type Device struct{ s *Sim }
 // Device is the simulated phone.
 func (s *Sim) Device() *Device { return &Device{s: s} }
 
-func (d *Device) step(dv scenarios.Device) { d.s.w.Do(&scenarios.Step{Device: &dv}) }
+func (d *Device) step(dv scenarios.Device) { d.s.do(&scenarios.Step{Device: &dv}, "Device action") }
 
 // State is the device's current state.
 func (d *Device) State() device.State { return d.s.w.Device.State() }
@@ -171,7 +186,7 @@ func (d *Device) Reboot(downtime time.Duration) {
 	if downtime > 0 {
 		r.Downtime = &downtime
 	}
-	d.s.w.Do(&scenarios.Step{Reboot: r})
+	d.s.do(&scenarios.Step{Reboot: r}, "Device.Reboot")
 }
 
 // Reboot reboots the device now (see Device.Reboot).
@@ -185,7 +200,7 @@ type App struct{ s *Sim }
 func (s *Sim) App() *App { return &App{s: s} }
 
 func (a *App) step(k scenarios.AppEventKind, renamed bool) {
-	a.s.w.Do(&scenarios.Step{App: &scenarios.AppEvent{Kind: k, DispatcherRenamed: renamed}})
+	a.s.do(&scenarios.Step{App: &scenarios.AppEvent{Kind: k, DispatcherRenamed: renamed}}, "App action")
 }
 
 // Launch opens the app (foreground).
@@ -224,7 +239,7 @@ type OS struct{ s *Sim }
 // OS is the operating system's settings.
 func (s *Sim) OS() *OS { return &OS{s: s} }
 
-func (o *OS) step(c scenarios.OSChange) { o.s.w.Do(&scenarios.Step{OS: &c}) }
+func (o *OS) step(c scenarios.OSChange) { o.s.do(&scenarios.Step{OS: &c}, "OS action") }
 
 // ForceIdle is `adb shell dumpsys deviceidle force-idle` (Android).
 func (o *OS) ForceIdle() { c := scenarios.DozeForceIdle; o.step(scenarios.OSChange{Doze: &c}) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -39,6 +40,47 @@ type Sim struct {
 	running bool // inside an event: a step scheduled with At, a hook
 	limit   *sim.LimitError
 	hooks   []*hook
+	// kernel is the goroutine driving a run in progress (0 between runs);
+	// busy is set while a call from outside a run is applied. Together they
+	// catch plugin calls from goroutines outside the simulation.
+	kernel atomic.Int64
+	busy   atomic.Bool
+	// realSeen is how many of the engine's RealTimeWaits were reported.
+	realSeen int
+}
+
+// enter checks that the calling goroutine may touch the simulation now:
+// during a run only the goroutine driving it and the simulation's
+// processes (Go task handlers) may; between runs one caller at a time.
+// The returned function ends the call. A call from anywhere else fails the
+// test (Errorf, which is safe from any goroutine) instead of corrupting
+// the simulation's state.
+func (s *Sim) enter(what string) (func(), error) {
+	if k := s.kernel.Load(); k != 0 {
+		if g := sim.GoroutineID(); g != k && !s.w.Engine.IsProcess() {
+			return nil, s.fail(fmt.Errorf("%s called from goroutine %d, outside the simulation, at +%s: the simulation runs on one goroutine at a time (the test's, and each task handler's own); a goroutine a handler starts runs beside it. Make the call from the handler itself, or start the work with s.Engine().Go so it runs as a process on virtual time", what, g, sim.FormatOffset(s.Elapsed())))
+		}
+		return func() {}, nil
+	}
+	if !s.busy.CompareAndSwap(false, true) {
+		return nil, s.fail(fmt.Errorf("%s called from goroutine %d while another call to the simulation is in progress: calls to a Sim must not overlap; make them from one goroutine", what, sim.GoroutineID()))
+	}
+	return func() { s.busy.Store(false) }, nil
+}
+
+// realTimeErr reports the handlers found waiting on real time since the
+// last check.
+func (s *Sim) realTimeErr() error {
+	waits := s.w.Engine.RealTimeWaits()
+	if len(waits) <= s.realSeen {
+		return nil
+	}
+	var msgs []string
+	for _, w := range waits[s.realSeen:] {
+		msgs = append(msgs, fmt.Sprintf("%s was waiting on real time (%s) at +%s", w.Process, w.State, sim.FormatOffset(w.At)))
+	}
+	s.realSeen = len(waits)
+	return fmt.Errorf("%s: a handler that sleeps with time.Sleep or does real I/O makes the run depend on the machine; wait with ctx.Clock (virtual time) and fake the I/O (see docs/testing-in-go.md, \"Keeping handlers deterministic\")", strings.Join(msgs, "; "))
 }
 
 // build holds what the options set before the world is made.
@@ -229,10 +271,19 @@ func (s *Sim) run(what string, fn func() error) error {
 	if err := s.guard(what); err != nil {
 		return s.fail(err)
 	}
+	if !s.busy.CompareAndSwap(false, true) {
+		return s.fail(fmt.Errorf("%s called from goroutine %d while another call to the simulation is in progress: calls to a Sim must not overlap; make them from one goroutine", what, sim.GoroutineID()))
+	}
+	s.kernel.Store(sim.GoroutineID())
 	err := fn()
+	s.kernel.Store(0)
+	s.busy.Store(false)
 	var le *sim.LimitError
 	if errors.As(err, &le) {
 		s.limit = le
+	}
+	if rerr := s.realTimeErr(); rerr != nil {
+		s.fail(rerr)
 	}
 	if err != nil {
 		return s.fail(fmt.Errorf("%s: %w", what, err))
@@ -281,6 +332,12 @@ func (s *Sim) Run() error {
 // each one) or until limit of virtual time has passed, and returns the offset
 // from the start at which cond first held and whether it did.
 //
+// When cond holds, the effects of what made it hold are applied before it
+// returns: every task run in progress then (its handler asleep on virtual
+// time, say, or not yet started by the headless engine) is let end, and
+// the events of the instant it ended at fire, within limit. The Sim's time may so be a little past
+// the returned offset.
+//
 //	at, ok := s.RunUntilCondition(func() bool { return s.RunCount("sync") >= 3 }, 6*time.Hour)
 //	Expect(ok).To(BeTrue(), "sync ran 3 times by %s", at)
 func (s *Sim) RunUntilCondition(cond func() bool, limit time.Duration) (time.Duration, bool) {
@@ -288,12 +345,39 @@ func (s *Sim) RunUntilCondition(cond func() bool, limit time.Duration) (time.Dur
 		limit = s.end() - s.Elapsed()
 	}
 	var ok bool
+	var at time.Duration
 	_ = s.run("RunUntilCondition", func() error {
+		e := s.w.Engine
+		deadline := s.Elapsed() + limit
 		var err error
-		_, ok, err = s.w.Engine.RunUntilCondition(cond, limit)
+		_, ok, err = e.RunUntilCondition(cond, limit)
+		at = s.Elapsed()
+		if err != nil || !ok {
+			return err
+		}
+		if open := s.w.Journal.Running(); len(open) > 0 {
+			ended := func() bool {
+				for _, r := range s.w.Journal.Running() {
+					for _, o := range open {
+						if r.ID == o.ID {
+							return false
+						}
+					}
+				}
+				return true
+			}
+			if _, _, err = e.RunUntilCondition(ended, deadline-s.Elapsed()); err != nil {
+				return err
+			}
+		}
+		// The events of this instant (a finished run's bookkeeping).
+		_, _, err = e.RunUntilCondition(func() bool { return false }, 0)
 		return err
 	})
-	return s.Elapsed(), ok
+	if !ok {
+		at = s.Elapsed()
+	}
+	return at, ok
 }
 
 // At schedules fn at offset d from the start, as a timeline step: a kernel

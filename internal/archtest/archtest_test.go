@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"internal/archtest":    {},
 	"internal/golden":      {},
 	"internal/browsertest": {},
+	"internal/packaging":   {}, // tests of the repository's release, CI and deploy files
 	"bench/evcount":        {"sim", "scenarios", "fleet"},
 	"examples":             {},
 }

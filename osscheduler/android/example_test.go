@@ -68,3 +68,41 @@ func ExampleModel_Doze() {
 	// runs after unforce: 1
 	// invalid_argument: unknown Doze command "nap" (want force_idle, step or unforce)
 }
+
+// Content-URI work waits for a change to a watched URI, then runs after
+// JobScheduler's 10-s update delay.
+func ExampleModel_ContentChanged() {
+	eng := sim.New(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), 1)
+	st := device.DefaultState()
+	st.Charger = device.ChargerAC
+	dev := device.New(eng, device.Config{Initial: st})
+	var j osscheduler.Journal
+	cfg := android.DefaultConfig()
+	cfg.StartLatency = time.Millisecond // JobScheduler starts ready jobs within a millisecond here
+	m := android.New(eng, dev, cfg, instantApp{eng}, &j)
+	_, _ = m.EnqueueUniqueWork("photos", android.Keep, android.WorkRequest{TaskName: "photos",
+		Constraints: android.Constraints{ContentURITriggers: []android.ContentURITrigger{
+			{URI: "content://media/external/images", TriggerForDescendants: true}}}})
+	_ = eng.RunFor(time.Hour)
+	fmt.Println("runs before a change:", len(j.Runs()))
+	m.ContentChanged("content://media/external/images/media/7")
+	_ = eng.RunFor(time.Minute)
+	fmt.Println("started after the change:", (j.Runs()[0].Start - time.Hour).Round(time.Second))
+	// Output:
+	// runs before a change: 0
+	// started after the change: 10s
+}
+
+// OEM profiles are data: a built-in one by name, or a user's own file.
+func ExampleBuiltinOEM() {
+	p, err := android.BuiltinOEM("xiaomi")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Rules.SwipeAway.Effect, p.Rules.SwipeAway.Confidence, p.Rules.Autostart.Enabled)
+	_, err = android.ParseOEMProfile("my-oem.yaml", []byte("rules:\n  swipe_away: { effect: vanish, confidence: assumed }\n"))
+	fmt.Println(err)
+	// Output:
+	// force_stop measured false
+	// my-oem.yaml:2:25: rules.swipe_away.effect: "vanish" is not valid; want one of none, kill, force_stop
+}

@@ -534,6 +534,17 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 			d.Fatalf(t, "unknown app action %q", first)
 		}
 		e.eng.RunFor(0)
+	case "run-job":
+		// run-job name=X [force]: adb shell cmd jobscheduler run [-f].
+		checkArgs(t, d, []string{"name"}, "force")
+		force := false
+		for _, a := range d.CmdArgs {
+			force = force || a.Key == "force"
+		}
+		if err := e.m.RunJob(arg("name"), force); err != nil {
+			fmt.Fprintf(&b, "error: %v\n", err)
+		}
+		e.eng.RunFor(0)
 	case "reasons":
 		e.reasons = one(t, d, "on", "off") == "on"
 	case "content":

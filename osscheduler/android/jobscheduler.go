@@ -34,6 +34,7 @@ type job struct {
 	ej          bool      // handed over as an expedited job (API 31+, with EJ quota)
 	ejStart     time.Time // when the running EJ started
 	content     contentState
+	override    uint8 // cmd jobscheduler run: overrideSoft / overrideFull, until the job starts
 }
 
 // block is why a scheduled job is not running.
@@ -220,6 +221,16 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	if !m.oemAutostart() && !processAlive(m.st.App) {
 		return blockAutostart, never
 	}
+	switch w.job.override {
+	case overrideFull:
+		return blockNone, never
+	case overrideSoft:
+		st := m.st
+		if b, at := m.constraintBlock(w, &st, now); b != blockNone {
+			return b, at
+		}
+		return blockNone, never
+	}
 	if now.Before(w.job.earliest) {
 		return blockNotDue, w.job.earliest
 	}
@@ -263,6 +274,9 @@ func (m *Model) policyBlock(w *workSpec, st *device.State, now time.Time) (block
 func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 	if m.forceStopped {
 		return blockForceStopped
+	}
+	if w.job.override == overrideFull {
+		return blockNone // a forced job keeps its override while it runs
 	}
 	st := m.st
 	if b, _ := m.constraintBlock(w, &st, now); b != blockNone {
@@ -402,6 +416,10 @@ func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground 
 
 func (m *Model) whyNow(w *workSpec) string {
 	switch {
+	case w.job.override == overrideFull:
+		return "cmd jobscheduler run -f: constraints overridden"
+	case w.job.override == overrideSoft:
+		return "cmd jobscheduler run: timing delay overridden"
 	case m.foreground():
 		return "app in the foreground: GreedyScheduler runs it in-process"
 	case m.doze.deep == dozeIdleMaint:
@@ -525,6 +543,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	if ok, due := w.gate(now); !ok {
 		// "being executed before schedule": stays ENQUEUED, rescheduled.
 		w.job.earliest = due
+		w.job.override = overrideNone
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, "skipped", w.subject(), "being executed before schedule; next run time "+m.at(due), sim.String("id", w.id))
 		}
@@ -647,6 +666,7 @@ func (m *Model) removeRunning(w *workSpec) {
 func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 	x := w.job.exec
 	w.job.exec = nil
+	w.job.override = overrideNone
 	if x != nil {
 		m.dev.TaskEnded()
 		if w.job.ej {
@@ -797,6 +817,7 @@ func (m *Model) schedule(w *workSpec) {
 	w.job.block = blockNone
 	w.job.ej = false
 	w.job.content.reset(&w.constraints)
+	w.job.override = overrideNone
 	if w.expedited && m.prof.expeditedJobs && w.runAttemptCount == 0 && w.initialDelay == 0 {
 		st := m.st
 		if ok, used, allowed := m.ejAvailable(&st, now); ok {

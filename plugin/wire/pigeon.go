@@ -307,7 +307,7 @@ func EncodePigeonCall(c *Call) (channel string, msg []byte, err error) {
 	channel = HostChannel(c.Method)
 	var arg any
 	switch c.Method {
-	case MethodCancelAll, MethodPrintScheduledTasks:
+	case MethodCancelAll, MethodPrintScheduledTasks, MethodNotifyBackgroundChannelInitialized:
 		return channel, []byte{}, nil
 	case MethodInitialize:
 		arg = Class{Type: TypeInitializeRequest, Fields: []any{c.CallbackHandle}}

@@ -272,3 +272,15 @@ func TestDecodeDispatch(t *testing.T) {
 	assert.Equal(t, wire.Legacy, c.Protocol)
 	assert.Equal(t, "g", c.Tag)
 }
+
+// workmanager 0.10.10's ready handshake (#738) takes no arguments, like
+// cancelAll: Dart sends null.
+func TestNotifyBackgroundChannelInitialized(t *testing.T) {
+	ch, b, err := wire.EncodePigeonCall(&wire.Call{Method: wire.MethodNotifyBackgroundChannelInitialized})
+	require.NoError(t, err)
+	assert.Equal(t, "dev.flutter.pigeon.workmanager_platform_interface.WorkmanagerHostApi.notifyBackgroundChannelInitialized", ch)
+	c, err := wire.DecodePigeon(ch, b)
+	require.NoError(t, err)
+	assert.Equal(t, wire.MethodNotifyBackgroundChannelInitialized, c.Method)
+	assert.Empty(t, c.Warnings)
+}

@@ -1,0 +1,4 @@
+import 'package:workmanager/workmanager.dart';
+void main() {
+  Workmanager().registerOneOffTask('once', 'once');
+}

@@ -1,0 +1,2 @@
+void broken( {
+  Workmanager().registerOneOffTask("a", "b"
