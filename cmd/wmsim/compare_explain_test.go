@@ -6,6 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/scan"
 )
 
 // strictBoth is a scenario on both platforms whose expectation fails
@@ -180,4 +183,30 @@ func TestExplainJSONUsage(t *testing.T) {
 	_, text, _ := runCLI(t, "explain", "hourly-sync-survives-doze", "--unique", "periodic-sync")
 	_, text2, _ := runCLI(t, "explain", "hourly-sync-survives-doze", "--unique", "periodic-sync", "--format", "text")
 	assert.Equal(t, text, text2)
+}
+
+// schema --for scan is package scan's published schema, byte for byte;
+// --for explain is reflected from report.ExplainDoc and pins the format.
+func TestSchemaForScanAndExplain(t *testing.T) {
+	code, out, stderr := runCLI(t, "schema", "--for", "scan")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, string(scan.Schema()), out)
+
+	code, out, stderr = runCLI(t, "schema", "--for", "explain")
+	require.Equal(t, exitOK, code, stderr)
+	var s struct {
+		Properties struct {
+			Format struct {
+				Const string `json:"const"`
+			} `json:"format"`
+		} `json:"properties"`
+		Required []string `json:"required"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	assert.Equal(t, report.FormatExplain, s.Properties.Format.Const)
+	assert.Subset(t, s.Required, []string{"format", "scenario", "platform", "seed", "tasks"})
+
+	code, _, stderr = runCLI(t, "schema", "--for", "nope")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, "scan, explain")
 }
