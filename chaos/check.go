@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/ios"
 	"github.com/wmsim/wmsim/report"
@@ -399,15 +400,15 @@ func (c *checker) conservation() {
 	prunedLast := map[string]bool{}
 	for i := range c.pr.Trace {
 		r := &c.pr.Trace[i]
-		if r.Source == "android.workmanager" && (r.Kind == "enqueued" || r.Kind == "pruned") {
-			prunedLast[r.Subject] = r.Kind == "pruned"
+		if r.Source == event.SourceAndroidWorkManager && (r.Kind == event.Enqueued || r.Kind == event.Pruned) {
+			prunedLast[r.Subject] = r.Kind == event.Pruned
 		}
 	}
 	for i := range c.pr.Trace {
 		r := &c.pr.Trace[i]
-		if r.Source == "android.workmanager" && r.Kind == "enqueued" || r.Source == ios_src && r.Kind == "submitted" {
+		if r.Source == event.SourceAndroidWorkManager && r.Kind == event.Enqueued || r.Source == ios_src && r.Kind == event.Submitted {
 			c.count(CheckConservation, 1)
-			if !inTable[r.Subject] && !(r.Source == "android.workmanager" && prunedLast[r.Subject]) {
+			if !inTable[r.Subject] && !(r.Source == event.SourceAndroidWorkManager && prunedLast[r.Subject]) {
 				c.fail(CheckConservation, r.At, r.Subject, "work accepted by the OS (%s %s) is missing from the tasks table at the end", r.Source, r.Kind)
 				inTable[r.Subject] = true // once
 			}
@@ -476,14 +477,14 @@ func (c *checker) traceRules() {
 		r := &c.pr.Trace[i]
 		// Android: cancellation is per WorkSpec (a unique name may hold
 		// several; cancelByTag cancels only the tagged ones).
-		if r.Source == "android.workmanager" || r.Source == "android.jobscheduler" {
+		if r.Source == event.SourceAndroidWorkManager || r.Source == event.SourceAndroidJobScheduler {
 			if f, ok := r.Field("id"); ok && f.Str != "" {
 				switch r.Kind {
-				case "enqueued", "updated":
+				case event.Enqueued, event.Updated:
 					delete(cancelledID, f.Str)
-				case "cancelled":
+				case event.Cancelled:
 					cancelledID[f.Str] = r.Seq
-				case "started":
+				case event.Started:
 					c.count(CheckAfterCancel, 1)
 					if cs, ok := cancelledID[f.Str]; ok {
 						c.fail(CheckAfterCancel, r.At, r.Subject, "WorkSpec %s started after it was cancelled (trace record %d)", f.Str, cs)
@@ -492,13 +493,13 @@ func (c *checker) traceRules() {
 			}
 		}
 		switch {
-		case r.Source == "android.workmanager" && (r.Kind == "enqueued" || r.Kind == "updated"),
-			r.Source == ios_src && r.Kind == "submitted",
-			ios && r.Source == "plugin" && r.Kind == "call" && fieldIs(r, "call", "registerOneOffTask"):
+		case r.Source == event.SourceAndroidWorkManager && (r.Kind == event.Enqueued || r.Kind == event.Updated),
+			r.Source == ios_src && r.Kind == event.Submitted,
+			ios && r.Source == event.SourcePlugin && r.Kind == event.Call && fieldIs(r, "call", "registerOneOffTask"):
 			reg[r.Subject] = r.Seq
-		case r.Kind == "cancelled" && r.Source == ios_src:
+		case r.Kind == event.Cancelled && r.Source == ios_src:
 			cancelled[r.Subject] = r.Seq
-		case r.Kind == "started" && (r.Source == "android.jobscheduler" || ios && isIOSRunSource(r.Source)):
+		case r.Kind == event.Started && (r.Source == event.SourceAndroidJobScheduler || ios && isIOSRunSource(r.Source)):
 			kind := fieldStr(r, "kind")
 			if kind == string(osscheduler.Fetch) || r.Subject == "iOSPerformFetch" {
 				continue
@@ -530,11 +531,11 @@ func (c *checker) stoppedApp() {
 	for i := range c.pr.Trace {
 		r := &c.pr.Trace[i]
 		switch {
-		case r.Source == "device" && (r.Kind == "app.force_stopped" && c.pr.Platform == "android" || r.Kind == "app.swiped_away" && c.pr.Platform == "ios"):
+		case r.Source == event.SourceDevice && (r.Kind == event.AppForceStopped && c.pr.Platform == "android" || r.Kind == event.AppSwipedAway && c.pr.Platform == "ios"):
 			stopped = true
-		case r.Source == "device" && (r.Kind == "app.launched" || r.Kind == "app.updated" || r.Kind == "app.process_started"):
+		case r.Source == event.SourceDevice && (r.Kind == event.AppLaunched || r.Kind == event.AppUpdated || r.Kind == event.AppProcessStarted):
 			stopped = false
-		case r.Kind == "started" && (r.Source == "android.jobscheduler" || r.Source == ios.SourceDASD || r.Source == ios.SourceFetch):
+		case r.Kind == event.Started && (r.Source == event.SourceAndroidJobScheduler || r.Source == ios.SourceDASD || r.Source == ios.SourceFetch):
 			c.count(CheckStoppedApp, 1)
 			if stopped {
 				c.fail(CheckStoppedApp, r.At, r.Subject, "a background run started while the app was force-stopped (or force-quit on iOS) and not opened since")
@@ -564,8 +565,8 @@ func (c *checker) regTimes() map[string][]time.Duration {
 	out := map[string][]time.Duration{}
 	for i := range c.pr.Trace {
 		r := &c.pr.Trace[i]
-		if r.Source == "android.workmanager" && (r.Kind == "enqueued" || r.Kind == "updated" || r.Kind == "kept") ||
-			r.Source == "plugin" && r.Kind == "call" {
+		if r.Source == event.SourceAndroidWorkManager && (r.Kind == event.Enqueued || r.Kind == event.Updated || r.Kind == event.Kept) ||
+			r.Source == event.SourcePlugin && r.Kind == event.Call {
 			out[r.Subject] = append(out[r.Subject], r.At)
 		}
 	}
@@ -587,7 +588,7 @@ func (c *checker) androidRuns(runs []osscheduler.RunRecord) {
 	// which moves "eligible": the backoff's upper bound holds only without.
 	var disrupt []time.Duration
 	for i := range c.pr.Trace {
-		if r := &c.pr.Trace[i]; r.Source == "android.jobscheduler" && (r.Kind == "power.off" || r.Kind == "force_stopped") {
+		if r := &c.pr.Trace[i]; r.Source == event.SourceAndroidJobScheduler && (r.Kind == event.PowerOff || r.Kind == event.ForceStopped) {
 			disrupt = append(disrupt, r.At)
 		}
 	}

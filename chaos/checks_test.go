@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
@@ -38,7 +39,7 @@ func only(t *testing.T, c *checker, want string) {
 }
 
 func TestCheckMonotonicFires(t *testing.T) {
-	c := newChecker("android", []sim.Record{rec(1, time.Minute, "device", "x", "d"), rec(2, time.Second, "device", "y", "d")}, nil)
+	c := newChecker("android", []sim.Record{rec(1, time.Minute, event.SourceDevice, "x", "d"), rec(2, time.Second, event.SourceDevice, "y", "d")}, nil)
 	c.monotonic()
 	only(t, c, CheckMonotonic)
 
@@ -49,15 +50,15 @@ func TestCheckMonotonicFires(t *testing.T) {
 
 func TestCheckRegistrationAndCancelFire(t *testing.T) {
 	started := func(seq uint64, id string) sim.Record {
-		return rec(seq, time.Duration(seq)*time.Minute, "android.jobscheduler", "started", "u", sim.String("id", id))
+		return rec(seq, time.Duration(seq)*time.Minute, event.SourceAndroidJobScheduler, event.Started, "u", sim.String("id", id))
 	}
 	c := newChecker("android", []sim.Record{started(1, "wm-1")}, nil)
 	c.traceRules()
 	only(t, c, CheckRegistration)
 
 	c = newChecker("android", []sim.Record{
-		rec(1, time.Minute, "android.workmanager", "enqueued", "u", sim.String("id", "wm-1")),
-		rec(2, 2*time.Minute, "android.workmanager", "cancelled", "u", sim.String("id", "wm-1")),
+		rec(1, time.Minute, event.SourceAndroidWorkManager, event.Enqueued, "u", sim.String("id", "wm-1")),
+		rec(2, 2*time.Minute, event.SourceAndroidWorkManager, event.Cancelled, "u", sim.String("id", "wm-1")),
 		started(3, "wm-1"),
 	}, nil)
 	c.traceRules()
@@ -65,9 +66,9 @@ func TestCheckRegistrationAndCancelFire(t *testing.T) {
 
 	// Cancelling one WorkSpec of a shared unique name leaves the other free.
 	c = newChecker("android", []sim.Record{
-		rec(1, time.Minute, "android.workmanager", "enqueued", "u", sim.String("id", "wm-1")),
-		rec(2, time.Minute, "android.workmanager", "enqueued", "u", sim.String("id", "wm-2")),
-		rec(3, 2*time.Minute, "android.workmanager", "cancelled", "u", sim.String("id", "wm-2")),
+		rec(1, time.Minute, event.SourceAndroidWorkManager, event.Enqueued, "u", sim.String("id", "wm-1")),
+		rec(2, time.Minute, event.SourceAndroidWorkManager, event.Enqueued, "u", sim.String("id", "wm-2")),
+		rec(3, 2*time.Minute, event.SourceAndroidWorkManager, event.Cancelled, "u", sim.String("id", "wm-2")),
 		started(4, "wm-1"),
 	}, nil)
 	c.traceRules()
@@ -99,15 +100,15 @@ func TestCheckIOSBudgetAndStoppedAppFire(t *testing.T) {
 	only(t, c, CheckIOSBudget)
 
 	c = newChecker("ios", []sim.Record{
-		rec(1, time.Minute, "device", "app.swiped_away", "device"),
-		rec(2, 2*time.Minute, "ios.dasd", "started", "u"),
+		rec(1, time.Minute, event.SourceDevice, event.AppSwipedAway, "device"),
+		rec(2, 2*time.Minute, "ios.dasd", event.Started, "u"),
 	}, nil)
 	c.stoppedApp()
 	only(t, c, CheckStoppedApp)
 }
 
 func TestCheckConservationAndShapeFire(t *testing.T) {
-	c := newChecker("android", []sim.Record{rec(1, time.Minute, "android.workmanager", "enqueued", "gone", sim.String("id", "wm-1"))},
+	c := newChecker("android", []sim.Record{rec(1, time.Minute, event.SourceAndroidWorkManager, event.Enqueued, "gone", sim.String("id", "wm-1"))},
 		&report.Result{Tasks: []report.Task{{Unique: "u", State: "sleeping", Runs: 1, Successes: 2}},
 			Runs: []report.Run{{Unique: "u", Outcome: "stopped"}}})
 	c.conservation()

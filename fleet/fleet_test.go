@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
@@ -187,7 +188,7 @@ func TestDeviceMetricsMatchTheRunner(t *testing.T) {
 	// Every blocked_by reason in the full trace shows up in the summary.
 	reasons := map[string]bool{}
 	for _, r := range out.Runs[0].Trace {
-		if r.Kind == "deferred" && r.Subject == "periodic-sync" {
+		if r.Kind == event.Deferred && r.Subject == "periodic-sync" {
 			if f, ok := r.Field("blocked_by"); ok {
 				reasons[f.Str] = true
 			}

@@ -3,6 +3,7 @@ package fleet
 import (
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -35,7 +36,7 @@ func newBlockSink() *blockSink { return &blockSink{open: map[string]*subjectSpan
 // Record implements sim.Sink.
 func (s *blockSink) Record(r *sim.Record) {
 	switch r.Kind {
-	case "deferred":
+	case event.Deferred:
 		sp := s.open[r.Subject]
 		if sp == nil {
 			sp = &subjectSpans{subject: r.Subject}
@@ -44,7 +45,7 @@ func (s *blockSink) Record(r *sim.Record) {
 		}
 		sp.close(r.At)
 		sp.reason, sp.since = deferralReason(r), r.At
-	case "started", "cancelled":
+	case event.Started, event.Cancelled:
 		if sp := s.open[r.Subject]; sp != nil {
 			sp.close(r.At)
 		}

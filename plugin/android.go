@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/android"
 	"github.com/wmsim/wmsim/sim"
@@ -103,10 +104,10 @@ func (p *Plugin) androidRegisterPeriodic(unique, task string, in map[string]any,
 		return p.rejectBuild(callRegisterPeriodic, unique, err)
 	}
 	if r.Req.Interval < minPeriodicInterval {
-		p.emit("warning", unique, fmt.Sprintf("frequency %s is below WorkManager's minimum: it will be clamped to 15m silently (#204)", r.Req.Interval))
+		p.emit(event.Warning, unique, fmt.Sprintf("frequency %s is below WorkManager's minimum: it will be clamped to 15m silently (#204)", r.Req.Interval))
 	}
 	if r.Req.Flex != 0 && r.Req.Flex < minFlex {
-		p.emit("warning", unique, fmt.Sprintf("flexInterval %s is below WorkManager's minimum: it will be clamped to 5m", r.Req.Flex))
+		p.emit(event.Warning, unique, fmt.Sprintf("flexInterval %s is below WorkManager's minimum: it will be clamped to 5m", r.Req.Flex))
 	}
 	if _, err := p.wm.EnqueueUniquePeriodicWork(unique, policy, r.Req); err != nil {
 		if be := builderError(err); be != nil {
@@ -544,7 +545,7 @@ func (p *Plugin) warnNot05(unique string, set bool, param string) {
 // warnMissing: the release's Dart API has no such parameter; the call is
 // modelled without it.
 func (p *Plugin) warnMissing(unique, param string) {
-	p.emit("warning", unique, param+" does not exist in workmanager "+p.rel.Version+": ignored")
+	p.emit(event.Warning, unique, param+" does not exist in workmanager "+p.rel.Version+": ignored")
 }
 
 // dropParam returns v, or nil with a warning when the release lacks it.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -11,7 +12,7 @@ import (
 // androidStart is BackgroundWorker.startWork.
 func (p *Plugin) androidStart(r *run) {
 	x := r.x
-	p.emit("worker.started", r.subject(), "WorkManager started BackgroundWorker", sim.String("task", r.task),
+	p.emit(event.WorkerStarted, r.subject(), "WorkManager started BackgroundWorker", sim.String("task", r.task),
 		sim.Int("attempt", int64(x.Attempt)), sim.String("why", x.WhyThen))
 	if p.caps.Namespace == NamespaceTramckrijte {
 		if s, ok := x.Input[keyDartTask05].(string); ok {
@@ -42,11 +43,11 @@ func (p *Plugin) androidStart(r *run) {
 				})
 				return
 			}
-			p.emit("worker.foreground", r.unique, "setForegroundAsync: running as a foreground service", sim.String("type", typ))
+			p.emit(event.WorkerForeground, r.unique, "setForegroundAsync: running as a foreground service", sim.String("type", typ))
 		}
 	}
 	cost := p.engineStartCost()
-	p.emit("engine.starting", r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	p.emit(event.EngineStarting, r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
 	p.afterStep(r, cost, "plugin.engine-started", stepAndroidEngine)
 }
 
@@ -176,21 +177,21 @@ func (p *Plugin) androidStopped(r *run, reason osscheduler.StopReason) {
 		if r.debug {
 			p.debugNotify05(r, "• Result: 🔥 Failure\n• dartTask: "+r.task)
 		}
-		p.emit("task.stopped", r.subject(), "WorkManager stopped the worker; workmanager "+p.rel.Version+" has no onTaskStopped", fields...)
+		p.emit(event.TaskStopped, r.subject(), "WorkManager stopped the worker; workmanager "+p.rel.Version+" has no onTaskStopped", fields...)
 		return
 	}
 	p.debugStatus(r.task, r.unique, stopTaskStatus(raw), "", p.eng.Now().Sub(r.started))
 	switch {
 	case !alive(p.dev.State().App) || p.dev.State().Power != device.PowerOn:
-		p.emit("task.stopped", r.subject(), "the app process is gone (power off, kill or force-stop): no Dart code is left to notify", fields...)
+		p.emit(event.TaskStopped, r.subject(), "the app process is gone (power off, kill or force-stop): no Dart code is left to notify", fields...)
 	case !r.engineUp:
-		p.emit("task.stopped", r.subject(), "WorkManager stopped the worker while the engine was starting; onTaskStopped is not sent", fields...)
+		p.emit(event.TaskStopped, r.subject(), "WorkManager stopped the worker while the engine was starting; onTaskStopped is not sent", fields...)
 	case !r.delivered:
-		p.emit("task.stopped", r.subject(), "onTaskStopped sent, but the dispatcher never called executeTask: nobody handles it", fields...)
+		p.emit(event.TaskStopped, r.subject(), "onTaskStopped sent, but the dispatcher never called executeTask: nobody handles it", fields...)
 	case p.cfg.OnStoppedBug732 || p.caps.OnStoppedOffMainThread:
-		p.emit("task.stopped", r.subject(), "onStopped called Pigeon off the main thread, which threw: Dart's onTaskStopped never ran (#732)", fields...)
+		p.emit(event.TaskStopped, r.subject(), "onStopped called Pigeon off the main thread, which threw: Dart's onTaskStopped never ran (#732)", fields...)
 	default:
-		p.emit("task.stopped", r.subject(), "onTaskStopped sent to Dart", fields...)
+		p.emit(event.TaskStopped, r.subject(), "onTaskStopped sent to Dart", fields...)
 		if p.stopped != nil {
 			p.stopped(r.task, dart)
 		}

@@ -3,6 +3,7 @@ package plugin
 import (
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -33,7 +34,7 @@ func (p *Plugin) Initialize(callbackHandle int64, isInDebugMode bool) error {
 		if !p.caps.HandleNullCheck {
 			// 0.5.1 workmanager.dart: assert(callback != null) (debug only),
 			// then `if (callback != null)`: a release build silently does nothing.
-			p.emit("call", callInitialize, "the dispatcher has no callback handle (not a top-level function): 0.5 skips initialize silently", sim.String("call", callInitialize))
+			p.emit(event.Call, callInitialize, "the dispatcher has no callback handle (not a top-level function): 0.5 skips initialize silently", sim.String("call", callInitialize))
 			return nil
 		}
 		// workmanager_android.dart / workmanager_apple.dart: callback!.toRawHandle().

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -39,7 +40,7 @@ func (p *Plugin) debugStatus(task, unique, status, errMsg string, took time.Dura
 		case "rescheduled":
 			line = "Task rescheduled: " + task
 		}
-		p.eng.Emit("plugin.debug", "log", subjectOr(unique, task), line, sim.String("tag", "WorkmanagerDebug"), sim.String("status", status))
+		p.eng.Emit(event.SourcePluginDebug, event.Log, subjectOr(unique, task), line, sim.String("tag", "WorkmanagerDebug"), sim.String("status", status))
 	case DebugNotification:
 		var title, body string
 		switch status {
@@ -61,7 +62,7 @@ func (p *Plugin) debugStatus(task, unique, status, errMsg string, took time.Dura
 		case "cancelled":
 			title, body = "⏹️ Cancelled", task
 		}
-		p.eng.Emit("plugin.debug", "notification", subjectOr(unique, task), title+" — "+body,
+		p.eng.Emit(event.SourcePluginDebug, event.Notification, subjectOr(unique, task), title+" — "+body,
 			sim.String("channel", "WorkmanagerDebugChannelId"), sim.String("title", title), sim.String("body", body), sim.String("status", status))
 	}
 }
@@ -75,10 +76,10 @@ func (p *Plugin) debugException(task, msg string) {
 		task = "unknown"
 	}
 	if p.cfg.Debug == DebugLogging {
-		p.eng.Emit("plugin.debug", "log", task, "Exception in task: "+task+": "+msg, sim.String("tag", "WorkmanagerDebug"))
+		p.eng.Emit(event.SourcePluginDebug, event.Log, task, "Exception in task: "+task+": "+msg, sim.String("tag", "WorkmanagerDebug"))
 		return
 	}
-	p.eng.Emit("plugin.debug", "notification", task, "❌ Exception — "+task+"\n"+msg, sim.String("channel", "WorkmanagerDebugChannelId"))
+	p.eng.Emit(event.SourcePluginDebug, event.Notification, task, "❌ Exception — "+task+"\n"+msg, sim.String("channel", "WorkmanagerDebugChannelId"))
 }
 
 // debugNotify05 is 0.5's isInDebugMode notification (0.5.1 DebugHelper.kt,
@@ -87,7 +88,7 @@ func (p *Plugin) debugNotify05(r *run, body string) {
 	if !p.eng.Tracing() {
 		return
 	}
-	p.eng.Emit("plugin.debug", "notification", subjectOr(r.unique, r.task), body,
+	p.eng.Emit(event.SourcePluginDebug, event.Notification, subjectOr(r.unique, r.task), body,
 		sim.String("channel", "WorkmanagerDebugChannelId"), sim.Int("run", int64(r.x.ID)))
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/benbjohnson/clock"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -296,7 +297,7 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 		// no handler, executeTask answers `result ?? false`.
 		r.delivered = true
 		r.x.Received = name
-		p.emit("task.delivered", r.subject(), "executeTask sent on the main engine, but executeTask(handler) was never called: the reply is false",
+		p.emit(event.TaskDelivered, r.subject(), "executeTask sent on the main engine, but executeTask(handler) was never called: the reply is false",
 			sim.String("received", name), sim.String("engine", engine))
 		p.answer(r, false, nil)
 		return
@@ -306,14 +307,14 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 			// workmanager_android 0.10.8 (workmanager 0.10.9 release notes):
 			// a 30-second engine-init watchdog fails the worker instead of
 			// leaving it RUNNING until WorkManager's ~10-minute limit.
-			p.emit("task.hung", r.subject(), "the dispatcher never called executeTask: the engine-init watchdog fails the worker after "+wd.String(),
+			p.emit(event.TaskHung, r.subject(), "the dispatcher never called executeTask: the engine-init watchdog fails the worker after "+wd.String(),
 				sim.String("engine", engine))
 			p.after(r, max(0, r.started.Add(wd).Sub(p.eng.Now())), "plugin.engine-watchdog", func() {
 				p.finishRun(r, osscheduler.Failure, "engine-init watchdog: no executeTask handshake within "+wd.String()+": Result.failure()")
 			})
 			return
 		}
-		p.emit("task.hung", r.subject(), "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
+		p.emit(event.TaskHung, r.subject(), "the dispatcher never called executeTask: backgroundChannelInitialized is never answered and the run stays RUNNING until the OS stops it",
 			sim.String("engine", engine))
 		return
 	}
@@ -325,7 +326,7 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 	}
 	r.ctx = &r.tc
 	r.input = nil
-	p.emit("task.delivered", r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
+	p.emit(event.TaskDelivered, r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
 		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
 	if p.async != nil {
 		if ch, ok := p.async.(ContextHandler); ok {
@@ -408,7 +409,7 @@ func (c *kernelClock) Sleep(time.Duration) {
 // answer is the dispatcher's reply arriving at the native side.
 func (p *Plugin) answer(r *run, ok bool, err error) {
 	if r.stopped {
-		p.emit("task.result_ignored", r.subject(), "the dispatcher answered after the OS stopped the run", p.resultFields(ok, err)...)
+		p.emit(event.TaskResultIgnored, r.subject(), "the dispatcher answered after the OS stopped the run", p.resultFields(ok, err)...)
 		p.recycle(r)
 		return
 	}
@@ -471,7 +472,7 @@ func (p *Plugin) finishRun(r *run, res osscheduler.Result, reason string, fields
 	r.done = true
 	delete(p.runs, r.x.ID)
 	if p.eng.Tracing() { // the fields cost an allocation per run; fleets trace nothing
-		p.emit("task.finished", r.subject(), reason, append([]sim.Field{sim.String("outcome", res.String()),
+		p.emit(event.TaskFinished, r.subject(), reason, append([]sim.Field{sim.String("outcome", res.String()),
 			sim.String("received", r.x.Received), sim.Dur("took", p.eng.Now().Sub(r.started))}, fields...)...)
 	}
 	r.x.Finish(res)

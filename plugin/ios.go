@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/ios"
 	"github.com/wmsim/wmsim/sim"
@@ -120,7 +121,7 @@ func (p *Plugin) iosHandleCheck(call, unique string) error {
 // crash records a call that crashed the app and kills the process.
 func (p *Plugin) crash(call, subject, msg string) error {
 	p.j.Error(osscheduler.ErrorRecord{At: p.eng.Elapsed(), Call: call, Code: CodeCrash, Message: msg, SeenByApp: false})
-	p.emit("crash", subject, msg, sim.String("call", call))
+	p.emit(event.Crash, subject, msg, sim.String("call", call))
 	p.dev.KillProcess()
 	return &CrashError{Message: msg}
 }
@@ -157,14 +158,14 @@ func (p *Plugin) registerLaunchHandlerOnce(id string, begin *time.Duration, call
 		if isCrash(err) {
 			return p.crash(call, id, "BGTaskScheduler.register("+id+"): "+err.Error())
 		}
-		p.emit("launch_handler", id, "register failed: "+err.Error())
+		p.emit(event.LaunchHandler, id, "register failed: "+err.Error())
 		return nil
 	}
 	if !ok {
-		p.emit("launch_handler", id, "BGTaskScheduler.register returned false: the identifier is not in BGTaskSchedulerPermittedIdentifiers")
+		p.emit(event.LaunchHandler, id, "BGTaskScheduler.register returned false: the identifier is not in BGTaskSchedulerPermittedIdentifiers")
 		return nil
 	}
-	p.emit("launch_handler", id, "launch handler registered")
+	p.emit(event.LaunchHandler, id, "launch handler registered")
 	return nil
 }
 
@@ -181,7 +182,7 @@ func (p *Plugin) iosRegisterOneOff(unique, task string, in map[string]any, o One
 		return err
 	}
 	if o.Constraints != nil || o.ExistingWorkPolicy != nil || o.Tag != nil || o.BackoffPolicy != nil {
-		p.emit("warning", unique, "iOS one-off tasks ignore constraints, existingWorkPolicy, tag and backoff")
+		p.emit(event.Warning, unique, "iOS one-off tasks ignore constraints, existingWorkPolicy, tag and backoff")
 	}
 	var delay time.Duration
 	if o.InitialDelay != nil {
@@ -189,7 +190,7 @@ func (p *Plugin) iosRegisterOneOff(unique, task string, in map[string]any, o One
 		if !p.caps.IOSOneOffDelay && delay > 0 {
 			// Before workmanager_apple 0.9.2 startOneOffTask added the
 			// operation at once: the delay was ignored (#661, #687).
-			p.emit("warning", unique, "workmanager_apple "+p.rel.Apple+" ignores a one-off's initialDelay on iOS (#661): the work starts now")
+			p.emit(event.Warning, unique, "workmanager_apple "+p.rel.Apple+" ignores a one-off's initialDelay on iOS (#661): the work starts now")
 			delay = 0
 		}
 	}
@@ -201,7 +202,7 @@ func (p *Plugin) iosRegisterOneOff(unique, task string, in map[string]any, o One
 	gen := p.procGen
 	run := func() {
 		if p.procGen != gen {
-			p.emit("oneoff.lost", unique, "the app process died before the delay elapsed: DispatchQueue.asyncAfter never fired", sim.String("task", task))
+			p.emit(event.OneoffLost, unique, "the app process died before the delay elapsed: DispatchQueue.asyncAfter never fired", sim.String("task", task))
 			return
 		}
 		p.bg.RunInProcess(unique, name, input)
@@ -226,7 +227,7 @@ func (p *Plugin) iosRegisterPeriodic(unique, task string, in map[string]any, o P
 		return err
 	}
 	if o.Frequency != nil || o.FlexInterval != nil || o.Constraints != nil || o.ExistingWorkPolicy != nil || o.BackoffPolicy != nil {
-		p.emit("warning", unique, "iOS periodic tasks ignore frequency, flexInterval, constraints, existingWorkPolicy and backoff: the OS decides when a BGAppRefreshTask runs")
+		p.emit(event.Warning, unique, "iOS periodic tasks ignore frequency, flexInterval, constraints, existingWorkPolicy and backoff: the OS decides when a BGAppRefreshTask runs")
 	}
 	var delay time.Duration
 	if o.InitialDelay != nil {
@@ -287,7 +288,7 @@ func (p *Plugin) iosRegisterProcessing(unique, task string, in map[string]any, o
 		p.storeInput(unique, in)
 		req.Input = p.storedInput(unique)
 	} else if in != nil {
-		p.emit("warning", unique, "processing tasks do not store inputData: the task will receive null")
+		p.emit(event.Warning, unique, "processing tasks do not store inputData: the task will receive null")
 	}
 	if err := p.bg.Submit(req); err != nil {
 		if isCrash(err) {
@@ -335,7 +336,7 @@ func (p *Plugin) iosRegisterContinued(unique, task string, in map[string]any, o 
 		}
 	}
 	if !strings.HasSuffix(unique, ".*") {
-		p.emit("warning", unique, "a continued-processing identifier must end with '.*' (<bundleID>.<context>.*)")
+		p.emit(event.Warning, unique, "a continued-processing identifier must end with '.*' (<bundleID>.<context>.*)")
 	}
 	p.accepted(callRegisterContinued, unique, "BGContinuedProcessingTaskRequest submitted", sim.String("task", task), sim.String("title", title))
 	p.iosStatus(task, unique, true, "scheduled", false, "", 0)
@@ -428,7 +429,7 @@ func (p *Plugin) formatDate(t time.Time) string {
 
 func (p *Plugin) iosStart(r *run) {
 	x := r.x
-	p.emit("worker.started", r.subject(), "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
+	p.emit(event.WorkerStarted, r.subject(), "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
 	if !p.caps.DebugHandlers {
 		if v, ok := p.dev.Store(storeUserDefaults).Get(udIsDebugKey05); ok {
 			r.debug, _ = v.(bool)
@@ -452,7 +453,7 @@ func (p *Plugin) iosStart(r *run) {
 		}
 		r.task, r.unique = id, id
 		if !p.handleResolves(p.storedHandle()) {
-			p.emit("task.hung", id, "handlePeriodicTask: the callback handle is missing or does not resolve; it returns without setTaskCompleted and without resubmitting")
+			p.emit(event.TaskHung, id, "handlePeriodicTask: the callback handle is missing or does not resolve; it returns without setTaskCompleted and without resubmitting")
 			return
 		}
 		begin, known := p.launchBegin[id]
@@ -487,7 +488,7 @@ func (p *Plugin) iosStart(r *run) {
 // iosHeadless is BackgroundWorker.performBackgroundRequest on a new engine.
 func (p *Plugin) iosHeadless(r *run, name string, input osscheduler.Data, periodic bool) {
 	cost := p.engineStartCost()
-	p.emit("engine.starting", r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	p.emit(event.EngineStarting, r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
 	r.name, r.input, r.periodic = name, input, periodic
 	p.afterStep(r, cost, "plugin.engine-started", stepIOSEngine)
 }
@@ -570,7 +571,7 @@ func (p *Plugin) iosStopped(r *run, reason osscheduler.StopReason) {
 	default:
 		why = "the OS ended the run"
 	}
-	p.emit("task.stopped", r.subject(), why, sim.String("os_reason", string(reason)), sim.Bool("delivered", r.delivered))
+	p.emit(event.TaskStopped, r.subject(), why, sim.String("os_reason", string(reason)), sim.Bool("delivered", r.delivered))
 }
 
 // inProcessTimer is DispatchQueue.asyncAfter in the app process: the timer
@@ -580,7 +581,7 @@ func (p *Plugin) iosStopped(r *run, reason osscheduler.StopReason) {
 func (p *Plugin) inProcessTimer(d time.Duration, subject string, fn func()) {
 	p.eng.After(d, sim.PhasePlugin, "plugin.oneoff-delay", sim.HandlerFunc(func(*sim.Engine) {
 		if p.dev.StateView().App == device.ProcessSuspended {
-			p.emit("oneoff.deferred", subject, "the delay elapsed while the app was suspended: DispatchQueue timers do not fire in a suspended process; it fires when the app resumes")
+			p.emit(event.OneoffDeferred, subject, "the delay elapsed while the app was suspended: DispatchQueue timers do not fire in a suspended process; it fires when the app resumes")
 			p.frozen = append(p.frozen, fn)
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/android"
 	"github.com/wmsim/wmsim/osscheduler/ios"
@@ -258,7 +259,7 @@ func (p *Plugin) AppUpdated(dispatcherRenamed bool) {
 	if dispatcherRenamed {
 		clear(p.validHandles)
 	}
-	p.emit("app.updated", "app", map[bool]string{
+	p.emit(event.AppUpdated, "app", map[bool]string{
 		true:  "the new build renamed the callback dispatcher: the stored handle is stale until initialize runs again",
 		false: "the new build keeps the callback dispatcher: the stored handle still resolves",
 	}[dispatcherRenamed], sim.Bool("dispatcher_renamed", dispatcherRenamed))
@@ -268,7 +269,7 @@ func (p *Plugin) AppUpdated(dispatcherRenamed bool) {
 
 func (p *Plugin) emit(kind, subject, reason string, fields ...sim.Field) {
 	if p.eng.Tracing() {
-		p.eng.Emit("plugin", kind, subject, reason, fields...)
+		p.eng.Emit(event.SourcePlugin, kind, subject, reason, fields...)
 	}
 }
 
@@ -276,7 +277,7 @@ func (p *Plugin) emit(kind, subject, reason string, fields ...sim.Field) {
 // the failure is only logged natively).
 func (p *Plugin) reject(call, subject, code, message string, seenByApp bool, err error) error {
 	p.j.Error(osscheduler.ErrorRecord{At: p.eng.Elapsed(), Call: call, Code: code, Message: message, SeenByApp: seenByApp})
-	p.emit("call.rejected", subject, message, sim.String("call", call), sim.String("code", code), sim.Bool("seen_by_app", seenByApp))
+	p.emit(event.CallRejected, subject, message, sim.String("call", call), sim.String("code", code), sim.Bool("seen_by_app", seenByApp))
 	if !seenByApp {
 		return nil
 	}
@@ -285,7 +286,7 @@ func (p *Plugin) reject(call, subject, code, message string, seenByApp bool, err
 
 func (p *Plugin) accepted(call, subject, reason string, fields ...sim.Field) {
 	if p.eng.Tracing() {
-		p.eng.Emit("plugin", "call", subject, reason, append([]sim.Field{sim.String("call", call)}, fields...)...)
+		p.eng.Emit(event.SourcePlugin, event.Call, subject, reason, append([]sim.Field{sim.String("call", call)}, fields...)...)
 	}
 }
 
@@ -365,12 +366,12 @@ func alive(s device.Process) bool {
 func (p *Plugin) processEnded(why string) {
 	p.procGen++
 	for range p.frozen {
-		p.emit("oneoff.lost", "app", "the app process ended while suspended: the in-process timer that came due never fires")
+		p.emit(event.OneoffLost, "app", "the app process ended while suspended: the in-process timer that came due never fires")
 	}
 	p.frozen = nil
 	p.dartInitialized = false
 	p.resetLaunchHandlers()
-	p.emit("process.ended", "app", "the app process ended ("+why+"): in-process work and pending delayed one-offs are gone")
+	p.emit(event.ProcessEnded, "app", "the app process ended ("+why+"): in-process work and pending delayed one-offs are gone")
 }
 
 // processStarted is didFinishLaunching: on iOS 0.10 the plugin re-registers
@@ -392,7 +393,7 @@ func (p *Plugin) processStarted(why string) {
 		}
 		p.launchRegistered[id] = true
 		p.launchBegin[id] = tasks[id].EarliestBeginSeconds
-		p.emit("launch_handler", id, "registerLaunchHandlers: launch handler re-registered in didFinishLaunching for a persisted identifier")
+		p.emit(event.LaunchHandler, id, "registerLaunchHandlers: launch handler re-registered in didFinishLaunching for a persisted identifier")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/android"
 	"github.com/wmsim/wmsim/osscheduler/ios"
@@ -74,7 +75,7 @@ var _ = Describe("a stale callback handle (#650, #374)", func() {
 		Expect(len(rs)).To(BeNumerically(">", 1))
 		Expect(rs[len(rs)-1].Outcome).To(Equal(osscheduler.OutcomeFailure))
 		Expect(rs[len(rs)-1].Received).To(BeEmpty(), "the dispatcher never ran")
-		fails := w.rec.Filter(func(r *sim.Record) bool { return r.Kind == "task.finished" && r.Source == "plugin" })
+		fails := w.rec.Filter(func(r *sim.Record) bool { return r.Kind == event.TaskFinished && r.Source == event.SourcePlugin })
 		Expect(fails[len(fails)-1].Reason).To(ContainSubstring("Failed to resolve Dart callback for handle 42"))
 
 		w.dev.LaunchApp()

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -56,7 +57,7 @@ func (c *TaskContext) ReportProgress(progress osscheduler.Data) error {
 		return kotlinError(be.class, be.msg)
 	}
 	unique := c.x.UniqueName
-	p.emit("progress", unique, "setProgressAsync", sim.Int("data_bytes", int64(d.size)))
+	p.emit(event.Progress, unique, "setProgressAsync", sim.Int("data_bytes", int64(d.size)))
 	if p.progress != nil && alive(p.dev.State().App) {
 		p.progress(unique, deliverData(decodeAndroidPayload(d.values)))
 	}

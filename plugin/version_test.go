@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -55,7 +56,7 @@ func TestVersion05IOSRun(t *testing.T) {
 	assert.Equal(t, "oneoff-1", got.Received)
 	assert.Nil(t, got.Input)
 	assert.Equal(t, osscheduler.Success, rr.res)
-	assert.Len(t, h.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }), 2)
+	assert.Len(t, h.rec.Filter(func(r *sim.Record) bool { return r.Source == event.SourcePluginDebug }), 2)
 	assert.Empty(t, h.p.workInfos(), "0.5 has no WorkInfo store")
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/android"
 	"github.com/wmsim/wmsim/sim"
@@ -299,7 +300,7 @@ func TestDebugHandlers(t *testing.T) {
 	h.androidRun(1, 2)
 	require.NoError(t, h.eng.RunFor(time.Minute))
 	var titles []string
-	for _, r := range h.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }) {
+	for _, r := range h.rec.Filter(func(r *sim.Record) bool { return r.Source == event.SourcePluginDebug }) {
 		f, _ := r.Field("title")
 		titles = append(titles, f.Str)
 	}
@@ -311,7 +312,7 @@ func TestDebugHandlers(t *testing.T) {
 	hl.androidRun(1, 1)
 	require.NoError(t, hl.eng.RunFor(time.Minute))
 	var lines []string
-	for _, r := range hl.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }) {
+	for _, r := range hl.rec.Filter(func(r *sim.Record) bool { return r.Source == event.SourcePluginDebug }) {
 		lines = append(lines, r.Reason)
 	}
 	require.Len(t, lines, 3)
@@ -324,7 +325,7 @@ func TestDebugHandlers(t *testing.T) {
 	require.NoError(t, hn.p.RegisterOneOffTask("u", "t", OneOffOptions{}))
 	hn.androidRun(1, 1)
 	require.NoError(t, hn.eng.RunFor(time.Minute))
-	assert.Empty(t, hn.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" }), "the default handler does nothing")
+	assert.Empty(t, hn.rec.Filter(func(r *sim.Record) bool { return r.Source == event.SourcePluginDebug }), "the default handler does nothing")
 }
 
 // 0.5: isInDebugMode at registration decides the task's notifications.
@@ -337,7 +338,7 @@ func TestDebug05(t *testing.T) {
 		assert.Equal(t, debug, h.wm.last().req.Input["be.tramckrijte.workmanager.IS_IN_DEBUG_MODE_KEY"])
 		h.androidRun(1, 1)
 		require.NoError(t, h.eng.RunFor(time.Minute))
-		n := h.rec.Filter(func(r *sim.Record) bool { return r.Source == "plugin.debug" })
+		n := h.rec.Filter(func(r *sim.Record) bool { return r.Source == event.SourcePluginDebug })
 		if debug {
 			require.Len(t, n, 2)
 			assert.Contains(t, n[1].Reason, "🎉 Success")

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -15,18 +16,18 @@ import (
 func bigFixture() (*Result, []sim.Record) {
 	b := newBuilder("android")
 	b.res.End = "2026-01-08T08:00:00+01:00"
-	b.device(0, "screen", "screen on", nil)
+	b.device(0, event.Screen, "screen on", nil)
 	for m := time.Duration(0); m < 72*hr; m += 15 * mins {
-		b.add(m, "device", "battery.level", "device", "battery level", sim.Int("battery", int64(100-int(m/(45*mins))%100)))
+		b.add(m, event.SourceDevice, event.BatteryLevel, "device", "battery level", sim.Int("battery", int64(100-int(m/(45*mins))%100)))
 	}
 	for d := 0; d < 3; d++ {
 		base := time.Duration(d) * 24 * hr
-		b.add(base+15*hr, "android.doze", "state", "doze", "idle", sim.String("state", "IDLE"))
-		b.add(base+22*hr, "android.doze", "state", "doze", "screen on", sim.String("state", "ACTIVE"))
+		b.add(base+15*hr, event.SourceAndroidDoze, "state", "doze", "idle", sim.String("state", "IDLE"))
+		b.add(base+22*hr, event.SourceAndroidDoze, "state", "doze", "screen on", sim.String("state", "ACTIVE"))
 	}
 	for k := 0; k < 20; k++ {
 		u := fmt.Sprintf("task-%02d", k)
-		b.add(time.Duration(k)*sec, "plugin", "registered", u, "registerPeriodicTask "+u, sim.String("task", "t"+u))
+		b.add(time.Duration(k)*sec, event.SourcePlugin, event.Registered, u, "registerPeriodicTask "+u, sim.String("task", "t"+u))
 		for h := time.Duration(0); h < 72*hr; h += hr {
 			hod := (h / hr) % 24
 			if hod >= 15 && hod < 22 {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -139,9 +140,9 @@ func WriteChromeTrace(w io.Writer, res *Result, trace []sim.Record, start time.T
 		}
 		for _, r := range st.Records {
 			switch r.Kind {
-			case "deferred", "started", "finished":
+			case event.Deferred, event.Started, event.Finished:
 				continue
-			case "stopped", "expired":
+			case event.Stopped, event.Expired:
 				if len(st.Runs) > 0 {
 					continue
 				}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -21,18 +22,18 @@ func TestFromEngineRecorder(t *testing.T) {
 		eng.After(d, phase, "test", sim.HandlerFunc(f))
 	}
 	emit(0, sim.PhaseDevice, func(e *sim.Engine) {
-		e.Emit("device", "network", "device", "network none", sim.Int("battery", 50), sim.String("charger", "none"),
+		e.Emit(event.SourceDevice, "network", "device", "network none", sim.Int("battery", 50), sim.String("charger", "none"),
 			sim.String("network", "none"), sim.Bool("screen_on", false), sim.String("app", "background"))
 	})
 	emit(time.Minute, sim.PhaseOS, func(e *sim.Engine) {
-		e.Emit("android.jobscheduler", "deferred", "sync-1", "constraint unmet: network", sim.String("gate", "constraint"))
+		e.Emit(event.SourceAndroidJobScheduler, event.Deferred, "sync-1", "constraint unmet: network", sim.String("gate", "constraint"))
 	})
 	emit(time.Hour, sim.PhaseDevice, func(e *sim.Engine) {
-		e.Emit("device", "network", "device", "network wifi", sim.Int("battery", 49), sim.String("charger", "none"),
+		e.Emit(event.SourceDevice, "network", "device", "network wifi", sim.Int("battery", 49), sim.String("charger", "none"),
 			sim.String("network", "wifi"), sim.Bool("screen_on", false), sim.String("app", "background"))
 	})
 	emit(time.Hour, sim.PhaseOS, func(e *sim.Engine) {
-		e.Emit("android.jobscheduler", "started", "sync-1", "constraints met", sim.String("task", "sync"), sim.Int("attempt", 1))
+		e.Emit(event.SourceAndroidJobScheduler, event.Started, "sync-1", "constraints met", sim.String("task", "sync"), sim.Int("attempt", 1))
 	})
 	require.NoError(t, eng.RunFor(2*time.Hour))
 	require.Len(t, rec.Records, 4)
@@ -99,7 +100,7 @@ func TestFormatHelpers(t *testing.T) {
 func TestDeviceSignalsBackdating(t *testing.T) {
 	// The first device record changes the charger at +1h: its other fields
 	// held since the start, the charger's earlier value is unknown.
-	tr := []sim.Record{{At: hr, Seq: 1, Source: "device", Kind: "charger", Subject: "device", Reason: "charger ac",
+	tr := []sim.Record{{At: hr, Seq: 1, Source: event.SourceDevice, Kind: "charger", Subject: "device", Reason: "charger ac",
 		Fields: []sim.Field{sim.Int("battery", 40), sim.String("charger", "ac"), sim.String("network", "cellular"), sim.Bool("screen_on", true)}}}
 	m := buildModel(&Result{Start: "2026-01-05T08:00:00Z", End: "2026-01-05T10:00:00Z"}, tr, time.Time{})
 	sig := map[string]*signal{}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -111,7 +112,7 @@ func (m *model) selectStories(sel Selector) []*story {
 			return out
 		}
 		for i := range m.Trace {
-			if r := &m.Trace[i]; r.Subject == name && r.Source != "device" {
+			if r := &m.Trace[i]; r.Subject == name && r.Source != event.SourceDevice {
 				st.Records = append(st.Records, r)
 			}
 		}
@@ -193,7 +194,7 @@ func (m *model) storyEntries(st *story) []entry {
 	}
 	haveRuns := len(st.Runs) > 0
 	for _, r := range st.Records {
-		if r.Kind == "deferred" {
+		if r.Kind == event.Deferred {
 			continue // told as holds
 		}
 		if haveRuns && runKinds[r.Kind] {
@@ -257,7 +258,7 @@ func endRecord(st *story, r Run) *sim.Record {
 		if rec.At < s-time.Millisecond || rec.At > e+time.Millisecond || !endKinds[rec.Kind] {
 			continue
 		}
-		if rec.Kind == "stopped" || rec.Kind == "expired" {
+		if rec.Kind == event.Stopped || rec.Kind == event.Expired {
 			return rec
 		}
 		if fin == nil {
@@ -320,7 +321,7 @@ func mentions(msg string, st *story) bool {
 // of this task at that instant (the result's warnings repeat them).
 func hasWarningAt(st *story, at time.Duration) bool {
 	for _, r := range st.Records {
-		if (r.Kind == "warning" || r.Kind == "clamped") && r.At == at {
+		if (r.Kind == event.Warning || r.Kind == event.Clamped) && r.At == at {
 			return true
 		}
 	}
@@ -432,7 +433,7 @@ func (m *model) summary(st *story) string {
 		}
 	} else {
 		for _, r := range st.Records {
-			if r.Kind == "started" {
+			if r.Kind == event.Started {
 				n++
 			}
 		}
@@ -534,7 +535,7 @@ func (m *model) stateAt(st *story, t time.Duration) string {
 			return "not registered yet (first seen at " + fmtAt(m.Start, first) + ")"
 		}
 		return "nothing was recorded for it"
-	case last != nil && (last.Kind == "cancelled" || last.Kind == "rejected"):
+	case last != nil && (last.Kind == event.Cancelled || last.Kind == event.Rejected):
 		return last.Kind + " at " + fmtAt(m.Start, last.At) + ": " + orDash(last.Reason)
 	case lastRun != nil && (last == nil || secDur(lastRun.TEnd) >= last.At):
 		return fmt.Sprintf("idle: its last run (attempt %d) ended at %s → %s, and no deferral is in force",
@@ -575,7 +576,7 @@ func (m *model) nextAfter(st *story, t time.Duration) string {
 		return out
 	}
 	for _, r := range st.Records {
-		if r.At > t && (r.Kind == "started" || r.Kind == "cancelled") {
+		if r.At > t && (r.Kind == event.Started || r.Kind == event.Cancelled) {
 			return r.Kind + " at " + fmtAt(m.Start, r.At)
 		}
 	}

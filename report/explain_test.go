@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -151,7 +152,7 @@ func TestExplainReasonInForceIsTheLatest(t *testing.T) {
 	// trace and expect exactly it.
 	var want string
 	for _, r := range tr {
-		if r.Subject == "dev.example.sync" && r.Kind == "deferred" && r.At <= 19*hr {
+		if r.Subject == "dev.example.sync" && r.Kind == event.Deferred && r.At <= 19*hr {
 			want = r.Reason
 		}
 	}
@@ -202,7 +203,7 @@ func TestExplainPartialInputs(t *testing.T) {
 	bare := &Result{Start: res.Start, End: res.End}
 	weird := append([]sim.Record{
 		{At: -5 * sec, Seq: 0, Source: "ios.somethingnew", Kind: "teleported", Subject: "periodic-sync"},
-		{At: 30 * hr, Source: "plugin", Kind: "deferred", Subject: "periodic-sync", Fields: []sim.Field{sim.Int("gate", 3)}},
+		{At: 30 * hr, Source: event.SourcePlugin, Kind: event.Deferred, Subject: "periodic-sync", Fields: []sim.Field{sim.Int("gate", 3)}},
 	}, tr...)
 	buf.Reset()
 	require.NoError(t, Explain(&buf, bare, weird, fixtureStart, Selector{Unique: "periodic-sync"}))

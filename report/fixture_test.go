@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -63,7 +64,7 @@ func (b *traceBuilder) device(at time.Duration, kind, reason string, mutate func
 	}
 	d := b.dev
 	d.battery = b.levelAt(at)
-	b.add(at, "device", kind, "device", reason, sim.Int("battery", d.battery), sim.String("charger", d.charger),
+	b.add(at, event.SourceDevice, kind, "device", reason, sim.Int("battery", d.battery), sim.String("charger", d.charger),
 		sim.String("network", d.network), sim.Bool("screen_on", d.screen), sim.String("app", d.app))
 }
 
@@ -87,7 +88,7 @@ func (b *traceBuilder) levelAt(at time.Duration) int64 {
 
 func (b *traceBuilder) batteryCurve() {
 	for _, p := range batteryCurve[1:] {
-		b.device(p.at, "battery.level", fmt.Sprintf("battery level %d%%", p.level), nil)
+		b.device(p.at, event.BatteryLevel, fmt.Sprintf("battery level %d%%", p.level), nil)
 	}
 }
 
@@ -100,15 +101,15 @@ func (b *traceBuilder) run(src, unique, task, received string, attempt int, elig
 		Eligible: Seconds(eligible.Seconds()), TStart: Seconds(start.Seconds()), TEnd: Seconds((start + dur).Seconds()),
 		Outcome: outcome, WhyThen: why})
 	if src == "android.jobscheduler" {
-		b.add(start-sec, src, "ready", unique, why+"; starting in 1s", sim.String("id", "w-"+unique))
-		b.add(start, src, "started", unique, why, sim.String("id", "w-"+unique), sim.Int("attempt", int64(attempt)),
+		b.add(start-sec, src, event.Ready, unique, why+"; starting in 1s", sim.String("id", "w-"+unique))
+		b.add(start, src, event.Started, unique, why, sim.String("id", "w-"+unique), sim.Int("attempt", int64(attempt)),
 			sim.Dur("waited", start-eligible))
-		b.add(start+dur, "android.workmanager", "finished", unique, b.finWhy(outcome), sim.String("id", "w-"+unique),
+		b.add(start+dur, event.SourceAndroidWorkManager, event.Finished, unique, b.finWhy(outcome), sim.String("id", "w-"+unique),
 			sim.String("result", outcome))
 		return
 	}
-	b.add(start, src, "started", unique, why, sim.String("kind", "periodic"), sim.Dur("budget", 30*sec))
-	b.add(start+dur, src, "completed", unique, "setTaskCompleted("+strconv.FormatBool(outcome == "success")+")",
+	b.add(start, src, event.Started, unique, why, sim.String("kind", "periodic"), sim.Dur("budget", 30*sec))
+	b.add(start+dur, src, event.Completed, unique, "setTaskCompleted("+strconv.FormatBool(outcome == "success")+")",
 		sim.String("result", outcome))
 }
 
@@ -126,14 +127,14 @@ func (b *traceBuilder) finWhy(outcome string) string {
 // deferred is a "deferred" record as the iOS model emits it: the class in
 // field "gate".
 func (b *traceBuilder) deferred(at time.Duration, src, unique, gate, reason string) {
-	b.add(at, src, "deferred", unique, reason, sim.String("gate", gate))
+	b.add(at, src, event.Deferred, unique, reason, sim.String("gate", gate))
 }
 
 // blocked is a "deferred" record as the Android model emits it (once per
 // change of reason): the class in field "blocked_by", from the layer that
 // blocks (JobScheduler, Doze or standby).
 func (b *traceBuilder) blocked(at time.Duration, src, unique, by, reason string) {
-	b.add(at, src, "deferred", unique, reason, sim.String("id", "w-"+unique), sim.String("blocked_by", by))
+	b.add(at, src, event.Deferred, unique, reason, sim.String("id", "w-"+unique), sim.String("blocked_by", by))
 }
 
 // doze is a Doze state change as the Android model emits it: the kind is
@@ -145,13 +146,13 @@ func (b *traceBuilder) doze(at time.Duration, deep, light, why string) {
 			kind = "light." + light
 		}
 	}
-	b.add(at, "android.doze", kind, "device", why, sim.String("deep", deep), sim.String("light", light))
+	b.add(at, event.SourceAndroidDoze, kind, "device", why, sim.String("deep", deep), sim.String("light", light))
 }
 
 // bucket is a standby bucket change as the Android model emits it: the
 // subject is the new bucket, fields from and to.
 func (b *traceBuilder) bucket(at time.Duration, from, to, why string) {
-	b.add(at, "android.standby", "bucket", to, why, sim.String("from", from), sim.String("to", to))
+	b.add(at, "android.standby", event.Bucket, to, why, sim.String("from", from), sim.String("to", to))
 }
 
 // done orders the trace by time (stable, so same-instant records keep the
@@ -173,11 +174,11 @@ func androidFixture() (*Result, []sim.Record) {
 	const js, wm = "android.jobscheduler", "android.workmanager"
 
 	// Device and OS state.
-	b.device(0, "screen", "screen on", nil)
+	b.device(0, event.Screen, "screen on", nil)
 	b.doze(0, "ACTIVE", "ACTIVE", "screen on")
 	b.bucket(0, "never", "active", "app in foreground")
 	b.device(30*mins, "app.background", "user left the app", func(s *devState) { s.app = "background" })
-	b.device(45*mins, "screen", "screen off", func(s *devState) { s.screen = false })
+	b.device(45*mins, event.Screen, "screen off", func(s *devState) { s.screen = false })
 	b.batteryCurve()
 	b.bucket(2*hr+30*mins, "active", "working_set", "no use for 2h")
 	b.device(3*hr, "network", "network none", func(s *devState) { s.network = "none" })
@@ -191,18 +192,18 @@ func androidFixture() (*Result, []sim.Record) {
 	b.doze(16*hr+35*mins, "IDLE", "OVERRIDE", "maintenance window over; next step at 02:35")
 	b.doze(18*hr+35*mins, "IDLE_MAINTENANCE", "OVERRIDE", "maintenance window")
 	b.doze(18*hr+40*mins, "IDLE", "OVERRIDE", "maintenance window over; next step at 06:40")
-	b.device(22*hr, "screen", "screen on", func(s *devState) { s.screen = true })
+	b.device(22*hr, event.Screen, "screen on", func(s *devState) { s.screen = true })
 	b.doze(22*hr, "ACTIVE", "ACTIVE", "screen on")
 	b.device(23*hr, "charger", "charger ac", func(s *devState) { s.charger = "ac" })
-	b.device(23*hr+30*mins, "app.launched", "user opened the app", func(s *devState) { s.app = "foreground" })
+	b.device(23*hr+30*mins, event.AppLaunched, "user opened the app", func(s *devState) { s.app = "foreground" })
 	b.bucket(23*hr+30*mins, "rare", "active", "app in foreground")
 
 	// periodic-sync.
 	const ps, fl = "periodic-sync", "fetchLatestPosts"
-	b.add(1*mins, "plugin", "registered", ps, "registerPeriodicTask periodic-sync (fetchLatestPosts): every 1h, flex 5m, initial delay 5m, network connected",
+	b.add(1*mins, event.SourcePlugin, event.Registered, ps, "registerPeriodicTask periodic-sync (fetchLatestPosts): every 1h, flex 5m, initial delay 5m, network connected",
 		sim.String("task", fl))
-	b.add(1*mins, wm, "clamped", ps, "flexInterval 1m raised to the minimum 5m (PeriodicWorkRequest.MIN_PERIODIC_FLEX_MILLIS)")
-	b.add(1*mins, wm, "enqueued", ps, "periodic work enqueued; first due at +0:06:00")
+	b.add(1*mins, wm, event.Clamped, ps, "flexInterval 1m raised to the minimum 5m (PeriodicWorkRequest.MIN_PERIODIC_FLEX_MILLIS)")
+	b.add(1*mins, wm, event.Enqueued, ps, "periodic work enqueued; first due at +0:06:00")
 	b.run(js, ps, fl, fl, 1, 6*mins, 6*mins+2500*time.Millisecond, 4*sec, "success", "constraints met")
 	b.run(js, ps, fl, fl, 1, 1*hr+6*mins, 1*hr+6*mins+1*sec, 4*sec, "success", "constraints met")
 	b.run(js, ps, fl, fl, 1, 2*hr+6*mins, 2*hr+6*mins+3*sec, 4*sec, "success", "constraints met")
@@ -225,9 +226,9 @@ func androidFixture() (*Result, []sim.Record) {
 
 	// cleanup-1: requires charging; its handler returns retry, retry, success.
 	const cu, cc = "cleanup-1", "cleanupCache"
-	b.add(10*hr, "plugin", "registered", cu, "registerOneOffTask cleanup-1 (cleanupCache): requiresCharging, backoff exponential 30s",
+	b.add(10*hr, event.SourcePlugin, event.Registered, cu, "registerOneOffTask cleanup-1 (cleanupCache): requiresCharging, backoff exponential 30s",
 		sim.String("task", cc))
-	b.add(10*hr, wm, "enqueued", cu, "one-off work enqueued")
+	b.add(10*hr, wm, event.Enqueued, cu, "one-off work enqueued")
 	b.blocked(10*hr, js, cu, "charging", "constraint unmet: charging")
 	b.run(js, cu, cc, cc, 1, 23*hr, 23*hr+4*sec, 200*time.Millisecond, "retry", "constraints met: charging")
 	b.run(js, cu, cc, cc, 2, 23*hr+34*sec+200*time.Millisecond, 23*hr+35*sec, 200*time.Millisecond, "retry", "backoff 30s elapsed")
@@ -235,13 +236,13 @@ func androidFixture() (*Result, []sim.Record) {
 
 	// nightly-report: initial delay 8h, its handler throws.
 	const nr, gr = "nightly-report", "generateReport"
-	b.add(20*mins, "plugin", "registered", nr, "registerOneOffTask nightly-report (generateReport): initial delay 8h", sim.String("task", gr))
-	b.add(20*mins, wm, "enqueued", nr, "one-off work enqueued")
+	b.add(20*mins, event.SourcePlugin, event.Registered, nr, "registerOneOffTask nightly-report (generateReport): initial delay 8h", sim.String("task", gr))
+	b.add(20*mins, wm, event.Enqueued, nr, "one-off work enqueued")
 	b.blocked(20*mins, js, nr, "not_due", "not due: initial delay until 16:20")
 	b.run(js, nr, gr, gr, 1, 8*hr+20*mins, 8*hr+20*mins+3*sec, 1500*time.Millisecond, "failure", "constraints met")
-	b.add(8*hr+20*mins+3*sec, "plugin", "task.delivered", nr, "executeTask sent to the dispatcher", sim.String("received", gr))
-	b.add(8*hr+20*mins+4500*time.Millisecond, "plugin", "task.finished", nr, "the dispatcher threw", sim.String("outcome", "failure"))
-	b.add(8*hr+20*mins+4500*time.Millisecond, "plugin.debug", "notification", nr, "❌ Exception — generateReport")
+	b.add(8*hr+20*mins+3*sec, event.SourcePlugin, event.TaskDelivered, nr, "executeTask sent to the dispatcher", sim.String("received", gr))
+	b.add(8*hr+20*mins+4500*time.Millisecond, event.SourcePlugin, event.TaskFinished, nr, "the dispatcher threw", sim.String("outcome", "failure"))
+	b.add(8*hr+20*mins+4500*time.Millisecond, event.SourcePluginDebug, event.Notification, nr, "❌ Exception — generateReport")
 
 	b.res.Tasks = []Task{
 		{Unique: ps, Task: fl, State: "enqueued", Runs: 18, Successes: 17, Retries: 1},
@@ -267,19 +268,19 @@ func androidFixture() (*Result, []sim.Record) {
 func iosFixture() (*Result, []sim.Record) {
 	b := newBuilder("ios")
 	const dasd, bgt = "ios.dasd", "ios.bgtaskscheduler"
-	b.device(0, "screen", "screen on", nil)
+	b.device(0, event.Screen, "screen on", nil)
 	b.device(30*mins, "app.background", "user left the app", func(s *devState) { s.app = "background" })
-	b.device(45*mins, "screen", "screen off", func(s *devState) { s.screen = false })
+	b.device(45*mins, event.Screen, "screen off", func(s *devState) { s.screen = false })
 	b.batteryCurve()
 	b.device(14*hr, "low_power", "Low Power Mode on", nil)
 	b.device(16*hr, "low_power", "Low Power Mode off", nil)
-	b.device(22*hr, "screen", "screen on", func(s *devState) { s.screen = true })
+	b.device(22*hr, event.Screen, "screen on", func(s *devState) { s.screen = true })
 	b.device(23*hr, "charger", "charger ac", func(s *devState) { s.charger = "ac" })
 
 	const id, fl = "dev.example.sync", "fetchLatestPosts"
-	b.add(1*mins, "plugin", "registered", id, "registerPeriodicTask dev.example.sync (fetchLatestPosts): frequency 1h is ignored on iOS",
+	b.add(1*mins, event.SourcePlugin, event.Registered, id, "registerPeriodicTask dev.example.sync (fetchLatestPosts): frequency 1h is ignored on iOS",
 		sim.String("task", fl))
-	b.add(1*mins, bgt, "submitted", id, "BGAppRefreshTaskRequest submitted; earliestBeginDate +1:01:00", sim.String("kind", "periodic"))
+	b.add(1*mins, bgt, event.Submitted, id, "BGAppRefreshTaskRequest submitted; earliestBeginDate +1:01:00", sim.String("kind", "periodic"))
 	scores := []string{"0.04", "0.03", "0.05", "0.04"}
 	i := 0
 	for at := 1*hr + 1*mins; at < 24*hr; at += 15 * mins {
@@ -294,13 +295,13 @@ func iosFixture() (*Result, []sim.Record) {
 		}
 	}
 	b.run(dasd, id, fl, id, 1, 1*hr+1*mins, 7*hr+16*mins, 10*time.Millisecond, "success", "usage score 0.34 cleared threshold 0.30")
-	b.add(7*hr+16*mins, "plugin", "warning", id, `dispatcher received "dev.example.sync", which the app has no case for; ran the default handler`)
-	b.add(7*hr+16*mins+10*time.Millisecond, bgt, "submitted", id, "BGAppRefreshTaskRequest resubmitted; earliestBeginDate +8:16:00", sim.String("kind", "periodic"))
+	b.add(7*hr+16*mins, event.SourcePlugin, event.Warning, id, `dispatcher received "dev.example.sync", which the app has no case for; ran the default handler`)
+	b.add(7*hr+16*mins+10*time.Millisecond, bgt, event.Submitted, id, "BGAppRefreshTaskRequest resubmitted; earliestBeginDate +8:16:00", sim.String("kind", "periodic"))
 
 	const cl = "dev.example.cleanup"
-	b.add(10*hr, "plugin", "registered", cl, "registerProcessingTask dev.example.cleanup (cleanupCache): requiresExternalPower",
+	b.add(10*hr, event.SourcePlugin, event.Registered, cl, "registerProcessingTask dev.example.cleanup (cleanupCache): requiresExternalPower",
 		sim.String("task", "cleanupCache"))
-	b.add(10*hr, bgt, "submitted", cl, "BGProcessingTaskRequest submitted", sim.String("kind", "processing"))
+	b.add(10*hr, bgt, event.Submitted, cl, "BGProcessingTaskRequest submitted", sim.String("kind", "processing"))
 	for at := 10 * hr; at < 24*hr; at += 15 * mins {
 		if at < 23*hr {
 			b.deferred(at, dasd, cl, "power", "requiresExternalPower: waiting for a charger")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -210,7 +211,7 @@ func isSignalRecord(r *sim.Record) bool {
 	case srcDoze:
 		return !taskKinds[r.Kind]
 	case srcStandby:
-		return r.Kind == "bucket"
+		return r.Kind == event.Bucket
 	}
 	return false
 }
@@ -222,7 +223,7 @@ func isTaskRecord(r *sim.Record) bool {
 		return false
 	}
 	// The runner's warnings are subjected by their code.
-	return !(r.Source == srcRunner && r.Kind == "warning")
+	return !(r.Source == srcRunner && r.Kind == event.Warning)
 }
 
 // dozeState reads a Doze record: a "state" field, or the deep and light
@@ -507,7 +508,7 @@ func holdsOf(recs []*sim.Record, horizon time.Duration) []hold {
 	}
 	for _, r := range recs {
 		switch {
-		case r.Kind == "deferred":
+		case r.Kind == event.Deferred:
 			cls := holdClass(r)
 			if cur != nil && cur.Class == cls {
 				cur.Count++
@@ -567,12 +568,12 @@ func (m *model) buildSignals() {
 				set("screen", map[bool]string{true: "on", false: "off"}[v != 0])
 			}
 			switch r.Kind {
-			case "power.off":
+			case event.PowerOff:
 				if !tr["power"].known {
 					tr["power"].set(0, "on", "")
 				}
 				tr["power"].set(r.At, "off", r.Reason)
-			case "boot.completed":
+			case event.BootCompleted:
 				tr["power"].set(r.At, "on", r.Reason)
 			}
 			if lv, ok := fieldInt(r, "battery"); ok && lv != lastLevel {

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -123,10 +124,10 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 	merged := map[*sim.Record]bool{} // finished records told on their run's line
 	for i := range m.Trace {
 		r := &m.Trace[i]
-		if merged[r] || (r.Source == srcDevice && r.Kind == "battery.level") || r.Source == "plugin.debug" {
+		if merged[r] || (r.Source == srcDevice && r.Kind == event.BatteryLevel) || r.Source == event.SourcePluginDebug {
 			continue
 		}
-		if st, ok := m.byUnique[r.Subject]; ok && len(st.Runs) > 0 && runKinds[r.Kind] && r.Kind != "started" &&
+		if st, ok := m.byUnique[r.Subject]; ok && len(st.Runs) > 0 && runKinds[r.Kind] && r.Kind != event.Started &&
 			isTaskRecord(r) {
 			continue // told on the run's line
 		}
@@ -149,10 +150,10 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 			subject, text = "standby", "bucket "+bucketOf(r)+" "+parens(r.Reason)
 		default:
 			if isTaskRecord(r) {
-				if r.Kind == "started" {
+				if r.Kind == event.Started {
 					ran[r.Subject] = true
 				}
-				if r.Kind == "deferred" {
+				if r.Kind == event.Deferred {
 					cls := holdClass(r)
 					if cls == "not_due" && ran[r.Subject] {
 						continue // the wait for the next period; the run's line says when
@@ -195,7 +196,7 @@ func (m *model) taskEventText(r *sim.Record, p painter, merged map[*sim.Record]b
 	if r.Source == "" {
 		src = ""
 	}
-	if r.Kind == "started" {
+	if r.Kind == event.Started {
 		if st, ok := m.byUnique[r.Subject]; ok {
 			for _, run := range st.Runs {
 				if !sameInstant(r.At, secDur(run.TStart)) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -64,7 +65,7 @@ func (m *model) causesAt(st *story, t time.Duration) []Cause {
 			if r.At > t {
 				break
 			}
-			if r.At >= since && r.Kind == "force_stopped" {
+			if r.At >= since && r.Kind == event.ForceStopped {
 				c.Reason, c.Source = r.Reason, r.Source
 			}
 		}
@@ -81,7 +82,7 @@ func (m *model) causesAt(st *story, t time.Duration) []Cause {
 			break
 		}
 		switch {
-		case r.Kind == "deferred" || r.Kind == "rejected":
+		case r.Kind == event.Deferred || r.Kind == event.Rejected:
 			last = r
 		case holdEnd[r.Kind]:
 			last = nil
@@ -99,7 +100,7 @@ func (m *model) causesAt(st *story, t time.Duration) []Cause {
 		}
 		c := Cause{Since: Seconds(since.Seconds()), Reason: pastMarked(orDash(r.Reason), t), Source: r.Source,
 			PendingReason: fieldStr(r, "pending_reason"), StopReason: fieldStr(r, "stop_reason")}
-		if r.Kind == "rejected" {
+		if r.Kind == event.Rejected {
 			code := fieldStr(r, "code")
 			c.Cause, c.Label = "rejected:"+code, "the request being rejected ("+orDash(code)+")"
 			c.Until = "until the app registers it again"
@@ -139,7 +140,7 @@ func (m *model) appStateAt(t time.Duration) (string, time.Duration, string) {
 		if r.At > t {
 			break
 		}
-		if r.Source != "device" {
+		if r.Source != event.SourceDevice {
 			continue
 		}
 		if v := fieldStr(r, "app"); v != "" && v != state {
@@ -214,7 +215,7 @@ func (m *model) globalHolds() string {
 	}
 	for i := range m.Trace {
 		r := &m.Trace[i]
-		if r.Source != "device" {
+		if r.Source != event.SourceDevice {
 			continue
 		}
 		v := fieldStr(r, "app")

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -29,7 +30,7 @@ func TestExplainShowsAndroidsOwnReasonNames(t *testing.T) {
 	// The fixture's first deferral of the task, given Android's name.
 	var at = -1 * hr
 	for i := range tr {
-		if tr[i].Subject == unique && tr[i].Kind == "deferred" {
+		if tr[i].Subject == unique && tr[i].Kind == event.Deferred {
 			tr = append([]sim.Record(nil), tr...)
 			fs := append([]sim.Field(nil), tr[i].Fields...)
 			tr[i].Fields = append(fs, sim.String("pending_reason", "PENDING_JOB_REASON_DEVICE_STATE"))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -306,13 +307,13 @@ func (ev *evidence) dominantDeferral(sel selector, from, to time.Duration) strin
 			continue
 		}
 		switch r.Kind {
-		case "deferred":
+		case event.Deferred:
 			at := max(r.At, from)
 			closeAt(at)
 			if r.At <= to {
 				cur = &span{reason: r.Reason, from: at}
 			}
-		case "started", "cancelled", "finished":
+		case event.Started, event.Cancelled, event.Finished:
 			closeAt(max(r.At, from))
 		}
 	}
@@ -344,7 +345,7 @@ func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
 			continue
 		}
 		switch r.Kind {
-		case "rejected", "call.rejected", "cancelled":
+		case event.Rejected, event.CallRejected, event.Cancelled:
 			return fmt.Sprintf("%s at %s: %s", strings.TrimPrefix(r.Kind, "call."), ev.clock(r.At), r.Reason)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -33,8 +34,8 @@ func evalFixture() *evidence {
 		Errors: []report.Error{{T: 60, Call: "registerPeriodicTask", Code: "not_permitted", Message: "Info.plist lacks the identifier"}},
 	}
 	trace := []sim.Record{
-		{At: 3*time.Hour + 10*time.Second, Seq: 1, Source: "android.doze", Kind: "deferred", Subject: "periodic-sync", Reason: "Doze (IDLE): next maintenance window at +07:00:00"},
-		{At: 7 * time.Hour, Seq: 2, Source: "android.jobscheduler", Kind: "started", Subject: "periodic-sync"},
+		{At: 3*time.Hour + 10*time.Second, Seq: 1, Source: event.SourceAndroidDoze, Kind: event.Deferred, Subject: "periodic-sync", Reason: "Doze (IDLE): next maintenance window at +07:00:00"},
+		{At: 7 * time.Hour, Seq: 2, Source: event.SourceAndroidJobScheduler, Kind: event.Started, Subject: "periodic-sync"},
 	}
 	return &evidence{res: res, trace: trace, start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), end: 10 * time.Hour,
 		registered: map[string]time.Duration{"periodic-sync": 50 * time.Minute, "sync": 50 * time.Minute, "up": 20 * time.Minute}}

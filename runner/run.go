@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
@@ -431,6 +432,6 @@ func (w *World) scheduleStep(s *scenarios.Step) {
 func (w *World) warn(code, msg string) {
 	w.warnings = append(w.warnings, report.Warning{T: secs(w.Engine.Elapsed()), Code: code, Message: msg})
 	if w.Engine.Tracing() {
-		w.Engine.Emit("runner", "warning", code, msg)
+		w.Engine.Emit(event.SourceRunner, event.Warning, code, msg)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
@@ -66,29 +67,29 @@ func (c *invariantChecker) Record(r *sim.Record) {
 	}
 	c.lastAt, c.lastSeq = r.At, r.Seq
 	switch r.Source {
-	case "device":
-		if r.Kind == "power.off" {
+	case event.SourceDevice:
+		if r.Kind == event.PowerOff {
 			// DeviceIdleController's state is in memory: a booted device
 			// starts ACTIVE (DeviceIdleController.onStart), whatever it
 			// was before the reboot.
 			c.dozeDeep, c.dozeLight = "ACTIVE", "ACTIVE"
 		}
-	case "android.doze":
+	case event.SourceAndroidDoze:
 		if f, ok := r.Field("deep"); ok {
 			c.dozeDeep = f.Str
 		}
 		if f, ok := r.Field("light"); ok {
 			c.dozeLight = f.Str
 		}
-	case "android.workmanager":
+	case event.SourceAndroidWorkManager:
 		switch r.Kind {
-		case "cancelled":
+		case event.Cancelled:
 			c.cancelled[workKey(r)] = true
-		case "enqueued", "updated":
+		case event.Enqueued, event.Updated:
 			delete(c.cancelled, workKey(r))
 		}
-	case "android.jobscheduler":
-		if r.Kind == "started" {
+	case event.SourceAndroidJobScheduler:
+		if r.Kind == event.Started {
 			c.androidStarted(r)
 		}
 	}

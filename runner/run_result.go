@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/osscheduler"
@@ -50,7 +51,7 @@ func (w *World) Result() *report.Result {
 	res.Calls = append(res.Calls, w.calls...)
 	res.Warnings = append(res.Warnings, w.warnings...)
 	for i := range w.recorder.Records {
-		if r := &w.recorder.Records[i]; r.Kind == "clamped" {
+		if r := &w.recorder.Records[i]; r.Kind == event.Clamped {
 			res.Warnings = append(res.Warnings, report.Warning{T: secs(r.At), Code: "clamped", Message: r.Subject + ": " + r.Reason})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
@@ -108,7 +109,7 @@ func (w *World) ensureProcess() {
 		w.Device.StartProcess()
 	}
 	if w.Engine.Tracing() {
-		w.Engine.Emit("runner", "process", "app", "a timeline call needs the app's Dart code running: the app process was started")
+		w.Engine.Emit(event.SourceRunner, event.Process, "app", "a timeline call needs the app's Dart code running: the app process was started")
 	}
 }
 
@@ -167,7 +168,7 @@ func (w *World) appStep(a *scenarios.AppEvent) {
 		w.Plugin.AppUpdated(a.DispatcherRenamed)
 	case scenarios.AppProcessDeath:
 		if w.Engine.Tracing() {
-			w.Engine.Emit("runner", "process", "app", "app: process_death: the OS reclaimed the app's process")
+			w.Engine.Emit(event.SourceRunner, event.Process, "app", "app: process_death: the OS reclaimed the app's process")
 		}
 		w.Device.KillProcess()
 	}
@@ -330,14 +331,14 @@ func (w *World) dispatch(c *wire.Call, name string) error {
 		w.warn("unsupported_call", fmt.Sprintf("%s is not simulated; ignored", c.Method))
 	}
 	if err != nil && w.Engine.Tracing() {
-		w.Engine.Emit("runner", "call.error", c.UniqueName, fmt.Sprintf("%s returned an error to Dart: %v", name, err), sim.String("call", name))
+		w.Engine.Emit(event.SourceRunner, event.CallError, c.UniqueName, fmt.Sprintf("%s returned an error to Dart: %v", name, err), sim.String("call", name))
 	}
 	return err
 }
 
 func (w *World) answer(call, subject, value string) {
 	if w.Engine.Tracing() {
-		w.Engine.Emit("runner", "call.result", subject, call+" returned "+value, sim.String("call", call), sim.String("value", value))
+		w.Engine.Emit(event.SourceRunner, event.CallResult, subject, call+" returned "+value, sim.String("call", call), sim.String("value", value))
 	}
 }
 
@@ -371,6 +372,6 @@ func (w *World) channelError(c *scenarios.Channel, err error) {
 	}
 	w.Journal.Error(osscheduler.ErrorRecord{At: w.Engine.Elapsed(), Call: call, Code: "invalid_message", Message: msg, SeenByApp: seen})
 	if w.Engine.Tracing() {
-		w.Engine.Emit("plugin", "rejected", call, msg, sim.String("call", call), sim.String("code", "invalid_message"))
+		w.Engine.Emit(event.SourcePlugin, event.Rejected, call, msg, sim.String("call", call), sim.String("code", "invalid_message"))
 	}
 }

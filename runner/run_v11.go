@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
@@ -182,7 +183,7 @@ func (w *World) lifetimeEnded() {
 		return
 	}
 	if w.Engine.Tracing() {
-		w.Engine.Emit("runner", "process", "app", fmt.Sprintf("the app spent process_lifetime (%s) in the background: the OS reclaimed its process", scenarios.FormatDuration(w.proc.lifetime)))
+		w.Engine.Emit(event.SourceRunner, event.Process, "app", fmt.Sprintf("the app spent process_lifetime (%s) in the background: the OS reclaimed its process", scenarios.FormatDuration(w.proc.lifetime)))
 	}
 	w.Device.KillProcess()
 }
@@ -198,7 +199,7 @@ func (w *World) runOnLaunch() {
 		return
 	}
 	if w.Engine.Tracing() {
-		w.Engine.Emit("runner", "main", "app", "cold start: main() runs app.on_launch")
+		w.Engine.Emit(event.SourceRunner, event.Main, "app", "cold start: main() runs app.on_launch")
 	}
 	for i := range w.Scenario.App.OnLaunch {
 		dc := &w.Scenario.App.OnLaunch[i]
@@ -319,7 +320,7 @@ func (w *World) leftForeground() {
 		p.screenArmed = false
 		if s := w.Device.State(); s.ScreenOn && s.App != device.ProcessForeground {
 			if w.Engine.Tracing() {
-				w.Engine.Emit("runner", "screen", "device", fmt.Sprintf("screen_timeout (%s) passed with the app in the background: the screen went off", scenarios.FormatDuration(p.screenTimeout)))
+				w.Engine.Emit(event.SourceRunner, event.Screen, "device", fmt.Sprintf("screen_timeout (%s) passed with the app in the background: the screen went off", scenarios.FormatDuration(p.screenTimeout)))
 			}
 			w.Device.SetScreen(false)
 		}
@@ -517,14 +518,14 @@ func (ev *evidence) dominantClass(sel selector) string {
 			continue
 		}
 		switch r.Kind {
-		case "deferred":
+		case event.Deferred:
 			cls := recordClass(r)
 			if open && cls == curCls {
 				continue
 			}
 			closeAt(r.At)
 			open, curCls, curFrom = true, cls, r.At
-		case "started", "cancelled", "finished":
+		case event.Started, event.Cancelled, event.Finished:
 			closeAt(r.At)
 		}
 	}

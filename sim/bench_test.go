@@ -3,6 +3,7 @@ package sim
 import (
 	"container/heap"
 	"fmt"
+	"github.com/wmsim/wmsim/event"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -166,14 +167,14 @@ func BenchmarkEmit(b *testing.B) {
 		e := New(t0, 1)
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			e.Emit("android.jobscheduler", "deferred", "sync", "constraint unmet: network", String("network", "none"), Int("attempt", 3), Dur("backoff", 30*time.Second))
+			e.Emit(event.SourceAndroidJobScheduler, event.Deferred, "sync", "constraint unmet: network", String("network", "none"), Int("attempt", 3), Dur("backoff", 30*time.Second))
 		}
 	})
 	b.Run("jsonl", func(b *testing.B) {
 		e := New(t0, 1, WithSink(NewJSONLSink(discard{})))
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			e.Emit("android.jobscheduler", "deferred", "sync", "constraint unmet: network", String("network", "none"), Int("attempt", 3), Dur("backoff", 30*time.Second))
+			e.Emit(event.SourceAndroidJobScheduler, event.Deferred, "sync", "constraint unmet: network", String("network", "none"), Int("attempt", 3), Dur("backoff", 30*time.Second))
 		}
 	})
 }

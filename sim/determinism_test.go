@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/wmsim/wmsim/event"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -34,7 +35,7 @@ func model(seed uint64) ([]byte, error) {
 	plugged := false
 	charger = func(e *Engine) {
 		plugged = !plugged
-		e.Emit("device", "charger", "battery", "random plug", Bool("plugged", plugged))
+		e.Emit(event.SourceDevice, "charger", "battery", "random plug", Bool("plugged", plugged))
 		if !e.Reschedule(eval, e.Now().Add(time.Minute)) {
 			eval = e.After(time.Minute, PhaseOS, "evaluate", evaluate)
 		}
@@ -43,7 +44,7 @@ func model(seed uint64) ([]byte, error) {
 	e.After(Between(e.Rand("charger"), 0, time.Hour), PhaseWorld, "charger", charger)
 	var flap HandlerFunc
 	flap = func(e *Engine) {
-		e.Emit("device", "network", "wifi", "flap", Float("quality", e.Rand("network").Float64()))
+		e.Emit(event.SourceDevice, "network", "wifi", "flap", Float("quality", e.Rand("network").Float64()))
 		e.After(Between(e.Rand("network"), time.Minute, 30*time.Minute), PhaseDevice, "flap", flap)
 	}
 	e.After(time.Minute, PhaseDevice, "flap", flap)

@@ -57,7 +57,7 @@ type Engine struct {
 	seq    uint64
 	fired  uint64
 	queue  queue
-	free   []*event
+	free   []*queued
 	limits Limits
 	seed   uint64
 
@@ -166,12 +166,12 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 	if at < e.now {
 		at = e.now
 	}
-	var ev *event
+	var ev *queued
 	if n := len(e.free); n > 0 {
 		ev = e.free[n-1]
 		e.free = e.free[:n-1]
 	} else {
-		ev = &event{}
+		ev = &queued{}
 	}
 	e.seq++
 	ev.at, ev.phase, ev.seq, ev.h, ev.label = at, phase, e.seq, h, label
@@ -242,7 +242,7 @@ func (e *Engine) When(t Timer) (at time.Time, ok bool) {
 	return at, true
 }
 
-func (e *Engine) release(ev *event) {
+func (e *Engine) release(ev *queued) {
 	ev.h = nil
 	ev.label = ""
 	ev.gen++
@@ -274,7 +274,7 @@ func (e *Engine) Next() (t time.Time, ok bool) {
 
 // head is the next event, or nil. It first brings the clock view's timer
 // event up to date, since code under test may have stopped or reset a timer.
-func (e *Engine) head() *event {
+func (e *Engine) head() *queued {
 	if e.view != nil && e.view.mock != nil {
 		e.view.arm()
 	}
@@ -331,7 +331,7 @@ func (e *Engine) Step() (bool, error) {
 
 // step is Step with the head already looked up (the run loops look it up
 // to compare its time with their target).
-func (e *Engine) step(head *event) (bool, error) {
+func (e *Engine) step(head *queued) (bool, error) {
 	if err := e.checkLimits(head); err != nil {
 		return false, err
 	}
@@ -360,7 +360,7 @@ func (e *Engine) step(head *event) (bool, error) {
 // wallCheckEvery is how many events pass between two reads of the real clock.
 const wallCheckEvery = 1024
 
-func (e *Engine) checkLimits(head *event) error {
+func (e *Engine) checkLimits(head *queued) error {
 	l := e.limits
 	switch {
 	case l.MaxEvents > 0 && e.fired >= l.MaxEvents:
@@ -397,7 +397,7 @@ func (e *Engine) wallDeadline() (time.Time, bool) {
 	return e.wallStart.Add(e.limits.WallClock), true
 }
 
-func (e *Engine) limitErr(name, value string, head *event) error {
+func (e *Engine) limitErr(name, value string, head *queued) error {
 	return &LimitError{Limit: name, Value: value, At: time.Duration(head.at), Events: e.fired, Next: head.label}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -104,7 +105,7 @@ func ExampleNewJSONLSink() {
 	sink := sim.NewJSONLSink(os.Stdout)
 	e := sim.New(start, 1, sim.WithSink(sink))
 	e.After(90*time.Second, sim.PhaseOS, "defer", sim.HandlerFunc(func(e *sim.Engine) {
-		e.Emit("android.jobscheduler", "deferred", "sync", "constraint unmet: network",
+		e.Emit(event.SourceAndroidJobScheduler, event.Deferred, "sync", "constraint unmet: network",
 			sim.String("network", "none"), sim.Dur("backoff", 30*time.Second))
 	}))
 	if err := e.RunUntilIdle(); err != nil || sink.Err() != nil {
@@ -135,7 +136,7 @@ func ExampleSub() {
 
 func ExampleNewJSONLSinkFor() {
 	sink := sim.NewJSONLSinkFor(os.Stdout, "hourly-sync", "android")
-	sink.Record(&sim.Record{At: 90 * time.Second, Seq: 1, Source: "device", Kind: "screen.on", Subject: "screen", Reason: "user picked up the phone"})
+	sink.Record(&sim.Record{At: 90 * time.Second, Seq: 1, Source: event.SourceDevice, Kind: "screen.on", Subject: "screen", Reason: "user picked up the phone"})
 	// Output:
 	// {"scenario":"hourly-sync","platform":"android","t":90,"seq":1,"source":"device","kind":"screen.on","subject":"screen","reason":"user picked up the phone","fields":{}}
 }

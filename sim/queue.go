@@ -33,9 +33,9 @@ type HandlerFunc func(e *Engine)
 // Fire calls f(e).
 func (f HandlerFunc) Fire(e *Engine) { f(e) }
 
-// event is one queue entry. Events are pooled: after an event fires or is
+// queued is one queue entry (an event). Entries are pooled: after an event fires or is
 // cancelled its struct is reused, and gen tells a stale Timer from a live one.
-type event struct {
+type queued struct {
 	at    int64 // nanoseconds since the engine's start
 	phase Phase
 	seq   uint64
@@ -48,7 +48,7 @@ type event struct {
 // Timer identifies a scheduled event so it can be cancelled or moved. The zero
 // Timer refers to nothing.
 type Timer struct {
-	ev  *event
+	ev  *queued
 	gen uint64
 }
 
@@ -61,7 +61,7 @@ func (t Timer) Pending() bool { return t.ev != nil && t.ev.gen == t.gen && t.ev.
 type slot struct {
 	at  int64  // the event's time
 	key uint64 // phase in the top byte, insertion sequence below it
-	ev  *event
+	ev  *queued
 }
 
 // seqBits is how many low bits of a slot key hold the insertion sequence:
@@ -82,13 +82,13 @@ func (a *slot) less(b *slot) bool {
 // interface calls on the hot path.
 type queue []slot
 
-func (q *queue) push(ev *event) {
+func (q *queue) push(ev *queued) {
 	ev.index = len(*q)
 	*q = append(*q, slot{at: ev.at, key: slotKey(ev.phase, ev.seq), ev: ev})
 	q.up(ev.index)
 }
 
-func (q *queue) popMin() *event {
+func (q *queue) popMin() *queued {
 	old := *q
 	n := len(old) - 1
 	ev := old[0].ev
@@ -103,7 +103,7 @@ func (q *queue) popMin() *event {
 	return ev
 }
 
-func (q *queue) remove(i int) *event {
+func (q *queue) remove(i int) *queued {
 	old := *q
 	n := len(old) - 1
 	ev := old[i].ev
@@ -121,7 +121,7 @@ func (q *queue) remove(i int) *event {
 }
 
 // update copies ev's time and sequence into its slot and restores the heap.
-func (q queue) update(ev *event) {
+func (q queue) update(ev *queued) {
 	s := &q[ev.index]
 	s.at, s.key = ev.at, slotKey(ev.phase, ev.seq)
 	q.fix(ev.index)

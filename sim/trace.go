@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"time"
+
+	"github.com/wmsim/wmsim/event"
 )
 
 // FieldKind says which member of a Field holds its value.
@@ -69,8 +71,8 @@ func (f Field) Value() any {
 type Record struct {
 	At      time.Duration // virtual offset from the start
 	Seq     uint64        // position in the trace, from 1
-	Source  string        // the layer that decided: "device", "android.jobscheduler", "ios.dasd", "plugin", …
-	Kind    string        // what happened: "deferred", "started", "stopped", "battery.low", …
+	Source  event.Source  // the layer that decided (event.SourceDevice, event.SourceAndroidJobScheduler, …)
+	Kind    event.Kind    // what happened (event.Deferred, event.Started, event.BatteryLow, …)
 	Subject string        // what it happened to: a unique name, a signal, a request id
 	Reason  string        // why, in words a user reads
 	Fields  []Field
@@ -111,7 +113,7 @@ type tracer struct {
 func (e *Engine) AddSink(s Sink) { e.trace.sinks = append(e.trace.sinks, s) }
 
 type watch struct {
-	kinds []string
+	kinds []event.Kind
 	s     Sink
 }
 
@@ -120,19 +122,19 @@ type watch struct {
 // skipping that work: a watched record's Reason may be empty. It is for
 // cheap observers (a fleet measuring deferrals) of records whose emitters
 // guard with Watching.
-func (e *Engine) Watch(s Sink, kinds ...string) {
+func (e *Engine) Watch(s Sink, kinds ...event.Kind) {
 	e.trace.watches = append(e.trace.watches, watch{kinds: kinds, s: s})
 }
 
 // Watching reports whether a record of this kind would reach a sink: Tracing,
 // or a Watch of the kind.
-func (e *Engine) Watching(kind string) bool {
+func (e *Engine) Watching(kind event.Kind) bool {
 	on := len(e.trace.sinks) > 0 || (len(e.trace.watches) > 0 && e.watched(kind))
 	e.raceRelease()
 	return on
 }
 
-func (e *Engine) watched(kind string) bool {
+func (e *Engine) watched(kind event.Kind) bool {
 	for i := range e.trace.watches {
 		for _, k := range e.trace.watches[i].kinds {
 			if k == kind {
@@ -156,7 +158,7 @@ func (e *Engine) Tracing() bool {
 // allocates nothing: the fields are copied into a buffer the engine reuses, so
 // the caller's variadic slice does not escape and stays on its stack. Callers
 // that format strings or compute fields only for the trace guard with Tracing.
-func (e *Engine) Emit(source, kind, subject, reason string, fields ...Field) {
+func (e *Engine) Emit(source event.Source, kind event.Kind, subject, reason string, fields ...Field) {
 	e.raceAcquire()
 	if len(e.trace.sinks) == 0 && (len(e.trace.watches) == 0 || !e.watched(kind)) {
 		e.raceRelease()

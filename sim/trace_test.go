@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/wmsim/wmsim/event"
 	"math"
 	"strings"
 	"testing"
@@ -17,8 +18,8 @@ func TestEmitRecordsAndCopies(t *testing.T) {
 		t.Fatal("Tracing() false with a sink")
 	}
 	e.After(90*time.Second, PhaseOS, "x", HandlerFunc(func(e *Engine) {
-		e.Emit("android.jobscheduler", "deferred", "sync", "constraint unmet: network", String("net", "none"), Int("attempt", 2))
-		e.Emit("device", "battery.low", "battery", "below 15%")
+		e.Emit(event.SourceAndroidJobScheduler, event.Deferred, "sync", "constraint unmet: network", String("net", "none"), Int("attempt", 2))
+		e.Emit(event.SourceDevice, "battery.low", "battery", "below 15%")
 	}))
 	if err := e.RunUntilIdle(); err != nil {
 		t.Fatal(err)
@@ -27,7 +28,7 @@ func TestEmitRecordsAndCopies(t *testing.T) {
 		t.Fatalf("%d records", len(rec.Records))
 	}
 	r := rec.Records[0]
-	if r.At != 90*time.Second || r.Seq != 1 || r.Source != "android.jobscheduler" || r.Reason != "constraint unmet: network" {
+	if r.At != 90*time.Second || r.Seq != 1 || r.Source != event.SourceAndroidJobScheduler || r.Reason != "constraint unmet: network" {
 		t.Fatalf("record %+v", r)
 	}
 	// The engine reuses its field buffer; the Recorder's copy must survive.
@@ -43,7 +44,7 @@ func TestEmitRecordsAndCopies(t *testing.T) {
 	if rec.Records[1].Seq != 2 || len(rec.Records[1].Fields) != 0 {
 		t.Fatalf("second record %+v", rec.Records[1])
 	}
-	if got := rec.Filter(func(r *Record) bool { return r.Source == "device" }); len(got) != 1 {
+	if got := rec.Filter(func(r *Record) bool { return r.Source == event.SourceDevice }); len(got) != 1 {
 		t.Fatalf("Filter = %v", got)
 	}
 }
@@ -55,7 +56,7 @@ func TestEmitWithoutSinkAllocatesNothing(t *testing.T) {
 	e := New(t0, 1)
 	name := "sync"
 	allocs := testing.AllocsPerRun(1000, func() {
-		e.Emit("plugin", "started", name, "constraints met", String("net", "wifi"), Int("attempt", 3), Dur("delay", time.Minute), Bool("expedited", true), Float("score", 0.5))
+		e.Emit(event.SourcePlugin, event.Started, name, "constraints met", String("net", "wifi"), Int("attempt", 3), Dur("delay", time.Minute), Bool("expedited", true), Float("score", 0.5))
 	})
 	if allocs != 0 {
 		t.Fatalf("Emit with no sink: %v allocs", allocs)
@@ -67,12 +68,12 @@ func TestJSONLSinkFormat(t *testing.T) {
 	s := NewJSONLSink(&buf)
 	e := New(t0, 1, WithSink(s))
 	e.After(90*time.Second+1234567*time.Nanosecond, PhaseOS, "x", HandlerFunc(func(e *Engine) {
-		e.Emit("android.jobscheduler", "deferred", "sync", `quote " and \ back`,
+		e.Emit(event.SourceAndroidJobScheduler, event.Deferred, "sync", `quote " and \ back`,
 			String("z-first", "a\nb\t\x01"), Int("attempt", -3), Dur("backoff", 30*time.Second+500*time.Microsecond),
 			Bool("charging", false), Float("score", 0.1), Float("nan", math.NaN()), Float("big", 1e21))
 	}))
 	e.After(2*time.Hour, PhaseOS, "y", HandlerFunc(func(e *Engine) {
-		e.Emit("device", "screen.on", "screen", "user \u2028 \xff", Dur("d", 0), Dur("neg", -1500*time.Millisecond))
+		e.Emit(event.SourceDevice, "screen.on", "screen", "user \u2028 \xff", Dur("d", 0), Dur("neg", -1500*time.Millisecond))
 	}))
 	if err := e.RunUntilIdle(); err != nil {
 		t.Fatal(err)
@@ -145,7 +146,7 @@ func TestJSONLSinkSteadyStateAllocatesNothing(t *testing.T) {
 	s := NewJSONLSink(discard{})
 	e := New(t0, 1, WithSink(s))
 	allocs := testing.AllocsPerRun(1000, func() {
-		e.Emit("plugin", "started", "sync", "constraints met", String("net", "wifi"), Dur("delay", time.Minute), Float("score", 0.25))
+		e.Emit(event.SourcePlugin, event.Started, "sync", "constraints met", String("net", "wifi"), Dur("delay", time.Minute), Float("score", 0.25))
 	})
 	if allocs != 0 {
 		t.Fatalf("JSONL sink: %v allocs per record", allocs)
@@ -161,8 +162,8 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 func TestJSONLSinkForCarriesScenarioAndPlatform(t *testing.T) {
 	var buf bytes.Buffer
 	s := NewJSONLSinkFor(&buf, `hourly "sync"`, "android")
-	s.Record(&Record{At: 1500 * time.Millisecond, Seq: 1, Source: "device", Kind: "screen.on", Subject: "screen", Fields: []Field{Int("n", 2)}})
-	s.Record(&Record{At: 2 * time.Second, Seq: 2, Source: "plugin", Kind: "call"})
+	s.Record(&Record{At: 1500 * time.Millisecond, Seq: 1, Source: event.SourceDevice, Kind: "screen.on", Subject: "screen", Fields: []Field{Int("n", 2)}})
+	s.Record(&Record{At: 2 * time.Second, Seq: 2, Source: event.SourcePlugin, Kind: event.Call})
 	want := `{"scenario":"hourly \"sync\"","platform":"android","t":1.5,"seq":1,"source":"device","kind":"screen.on","subject":"screen","reason":"","fields":{"n":2}}
 {"scenario":"hourly \"sync\"","platform":"android","t":2,"seq":2,"source":"plugin","kind":"call","subject":"","reason":"","fields":{}}
 `

@@ -3,6 +3,7 @@ package android
 import (
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 )
 
@@ -222,7 +223,7 @@ func (m *Model) SetStandbyBucket(bucket string) {
 		b, ok := bucketIndex(bucket)
 		if !ok {
 			if m.eng.Tracing() {
-				m.eng.Emit(srcStdby, "ignored", bucket, "unknown standby bucket; want auto, active, working_set, frequent, rare or restricted")
+				m.eng.Emit(srcStdby, event.Ignored, bucket, "unknown standby bucket; want auto, active, working_set, frequent, rare or restricted")
 			}
 			return
 		}
@@ -242,7 +243,7 @@ func (m *Model) SetBatterySaver(on bool) {
 	}
 	m.saver = on
 	if m.eng.Tracing() {
-		m.eng.Emit(srcJS, "battery_saver", "device", map[bool]string{true: "Battery Saver on", false: "Battery Saver off"}[on])
+		m.eng.Emit(srcJS, event.BatterySaver, "device", map[bool]string{true: "Battery Saver on", false: "Battery Saver off"}[on])
 	}
 	if !m.powerOff {
 		st := m.st

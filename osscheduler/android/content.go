@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -102,13 +103,13 @@ func (m *Model) ContentChanged(uri string) {
 		c.last = now
 		n++
 		if m.eng.Tracing() {
-			m.eng.Emit(srcJS, "content_change", w.subject(), "watched content changed: "+uri+"; trigger at "+m.at(c.due()),
+			m.eng.Emit(srcJS, event.ContentChange, w.subject(), "watched content changed: "+uri+"; trigger at "+m.at(c.due()),
 				sim.String("id", w.id), sim.String("uri", uri))
 		}
 		m.requestEval(c.due())
 	}
 	if n == 0 && m.eng.Tracing() {
-		m.eng.Emit(srcJS, "content_change", "device", "content changed: "+uri+"; no scheduled work watches it", sim.String("uri", uri))
+		m.eng.Emit(srcJS, event.ContentChange, "device", "content changed: "+uri+"; no scheduled work watches it", sim.String("uri", uri))
 	}
 	m.requestEval(now)
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -198,7 +199,7 @@ func (d *dozeMachine) becomeActive(why string) {
 	d.m.eng.Cancel(d.deepT)
 	d.m.eng.Cancel(d.lightT)
 	d.deep, d.light = dozeActive, lightActive
-	d.emit("ACTIVE", why)
+	d.emit(event.ACTIVE, why)
 	d.changed(was)
 }
 

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -352,7 +353,7 @@ func (m *Model) evaluate() {
 			w.job.startAt = now.Add(lat)
 			w.job.whyThen = m.whyNow(w)
 			if lat > 0 && m.eng.Tracing() {
-				m.eng.Emit(srcJS, "ready", w.subject(), w.job.whyThen+"; starting in "+lat.String(),
+				m.eng.Emit(srcJS, event.Ready, w.subject(), w.job.whyThen+"; starting in "+lat.String(),
 					sim.String("id", w.id), sim.Dur("latency", lat))
 			}
 		}
@@ -459,7 +460,7 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 		return
 	}
 	w.job.block = b
-	if !m.eng.Watching("deferred") {
+	if !m.eng.Watching(event.Deferred) {
 		return
 	}
 	src := srcJS
@@ -479,7 +480,7 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 	if m.eng.Tracing() {
 		reason = m.stopText(b, w, now) + m.untilText(b, until)
 	}
-	m.eng.Emit(src, "deferred", w.subject(), reason, f...)
+	m.eng.Emit(src, event.Deferred, w.subject(), reason, f...)
 }
 
 func (m *Model) untilText(b block, until time.Time) string {
@@ -545,7 +546,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 		w.job.earliest = due
 		w.job.override = overrideNone
 		if m.eng.Tracing() {
-			m.eng.Emit(srcWM, "skipped", w.subject(), "being executed before schedule; next run time "+m.at(due), sim.String("id", w.id))
+			m.eng.Emit(srcWM, event.Skipped, w.subject(), "being executed before schedule; next run time "+m.at(due), sim.String("id", w.id))
 		}
 		m.requestEval(due)
 		return
@@ -585,8 +586,8 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	if m.journal != nil {
 		m.journal.RunStarted(x, now, m.eng.Start())
 	}
-	if m.eng.Watching("started") {
-		m.eng.Emit(srcJS, "started", w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
+	if m.eng.Watching(event.Started) {
+		m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
 			sim.Dur("waited", sim.Sub(now, eligible)), sim.Int("exec", int64(x.ID)))
 	}
 	m.exec.Start(x)
@@ -695,7 +696,7 @@ func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) 
 		w.job.systemStops = 0
 		m.schedule(w)
 		if m.eng.Tracing() {
-			m.eng.Emit(srcWM, "rescheduled", w.subject(), "stopped by JobScheduler: WorkManager cancelled the job and scheduled a fresh one "+
+			m.eng.Emit(srcWM, event.Rescheduled, w.subject(), "stopped by JobScheduler: WorkManager cancelled the job and scheduled a fresh one "+
 				"(Schedulers.registerRescheduling), no JobScheduler backoff; next run time "+m.at(w.job.earliest), sim.String("id", w.id))
 		}
 		return
@@ -719,7 +720,7 @@ func (m *Model) abortRun(w *workSpec, appReason, journalReason osscheduler.StopR
 		m.journal.RunEnded(x, now, m.eng.Start(), osscheduler.OutcomeStopped, journalReason)
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(srcJS, "stopped", w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", StopReasonName(journalReason)),
+		m.eng.Emit(srcJS, event.Stopped, w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", StopReasonName(journalReason)),
 			sim.Dur("ran", sim.Sub(now, x.Started)))
 	}
 	m.exec.Stop(x, appReason)
@@ -790,7 +791,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 			f = append(f, sim.Dur("next", sim.Sub(w.nextRunTime(), m.eng.Start())))
 			why += "; next run time " + m.at(w.nextRunTime())
 		}
-		m.eng.Emit(srcWM, "finished", w.subject(), why, f...)
+		m.eng.Emit(srcWM, event.Finished, w.subject(), why, f...)
 	}
 	switch w.state {
 	case stEnqueued:
@@ -825,11 +826,11 @@ func (m *Model) schedule(w *workSpec) {
 		} else if w.outOfQuota == DropWorkRequest {
 			w.job.scheduled = false
 			if m.eng.Tracing() {
-				m.eng.Emit(srcStdby, "dropped", w.subject(), "no expedited-job quota ("+used.String()+" of "+allowed.String()+
+				m.eng.Emit(srcStdby, event.Dropped, w.subject(), "no expedited-job quota ("+used.String()+" of "+allowed.String()+
 					" per 24h used) and DROP_WORK_REQUEST: not scheduled until WorkManager reschedules", sim.String("id", w.id))
 			}
 		} else if m.eng.Tracing() {
-			m.eng.Emit(srcStdby, "not_expedited", w.subject(), "no expedited-job quota ("+used.String()+" of "+allowed.String()+
+			m.eng.Emit(srcStdby, event.NotExpedited, w.subject(), "no expedited-job quota ("+used.String()+" of "+allowed.String()+
 				" per 24h used): runs as a regular job (RUN_AS_NON_EXPEDITED_WORK_REQUEST)", sim.String("id", w.id))
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -245,7 +246,7 @@ func (m *Model) powerDown() {
 	m.doze.deep, m.doze.light, m.doze.forced = dozeActive, lightActive, false
 	m.powerOff = true
 	if m.eng.Tracing() {
-		m.eng.Emit(srcJS, "power.off", "device", "all jobs lost; WorkSpecs kept in the database")
+		m.eng.Emit(srcJS, event.PowerOff, "device", "all jobs lost; WorkSpecs kept in the database")
 	}
 }
 
@@ -256,13 +257,13 @@ func (m *Model) boot() {
 	if !m.oemAutostart() && !m.forceStopped {
 		m.awaitLaunch = true
 		if m.eng.Tracing() {
-			m.eng.Emit(srcWM, "deferred", "device", m.oem.Name+": autostart is off: the app gets no BOOT_COMPLETED, nothing is rescheduled until the user opens it")
+			m.eng.Emit(srcWM, event.Deferred, "device", m.oem.Name+": autostart is off: the app gets no BOOT_COMPLETED, nothing is rescheduled until the user opens it")
 		}
 		return
 	}
 	if m.forceStopped {
 		if m.eng.Tracing() {
-			m.eng.Emit(srcWM, "deferred", "device", "boot completed but the app is force-stopped: nothing runs until the user opens it")
+			m.eng.Emit(srcWM, event.Deferred, "device", "boot completed but the app is force-stopped: nothing runs until the user opens it")
 		}
 		return
 	}
@@ -281,7 +282,7 @@ func (m *Model) rescheduleAll(why string) {
 		}
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(srcWM, "rescheduled", "all", why, sim.Int("works", int64(n)))
+		m.eng.Emit(srcWM, event.Rescheduled, "all", why, sim.Int("works", int64(n)))
 	}
 	m.requestEval(m.eng.Now())
 }
@@ -298,7 +299,7 @@ func (m *Model) forceStop(why string) {
 	}
 	m.forceStopped = true
 	if m.eng.Tracing() {
-		m.eng.Emit(srcJS, "force_stopped", "all", why+": all jobs cancelled until the next launch")
+		m.eng.Emit(srcJS, event.ForceStopped, "all", why+": all jobs cancelled until the next launch")
 	}
 }
 
@@ -342,7 +343,7 @@ func (m *Model) prune(now time.Time) {
 		w.deleted = true
 		n++
 		if m.eng.Tracing() {
-			m.eng.Emit(srcWM, "pruned", w.subject(), "process start: WorkDatabase cleanup deleted this "+w.state.String()+
+			m.eng.Emit(srcWM, event.Pruned, w.subject(), "process start: WorkDatabase cleanup deleted this "+w.state.String()+
 				" work, enqueued more than a day ago (PRUNE_THRESHOLD_MILLIS)", sim.String("id", w.id))
 		}
 	}
@@ -394,7 +395,7 @@ func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []cl
 	}
 	if m.eng.Tracing() {
 		for _, n := range notes {
-			m.eng.Emit(srcWM, "clamped", w.subject(), n.msg, sim.String("id", w.id), sim.String("field", n.field))
+			m.eng.Emit(srcWM, event.Clamped, w.subject(), n.msg, sim.String("id", w.id), sim.String("field", n.field))
 		}
 		why := "enqueued " + string(w.kind())
 		if w.state == stEnqueued {
@@ -402,7 +403,7 @@ func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []cl
 		} else {
 			why += " as " + w.state.String() + " behind its prerequisites"
 		}
-		m.eng.Emit(srcWM, "enqueued", w.subject(), why, sim.String("id", w.id), sim.String("state", w.state.String()))
+		m.eng.Emit(srcWM, event.Enqueued, w.subject(), why, sim.String("id", w.id), sim.String("state", w.state.String()))
 	}
 	if w.state == stEnqueued && !m.forceStopped && !m.powerOff {
 		m.schedule(w)
@@ -452,7 +453,7 @@ func (m *Model) enqueueUnique(name string, policy ExistingWorkPolicy, req WorkRe
 		for _, e := range existing {
 			if e.state == stEnqueued || e.state == stRunning {
 				if m.eng.Tracing() {
-					m.eng.Emit(srcWM, "kept", name, "KEEP: existing work is "+e.state.String()+"; new request dropped", sim.String("id", e.id))
+					m.eng.Emit(srcWM, event.Kept, name, "KEEP: existing work is "+e.state.String()+"; new request dropped", sim.String("id", e.id))
 				}
 				return e.id, nil
 			}
@@ -529,9 +530,9 @@ func (m *Model) enqueuePeriodic(name string, policy ExistingPeriodicWorkPolicy, 
 	}
 	if m.eng.Tracing() {
 		for _, n := range notes {
-			m.eng.Emit(srcWM, "clamped", name, n.msg, sim.String("id", e.id), sim.String("field", n.field))
+			m.eng.Emit(srcWM, event.Clamped, name, n.msg, sim.String("id", e.id), sim.String("field", n.field))
 		}
-		m.eng.Emit(srcWM, "updated", name, "UPDATE: "+applied+"; enqueue time preserved", sim.String("id", e.id),
+		m.eng.Emit(srcWM, event.Updated, name, "UPDATE: "+applied+"; enqueue time preserved", sim.String("id", e.id),
 			sim.Int("generation", int64(e.generation)))
 	}
 	m.requestEval(m.eng.Now())
@@ -549,8 +550,8 @@ func (m *Model) cancel(w *workSpec, why string) {
 	}
 	w.state = stCancelled
 	m.unschedule(w)
-	if m.eng.Watching("cancelled") {
-		m.eng.Emit(srcWM, "cancelled", w.subject(), why, sim.String("id", w.id))
+	if m.eng.Watching(event.Cancelled) {
+		m.eng.Emit(srcWM, event.Cancelled, w.subject(), why, sim.String("id", w.id))
 	}
 	for _, d := range w.dependents {
 		m.cancel(d, why+" (prerequisite cancelled)")
@@ -565,7 +566,7 @@ func (m *Model) failDependents(w *workSpec) {
 		d.state = stFailed
 		m.unschedule(d)
 		if m.eng.Tracing() {
-			m.eng.Emit(srcWM, "failed", d.subject(), "prerequisite "+w.id+" failed", sim.String("id", d.id))
+			m.eng.Emit(srcWM, event.Failed, d.subject(), "prerequisite "+w.id+" failed", sim.String("id", d.id))
 		}
 		m.failDependents(d)
 	}
@@ -586,7 +587,7 @@ func (m *Model) unblockDependents(w *workSpec, now time.Time) {
 		d.state = stEnqueued
 		d.lastEnqueue = now
 		if m.eng.Tracing() {
-			m.eng.Emit(srcWM, "unblocked", d.subject(), "all prerequisites succeeded; next run time "+m.at(d.nextRunTime()), sim.String("id", d.id))
+			m.eng.Emit(srcWM, event.Unblocked, d.subject(), "all prerequisites succeeded; next run time "+m.at(d.nextRunTime()), sim.String("id", d.id))
 		}
 		if !m.forceStopped && !m.powerOff {
 			m.schedule(d)

@@ -1,6 +1,7 @@
 package android
 
 import (
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -35,7 +36,7 @@ func (m *Model) RunJob(unique string, force bool) error {
 			st := m.st
 			if b, _ := m.constraintBlock(w, &st, now); b != blockNone {
 				if m.eng.Tracing() {
-					m.eng.Emit(srcJS, "run_job", w.subject(), "cmd jobscheduler run: constraints not satisfied ("+blockNames[b]+"); use -f to force",
+					m.eng.Emit(srcJS, event.RunJob, w.subject(), "cmd jobscheduler run: constraints not satisfied ("+blockNames[b]+"); use -f to force",
 						sim.String("id", w.id))
 				}
 				return osscheduler.Errorf("constraints_not_satisfied", "job for %s: constraints not satisfied (%s); use force", unique, blockNames[b])
@@ -52,7 +53,7 @@ func (m *Model) RunJob(unique string, force bool) error {
 			} else {
 				kind += ": timing delay overridden"
 			}
-			m.eng.Emit(srcJS, "run_job", w.subject(), kind, sim.String("id", w.id))
+			m.eng.Emit(srcJS, event.RunJob, w.subject(), kind, sim.String("id", w.id))
 		}
 	}
 	if !found {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -148,7 +149,7 @@ func (m *Model) standbyRefresh(now time.Time) {
 			if m.sb.pinned >= 0 {
 				why = "pinned"
 			}
-			m.eng.Emit(srcStdby, "bucket", bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
+			m.eng.Emit(srcStdby, event.Bucket, bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
 		}
 	}
 	m.sb.fresh, m.sb.freshUntil, m.sb.screenDep = true, next, screenDep

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -74,7 +75,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	}
 	if c.Kind == device.ChangeAppLaunched && m.killed {
 		m.killed = false
-		m.emit(SourceDASD, "revived", "app", "the user opened the app: background launches allowed again (the app must resubmit)")
+		m.emit(SourceDASD, event.Revived, "app", "the user opened the app: background launches allowed again (the app must resubmit)")
 	}
 	// Processing tasks end when the user picks up the device or power goes.
 	switch {
@@ -115,7 +116,7 @@ func (m *Model) processBorn() {
 	clear(m.registered)
 	for _, id := range m.cfg.LaunchHandlers {
 		if !m.permitted(id) {
-			m.emit(SourceScheduler, "rejected", id, "launch handler not registered: "+id+" is not in BGTaskSchedulerPermittedIdentifiers (register returned false)")
+			m.emit(SourceScheduler, event.Rejected, id, "launch handler not registered: "+id+" is not in BGTaskSchedulerPermittedIdentifiers (register returned false)")
 			continue
 		}
 		if m.registered[id] {
@@ -241,8 +242,8 @@ func (m *Model) deferral(source, subject string, g gate, fields ...sim.Field) {
 		return
 	}
 	m.deferred[subject] = g.key
-	if m.eng.Watching("deferred") {
-		m.eng.Emit(source, "deferred", subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
+	if m.eng.Watching(event.Deferred) {
+		m.eng.Emit(source, event.Deferred, subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
 	}
 }
 
@@ -575,7 +576,7 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 		msg := "No launch handler registered for task with identifier " + id
 		m.j.Error(osscheduler.ErrorRecord{At: m.eng.Elapsed(), Call: "BGTaskScheduler.launch", Code: "crash", Message: "NSInternalInconsistencyException: " + msg})
 		m.taskState(id, osscheduler.StateFailed)
-		m.emit(SourceDASD, "crashed", id, "the system delivered the task but "+msg+": the app crashed")
+		m.emit(SourceDASD, event.Crashed, id, "the system delivered the task but "+msg+": the app crashed")
 		m.dev.KillProcess()
 		return
 	}
@@ -631,8 +632,8 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 		m.armBudget(rn)
 	}
 	m.j.RunStarted(x, now, m.eng.Start())
-	if m.eng.Watching("started") {
-		m.eng.Emit(rn.source, "started", rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
+	if m.eng.Watching(event.Started) {
+		m.eng.Emit(rn.source, event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
 	}
 	m.exec.Start(x)
 }
@@ -701,7 +702,7 @@ func (m *Model) finished(rn *run, r osscheduler.Result) {
 		reason = "in-process work finished (endBackgroundTask)"
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(rn.source, "completed", rn.subject, reason, sim.String("result", r.String()), sim.Int("run", int64(rn.x.ID)))
+		m.eng.Emit(rn.source, event.Completed, rn.subject, reason, sim.String("result", r.String()), sim.Int("run", int64(rn.x.ID)))
 	}
 }
 
@@ -730,7 +731,7 @@ func (m *Model) expire(rn *run) {
 		}
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(rn.source, "expired", rn.subject, reason, sim.Dur("budget", rn.budget), sim.Int("run", int64(rn.x.ID)))
+		m.eng.Emit(rn.source, event.Expired, rn.subject, reason, sim.Dur("budget", rn.budget), sim.Int("run", int64(rn.x.ID)))
 	}
 	// A background launch that overran is terminated when nothing else keeps
 	// the process running.
@@ -749,6 +750,6 @@ func (m *Model) stop(rn *run, out osscheduler.Outcome, reason osscheduler.StopRe
 	m.j.RunEnded(rn.x, m.eng.Now(), m.eng.Start(), out, reason)
 	m.taskState(rn.subject, osscheduler.StateFailed)
 	if m.eng.Tracing() {
-		m.eng.Emit(rn.source, "stopped", rn.subject, why, sim.String("stop_reason", string(reason)), sim.Int("run", int64(rn.x.ID)))
+		m.eng.Emit(rn.source, event.Stopped, rn.subject, why, sim.String("stop_reason", string(reason)), sim.Int("run", int64(rn.x.ID)))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/cockroachdb/datadriven"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -65,7 +66,7 @@ func (h *harness) flush(b *strings.Builder) {
 		r := &recs[i]
 		switch {
 		case strings.HasPrefix(r.Source, "ios."):
-		case r.Source == "device" && (strings.HasPrefix(r.Kind, "app.") || r.Kind == "low_power" || r.Kind == "charger"):
+		case r.Source == event.SourceDevice && (strings.HasPrefix(r.Kind, "app.") || r.Kind == "low_power" || r.Kind == "charger"):
 		default:
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -53,7 +54,7 @@ func (m *Model) BeginBackgroundTask(name string) {
 		m.assertions = map[string]int{}
 	}
 	m.assertions[name]++
-	m.emit(SourceApp, "background_task.begin", name, "beginBackgroundTask: the app is not suspended while the assertion holds (about 30 s once in the background)")
+	m.emit(SourceApp, event.BackgroundTaskBegin, name, "beginBackgroundTask: the app is not suspended while the assertion holds (about 30 s once in the background)")
 	m.scheduleSuspendCheck()
 }
 
@@ -66,7 +67,7 @@ func (m *Model) EndBackgroundTask(name string) {
 	if m.assertions[name] == 0 {
 		delete(m.assertions, name)
 	}
-	m.emit(SourceApp, "background_task.end", name, "endBackgroundTask")
+	m.emit(SourceApp, event.BackgroundTaskEnd, name, "endBackgroundTask")
 	m.scheduleSuspendCheck()
 }
 
@@ -124,7 +125,7 @@ func (m *Model) maybeSuspend() {
 		// Background time is over: the expiration handlers end the
 		// assertions (the plugin's handler calls endBackgroundTask).
 		for _, name := range sortedNames(m.assertions) {
-			m.emit(SourceApp, "background_task.expired", name, "background time used up: the expiration handler ended the assertion")
+			m.emit(SourceApp, event.BackgroundTaskExpired, name, "background time used up: the expiration handler ended the assertion")
 		}
 		clear(m.assertions)
 	}
@@ -177,7 +178,7 @@ func (m *Model) lowPowerCheck() {
 		return
 	}
 	if st.Battery.Level() >= LowPowerAutoOffPercent {
-		m.emit(SourceDASD, "low_power.auto_off", "device", "charged to 80 %: iOS turned Low Power Mode off")
+		m.emit(SourceDASD, event.LowPowerAutoOff, "device", "charged to 80 %: iOS turned Low Power Mode off")
 		m.dev.SetLowPower(false)
 		return
 	}
@@ -195,18 +196,18 @@ func (m *Model) lowPowerCheck() {
 // launch handler raises, crashing the app.
 func (m *Model) SimulateLaunch(id string) error {
 	if !m.alive {
-		m.emit(SourceScheduler, "simulate_launch", id, "the app is not running under the debugger: nothing happens")
+		m.emit(SourceScheduler, event.SimulateLaunch, id, "the app is not running under the debugger: nothing happens")
 		return osscheduler.Errorf("not_running", "the app process is not running")
 	}
 	for _, r := range m.running {
 		if r.subject == id {
-			m.emit(SourceScheduler, "simulate_launch", id, "Task with identifier "+id+" is already running")
+			m.emit(SourceScheduler, event.SimulateLaunch, id, "Task with identifier "+id+" is already running")
 			return osscheduler.Errorf("already_running", "Task with identifier %s is already running", id)
 		}
 	}
 	p, ok := m.pending[id]
 	if !ok {
-		m.emit(SourceScheduler, "simulate_launch", id, "No task request with identifier "+id+" has been scheduled")
+		m.emit(SourceScheduler, event.SimulateLaunch, id, "No task request with identifier "+id+" has been scheduled")
 		return osscheduler.Errorf("not_scheduled", "No task request with identifier %s has been scheduled", id)
 	}
 	if !m.handlerFor(id) {
@@ -236,13 +237,13 @@ func (m *Model) SimulateExpiration(id string) error {
 			m.exec.Stop(r.x, osscheduler.StopTimeout)
 			m.j.RunEnded(r.x, m.eng.Now(), m.eng.Start(), osscheduler.OutcomeExpired, osscheduler.StopTimeout)
 			m.taskState(r.subject, osscheduler.StateFailed)
-			m.emit(SourceScheduler, "expired", id, "_simulateExpirationForTaskWithIdentifier: the expiration handler was called (no throttling: dasd never saw the task)",
+			m.emit(SourceScheduler, event.Expired, id, "_simulateExpirationForTaskWithIdentifier: the expiration handler was called (no throttling: dasd never saw the task)",
 				sim.Int("run", int64(r.x.ID)))
 			m.scheduleSuspendCheck()
 			return nil
 		}
 	}
-	m.emit(SourceScheduler, "simulate_expiration", id, "no task with identifier "+id+" started by _simulateLaunchForTaskWithIdentifier is running")
+	m.emit(SourceScheduler, event.SimulateExpiration, id, "no task with identifier "+id+" started by _simulateLaunchForTaskWithIdentifier is running")
 	return osscheduler.Errorf("not_running", "no simulated launch of %s is running", id)
 }
 
@@ -261,7 +262,7 @@ func (m *Model) recordResult(id string, success bool) {
 	if success {
 		if _, ok := m.failures[id]; ok {
 			delete(m.failures, id)
-			m.emit(SourceDASD, "failure_feedback", id, "setTaskCompleted(success: true): the failure feedback is cleared")
+			m.emit(SourceDASD, event.FailureFeedback, id, "setTaskCompleted(success: true): the failure feedback is cleared")
 		}
 		return
 	}
@@ -273,7 +274,7 @@ func (m *Model) recordResult(id string, success bool) {
 	d := min(m.par.FailureDeferral<<min(f.n-1, 16), m.par.MaxFailureDeferral)
 	f.until = m.eng.Now().Add(d)
 	m.failures[id] = f
-	m.emit(SourceDASD, "failure_feedback", id,
+	m.emit(SourceDASD, event.FailureFeedback, id,
 		"setTaskCompleted(success: false): dasd defers this task's next launch by "+d.String()+
 			" (failure feedback: an assumption from the plugin's docs, not Apple's; "+m.par.Name+" heuristics)",
 		sim.Int("failures", int64(f.n)), sim.Dur("deferral", d))

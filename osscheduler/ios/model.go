@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -173,7 +174,7 @@ func (m *Model) Register(identifier string) (ok bool, err error) {
 			"All launch handlers must be registered before application finishes launching")
 	}
 	if !m.permitted(identifier) {
-		m.emit(SourceScheduler, "rejected", identifier,
+		m.emit(SourceScheduler, event.Rejected, identifier,
 			"Registration rejected; "+identifier+" is not advertised in the application's Info.plist (BGTaskSchedulerPermittedIdentifiers)")
 		return false, nil
 	}
@@ -182,7 +183,7 @@ func (m *Model) Register(identifier string) (ok bool, err error) {
 			"Launch handler for task with identifier "+identifier+" has already been registered")
 	}
 	m.registered[identifier] = true
-	m.emit(SourceScheduler, "registered", identifier, "launch handler registered after launch (allowed since iOS 26)")
+	m.emit(SourceScheduler, event.Registered, identifier, "launch handler registered after launch (allowed since iOS 26)")
 	return true, nil
 }
 
@@ -238,7 +239,7 @@ func (m *Model) Submit(req TaskRequest) error {
 	delete(m.deferred, id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
 	if m.prof.SubmitDeprecated && m.eng.Tracing() {
-		m.eng.Emit(SourceScheduler, "warning", id, "submit(_:) is deprecated from iOS 27 (submitTaskRequest(_:completionHandler:)); the plugin still calls it and it still works")
+		m.eng.Emit(SourceScheduler, event.Warning, id, "submit(_:) is deprecated from iOS 27 (submitTaskRequest(_:completionHandler:)); the plugin still calls it and it still works")
 	}
 	if m.eng.Tracing() {
 		reason := "request accepted"
@@ -248,7 +249,7 @@ func (m *Model) Submit(req TaskRequest) error {
 		if !req.EarliestBegin.IsZero() {
 			reason += "; earliestBeginDate +" + sim.FormatOffset(req.EarliestBegin.Sub(m.eng.Start())) + " (a lower bound only)"
 		}
-		m.eng.Emit(SourceScheduler, "submitted", id, reason, sim.String("kind", string(req.Kind)))
+		m.eng.Emit(SourceScheduler, event.Submitted, id, reason, sim.String("kind", string(req.Kind)))
 	}
 	if req.Kind == osscheduler.ContinuedProcessing {
 		m.scheduleEval()
@@ -295,7 +296,7 @@ func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
 	m.fetchAnchor = m.eng.Now()
 	delete(m.deferred, FetchTaskName)
 	if why := m.fetchDisabled(); why != "" && d != FetchNever {
-		m.emit(SourceFetch, "rejected", FetchTaskName, "setMinimumBackgroundFetchInterval has no effect: "+why)
+		m.emit(SourceFetch, event.Rejected, FetchTaskName, "setMinimumBackgroundFetchInterval has no effect: "+why)
 	}
 	m.ensureTick()
 }
@@ -313,7 +314,7 @@ func (m *Model) RunInProcess(uniqueName, taskName string, input osscheduler.Data
 	m.task(subject, uniqueName, taskName, osscheduler.OneOff)
 	if !m.alive {
 		m.taskState(subject, osscheduler.StateCancelled)
-		m.emit(SourceApp, "rejected", subject, "the app process is not running: in-process work (beginBackgroundTask) needs a live process and is lost")
+		m.emit(SourceApp, event.Rejected, subject, "the app process is not running: in-process work (beginBackgroundTask) needs a live process and is lost")
 		return
 	}
 	eligible := m.eng.Now()
@@ -321,7 +322,7 @@ func (m *Model) RunInProcess(uniqueName, taskName string, input osscheduler.Data
 	m.eng.After(0, sim.PhaseOS, "ios.inprocess.start", sim.HandlerFunc(func(*sim.Engine) {
 		if !m.alive {
 			m.taskState(subject, osscheduler.StateCancelled)
-			m.emit(SourceApp, "rejected", subject, "the app process died before the in-process work started")
+			m.emit(SourceApp, event.Rejected, subject, "the app process died before the in-process work started")
 			return
 		}
 		rn := &run{m: m, subject: subject, source: SourceApp, kind: osscheduler.OneOff, budget: InProcessBudget, inProcess: true}
@@ -344,9 +345,9 @@ func (m *Model) SetBackgroundAppRefresh(on bool) {
 			}
 			m.cancel(id, SourceDASD, "Background App Refresh turned off: pending requests cancelled")
 		}
-		m.emit(SourceDASD, "settings", "background_app_refresh", "Background App Refresh off")
+		m.emit(SourceDASD, event.Settings, "background_app_refresh", "Background App Refresh off")
 	} else {
-		m.emit(SourceDASD, "settings", "background_app_refresh", "Background App Refresh on")
+		m.emit(SourceDASD, event.Settings, "background_app_refresh", "Background App Refresh on")
 		m.scheduleEval()
 	}
 }
@@ -476,12 +477,12 @@ func (m *Model) cancel(id, source, reason string) {
 	m.pendingChanged()
 	delete(m.deferred, id)
 	m.taskState(id, osscheduler.StateCancelled)
-	m.emit(source, "cancelled", id, reason)
+	m.emit(source, event.Cancelled, id, reason)
 }
 
 func (m *Model) reject(id string, e *osscheduler.Error) error {
 	if m.eng.Tracing() {
-		m.eng.Emit(SourceScheduler, "rejected", id, e.Message, sim.String("code", e.Code))
+		m.eng.Emit(SourceScheduler, event.Rejected, id, e.Message, sim.String("code", e.Code))
 	}
 	return e
 }
@@ -492,7 +493,7 @@ func (m *Model) reject(id string, e *osscheduler.Error) error {
 func (m *Model) crash(call, id, msg string) error {
 	e := osscheduler.Errorf("crash", "NSInternalInconsistencyException: %s", msg)
 	if m.eng.Tracing() {
-		m.eng.Emit(SourceScheduler, "crashed", id, e.Message, sim.String("call", call))
+		m.eng.Emit(SourceScheduler, event.Crashed, id, e.Message, sim.String("call", call))
 	}
 	m.eng.After(0, sim.PhaseOS, "ios.crash", sim.HandlerFunc(func(*sim.Engine) { m.dev.KillProcess() }))
 	return e

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -29,7 +30,7 @@ func recordStartStates(e *env) *[]device.State {
 func gateDeferrals(e *env, gate string) []sim.Record {
 	return e.rec.Filter(func(r *sim.Record) bool {
 		f, ok := r.Field("gate")
-		return r.Kind == "deferred" && ok && f.Str == gate
+		return r.Kind == event.Deferred && ok && f.Str == gate
 	})
 }
 
