@@ -166,3 +166,71 @@ const (
 // last_enqueue_time + minimum_retention_duration is older than this and whose
 // dependents are all finished.
 const pruneThreshold = 24 * time.Hour
+
+// dozeSensingTable is deep Doze's SENSING and LOCATING steps (between
+// IDLE_PENDING and IDLE) for one release.
+type dozeSensingTable struct {
+	// anyMotion is how long SENSING lasts before AnyMotionDetector reports:
+	// FB services/core/java/com/android/server/AnyMotionDetector.java
+	// (apex/jobscheduler/service/.../AnyMotionDetector.java from API 31)
+	// checkForAnyMotion clears both gravity vectors, so the first orientation
+	// measurement (ORIENTATION_MEASUREMENT_DURATION_MILLIS = 2500 ms of samples
+	// every SAMPLING_INTERVAL_MILLIS = 40 ms) ends RESULT_UNKNOWN
+	// (getStationaryStatus needs a previous vector), another is scheduled
+	// ORIENTATION_MEASUREMENT_INTERVAL_MILLIS = 5000 ms later, and that one
+	// answers RESULT_STATIONARY or RESULT_MOVED: 2.5 + 5 + 2.5 s = 10 s.
+	anyMotion time.Duration
+	// sensingTimeout is DeviceIdleController SENSING_TIMEOUT = 4 min
+	// (M–S: Constants getLong/getDurationMillis(KEY_SENSING_TIMEOUT,
+	// 4 * 60 * 1000L); T+: mDefaultSensingTimeout = 240000): the bound on
+	// SENSING when the accelerometer never answers. The model's detector
+	// always answers (anyMotion < sensingTimeout), so it bounds anyMotion.
+	sensingTimeout time.Duration
+	// locatingTimeout is LOCATING_TIMEOUT = 30 s (M–S: KEY_LOCATING_TIMEOUT
+	// default 30 * 1000L; T+: mDefaultLocatingTimeout = 30000). No location
+	// fix is modelled (a fix within LOCATION_ACCURACY = 20 m ends LOCATING
+	// early), so LOCATING lasts the whole timeout. Whether LOCATING is
+	// entered at all: config_autoPowerModePrefetchLocation (T+ Injector
+	// isLocationPrefetchEnabled; before T, whether a network or GPS provider
+	// exists, which a phone has), assumed true on a phone.
+	locatingTimeout time.Duration
+	// motionInactive is MOTION_INACTIVE_TIMEOUT = 10 min (M–S getLong/
+	// getDurationMillis(KEY_MOTION_INACTIVE_TIMEOUT, 10 * 60 * 1000L); T+
+	// mDefaultMotionInactiveTimeout = 600000): significant motion in
+	// IDLE_PENDING, SENSING, LOCATING, IDLE or IDLE_MAINTENANCE
+	// (DeviceIdleController.motionLocked → handleMotionDetectedLocked)
+	// restarts INACTIVE with this timeout. AnyMotionDetector's RESULT_MOVED
+	// during SENSING instead passes INACTIVE_TIMEOUT (onAnyMotionResult,
+	// "non_stationary"; M: enterInactiveStateLocked, also INACTIVE_TIMEOUT).
+	motionInactive time.Duration
+}
+
+// dozeSensingByAPI: unchanged from API 23 through API 36 (the values above
+// are the same in M's services/core DeviceIdleController and in the
+// apex/jobscheduler copy of T–16). API 36 also carries the flag
+// com.android.server.deviceidle.remove_idle_location (Injector
+// isLocationPrefetchEnabled returns false when it is on); its rollout state
+// in Android 16 builds could not be read, so LOCATING is kept. API 37: no
+// Android 17 source read; assumed unchanged.
+var dozeSensingByAPI = []struct {
+	from int
+	v    dozeSensingTable
+}{
+	{23, dozeSensingTable{
+		anyMotion:       2500*time.Millisecond + 5000*time.Millisecond + 2500*time.Millisecond,
+		sensingTimeout:  4 * time.Minute,
+		locatingTimeout: 30 * time.Second,
+		motionInactive:  10 * time.Minute,
+	}},
+}
+
+// dozeSensingFor is the SENSING/LOCATING row for an API level.
+func dozeSensingFor(api int) dozeSensingTable {
+	v := dozeSensingByAPI[0].v
+	for _, r := range dozeSensingByAPI {
+		if r.from <= api {
+			v = r.v
+		}
+	}
+	return v
+}
