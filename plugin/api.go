@@ -47,9 +47,7 @@ func (p *Plugin) Initialize(callbackHandle int64, isInDebugMode bool) error {
 	s.Set(k, callbackHandle)
 	if !p.caps.DebugHandlers {
 		p.debug05 = isInDebugMode
-		if p.platform == osscheduler.IOS && p.caps.Namespace == NamespaceTramckrijte {
-			p.dev.Store(storeUserDefaults).Set(udIsDebugKey05, isInDebugMode)
-		}
+		p.native.storeDebugFlag(isInDebugMode)
 	}
 	p.accepted(callInitialize, callInitialize, "callback handle stored in persistent storage", sim.Int("handle", callbackHandle), sim.Bool("is_in_debug_mode", isInDebugMode))
 	return nil

@@ -302,7 +302,7 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 		return
 	}
 	if !p.hasDispatcher() {
-		if wd := p.caps.EngineInitWatchdog; wd > 0 && p.platform == osscheduler.Android {
+		if wd := p.native.engineWatchdog(); wd > 0 {
 			// workmanager_android 0.10.8 (workmanager 0.10.9 release notes):
 			// a 30-second engine-init watchdog fails the worker instead of
 			// leaving it RUNNING until WorkManager's ~10-minute limit.

@@ -1,6 +1,9 @@
 package plugin
 
 import (
+	"time"
+
+	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
 )
 
@@ -27,7 +30,58 @@ type nativeSide interface {
 	// progress reports whether reportProgress / setProgressListener reach
 	// the native side (Android) or are Dart no-ops (iOS).
 	progress() bool
+	// handleKey is where the callback handle is persisted
+	// (SharedPreferences / UserDefaults, under the release's namespace).
+	handleKey(legacy bool) (*device.Store, string)
+	// storeDebugFlag persists initialize's isInDebugMode where the
+	// MethodChannel-era native side reads it.
+	storeDebugFlag(on bool)
+	// swipeEndsProcess: iOS terminates a swiped-away app; on Android the
+	// process survives unless the OEM behaviour stopped it.
+	swipeEndsProcess(c *device.Change) bool
+	// relaunchesHandlers: the native side re-registers launch handlers in
+	// didFinishLaunching (iOS; when the release has it).
+	relaunchesHandlers() bool
+	// engineWatchdog is the engine-init watchdog of the release (Android), 0
+	// for none.
+	engineWatchdog() time.Duration
 }
+
+func (a androidSide) handleKey(legacy bool) (*device.Store, string) {
+	if legacy {
+		return a.p.dev.Store(storeSharedPrefs), prefsHandleKey05
+	}
+	return a.p.dev.Store(storeSharedPrefs), prefsHandleKey
+}
+
+// storeDebugFlag: 0.5's Android side carries the flag in each request's
+// Data (IS_IN_DEBUG_MODE), not in storage.
+func (androidSide) storeDebugFlag(bool) {}
+
+func (androidSide) swipeEndsProcess(c *device.Change) bool {
+	return c.State.App == device.ProcessNotRunning || c.State.App == device.ProcessSwipedAway
+}
+
+func (androidSide) relaunchesHandlers() bool        { return false }
+func (a androidSide) engineWatchdog() time.Duration { return a.p.caps.EngineInitWatchdog }
+
+func (s iosSide) handleKey(legacy bool) (*device.Store, string) {
+	if legacy {
+		return s.p.dev.Store(storeUserDefaults), udHandleKey05
+	}
+	return s.p.dev.Store(storeUserDefaults), udHandleKey
+}
+
+// storeDebugFlag is UserDefaultsHelper.storeIsDebug (≤0.7).
+func (s iosSide) storeDebugFlag(on bool) {
+	if s.p.caps.Namespace == NamespaceTramckrijte {
+		s.p.dev.Store(storeUserDefaults).Set(udIsDebugKey05, on)
+	}
+}
+
+func (iosSide) swipeEndsProcess(*device.Change) bool { return true }
+func (iosSide) relaunchesHandlers() bool             { return true }
+func (iosSide) engineWatchdog() time.Duration        { return 0 }
 
 // androidSide is workmanager_android.
 type androidSide struct{ p *Plugin }

@@ -320,17 +320,7 @@ func (p *Plugin) handleKey() (store *device.Store, key string) {
 }
 
 func (p *Plugin) lookupHandleKey() (store *device.Store, key string) {
-	legacy := p.caps.Namespace == NamespaceTramckrijte
-	if p.platform == osscheduler.IOS {
-		if legacy {
-			return p.dev.Store(storeUserDefaults), udHandleKey05
-		}
-		return p.dev.Store(storeUserDefaults), udHandleKey
-	}
-	if legacy {
-		return p.dev.Store(storeSharedPrefs), prefsHandleKey05
-	}
-	return p.dev.Store(storeSharedPrefs), prefsHandleKey
+	return p.native.handleKey(p.caps.Namespace == NamespaceTramckrijte)
 }
 
 // storedHandle is the persisted callback handle, or -1.
@@ -356,7 +346,7 @@ func (p *Plugin) deviceChanged(c *device.Change) {
 	case device.ChangePowerOff, device.ChangeProcessDied, device.ChangeAppForceStop, device.ChangeAppUpdated:
 		p.processEnded(string(c.Kind))
 	case device.ChangeAppSwipedAway:
-		if p.platform == osscheduler.IOS || c.State.App == device.ProcessNotRunning || c.State.App == device.ProcessSwipedAway {
+		if p.native.swipeEndsProcess(c) {
 			p.processEnded(string(c.Kind))
 		}
 	case device.ChangeAppLaunched, device.ChangeProcessStarted:
@@ -388,7 +378,7 @@ func (p *Plugin) processEnded(why string) {
 // unless the app is a UIScene app that does not call it.
 func (p *Plugin) processStarted(why string) {
 	p.resetLaunchHandlers()
-	if p.platform != osscheduler.IOS || !p.caps.IOSLaunchHandlers || p.cfg.SceneApp {
+	if !p.native.relaunchesHandlers() || !p.caps.IOSLaunchHandlers || p.cfg.SceneApp {
 		return
 	}
 	// These registrations happen inside didFinishLaunching, which the iOS

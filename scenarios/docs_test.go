@@ -77,10 +77,15 @@ var docContext = map[string]string{
 `,
 }
 
-// wrap places a fragment in a minimal scenario.
+// wrap places a fragment in a minimal scenario: the top-level fields it
+// lacks are added (a file's first lines, say, lack duration and the rest).
 func wrap(fragment string) string {
 	var b strings.Builder
-	b.WriteString("version: 1\nname: doc-fragment\nduration: 3d\n")
+	for _, kv := range [][2]string{{"version", "1"}, {"name", "doc-fragment"}, {"duration", "3d"}} {
+		if !regexp.MustCompile(`(?m)^` + kv[0] + `:`).MatchString(fragment) {
+			b.WriteString(kv[0] + ": " + kv[1] + "\n")
+		}
+	}
 	if strings.HasPrefix(fragment, "  - ") {
 		// Timeline steps.
 		b.WriteString(docContext["platform"] + docContext["ios"] + docContext["app"] + docContext["timeline"])
@@ -107,7 +112,7 @@ func TestDocumentedScenariosLoad(t *testing.T) {
 			continue
 		}
 		src := blk.text
-		if regexp.MustCompile(`(?m)^version:`).MatchString(src) {
+		if regexp.MustCompile(`(?m)^version:`).MatchString(src) && regexp.MustCompile(`(?m)^duration:`).MatchString(src) {
 			complete++
 		} else {
 			fragments++

@@ -47,7 +47,8 @@ func TestFleetShardsMerge(t *testing.T) {
 	assert.Contains(t, text, "periodic-sync")
 	b, err := os.ReadFile(html)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), "<svg")
+	assert.Contains(t, string(b), `<script type="application/json" id="fleet-data">`) // the charts' data
+	assert.Contains(t, string(b), `<figure class="chart"`)
 }
 
 func TestFleetBadInput(t *testing.T) {

@@ -34,6 +34,8 @@ var allowed = map[string][]string{
 	"cmd/wmsim":            {"*"},
 	"internal/archtest":    {},
 	"internal/golden":      {},
+	"scan":                 {"device", "scenarios", "scan/internal/tsdart"},
+	"scan/internal/tsdart": {},
 	"internal/browsertest": {},
 	"internal/packaging":   {}, // tests of the repository's release, CI and deploy files
 	"bench/evcount":        {"sim", "scenarios", "fleet"},
