@@ -234,3 +234,60 @@ func dozeSensingFor(api int) dozeSensingTable {
 	}
 	return v
 }
+
+// concurrencyTable is JobConcurrencyManager's limit on jobs running at once,
+// as it bears on one app's jobs at the normal memory trim level
+// (ProcessStats.ADJ_MEM_FACTOR_NORMAL; the model has no memory pressure):
+// the WorkTypeConfig "screen_on_normal" / "screen_off_normal". A regular job
+// of an app not on top is WORK_TYPE_BG, capped at bgOn / bgOff; every job
+// (expedited WORK_TYPE_EJ, WORK_TYPE_TOP while the app is on top, BG)
+// shares totalOn / totalOff. The screen-off row applies
+// DEFAULT_SCREEN_OFF_ADJUSTMENT_DELAY_MS = 30 s after the screen goes off
+// (rampUpForScreenOff); screen on applies at once.
+type concurrencyTable struct {
+	totalOn, totalOff int
+	bgOn, bgOff       int
+}
+
+// concurrencyByAPI rows.
+var concurrencyByAPI = []struct {
+	from int
+	v    concurrencyTable
+}{
+	// API 23–30: not read (before S the limits were JobSchedulerService
+	// Constants BG_*_JOB_COUNT and, from P, JobConcurrencyManager
+	// MAX_JOB_COUNTS_SCREEN_ON/OFF); the API 31 row is carried back, as an
+	// assumption.
+	// API 31–33 (S, T): FB job/JobConcurrencyManager.java CONFIG_LIMITS_SCREEN_ON
+	// new WorkTypeConfig("screen_on_normal", 11, min {TOP 2, FGS 1, EJ 3,
+	// BG 2}, max {BG 6, BGUSER 4}); CONFIG_LIMITS_SCREEN_OFF
+	// ("screen_off_normal", 15, …, max {BG 6, BGUSER 4}).
+	{23, concurrencyTable{totalOn: 11, totalOff: 15, bgOn: 6, bgOff: 6}},
+	// API 34+ (U onwards): DEFAULT_CONCURRENCY_LIMIT by RAM (8 low-RAM; 16
+	// up to 6 GB; 20 up to 8 GB; 32 up to 12 GB; 40 above), the model a
+	// phone of up to 6 GB: 16. WorkTypeConfig("screen_on_normal", 16, 16 * 3
+	// / 4 = 12, …, max ratio {BG 0.5, …}) and ("screen_off_normal", 16, 16,
+	// …, max ratio {BG 0.6, …}); WorkTypeConfig.getMaxValue =
+	// max(1, (int) (maxTotal * ratio)): BG 6 screen on, 9 screen off.
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR (16 / 2) and
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_EJ (3) apply only when the whole pending
+	// queue fills the device (isPkgConcurrencyLimitedLocked), which one app
+	// under WorkManager's 20-job limit does not: not modelled. API 35–36:
+	// same source; API 37 assumed unchanged.
+	{34, concurrencyTable{totalOn: 12, totalOff: 16, bgOn: 6, bgOff: 9}},
+}
+
+// FB job/JobConcurrencyManager.java DEFAULT_SCREEN_OFF_ADJUSTMENT_DELAY_MS
+// = 30000 (S onwards): the screen-off limits apply this long after screen-off.
+const screenOffAdjustmentDelay = 30 * time.Second
+
+// concurrencyFor is the concurrency row for an API level.
+func concurrencyFor(api int) concurrencyTable {
+	v := concurrencyByAPI[0].v
+	for _, r := range concurrencyByAPI {
+		if r.from <= api {
+			v = r.v
+		}
+	}
+	return v
+}
