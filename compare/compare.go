@@ -70,6 +70,9 @@ type Report struct {
 	Profiles []string `json:"profiles"`
 	Tasks    []Task   `json:"tasks"`
 	Errors   []Error  `json:"errors"`
+	// Outcomes[i] is the run under Profiles[i], for callers that judge it
+	// (expectations, safety limits); not part of the document.
+	Outcomes []*scenarios.Outcome `json:"-"`
 }
 
 // Format is the JSON document's format tag.
@@ -123,6 +126,7 @@ func Profiles(sc *scenarios.Scenario, axis Axis, values []string, opts scenarios
 		if err != nil {
 			return nil, fmt.Errorf("compare: %s %s: %w", axis, values[i], err)
 		}
+		rep.Outcomes = append(rep.Outcomes, out)
 		for _, pr := range out.Runs {
 			res := pr.Result
 			for _, e := range res.Errors {

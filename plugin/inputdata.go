@@ -165,6 +165,7 @@ func reflectValue(rv reflect.Value) (any, error) {
 			return nil, nil
 		}
 	}
+	//lint:ignore ST1005 the text of the platform exception Dart receives, byte for byte
 	return nil, fmt.Errorf("Instance of '%s'", rv.Type().String())
 }
 
@@ -486,6 +487,7 @@ func (d *androidData) putPayload(key string, v any) error {
 	case map[string]any:
 		return d.putJSON(key, t)
 	default:
+		//lint:ignore ST1005 the text of the platform exception Dart receives, byte for byte
 		return fmt.Errorf(msgUnsupportedPayload, key, kotlinKind(v))
 	}
 	return nil
@@ -550,6 +552,7 @@ func orgJSON(b *strings.Builder, v any) error {
 		b.WriteString(strconv.FormatInt(t, 10))
 	case float64:
 		if math.IsNaN(t) || math.IsInf(t, 0) {
+			//lint:ignore ST1005 the text of the platform exception Dart receives, byte for byte
 			return fmt.Errorf("Forbidden numeric value: %s", javaDouble(t))
 		}
 		if t == 0 && math.Signbit(t) {
@@ -597,6 +600,7 @@ func orgJSON(b *strings.Builder, v any) error {
 	default:
 		// InputDataUtils.kt jsonValue: nested typed-data arrays are rejected
 		// without the key.
+		//lint:ignore ST1005 the text of the platform exception Dart receives, byte for byte
 		return fmt.Errorf("Unsupported payload type: %s. Consider converting it to a supported type.", kotlinKind(v))
 	}
 	return nil
@@ -683,6 +687,7 @@ func dartJSON(b *strings.Builder, v any) error {
 		b.WriteString(strconv.FormatInt(t, 10))
 	case float64:
 		if math.IsNaN(t) || math.IsInf(t, 0) {
+			//lint:ignore ST1005 the text of the platform exception Dart receives, byte for byte
 			return fmt.Errorf("Converting object to an encodable object failed: %s", dartDouble(t))
 		}
 		b.WriteString(dartDouble(t))
@@ -713,6 +718,7 @@ func dartJSON(b *strings.Builder, v any) error {
 		}
 		b.WriteByte('}')
 	default:
+		//lint:ignore ST1005 the text of the platform exception Dart receives, byte for byte
 		return fmt.Errorf("Converting object to an encodable object failed: Instance of '%T'", v)
 	}
 	return nil

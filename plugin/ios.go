@@ -32,7 +32,8 @@ func (p *Plugin) iosVersion() int {
 // scheduledTaskInfo is ScheduledTaskInfo, persisted under
 // dev.fluttercommunity.workmanager.scheduledTasks.
 type scheduledTaskInfo struct {
-	Kind                 string // refresh, processing, healthResearch, continuedProcessing
+	Kind string // refresh, processing, healthResearch, continuedProcessing
+	//lint:ignore ST1011 the field of the plugin's Swift ScheduledTaskInfo, persisted under this name
 	EarliestBeginSeconds *time.Duration
 }
 

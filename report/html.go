@@ -194,7 +194,7 @@ func writeHTMLResult(b *strings.Builder, m *model) {
 		{"runs", strconv.Itoa(len(res.Runs))},
 		{"expectations", fmt.Sprintf("%d of %d held", ok, len(res.Expectations))},
 		{"invariants", fmt.Sprintf("%d checked, %s", res.Invariants.Checked, plural(len(res.Invariants.Violations), "violation", "violations"))},
-		{"errors", strconv.Itoa(len(res.Errors))}, {"warnings", strconv.Itoa(len(res.Warnings))},
+		{"errors", strconv.Itoa(len(res.Errors))}, {"calls", strconv.Itoa(len(res.Calls))}, {"warnings", strconv.Itoa(len(res.Warnings))},
 	} {
 		fmt.Fprintf(b, "<dt>%s</dt><dd>%s</dd>\n", esc(kv[0]), esc(orDash(kv[1])))
 	}
@@ -248,6 +248,17 @@ func writeHTMLResult(b *strings.Builder, m *model) {
 		b.WriteString("<h3>errors</h3>\n<ul class=\"plain errors\">\n")
 		for _, e := range res.Errors {
 			fmt.Fprintf(b, "<li>%s %s <b>%s</b>: %s (seen by app: %v)</li>\n", esc(fmtAt(m.Start, secDur(e.T))), esc(e.Call), esc(e.Code), esc(e.Message), e.SeenByApp)
+		}
+		b.WriteString("</ul>\n")
+	}
+	if len(res.Calls) > 0 {
+		b.WriteString("<h3>calls</h3>\n<ul class=\"plain calls\">\n")
+		for i, c := range res.Calls {
+			if i == maxCallLines {
+				fmt.Fprintf(b, "<li>… %d more (the JSON result lists them all)</li>\n", len(res.Calls)-maxCallLines)
+				break
+			}
+			fmt.Fprintf(b, "<li>%s %s</li>\n", esc(fmtAt(m.Start, secDur(c.T))), esc(callLine(c)))
 		}
 		b.WriteString("</ul>\n")
 	}

@@ -215,6 +215,9 @@ func suiteOf(res *Result) junitSuite {
 	for _, e := range res.Errors {
 		fmt.Fprintf(&b, "error %s %s %s: %s (seen by app: %v)\n", fmtAt(start, secDur(e.T)), e.Call, e.Code, e.Message, e.SeenByApp)
 	}
+	for _, c := range res.Calls {
+		fmt.Fprintf(&b, "call %s %s\n", fmtAt(start, secDur(c.T)), callLine(c))
+	}
 	for _, wn := range res.Warnings {
 		fmt.Fprintf(&b, "warning %s %s: %s\n", fmtAt(start, secDur(wn.T)), wn.Code, wn.Message)
 	}

@@ -52,6 +52,9 @@ type Result struct {
 	// dispatcher has no case for, a clamped interval). Added field; v1 allows
 	// additions.
 	Warnings []Warning `json:"warnings"`
+	// Calls lists every Dart call that took effect, in time order (format
+	// v1.1).
+	Calls []Call `json:"calls"`
 	// Limit is set when the run stopped at a safety limit (exit code 3).
 	Limit string `json:"limit,omitempty"`
 }
@@ -100,6 +103,105 @@ type Error struct {
 	Code      string  `json:"code"`
 	Message   string  `json:"message"`
 	SeenByApp bool    `json:"seen_by_app"`
+	// Source is on_launch or task for an error of a call app.on_launch or a
+	// task's then made (format v1.1); empty for the timeline's.
+	Source string `json:"source,omitempty"`
+}
+
+// Call is one Dart call that took effect (format v1.1): when, which method,
+// where the call came from (timeline, on_launch or task), its arguments,
+// and what Dart received: Returned (true/false for queries, the text of
+// printScheduledTasks, null for void calls), or the error code it threw.
+type Call struct {
+	T      Seconds        `json:"t"`
+	Call   string         `json:"call"`
+	Source string         `json:"source"`
+	Args   map[string]any `json:"args"`
+	// Returned is written for a call that returned (null for a void call),
+	// Error (the error code) for one that threw: exactly one of the two.
+	Returned any    `json:"returned,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+// MarshalJSON writes returned (null for a void call), or error for a call
+// that threw, after the other fields.
+func (c Call) MarshalJSON() ([]byte, error) {
+	type plain struct {
+		T      Seconds        `json:"t"`
+		Call   string         `json:"call"`
+		Source string         `json:"source"`
+		Args   map[string]any `json:"args"`
+	}
+	args := c.Args
+	if args == nil {
+		args = map[string]any{}
+	}
+	head, err := marshalNoEscape(plain{c.T, c.Call, c.Source, args})
+	if err != nil {
+		return nil, err
+	}
+	var tail []byte
+	if c.Error != "" {
+		v, _ := marshalNoEscape(c.Error)
+		tail = append([]byte(`,"error":`), v...)
+	} else {
+		v, err := marshalNoEscape(c.Returned)
+		if err != nil {
+			return nil, err
+		}
+		tail = append([]byte(`,"returned":`), v...)
+	}
+	out := append(head[:len(head)-1], tail...)
+	return append(out, '}'), nil
+}
+
+// UnmarshalJSON reads returned or error back.
+func (c *Call) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		T        Seconds         `json:"t"`
+		Call     string          `json:"call"`
+		Source   string          `json:"source"`
+		Args     map[string]any  `json:"args"`
+		Returned json.RawMessage `json:"returned"`
+		Error    string          `json:"error"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*c = Call{T: raw.T, Call: raw.Call, Source: raw.Source, Args: raw.Args, Error: raw.Error}
+	if len(raw.Returned) > 0 {
+		if err := json.Unmarshal(raw.Returned, &c.Returned); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReturnedText is the returned value as the text and HTML reports print it.
+func (c Call) ReturnedText() string {
+	if c.Error != "" {
+		return "threw " + c.Error
+	}
+	switch v := c.Returned.(type) {
+	case nil:
+		return "null"
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	b, _ := marshalNoEscape(c.Returned)
+	return string(b)
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // Expectation is the verdict on one expect entry.
@@ -157,6 +259,9 @@ func (r *Result) Normalize() {
 	if r.Warnings == nil {
 		r.Warnings = []Warning{}
 	}
+	if r.Calls == nil {
+		r.Calls = []Call{}
+	}
 }
 
 // Passed reports whether every expectation held and no invariant broke.
@@ -180,4 +285,19 @@ func MarshalIndent(doc any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// maxCallLines bounds the calls the text and HTML reports list.
+const maxCallLines = 200
+
+// callLine describes a call in one line: method, source, arguments, and
+// what Dart received.
+func callLine(c Call) string {
+	args := "{}"
+	if len(c.Args) > 0 {
+		if b, err := marshalNoEscape(c.Args); err == nil {
+			args = string(b)
+		}
+	}
+	return c.Call + " (" + c.Source + ") " + args + " → " + c.ReturnedText()
 }

@@ -395,7 +395,20 @@ func writeVerdicts(ew *errWriter, m *model, p painter) {
 			if e.SeenByApp {
 				seen = "seen by the app"
 			}
+			if e.Source != "" {
+				seen += ", from " + e.Source
+			}
 			ew.printf("  %s %s %s: %s (%s)\n", fmtAt(m.Start, secDur(e.T)), e.Call, p.paint(ansiRed, e.Code), e.Message, seen)
+		}
+	}
+	if len(res.Calls) > 0 {
+		ew.write("\n" + p.paint(ansiBold, "calls") + "\n")
+		for i, c := range res.Calls {
+			if i == maxCallLines {
+				ew.printf("  … %d more (the JSON result lists them all)\n", len(res.Calls)-maxCallLines)
+				break
+			}
+			ew.printf("  %s %s\n", fmtAt(m.Start, secDur(c.T)), callLine(c))
 		}
 	}
 	if len(res.Warnings) > 0 {

@@ -233,6 +233,10 @@ func (p *project) readDart() {
 	if isDir(lib) {
 		walk(lib, "lib")
 	}
+	if !parserAvailable && len(files) > 0 {
+		p.info("parser-unavailable", "lib", 1, 1, fmt.Sprintf("this wmsim was built without cgo and cannot parse Dart: %d Dart file(s) not analysed", len(files)), "use a build of wmsim made with CGO_ENABLED=1")
+		return
+	}
 	sort.Strings(files)
 	parsed := parseAll(p.dir, files)
 	for _, pf := range parsed {
@@ -293,10 +297,6 @@ func parseOne(dir, rel string) parsedFile {
 	if !utf8.Valid(src) {
 		line, col := invalidUTF8At(src)
 		info("file-not-utf8", line, col, "not UTF-8 (Dart source must be): not analysed", "save the file as UTF-8")
-		return out
-	}
-	if !parserAvailable {
-		info("parser-unavailable", 1, 1, "this wmsim was built without cgo and cannot parse Dart", "use a release build of wmsim (built with cgo)")
 		return out
 	}
 	root, err := parseDart(src)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wmsim/wmsim/osscheduler/android"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -27,11 +28,12 @@ type Matrix struct {
 }
 
 // DefaultMatrix spans the Android releases whose scheduling differs most
-// (API 29; 31: expedited work and stop reasons; 34; 35), the OEM behaviours
-// the simulator models, and three iOS releases.
+// (API 29; 31: expedited work and stop reasons; 34; 35), every built-in OEM
+// profile of the simulator (android.OEMNames: a profile added there joins
+// the matrix), and three iOS releases.
 var DefaultMatrix = Matrix{
 	AndroidAPIs: []int{29, 31, 34, 35},
-	OEMs:        []string{"aosp", "aggressive"},
+	OEMs:        android.OEMNames(),
 	IOSVersions: []int{15, 17, 18},
 	Users:       []string{"daily", "weekly"},
 	Days:        14,
@@ -115,7 +117,7 @@ func RunMatrix(ctx context.Context, r *Report, m Matrix) (*Card, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: the generated scenario does not load: %w", c, err)
 		}
-		out, err := scenarios.Run(sc, scenarios.RunOptions{NoTrace: true})
+		out, err := scenarios.Run(sc, scenarios.RunOptions{NoTrace: true, Context: ctx})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c, err)
 		}
@@ -192,13 +194,13 @@ func (c *Card) WriteText(w io.Writer) {
 		fmt.Fprintln(w, "  no task was registered in any cell")
 		return
 	}
-	fmt.Fprintf(w, "  %-28s", "device")
+	fmt.Fprintf(w, "  %-30s", "device")
 	for _, n := range names {
 		fmt.Fprintf(w, " | %-22s", trunc(n, 22))
 	}
 	fmt.Fprintln(w, " | errors")
 	for _, cell := range c.Cells {
-		fmt.Fprintf(w, "  %-28s", cell.Cell.String())
+		fmt.Fprintf(w, "  %-30s", cell.Cell.String())
 		for _, n := range names {
 			s := "—"
 			for _, t := range cell.Tasks {

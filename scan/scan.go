@@ -82,6 +82,10 @@ func Main(ctx context.Context, dir string, opts Options, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "wmsim scan: --format %q: valid: text, json, sarif\n", opts.Format)
 		return 2
 	}
+	if !parserAvailable {
+		fmt.Fprintln(stderr, "wmsim scan: this wmsim was built without cgo (CGO_ENABLED=0), and the Dart grammar needs it; build wmsim with CGO_ENABLED=1")
+		return 2
+	}
 	rep, err := Scan(dir)
 	if err != nil {
 		if errors.Is(err, ErrNotFlutter) {

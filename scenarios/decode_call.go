@@ -214,6 +214,9 @@ func (d *decoder) arg(m Method, pv PluginVersion, a *Args, name string, n ast.No
 			a.Subtitle = &x
 		}
 	case "frequency", "flexInterval", "initialDelay", "backoffPolicyDelay":
+		if _, fixed := d.durationArg(a, name, n, p); !fixed {
+			return
+		}
 		x, ok := d.duration(n, p)
 		if !ok {
 			return

@@ -20,12 +20,12 @@ var (
 	bucketEnum   = enumSpec{values: []string{"auto", "active", "working_set", "frequent", "rare", "restricted"}}
 	// heuristicsEnum names the iOS model's parameter sets (osscheduler/ios MODEL.md).
 	heuristicsEnum = enumSpec{values: []string{"optimistic", "typical", "pessimistic"}}
-	modeEnum       = enumSpec{values: []string{"fetch", "processing"}}
+	modeEnum       = enumSpec{values: modeNames()}
 	chargerEnum    = enumSpec{values: []string{"none", "ac", "usb", "wireless"}}
 	netKindEnum    = enumSpec{values: []string{"none", "wifi", "cellular"}}
 	screenEnum     = enumSpec{values: []string{"on", "off"}}
 	resultEnum     = enumSpec{values: []string{"success", "retry", "failure", "error"}}
-	appEnum        = enumSpec{values: []string{"launch", "background", "swipe_away", "force_stop", "update"}}
+	appEnum        = enumSpec{values: []string{"launch", "background", "swipe_away", "force_stop", "update", "process_death"}}
 	dozeEnum       = enumSpec{values: []string{"force_idle", "step", "unforce"}}
 	stateEnum      = enumSpec{values: []string{"enqueued", "running", "succeeded", "failed", "cancelled", "blocked"}}
 
@@ -125,9 +125,17 @@ func (d *decoder) scenario(body ast.Node) *Scenario {
 		}
 	}
 	if v := o.get("app"); v != nil {
-		ao := d.object(v, "app", append([]string{"tasks"}, appOptionFields...)...)
+		ao := d.object(v, "app", append([]string{"tasks", "on_launch", "process_lifetime"}, appOptionFields...)...)
 		if t := ao.get("tasks"); t != nil {
-			s.App.Tasks = d.tasks(t, "app.tasks")
+			s.App.Tasks = d.tasks(t, "app.tasks", s.Plugin.Version)
+		}
+		if ao.has("on_launch") {
+			s.App.OnLaunch = d.dartCalls(ao.get("on_launch"), "app.on_launch", s.Plugin.Version)
+		}
+		if pl := ao.get("process_lifetime"); pl != nil {
+			if x, ok := d.positive(pl, "app.process_lifetime"); ok {
+				s.App.ProcessLifetime = &x
+			}
 		}
 		d.appOptions(ao, &s.App)
 	}
@@ -357,11 +365,23 @@ func (d *decoder) fetchInterval(n ast.Node, path string) FetchInterval {
 
 // device decodes a device block (initial state, or a step's change).
 func (d *decoder) device(n ast.Node, path string, step bool) *Device {
-	o := d.object(n, path, "battery", "charger", "network", "screen", "storage", "profile", "motion")
+	o := d.object(n, path, "battery", "charger", "network", "screen", "storage", "profile", "motion", "screen_timeout")
 	if o == nil {
 		return nil
 	}
 	dev := &Device{}
+	if o.has("screen_timeout") {
+		switch v := o.get("screen_timeout"); {
+		case step:
+			d.errorf(o.keyNode("screen_timeout"), o.at("screen_timeout"), "set screen_timeout in the top-level device block", "screen_timeout is a setting of the phone, not a change at a moment")
+		case v == nil:
+			d.errorf(o.keyNode("screen_timeout"), o.at("screen_timeout"), "a duration > 0 such as 30s", "screen_timeout must not be null")
+		default:
+			if x, ok := d.positive(v, o.at("screen_timeout")); ok {
+				dev.ScreenTimeout = &x
+			}
+		}
+	}
 	if o.has("battery") {
 		bo := d.object(o.get("battery"), o.at("battery"), "level", "capacity_mah")
 		b := &Battery{}
@@ -483,7 +503,7 @@ func (d *decoder) byteSize(n ast.Node, path string) *ByteSize {
 }
 
 // tasks decodes app.tasks: a mapping of received name to behaviour.
-func (d *decoder) tasks(n ast.Node, path string) Tasks {
+func (d *decoder) tasks(n ast.Node, path string, pv PluginVersion) Tasks {
 	es, ok := d.mapping(n, path, "a mapping from task name to {duration, result, requires_network}")
 	if !ok {
 		return nil
@@ -496,7 +516,7 @@ func (d *decoder) tasks(n ast.Node, path string) Tasks {
 			continue
 		}
 		t := Task{Name: e.key, Result: Results{ResultSuccess}}
-		o := d.object(e.val, p, "duration", "result", "requires_network")
+		o := d.object(e.val, p, "duration", "result", "requires_network", "then")
 		if o == nil {
 			continue
 		}
@@ -512,6 +532,9 @@ func (d *decoder) tasks(n ast.Node, path string) Tasks {
 		}
 		if v := o.get("requires_network"); v != nil {
 			t.RequiresNetwork, _ = d.boolean(v, o.at("requires_network"))
+		}
+		if o.has("then") {
+			t.Then = d.dartCalls(o.get("then"), o.at("then"), pv)
 		}
 		out = append(out, t)
 	}
@@ -571,7 +594,7 @@ func (d *decoder) results(n ast.Node, path string) Results {
 	return Results{ResultSuccess}
 }
 
-var stepFields = []string{"at", "every", "call", "args", "channel", "device", "reboot", "app", "os", "content_change"}
+var stepFields = []string{"at", "every", "platform", "call", "args", "channel", "device", "reboot", "app", "os", "content_change"}
 var actionFields = []string{"call", "channel", "device", "reboot", "app", "os", "content_change"}
 
 // step decodes one timeline entry.
@@ -582,6 +605,9 @@ func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
 	}
 	line, col := position(d.resolve(n, path))
 	st := &Step{Pos: Pos{Line: line, Column: col}}
+	if v := o.get("platform"); v != nil {
+		st.Platform = d.stepPlatform(v, o.at("platform"))
+	}
 	if v := o.require("at", "an offset such as 90s or 2d12h, or a clock time such as \"07:30\""); v != nil {
 		st.At, _ = d.at(v, o.at("at"))
 	}
@@ -649,6 +675,46 @@ func (d *decoder) step(n ast.Node, path string, pv PluginVersion) *Step {
 	return st
 }
 
+// stepPlatform decodes a step's platform: android or ios (one platform; a
+// step for both has no platform field).
+func (d *decoder) stepPlatform(n ast.Node, path string) Platform {
+	if _, isList := d.resolve(n, path).(*ast.SequenceNode); isList {
+		d.errorf(n, path, "android or ios; a step for both platforms has no platform field", "a step takes one platform, not a list")
+		return ""
+	}
+	p, _ := d.enum(n, path, platformEnum)
+	return Platform(p)
+}
+
+var dartCallFields = []string{"platform", "call", "args"}
+
+// dartCalls decodes app.on_launch or a task's then: a list of Dart calls.
+func (d *decoder) dartCalls(n ast.Node, path string, pv PluginVersion) []DartCall {
+	items, _ := d.list(n, path, "a list of Dart calls, each {call: METHOD, args: {...}} with an optional platform: android | ios")
+	out := []DartCall{}
+	for i, it := range items {
+		p := index(path, i)
+		o := d.object(it, p, dartCallFields...)
+		if o == nil {
+			continue
+		}
+		line, col := position(d.resolve(it, p))
+		c := DartCall{Pos: Pos{Line: line, Column: col}}
+		if v := o.get("platform"); v != nil {
+			c.Platform = d.stepPlatform(v, o.at("platform"))
+		}
+		if !o.has("call") {
+			d.errorf(it, p, "add call: METHOD (a Dart method of Workmanager, e.g. registerPeriodicTask)", "the entry makes no call")
+			continue
+		}
+		c.Call, c.Args = d.call(o, pv)
+		if c.Call != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // at decodes an offset or a clock time.
 func (d *decoder) at(n ast.Node, path string) (At, bool) {
 	const valid = "an offset from start (90s, 2d12h) or a daily clock time (\"07:30\")"
@@ -680,12 +746,25 @@ func (d *decoder) appEvent(n ast.Node, path string, key ast.Node) *AppEvent {
 	rn := d.resolve(n, path)
 	switch rn.(type) {
 	case *ast.MappingNode, *ast.MappingValueNode:
-		o := d.object(rn, path, "update")
+		o := d.object(rn, path, "update", "launch")
 		if o == nil {
 			return nil
 		}
+		if o.has("launch") {
+			if o.has("update") {
+				d.errorf(o.keyNode("update"), o.at("update"), "one event per step: {launch: {for: 5m}} or {update: {...}}", "the step has two app events: launch and update")
+			}
+			ev := &AppEvent{Kind: AppLaunch}
+			lo := d.object(o.get("launch"), o.at("launch"), "for")
+			if v := lo.get("for"); v != nil {
+				ev.For, _ = d.positive(v, lo.at("for"))
+			} else if lo != nil {
+				d.errorf(o.keyNode("launch"), o.at("launch")+".for", "launch: {for: 5m} (how long the app stays in the foreground)", "launch needs for")
+			}
+			return ev
+		}
 		if !o.has("update") {
-			d.errorf(rn, path, "an event name ("+strings.Join(appEnum.values, ", ")+") or {update: {dispatcher_renamed: true}}", "missing event")
+			d.errorf(rn, path, "an event name ("+strings.Join(appEnum.values, ", ")+"), {update: {dispatcher_renamed: true}} or {launch: {for: 5m}}", "missing event")
 			return nil
 		}
 		ev := &AppEvent{Kind: AppUpdate}
@@ -823,8 +902,9 @@ func decodeBase64(s string) ([]byte, error) {
 	return base64.RawStdEncoding.DecodeString(s)
 }
 
-var expectFields = []string{"task", "unique", "runs", "within", "max_gap", "first_run_within", "state", "attempts", "no_errors", "error"}
-var assertionFields = []string{"runs", "max_gap", "first_run_within", "state", "attempts", "no_errors", "error"}
+var expectFields = []string{"task", "unique", "runs", "within", "max_gap", "first_run_within", "state", "attempts", "no_errors", "error",
+	"on_time", "call", "at", "returned", "platform"}
+var assertionFields = []string{"runs", "max_gap", "first_run_within", "state", "attempts", "no_errors", "error", "on_time", "returned"}
 
 // expectation decodes one expect entry.
 func (d *decoder) expectation(n ast.Node, path string) *Expectation {
@@ -847,6 +927,9 @@ func (d *decoder) expectation(n ast.Node, path string) *Expectation {
 		for _, a := range present[1:] {
 			d.errorf(o.keyNode(a), o.at(a), "one assertion per entry; split it into two entries", "the entry has two assertions: %s and %s", present[0], a)
 		}
+	}
+	if v := o.get("platform"); v != nil {
+		e.Platform = d.stepPlatform(v, o.at("platform"))
 	}
 	if v := o.get("task"); v != nil {
 		e.Task, _ = d.name(v, o.at("task"))
@@ -936,6 +1019,56 @@ func (d *decoder) expectation(n ast.Node, path string) *Expectation {
 				}
 				e.Error.Code = s
 			}
+		}
+	}
+	if o.has("on_time") {
+		needsSelector = true
+		oo := d.object(o.get("on_time"), o.at("on_time"), "clock", "late")
+		e.OnTime = &OnTime{}
+		if v := oo.require("clock", "a 24-hour clock time such as \"10:00\""); v != nil {
+			if c, ok := d.clockTime(v, oo.at("clock")); ok {
+				e.OnTime.Clock = c
+			}
+		}
+		if v := oo.require("late", "a duration ≥ 0 such as 30m: how long after the clock time a run may start"); v != nil {
+			if x, ok := d.duration(v, oo.at("late")); ok {
+				e.OnTime.Late = x
+			}
+		}
+	}
+	if o.has("returned") {
+		e.HasReturned = true
+		rv := o.items["returned"].val
+		if x, ok := d.value(rv, o.at("returned"), "returned", 0); ok {
+			if m, isMap := x.(Map); isMap {
+				_ = m
+				d.errorf(rv, o.at("returned"), "true, false, null, a number or a string (the text printScheduledTasks returns)", "returned takes a scalar, not a mapping")
+			} else {
+				e.Returned = x
+			}
+		}
+		if !o.has("call") {
+			d.errorf(n, path+".call", "add call: METHOD (the Dart call whose return value this is, e.g. isScheduledByUniqueName)", "returned needs call")
+		}
+	}
+	if v := o.get("call"); v != nil {
+		if x, ok := d.enum(v, o.at("call"), allMethodsEnum); ok {
+			e.Call = Method(x)
+		}
+		if !o.has("returned") {
+			d.errorf(o.keyNode("call"), o.at("call"), "call: goes with returned: (and an optional at:)", "call without returned")
+		}
+	}
+	if o.has("at") {
+		if v := o.get("at"); v != nil {
+			if x, ok := d.duration(v, o.at("at")); ok {
+				e.At = &x
+			}
+		} else {
+			d.errorf(o.keyNode("at"), o.at("at"), "an offset from start such as 2h", "at must not be null")
+		}
+		if !o.has("returned") {
+			d.errorf(o.keyNode("at"), o.at("at"), "at: goes with call: and returned:", "at without returned")
 		}
 	}
 	if o.has("within") {

@@ -168,6 +168,16 @@ type World struct {
 	wall       time.Duration       // real time Engine.RunUntil took in runPlatform (JUnit only)
 	expectWall []time.Duration     // real time each expectation took in Result (JUnit only)
 	warnings   []report.Warning
+
+	// OnLaunch, when set, runs at every cold start of the app after
+	// app.on_launch's calls: what main() does, in Go (wmsimtest).
+	OnLaunch func()
+
+	proc       process        // the app process model (format v1.1)
+	calls      []report.Call  // every Dart call that took effect
+	errSource  map[int]string // Journal.Errors index → source, for calls not from the timeline
+	lastReturn any            // what the last query returned to Dart
+	hasReturn  bool
 }
 
 // callbackHandle is the raw handle of the scenario app's dispatcher. Its
@@ -262,6 +272,7 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 	}
 	w.app = newAppBehaviour(w, opts.Handlers)
 	w.Plugin.ExecuteTaskAsync(w.app)
+	w.initProcess()
 
 	if prof, ok, err := profileOf(sc.Device); err != nil {
 		return nil, fmt.Errorf("%s: device.profile: %v", sc.File, err)

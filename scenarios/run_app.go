@@ -29,13 +29,19 @@ type taskCompletion struct {
 	ctx    *plugin.TaskContext
 	done   func(bool, error) // nil: answer through ctx.Done
 	result Result
+	task   *Task // its then calls are made before the answer
 }
 
 // Fire implements sim.Handler.
 func (c *taskCompletion) Fire(*sim.Engine) {
-	ctx, done, result := c.ctx, c.done, c.result
+	ctx, done, result, task := c.ctx, c.done, c.result, c.task
 	*c = taskCompletion{a: c.a}
 	c.a.free = append(c.a.free, c)
+	if task != nil {
+		// The handler's last Dart calls, in the background isolate, before
+		// it returns; a run the OS already stopped makes none.
+		c.a.w.runThen(task, ctx.Stopped())
+	}
 	var ok bool
 	var err error
 	switch result {
@@ -61,8 +67,10 @@ func newAppBehaviour(w *World, handlers map[string]plugin.Handler) *appBehaviour
 // errTaskFailed and errTaskThrew are what Future.error(...) and a thrown
 // exception look like to the plugin.
 var (
+	//lint:ignore ST1005 the text of the Dart error the plugin reports, byte for byte
 	errTaskFailed = errors.New("Future.error: the task reported failure")
-	errTaskThrew  = errors.New("Exception: the task threw")
+	//lint:ignore ST1005 the text of the Dart error the plugin reports, byte for byte
+	errTaskThrew = errors.New("Exception: the task threw")
 )
 
 // ExecuteTask implements plugin.AsyncHandler.
@@ -128,8 +136,23 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 		c = &taskCompletion{a: a}
 	}
 	c.ctx, c.done, c.result = ctx, done, result
+	if len(task.Then) > 0 {
+		c.task = a.taskRef(task.Name)
+	}
 	w.Engine.After(d, sim.PhaseApp, "app task completes", c)
 	return true
+}
+
+// taskRef returns the scenario's app.tasks entry named name (stable
+// pointer for the completion event).
+func (a *appBehaviour) taskRef(name string) *Task {
+	ts := a.w.Scenario.App.Tasks
+	for i := range ts {
+		if ts[i].Name == name {
+			return &ts[i]
+		}
+	}
+	return nil
 }
 
 // runGo runs a Go handler as a kernel process, so it can sleep on the

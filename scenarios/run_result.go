@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -37,9 +38,14 @@ func (w *World) Result() *report.Result {
 		res.Runs = append(res.Runs, run)
 	}
 	res.Tasks = w.tasks(res.Runs)
-	for _, e := range w.Journal.Errors {
-		res.Errors = append(res.Errors, report.Error{T: secs(e.At), Call: e.Call, Code: e.Code, Message: e.Message, SeenByApp: e.SeenByApp})
+	for i, e := range w.Journal.Errors {
+		src := w.errSource[i]
+		if src == SourceTimeline {
+			src = ""
+		}
+		res.Errors = append(res.Errors, report.Error{T: secs(e.At), Call: e.Call, Code: e.Code, Message: e.Message, SeenByApp: e.SeenByApp, Source: src})
 	}
+	res.Calls = append(res.Calls, w.calls...)
 	res.Warnings = append(res.Warnings, w.warnings...)
 	for i := range w.recorder.Records {
 		if r := &w.recorder.Records[i]; r.Kind == "clamped" {
@@ -54,9 +60,14 @@ func (w *World) Result() *report.Result {
 		c.checkRuns(w.Journal.Runs())
 		res.Invariants = c.result()
 	}
+	res.Warnings = append(res.Warnings, w.emptyWarnings(res)...)
+	slices.SortStableFunc(res.Warnings, func(a, b report.Warning) int { return cmp.Compare(a.T, b.T) })
 	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	w.expectWall = make([]time.Duration, len(sc.Expect))
 	for i := range sc.Expect {
+		if p := sc.Expect[i].Platform; p != "" && p != w.Platform {
+			continue
+		}
 		t0 := time.Now()
 		res.Expectations = append(res.Expectations, ev.evaluate(&sc.Expect[i]))
 		w.expectWall[i] = time.Since(t0) // for JUnit only
@@ -142,6 +153,10 @@ func (ev *evidence) evaluate(e *Expectation) report.Expectation {
 		return ev.expectNoErrors()
 	case "error":
 		return ev.expectError(string(e.Error.Call), e.Error.Code)
+	case "on_time":
+		return ev.expectOnTime(sel, e.OnTime.Clock, e.OnTime.Late)
+	case "returned":
+		return ev.expectReturned(e.Call, e.At, e.Returned)
 	}
 	return report.Expectation{Expect: "unknown expectation", OK: false, Detail: "the loader let through an entry with no assertion"}
 }

@@ -24,13 +24,25 @@ func (w *World) Do(s *Step) { w.doStep(s) }
 // Call makes one Dart call on the plugin now, as a timeline call step does
 // (the app process is started if needed, registrations are noted for
 // first_run_within), and returns the error Dart sees.
-func (w *World) Call(c *wire.Call) error {
-	w.ensureProcess()
+func (w *World) Call(c *wire.Call) error { return w.CallFrom(c, SourceTimeline) }
+
+// CallFrom is Call with the call's source as the result's calls list it:
+// SourceTimeline (the app's code in the foreground isolate), SourceOnLaunch
+// or SourceTask (a task handler in the background isolate: the run's
+// process is used as it is). A powered-off phone makes no call: the step is
+// listed in warnings and ErrPhoneOff returned.
+func (w *World) CallFrom(c *wire.Call, source string) error {
 	name := c.WireMethod
 	if name == "" {
 		name = string(c.Method)
 	}
-	return w.dispatch(c, name)
+	if source != SourceTask && w.phoneOff("call "+name) {
+		return ErrPhoneOff
+	}
+	if source == SourceTimeline {
+		w.ensureProcess()
+	}
+	return w.recordCall(c, name, source, wireArgs(c))
 }
 
 // EnsureProcess starts the app's process if it is not running, as the
@@ -38,10 +50,19 @@ func (w *World) Call(c *wire.Call) error {
 func (w *World) EnsureProcess() { w.ensureProcess() }
 
 func (w *World) doStep(s *Step) {
+	if !s.Applies(w.Platform) {
+		return
+	}
+	switch s.Action() {
+	case ActionCall, ActionChannel, ActionApp:
+		if w.phoneOff(stepWhat(s)) {
+			return
+		}
+	}
 	switch s.Action() {
 	case ActionCall:
 		w.ensureProcess()
-		w.dispatch(callFromArgs(s.Call, s.Args), string(s.Call))
+		w.callStep(s.Call, s.Args, SourceTimeline)
 	case ActionChannel:
 		w.ensureProcess()
 		w.channel(s.Channel)
@@ -101,6 +122,7 @@ func (w *World) deviceStep(d *Device) {
 		dev.SetNetwork(networkOf(dev.State().Network, d.Network))
 	}
 	if d.Screen != nil {
+		w.screenStep()
 		dev.SetScreen(*d.Screen == ScreenOn)
 	}
 	if d.Motion != nil {
@@ -129,6 +151,9 @@ func (w *World) appStep(a *AppEvent) {
 	switch a.Kind {
 	case AppLaunch:
 		w.Device.LaunchApp()
+		w.launched(a)
+		w.runOnLaunch() // a cold start: main() runs now, before the next step
+		return
 	case AppBackground:
 		w.Device.BackgroundApp()
 	case AppSwipeAway:
@@ -138,7 +163,14 @@ func (w *World) appStep(a *AppEvent) {
 	case AppUpdate:
 		w.Device.UpdateApp()
 		w.Plugin.AppUpdated(a.DispatcherRenamed)
+	case AppProcessDeath:
+		if w.Engine.Tracing() {
+			w.Engine.Emit("runner", "process", "app", "app: process_death: the OS reclaimed the app's process")
+		}
+		w.Device.KillProcess()
 	}
+	w.proc.launchGen++
+	w.leftForeground()
 }
 
 func (w *World) osStep(o *OSChange) {
@@ -218,7 +250,7 @@ func (w *World) channel(c *Channel) {
 	for _, msg := range call.Warnings {
 		w.warn("channel_message", msg)
 	}
-	w.dispatch(call, string(call.Method))
+	w.recordCall(call, string(call.Method), SourceTimeline, wireArgs(call))
 }
 
 // dispatch makes one Dart call on the plugin. Rejections are recorded by the
@@ -273,16 +305,22 @@ func (w *World) dispatch(c *wire.Call, name string) error {
 		var ok bool
 		if ok, err = p.IsScheduledByUniqueName(c.UniqueName); err == nil {
 			w.answer(name, c.UniqueName, fmt.Sprint(ok))
+			w.lastReturn, w.hasReturn = ok, true
 		}
 	case wire.MethodPrintScheduledTasks:
 		var s string
 		if s, err = p.PrintScheduledTasks(); err == nil {
 			w.answer(name, "", s)
+			w.lastReturn, w.hasReturn = s, true
 		}
 	case wire.MethodGetWorkInfoByUniqueName:
 		var info *plugin.WorkInfo
 		if info, err = p.GetWorkInfo(c.UniqueName); err == nil {
 			w.answer(name, c.UniqueName, describeWorkInfo(info))
+			w.hasReturn = true
+			if info != nil {
+				w.lastReturn = describeWorkInfo(info)
+			}
 		}
 	case wire.MethodNotifyBackgroundChannelInitialized:
 		err = p.NotifyBackgroundChannelInitialized()

@@ -92,8 +92,27 @@ func generateSchema(r *jsonschema.Reflector) *jsonschema.Schema {
 		}
 	}
 	s.ID = SchemaID
-	s.Title = "wmsim scenario (format v1)"
+	s.Title = "wmsim scenario (format v1.1)"
 	return s
+}
+
+// computedDurationSchema is a duration argument: a duration or {until: "HH:MM"}.
+func computedDurationSchema() *jsonschema.Schema {
+	until := jsonschema.NewProperties()
+	until.Set("until", &jsonschema.Schema{Type: "string", Pattern: clockPattern, Description: "The time from the call to the next such clock time (0 at exactly that time)."})
+	return &jsonschema.Schema{
+		AnyOf: []*jsonschema.Schema{durationSchema(), {
+			Type: "object", Properties: until, Required: []string{"until"}, AdditionalProperties: jsonschema.FalseSchema,
+		}},
+		Description: `A duration (1h), or {until: "10:00"}: computed when the call is made.`,
+	}
+}
+
+// clockPattern matches a 24-hour clock time HH:MM or HH:MM:SS.
+const clockPattern = `^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$`
+
+func (ClockTime) JSONSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "string", Pattern: clockPattern, Description: `A 24-hour clock time, "10:00".`}
 }
 
 func enumSchema(spec enumSpec, desc string) *jsonschema.Schema {
@@ -202,6 +221,10 @@ func (Map) JSONSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{Type: "object", Description: "A map of string keys to values (null, bool, int, double, String, lists, maps)."}
 }
 func (AppEvent) JSONSchema() *jsonschema.Schema {
+	forProps := jsonschema.NewProperties()
+	forProps.Set("for", durationSchema())
+	launch := jsonschema.NewProperties()
+	launch.Set("launch", &jsonschema.Schema{Type: "object", Properties: forProps, Required: []string{"for"}, AdditionalProperties: jsonschema.FalseSchema})
 	renamed := jsonschema.NewProperties()
 	renamed.Set("dispatcher_renamed", &jsonschema.Schema{Type: "boolean"})
 	update := jsonschema.NewProperties()
@@ -219,11 +242,27 @@ func (AppEvent) JSONSchema() *jsonschema.Schema {
 				Required:             []string{"update"},
 				AdditionalProperties: jsonschema.FalseSchema,
 			},
+			{
+				Type:                 "object",
+				Properties:           launch,
+				Required:             []string{"launch"},
+				AdditionalProperties: jsonschema.FalseSchema,
+			},
 		},
-		Description: "launch | background | swipe_away | force_stop | update, or {update: {dispatcher_renamed: true}}.",
+		Description: "launch | background | swipe_away | force_stop | update | process_death, {update: {dispatcher_renamed: true}}, or {launch: {for: 5m}}.",
 	}
 }
 func (DozeCommand) JSONSchema() *jsonschema.Schema { return enumSchema(dozeEnum, "") }
+
+// JSONSchemaExtend lets duration arguments be computed: {until: "10:00"}
+// (format v1.1).
+func (Args) JSONSchemaExtend(s *jsonschema.Schema) {
+	for _, name := range []string{"frequency", "flexInterval", "initialDelay", "backoffPolicyDelay"} {
+		if _, ok := s.Properties.Get(name); ok {
+			s.Properties.Set(name, computedDurationSchema())
+		}
+	}
+}
 
 // JSONSchemaExtend requires exactly one action per step.
 func (Step) JSONSchemaExtend(s *jsonschema.Schema) {

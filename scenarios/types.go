@@ -179,6 +179,18 @@ const (
 	ModeProcessing BackgroundMode = "processing"
 )
 
+// BackgroundModes lists every UIBackgroundModes value Apple documents
+// (Information Property List reference, key UIBackgroundModes; Xcode's
+// Signing & Capabilities → Background Modes), in that page's order. Only
+// fetch and processing matter to the plugin and are modelled; the others
+// are accepted and named once in the result's warnings.
+var BackgroundModes = []BackgroundMode{"audio", "location", "voip", "newsstand-content", "external-accessory",
+	"bluetooth-central", "bluetooth-peripheral", ModeFetch, "remote-notification", ModeProcessing,
+	"nearby-interaction", "network-authentication", "push-to-talk"}
+
+// Modelled reports whether wmsim models the mode (fetch, processing).
+func (m BackgroundMode) Modelled() bool { return m == ModeFetch || m == ModeProcessing }
+
 // IOS is the `ios` block with defaults filled.
 type IOS struct {
 	// Version is the iOS major version: 13 to 18, 26 or 27 (Apple numbered the release after 18 as 26); default 17.
@@ -247,6 +259,10 @@ type Device struct {
 	Motion *bool `json:"motion,omitempty"`
 	// Profile names a built-in or file-defined daily usage profile.
 	Profile *string `json:"profile,omitempty" jsonschema:"minLength=1"`
+	// ScreenTimeout is how long the screen stays on after the app goes to
+	// the background by a step (format v1.1; initial block only; default
+	// 30s).
+	ScreenTimeout *time.Duration `json:"screen_timeout,omitempty"`
 	// ProfileDef is a profile defined in the file: `profile:` given as a
 	// mapping (device.Profile's fields) instead of a built-in's name. Profile
 	// then holds its name.
@@ -255,7 +271,7 @@ type Device struct {
 
 // Empty reports whether no field is given.
 func (d Device) Empty() bool {
-	return d.Battery == nil && d.Charger == nil && d.Network == nil && d.Screen == nil && d.Storage == nil && d.Profile == nil
+	return d.Battery == nil && d.Charger == nil && d.Network == nil && d.Screen == nil && d.Storage == nil && d.Profile == nil && d.ScreenTimeout == nil
 }
 
 // Battery is the battery's level (percent, 0..100) and capacity.
@@ -318,6 +334,14 @@ type ByteSize int64
 type App struct {
 	// Tasks are keyed by the name the dispatcher receives, in file order.
 	Tasks Tasks `json:"tasks,omitempty"`
+	// OnLaunch is what main() does, in order, at every cold start of the
+	// app (format v1.1): Dart calls, each optionally for one platform.
+	OnLaunch []DartCall `json:"on_launch,omitempty"`
+	// ProcessLifetime is how long a backgrounded app's process lives before
+	// the OS reclaims it (format v1.1). nil: DefaultProcessLifetime when
+	// on_launch is given, otherwise the process is never reclaimed (a v1
+	// file keeps its meaning).
+	ProcessLifetime *time.Duration `json:"process_lifetime,omitempty"`
 	// SceneApp is an iOS app on the UIScene life cycle whose AppDelegate does
 	// not call WorkmanagerPlugin.registerLaunchHandlers() (default false).
 	SceneApp bool `json:"scene_app,omitempty"`
@@ -326,6 +350,32 @@ type App struct {
 	// where the handle never resolves in a background engine (#374).
 	DispatcherEntryPoint *bool `json:"dispatcher_entry_point,omitempty" jsonschema:"default=true"`
 }
+
+// DartCall is one Dart call of app.on_launch or a task's then: a method, its
+// arguments, and optionally the one platform it is made on.
+type DartCall struct {
+	// Platform limits the call to android or ios (Platform.isIOS in Dart).
+	Platform Platform `json:"platform,omitempty"`
+	// Call is a Dart method of the plugin; Args its named parameters.
+	Call Method `json:"call" jsonschema:"required"`
+	Args *Args  `json:"args,omitempty"`
+	// Pos is where the entry starts in the file (not part of the format).
+	Pos Pos `json:"-"`
+}
+
+// Applies reports whether the call is made on platform p.
+func (c *DartCall) Applies(p Platform) bool { return c.Platform == "" || c.Platform == p }
+
+// DefaultProcessLifetime is how long a backgrounded app's process lives when
+// the scenario gives app.on_launch and no process_lifetime: 30 minutes, the
+// time AOSP lets an empty cached process sit before killing it
+// (services/core/java/com/android/server/am/ProcessList.java MAX_EMPTY_TIME
+// = 30*60*1000, Android 4.4–9; later releases make it a device_config
+// constant, ActivityManagerConstants max_empty_time_millis). iOS gives no
+// figure: a suspended app is terminated when the system needs memory
+// ("Managing your app's life cycle", developer.apple.com), so the same
+// default is used and process_lifetime overrides it per scenario.
+const DefaultProcessLifetime = 30 * time.Minute
 
 // Tasks is `app.tasks`: an ordered mapping from received task name to
 // behaviour. The entry named "default" is what the dispatcher does with a
@@ -385,6 +435,9 @@ type Task struct {
 	// RequiresNetwork makes the handler return retry if the device is
 	// offline.
 	RequiresNetwork bool `json:"requires_network,omitempty"`
+	// Then are the Dart calls the handler makes, in order, at the end of its
+	// run before it returns, in the background isolate (format v1.1).
+	Then []DartCall `json:"then,omitempty"`
 }
 
 // ResultFor returns the result of the n-th run (0-based): results are used

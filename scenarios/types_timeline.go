@@ -31,6 +31,8 @@ type Step struct {
 	App *AppEvent `json:"app,omitempty"`
 	// OS changes an OS setting or steps Doze.
 	OS *OSChange `json:"os,omitempty"`
+	// Platform limits the step to android or ios (format v1.1).
+	Platform Platform `json:"platform,omitempty"`
 	// ContentChange: content at a URI changed (Android content-URI triggers).
 	ContentChange *ContentChange `json:"content_change,omitempty"`
 
@@ -71,6 +73,9 @@ func (s *Step) Action() Action {
 	}
 	return ""
 }
+
+// Applies reports whether the step happens on platform p.
+func (s *Step) Applies(p Platform) bool { return s.Platform == "" || s.Platform == p }
 
 // Offset returns the step's first occurrence as an offset from start.
 func (s *Step) Offset(start time.Time) time.Duration { return s.At.Offset(start) }
@@ -171,6 +176,32 @@ type Args struct {
 	Expedited               *bool                    `json:"expedited,omitempty"`
 	Title                   *string                  `json:"title,omitempty"`
 	Subtitle                *string                  `json:"subtitle,omitempty"`
+
+	// Until holds the duration arguments written { until: "HH:MM" }, by
+	// Dart name (format v1.1): computed when the call is made.
+	Until map[string]ClockTime `json:"-"`
+}
+
+// ClockTime is a time of day, HH:MM[:SS].
+type ClockTime struct {
+	Hour, Minute, Second int
+}
+
+// String formats the time as written.
+func (c ClockTime) String() string {
+	return At{Clock: true, Hour: c.Hour, Minute: c.Minute, Second: c.Second}.String()
+}
+
+// Until returns the time from now to the next moment the clock (in now's
+// location) reads c: DateTime(y, m, d, H, M, S).difference(now), plus a day
+// when negative; 0 at exactly that time.
+func (c ClockTime) Until(now time.Time) time.Duration {
+	t := time.Date(now.Year(), now.Month(), now.Day(), c.Hour, c.Minute, c.Second, 0, now.Location())
+	d := t.Sub(now)
+	if d < 0 {
+		d = t.AddDate(0, 0, 1).Sub(now)
+	}
+	return d
 }
 
 // NetworkType is the Dart NetworkType enum, by its camelCase name.
@@ -282,14 +313,19 @@ const (
 	AppSwipeAway  AppEventKind = "swipe_away"
 	AppForceStop  AppEventKind = "force_stop"
 	AppUpdate     AppEventKind = "update"
+	// AppProcessDeath is the OS reclaiming the app's process (format v1.1).
+	AppProcessDeath AppEventKind = "process_death"
 )
 
-// AppEvent is the `app` action: a name, or `{update: {dispatcher_renamed:
-// true}}`.
+// AppEvent is the `app` action: a name, `{update: {dispatcher_renamed:
+// true}}` or `{launch: {for: 5m}}`.
 type AppEvent struct {
 	Kind AppEventKind
 	// DispatcherRenamed (update only) makes the stored callback handle stale.
 	DispatcherRenamed bool
+	// For (launch only, format v1.1) sends the app to the background this
+	// long after it opened; 0: it stays in the foreground.
+	For time.Duration
 }
 
 // DozeCommand steps Doze like adb.
@@ -363,6 +399,19 @@ type Expectation struct {
 	NoErrors *bool `json:"no_errors,omitempty" jsonschema:"enum=true"`
 	// Error must occur.
 	Error *ErrorExpect `json:"error,omitempty"`
+	// OnTime (format v1.1): every selected run starts within Late after a
+	// day's Clock.
+	OnTime *OnTime `json:"on_time,omitempty"`
+	// Call, At and Returned (format v1.1): what the Dart call Call made at
+	// At returned. HasReturned says returned: was given (Returned may be
+	// null).
+	Call        Method         `json:"call,omitempty"`
+	At          *time.Duration `json:"at,omitempty"`
+	Returned    any            `json:"returned,omitempty"`
+	HasReturned bool           `json:"-"`
+	// Platform limits the entry to android or ios (wmsim's addition to
+	// v1.1, as for steps): on the other platform it is not judged.
+	Platform Platform `json:"platform,omitempty"`
 
 	// Pos is where the entry starts in the file (not part of the format).
 	Pos Pos `json:"-"`
@@ -386,8 +435,20 @@ func (e *Expectation) Kind() string {
 		return "no_errors"
 	case e.Error != nil:
 		return "error"
+	case e.OnTime != nil:
+		return "on_time"
+	case e.HasReturned:
+		return "returned"
 	}
 	return ""
+}
+
+// OnTime is the on_time assertion.
+type OnTime struct {
+	// Clock is the daily time runs are due, "10:00".
+	Clock ClockTime `json:"clock" jsonschema:"required"`
+	// Late is how long after it a run may start.
+	Late time.Duration `json:"late" jsonschema:"required"`
 }
 
 // Range is an inclusive count range; a nil bound is open.

@@ -114,7 +114,8 @@ func (c *checker) check() {
 		}
 		switch st.Action() {
 		case ActionCall:
-			c.checkCall(i, st, registeredTasks, registeredUnique, &bgIDs)
+			c.checkCall(st.Call, st.Args, st.Platform, func(name string) ast.Node { return c.argNode(i, name) }, index("timeline", i),
+				registeredTasks, registeredUnique, &bgIDs)
 		case ActionChannel:
 			if st.Channel == nil {
 				break
@@ -134,13 +135,25 @@ func (c *checker) check() {
 				}
 			}
 		case ActionApp:
-			if st.App != nil && st.App.Kind == AppForceStop && !s.Has(PlatformAndroid) {
+			if st.App != nil && st.App.Kind == AppForceStop && !s.Has(PlatformAndroid) && st.Platform != PlatformAndroid {
 				d.errorf(c.fieldNode(c.stepNodes[i], "app"), path+".app", "on iOS use swipe_away (a force-quit)", "force_stop is an Android settings action; this scenario runs only on ios")
 			}
 		case ActionOS:
-			if st.OS != nil {
-				c.checkOS(i, st.OS)
+			if st.OS != nil && (st.Platform == "" || s.Has(st.Platform)) {
+				c.checkOS(i, st.OS, st.Platform)
 			}
+		}
+	}
+
+	// Dart calls of app.on_launch and the tasks' then lists.
+	for i := range s.App.OnLaunch {
+		dc := &s.App.OnLaunch[i]
+		c.checkCall(dc.Call, dc.Args, dc.Platform, c.posNode(dc.Pos), index("app.on_launch", i), registeredTasks, registeredUnique, &bgIDs)
+	}
+	for _, t := range s.App.Tasks {
+		for i := range t.Then {
+			dc := &t.Then[i]
+			c.checkCall(dc.Call, dc.Args, dc.Platform, c.posNode(dc.Pos), index(join(join("app.tasks", t.Name), "then"), i), registeredTasks, registeredUnique, &bgIDs)
 		}
 	}
 
@@ -188,27 +201,41 @@ func (c *checker) check() {
 				}
 			}
 		}
+		if c.durOK && e.At != nil && *e.At > s.Duration {
+			d.errorf(c.fieldNode(n, "at"), path+".at", "at most the duration, "+FormatDuration(s.Duration), "at %s is after the end of the scenario", FormatDuration(*e.At))
+		}
 		if c.durOK && e.FirstRunWithin != nil && *e.FirstRunWithin > s.Duration {
 			d.errorf(c.fieldNode(n, "first_run_within"), path+".first_run_within", "at most the duration, "+FormatDuration(s.Duration), "%s is longer than the scenario", FormatDuration(*e.FirstRunWithin))
 		}
 	}
 }
 
+// posNode returns a node standing for a position (for entries kept by
+// position only).
+func (c *checker) posNode(p Pos) func(string) ast.Node {
+	return func(string) ast.Node { return posOnly(p) }
+}
+
 // checkCall checks task names against app.tasks and collects registrations.
-func (c *checker) checkCall(i int, st *Step, tasks, uniques map[string]bool, bgIDs *[]string) {
+// argNode finds the node of one argument, for positions; path is the
+// call's path.
+func (c *checker) checkCall(m Method, a *Args, only Platform, argNode func(string) ast.Node, path string, tasks, uniques map[string]bool, bgIDs *[]string) {
 	s, d := c.s, c.d
-	a := st.Args
 	if a == nil {
 		return
 	}
-	if a.UniqueName != nil && st.Call.registers() {
+	if a.UniqueName != nil && m.registers() {
 		uniques[*a.UniqueName] = true
-		switch st.Call {
+		switch m {
 		case MethodRegisterPeriodicTask, MethodRegisterProcessingTask, MethodRegisterHealthResearchTask, MethodRegisterContinuedProcessingTask:
-			*bgIDs = append(*bgIDs, *a.UniqueName)
+			// A computed identifier (${now_ms}) cannot be listed in the
+			// Info.plist, and Android-only calls do not need it.
+			if !hasNowMs(*a.UniqueName) && only != PlatformAndroid {
+				*bgIDs = append(*bgIDs, *a.UniqueName)
+			}
 		}
 	}
-	if a.TaskName == nil || !st.Call.registers() {
+	if a.TaskName == nil || !m.registers() {
 		return
 	}
 	name := *a.TaskName
@@ -217,14 +244,14 @@ func (c *checker) checkCall(i int, st *Step, tasks, uniques map[string]bool, bgI
 		return
 	}
 	// On iOS a BGTaskScheduler task delivers its uniqueName.
-	if s.Has(PlatformIOS) && st.Call != MethodRegisterOneOffTask && a.UniqueName != nil && s.App.Tasks.Defines(*a.UniqueName) {
+	if s.Has(PlatformIOS) && m != MethodRegisterOneOffTask && a.UniqueName != nil && s.App.Tasks.Defines(*a.UniqueName) {
 		return
 	}
 	msg := fmt.Sprintf("task %s is not defined in app.tasks", quoteShort(name))
 	if sug := suggest(name, c.taskNames()); sug != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", sug)
 	}
-	d.errorf(c.argNode(i, "taskName"), index("timeline", i)+".args.taskName", c.definedTasks(), "%s", msg)
+	d.errorf(argNode("taskName"), path+".args.taskName", c.definedTasks(), "%s", msg)
 }
 
 // osPlatform says which platform each os setting belongs to.
@@ -235,14 +262,22 @@ var osPlatform = map[string]Platform{
 }
 
 // checkOS rejects settings of a platform the scenario does not run on.
-func (c *checker) checkOS(i int, o *OSChange) {
+func (c *checker) checkOS(i int, o *OSChange, only Platform) {
 	set := map[string]bool{
 		"doze": o.Doze != nil, "standby_bucket": o.StandbyBucket != nil, "battery_saver": o.BatterySaver != nil,
 		"low_power_mode": o.LowPowerMode != nil, "background_app_refresh": o.BackgroundAppRefresh != nil,
 		"fetch_interval": o.FetchInterval != nil, "run_job": o.RunJob != "", "force": o.Force != nil,
 	}
 	for _, f := range osFields {
-		if !set[f] || c.s.Has(osPlatform[f]) {
+		if !set[f] {
+			continue
+		}
+		if only != "" && osPlatform[f] != only {
+			c.d.errorf(c.fieldNode(c.stepNodes[i], "os", f), index("timeline", i)+".os."+f, "move it to a step without platform, or one for "+string(osPlatform[f]),
+				"%s is an %s setting; this step happens only on %s", f, osPlatform[f], only)
+			continue
+		}
+		if c.s.Has(osPlatform[f]) {
 			continue
 		}
 		p := osPlatform[f]

@@ -66,6 +66,7 @@ type Engine struct {
 	wallNow   func() time.Time // time.Now; replaced by in-package tests
 	stopReq   bool
 	stopErr   error
+	//lint:ignore U1000 read and written under the race build tag (race_on.go)
 	raceFence byte // see race_on.go
 	firing    bool // an event handler is running
 	inWakes   bool // runWakes is running

@@ -123,6 +123,7 @@ func TestPanickingProcessReportsPanic(t *testing.T) {
 	}, func(p any) { got = append(got, p) })
 	e.Go("nil-deref", func() {
 		var m map[string]int
+		//lint:ignore SA5000 the task must panic with a nil-map write
 		m["x"] = 1
 	}, func(p any) { got = append(got, p) })
 	e.Go("goexit", func() {

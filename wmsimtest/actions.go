@@ -14,10 +14,14 @@ import (
 // app's process (started in the background if it is not running), exactly as
 // a scenario file's `call` step; the error is the one Dart would see
 // (rejections are also in the result document's errors).
-type Workmanager struct{ s *Sim }
+type Workmanager struct {
+	s      *Sim
+	source string // where the calls come from, as the result's calls list them
+}
 
-// Workmanager is the plugin API of the simulated app.
-func (s *Sim) Workmanager() *Workmanager { return &Workmanager{s: s} }
+// Workmanager is the plugin API of the simulated app, as its foreground
+// code calls it (source timeline in the result's calls).
+func (s *Sim) Workmanager() *Workmanager { return &Workmanager{s: s, source: scenarios.SourceTimeline} }
 
 // Plugin is the plugin core itself (for what Workmanager does not wrap).
 func (wm *Workmanager) Plugin() *plugin.Plugin { return wm.s.w.Plugin }
@@ -29,7 +33,7 @@ func (wm *Workmanager) call(c *wire.Call) error {
 	}
 	defer done()
 	c.WireMethod = string(c.Method)
-	return wm.s.w.Call(c)
+	return wm.s.w.CallFrom(c, wm.source)
 }
 
 // do applies a timeline step (device, app or OS action) now.
@@ -95,15 +99,23 @@ func (wm *Workmanager) CancelAll() error {
 
 // IsScheduledByUniqueName is Workmanager().isScheduledByUniqueName.
 func (wm *Workmanager) IsScheduledByUniqueName(uniqueName string) (bool, error) {
-	wm.s.w.EnsureProcess()
-	return wm.s.w.Plugin.IsScheduledByUniqueName(uniqueName)
+	if err := wm.call(&wire.Call{Method: wire.MethodIsScheduledByUniqueName, UniqueName: uniqueName}); err != nil {
+		return false, err
+	}
+	v, _ := wm.s.w.LastReturned()
+	ok, _ := v.(bool)
+	return ok, nil
 }
 
 // PrintScheduledTasks is Workmanager().printScheduledTasks; it returns the
 // text the plugin logs.
 func (wm *Workmanager) PrintScheduledTasks() (string, error) {
-	wm.s.w.EnsureProcess()
-	return wm.s.w.Plugin.PrintScheduledTasks()
+	if err := wm.call(&wire.Call{Method: wire.MethodPrintScheduledTasks}); err != nil {
+		return "", err
+	}
+	v, _ := wm.s.w.LastReturned()
+	text, _ := v.(string)
+	return text, nil
 }
 
 // GetWorkInfo is Workmanager().getWorkInfoByUniqueName (nil: Dart null).
@@ -193,6 +205,16 @@ func (a *App) step(k scenarios.AppEventKind, renamed bool) {
 
 // Launch opens the app (foreground).
 func (a *App) Launch() { a.step(scenarios.AppLaunch, false) }
+
+// LaunchFor opens the app and sends it to the background d later
+// (app: {launch: {for: d}}).
+func (a *App) LaunchFor(d time.Duration) {
+	a.s.w.Do(&scenarios.Step{App: &scenarios.AppEvent{Kind: scenarios.AppLaunch, For: d}})
+}
+
+// ProcessDeath is the OS reclaiming the app's process (app: process_death):
+// the next launch is cold.
+func (a *App) ProcessDeath() { a.step(scenarios.AppProcessDeath, false) }
 
 // Background sends the app to the background (home button).
 func (a *App) Background() { a.step(scenarios.AppBackground, false) }

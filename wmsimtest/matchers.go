@@ -352,3 +352,32 @@ func verdicts(res *report.Result) string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// ReturnedMatcher is HaveReturned.
+type ReturnedMatcher struct {
+	expectMatcher
+	at *time.Duration
+}
+
+// HaveReturned succeeds when every call of the Dart method call returned
+// value to Dart (true/false for isScheduledByUniqueName, the text of
+// printScheduledTasks, nil for void calls); At narrows it to the call made
+// at one offset. It is the expectation `call: …, at: …, returned: …`.
+func HaveReturned(call string, value any) *ReturnedMatcher {
+	m := &ReturnedMatcher{}
+	m.build = func(e *scenarios.Expectation) {
+		e.Call, e.At, e.Returned, e.HasReturned = scenarios.Method(call), m.at, value, true
+	}
+	return m
+}
+
+// At requires the call made at offset d from the start.
+func (m *ReturnedMatcher) At(d time.Duration) *ReturnedMatcher { m.at = &d; return m }
+
+// HaveRunOnTime succeeds when every run of name starts within late after a
+// day's clock time hh:mm (the expectation on_time).
+func HaveRunOnTime(name string, hh, mm int, late time.Duration) types.GomegaMatcher {
+	return &expectMatcher{name: name, build: func(e *scenarios.Expectation) {
+		e.OnTime = &scenarios.OnTime{Clock: scenarios.ClockTime{Hour: hh, Minute: mm}, Late: late}
+	}}
+}

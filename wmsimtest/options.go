@@ -302,3 +302,36 @@ const (
 	BucketRare       = scenarios.BucketRare
 	BucketRestricted = scenarios.BucketRestricted
 )
+
+// OnLaunch runs fn at every cold start of the app (format v1.1's
+// app.on_launch, in Go): what main() does, with the plugin's Dart API as
+// main() calls it (source on_launch in the result's calls). A warm launch
+// runs nothing; a backgrounded process lives app.process_lifetime
+// (scenarios.DefaultProcessLifetime unless the scenario says otherwise).
+func OnLaunch(fn func(wm *Workmanager)) Option {
+	return func(b *build) {
+		b.onLaunch = append(b.onLaunch, fn)
+		b.edits = append(b.edits, func(sc *scenarios.Scenario) {
+			if sc.App.ProcessLifetime == nil {
+				d := scenarios.DefaultProcessLifetime
+				sc.App.ProcessLifetime = &d
+			}
+		})
+	}
+}
+
+// TaskHandler is a Go task handler that calls the plugin before it returns,
+// from the background isolate (source task in the result's calls): a
+// self-rescheduling chain, a cancel after the last item.
+type TaskHandler func(ctx *plugin.TaskContext, wm *Workmanager) (bool, error)
+
+// HandlerWithPlugin installs a TaskHandler for the name the dispatcher
+// receives, as Handler does.
+func HandlerWithPlugin(received string, h TaskHandler) Option {
+	return func(b *build) {
+		cell := &b.sim
+		b.handlers[received] = func(ctx *plugin.TaskContext) (bool, error) {
+			return h(ctx, &Workmanager{s: *cell, source: scenarios.SourceTask})
+		}
+	}
+}

@@ -94,6 +94,8 @@ type build struct {
 	duration bool
 	name     bool
 	err      error
+	onLaunch []func(*Workmanager)
+	sim      *Sim // the Sim being built, for handlers that call the plugin
 }
 
 // Option configures a Sim. Options apply in order, except that the ones
@@ -176,8 +178,22 @@ func build0(t T, opts []Option) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sim{t: t, sc: sc, w: w, handlers: b.handlers, open: open}, nil
+	s := &Sim{t: t, sc: sc, w: w, handlers: b.handlers, open: open}
+	b.sim = s
+	if len(b.onLaunch) > 0 {
+		wm := &Workmanager{s: s, source: scenarios.SourceOnLaunch}
+		w.OnLaunch = func() {
+			for _, fn := range b.onLaunch {
+				fn(wm)
+			}
+		}
+	}
+	return s, nil
 }
+
+// Calls are the Dart calls made so far, with what each returned, as the
+// result document's calls list them.
+func (s *Sim) Calls() []report.Call { return s.w.Calls() }
 
 // defaultName is the scenario name: the test's name made valid (lower case,
 // digits and dashes), or "wmsimtest".

@@ -20,6 +20,7 @@ var fuzzWords = []string{
 	"--cpuprofile", "--memprofile", "--timeline=false", "--levels", "-v", "-h", "--help", "--",
 	"oneoff-task", "periodic-task", "side-by-side", "office-worker", "s.yaml", "out.html", "-",
 	"0", "1", "2", "-1", "1/2", "2/2", "1s", "0s", "5", "1h", "03:00", "simpleTask", "result", "fleet", "shard",
+	"scan", "--plugin", "--api", "--ios", "0.9,0.10.10", "33,35", "17,26", ".",
 }
 
 // FuzzCommandLine runs the whole command tree on arbitrary argument lists:

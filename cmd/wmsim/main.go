@@ -44,6 +44,7 @@ var commands = []func() *cobra.Command{
 	newMergeCmd,
 	newChaosCmd,
 	newDeviceCmd,
+	newScanCmd,
 	newScenariosCmd,
 	newSchemaCmd,
 	newVersionCmd,

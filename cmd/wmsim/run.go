@@ -227,14 +227,15 @@ func worse(a, b int) int {
 	return a
 }
 
+// writeJSONL writes every run's trace as JSON Lines, each record naming
+// its scenario and platform.
 func writeJSONL(w io.Writer, runs []*scenarios.PlatformRun) error {
-	sink := sim.NewJSONLSink(w)
 	for _, pr := range runs {
-		for i := range pr.Trace {
-			sink.Record(&pr.Trace[i])
+		if err := pr.WriteJSONL(w); err != nil {
+			return err
 		}
 	}
-	return sink.Err()
+	return nil
 }
 
 func writeText(env *cmdEnv, w io.Writer, out *scenarios.Outcome, timeline bool) {
@@ -260,15 +261,16 @@ func writeRunFiles(env *cmdEnv, f *runFlags, runs []*scenarios.PlatformRun, seve
 	}
 	results := make([]*report.Result, len(runs))
 	traces := make([][]sim.Record, len(runs))
+	timing := make([]*report.Timing, len(runs))
 	for i, pr := range runs {
-		results[i], traces[i] = pr.Result, pr.Trace
+		results[i], traces[i], timing[i] = pr.Result, pr.Trace, pr.Timing
 	}
 	type out struct {
 		path  string
 		write func(io.Writer) error
 	}
 	outs := []out{
-		{f.junit, func(w io.Writer) error { return report.WriteJUnit(w, results) }},
+		{f.junit, func(w io.Writer) error { return report.WriteJUnitWith(w, results, report.JUnitOptions{Timing: timing}) }},
 		{f.traceJSONL, func(w io.Writer) error { return writeJSONL(w, runs) }},
 		{f.html, func(w io.Writer) error { return report.WriteHTML(w, results, traces, runs[0].Start) }},
 	}

@@ -47,3 +47,42 @@ func TestScanCommand(t *testing.T) {
 	assert.Contains(t, stderr, "not a Flutter project")
 
 }
+
+// scan is a command of wmsim: its JSON document validates against `wmsim
+// schema --for scan`, and its usage mistakes are exit 2 like every command's.
+func TestScanThroughRoot(t *testing.T) {
+	schema := compileSchema(t, "scan")
+	for _, p := range []string{"good", "noinit", "iosplist", "wrappers"} {
+		code, out, stderr := runCLI(t, "scan", "../../scan/testdata/projects/"+p, "--format", "json")
+		require.Contains(t, []int{exitOK, exitExpect}, code, stderr)
+		validate(t, schema, p, []byte(out))
+	}
+	code, out, _ := runCLI(t, "scan", "../../scan/testdata/projects/noinit", "--format", "sarif")
+	assert.Equal(t, exitExpect, code)
+	assert.Contains(t, out, `"version": "2.1.0"`)
+
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"scan"}, "name exactly one Flutter project directory"},
+		{[]string{"scan", "a", "b"}, "name exactly one Flutter project directory"},
+		{[]string{"scan", "../../scan/testdata/projects/good", "--format", "xml"}, `--format "xml": valid: text, json, sarif`},
+		{[]string{"scan", "../../scan/testdata/projects/good", "--wall-limit", "1s"}, "--wall-limit bounds --run"},
+		{[]string{"scan", "../../scan/testdata/projects/good", "--run", "--wall-limit", "0s"}, "positive duration"},
+		{[]string{"scan", "../../scan/testdata/projects/notflutter"}, "not a Flutter project"},
+	} {
+		code, out, stderr := runCLI(t, tc.args...)
+		assert.Equal(t, exitInvalid, code, "%v: %s", tc.args, stderr)
+		assert.Empty(t, out, "%v", tc.args)
+		assert.Contains(t, stderr, tc.msg, "%v", tc.args)
+	}
+}
+
+// scan --run under --wall-limit stops with exit 3 when the matrix takes
+// longer (1ns: before the first cell).
+func TestScanRunWallLimit(t *testing.T) {
+	code, _, stderr := runCLI(t, "scan", "../../scan/testdata/projects/good", "--run", "--wall-limit", "1ns")
+	assert.Equal(t, exitLimit, code, stderr)
+	assert.Contains(t, stderr, "--wall-limit")
+}

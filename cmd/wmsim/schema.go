@@ -10,6 +10,7 @@ import (
 
 	"github.com/wmsim/wmsim/fleet"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/scan"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -18,22 +19,22 @@ type schemaDoc struct {
 	name   string
 	format string // the document's "format" value, "" for none
 	title  string
-	// typ is a pointer to the Go type the document marshals from; nil: the
-	// schema is not built in yet (see "explain").
+	// typ is a pointer to the Go type the document marshals from; nil for
+	// the documents whose package publishes the schema (scenario, scan).
 	typ any
 }
 
-// schemaDocs lists every JSON document with a schema. The scenario schema is
-// the format's own (scenarios.Schema); the others are reflected from the Go
+// schemaDocs lists every JSON document with a schema. The scenario and scan
+// schemas are their packages' own (scenarios.Schema, scan.Schema); the others are reflected from the Go
 // types that write them, so they cannot drift from the output.
 var schemaDocs = []schemaDoc{
 	{"scenario", "", "wmsim scenario file", nil},
 	{"result", report.FormatResult, "wmsim run --format json: one scenario on one platform", &report.Result{}},
 	{"results", report.FormatResults, "wmsim run --format json: several scenarios or platforms", &report.Results{}},
 	{"fleet", fleet.Format, "wmsim fleet --format json and wmsim merge --format json", &fleet.Summary{}},
+	{"scan", scan.FormatID, "wmsim scan --format json", nil},
+	{"explain", report.FormatExplain, "wmsim explain --format json", &report.ExplainDoc{}},
 	{"shard", fleet.Format, "wmsim fleet --shard i/n --format json: one shard, the input of wmsim merge", &fleet.Summary{}},
-	// The explain document (wmsim.explain/v1) joins here with one line when
-	// report has it: {"explain", report.FormatExplain, "wmsim explain --format json", &report.Explanation{}}.
 }
 
 func schemaNames() string {
@@ -51,8 +52,11 @@ func schemaFor(name string) ([]byte, error) {
 		return nil, usageErrorf("--for: %q has no schema; valid: %s", name, strings.ReplaceAll(schemaNames(), "|", ", "))
 	}
 	d := schemaDocs[i]
-	if d.name == "scenario" {
+	switch d.name {
+	case "scenario":
 		return scenarios.Schema(), nil
+	case "scan":
+		return scan.Schema(), nil
 	}
 	r := &jsonschema.Reflector{ExpandedStruct: true, Mapper: schemaMapper}
 	s := r.Reflect(d.typ)

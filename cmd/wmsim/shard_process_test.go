@@ -41,7 +41,7 @@ func testShardsAsProcesses(t *testing.T, bin string) {
 	dir := t.TempDir()
 	fleetArgs := []string{"fleet", "periodic-task", "--devices", "10", "--days", "2",
 		"--mix", "office-worker=3,light-user=2,heavy-user=1", "--jobs", "1",
-		"--min-pass", "0"} // the library's expectations are for one day: this test is about shards
+		"--min-pass", "0"} // the scenario's expectations are for one day; this checks the sums
 	const shards = 3
 
 	var cmds []*exec.Cmd
@@ -81,7 +81,7 @@ func testShardsAsProcesses(t *testing.T, bin string) {
 	merged := filepath.Join(dir, "merged.json")
 	mergedHTML := filepath.Join(dir, "merged.html")
 	// The shards in another order than they were run.
-	run(append([]string{"merge", "--min-pass", "0", parts[2], parts[0], parts[1]}, "--format", "json", "--out", merged, "--html", mergedHTML)...)
+	run(append([]string{"merge", parts[2], parts[0], parts[1]}, "--format", "json", "--out", merged, "--html", mergedHTML, "--min-pass", "0")...)
 	mergedTables := run(append([]string{"merge", "--min-pass", "0"}, parts...)...)
 
 	read := func(p string) string {
@@ -98,7 +98,7 @@ func testShardsAsProcesses(t *testing.T, bin string) {
 	}
 
 	// A shard left out is reported, not silently merged as the whole.
-	c := exec.Command(bin, "merge", "--min-pass", "0", parts[0], parts[2], "--format", "json")
+	c := exec.Command(bin, "merge", parts[0], parts[2], "--format", "json", "--min-pass", "0")
 	var e bytes.Buffer
 	c.Stderr = &e
 	out, err := c.Output()

@@ -10,14 +10,13 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/wmsim/wmsim/plugin"
-	"github.com/wmsim/wmsim/wmsimtest"
 	. "github.com/wmsim/wmsim/wmsimtest"
 )
 
 // device is one combination of the device conditions a constraint reads.
 type device struct {
-	charger wmsimtest.Option
-	network wmsimtest.Option
+	charger Option
+	network Option
 	battery int
 }
 
