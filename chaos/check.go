@@ -12,6 +12,7 @@ import (
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/osscheduler/ios"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -153,7 +154,7 @@ func Check(name string, src []byte, opts CheckOptions) *Verdict {
 
 // simulation is one run of a scenario with what the checks need.
 type simulation struct {
-	out    *scenarios.Outcome
+	out    *runner.Outcome
 	worlds []*worldProbe
 	doc    []byte
 	trace  []byte
@@ -162,19 +163,19 @@ type simulation struct {
 // worldProbe is what a check learns from the World while it runs: the
 // journal (run kinds) and the probes' observations.
 type worldProbe struct {
-	w      *scenarios.World
+	w      *runner.World
 	probes []Finding // persistence and pending-limit findings, made during the run
 	checks map[string]int
 }
 
 func simulate(sc *scenarios.Scenario, limits sim.Limits) (*simulation, error) {
 	s := &simulation{}
-	opts := scenarios.RunOptions{KeepTrace: true, Limits: &limits, Setup: func(w *scenarios.World) {
+	opts := runner.RunOptions{KeepTrace: true, Limits: &limits, Setup: func(w *runner.World) {
 		p := &worldProbe{w: w, checks: map[string]int{}}
 		s.worlds = append(s.worlds, p)
 		p.schedule()
 	}}
-	out, err := scenarios.Run(sc, opts)
+	out, err := runner.Run(sc, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +315,7 @@ func (p *worldProbe) iosPending() {
 type checker struct {
 	v     *Verdict
 	sc    *scenarios.Scenario
-	pr    *scenarios.PlatformRun
+	pr    *runner.PlatformRun
 	world *worldProbe
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -21,7 +22,7 @@ func newChecker(platform string, trace []sim.Record, res *report.Result) *checke
 		res = &report.Result{}
 	}
 	return &checker{v: &Verdict{}, sc: &scenarios.Scenario{Duration: 24 * time.Hour},
-		pr: &scenarios.PlatformRun{Platform: platform, Trace: trace, Result: res}, world: &worldProbe{checks: map[string]int{}}}
+		pr: &runner.PlatformRun{Platform: platform, Trace: trace, Result: res}, world: &worldProbe{checks: map[string]int{}}}
 }
 
 func only(t *testing.T, c *checker, want string) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -72,7 +73,7 @@ type Report struct {
 	Errors   []Error  `json:"errors"`
 	// Outcomes[i] is the run under Profiles[i], for callers that judge it
 	// (expectations, safety limits); not part of the document.
-	Outcomes []*scenarios.Outcome `json:"-"`
+	Outcomes []*runner.Outcome `json:"-"`
 }
 
 // Format is the JSON document's format tag.
@@ -82,7 +83,7 @@ const Format = "wmsim.compare/v1"
 // values are validated first (an unknown release or version is an error, and
 // nothing runs). opts applies to every run; for the api and ios axes it
 // picks the platform.
-func Profiles(sc *scenarios.Scenario, axis Axis, values []string, opts scenarios.RunOptions) (*Report, error) {
+func Profiles(sc *scenarios.Scenario, axis Axis, values []string, opts runner.RunOptions) (*Report, error) {
 	if len(values) == 0 {
 		return nil, fmt.Errorf("compare: no %s values to compare", axis)
 	}
@@ -122,7 +123,7 @@ func Profiles(sc *scenarios.Scenario, axis Axis, values []string, opts scenarios
 		if axis != Plugin {
 			o.Platforms = nil
 		}
-		out, err := scenarios.Run(c, o)
+		out, err := runner.Run(c, o)
 		if err != nil {
 			return nil, fmt.Errorf("compare: %s %s: %w", axis, values[i], err)
 		}

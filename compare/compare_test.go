@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -23,7 +24,7 @@ func open(t *testing.T, name string) *scenarios.Scenario {
 // flex gets a 5-minute one, so its first run moves from enqueue to
 // enqueue + (interval − 5 min); the comparison shows the moved first run.
 func TestPluginAxisShowsDefaultFlex(t *testing.T) {
-	r, err := Profiles(open(t, "periodic-task"), Plugin, []string{"0.6", "0.10.10"}, scenarios.RunOptions{})
+	r, err := Profiles(open(t, "periodic-task"), Plugin, []string{"0.6", "0.10.10"}, runner.RunOptions{})
 	require.NoError(t, err)
 	require.Len(t, r.Tasks, 1)
 	task := r.Tasks[0]
@@ -42,7 +43,7 @@ func TestPluginAxisShowsDefaultFlex(t *testing.T) {
 
 // The same profile twice changes nothing (determinism of the comparison).
 func TestSameProfileUnchanged(t *testing.T) {
-	r, err := Profiles(open(t, "periodic-task"), Plugin, []string{"0.10", "0.10.10"}, scenarios.RunOptions{})
+	r, err := Profiles(open(t, "periodic-task"), Plugin, []string{"0.10", "0.10.10"}, runner.RunOptions{})
 	require.NoError(t, err)
 	for _, task := range r.Tasks {
 		assert.False(t, task.Changed, task.Unique)
@@ -50,14 +51,14 @@ func TestSameProfileUnchanged(t *testing.T) {
 }
 
 func TestAPIAndIOSAxes(t *testing.T) {
-	r, err := Profiles(open(t, "side-by-side"), API, []string{"33", "35"}, scenarios.RunOptions{})
+	r, err := Profiles(open(t, "side-by-side"), API, []string{"33", "35"}, runner.RunOptions{})
 	require.NoError(t, err)
 	require.NotEmpty(t, r.Tasks)
 	for _, task := range r.Tasks {
 		assert.Equal(t, "android", task.Platform)
 		assert.Len(t, task.Cells, 2)
 	}
-	r, err = Profiles(open(t, "ios-refresh-daily-user"), IOS, []string{"17", "26"}, scenarios.RunOptions{})
+	r, err = Profiles(open(t, "ios-refresh-daily-user"), IOS, []string{"17", "26"}, runner.RunOptions{})
 	require.NoError(t, err)
 	require.NotEmpty(t, r.Tasks)
 	assert.Equal(t, "ios", r.Tasks[0].Platform)
@@ -76,7 +77,7 @@ func TestAPIAndIOSAxes(t *testing.T) {
 // WorkRequest.Builder.build() throw, which Dart sees; from 0.10.2 the policy
 // alone is ignored and the delayed task runs.
 func TestErrorsPerProfile(t *testing.T) {
-	r, err := Profiles(open(t, "testdata/ooq-delay.yaml"), Plugin, []string{"0.5", "0.9", "0.10"}, scenarios.RunOptions{})
+	r, err := Profiles(open(t, "testdata/ooq-delay.yaml"), Plugin, []string{"0.5", "0.9", "0.10"}, runner.RunOptions{})
 	require.NoError(t, err)
 	require.Len(t, r.Errors, 2)
 	for i, want := range []struct{ profile, code string }{{"0.5", "error"}, {"0.9", "IllegalArgumentException"}} {
@@ -106,9 +107,9 @@ func TestBadValues(t *testing.T) {
 		{IOS, "20", "compare: --ios 20: an iOS version 13..18, 26 or 27"},
 		{"windows", "1", `compare: unknown axis "windows"`},
 	} {
-		_, err := Profiles(sc, c.axis, []string{c.v}, scenarios.RunOptions{})
+		_, err := Profiles(sc, c.axis, []string{c.v}, runner.RunOptions{})
 		assert.ErrorContains(t, err, c.msg)
 	}
-	_, err := Profiles(sc, Plugin, nil, scenarios.RunOptions{})
+	_, err := Profiles(sc, Plugin, nil, runner.RunOptions{})
 	assert.Error(t, err)
 }

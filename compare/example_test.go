@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/wmsim/wmsim/compare"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -16,7 +17,7 @@ func ExampleProfiles() {
 		fmt.Println(err)
 		return
 	}
-	r, err := compare.Profiles(sc, compare.Plugin, []string{"0.6", "0.10"}, scenarios.RunOptions{})
+	r, err := compare.Profiles(sc, compare.Plugin, []string{"0.6", "0.10"}, runner.RunOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/wmsim/wmsim/scenarios"
+	"github.com/wmsim/wmsim/runner"
 )
 
 // MaxFailedListed is how many failing devices an expectation lists (those
@@ -43,7 +43,7 @@ func (e *ExpectStats) share() float64 {
 
 // expectations folds the verdicts of the scenario's expect entries on
 // device i (run with seed and profile) into acc.
-func (acc *Summary) expectations(w *scenarios.World, i int, seed uint64, profile string) {
+func (acc *Summary) expectations(w *runner.World, i int, seed uint64, profile string) {
 	if len(w.Scenario.Expect) == 0 {
 		return
 	}

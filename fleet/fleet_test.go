@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -173,7 +174,7 @@ func TestDeviceMetricsMatchTheRunner(t *testing.T) {
 	s, err := Run(sc, Options{Devices: 1, Days: 2})
 	require.NoError(t, err)
 	seed := DeviceSeed(sc.Seed, 0)
-	out, err := scenarios.Run(sc, scenarios.RunOptions{Seed: &seed, Duration: 48 * time.Hour, Profile: "office-worker", KeepTrace: true})
+	out, err := runner.Run(sc, runner.RunOptions{Seed: &seed, Duration: 48 * time.Hour, Profile: "office-worker", KeepTrace: true})
 	require.NoError(t, err)
 	res := out.Runs[0].Result
 	require.Len(t, s.All.Tasks, 1)
@@ -219,11 +220,11 @@ func TestNoTraceChangesNoRun(t *testing.T) {
 	}
 	for _, v := range vs {
 		sc := library(t, v.name)
-		o := scenarios.RunOptions{Profile: v.profile, Duration: v.days}
-		a, err := scenarios.Run(sc, o)
+		o := runner.RunOptions{Profile: v.profile, Duration: v.days}
+		a, err := runner.Run(sc, o)
 		require.NoError(t, err)
 		o.NoTrace = true
-		b, err := scenarios.Run(sc, o)
+		b, err := runner.Run(sc, o)
 		require.NoError(t, err)
 		for i := range a.Runs {
 			if !reflect.DeepEqual(a.Runs[i].Result.Runs, b.Runs[i].Result.Runs) {

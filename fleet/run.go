@@ -13,6 +13,7 @@ import (
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -289,7 +290,7 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 		limits = *p.limits
 	}
 	limits.Horizon = 0 // the world stops at the scenario's end
-	w, err := scenarios.NewWorld(p.sc, p.platform, scenarios.RunOptions{
+	w, err := runner.NewWorld(p.sc, p.platform, runner.RunOptions{
 		Seed: &seed, Limits: &limits, NoTrace: true,
 		Profile: profile, Duration: p.duration,
 	})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -117,7 +118,7 @@ func RunMatrix(ctx context.Context, r *Report, m Matrix) (*Card, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: the generated scenario does not load: %w", c, err)
 		}
-		out, err := scenarios.Run(sc, scenarios.RunOptions{NoTrace: true, Context: ctx})
+		out, err := runner.Run(sc, runner.RunOptions{NoTrace: true, Context: ctx})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c, err)
 		}
@@ -126,7 +127,7 @@ func RunMatrix(ctx context.Context, r *Report, m Matrix) (*Card, error) {
 	return card, nil
 }
 
-func cellResult(c Cell, out *scenarios.Outcome, days int) CellResult {
+func cellResult(c Cell, out *runner.Outcome, days int) CellResult {
 	cr := CellResult{Cell: c}
 	if len(out.Runs) == 0 {
 		return cr

@@ -178,29 +178,6 @@ func (d *decoder) contentChange(n ast.Node, path string, key ast.Node) *ContentC
 	return c
 }
 
-// contentChangeStep tells the Android model that content changed.
-func (w *World) contentChangeStep(c *ContentChange) {
-	am := w.Plugin.Android()
-	if am == nil {
-		w.warn("os_setting_ignored", "content_change has no meaning on "+string(w.Platform)+"; ignored")
-		return
-	}
-	am.ContentChanged(c.URI)
-}
-
-// androidConfig2 fills the android.Config fields this file owns.
-func androidConfig2(sc *Scenario, c *android.Config) {
-	c.Quota = android.QuotaSource(sc.Android.Quota)
-	if c.Quota == "" {
-		c.Quota = android.QuotaAOSP
-	}
-	c.OEMProfile = sc.Android.OEMProfile
-	// The 0.5 plugin bundles WorkManager 2.7.1 (its android/build.gradle
-	// work_version), from before Schedulers.registerRescheduling: system
-	// stops accumulate JobScheduler backoff.
-	c.StopBackoff = sc.Plugin.Version == Plugin0_5
-}
-
 // runJob decodes os.run_job and os.force (force only with run_job).
 func (d *decoder) runJob(o *object, c *OSChange) {
 	if v := o.get("run_job"); v != nil {
@@ -218,20 +195,5 @@ func (d *decoder) runJob(o *object, c *OSChange) {
 		if x, ok := d.boolean(v, o.at("force")); ok {
 			c.Force = &x
 		}
-	}
-}
-
-// runJobStep is `adb shell cmd jobscheduler run [-f]` on the Android model.
-func (w *World) runJobStep(o *OSChange) {
-	if o.RunJob == "" {
-		return
-	}
-	am := w.Plugin.Android()
-	if am == nil {
-		w.warn("os_setting_ignored", "os.run_job has no meaning on "+string(w.Platform)+"; ignored")
-		return
-	}
-	if err := am.RunJob(o.RunJob, o.Force != nil && *o.Force); err != nil {
-		w.warn("run_job", err.Error())
 	}
 }

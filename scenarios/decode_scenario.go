@@ -3,11 +3,12 @@ package scenarios
 import (
 	"encoding/base64"
 	"fmt"
-	"github.com/goccy/go-yaml"
 	"math"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/goccy/go-yaml/ast"
 

@@ -72,9 +72,9 @@ func posOnly(p Pos) ast.Node {
 	return ast.String(&token.Token{Type: token.StringType, Position: &token.Position{Line: p.Line, Column: p.Column}})
 }
 
-// hasNowMs reports whether s contains the ${now_ms} placeholder.
-func hasNowMs(s string) bool { return strings.Contains(s, nowMsPlaceholder) }
+// HasNowMs reports whether s contains the ${now_ms} placeholder.
+func HasNowMs(s string) bool { return strings.Contains(s, NowMsPlaceholder) }
 
-// nowMsPlaceholder in a string argument becomes the milliseconds since the
+// NowMsPlaceholder in a string argument becomes the milliseconds since the
 // Unix epoch on the simulated clock when the call is made (format v1.1).
-const nowMsPlaceholder = "${now_ms}"
+const NowMsPlaceholder = "${now_ms}"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -40,7 +41,7 @@ timeline:
 	if err != nil {
 		panic(err)
 	}
-	out, err := scenarios.Run(sc, scenarios.RunOptions{})
+	out, err := runner.Run(sc, runner.RunOptions{})
 	if err != nil {
 		panic(err)
 	}

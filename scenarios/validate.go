@@ -230,7 +230,7 @@ func (c *checker) checkCall(m Method, a *Args, only Platform, argNode func(strin
 		case MethodRegisterPeriodicTask, MethodRegisterProcessingTask, MethodRegisterHealthResearchTask, MethodRegisterContinuedProcessingTask:
 			// A computed identifier (${now_ms}) cannot be listed in the
 			// Info.plist, and Android-only calls do not need it.
-			if !hasNowMs(*a.UniqueName) && only != PlatformAndroid {
+			if !HasNowMs(*a.UniqueName) && only != PlatformAndroid {
 				*bgIDs = append(*bgIDs, *a.UniqueName)
 			}
 		}

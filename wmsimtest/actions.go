@@ -6,6 +6,7 @@ import (
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/plugin/wire"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -21,7 +22,7 @@ type Workmanager struct {
 
 // Workmanager is the plugin API of the simulated app, as its foreground
 // code calls it (source timeline in the result's calls).
-func (s *Sim) Workmanager() *Workmanager { return &Workmanager{s: s, source: scenarios.SourceTimeline} }
+func (s *Sim) Workmanager() *Workmanager { return &Workmanager{s: s, source: runner.SourceTimeline} }
 
 // Plugin is the plugin core itself (for what Workmanager does not wrap).
 func (wm *Workmanager) Plugin() *plugin.Plugin { return wm.s.w.Plugin }

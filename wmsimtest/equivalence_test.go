@@ -10,6 +10,7 @@ import (
 
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
@@ -63,7 +64,7 @@ func TestGoAndYAMLGiveIdenticalResults(t *testing.T) {
 	require.NoError(t, err)
 	sc, err := scenarios.Parse("testdata/equivalence.yaml", src)
 	require.NoError(t, err)
-	out, err := scenarios.Run(sc, scenarios.RunOptions{})
+	out, err := runner.Run(sc, runner.RunOptions{})
 	require.NoError(t, err)
 	cli, err := report.MarshalIndent(out.Document())
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -62,7 +63,7 @@ func subjectOf(actual any) (subject, error) {
 			return subject{}, fmt.Errorf("wmsimtest matcher: got a nil *report.Result")
 		}
 		return subject{res: a}, nil
-	case *scenarios.Outcome:
+	case *runner.Outcome:
 		if a == nil || len(a.Runs) != 1 {
 			return subject{}, fmt.Errorf("wmsimtest matcher: a *scenarios.Outcome must have exactly one platform run; pass one PlatformRun's Result")
 		}
@@ -82,7 +83,7 @@ func (su subject) evaluate(e *scenarios.Expectation) report.Expectation {
 	if su.sim != nil {
 		return su.sim.evaluate(e)
 	}
-	return scenarios.EvaluateResult(su.res, e)
+	return runner.EvaluateResult(su.res, e)
 }
 
 // when says at which virtual instant the evidence was taken.

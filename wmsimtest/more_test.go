@@ -10,6 +10,7 @@ import (
 
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 	"github.com/wmsim/wmsim/wmsimtest"
@@ -44,11 +45,11 @@ func TestMatchersOnOutcomeAndLimits(t *testing.T) {
 	RegisterTestingT(t)
 	sc, err := scenarios.LoadLibrary("ios-missing-plist-identifier")
 	require.NoError(t, err)
-	out, err := scenarios.Run(sc, scenarios.RunOptions{})
+	out, err := runner.Run(sc, runner.RunOptions{})
 	require.NoError(t, err)
 	Expect(out).To(wmsimtest.HaveRecordedError(wmsimtest.NotPermitted).From("registerPeriodicTask"))
 	Expect(out).To(wmsimtest.HaveRun("periodic-sync").AtMost(0))
-	two := &scenarios.Outcome{Runs: append(out.Runs, out.Runs...)}
+	two := &runner.Outcome{Runs: append(out.Runs, out.Runs...)}
 	mustContain(t, fails(func() { Expect(two).To(wmsimtest.HaveNoErrors()) }), "exactly one platform run")
 	mustContain(t, fails(func() { Expect((*report.Result)(nil)).To(wmsimtest.HaveNoErrors()) }), "nil *report.Result")
 

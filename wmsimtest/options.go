@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -331,7 +332,7 @@ func HandlerWithPlugin(received string, h TaskHandler) Option {
 	return func(b *build) {
 		cell := &b.sim
 		b.handlers[received] = func(ctx *plugin.TaskContext) (bool, error) {
-			return h(ctx, &Workmanager{s: *cell, source: scenarios.SourceTask})
+			return h(ctx, &Workmanager{s: *cell, source: runner.SourceTask})
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -32,7 +33,7 @@ type T interface {
 type Sim struct {
 	t        T
 	sc       *scenarios.Scenario
-	w        *scenarios.World
+	w        *runner.World
 	handlers map[string]plugin.Handler
 	// open is true when no duration was given: the run may go on up to
 	// scenarios.MaxDuration and the result document ends at the current time.
@@ -174,14 +175,14 @@ func build0(t T, opts []Option) (*Sim, error) {
 		}
 	}
 	sc.Platform = scenarios.Platforms{p}
-	w, err := scenarios.NewWorld(sc, p, scenarios.RunOptions{Handlers: b.handlers, Limits: b.limits, Sinks: b.sinks})
+	w, err := runner.NewWorld(sc, p, runner.RunOptions{Handlers: b.handlers, Limits: b.limits, Sinks: b.sinks})
 	if err != nil {
 		return nil, err
 	}
 	s := &Sim{t: t, sc: sc, w: w, handlers: b.handlers, open: open}
 	b.sim = s
 	if len(b.onLaunch) > 0 {
-		wm := &Workmanager{s: s, source: scenarios.SourceOnLaunch}
+		wm := &Workmanager{s: s, source: runner.SourceOnLaunch}
 		w.OnLaunch = func() {
 			for _, fn := range b.onLaunch {
 				fn(wm)
@@ -230,7 +231,7 @@ func (s *Sim) fail(err error) error {
 }
 
 // World is the underlying simulation (kernel, device, plugin, journal).
-func (s *Sim) World() *scenarios.World { return s.w }
+func (s *Sim) World() *runner.World { return s.w }
 
 // Scenario is the scenario the Sim runs (with every default filled).
 func (s *Sim) Scenario() *scenarios.Scenario { return s.sc }

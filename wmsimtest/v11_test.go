@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/plugin"
-	"github.com/wmsim/wmsim/scenarios"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 
@@ -34,7 +34,7 @@ func TestOnLaunchRegistersAtEveryColdStart(t *testing.T) {
 	n := 0
 	for _, c := range s.Calls() {
 		if c.Call == "initialize" {
-			assert.Equal(t, scenarios.SourceOnLaunch, c.Source)
+			assert.Equal(t, runner.SourceOnLaunch, c.Source)
 			n++
 		}
 	}
@@ -56,7 +56,7 @@ func TestHandlerCallsThePluginBeforeReturning(t *testing.T) {
 	g.Expect(s).To(wmsimtest.HaveRun("chain").AtLeast(3))
 	var fromTask int
 	for _, c := range s.Calls() {
-		if c.Source == scenarios.SourceTask {
+		if c.Source == runner.SourceTask {
 			fromTask++
 			assert.Equal(t, "registerOneOffTask", c.Call)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/fleet"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -45,7 +46,7 @@ func main() {
 		seed := fleet.DeviceSeed(sc.Seed, i)
 		limits := sim.DefaultLimits
 		limits.Horizon = 0
-		w, err := scenarios.NewWorld(sc, platform, scenarios.RunOptions{
+		w, err := runner.NewWorld(sc, platform, runner.RunOptions{
 			Seed: &seed, Limits: &limits, NoTrace: true, Profile: profile, Duration: dur,
 		})
 		if err != nil {

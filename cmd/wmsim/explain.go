@@ -10,6 +10,7 @@ import (
 
 	"github.com/wmsim/wmsim/compare"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -60,7 +61,7 @@ func newExplainCmd() *cobra.Command {
 			}
 			opts.KeepTrace = true
 			opts.Context = env.ctx
-			out, err := scenarios.Run(sc, opts)
+			out, err := runner.Run(sc, opts)
 			if err != nil {
 				return failf(exitInvalid, "%v", err)
 			}
@@ -96,7 +97,7 @@ func newExplainCmd() *cobra.Command {
 }
 
 // limitExit reports the runs a safety limit stopped: exit 3 if any.
-func limitExit(env *cmdEnv, name string, out *scenarios.Outcome) error {
+func limitExit(env *cmdEnv, name string, out *runner.Outcome) error {
 	code := exitOK
 	for _, pr := range out.Runs {
 		if pr.LimitErr != nil {
@@ -190,7 +191,7 @@ func newCompareCmd() *cobra.Command {
 				return compareProfiles(env, scs[0], axis, values, opts, f.format)
 			}
 			opts.Platforms = []string{"android", "ios"}
-			out, err := scenarios.Run(scs[0], opts)
+			out, err := runner.Run(scs[0], opts)
 			if err != nil {
 				return failf(exitInvalid, "%v", err)
 			}
@@ -234,7 +235,7 @@ func splitValues(s string) ([]string, error) {
 // compareProfiles runs `compare --plugin|--api|--ios`: the scenario once per
 // value, the comparison printed, exit 1 when an expectation failed under any
 // profile, 3 when a safety limit stopped a run.
-func compareProfiles(env *cmdEnv, sc *scenarios.Scenario, axis compare.Axis, values []string, opts scenarios.RunOptions, format string) error {
+func compareProfiles(env *cmdEnv, sc *scenarios.Scenario, axis compare.Axis, values []string, opts runner.RunOptions, format string) error {
 	rep, err := compare.Profiles(sc, axis, values, opts)
 	if err != nil {
 		if err := stopped(env.ctx); err != nil {
@@ -267,7 +268,7 @@ func compareProfiles(env *cmdEnv, sc *scenarios.Scenario, axis compare.Axis, val
 
 // reportFailedExpectations prints each failed expectation of out on stderr;
 // profile ("plugin 0.9, ") names the run under compare's axes.
-func reportFailedExpectations(env *cmdEnv, profile string, out *scenarios.Outcome) {
+func reportFailedExpectations(env *cmdEnv, profile string, out *runner.Outcome) {
 	for _, pr := range out.Runs {
 		for _, e := range pr.Result.Expectations {
 			if !e.OK {

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -190,7 +191,7 @@ func hostileScenario(t *testing.T, duration string) *scenarios.Scenario {
 
 func TestHostileHandlerPanics(t *testing.T) {
 	sc := hostileScenario(t, "1h")
-	out, err := scenarios.Run(sc, scenarios.RunOptions{KeepTrace: true, Handlers: map[string]plugin.Handler{
+	out, err := runner.Run(sc, runner.RunOptions{KeepTrace: true, Handlers: map[string]plugin.Handler{
 		"bad": func(*plugin.TaskContext) (bool, error) { panic("boom: nil map write in the handler") },
 	}})
 	require.NoError(t, err)
@@ -214,7 +215,7 @@ func TestHostileHandlerPanics(t *testing.T) {
 
 func TestHostileHandlerSleepsForever(t *testing.T) {
 	sc := hostileScenario(t, "6h")
-	out, err := scenarios.Run(sc, scenarios.RunOptions{Handlers: map[string]plugin.Handler{
+	out, err := runner.Run(sc, runner.RunOptions{Handlers: map[string]plugin.Handler{
 		"bad": func(ctx *plugin.TaskContext) (bool, error) {
 			ctx.Clock.Sleep(100 * 365 * 24 * time.Hour) // virtual time: ends with the scenario
 			return true, nil
@@ -235,7 +236,7 @@ func TestHostileHandlerSpins(t *testing.T) {
 	sc := hostileScenario(t, "1d")
 	limits := sim.Limits{WallClock: 300 * time.Millisecond}
 	start := time.Now()
-	out, err := scenarios.Run(sc, scenarios.RunOptions{Limits: &limits, Handlers: map[string]plugin.Handler{
+	out, err := runner.Run(sc, runner.RunOptions{Limits: &limits, Handlers: map[string]plugin.Handler{
 		"bad": func(*plugin.TaskContext) (bool, error) {
 			for !stop.Load() { // never yields to the kernel
 			}
@@ -261,7 +262,7 @@ func TestHostileHandlerBlocksOnChannel(t *testing.T) {
 	sc := hostileScenario(t, "1h")
 	limits := sim.Limits{WallClock: 10 * time.Second}
 	start := time.Now()
-	out, err := scenarios.Run(sc, scenarios.RunOptions{Limits: &limits, Handlers: map[string]plugin.Handler{
+	out, err := runner.Run(sc, runner.RunOptions{Limits: &limits, Handlers: map[string]plugin.Handler{
 		"bad": func(*plugin.TaskContext) (bool, error) {
 			<-release // nobody sends
 			return true, nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/report"
+	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/sim"
 )
@@ -52,8 +53,8 @@ func (f *runFlags) registerOutputs(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.timeline, "timeline", true, "print the timeline in text output")
 }
 
-func (f *runFlags) options(fs *pflag.FlagSet) (scenarios.RunOptions, error) {
-	var o scenarios.RunOptions
+func (f *runFlags) options(fs *pflag.FlagSet) (runner.RunOptions, error) {
+	var o runner.RunOptions
 	if f.platform != "" {
 		if f.platform != "android" && f.platform != "ios" {
 			return o, usageErrorf("--platform: %q is not a platform; valid: android, ios", f.platform)
@@ -97,7 +98,7 @@ func newRunCmd() *cobra.Command {
 }
 
 // platformsOf is the platforms a run of sc covers.
-func platformsOf(sc *scenarios.Scenario, o scenarios.RunOptions) []string {
+func platformsOf(sc *scenarios.Scenario, o runner.RunOptions) []string {
 	if len(o.Platforms) > 0 {
 		return o.Platforms
 	}
@@ -170,9 +171,9 @@ func runRun(cmd *cobra.Command, f *runFlags, args []string) error {
 	opts.KeepTrace = f.chrome != "" || f.html != "" || f.format == "text" || f.traceJSONL != ""
 	opts.Context = env.ctx
 	code := exitOK
-	var all []*scenarios.PlatformRun
+	var all []*runner.PlatformRun
 	for _, sc := range scs {
-		out, err := scenarios.Run(sc, opts)
+		out, err := runner.Run(sc, opts)
 		if err != nil {
 			return failf(exitInvalid, "%v", err)
 		}
@@ -206,7 +207,7 @@ func runRun(cmd *cobra.Command, f *runFlags, args []string) error {
 // resultsDocument is the one JSON document of a run: wmsim.result/v1 for one
 // scenario on one platform, otherwise wmsim.results/v1 with every result
 // (each names its scenario and platform).
-func resultsDocument(runs []*scenarios.PlatformRun) any {
+func resultsDocument(runs []*runner.PlatformRun) any {
 	if len(runs) == 1 {
 		return runs[0].Result
 	}
@@ -229,7 +230,7 @@ func worse(a, b int) int {
 
 // writeJSONL writes every run's trace as JSON Lines, each record naming
 // its scenario and platform.
-func writeJSONL(w io.Writer, runs []*scenarios.PlatformRun) error {
+func writeJSONL(w io.Writer, runs []*runner.PlatformRun) error {
 	for _, pr := range runs {
 		if err := pr.WriteJSONL(w); err != nil {
 			return err
@@ -238,7 +239,7 @@ func writeJSONL(w io.Writer, runs []*scenarios.PlatformRun) error {
 	return nil
 }
 
-func writeText(env *cmdEnv, w io.Writer, out *scenarios.Outcome, timeline bool) {
+func writeText(env *cmdEnv, w io.Writer, out *runner.Outcome, timeline bool) {
 	color := env.getenv("NO_COLOR") == "" && isTerminal(w)
 	for _, pr := range out.Runs {
 		report.WriteText(w, pr.Result, pr.Trace, pr.Start, report.TextOptions{Color: color, Timeline: timeline})
@@ -255,7 +256,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 // writeRunFiles writes the output files of a run, each atomically.
-func writeRunFiles(env *cmdEnv, f *runFlags, runs []*scenarios.PlatformRun, several bool) error {
+func writeRunFiles(env *cmdEnv, f *runFlags, runs []*runner.PlatformRun, several bool) error {
 	if len(runs) == 0 {
 		return nil
 	}

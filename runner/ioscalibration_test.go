@@ -1,6 +1,7 @@
-package scenarios
+package runner
 
 import (
+	"github.com/wmsim/wmsim/scenarios"
 	"slices"
 	"testing"
 
@@ -14,8 +15,8 @@ import (
 // set to each parameter set); -v prints the table.
 func TestIOSCalibrationScenarios(t *testing.T) {
 	for _, name := range []string{"ios-calibration-register-once", "ios-calibration-register-every-open"} {
-		for _, h := range []Heuristics{HeuristicsOptimistic, HeuristicsTypical, HeuristicsPessimistic} {
-			sc, err := Open(name)
+		for _, h := range []scenarios.Heuristics{scenarios.HeuristicsOptimistic, scenarios.HeuristicsTypical, scenarios.HeuristicsPessimistic} {
+			sc, err := scenarios.Open(name)
 			require.NoError(t, err)
 			sc.IOS.Heuristics = h
 			out, err := Run(sc, RunOptions{NoTrace: true})

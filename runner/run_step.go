@@ -1,9 +1,11 @@
-package scenarios
+package runner
 
 import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
@@ -19,7 +21,7 @@ const defaultBootTime = 90 * time.Second
 // Do performs one timeline step's action now, as the runner does when the
 // step's time comes (wmsimtest drives the world with it); At and Every are
 // ignored. Errors from a call are recorded as the runner records them.
-func (w *World) Do(s *Step) { w.doStep(s) }
+func (w *World) Do(s *scenarios.Step) { w.doStep(s) }
 
 // Call makes one Dart call on the plugin now, as a timeline call step does
 // (the app process is started if needed, registrations are noted for
@@ -49,36 +51,36 @@ func (w *World) CallFrom(c *wire.Call, source string) error {
 // runner does before a timeline call: Dart calls come from a running app.
 func (w *World) EnsureProcess() { w.ensureProcess() }
 
-func (w *World) doStep(s *Step) {
+func (w *World) doStep(s *scenarios.Step) {
 	if !s.Applies(w.Platform) {
 		return
 	}
 	switch s.Action() {
-	case ActionCall, ActionChannel, ActionApp:
+	case scenarios.ActionCall, scenarios.ActionChannel, scenarios.ActionApp:
 		if w.phoneOff(stepWhat(s)) {
 			return
 		}
 	}
 	switch s.Action() {
-	case ActionCall:
+	case scenarios.ActionCall:
 		w.ensureProcess()
 		w.callStep(s.Call, s.Args, SourceTimeline)
-	case ActionChannel:
+	case scenarios.ActionChannel:
 		w.ensureProcess()
 		w.channel(s.Channel)
-	case ActionDevice:
+	case scenarios.ActionDevice:
 		w.deviceStep(s.Device)
-	case ActionReboot:
+	case scenarios.ActionReboot:
 		d := defaultBootTime
 		if s.Reboot.Downtime != nil {
 			d = *s.Reboot.Downtime
 		}
 		w.Device.Reboot(d)
-	case ActionApp:
+	case scenarios.ActionApp:
 		w.appStep(s.App)
-	case ActionOS:
+	case scenarios.ActionOS:
 		w.osStep(s.OS)
-	case ActionContentChange:
+	case scenarios.ActionContentChange:
 		w.contentChangeStep(s.ContentChange)
 	}
 }
@@ -96,7 +98,7 @@ func (w *World) ensureProcess() {
 	case device.ProcessForceStopped:
 		w.Device.LaunchApp()
 	case device.ProcessSwipedAway:
-		if w.Platform == PlatformIOS {
+		if w.Platform == scenarios.PlatformIOS {
 			// iOS never relaunches a force-quit app in the background; only the user can.
 			w.Device.LaunchApp()
 		} else {
@@ -110,7 +112,7 @@ func (w *World) ensureProcess() {
 	}
 }
 
-func (w *World) deviceStep(d *Device) {
+func (w *World) deviceStep(d *scenarios.Device) {
 	dev := w.Device
 	if b := d.Battery; b != nil && b.Level != nil {
 		dev.SetBatteryLevel(*b.Level)
@@ -123,7 +125,7 @@ func (w *World) deviceStep(d *Device) {
 	}
 	if d.Screen != nil {
 		w.screenStep()
-		dev.SetScreen(*d.Screen == ScreenOn)
+		dev.SetScreen(*d.Screen == scenarios.ScreenOn)
 	}
 	if d.Motion != nil {
 		dev.SetMoving(*d.Motion)
@@ -147,23 +149,23 @@ func (w *World) deviceStep(d *Device) {
 	}
 }
 
-func (w *World) appStep(a *AppEvent) {
+func (w *World) appStep(a *scenarios.AppEvent) {
 	switch a.Kind {
-	case AppLaunch:
+	case scenarios.AppLaunch:
 		w.Device.LaunchApp()
 		w.launched(a)
 		w.runOnLaunch() // a cold start: main() runs now, before the next step
 		return
-	case AppBackground:
+	case scenarios.AppBackground:
 		w.Device.BackgroundApp()
-	case AppSwipeAway:
+	case scenarios.AppSwipeAway:
 		w.Device.SwipeAwayApp()
-	case AppForceStop:
+	case scenarios.AppForceStop:
 		w.Device.ForceStopApp()
-	case AppUpdate:
+	case scenarios.AppUpdate:
 		w.Device.UpdateApp()
 		w.Plugin.AppUpdated(a.DispatcherRenamed)
-	case AppProcessDeath:
+	case scenarios.AppProcessDeath:
 		if w.Engine.Tracing() {
 			w.Engine.Emit("runner", "process", "app", "app: process_death: the OS reclaimed the app's process")
 		}
@@ -173,7 +175,7 @@ func (w *World) appStep(a *AppEvent) {
 	w.leftForeground()
 }
 
-func (w *World) osStep(o *OSChange) {
+func (w *World) osStep(o *scenarios.OSChange) {
 	am, im := w.Plugin.Android(), w.Plugin.IOS()
 	skip := func(field string) {
 		w.warn("os_setting_ignored", fmt.Sprintf("os.%s has no meaning on %s; ignored", field, w.Platform))
@@ -228,7 +230,7 @@ func (w *World) osStep(o *OSChange) {
 // channel decodes a raw platform-channel message and makes the call it
 // carries. A message the plugin cannot decode is answered with the error
 // the real plugin replies with, recorded like any rejected call.
-func (w *World) channel(c *Channel) {
+func (w *World) channel(c *scenarios.Channel) {
 	var call *wire.Call
 	var err error
 	switch {
@@ -349,7 +351,7 @@ func describeWorkInfo(info *plugin.WorkInfo) string {
 // channelError records a channel message the plugin could not take, with
 // the error Dart sees (code invalid_message; the PlatformException or a
 // MissingPluginException in the message).
-func (w *World) channelError(c *Channel, err error) {
+func (w *World) channelError(c *scenarios.Channel, err error) {
 	call := c.Method
 	msg := err.Error()
 	seen := true

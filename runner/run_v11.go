@@ -1,4 +1,4 @@
-package scenarios
+package runner
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
@@ -81,10 +83,10 @@ func (w *World) initProcess() {
 	case sc.App.ProcessLifetime != nil:
 		w.proc.lifetime = *sc.App.ProcessLifetime
 	case len(sc.App.OnLaunch) > 0:
-		w.proc.lifetime = DefaultProcessLifetime
+		w.proc.lifetime = scenarios.DefaultProcessLifetime
 	}
 	w.Device.Subscribe(device.ListenerFunc(w.deviceChanged))
-	if w.Platform == PlatformIOS {
+	if w.Platform == scenarios.PlatformIOS {
 		for _, m := range sc.IOS.BackgroundModes {
 			if !m.Modelled() {
 				w.warn(WarnModeNotModelled, string(m)+": accepted, not modelled")
@@ -109,7 +111,7 @@ func (w *World) deviceChanged(c *device.Change) {
 		// main() (flutter/flutter#82535, #96426). Android starts only the
 		// plugin's own FlutterEngine for callbackDispatcher: main() waits for
 		// the user.
-		if w.Platform == PlatformIOS {
+		if w.Platform == scenarios.PlatformIOS {
 			w.mainRuns()
 		}
 		w.armLifetime()
@@ -180,7 +182,7 @@ func (w *World) lifetimeEnded() {
 		return
 	}
 	if w.Engine.Tracing() {
-		w.Engine.Emit("runner", "process", "app", fmt.Sprintf("the app spent process_lifetime (%s) in the background: the OS reclaimed its process", FormatDuration(w.proc.lifetime)))
+		w.Engine.Emit("runner", "process", "app", fmt.Sprintf("the app spent process_lifetime (%s) in the background: the OS reclaimed its process", scenarios.FormatDuration(w.proc.lifetime)))
 	}
 	w.Device.KillProcess()
 }
@@ -219,7 +221,7 @@ func (w *World) Calls() []report.Call { return append([]report.Call(nil), w.call
 
 // callStep makes a scenario call (timeline, on_launch or then) with its
 // arguments computed at this moment.
-func (w *World) callStep(m Method, a *Args, source string) error {
+func (w *World) callStep(m scenarios.Method, a *scenarios.Args, source string) error {
 	c := callFromArgs(m, resolveArgs(a, w.Engine.Now()))
 	return w.recordCall(c, string(m), source, wireArgs(c))
 }
@@ -284,16 +286,16 @@ func (w *World) phoneOff(what string) bool {
 }
 
 // stepWhat names a step for a warning.
-func stepWhat(s *Step) string {
+func stepWhat(s *scenarios.Step) string {
 	switch s.Action() {
-	case ActionCall:
+	case scenarios.ActionCall:
 		return "call " + string(s.Call)
-	case ActionChannel:
+	case scenarios.ActionChannel:
 		if s.Channel != nil && s.Channel.Method != "" {
 			return "channel call " + s.Channel.Method
 		}
 		return "channel message"
-	case ActionApp:
+	case scenarios.ActionApp:
 		if s.App != nil {
 			return "app " + string(s.App.Kind)
 		}
@@ -317,7 +319,7 @@ func (w *World) leftForeground() {
 		p.screenArmed = false
 		if s := w.Device.State(); s.ScreenOn && s.App != device.ProcessForeground {
 			if w.Engine.Tracing() {
-				w.Engine.Emit("runner", "screen", "device", fmt.Sprintf("screen_timeout (%s) passed with the app in the background: the screen went off", FormatDuration(p.screenTimeout)))
+				w.Engine.Emit("runner", "screen", "device", fmt.Sprintf("screen_timeout (%s) passed with the app in the background: the screen went off", scenarios.FormatDuration(p.screenTimeout)))
 			}
 			w.Device.SetScreen(false)
 		}
@@ -334,7 +336,7 @@ func (w *World) screenStep() {
 
 // launched follows a launch step: after For the app goes to the background;
 // without For, a warning if it is still in front LongForeground later.
-func (w *World) launched(a *AppEvent) {
+func (w *World) launched(a *scenarios.AppEvent) {
 	p := &w.proc
 	p.launchGen++
 	gen := p.launchGen
@@ -354,14 +356,14 @@ func (w *World) launched(a *AppEvent) {
 		if p.launchGen != gen || w.Device.State().App != device.ProcessForeground {
 			return
 		}
-		w.warn(WarnForegroundLong, fmt.Sprintf("the app has been in the foreground for %s since it was launched at %s: the screen stays on and drains the battery; use app: {launch: {for: 5m}} or an app: background step", FormatDuration(LongForeground), FormatDuration(w.Engine.Elapsed()-LongForeground)))
+		w.warn(WarnForegroundLong, fmt.Sprintf("the app has been in the foreground for %s since it was launched at %s: the screen stays on and drains the battery; use app: {launch: {for: 5m}} or an app: background step", scenarios.FormatDuration(LongForeground), scenarios.FormatDuration(w.Engine.Elapsed()-LongForeground)))
 	}))
 }
 
 // runThen makes a task's then calls at the end of its run, in the background
 // isolate. A run the OS stopped (or whose time ran out) makes none: its
 // isolate is gone.
-func (w *World) runThen(t *Task, stopped bool) {
+func (w *World) runThen(t *scenarios.Task, stopped bool) {
 	if len(t.Then) == 0 || stopped {
 		return
 	}
@@ -379,7 +381,7 @@ func (w *World) runThen(t *Task, stopped bool) {
 
 // resolveArgs returns a's values computed at now: { until } durations and
 // ${now_ms} in strings. a itself is not changed.
-func resolveArgs(a *Args, now time.Time) *Args {
+func resolveArgs(a *scenarios.Args, now time.Time) *scenarios.Args {
 	if a == nil {
 		return nil
 	}
@@ -399,10 +401,10 @@ func resolveArgs(a *Args, now time.Time) *Args {
 	}
 	ms := strconv.FormatInt(now.UnixMilli(), 10)
 	sub := func(p *string) *string {
-		if p == nil || !hasNowMs(*p) {
+		if p == nil || !scenarios.HasNowMs(*p) {
 			return p
 		}
-		s := strings.ReplaceAll(*p, nowMsPlaceholder, ms)
+		s := strings.ReplaceAll(*p, scenarios.NowMsPlaceholder, ms)
 		return &s
 	}
 	out.UniqueName, out.TaskName, out.Tag = sub(a.UniqueName), sub(a.TaskName), sub(a.Tag)
@@ -414,10 +416,10 @@ func resolveArgs(a *Args, now time.Time) *Args {
 	return &out
 }
 
-func substMap(m Map, ms string) Map {
-	out := make(Map, len(m))
+func substMap(m scenarios.Map, ms string) scenarios.Map {
+	out := make(scenarios.Map, len(m))
 	for i, f := range m {
-		out[i] = Field{Key: f.Key, Value: substValue(f.Value, ms)}
+		out[i] = scenarios.Field{Key: f.Key, Value: substValue(f.Value, ms)}
 	}
 	return out
 }
@@ -425,8 +427,8 @@ func substMap(m Map, ms string) Map {
 func substValue(v any, ms string) any {
 	switch x := v.(type) {
 	case string:
-		return strings.ReplaceAll(x, nowMsPlaceholder, ms)
-	case Map:
+		return strings.ReplaceAll(x, scenarios.NowMsPlaceholder, ms)
+	case scenarios.Map:
 		return substMap(x, ms)
 	case []any:
 		out := make([]any, len(x))
@@ -464,7 +466,7 @@ func (w *World) emptyWarnings(res *report.Result) []report.Warning {
 	var out []report.Warning
 	end := secs(w.Engine.Elapsed())
 	if w.proc.died {
-		msg := fmt.Sprintf("the battery ran out at +%s and the phone was off", FormatDuration(w.proc.diedAt.Round(time.Second)))
+		msg := fmt.Sprintf("the battery ran out at +%s and the phone was off", scenarios.FormatDuration(w.proc.diedAt.Round(time.Second)))
 		if w.proc.deadAtEnd {
 			msg += " until the end (charge it: device: {charger: ac})"
 		} else {
@@ -478,7 +480,7 @@ func (w *World) emptyWarnings(res *report.Result) []report.Warning {
 	if len(res.Runs) > 0 {
 		return out
 	}
-	if w.Platform == PlatformIOS && len(w.Device.Launches()) == 0 && len(res.Tasks) > 0 {
+	if w.Platform == scenarios.PlatformIOS && len(w.Device.Launches()) == 0 && len(res.Tasks) > 0 {
 		out = append(out, report.Warning{T: end, Code: WarnIOSNeverOpened, Message: "no task ran: the user never opened the app, and iOS gives background time by how the app is used (add app: {launch: {for: 5m}} steps or a device.profile)"})
 	}
 	if len(w.recorder.Records) > 0 {
@@ -575,7 +577,7 @@ func wireArgs(c *wire.Call) map[string]any {
 	}
 	dur := func(k string, p *time.Duration) {
 		if p != nil {
-			out[k] = FormatDuration(*p)
+			out[k] = scenarios.FormatDuration(*p)
 		}
 	}
 	data := func(d osscheduler.Data) {
@@ -663,7 +665,7 @@ func backoffJSON(out map[string]any, p *plugin.BackoffPolicy, d *time.Duration) 
 		out["backoffPolicy"] = enumName(backoffNames, *p)
 	}
 	if d != nil {
-		out["backoffPolicyDelay"] = FormatDuration(*d)
+		out["backoffPolicyDelay"] = scenarios.FormatDuration(*d)
 	}
 }
 

@@ -1,7 +1,8 @@
-package scenarios
+package runner
 
 import (
 	"encoding/json"
+	"github.com/wmsim/wmsim/scenarios"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 // runYAML loads a scenario and runs it on its platforms.
 func runYAML(t *testing.T, src string) *Outcome {
 	t.Helper()
-	sc, err := Parse("v11.yaml", []byte(src))
+	sc, err := scenarios.Parse("v11.yaml", []byte(src))
 	require.NoError(t, err)
 	out, err := Run(sc, RunOptions{})
 	require.NoError(t, err)
@@ -47,27 +48,27 @@ func TestClockTimeUntil(t *testing.T) {
 	day := func(h, m, s int) time.Time { return time.Date(2026, 1, 5, h, m, s, 0, time.UTC) }
 	for _, tc := range []struct {
 		name  string
-		clock ClockTime
+		clock scenarios.ClockTime
 		now   time.Time
 		want  time.Duration
 	}{
-		{"later today", ClockTime{Hour: 10}, day(8, 0, 0), 2 * time.Hour},
-		{"exactly then is 0", ClockTime{Hour: 10}, day(10, 0, 0), 0},
-		{"just after: plus a day", ClockTime{Hour: 10}, day(10, 0, 1), 24*time.Hour - time.Second},
-		{"before midnight", ClockTime{Hour: 0, Minute: 30}, day(23, 0, 0), 90 * time.Minute},
-		{"minutes and seconds", ClockTime{Hour: 7, Minute: 30, Second: 15}, day(7, 0, 0), 30*time.Minute + 15*time.Second},
+		{"later today", scenarios.ClockTime{Hour: 10}, day(8, 0, 0), 2 * time.Hour},
+		{"exactly then is 0", scenarios.ClockTime{Hour: 10}, day(10, 0, 0), 0},
+		{"just after: plus a day", scenarios.ClockTime{Hour: 10}, day(10, 0, 1), 24*time.Hour - time.Second},
+		{"before midnight", scenarios.ClockTime{Hour: 0, Minute: 30}, day(23, 0, 0), 90 * time.Minute},
+		{"minutes and seconds", scenarios.ClockTime{Hour: 7, Minute: 30, Second: 15}, day(7, 0, 0), 30*time.Minute + 15*time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, tc.clock.Until(tc.now)) })
 	}
 	// In the start's offset, not UTC: 10:00 at +02:00 is 08:00Z.
 	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.FixedZone("", 2*3600))
-	assert.Equal(t, time.Hour, ClockTime{Hour: 10}.Until(now))
+	assert.Equal(t, time.Hour, scenarios.ClockTime{Hour: 10}.Until(now))
 }
 
 func TestResolveArgs(t *testing.T) {
 	un, tn := "next-${now_ms}", "sync"
-	a := &Args{UniqueName: &un, TaskName: &tn, Until: map[string]ClockTime{"initialDelay": {Hour: 10}},
-		InputData: Map{{Key: "at", Value: "t=${now_ms}"}, {Key: "n", Value: int64(3)}}}
+	a := &scenarios.Args{UniqueName: &un, TaskName: &tn, Until: map[string]scenarios.ClockTime{"initialDelay": {Hour: 10}},
+		InputData: scenarios.Map{{Key: "at", Value: "t=${now_ms}"}, {Key: "n", Value: int64(3)}}}
 	now := time.Date(2026, 1, 5, 8, 0, 0, 500_000_000, time.UTC)
 	r := resolveArgs(a, now)
 	assert.Equal(t, "next-1767600000500", *r.UniqueName)
@@ -140,9 +141,9 @@ func TestScreenTimeout(t *testing.T) {
 		return w.Device.State()
 	}
 	world := func(src string) *World {
-		sc, err := Parse("s.yaml", []byte(src))
+		sc, err := scenarios.Parse("s.yaml", []byte(src))
 		require.NoError(t, err)
-		w, err := NewWorld(sc, PlatformAndroid, RunOptions{})
+		w, err := NewWorld(sc, scenarios.PlatformAndroid, RunOptions{})
 		require.NoError(t, err)
 		return w
 	}
@@ -284,7 +285,7 @@ expect:
 	// A daily run that drifts is late.
 	late := EvaluateResult(&report.Result{Start: "2026-01-05T08:00:00Z", End: "2026-01-08T08:00:00Z",
 		Runs: []report.Run{{Unique: "q", TStart: 2 * 3600}, {Unique: "q", TStart: 26*3600 + 45*60}}},
-		&Expectation{Unique: "q", OnTime: &OnTime{Clock: ClockTime{Hour: 10}, Late: 30 * time.Minute}})
+		&scenarios.Expectation{Unique: "q", OnTime: &scenarios.OnTime{Clock: scenarios.ClockTime{Hour: 10}, Late: 30 * time.Minute}})
 	assert.False(t, late.OK)
 	assert.Contains(t, late.Detail, "45m after 10:00")
 }
@@ -299,8 +300,8 @@ ios: { background_modes: [fetch, location, audio, processing, push-to-talk] }
 	ws := warningsWith(out.Runs[0].Result, WarnModeNotModelled)
 	require.Len(t, ws, 3)
 	assert.Equal(t, "location: accepted, not modelled", ws[0].Message)
-	for _, m := range BackgroundModes {
-		_, err := Parse("m.yaml", []byte("version: 1\nname: m\nduration: 1h\nplatform: ios\nios: {background_modes: ["+string(m)+"]}\n"))
+	for _, m := range scenarios.BackgroundModes {
+		_, err := scenarios.Parse("m.yaml", []byte("version: 1\nname: m\nduration: 1h\nplatform: ios\nios: {background_modes: ["+string(m)+"]}\n"))
 		assert.NoError(t, err, m)
 	}
 }
@@ -413,36 +414,36 @@ func TestLaunchForLongerThan12hWarns(t *testing.T) {
 
 func TestStepPlatformInChecks(t *testing.T) {
 	base := "version: 1\nname: p\nduration: 1d\nplatform: ios\ntimeline:\n"
-	_, err := Parse("p.yaml", []byte(base+"  - {at: 1h, platform: android, app: force_stop}\n"))
+	_, err := scenarios.Parse("p.yaml", []byte(base+"  - {at: 1h, platform: android, app: force_stop}\n"))
 	assert.NoError(t, err, "a step for a platform the file does not run on never happens")
-	_, err = Parse("p.yaml", []byte(base+"  - {at: 1h, platform: ios, app: force_stop}\n"))
+	_, err = scenarios.Parse("p.yaml", []byte(base+"  - {at: 1h, platform: ios, app: force_stop}\n"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "p.yaml:6:34: timeline[0].app: force_stop is an Android settings action")
 }
 
 func TestStepPlatformOSSettings(t *testing.T) {
 	base := "version: 1\nname: p\nduration: 1d\nplatform: [android, ios]\ntimeline:\n"
-	_, err := Parse("p.yaml", []byte(base+"  - {at: 1h, platform: android, os: {doze: force_idle}}\n  - {at: 1h, platform: ios, os: {low_power_mode: true}}\n"))
+	_, err := scenarios.Parse("p.yaml", []byte(base+"  - {at: 1h, platform: android, os: {doze: force_idle}}\n  - {at: 1h, platform: ios, os: {low_power_mode: true}}\n"))
 	assert.NoError(t, err)
-	_, err = Parse("p.yaml", []byte(base+"  - {at: 1h, platform: ios, os: {doze: force_idle}}\n"))
+	_, err = scenarios.Parse("p.yaml", []byte(base+"  - {at: 1h, platform: ios, os: {doze: force_idle}}\n"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "timeline[0].os.doze: doze is an android setting; this step happens only on ios")
-	_, err = Parse("p.yaml", []byte("version: 1\nname: p\nduration: 1d\nplatform: ios\ntimeline:\n  - {at: 1h, platform: android, os: {doze: force_idle}}\n"))
+	_, err = scenarios.Parse("p.yaml", []byte("version: 1\nname: p\nduration: 1d\nplatform: ios\ntimeline:\n  - {at: 1h, platform: android, os: {doze: force_idle}}\n"))
 	assert.NoError(t, err, "a step for a platform the file does not run on never happens")
 }
 
 func TestBackgroundLaunchRunsMainOnIOSOnly(t *testing.T) {
 	src := "version: 1\nname: bg\nduration: 1h\nplatform: [android, ios]\n" + onLaunchApp
-	sc, err := Parse("bg.yaml", []byte(src))
+	sc, err := scenarios.Parse("bg.yaml", []byte(src))
 	require.NoError(t, err)
-	for _, p := range []Platform{PlatformAndroid, PlatformIOS} {
+	for _, p := range []scenarios.Platform{scenarios.PlatformAndroid, scenarios.PlatformIOS} {
 		w, err := NewWorld(sc, p, RunOptions{})
 		require.NoError(t, err)
 		require.NoError(t, w.Engine.RunUntil(sc.Start.Add(time.Minute)))
 		w.Device.StartProcess() // the OS starts the app to run work
 		require.NoError(t, w.Engine.RunUntil(sc.Start.Add(2*time.Minute)))
 		n := len(callsFrom(w.Result(), "initialize", SourceOnLaunch))
-		if p == PlatformIOS {
+		if p == scenarios.PlatformIOS {
 			assert.Equal(t, 1, n, "iOS launches the whole app into the background: main() runs")
 		} else {
 			assert.Equal(t, 0, n, "Android runs only callbackDispatcher in the background")

@@ -1,9 +1,11 @@
-package scenarios
+package runner
 
 import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/report"
@@ -78,7 +80,7 @@ func (w *World) Result() *report.Result {
 
 // Evaluate checks one expectation against the world as it stands, with the
 // same evidence as the scenario's own expect entries.
-func (w *World) Evaluate(e *Expectation) report.Expectation {
+func (w *World) Evaluate(e *scenarios.Expectation) report.Expectation {
 	res := w.Result()
 	ev := &evidence{res: res, trace: w.recorder.Records, start: w.Scenario.Start, end: w.Scenario.Duration, registered: w.registered, uniquesOf: w.uniquesOf}
 	return ev.evaluate(e)
@@ -87,7 +89,7 @@ func (w *World) Evaluate(e *Expectation) report.Expectation {
 // EvaluateResult checks one expectation against a result document alone.
 // Without the trace the evidence names no reasons, and first_run_within
 // cannot be judged (no registration times).
-func EvaluateResult(res *report.Result, e *Expectation) report.Expectation {
+func EvaluateResult(res *report.Result, e *scenarios.Expectation) report.Expectation {
 	start, _ := time.Parse(time.RFC3339, res.Start)
 	end, _ := time.Parse(time.RFC3339, res.End)
 	ev := &evidence{res: res, start: start, end: end.Sub(start)}
@@ -128,7 +130,7 @@ func (w *World) tasks(runs []report.Run) []report.Task {
 }
 
 // evaluate checks one expect entry.
-func (ev *evidence) evaluate(e *Expectation) report.Expectation {
+func (ev *evidence) evaluate(e *scenarios.Expectation) report.Expectation {
 	sel := selector{task: e.Task, unique: e.Unique}
 	var from, to *time.Duration
 	if e.Within != nil {

@@ -1,19 +1,20 @@
-package scenarios
+package runner
 
 import (
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/plugin/wire"
+	"github.com/wmsim/wmsim/scenarios"
 )
 
 // callFromArgs turns a scenario `call` step into the same call value a
 // channel message decodes to, so both reach the plugin one way. The loader
 // has validated the arguments for the method.
-func callFromArgs(m Method, a *Args) *wire.Call {
+func callFromArgs(m scenarios.Method, a *scenarios.Args) *wire.Call {
 	if a == nil {
-		a = &Args{}
+		a = &scenarios.Args{}
 	}
 	c := &wire.Call{Method: wire.Method(m), WireMethod: string(m)}
-	if m == MethodGetWorkInfo {
+	if m == scenarios.MethodGetWorkInfo {
 		c.Method = wire.MethodGetWorkInfoByUniqueName
 	}
 	str := func(p *string) string {
@@ -27,7 +28,7 @@ func callFromArgs(m Method, a *Args) *wire.Call {
 		c.IsInDebugMode = *a.IsInDebugMode
 	}
 	switch m {
-	case MethodRegisterOneOffTask:
+	case scenarios.MethodRegisterOneOffTask:
 		c.OneOff = &plugin.OneOffOptions{
 			InputData:               a.InputData.Data(),
 			InitialDelay:            a.InitialDelay,
@@ -40,7 +41,7 @@ func callFromArgs(m Method, a *Args) *wire.Call {
 			ForegroundServiceConfig: fgsOf(a.ForegroundServiceConfig),
 			Expedited:               a.Expedited != nil && *a.Expedited,
 		}
-	case MethodRegisterPeriodicTask:
+	case scenarios.MethodRegisterPeriodicTask:
 		c.Periodic = &plugin.PeriodicOptions{
 			Frequency:               a.Frequency,
 			FlexInterval:            a.FlexInterval,
@@ -53,13 +54,13 @@ func callFromArgs(m Method, a *Args) *wire.Call {
 			Tag:                     a.Tag,
 			ForegroundServiceConfig: fgsOf(a.ForegroundServiceConfig),
 		}
-	case MethodRegisterProcessingTask, MethodRegisterHealthResearchTask:
+	case scenarios.MethodRegisterProcessingTask, scenarios.MethodRegisterHealthResearchTask:
 		c.Processing = &plugin.ProcessingOptions{
 			InitialDelay: a.InitialDelay,
 			InputData:    a.InputData.Data(),
 			Constraints:  constraintsOf(a.Constraints),
 		}
-	case MethodRegisterContinuedProcessingTask:
+	case scenarios.MethodRegisterContinuedProcessingTask:
 		c.ContinuedProcessing = &plugin.ContinuedProcessingOptions{
 			Title:     str(a.Title),
 			Subtitle:  str(a.Subtitle),
@@ -69,7 +70,7 @@ func callFromArgs(m Method, a *Args) *wire.Call {
 	return c
 }
 
-func constraintsOf(c *Constraints) *plugin.Constraints {
+func constraintsOf(c *scenarios.Constraints) *plugin.Constraints {
 	if c == nil {
 		return nil
 	}
@@ -89,34 +90,34 @@ func constraintsOf(c *Constraints) *plugin.Constraints {
 	return out
 }
 
-var networkTypes = map[NetworkType]plugin.NetworkType{
-	NetworkConnected:            plugin.NetworkConnected,
-	NetworkMetered:              plugin.NetworkMetered,
-	NetworkNotRequired:          plugin.NetworkNotRequired,
-	NetworkNotRoaming:           plugin.NetworkNotRoaming,
-	NetworkUnmetered:            plugin.NetworkUnmetered,
-	NetworkTemporarilyUnmetered: plugin.NetworkTemporarilyUnmetered,
+var networkTypes = map[scenarios.NetworkType]plugin.NetworkType{
+	scenarios.NetworkConnected:            plugin.NetworkConnected,
+	scenarios.NetworkMetered:              plugin.NetworkMetered,
+	scenarios.NetworkNotRequired:          plugin.NetworkNotRequired,
+	scenarios.NetworkNotRoaming:           plugin.NetworkNotRoaming,
+	scenarios.NetworkUnmetered:            plugin.NetworkUnmetered,
+	scenarios.NetworkTemporarilyUnmetered: plugin.NetworkTemporarilyUnmetered,
 }
 
-func oneOffPolicy(p *ExistingWorkPolicy) *plugin.ExistingWorkPolicy {
+func oneOffPolicy(p *scenarios.ExistingWorkPolicy) *plugin.ExistingWorkPolicy {
 	if p == nil {
 		return nil
 	}
-	v := map[ExistingWorkPolicy]plugin.ExistingWorkPolicy{
-		PolicyAppend: plugin.ExistingAppend, PolicyKeep: plugin.ExistingKeep,
-		PolicyReplace: plugin.ExistingReplace, PolicyUpdate: plugin.ExistingUpdate,
+	v := map[scenarios.ExistingWorkPolicy]plugin.ExistingWorkPolicy{
+		scenarios.PolicyAppend: plugin.ExistingAppend, scenarios.PolicyKeep: plugin.ExistingKeep,
+		scenarios.PolicyReplace: plugin.ExistingReplace, scenarios.PolicyUpdate: plugin.ExistingUpdate,
 	}[*p]
 	return &v
 }
 
 // periodicPolicy maps the Dart name onto ExistingPeriodicWorkPolicy. The
 // loader rejects append for periodic work (the Dart enum has no such value).
-func periodicPolicy(p *ExistingWorkPolicy) *plugin.ExistingPeriodicWorkPolicy {
+func periodicPolicy(p *scenarios.ExistingWorkPolicy) *plugin.ExistingPeriodicWorkPolicy {
 	if p == nil {
 		return nil
 	}
-	v, ok := map[ExistingWorkPolicy]plugin.ExistingPeriodicWorkPolicy{
-		PolicyKeep: plugin.PeriodicKeep, PolicyReplace: plugin.PeriodicReplace, PolicyUpdate: plugin.PeriodicUpdate,
+	v, ok := map[scenarios.ExistingWorkPolicy]plugin.ExistingPeriodicWorkPolicy{
+		scenarios.PolicyKeep: plugin.PeriodicKeep, scenarios.PolicyReplace: plugin.PeriodicReplace, scenarios.PolicyUpdate: plugin.PeriodicUpdate,
 	}[*p]
 	if !ok {
 		return nil
@@ -124,23 +125,23 @@ func periodicPolicy(p *ExistingWorkPolicy) *plugin.ExistingPeriodicWorkPolicy {
 	return &v
 }
 
-func backoffOf(p *BackoffPolicy) *plugin.BackoffPolicy {
+func backoffOf(p *scenarios.BackoffPolicy) *plugin.BackoffPolicy {
 	if p == nil {
 		return nil
 	}
 	v := plugin.BackoffExponential
-	if *p == BackoffLinear {
+	if *p == scenarios.BackoffLinear {
 		v = plugin.BackoffLinear
 	}
 	return &v
 }
 
-func quotaOf(p *OutOfQuotaPolicy) *plugin.OutOfQuotaPolicy {
+func quotaOf(p *scenarios.OutOfQuotaPolicy) *plugin.OutOfQuotaPolicy {
 	if p == nil {
 		return nil
 	}
 	v := plugin.RunAsNonExpeditedWorkRequest
-	if *p == DropWorkRequest {
+	if *p == scenarios.DropWorkRequest {
 		v = plugin.DropWorkRequest
 	}
 	return &v
@@ -148,7 +149,7 @@ func quotaOf(p *OutOfQuotaPolicy) *plugin.OutOfQuotaPolicy {
 
 // fgsOf fills the Dart defaults of ForegroundServiceConfig
 // (workmanager_impl.dart) for fields the scenario leaves out.
-func fgsOf(f *ForegroundServiceConfig) *plugin.ForegroundServiceConfig {
+func fgsOf(f *scenarios.ForegroundServiceConfig) *plugin.ForegroundServiceConfig {
 	if f == nil {
 		return nil
 	}
@@ -167,7 +168,7 @@ func fgsOf(f *ForegroundServiceConfig) *plugin.ForegroundServiceConfig {
 	if f.NotificationID != nil {
 		out.NotificationID = int(*f.NotificationID)
 	}
-	if f.ForegroundServiceType != nil && *f.ForegroundServiceType == ForegroundShortService {
+	if f.ForegroundServiceType != nil && *f.ForegroundServiceType == scenarios.ForegroundShortService {
 		out.ForegroundServiceType = 1
 	}
 	return out

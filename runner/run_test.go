@@ -1,8 +1,9 @@
-package scenarios
+package runner
 
 import (
 	"bytes"
 	"flag"
+	"github.com/wmsim/wmsim/scenarios"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,7 +19,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-func runDoc(t testing.TB, sc *Scenario, opts RunOptions) []byte {
+func runDoc(t testing.TB, sc *scenarios.Scenario, opts RunOptions) []byte {
 	t.Helper()
 	out, err := Run(sc, opts)
 	require.NoError(t, err)
@@ -30,14 +31,14 @@ func runDoc(t testing.TB, sc *Scenario, opts RunOptions) []byte {
 // TestLibrary runs every built-in scenario: each must load, pass its own
 // expectations with no invariant broken, and match its golden result.
 func TestLibrary(t *testing.T) {
-	entries := Library()
-	names, err := filepath.Glob("library/*.yaml")
+	entries := scenarios.Library()
+	names, err := filepath.Glob("../scenarios/library/*.yaml")
 	require.NoError(t, err)
 	require.Len(t, entries, len(names), "every library file must load")
 	require.GreaterOrEqual(t, len(entries), 15)
 	for _, e := range entries {
 		t.Run(e.Name, func(t *testing.T) {
-			sc, err := LoadLibrary(e.Name)
+			sc, err := scenarios.LoadLibrary(e.Name)
 			require.NoError(t, err)
 			out, err := Run(sc, RunOptions{})
 			require.NoError(t, err)
@@ -70,7 +71,7 @@ func TestLibrary(t *testing.T) {
 func TestDeterminism(t *testing.T) {
 	for _, name := range []string{"periodic-task", "hourly-sync-survives-doze", "side-by-side", "ios-refresh-daily-user"} {
 		t.Run(name, func(t *testing.T) {
-			sc, err := LoadLibrary(name)
+			sc, err := scenarios.LoadLibrary(name)
 			require.NoError(t, err)
 			first, firstTrace := docAndTrace(t, sc)
 			for i, procs := range []int{1, 4, 2, 1, 3} {
@@ -84,7 +85,7 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-func docAndTrace(t *testing.T, sc *Scenario) ([]byte, []byte) {
+func docAndTrace(t *testing.T, sc *scenarios.Scenario) ([]byte, []byte) {
 	var buf bytes.Buffer
 	sink := sim.NewJSONLSink(&buf)
 	doc := runDoc(t, sc, RunOptions{Sinks: []sim.Sink{sink}})
@@ -95,7 +96,7 @@ func docAndTrace(t *testing.T, sc *Scenario) ([]byte, []byte) {
 // TestSeedChangesRandomness: a different seed changes what is drawn (task
 // durations from a range), so the seed really is the root of randomness.
 func TestSeedChangesRandomness(t *testing.T) {
-	sc, err := LoadLibrary("periodic-task")
+	sc, err := scenarios.LoadLibrary("periodic-task")
 	require.NoError(t, err)
 	s1, s2 := uint64(1), uint64(2)
 	a := runDoc(t, sc, RunOptions{Seed: &s1})
@@ -107,7 +108,7 @@ func TestSeedChangesRandomness(t *testing.T) {
 // fails its expectation with the rejection as the reason, found through the
 // task name even though the rejected work never reached the OS model.
 func TestEvidenceQuotesRejection(t *testing.T) {
-	sc, err := Parse("rejected.yaml", []byte(`version: 1
+	sc, err := scenarios.Parse("rejected.yaml", []byte(`version: 1
 name: rejected
 duration: 1h
 platform: [android, ios]
@@ -140,16 +141,19 @@ expect:
 // parameter sets order the daily user's refreshes as their names say
 // (osscheduler/ios/MODEL.md: ~17, ~8 and ~2 runs a day).
 func TestIOSHeuristicsRange(t *testing.T) {
-	runs := map[Heuristics]int{}
-	for _, h := range []Heuristics{HeuristicsOptimistic, HeuristicsTypical, HeuristicsPessimistic} {
-		sc, err := LoadLibrary("ios-refresh-daily-user")
+	runs := map[scenarios.Heuristics]int{}
+	for _, h := range []scenarios.Heuristics{scenarios.HeuristicsOptimistic, scenarios.HeuristicsTypical, scenarios.HeuristicsPessimistic} {
+		sc, err := scenarios.LoadLibrary("ios-refresh-daily-user")
 		require.NoError(t, err)
 		sc.IOS.Heuristics = h
 		out, err := Run(sc, RunOptions{})
 		require.NoError(t, err)
 		runs[h] = len(out.Runs[0].Result.Runs)
 	}
-	assert.Greater(t, runs[HeuristicsOptimistic], runs[HeuristicsTypical], runs)
-	assert.Greater(t, runs[HeuristicsTypical], runs[HeuristicsPessimistic], runs)
-	assert.Greater(t, runs[HeuristicsPessimistic], 0, runs)
+	assert.Greater(t, runs[scenarios.HeuristicsOptimistic], runs[scenarios.HeuristicsTypical], runs)
+	assert.Greater(t, runs[scenarios.HeuristicsTypical], runs[scenarios.HeuristicsPessimistic], runs)
+	assert.Greater(t, runs[scenarios.HeuristicsPessimistic], 0, runs)
 }
+
+// minimal is the smallest valid scenario, to which tests append.
+const minimal = "version: 1\nname: minimal\nduration: 1d\n"

@@ -1,16 +1,18 @@
-package scenarios
+package runner
 
 import (
 	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/wmsim/wmsim/scenarios"
+
 	"github.com/wmsim/wmsim/report"
 )
 
 // expectOnTime checks that every run of sel starts within late after a
 // day's clock time (in the start's UTC offset).
-func (ev *evidence) expectOnTime(sel selector, c ClockTime, late time.Duration) report.Expectation {
+func (ev *evidence) expectOnTime(sel selector, c scenarios.ClockTime, late time.Duration) report.Expectation {
 	desc := fmt.Sprintf("%s on time: within %s after %s", sel, formatDur(late), c)
 	runs := ev.runs(sel)
 	if len(runs) == 0 {
@@ -52,7 +54,7 @@ func (ev *evidence) reasonSuffix(sel selector) string {
 
 // expectReturned checks what the Dart call m made at `at` returned (every
 // such call, when at is nil).
-func (ev *evidence) expectReturned(m Method, at *time.Duration, want any) report.Expectation {
+func (ev *evidence) expectReturned(m scenarios.Method, at *time.Duration, want any) report.Expectation {
 	wantText := returnedText(want)
 	desc := fmt.Sprintf("%s returned %s", m, wantText)
 	if at != nil {

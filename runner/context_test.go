@@ -1,8 +1,9 @@
-package scenarios
+package runner
 
 import (
 	"context"
 	"errors"
+	"github.com/wmsim/wmsim/scenarios"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // RunOptions.Context stops a run when cancelled: the platform in progress
 // ends with the "interrupted" limit and no further platform starts.
 func TestRunStopsOnContext(t *testing.T) {
-	sc, err := Parse("long.yaml", []byte("version: 1\nname: long\nduration: 366d\nplatform: [android, ios]\n"+
+	sc, err := scenarios.Parse("long.yaml", []byte("version: 1\nname: long\nduration: 366d\nplatform: [android, ios]\n"+
 		"timeline:\n  - at: 0s\n    every: 1s\n    device: { screen: on }\n  - at: 0s\n    every: 1s\n    device: { screen: off }\n"))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -29,7 +30,7 @@ func TestRunStopsOnContext(t *testing.T) {
 	assert.Equal(t, 3, out.ExitCode())
 
 	// An uncancelled context changes nothing.
-	small, err := LoadLibrary("oneoff-task")
+	small, err := scenarios.LoadLibrary("oneoff-task")
 	require.NoError(t, err)
 	a, err := Run(small, RunOptions{})
 	require.NoError(t, err)

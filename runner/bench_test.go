@@ -1,6 +1,7 @@
-package scenarios
+package runner
 
 import (
+	"github.com/wmsim/wmsim/scenarios"
 	"syscall"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ timeline:
 `
 
 func benchDeviceYear(b *testing.B, platform string) {
-	sc, err := Parse("device-year.yaml", []byte(deviceYear))
+	sc, err := scenarios.Parse("device-year.yaml", []byte(deviceYear))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func benchDeviceYear(b *testing.B, platform string) {
 	b.ReportAllocs()
 	c0 := cpuTime()
 	for b.Loop() {
-		w, err := NewWorld(sc, Platform(platform), RunOptions{NoTrace: true})
+		w, err := NewWorld(sc, scenarios.Platform(platform), RunOptions{NoTrace: true})
 		if err != nil {
 			b.Fatal(err)
 		}

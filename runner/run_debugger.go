@@ -1,8 +1,10 @@
-package scenarios
+package runner
+
+import "github.com/wmsim/wmsim/scenarios"
 
 // osDebuggerStep runs the os step's LLDB commands on the iOS model
 // (_simulateLaunchForTaskWithIdentifier:, _simulateExpirationForTaskWithIdentifier:).
-func (w *World) osDebuggerStep(o *OSChange) {
+func (w *World) osDebuggerStep(o *scenarios.OSChange) {
 	im := w.Plugin.IOS()
 	if o.SimulateLaunch == nil && o.SimulateExpiration == nil {
 		return

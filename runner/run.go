@@ -1,4 +1,4 @@
-package scenarios
+package runner
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
@@ -68,7 +70,7 @@ type PlatformRun struct {
 
 // Outcome is the outcome of a scenario on each of its platforms.
 type Outcome struct {
-	Scenario *Scenario
+	Scenario *scenarios.Scenario
 	Runs     []*PlatformRun
 }
 
@@ -104,21 +106,21 @@ func (o *Outcome) ExitCode() int {
 // run could not be set up (an unknown platform or profile); what happens
 // inside the simulation — rejected calls, failed tasks, limits — is in the
 // outcome.
-func Run(sc *Scenario, opts RunOptions) (*Outcome, error) {
+func Run(sc *scenarios.Scenario, opts RunOptions) (*Outcome, error) {
 	sc = opts.apply(sc)
-	platforms := make([]Platform, 0, len(sc.Platform))
+	platforms := make([]scenarios.Platform, 0, len(sc.Platform))
 	if len(opts.Platforms) > 0 {
 		for _, p := range opts.Platforms {
-			if p != string(PlatformAndroid) && p != string(PlatformIOS) {
+			if p != string(scenarios.PlatformAndroid) && p != string(scenarios.PlatformIOS) {
 				return nil, fmt.Errorf("unknown platform %q; valid: android, ios", p)
 			}
-			platforms = append(platforms, Platform(p))
+			platforms = append(platforms, scenarios.Platform(p))
 		}
 	} else {
 		platforms = append(platforms, sc.Platform...)
 	}
 	if len(platforms) == 0 {
-		platforms = []Platform{PlatformAndroid}
+		platforms = []scenarios.Platform{scenarios.PlatformAndroid}
 	}
 	out := &Outcome{Scenario: sc}
 	for _, p := range platforms {
@@ -135,7 +137,7 @@ func Run(sc *Scenario, opts RunOptions) (*Outcome, error) {
 }
 
 // apply returns sc with the options' overrides, leaving sc itself untouched.
-func (o RunOptions) apply(sc *Scenario) *Scenario {
+func (o RunOptions) apply(sc *scenarios.Scenario) *scenarios.Scenario {
 	if o.Profile == "" && o.Duration == 0 {
 		return sc
 	}
@@ -153,8 +155,8 @@ func (o RunOptions) apply(sc *Scenario) *Scenario {
 // World is one platform's simulation, as built from a scenario: the kernel,
 // the device, the plugin (with its OS model) and the run's records.
 type World struct {
-	Scenario *Scenario
-	Platform Platform
+	Scenario *scenarios.Scenario
+	Platform scenarios.Platform
 	Engine   *sim.Engine
 	Device   *device.Device
 	Plugin   *plugin.Plugin
@@ -184,7 +186,7 @@ type World struct {
 // value is arbitrary; it only has to be stable.
 const callbackHandle int64 = 0x5eed_cafe
 
-func runPlatform(sc *Scenario, p Platform, opts RunOptions) (*PlatformRun, error) {
+func runPlatform(sc *scenarios.Scenario, p scenarios.Platform, opts RunOptions) (*PlatformRun, error) {
 	w, err := NewWorld(sc, p, opts)
 	if err != nil {
 		return nil, err
@@ -217,7 +219,7 @@ func runPlatform(sc *Scenario, p Platform, opts RunOptions) (*PlatformRun, error
 
 // NewWorld builds the simulation of sc on platform p and schedules its
 // timeline, without running it.
-func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
+func NewWorld(sc *scenarios.Scenario, p scenarios.Platform, opts RunOptions) (*World, error) {
 	sc = opts.apply(sc)
 	seed := sc.Seed
 	if opts.Seed != nil {
@@ -288,7 +290,7 @@ func NewWorld(sc *Scenario, p Platform, opts RunOptions) (*World, error) {
 }
 
 // profileOf returns the usage profile a device block names or defines.
-func profileOf(d Device) (device.Profile, bool, error) {
+func profileOf(d scenarios.Device) (device.Profile, bool, error) {
 	switch {
 	case d.ProfileDef != nil:
 		return *d.ProfileDef, true, nil
@@ -302,10 +304,10 @@ func profileOf(d Device) (device.Profile, bool, error) {
 	return device.Profile{}, false, nil
 }
 
-func initialState(sc *Scenario, p Platform) device.State {
+func initialState(sc *scenarios.Scenario, p scenarios.Platform) device.State {
 	st := device.DefaultState()
 	applyDevice(&st, sc.Device)
-	if p == PlatformIOS {
+	if p == scenarios.PlatformIOS {
 		st.LowPower = sc.IOS.LowPowerMode
 	} else {
 		st.LowPower = sc.Android.BatterySaver
@@ -314,7 +316,7 @@ func initialState(sc *Scenario, p Platform) device.State {
 }
 
 // applyDevice applies the given fields of a device block to st.
-func applyDevice(st *device.State, d Device) {
+func applyDevice(st *device.State, d scenarios.Device) {
 	if b := d.Battery; b != nil {
 		if b.CapacityMAh != nil {
 			lvl := st.Battery.Level()
@@ -335,7 +337,7 @@ func applyDevice(st *device.State, d Device) {
 		st.Moving = *d.Motion
 	}
 	if d.Screen != nil {
-		st.ScreenOn = *d.Screen == ScreenOn
+		st.ScreenOn = *d.Screen == scenarios.ScreenOn
 		st.Locked = !st.ScreenOn
 	}
 	if s := d.Storage; s != nil {
@@ -350,10 +352,10 @@ func applyDevice(st *device.State, d Device) {
 
 // networkOf applies a scenario network block: a type alone implies the usual
 // metering (cellular metered, Wi-Fi not) and a validated connection.
-func networkOf(cur device.Network, n *Network) device.Network {
+func networkOf(cur device.Network, n *scenarios.Network) device.Network {
 	out := cur
 	if n.Type != nil {
-		out = device.Network{Type: device.NetworkType(*n.Type), Validated: *n.Type != NetworkNone, Metered: *n.Type == NetworkCellular}
+		out = device.Network{Type: device.NetworkType(*n.Type), Validated: *n.Type != scenarios.NetworkNone, Metered: *n.Type == scenarios.NetworkCellular}
 	}
 	if n.Metered != nil {
 		out.Metered = *n.Metered
@@ -367,7 +369,7 @@ func networkOf(cur device.Network, n *Network) device.Network {
 	return out
 }
 
-func androidConfig(sc *Scenario) android.Config {
+func androidConfig(sc *scenarios.Scenario) android.Config {
 	c := android.DefaultConfig()
 	c.API = sc.Android.API
 	c.StandbyBucket = string(sc.Android.StandbyBucket)
@@ -378,7 +380,7 @@ func androidConfig(sc *Scenario) android.Config {
 	return c
 }
 
-func iosConfig(sc *Scenario) ios.Config {
+func iosConfig(sc *scenarios.Scenario) ios.Config {
 	c := ios.DefaultConfig()
 	c.Version = sc.IOS.Version
 	c.BackgroundAppRefresh = sc.IOS.BackgroundAppRefresh
@@ -395,11 +397,11 @@ func iosConfig(sc *Scenario) ios.Config {
 	return c
 }
 
-func fetchInterval(f FetchInterval) time.Duration {
+func fetchInterval(f scenarios.FetchInterval) time.Duration {
 	switch f.Kind {
-	case FetchMinimum:
+	case scenarios.FetchMinimum:
 		return ios.FetchMinimum
-	case FetchEvery:
+	case scenarios.FetchEvery:
 		return f.Interval
 	default:
 		return ios.FetchNever
@@ -409,7 +411,7 @@ func fetchInterval(f FetchInterval) time.Duration {
 // scheduleStep queues the step's first occurrence; each occurrence queues
 // the next, so a step repeated every second for a year costs one queued
 // event at a time.
-func (w *World) scheduleStep(s *Step) {
+func (w *World) scheduleStep(s *scenarios.Step) {
 	first := s.At.Offset(w.Scenario.Start)
 	if first > w.Scenario.Duration {
 		return

@@ -1,7 +1,8 @@
-package scenarios
+package runner
 
 import (
 	"fmt"
+	"github.com/wmsim/wmsim/scenarios"
 	"os"
 	"strings"
 	"testing"
@@ -9,14 +10,14 @@ import (
 
 // BenchmarkParseContract parses the contract's full example.
 func BenchmarkParseContract(b *testing.B) {
-	src, err := os.ReadFile("testdata/good/contract-example.yaml")
+	src, err := os.ReadFile("../scenarios/testdata/good/contract-example.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Parse("c.yaml", src); err != nil {
+		if _, err := scenarios.Parse("c.yaml", src); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -34,7 +35,7 @@ func BenchmarkParseLargeTimeline(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Parse("l.yaml", src); err != nil {
+		if _, err := scenarios.Parse("l.yaml", src); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -43,12 +44,12 @@ func BenchmarkParseLargeTimeline(b *testing.B) {
 // BenchmarkParseAliasBomb measures how fast a billion-laughs file is
 // rejected.
 func BenchmarkParseAliasBomb(b *testing.B) {
-	src, err := os.ReadFile("testdata/bad/alias-bomb.yaml")
+	src, err := os.ReadFile("../scenarios/testdata/bad/alias-bomb.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Parse("bomb.yaml", src); err == nil {
+		if _, err := scenarios.Parse("bomb.yaml", src); err == nil {
 			b.Fatal("accepted")
 		}
 	}
@@ -57,9 +58,9 @@ func BenchmarkParseAliasBomb(b *testing.B) {
 // BenchmarkParseHostile10MB measures the rejection of a 10 MB flow list
 // (five million values) by the pre-scan.
 func BenchmarkParseHostile10MB(b *testing.B) {
-	src := []byte("description: [" + strings.Repeat("1,", MaxFileSize/2-20) + "1]\n")
+	src := []byte("description: [" + strings.Repeat("1,", scenarios.MaxFileSize/2-20) + "1]\n")
 	for b.Loop() {
-		if _, err := Parse("h.yaml", src); err == nil {
+		if _, err := scenarios.Parse("h.yaml", src); err == nil {
 			b.Fatal("accepted")
 		}
 	}
@@ -72,7 +73,7 @@ func BenchmarkParse200kKeys(b *testing.B) {
 	src := wideInputData(200_000, false)
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if _, err := Parse("k.yaml", src); err == nil {
+		if _, err := scenarios.Parse("k.yaml", src); err == nil {
 			b.Fatal("accepted")
 		}
 	}
@@ -85,13 +86,13 @@ func BenchmarkParseWidestAccepted(b *testing.B) {
 	sb.WriteString("version: 1\nname: wide\nduration: 1d\ndescription: x\nx-wide:\n")
 	for m := 0; m < 250; m++ {
 		fmt.Fprintf(&sb, "  m%d:\n", m)
-		for i := 0; i < MaxMappingKeys; i++ {
+		for i := 0; i < scenarios.MaxMappingKeys; i++ {
 			fmt.Fprintf(&sb, "    k%d: %d\n", i, i)
 		}
 	}
 	src := []byte(sb.String())
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		Parse("w.yaml", src)
+		scenarios.Parse("w.yaml", src)
 	}
 }

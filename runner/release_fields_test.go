@@ -1,6 +1,7 @@
-package scenarios
+package runner
 
 import (
+	"github.com/wmsim/wmsim/scenarios"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,9 +35,9 @@ timeline:
   - at: 4m
     os: { simulate_expiration: sync }
 `)
-	sc, err := Parse("debugger.yaml", src)
+	sc, err := scenarios.Parse("debugger.yaml", src)
 	require.NoError(t, err)
-	assert.Equal(t, PluginVersion("0.10.9"), sc.Plugin.Version)
+	assert.Equal(t, scenarios.PluginVersion("0.10.9"), sc.Plugin.Version)
 	assert.Equal(t, "logging", sc.Plugin.Debug)
 	assert.True(t, sc.App.SceneApp)
 	assert.Nil(t, sc.App.DispatcherEntryPoint)
@@ -74,7 +75,7 @@ timeline:
     call: registerOneOffTask
     args: { uniqueName: once, taskName: sync }
 `)
-	sc, err := Parse("no-entry-point.yaml", src)
+	sc, err := scenarios.Parse("no-entry-point.yaml", src)
 	require.NoError(t, err)
 	out, err := Run(sc, RunOptions{})
 	require.NoError(t, err)

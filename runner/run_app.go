@@ -1,9 +1,11 @@
-package scenarios
+package runner
 
 import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/plugin"
 	"github.com/wmsim/wmsim/sim"
@@ -28,8 +30,8 @@ type taskCompletion struct {
 	a      *appBehaviour
 	ctx    *plugin.TaskContext
 	done   func(bool, error) // nil: answer through ctx.Done
-	result Result
-	task   *Task // its then calls are made before the answer
+	result scenarios.Result
+	task   *scenarios.Task // its then calls are made before the answer
 }
 
 // Fire implements sim.Handler.
@@ -45,10 +47,10 @@ func (c *taskCompletion) Fire(*sim.Engine) {
 	var ok bool
 	var err error
 	switch result {
-	case ResultSuccess:
+	case scenarios.ResultSuccess:
 		ok = true
-	case ResultRetry:
-	case ResultFailure:
+	case scenarios.ResultRetry:
+	case scenarios.ResultFailure:
 		err = errTaskFailed
 	default:
 		err = errTaskThrew
@@ -107,7 +109,7 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 			what = "no handler at all and returns success after 0s"
 		}
 		msg := fmt.Sprintf("the dispatcher received %q, which app.tasks has no case for, so it ran %s", name, what)
-		if w.Platform == PlatformIOS {
+		if w.Platform == scenarios.PlatformIOS {
 			msg += "; on iOS a BGTaskScheduler task delivers its uniqueName and background fetch delivers iOSPerformFetch, not the taskName"
 		}
 		w.warn("unhandled_task_name", msg)
@@ -126,7 +128,7 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 	}
 	if task.RequiresNetwork && !ctx.Device().Network.Connected() {
 		// The handler's first request fails at once with no connection.
-		result, d = ResultRetry, 0
+		result, d = scenarios.ResultRetry, 0
 	}
 	var c *taskCompletion
 	if n := len(a.free); n > 0 {
@@ -145,7 +147,7 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 
 // taskRef returns the scenario's app.tasks entry named name (stable
 // pointer for the completion event).
-func (a *appBehaviour) taskRef(name string) *Task {
+func (a *appBehaviour) taskRef(name string) *scenarios.Task {
 	ts := a.w.Scenario.App.Tasks
 	for i := range ts {
 		if ts[i].Name == name {

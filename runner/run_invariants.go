@@ -1,8 +1,10 @@
-package scenarios
+package runner
 
 import (
 	"fmt"
 	"time"
+
+	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/wmsim/wmsim/device"
 	"github.com/wmsim/wmsim/osscheduler"
@@ -179,7 +181,7 @@ func (c *invariantChecker) checkRuns(runs []osscheduler.RunRecord) {
 	last := map[string]osscheduler.RunRecord{}
 	for _, r := range runs {
 		c.checked++
-		if c.w.Platform == PlatformIOS && (r.Kind == osscheduler.Periodic || r.Kind == osscheduler.Fetch) && r.End >= 0 {
+		if c.w.Platform == scenarios.PlatformIOS && (r.Kind == osscheduler.Periodic || r.Kind == osscheduler.Fetch) && r.End >= 0 {
 			if r.End-r.Start > iosBackgroundBudget+time.Millisecond {
 				c.violate(r.Start, invBudget, r.Unique, fmt.Sprintf("ran %s, beyond the %s background budget", formatDur(r.End-r.Start), formatDur(iosBackgroundBudget)))
 			}

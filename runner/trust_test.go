@@ -1,9 +1,10 @@
-package scenarios
+package runner
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/wmsim/wmsim/scenarios"
 	"strings"
 	"testing"
 
@@ -36,11 +37,11 @@ func wideInputData(n int, flow bool) []byte {
 // at the first key past the limit; one at the limit loads.
 func TestMappingTooWide(t *testing.T) {
 	for _, flow := range []bool{false, true} {
-		_, err := Parse("wide.yaml", wideInputData(MaxMappingKeys-1, flow)) // + "z" in flow
+		_, err := scenarios.Parse("wide.yaml", wideInputData(scenarios.MaxMappingKeys-1, flow)) // + "z" in flow
 		require.NoError(t, err, "flow=%v", flow)
 
-		_, err = Parse("wide.yaml", wideInputData(200_000, flow))
-		var le *LoadError
+		_, err = scenarios.Parse("wide.yaml", wideInputData(200_000, flow))
+		var le *scenarios.LoadError
 		require.ErrorAs(t, err, &le, "flow=%v", flow)
 		require.Len(t, le.Diagnostics, 1)
 		d := le.Diagnostics[0]
@@ -48,35 +49,35 @@ func TestMappingTooWide(t *testing.T) {
 		assert.Equal(t, "at most 1000 keys in one mapping", d.Valid)
 		if !flow {
 			// key k1000 is on line 12+1000+1 at column 9.
-			assert.Equal(t, 12+MaxMappingKeys+1, d.Line)
+			assert.Equal(t, 12+scenarios.MaxMappingKeys+1, d.Line)
 			assert.Equal(t, 9, d.Column)
 		}
 	}
 	// Many narrow mappings in one list are fine: the bound is per mapping.
 	var sb strings.Builder
 	sb.WriteString(minimal + "app: { tasks: { sync: {} } }\ntimeline:\n")
-	for i := 0; i < 3*MaxMappingKeys; i++ {
+	for i := 0; i < 3*scenarios.MaxMappingKeys; i++ {
 		fmt.Fprintf(&sb, "  - at: %ds\n    call: registerOneOffTask\n    args: { uniqueName: u%d, taskName: sync }\n", i, i)
 	}
-	_, err := Parse("long.yaml", []byte(sb.String()))
+	_, err := scenarios.Parse("long.yaml", []byte(sb.String()))
 	require.NoError(t, err)
 }
 
 // TestByteOrderMark: a UTF-8 BOM is accepted, and positions on the first
 // line count from the character after it.
 func TestByteOrderMark(t *testing.T) {
-	s, err := Parse("bom.yaml", []byte("\uFEFF"+minimal))
+	s, err := scenarios.Parse("bom.yaml", []byte("\uFEFF"+minimal))
 	require.NoError(t, err)
 	assert.Equal(t, "minimal", s.Name)
 
-	_, err = Parse("bom.yaml", []byte("\uFEFFversion: 2\nname: minimal\nduration: 1d\n"))
-	var le *LoadError
+	_, err = scenarios.Parse("bom.yaml", []byte("\uFEFFversion: 2\nname: minimal\nduration: 1d\n"))
+	var le *scenarios.LoadError
 	require.True(t, errors.As(err, &le), "%v", err)
 	assert.Equal(t, 1, le.Diagnostics[0].Line)
 	assert.Equal(t, 10, le.Diagnostics[0].Column)
 	assert.Equal(t, "version", le.Diagnostics[0].Path)
 
-	_, err = Parse("bom.yaml", []byte("\uFEFF"+minimal+"platform: androd\n"))
+	_, err = scenarios.Parse("bom.yaml", []byte("\uFEFF"+minimal+"platform: androd\n"))
 	require.True(t, errors.As(err, &le), "%v", err)
 	assert.Equal(t, 4, le.Diagnostics[0].Line)
 	assert.Equal(t, 11, le.Diagnostics[0].Column)
@@ -106,8 +107,8 @@ timeline:
 // result) is refused where it stands; names up to MaxNameBytes and other
 // strings up to MaxStringBytes load.
 func TestStringCaps(t *testing.T) {
-	_, err := Parse("big.yaml", awake(1<<20))
-	var le *LoadError
+	_, err := scenarios.Parse("big.yaml", awake(1<<20))
+	var le *scenarios.LoadError
 	require.ErrorAs(t, err, &le)
 	require.Len(t, le.Diagnostics, 1)
 	d := le.Diagnostics[0]
@@ -117,30 +118,30 @@ func TestStringCaps(t *testing.T) {
 	assert.Equal(t, 14, d.Line)
 	assert.LessOrEqual(t, len(d.Excerpt), 1000)
 
-	_, err = Parse("ok.yaml", awake(MaxNameBytes))
+	_, err = scenarios.Parse("ok.yaml", awake(scenarios.MaxNameBytes))
 	require.NoError(t, err)
 
-	long := strings.Repeat("x", MaxStringBytes+1)
+	long := strings.Repeat("x", scenarios.MaxStringBytes+1)
 	for _, tc := range []struct{ src, path string }{
 		{minimal + "description: " + long + "\n", "description"},
-		{minimal + "app: { tasks: { " + strings.Repeat("t", MaxNameBytes+1) + ": {} } }\n", "app.tasks"},
+		{minimal + "app: { tasks: { " + strings.Repeat("t", scenarios.MaxNameBytes+1) + ": {} } }\n", "app.tasks"},
 		{minimal + "app: { tasks: { sync: {} } }\ntimeline:\n  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: u, taskName: sync, inputData: { s: " + long + " } }\n", "timeline[0].args.inputData.s"},
-		{minimal + "app: { tasks: { sync: {} } }\ntimeline:\n  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: u, taskName: sync, tag: " + strings.Repeat("t", MaxNameBytes+1) + " }\n", "timeline[0].args.tag"},
-		{minimal + "platform: ios\nios: { permitted_identifiers: [" + strings.Repeat("i", MaxNameBytes+1) + "] }\n", "ios.permitted_identifiers[0]"},
+		{minimal + "app: { tasks: { sync: {} } }\ntimeline:\n  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: u, taskName: sync, tag: " + strings.Repeat("t", scenarios.MaxNameBytes+1) + " }\n", "timeline[0].args.tag"},
+		{minimal + "platform: ios\nios: { permitted_identifiers: [" + strings.Repeat("i", scenarios.MaxNameBytes+1) + "] }\n", "ios.permitted_identifiers[0]"},
 	} {
-		_, err := Parse("s.yaml", []byte(tc.src))
+		_, err := scenarios.Parse("s.yaml", []byte(tc.src))
 		require.ErrorAs(t, err, &le, tc.path)
 		assert.Equal(t, tc.path, le.Diagnostics[0].Path)
 		assert.Contains(t, le.Diagnostics[0].Message, "string too long")
 	}
-	_, err = Parse("ok.yaml", []byte(minimal+"description: "+long[1:]+"\n"))
+	_, err = scenarios.Parse("ok.yaml", []byte(minimal+"description: "+long[1:]+"\n"))
 	require.NoError(t, err)
 }
 
 // TestTraceByteCap: a run whose kept trace text passes the byte cap stops
 // with the max_trace_bytes limit (exit 3), keeping no more than the cap.
 func TestTraceByteCap(t *testing.T) {
-	sc, err := Parse("big.yaml", awake(MaxNameBytes))
+	sc, err := scenarios.Parse("big.yaml", awake(scenarios.MaxNameBytes))
 	require.NoError(t, err)
 	out, err := Run(sc, RunOptions{KeepTrace: true})
 	require.NoError(t, err)
@@ -177,7 +178,7 @@ func TestTraceByteCap(t *testing.T) {
 func TestInputDataTooLargeIsARejectedCall(t *testing.T) {
 	src := minimal + "platform: [android, ios]\nios: { permitted_identifiers: [u] }\napp: { tasks: { sync: {} } }\ntimeline:\n  - at: 0s\n    call: initialize\n" +
 		"  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: u, taskName: sync, inputData: { s: " + strings.Repeat("x", 11_000) + " } }\n"
-	sc, err := Parse("data.yaml", []byte(src))
+	sc, err := scenarios.Parse("data.yaml", []byte(src))
 	require.NoError(t, err)
 	out, err := Run(sc, RunOptions{})
 	require.NoError(t, err)
@@ -203,7 +204,7 @@ func TestInputDataTooLargeIsARejectedCall(t *testing.T) {
 // diagnostic's text and excerpt.
 func TestDiagnosticsAreSafeToPrint(t *testing.T) {
 	src := minimal + "app: { tasks: { sync: {} } }\ntimeline:\n  - at: 1m\n    call: registerOneOffTask\n    args: { uniqueName: x\u202Egnp, taskName: sync, inputData: { \"k\\e[31m\\r\u2066\": 99999999999999999999 } }\n"
-	_, err := Parse("hostile.yaml", []byte(src))
+	_, err := scenarios.Parse("hostile.yaml", []byte(src))
 	require.Error(t, err)
 	out := err.Error()
 	for _, bad := range []string{"\x1b", "\r", "\u202E", "\u2066"} {
@@ -216,7 +217,7 @@ func TestDiagnosticsAreSafeToPrint(t *testing.T) {
 // TestWriteJSONLNamesScenarioAndPlatform: a run's JSON Lines trace carries
 // the scenario and the platform on every line.
 func TestWriteJSONLNamesScenarioAndPlatform(t *testing.T) {
-	sc, err := Parse("s.yaml", []byte(minimal+"platform: [android, ios]\n"))
+	sc, err := scenarios.Parse("s.yaml", []byte(minimal+"platform: [android, ios]\n"))
 	require.NoError(t, err)
 	out, err := Run(sc, RunOptions{KeepTrace: true})
 	require.NoError(t, err)
@@ -244,7 +245,7 @@ func TestWriteJSONLNamesScenarioAndPlatform(t *testing.T) {
 // TestTimingStaysOutOfJSON: the runner measures each run's wall time for
 // JUnit, apart from the result, whose JSON never shows it.
 func TestTimingStaysOutOfJSON(t *testing.T) {
-	sc, err := Parse("s.yaml", []byte(minimal+"expect:\n  - no_errors: true\n"))
+	sc, err := scenarios.Parse("s.yaml", []byte(minimal+"expect:\n  - no_errors: true\n"))
 	require.NoError(t, err)
 	out, err := Run(sc, RunOptions{})
 	require.NoError(t, err)

@@ -1,9 +1,10 @@
-package scenarios
+package runner
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/wmsim/wmsim/scenarios"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ import (
 
 // explainAt runs sc (or the library scenario name) and returns explain's
 // wmsim.explain/v1 answer for unique at each sampled instant.
-func explainRun(t *testing.T, sc *Scenario) *PlatformRun {
+func explainRun(t *testing.T, sc *scenarios.Scenario) *PlatformRun {
 	t.Helper()
 	out, err := Run(sc, RunOptions{KeepTrace: true})
 	require.NoError(t, err)
@@ -90,14 +91,14 @@ func byName(name string) func(report.Cause) bool {
 	return func(c report.Cause) bool { return c.Cause == name }
 }
 
-func library(t *testing.T, name string) *Scenario {
-	sc, err := LoadLibrary(name)
+func library(t *testing.T, name string) *scenarios.Scenario {
+	sc, err := scenarios.LoadLibrary(name)
 	require.NoError(t, err)
 	return sc
 }
 
-func scenario(t *testing.T, src string) *Scenario {
-	sc, err := Parse("causes.yaml", []byte(src))
+func scenario(t *testing.T, src string) *scenarios.Scenario {
+	sc, err := scenarios.Parse("causes.yaml", []byte(src))
 	require.NoError(t, err)
 	return sc
 }
@@ -108,36 +109,36 @@ func TestExplainNamesEveryCause(t *testing.T) {
 	const periodic = "app: { tasks: { sync: { duration: 2s } } }\ntimeline:\n  - at: 0s\n    call: initialize\n  - at: 1m\n    call: registerPeriodicTask\n    args: { uniqueName: sync, taskName: sync, frequency: 15m%s }\n"
 	cases := []struct {
 		name, unique string
-		sc           func(t *testing.T) *Scenario
+		sc           func(t *testing.T) *scenarios.Scenario
 		step, end    time.Duration
 		want         func(report.Cause) bool
 		reason       string // in the cause's reason
 		until        string
 	}{
 		// The reproduction: after a force-stop, name it, until the app is opened.
-		{"force-stop", "heartbeat", func(t *testing.T) *Scenario { return library(t, "reboot-and-force-stop") }, time.Hour, 8 * time.Hour,
+		{"force-stop", "heartbeat", func(t *testing.T) *scenarios.Scenario { return library(t, "reboot-and-force-stop") }, time.Hour, 8 * time.Hour,
 			byName("force_stopped"), "force-stopped", "until the user opens the app"},
-		{"phone off", "heartbeat", func(t *testing.T) *Scenario { return library(t, "reboot-and-force-stop") }, time.Minute, 3 * time.Hour,
+		{"phone off", "heartbeat", func(t *testing.T) *scenarios.Scenario { return library(t, "reboot-and-force-stop") }, time.Minute, 3 * time.Hour,
 			byName("phone_off"), "reboot", "until the phone boots"},
-		{"network constraint", "upload", func(t *testing.T) *Scenario { return library(t, "constraints") }, 10 * time.Minute, 10 * time.Hour,
+		{"network constraint", "upload", func(t *testing.T) *scenarios.Scenario { return library(t, "constraints") }, 10 * time.Minute, 10 * time.Hour,
 			byName("network"), "network", ""},
-		{"doze", "periodic-sync", func(t *testing.T) *Scenario { return library(t, "hourly-sync-survives-doze") }, 10 * time.Minute, 3 * 24 * time.Hour,
+		{"doze", "periodic-sync", func(t *testing.T) *scenarios.Scenario { return library(t, "hourly-sync-survives-doze") }, 10 * time.Minute, 3 * 24 * time.Hour,
 			func(c report.Cause) bool { return c.Cause == "doze" || c.Cause == "light_doze" }, "Doze", ""},
-		{"quota (standby bucket)", "refresh", func(t *testing.T) *Scenario { return library(t, "rare-bucket-app") }, 10 * time.Minute, 2 * 24 * time.Hour,
+		{"quota (standby bucket)", "refresh", func(t *testing.T) *scenarios.Scenario { return library(t, "rare-bucket-app") }, 10 * time.Minute, 2 * 24 * time.Hour,
 			byName("quota"), "standby bucket rare", ""},
-		{"restricted bucket", "sync", func(t *testing.T) *Scenario {
+		{"restricted bucket", "sync", func(t *testing.T) *scenarios.Scenario {
 			return scenario(t, minimal+"platform: android\nandroid: { standby_bucket: restricted }\ndevice: { screen: off }\n"+fmt.Sprintf(periodic, ""))
 		}, 10 * time.Minute, 20 * time.Hour, byName("restricted_bucket"), "", ""},
-		{"battery saver", "sync", func(t *testing.T) *Scenario {
+		{"battery saver", "sync", func(t *testing.T) *scenarios.Scenario {
 			return scenario(t, minimal+"platform: android\nandroid: { battery_saver: true }\ndevice: { screen: off }\n"+fmt.Sprintf(periodic, ""))
 		}, 10 * time.Minute, 20 * time.Hour, byName("battery_saver"), "", ""},
-		{"background app refresh off", "periodic-sync", func(t *testing.T) *Scenario { return library(t, "ios-background-app-refresh-off") }, 10 * time.Minute, 6 * time.Hour,
+		{"background app refresh off", "periodic-sync", func(t *testing.T) *scenarios.Scenario { return library(t, "ios-background-app-refresh-off") }, 10 * time.Minute, 6 * time.Hour,
 			func(c report.Cause) bool {
 				return c.Cause == "background_app_refresh" || c.Cause == "rejected:unavailable"
 			}, "Background App Refresh is off", ""},
-		{"low power mode", "periodic-sync", func(t *testing.T) *Scenario { return library(t, "ios-low-power-mode") }, 10 * time.Minute, 24 * time.Hour,
+		{"low power mode", "periodic-sync", func(t *testing.T) *scenarios.Scenario { return library(t, "ios-low-power-mode") }, 10 * time.Minute, 24 * time.Hour,
 			byName("low_power_mode"), "Low Power Mode", ""},
-		{"not permitted", "periodic-sync", func(t *testing.T) *Scenario { return library(t, "ios-missing-plist-identifier") }, 10 * time.Minute, 6 * time.Hour,
+		{"not permitted", "periodic-sync", func(t *testing.T) *scenarios.Scenario { return library(t, "ios-missing-plist-identifier") }, 10 * time.Minute, 6 * time.Hour,
 			func(c report.Cause) bool { return c.Cause == "rejected:not_permitted" || c.Cause == "identifier" },
 			"", ""},
 	}

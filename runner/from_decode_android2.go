@@ -1,0 +1,44 @@
+package runner
+
+import (
+	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/scenarios"
+)
+
+// contentChangeStep tells the Android model that content changed.
+func (w *World) contentChangeStep(c *scenarios.ContentChange) {
+	am := w.Plugin.Android()
+	if am == nil {
+		w.warn("os_setting_ignored", "content_change has no meaning on "+string(w.Platform)+"; ignored")
+		return
+	}
+	am.ContentChanged(c.URI)
+}
+
+// runJobStep is `adb shell cmd jobscheduler run [-f]` on the Android model.
+func (w *World) runJobStep(o *scenarios.OSChange) {
+	if o.RunJob == "" {
+		return
+	}
+	am := w.Plugin.Android()
+	if am == nil {
+		w.warn("os_setting_ignored", "os.run_job has no meaning on "+string(w.Platform)+"; ignored")
+		return
+	}
+	if err := am.RunJob(o.RunJob, o.Force != nil && *o.Force); err != nil {
+		w.warn("run_job", err.Error())
+	}
+}
+
+// androidConfig2 fills the android.Config fields this file owns.
+func androidConfig2(sc *scenarios.Scenario, c *android.Config) {
+	c.Quota = android.QuotaSource(sc.Android.Quota)
+	if c.Quota == "" {
+		c.Quota = android.QuotaAOSP
+	}
+	c.OEMProfile = sc.Android.OEMProfile
+	// The 0.5 plugin bundles WorkManager 2.7.1 (its android/build.gradle
+	// work_version), from before Schedulers.registerRescheduling: system
+	// stops accumulate JobScheduler backoff.
+	c.StopBackoff = sc.Plugin.Version == scenarios.Plugin0_5
+}
