@@ -3,8 +3,8 @@ package sim
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
+	goldenfile "github.com/wmsim/wmsim/internal/golden"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // model is a small randomized simulation that uses every kernel feature:
 // phases, cancel/reschedule, random streams, processes that sleep and wait
@@ -145,7 +143,7 @@ func TestDeterministicTrace(t *testing.T) {
 			t.Fatalf("run %d (GOMAXPROCS=%d): trace differs from run 0%s", run, procs, firstDiff(first, got))
 		}
 	}
-	if *update {
+	if goldenfile.Updating() {
 		if err := os.WriteFile(golden, first, 0o644); err != nil {
 			t.Fatal(err)
 		}
