@@ -1,16 +1,14 @@
 package device
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	goldenfile "github.com/wmsim/wmsim/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // The timeline of each built-in profile over 3 days with seed 1 is pinned:
 // a change in the physics or the generators shows up as a diff, and the
@@ -21,7 +19,7 @@ func TestGoldenTimelines(t *testing.T) {
 			_, _, _, changes := runProfile(t, name, 1, t0, 3)
 			got := timeline(changes)
 			path := filepath.Join("testdata", name+".golden")
-			if *update {
+			if goldenfile.Updating() {
 				require.NoError(t, os.MkdirAll("testdata", 0o755))
 				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
 			}

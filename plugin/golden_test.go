@@ -1,9 +1,8 @@
 package plugin
 
 import (
-	"flag"
 	"fmt"
-	"os"
+	goldenfile "github.com/wmsim/wmsim/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,8 +14,6 @@ import (
 	"github.com/wmsim/wmsim/osscheduler"
 	"github.com/wmsim/wmsim/sim"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // pluginTrace renders the plugin's own trace records.
 func pluginTrace(rec *sim.Recorder) string {
@@ -36,14 +33,7 @@ func pluginTrace(rec *sim.Recorder) string {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./plugin -run Golden -update to create %s", path)
-	assert.Equal(t, string(want), got)
+	goldenfile.CheckString(t, filepath.Join("testdata", name), got)
 }
 
 // The plugin's trace for a scripted Android session over the recording fake:

@@ -45,7 +45,7 @@ var (
 // browns. Every class has its own colour (TestGateColours).
 var gateColours = map[string]string{
 	"doze": "#3949ab", "light_doze": "#7986cb",
-	"quota": "#fb8c00", "restricted_bucket": "#e65100", "scheduler_limit": "#ffb74d", "rate_limit": "#ffa726",
+	"quota": "#fb8c00", "restricted_bucket": "#e65100", "scheduler_limit": "#ffb74d", "concurrency": "#ffcc80", "rate_limit": "#ffa726",
 	"daily_budget": "#f57c00", "throttled": "#bf360c",
 	"constraint": "#78909c", "network": "#1e88e5", "charging": "#43a047", "battery_not_low": "#c0ca33",
 	"storage_not_low": "#8d6e63", "device_idle": "#fbc02d",

@@ -329,6 +329,7 @@ var classLabels = map[string]string{
 	"device_idle":            "the device-idle constraint",
 	"battery_saver":          "Battery Saver",
 	"scheduler_limit":        "JobScheduler's job limit",
+	"concurrency":            "JobScheduler's concurrency limit",
 	"force_stopped":          "the app being force-stopped",
 	"not_due":                "not yet due",
 	"force_quit":             "the app being force-quit",

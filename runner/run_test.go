@@ -2,12 +2,13 @@ package runner
 
 import (
 	"bytes"
-	"flag"
-	"github.com/wmsim/wmsim/scenarios"
+	goldenfile "github.com/wmsim/wmsim/internal/golden"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/wmsim/wmsim/scenarios"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -16,8 +17,6 @@ import (
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/sim"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func runDoc(t testing.TB, sc *scenarios.Scenario, opts RunOptions) []byte {
 	t.Helper()
@@ -52,7 +51,7 @@ func TestLibrary(t *testing.T) {
 			b, err := report.MarshalIndent(out.Document())
 			require.NoError(t, err)
 			golden := filepath.Join("testdata", "golden", e.Name+".json")
-			if *update {
+			if goldenfile.Updating() {
 				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
 				require.NoError(t, os.WriteFile(golden, b, 0o644))
 				return

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	goldenfile "github.com/wmsim/wmsim/internal/golden"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,8 +17,6 @@ import (
 
 	"github.com/wmsim/wmsim/scenarios"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const projects = "testdata/projects"
 
@@ -105,7 +103,7 @@ func TestGolden(t *testing.T) {
 				if format == "text" {
 					doc = append(doc, []byte("exit "+string(rune('0'+code))+"\n")...)
 				}
-				if *update {
+				if goldenfile.Updating() {
 					require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
 					require.NoError(t, os.WriteFile(golden, doc, 0o644))
 					return

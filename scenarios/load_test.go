@@ -2,8 +2,8 @@ package scenarios
 
 import (
 	"errors"
-	"flag"
 	"fmt"
+	goldenfile "github.com/wmsim/wmsim/internal/golden"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,20 +13,8 @@ import (
 	"time"
 )
 
-// The -update flag rewrites golden files (testdata/bad/*.err,
-// testdata/good/*.golden, schema.json). Other test files of the package may
-// declare the same flag; it is registered here only if none has.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
 // updating reports whether -update was given.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+func updating() bool { return goldenfile.Updating() }
 
 // golden compares got with the file at path, or rewrites it with -update.
 func golden(t *testing.T, path, got string) {

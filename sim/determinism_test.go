@@ -3,9 +3,9 @@ package sim
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"github.com/wmsim/wmsim/event"
+	goldenfile "github.com/wmsim/wmsim/internal/golden"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // model is a small randomized simulation that uses every kernel feature:
 // phases, cancel/reschedule, random streams, processes that sleep and wait
@@ -146,7 +144,7 @@ func TestDeterministicTrace(t *testing.T) {
 			t.Fatalf("run %d (GOMAXPROCS=%d): trace differs from run 0%s", run, procs, firstDiff(first, got))
 		}
 	}
-	if *update {
+	if goldenfile.Updating() {
 		if err := os.WriteFile(golden, first, 0o644); err != nil {
 			t.Fatal(err)
 		}

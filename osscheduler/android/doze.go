@@ -101,6 +101,10 @@ func (d *dozeMachine) deferring() bool { return d.deepDeferring() || d.lightDefe
 // device that is mostly idle.
 func (d *dozeMachine) changed(was bool) {
 	if d.deferring() == was && !alwaysEvaluate {
+		// The pass alwaysEvaluate runs here would re-arm the next
+		// evaluation afresh, after this transition's own timer: keep that
+		// same-instant order (a job due exactly as light Doze goes IDLE).
+		d.m.eng.Requeue(d.m.evalTimer)
 		return
 	}
 	now := d.m.eng.Now()
@@ -166,18 +170,13 @@ func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
 		return
 	}
 	if c == device.ChangeMotion && st.Moving && !d.forced && d.deep != dozeActive {
-		// handleMotionDetectedLocked: significant motion sends deep Doze back
-		// to ACTIVE and then INACTIVE (the countdown restarts). "Motion
-		// shouldn't affect light state", unless deep idle had overridden it.
+		// motionLocked → handleMotionDetectedLocked(MOTION_INACTIVE_TIMEOUT):
+		// the significant-motion sensor (watched from IDLE_PENDING on) sends
+		// deep Doze back to ACTIVE and then INACTIVE with the shorter motion
+		// timeout. "Motion shouldn't affect light state", unless deep idle
+		// had overridden it.
 		if d.deep != dozeInactive {
-			was := d.deferring()
-			resetLight := d.light == lightOverride
-			if resetLight {
-				d.m.eng.Cancel(d.lightT)
-				d.light = lightActive
-			}
-			d.becomeInactive("motion detected", resetLight)
-			d.changed(was)
+			d.motionDetected("significant motion", d.sensing().motionInactive)
 		}
 		return
 	}
@@ -203,12 +202,36 @@ func (d *dozeMachine) becomeActive(why string) {
 	d.changed(was)
 }
 
+// sensing is the SENSING/LOCATING data of the modelled release.
+func (d *dozeMachine) sensing() dozeSensingTable { return dozeSensingFor(d.m.prof.api) }
+
+// motionDetected is handleMotionDetectedLocked: deep Doze goes back to
+// INACTIVE for inactive (MOTION_INACTIVE_TIMEOUT for significant motion,
+// INACTIVE_TIMEOUT for AnyMotionDetector's RESULT_MOVED); light Doze is reset
+// only when deep idle had overridden it.
+func (d *dozeMachine) motionDetected(why string, inactive time.Duration) {
+	was := d.deferring()
+	resetLight := d.light == lightOverride
+	if resetLight {
+		d.m.eng.Cancel(d.lightT)
+		d.light = lightActive
+	}
+	d.becomeInactiveFor(why, resetLight, inactive)
+	d.changed(was)
+}
+
 func (d *dozeMachine) becomeInactive(why string, light bool) {
+	d.becomeInactiveFor(why, light, dozeInactiveTimeout)
+}
+
+// becomeInactiveFor is becomeInactiveIfAppropriateLocked with mInactiveTimeout
+// = inactive.
+func (d *dozeMachine) becomeInactiveFor(why string, light bool, inactive time.Duration) {
 	d.nextIdle, d.nextMaint = dozeIdleTimeout, dozeMaintenance
 	if d.m.saverOn() && d.m.prof.quickDoze {
 		d.setDeep(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
 	} else {
-		d.setDeep(dozeInactive, dozeInactiveTimeout, why)
+		d.setDeep(dozeInactive, inactive, why)
 	}
 	if light && d.m.prof.lightDoze && d.light == lightActive {
 		d.nextLightIdle = lightIdleTimeout
@@ -225,14 +248,22 @@ func (d *dozeMachine) stepDeep() {
 		d.becomeInactive("step (forced)", true)
 	case dozeInactive:
 		d.setDeep(dozeIdlePending, dozeIdleAfterInactive, "inactive timeout")
-	case dozeIdlePending, dozeSensing, dozeLocating:
+	case dozeIdlePending:
+		// IDLE_PENDING → SENSING: AnyMotionDetector.checkForAnyMotion, with
+		// the SENSING_TIMEOUT alarm as its bound.
+		sn := d.sensing()
+		d.setDeep(dozeSensing, min(sn.anyMotion, sn.sensingTimeout), "idle pending over: checking for any motion")
+	case dozeSensing:
+		// onAnyMotionResult: RESULT_MOVED → handleMotionDetectedLocked(
+		// INACTIVE_TIMEOUT, "non_stationary"); RESULT_STATIONARY → LOCATING.
 		if st.Moving && !d.forced {
-			d.becomeInactive("motion detected while sensing", false)
+			d.motionDetected("any motion: moved", dozeInactiveTimeout)
 			return
 		}
-		// No significant-motion sensor or location provider is modelled:
-		// SENSING and LOCATING fall straight through to IDLE.
-		d.enterIdle("stationary; sensing and locating skipped")
+		d.setDeep(dozeLocating, d.sensing().locatingTimeout, "any motion: stationary; locating")
+	case dozeLocating:
+		// LOCATING_TIMEOUT (no location fix is modelled) → IDLE.
+		d.enterIdle("locating timeout")
 	case dozeQuickDoze:
 		d.enterIdle("quick doze delay over")
 	case dozeIdleMaint:

@@ -33,6 +33,7 @@ type job struct {
 	finish      func(osscheduler.Result) // likewise
 	whyThen     string
 	ej          bool      // handed over as an expedited job (API 31+, with EJ quota)
+	workType    uint8     // JobConcurrencyManager work type, set when it is staged
 	ejStart     time.Time // when the running EJ started
 	content     contentState
 	override    uint8 // cmd jobscheduler run: overrideSoft / overrideFull, until the job starts
@@ -59,11 +60,12 @@ const (
 	blockContentTrigger
 	blockAutostart
 	blockBackgroundRestricted
+	blockConcurrency
 )
 
 var blockNames = [...]string{"none", "not_due", "force_stopped", "network", "charging", "battery_not_low",
 	"storage_not_low", "device_idle", "restricted_bucket", "battery_saver", "doze", "light_doze", "quota", "scheduler_limit",
-	"content_trigger", "autostart", "background_restricted"}
+	"content_trigger", "autostart", "background_restricted", "concurrency"}
 
 // pendingReasons is each block as Android names it: the
 // JobScheduler.PENDING_JOB_REASON_* constant JobScheduler#getPendingJobReason
@@ -91,6 +93,10 @@ var pendingReasons = [...]string{
 	// invisible to JobScheduler: the job is ready as far as it knows.
 	blockAutostart:            "PENDING_JOB_REASON_UNDEFINED",
 	blockBackgroundRestricted: "PENDING_JOB_REASON_BACKGROUND_RESTRICTION",
+	// Ready, queued for a JobConcurrencyManager slot: no constraint or
+	// policy holds it, and JobScheduler has no dedicated reason for a full
+	// work type; UNDEFINED is what it reports when none applies.
+	blockConcurrency: "PENDING_JOB_REASON_UNDEFINED",
 }
 
 // StopReasonName is a stop reason as Android names it: the
@@ -331,6 +337,7 @@ func (m *Model) evaluate() {
 	next := never
 	pending := 0
 	slots := schedulerLimit - m.nRunning
+	cc := m.concurrencyCounts()
 	for _, w := range m.specs {
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
@@ -349,6 +356,18 @@ func (m *Model) evaluate() {
 			continue
 		}
 		if w.job.startAt.IsZero() {
+			total, bgMax := m.concurrencyLimits(now)
+			if t := m.workTypeOf(w); !cc.fits(total, bgMax, t) {
+				until := m.concurrencyRamp(now)
+				w.job.startAt = time.Time{}
+				m.reportBlock(w, blockConcurrency, until, now)
+				if until.Before(next) {
+					next = until
+				}
+				continue
+			}
+			w.job.workType = m.workTypeOf(w)
+			cc.add(w.job.workType)
 			lat := sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
 			w.job.startAt = now.Add(lat)
 			w.job.whyThen = m.whyNow(w)
@@ -452,6 +471,7 @@ var releasedBy = [...]string{
 	blockContentTrigger:       "a watched content URI changed",
 	blockAutostart:            "the app's process is running again",
 	blockBackgroundRestricted: "the app came to the foreground",
+	blockConcurrency:          "a JobScheduler concurrency slot freed up",
 }
 
 // reportBlock emits a "deferred" event when the reason a job waits changes.
@@ -526,6 +546,8 @@ func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
 		return m.oem.Name + ": autostart is off: the system does not start the app's process in the background; waits until the app runs again"
 	case blockBackgroundRestricted:
 		return m.oem.Name + ": the app's default battery setting restricts background work"
+	case blockConcurrency:
+		return m.concurrencyText(w, now)
 	case blockContentTrigger:
 		if w.job.content.pending {
 			return "content trigger: a watched URI changed; JobScheduler waits for the update delay (" +

@@ -166,3 +166,128 @@ const (
 // last_enqueue_time + minimum_retention_duration is older than this and whose
 // dependents are all finished.
 const pruneThreshold = 24 * time.Hour
+
+// dozeSensingTable is deep Doze's SENSING and LOCATING steps (between
+// IDLE_PENDING and IDLE) for one release.
+type dozeSensingTable struct {
+	// anyMotion is how long SENSING lasts before AnyMotionDetector reports:
+	// FB services/core/java/com/android/server/AnyMotionDetector.java
+	// (apex/jobscheduler/service/.../AnyMotionDetector.java from API 31)
+	// checkForAnyMotion clears both gravity vectors, so the first orientation
+	// measurement (ORIENTATION_MEASUREMENT_DURATION_MILLIS = 2500 ms of samples
+	// every SAMPLING_INTERVAL_MILLIS = 40 ms) ends RESULT_UNKNOWN
+	// (getStationaryStatus needs a previous vector), another is scheduled
+	// ORIENTATION_MEASUREMENT_INTERVAL_MILLIS = 5000 ms later, and that one
+	// answers RESULT_STATIONARY or RESULT_MOVED: 2.5 + 5 + 2.5 s = 10 s.
+	anyMotion time.Duration
+	// sensingTimeout is DeviceIdleController SENSING_TIMEOUT = 4 min
+	// (M–S: Constants getLong/getDurationMillis(KEY_SENSING_TIMEOUT,
+	// 4 * 60 * 1000L); T+: mDefaultSensingTimeout = 240000): the bound on
+	// SENSING when the accelerometer never answers. The model's detector
+	// always answers (anyMotion < sensingTimeout), so it bounds anyMotion.
+	sensingTimeout time.Duration
+	// locatingTimeout is LOCATING_TIMEOUT = 30 s (M–S: KEY_LOCATING_TIMEOUT
+	// default 30 * 1000L; T+: mDefaultLocatingTimeout = 30000). No location
+	// fix is modelled (a fix within LOCATION_ACCURACY = 20 m ends LOCATING
+	// early), so LOCATING lasts the whole timeout. Whether LOCATING is
+	// entered at all: config_autoPowerModePrefetchLocation (T+ Injector
+	// isLocationPrefetchEnabled; before T, whether a network or GPS provider
+	// exists, which a phone has), assumed true on a phone.
+	locatingTimeout time.Duration
+	// motionInactive is MOTION_INACTIVE_TIMEOUT = 10 min (M–S getLong/
+	// getDurationMillis(KEY_MOTION_INACTIVE_TIMEOUT, 10 * 60 * 1000L); T+
+	// mDefaultMotionInactiveTimeout = 600000): significant motion in
+	// IDLE_PENDING, SENSING, LOCATING, IDLE or IDLE_MAINTENANCE
+	// (DeviceIdleController.motionLocked → handleMotionDetectedLocked)
+	// restarts INACTIVE with this timeout. AnyMotionDetector's RESULT_MOVED
+	// during SENSING instead passes INACTIVE_TIMEOUT (onAnyMotionResult,
+	// "non_stationary"; M: enterInactiveStateLocked, also INACTIVE_TIMEOUT).
+	motionInactive time.Duration
+}
+
+// dozeSensingByAPI: unchanged from API 23 through API 36 (the values above
+// are the same in M's services/core DeviceIdleController and in the
+// apex/jobscheduler copy of T–16). API 36 also carries the flag
+// com.android.server.deviceidle.remove_idle_location (Injector
+// isLocationPrefetchEnabled returns false when it is on); its rollout state
+// in Android 16 builds could not be read, so LOCATING is kept. API 37: no
+// Android 17 source read; assumed unchanged.
+var dozeSensingByAPI = []struct {
+	from int
+	v    dozeSensingTable
+}{
+	{23, dozeSensingTable{
+		anyMotion:       2500*time.Millisecond + 5000*time.Millisecond + 2500*time.Millisecond,
+		sensingTimeout:  4 * time.Minute,
+		locatingTimeout: 30 * time.Second,
+		motionInactive:  10 * time.Minute,
+	}},
+}
+
+// dozeSensingFor is the SENSING/LOCATING row for an API level.
+func dozeSensingFor(api int) dozeSensingTable {
+	v := dozeSensingByAPI[0].v
+	for _, r := range dozeSensingByAPI {
+		if r.from <= api {
+			v = r.v
+		}
+	}
+	return v
+}
+
+// concurrencyTable is JobConcurrencyManager's limit on jobs running at once,
+// as it bears on one app's jobs at the normal memory trim level
+// (ProcessStats.ADJ_MEM_FACTOR_NORMAL; the model has no memory pressure):
+// the WorkTypeConfig "screen_on_normal" / "screen_off_normal". A regular job
+// of an app not on top is WORK_TYPE_BG, capped at bgOn / bgOff; every job
+// (expedited WORK_TYPE_EJ, WORK_TYPE_TOP while the app is on top, BG)
+// shares totalOn / totalOff. The screen-off row applies
+// DEFAULT_SCREEN_OFF_ADJUSTMENT_DELAY_MS = 30 s after the screen goes off
+// (rampUpForScreenOff); screen on applies at once.
+type concurrencyTable struct {
+	totalOn, totalOff int
+	bgOn, bgOff       int
+}
+
+// concurrencyByAPI rows.
+var concurrencyByAPI = []struct {
+	from int
+	v    concurrencyTable
+}{
+	// API 23–30: not read (before S the limits were JobSchedulerService
+	// Constants BG_*_JOB_COUNT and, from P, JobConcurrencyManager
+	// MAX_JOB_COUNTS_SCREEN_ON/OFF); the API 31 row is carried back, as an
+	// assumption.
+	// API 31–33 (S, T): FB job/JobConcurrencyManager.java CONFIG_LIMITS_SCREEN_ON
+	// new WorkTypeConfig("screen_on_normal", 11, min {TOP 2, FGS 1, EJ 3,
+	// BG 2}, max {BG 6, BGUSER 4}); CONFIG_LIMITS_SCREEN_OFF
+	// ("screen_off_normal", 15, …, max {BG 6, BGUSER 4}).
+	{23, concurrencyTable{totalOn: 11, totalOff: 15, bgOn: 6, bgOff: 6}},
+	// API 34+ (U onwards): DEFAULT_CONCURRENCY_LIMIT by RAM (8 low-RAM; 16
+	// up to 6 GB; 20 up to 8 GB; 32 up to 12 GB; 40 above), the model a
+	// phone of up to 6 GB: 16. WorkTypeConfig("screen_on_normal", 16, 16 * 3
+	// / 4 = 12, …, max ratio {BG 0.5, …}) and ("screen_off_normal", 16, 16,
+	// …, max ratio {BG 0.6, …}); WorkTypeConfig.getMaxValue =
+	// max(1, (int) (maxTotal * ratio)): BG 6 screen on, 9 screen off.
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR (16 / 2) and
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_EJ (3) apply only when the whole pending
+	// queue fills the device (isPkgConcurrencyLimitedLocked), which one app
+	// under WorkManager's 20-job limit does not: not modelled. API 35–36:
+	// same source; API 37 assumed unchanged.
+	{34, concurrencyTable{totalOn: 12, totalOff: 16, bgOn: 6, bgOff: 9}},
+}
+
+// FB job/JobConcurrencyManager.java DEFAULT_SCREEN_OFF_ADJUSTMENT_DELAY_MS
+// = 30000 (S onwards): the screen-off limits apply this long after screen-off.
+const screenOffAdjustmentDelay = 30 * time.Second
+
+// concurrencyFor is the concurrency row for an API level.
+func concurrencyFor(api int) concurrencyTable {
+	v := concurrencyByAPI[0].v
+	for _, r := range concurrencyByAPI {
+		if r.from <= api {
+			v = r.v
+		}
+	}
+	return v
+}
