@@ -499,7 +499,7 @@ func (c *checker) traceRules() {
 			reg[r.Subject] = r.Seq
 		case r.Kind == event.Cancelled && r.Source == ios_src:
 			cancelled[r.Subject] = r.Seq
-		case r.Kind == event.Started && (r.Source == event.SourceAndroidJobScheduler || ios && isIOSRunSource(r.Source)):
+		case r.Kind == event.Started && (r.Source == event.SourceAndroidJobScheduler || ios && isIOSRunSource(event.Source(r.Source))):
 			kind := fieldStr(r, "kind")
 			if kind == string(osscheduler.Fetch) || r.Subject == "iOSPerformFetch" {
 				continue
@@ -546,7 +546,7 @@ func (c *checker) stoppedApp() {
 
 const ios_src = ios.SourceScheduler
 
-func isIOSRunSource(s string) bool {
+func isIOSRunSource(s event.Source) bool {
 	return s == ios.SourceDASD || s == ios.SourceFetch || s == ios.SourceApp || s == ios.SourceScheduler
 }
 

@@ -14,7 +14,7 @@ import (
 
 // The checks are not vacuous: each one fires on a hand-made broken run.
 
-func rec(seq uint64, at time.Duration, source, kind, subject string, fields ...sim.Field) sim.Record {
+func rec(seq uint64, at time.Duration, source event.Source, kind event.Kind, subject string, fields ...sim.Field) sim.Record {
 	return sim.Record{At: at, Seq: seq, Source: source, Kind: kind, Subject: subject, Fields: fields}
 }
 

@@ -319,7 +319,7 @@ func (d *Device) storageLow(s Storage) bool {
 // trace and the listeners, which all get the same *Change.
 func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 	if d.eng.Tracing() {
-		d.eng.Emit(event.SourceDevice, string(kind), "device", reason, stateFields(d.st)...)
+		d.eng.Emit(event.SourceDevice, kind, "device", reason, stateFields(d.st)...)
 	}
 	if len(d.listeners) == 0 {
 		return

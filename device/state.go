@@ -1,5 +1,7 @@
 package device
 
+import "github.com/wmsim/wmsim/event"
+
 import "time"
 
 // Charger is the kind of power source plugged in.
@@ -117,34 +119,34 @@ type State struct {
 func (s *State) Plugged() bool { return s.Charger != ChargerNone }
 
 // ChangeKind names a device change.
-type ChangeKind string
+type ChangeKind = event.Kind
 
 // Device changes, as the platforms broadcast them.
 const (
-	ChangeBatteryLevel   ChangeKind = "battery.level" // every whole-percent step
-	ChangeBatteryLow     ChangeKind = "battery.low"   // ACTION_BATTERY_LOW
-	ChangeBatteryOkay    ChangeKind = "battery.okay"  // ACTION_BATTERY_OKAY
-	ChangeCharger        ChangeKind = "charger"       // connected or disconnected
-	ChangeNetwork        ChangeKind = "network"
-	ChangeScreen         ChangeKind = "screen"
-	ChangeLock           ChangeKind = "lock"
-	ChangeMotion         ChangeKind = "motion"
-	ChangeStorage        ChangeKind = "storage"
-	ChangeStorageLow     ChangeKind = "storage.low"
-	ChangeStorageOK      ChangeKind = "storage.ok"
-	ChangeLowPower       ChangeKind = "low_power"
-	ChangeThermal        ChangeKind = "thermal"
-	ChangePowerOff       ChangeKind = "power.off"      // shutting down: everything running is lost
-	ChangeBootCompleted  ChangeKind = "boot.completed" // BOOT_COMPLETED
-	ChangeAppLaunched    ChangeKind = "app.launched"   // the user opened the app (foreground)
-	ChangeAppBackground  ChangeKind = "app.background"
-	ChangeAppSwipedAway  ChangeKind = "app.swiped_away"
-	ChangeAppForceStop   ChangeKind = "app.force_stopped"
-	ChangeAppUpdated     ChangeKind = "app.updated"
-	ChangeAppNotified    ChangeKind = "app.notification" // user interacted with a notification (bucket elevation)
-	ChangeProcessStarted ChangeKind = "app.process_started"
-	ChangeProcessDied    ChangeKind = "app.process_died"
-	ChangeAppSuspended   ChangeKind = "app.suspended" // the OS suspended the backgrounded app (iOS)
+	ChangeBatteryLevel   ChangeKind = event.BatteryLevel // every whole-percent step
+	ChangeBatteryLow     ChangeKind = event.BatteryLow   // ACTION_BATTERY_LOW
+	ChangeBatteryOkay    ChangeKind = event.BatteryOkay  // ACTION_BATTERY_OKAY
+	ChangeCharger        ChangeKind = event.Charger      // connected or disconnected
+	ChangeNetwork        ChangeKind = event.Network
+	ChangeScreen         ChangeKind = event.Screen
+	ChangeLock           ChangeKind = event.Lock
+	ChangeMotion         ChangeKind = event.Motion
+	ChangeStorage        ChangeKind = event.Storage
+	ChangeStorageLow     ChangeKind = event.StorageLow
+	ChangeStorageOK      ChangeKind = event.StorageOK
+	ChangeLowPower       ChangeKind = event.LowPower
+	ChangeThermal        ChangeKind = event.Thermal
+	ChangePowerOff       ChangeKind = event.PowerOff      // shutting down: everything running is lost
+	ChangeBootCompleted  ChangeKind = event.BootCompleted // BOOT_COMPLETED
+	ChangeAppLaunched    ChangeKind = event.AppLaunched   // the user opened the app (foreground)
+	ChangeAppBackground  ChangeKind = event.AppBackground
+	ChangeAppSwipedAway  ChangeKind = event.AppSwipedAway
+	ChangeAppForceStop   ChangeKind = event.AppForceStopped
+	ChangeAppUpdated     ChangeKind = event.AppUpdated
+	ChangeAppNotified    ChangeKind = event.AppNotification // user interacted with a notification (bucket elevation)
+	ChangeProcessStarted ChangeKind = event.AppProcessStarted
+	ChangeProcessDied    ChangeKind = event.AppProcessDied
+	ChangeAppSuspended   ChangeKind = event.AppSuspended // the OS suspended the backgrounded app (iOS)
 )
 
 // Change is one device change, delivered to subscribers with the state after it.

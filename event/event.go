@@ -23,6 +23,7 @@ const (
 	SourceAndroidJobScheduler Source = "android.jobscheduler" // JobScheduler: controllers, quotas, runs
 	SourceAndroidDoze         Source = "android.doze"         // DeviceIdleController
 	SourceAndroidStandby      Source = "android.standby"      // App Standby buckets
+	SourceAndroidOEM          Source = "android.oem"          // a vendor's own app killing (OEM profiles)
 	SourceIOSBGTaskScheduler  Source = "ios.bgtaskscheduler"  // the app's calls: register, submit, cancel
 	SourceIOSDASD             Source = "ios.dasd"             // the system's gates and heuristics, launches
 	SourceIOSFetch            Source = "ios.fetch"            // legacy background fetch

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wmsim/wmsim/event"
 	"runtime"
 	"strconv"
 	"strings"
@@ -301,7 +302,7 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	// listener of them): the battery fires only where its level matters.
 	w.Device.SetSparseBattery(true)
 	// A Watch, not a Sink: tracing stays off, so no reason is formatted.
-	w.Engine.Watch(sink, "deferred", "started", "cancelled")
+	w.Engine.Watch(sink, event.Deferred, event.Started, event.Cancelled)
 	limited := false
 	if err := w.Engine.RunUntil(p.sc.Start.Add(p.duration)); err != nil {
 		var le *sim.LimitError

@@ -58,7 +58,7 @@ func deferralReason(r *sim.Record) string {
 			return f.Str
 		}
 	}
-	return r.Source
+	return string(string(string(r.Source)))
 }
 
 func (sp *subjectSpans) close(at time.Duration) {

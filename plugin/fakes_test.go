@@ -200,5 +200,5 @@ func (h *harness) androidRun(id uint64, attempt int) *runResult {
 }
 
 func (h *harness) records(kind string) []sim.Record {
-	return h.rec.Filter(func(r *sim.Record) bool { return r.Kind == kind })
+	return h.rec.Filter(func(r *sim.Record) bool { return string(r.Kind) == kind })
 }

@@ -19,7 +19,7 @@ import (
 func pluginTrace(rec *sim.Recorder) string {
 	var b strings.Builder
 	for _, r := range rec.Records {
-		if !strings.HasPrefix(r.Source, "plugin") {
+		if !strings.HasPrefix(string(r.Source), "plugin") {
 			continue
 		}
 		fmt.Fprintf(&b, "%s %-12s %-18s %-14s %s", sim.FormatOffset(r.At), r.Source, r.Kind, r.Subject, r.Reason)

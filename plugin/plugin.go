@@ -267,7 +267,7 @@ func (p *Plugin) AppUpdated(dispatcherRenamed bool) {
 
 // ---- trace and journal ----
 
-func (p *Plugin) emit(kind, subject, reason string, fields ...sim.Field) {
+func (p *Plugin) emit(kind event.Kind, subject, reason string, fields ...sim.Field) {
 	if p.eng.Tracing() {
 		p.eng.Emit(event.SourcePlugin, kind, subject, reason, fields...)
 	}

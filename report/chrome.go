@@ -95,7 +95,7 @@ func WriteChromeTrace(w io.Writer, res *Result, trace []sim.Record, start time.T
 			name(chromePidDevice, chromeTidApp, "thread_name", "app", chromeTidApp)
 			appNamed = true
 		}
-		add(chromeEvent{Name: r.Kind, Cat: "app", Ph: "i", S: "t", Ts: r.At.Microseconds(), Pid: chromePidDevice,
+		add(chromeEvent{Name: string(string(r.Kind)), Cat: "app", Ph: "i", S: "t", Ts: r.At.Microseconds(), Pid: chromePidDevice,
 			Tid: chromeTidApp, Args: map[string]any{"reason": r.Reason}})
 	}
 
@@ -156,7 +156,7 @@ func WriteChromeTrace(w io.Writer, res *Result, trace []sim.Record, start time.T
 					args[f.Key] = fmtValue(f)
 				}
 			}
-			add(chromeEvent{Name: r.Kind, Cat: "task", Ph: "i", S: "t", Ts: r.At.Microseconds(),
+			add(chromeEvent{Name: string(string(r.Kind)), Cat: "task", Ph: "i", S: "t", Ts: r.At.Microseconds(),
 				Pid: chromePidTasks, Tid: tid, Args: args})
 		}
 	}

@@ -244,9 +244,9 @@ func (m *model) storyEntries(st *story) []entry {
 
 // runKinds are the records a run in the result tells in one line: the OS
 // picking it, starting and ending it, and the plugin's steps in between.
-var runKinds = map[string]bool{
-	"ready": true, "started": true, "finished": true, "completed": true, "stopped": true, "expired": true,
-	"worker.started": true, "engine.starting": true, "task.delivered": true, "task.finished": true,
+var runKinds = map[event.Kind]bool{
+	event.Ready: true, event.Started: true, event.Finished: true, event.Completed: true, event.Stopped: true, event.Expired: true,
+	event.WorkerStarted: true, event.EngineStarting: true, event.TaskDelivered: true, event.TaskFinished: true,
 }
 
 // endRecord finds the record that closed run r: a stop or expiry if there
@@ -291,7 +291,7 @@ func endText(st *story, r Run) string {
 // and which layer decided.
 func recordLine(r *sim.Record) string {
 	var b strings.Builder
-	b.WriteString(r.Kind)
+	b.WriteString(string(string(r.Kind)))
 	if r.Reason != "" {
 		b.WriteString(": ")
 		b.WriteString(r.Reason)
@@ -305,7 +305,7 @@ func recordLine(r *sim.Record) string {
 		}
 	}
 	if r.Source != "" {
-		b.WriteString("  [" + r.Source + "]")
+		b.WriteString(string(string("  [" + r.Source + "]")))
 	}
 	return b.String()
 }
@@ -536,12 +536,12 @@ func (m *model) stateAt(st *story, t time.Duration) string {
 		}
 		return "nothing was recorded for it"
 	case last != nil && (last.Kind == event.Cancelled || last.Kind == event.Rejected):
-		return last.Kind + " at " + fmtAt(m.Start, last.At) + ": " + orDash(last.Reason)
+		return string(last.Kind) + " at " + fmtAt(m.Start, last.At) + ": " + orDash(last.Reason)
 	case lastRun != nil && (last == nil || secDur(lastRun.TEnd) >= last.At):
 		return fmt.Sprintf("idle: its last run (attempt %d) ended at %s → %s, and no deferral is in force",
 			lastRun.Attempt, fmtAt(m.Start, secDur(lastRun.TEnd)), orDash(lastRun.Outcome))
 	default:
-		return "idle: last event " + last.Kind + " at " + fmtAt(m.Start, last.At) + ": " + orDash(last.Reason) +
+		return "idle: last event " + string(last.Kind) + " at " + fmtAt(m.Start, last.At) + ": " + orDash(last.Reason) +
 			"; no deferral is in force"
 	}
 }
@@ -577,7 +577,7 @@ func (m *model) nextAfter(st *story, t time.Duration) string {
 	}
 	for _, r := range st.Records {
 		if r.At > t && (r.Kind == event.Started || r.Kind == event.Cancelled) {
-			return r.Kind + " at " + fmtAt(m.Start, r.At)
+			return string(r.Kind) + " at " + fmtAt(m.Start, r.At)
 		}
 	}
 	out := "it did not run again before the end (" + fmtAt(m.Start, m.Horizon) + ")"

@@ -52,19 +52,19 @@ func newBuilder(platform string) *traceBuilder {
 	}
 }
 
-func (b *traceBuilder) add(at time.Duration, src, kind, subj, reason string, f ...sim.Field) {
-	b.recs = append(b.recs, sim.Record{At: at, Source: src, Kind: kind, Subject: subj, Reason: reason, Fields: f})
+func (b *traceBuilder) add(at time.Duration, src event.Source, kind event.Kind, subj, reason string, f ...sim.Field) {
+	b.recs = append(b.recs, sim.Record{At: at, Source: event.Source(src), Kind: event.Kind(kind), Subject: subj, Reason: reason, Fields: f})
 }
 
 // device records a device change; the fields carry the state after it, as
 // device.Device emits them.
-func (b *traceBuilder) device(at time.Duration, kind, reason string, mutate func(*devState)) {
+func (b *traceBuilder) device(at time.Duration, kind event.Kind, reason string, mutate func(*devState)) {
 	if mutate != nil {
 		mutate(&b.dev)
 	}
 	d := b.dev
 	d.battery = b.levelAt(at)
-	b.add(at, event.SourceDevice, kind, "device", reason, sim.Int("battery", d.battery), sim.String("charger", d.charger),
+	b.add(at, event.SourceDevice, event.Kind(kind), "device", reason, sim.Int("battery", d.battery), sim.String("charger", d.charger),
 		sim.String("network", d.network), sim.Bool("screen_on", d.screen), sim.String("app", d.app))
 }
 
@@ -96,7 +96,7 @@ func (b *traceBuilder) batteryCurve() {
 // for it: on Android JobScheduler's "ready" a second before "started" (its
 // start latency) and WorkManager's "finished" with the result; on iOS dasd's
 // "started" and "completed".
-func (b *traceBuilder) run(src, unique, task, received string, attempt int, eligible, start, dur time.Duration, outcome, why string) {
+func (b *traceBuilder) run(src event.Source, unique, task, received string, attempt int, eligible, start, dur time.Duration, outcome, why string) {
 	b.res.Runs = append(b.res.Runs, Run{Task: task, Unique: unique, Received: received, Attempt: attempt,
 		Eligible: Seconds(eligible.Seconds()), TStart: Seconds(start.Seconds()), TEnd: Seconds((start + dur).Seconds()),
 		Outcome: outcome, WhyThen: why})
@@ -126,14 +126,14 @@ func (b *traceBuilder) finWhy(outcome string) string {
 
 // deferred is a "deferred" record as the iOS model emits it: the class in
 // field "gate".
-func (b *traceBuilder) deferred(at time.Duration, src, unique, gate, reason string) {
+func (b *traceBuilder) deferred(at time.Duration, src event.Source, unique, gate, reason string) {
 	b.add(at, src, event.Deferred, unique, reason, sim.String("gate", gate))
 }
 
 // blocked is a "deferred" record as the Android model emits it (once per
 // change of reason): the class in field "blocked_by", from the layer that
 // blocks (JobScheduler, Doze or standby).
-func (b *traceBuilder) blocked(at time.Duration, src, unique, by, reason string) {
+func (b *traceBuilder) blocked(at time.Duration, src event.Source, unique, by, reason string) {
 	b.add(at, src, event.Deferred, unique, reason, sim.String("id", "w-"+unique), sim.String("blocked_by", by))
 }
 
@@ -146,7 +146,7 @@ func (b *traceBuilder) doze(at time.Duration, deep, light, why string) {
 			kind = "light." + light
 		}
 	}
-	b.add(at, event.SourceAndroidDoze, kind, "device", why, sim.String("deep", deep), sim.String("light", light))
+	b.add(at, event.SourceAndroidDoze, event.Kind(kind), "device", why, sim.String("deep", deep), sim.String("light", light))
 }
 
 // bucket is a standby bucket change as the Android model emits it: the

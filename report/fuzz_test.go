@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/wmsim/wmsim/event"
 	"io"
 	"testing"
 	"time"
@@ -8,8 +9,8 @@ import (
 	"github.com/wmsim/wmsim/sim"
 )
 
-var fuzzSources = []string{"device", "android.doze", "android.standby", "android.jobscheduler", "ios.dasd", "plugin", "runner", ""}
-var fuzzKinds = []string{"registered", "enqueued", "clamped", "deferred", "started", "finished", "stopped", "expired",
+var fuzzSources = []event.Source{"device", "android.doze", "android.standby", "android.jobscheduler", "ios.dasd", "plugin", "runner", ""}
+var fuzzKinds = []event.Kind{"registered", "enqueued", "clamped", "deferred", "started", "finished", "stopped", "expired",
 	"cancelled", "rejected", "warning", "state", "bucket", "charger", "power.off", "boot.completed", "battery.level", "??"}
 var fuzzFields = []sim.Field{sim.String("gate", "doze"), sim.Int("battery", -5), sim.Int("battery", 250),
 	sim.String("state", "IDLE"), sim.String("bucket", ""), sim.Bool("screen_on", true), sim.String("charger", "<ac>"),

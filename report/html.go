@@ -474,13 +474,13 @@ func writePlatform(b *strings.Builder, m *model, ax timeAxis, y int) int {
 				cssName(r.Outcome), esc(r.Outcome), secs(s), secs(e), px(x0), y, px(wdt), svgLaneH, esc(tip))
 		}
 		for _, r := range st.Records {
-			cls := markClass(r.Kind)
+			cls := markClass(string(string(r.Kind)))
 			if cls == "" {
 				continue
 			}
 			xx := px(ax.x(r.At))
 			fmt.Fprintf(b, "<line class=\"mark %s\" data-kind=\"%s\" data-a=\"%s\" data-b=\"%s\" x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\"><title>%s</title></line>\n",
-				cls, esc(r.Kind), secs(r.At), secs(r.At), xx, y, xx, y+svgLaneH, esc(fmtAt(m.Start, r.At)+" "+recordLine(r)))
+				cls, esc(string(string(r.Kind))), secs(r.At), secs(r.At), xx, y, xx, y+svgLaneH, esc(fmtAt(m.Start, r.At)+" "+recordLine(r)))
 		}
 		b.WriteString("</g>\n</g>\n")
 		y += svgLaneH + svgLaneGap
@@ -547,7 +547,7 @@ func writeLegend(b *strings.Builder, models []*model) {
 				add(&holds, "g"+h.Class, swatch{fmt.Sprintf("<svg width=\"14\" height=\"10\" aria-hidden=\"true\"><rect class=\"hold gate-%s\" width=\"14\" height=\"10\"/></svg>", cssName(h.Class)), classLabel(h.Class)})
 			}
 			for _, r := range st.Records {
-				if c := markClass(r.Kind); c != "" {
+				if c := markClass(string(string(r.Kind))); c != "" {
 					add(&marks, "m"+c, swatch{fmt.Sprintf("<svg width=\"14\" height=\"10\" aria-hidden=\"true\"><line class=\"mark %s\" x1=\"7\" y1=\"0\" x2=\"7\" y2=\"10\"/></svg>", c), markLabels[c]})
 				}
 			}

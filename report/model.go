@@ -21,25 +21,25 @@ const (
 // models: WorkManager and JobScheduler (enqueued, clamped, deferred, ready,
 // started, finished, …), BGTaskScheduler and dasd (submitted, deferred,
 // started, completed, expired, …) and the plugin (registered, task.…).
-var taskKinds = map[string]bool{
-	"registered": true, "enqueued": true, "submitted": true, "clamped": true, "deferred": true,
-	"ready": true, "started": true, "finished": true, "completed": true, "stopped": true, "expired": true,
-	"cancelled": true, "rejected": true, "failed": true, "skipped": true, "kept": true, "updated": true,
-	"unblocked": true, "task.delivered": true, "task.finished": true, "task.stopped": true, "worker.started": true,
+var taskKinds = map[event.Kind]bool{
+	event.Registered: true, event.Enqueued: true, event.Submitted: true, event.Clamped: true, event.Deferred: true,
+	event.Ready: true, event.Started: true, event.Finished: true, event.Completed: true, event.Stopped: true, event.Expired: true,
+	event.Cancelled: true, event.Rejected: true, event.Failed: true, event.Skipped: true, event.Kept: true, event.Updated: true,
+	event.Unblocked: true, event.TaskDelivered: true, event.TaskFinished: true, event.TaskStopped: true, event.WorkerStarted: true,
 }
 
 // coreKinds make a subject a task even when the result does not list it;
 // a subject seen only in, say, a rejected call is not given a lane.
-var coreKinds = map[string]bool{
-	"registered": true, "enqueued": true, "submitted": true, "deferred": true, "ready": true, "started": true,
+var coreKinds = map[event.Kind]bool{
+	event.Registered: true, event.Enqueued: true, event.Submitted: true, event.Deferred: true, event.Ready: true, event.Started: true,
 }
 
 // holdEnders are the kinds that end a hold: the OS decided to run the task
 // (ready, started), or the task stopped existing.
-var holdEnders = map[string]bool{"ready": true, "started": true, "cancelled": true, "rejected": true}
+var holdEnders = map[event.Kind]bool{event.Ready: true, event.Started: true, event.Cancelled: true, event.Rejected: true}
 
 // endKinds are the kinds that close a run.
-var endKinds = map[string]bool{"finished": true, "completed": true, "stopped": true, "expired": true}
+var endKinds = map[event.Kind]bool{event.Finished: true, event.Completed: true, event.Stopped: true, event.Expired: true}
 
 // reservedSubjects are subjects that name no task.
 var reservedSubjects = map[string]bool{"": true, "device": true, "all": true, "app": true, "doze": true}
@@ -236,9 +236,9 @@ func dozeState(r *sim.Record) string {
 	}
 	deep, light := fieldStr(r, "deep"), fieldStr(r, "light")
 	if deep == "" && light == "" {
-		k := strings.TrimPrefix(r.Kind, "light.")
+		k := strings.TrimPrefix(string(string(r.Kind)), "light.")
 		if k == strings.ToUpper(k) && k != "" {
-			if k != r.Kind {
+			if k != string(r.Kind) {
 				return "LIGHT_" + k
 			}
 			return k
@@ -521,9 +521,9 @@ func holdsOf(recs []*sim.Record, horizon time.Duration) []hold {
 				continue
 			}
 			closeAt(r.At, "deferred")
-			cur = &hold{From: r.At, Class: cls, Reason: r.Reason, Source: r.Source, Count: 1}
+			cur = &hold{From: r.At, Class: cls, Reason: r.Reason, Source: string(string(r.Source)), Count: 1}
 		case holdEnders[r.Kind]:
-			closeAt(r.At, r.Kind)
+			closeAt(r.At, string(string(r.Kind)))
 		}
 	}
 	if cur != nil {
@@ -549,12 +549,12 @@ func (m *model) buildSignals() {
 			// change, seen for the first time, held since the start (every
 			// change is recorded), and has no reason of its own.
 			set := func(key, v string) {
-				if !tr[key].known && !changes(r.Kind, key) {
+				if !tr[key].known && !changes(string(string(r.Kind)), key) {
 					tr[key].set(0, v, "")
 					return
 				}
 				why := ""
-				if changes(r.Kind, key) {
+				if changes(string(string(r.Kind)), key) {
 					why = r.Reason
 				}
 				tr[key].set(r.At, v, why)
@@ -579,7 +579,7 @@ func (m *model) buildSignals() {
 			}
 			if lv, ok := fieldInt(r, "battery"); ok && lv != lastLevel {
 				at := r.At
-				if lastLevel < 0 && !changes(r.Kind, "battery") {
+				if lastLevel < 0 && !changes(string(string(r.Kind)), "battery") {
 					at = 0
 				}
 				m.Battery = append(m.Battery, batteryPoint{At: at, Level: lv})

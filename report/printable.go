@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -189,7 +190,7 @@ func printableTrace(trace []sim.Record) []sim.Record {
 	for i := dirty; i < len(trace); i++ {
 		r := trace[i]
 		if !recordPrintable(&r) {
-			r.Source, r.Kind, r.Subject, r.Reason = Printable(r.Source), Printable(r.Kind), Printable(r.Subject), Printable(r.Reason)
+			r.Source, r.Kind, r.Subject, r.Reason = event.Source(Printable(string(r.Source))), event.Kind(Printable(string(r.Kind))), Printable(r.Subject), Printable(r.Reason)
 			fs := make([]sim.Field, len(r.Fields))
 			for j, f := range r.Fields {
 				f.Key, f.Str = Printable(f.Key), Printable(f.Str)
@@ -203,7 +204,7 @@ func printableTrace(trace []sim.Record) []sim.Record {
 }
 
 func recordPrintable(r *sim.Record) bool {
-	if firstUnprintable(r.Source) >= 0 || firstUnprintable(r.Kind) >= 0 || firstUnprintable(r.Subject) >= 0 || firstUnprintable(r.Reason) >= 0 {
+	if firstUnprintable(string(string(r.Source))) >= 0 || firstUnprintable(string(string(r.Kind))) >= 0 || firstUnprintable(r.Subject) >= 0 || firstUnprintable(r.Reason) >= 0 {
 		return false
 	}
 	for _, f := range r.Fields {

@@ -136,9 +136,9 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 		case r.Source == srcDevice:
 			subject, text = "device", r.Reason
 			if text == "" {
-				text = r.Kind
-			} else if !strings.HasPrefix(text, r.Kind) && !strings.HasPrefix(r.Kind, "app.") {
-				text = r.Kind + ": " + text
+				text = string(string(r.Kind))
+			} else if !strings.HasPrefix(text, string(string(string(r.Kind)))) && !strings.HasPrefix(string(r.Kind), "app.") {
+				text = string(r.Kind) + ": " + text
 			}
 		case r.Source == srcDoze && isSignalRecord(r) && dozeState(r) != "":
 			if dozeState(r) == lastDoze {
@@ -192,7 +192,7 @@ func (m *model) writeTimeline(ew *errWriter, p painter) {
 // becomes one line with the run's length and outcome; its finished record
 // is then marked merged.
 func (m *model) taskEventText(r *sim.Record, p painter, merged map[*sim.Record]bool) string {
-	src := "  [" + shortSource(r.Source) + "]"
+	src := "  [" + shortSource(string(string(r.Source))) + "]"
 	if r.Source == "" {
 		src = ""
 	}
@@ -217,13 +217,13 @@ func (m *model) taskEventText(r *sim.Record, p painter, merged map[*sim.Record]b
 			}
 		}
 	}
-	kind := r.Kind
-	switch kind {
-	case "deferred", "warning", "clamped":
+	kind := string(r.Kind)
+	switch r.Kind {
+	case event.Deferred, event.Warning, event.Clamped:
 		kind = p.paint(ansiYellow, kind)
-	case "stopped", "expired", "rejected", "cancelled":
+	case event.Stopped, event.Expired, event.Rejected, event.Cancelled:
 		kind = p.paint(ansiRed, kind)
-	case "finished":
+	case event.Finished:
 		if o := outcomeOf(r); o != "" && o != "success" {
 			kind = p.paint(ansiRed, kind)
 		} else {

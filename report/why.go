@@ -41,9 +41,9 @@ type Cause struct {
 
 // holdEnd are the task records after which an earlier deferral is no longer
 // in force.
-var holdEnd = map[string]bool{
-	"ready": true, "started": true, "finished": true, "completed": true, "stopped": true,
-	"cancelled": true, "enqueued": true, "submitted": true, "registered": true, "updated": true,
+var holdEnd = map[event.Kind]bool{
+	event.Ready: true, event.Started: true, event.Finished: true, event.Completed: true, event.Stopped: true,
+	event.Cancelled: true, event.Enqueued: true, event.Submitted: true, event.Registered: true, event.Updated: true,
 }
 
 // causesAt lists what held st back at t, global causes first (the phone
@@ -66,7 +66,7 @@ func (m *model) causesAt(st *story, t time.Duration) []Cause {
 				break
 			}
 			if r.At >= since && r.Kind == event.ForceStopped {
-				c.Reason, c.Source = r.Reason, r.Source
+				c.Reason, c.Source = r.Reason, string(string(r.Source))
 			}
 		}
 		out = append(out, c)
@@ -98,7 +98,7 @@ func (m *model) causesAt(st *story, t time.Duration) []Cause {
 				since = h.From
 			}
 		}
-		c := Cause{Since: Seconds(since.Seconds()), Reason: pastMarked(orDash(r.Reason), t), Source: r.Source,
+		c := Cause{Since: Seconds(since.Seconds()), Reason: pastMarked(orDash(r.Reason), t), Source: string(string(r.Source)),
 			PendingReason: fieldStr(r, "pending_reason"), StopReason: fieldStr(r, "stop_reason")}
 		if r.Kind == event.Rejected {
 			code := fieldStr(r, "code")

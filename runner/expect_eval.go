@@ -346,7 +346,7 @@ func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
 		}
 		switch r.Kind {
 		case event.Rejected, event.CallRejected, event.Cancelled:
-			return fmt.Sprintf("%s at %s: %s", strings.TrimPrefix(r.Kind, "call."), ev.clock(r.At), r.Reason)
+			return fmt.Sprintf("%s at %s: %s", strings.TrimPrefix(string(string(string(r.Kind))), "call."), ev.clock(r.At), r.Reason)
 		}
 	}
 	// Without a trace (a bare result document), an error explains sel only if

@@ -249,7 +249,7 @@ func TestAppActions(t *testing.T) {
 func TestOSActions(t *testing.T) {
 	s := wmsimtest.New(t, wmsimtest.Duration(time.Hour))
 	var kinds []string
-	s.OnRecord(func(r *sim.Record) { kinds = append(kinds, r.Source+" "+r.Kind+" "+r.Reason) })
+	s.OnRecord(func(r *sim.Record) { kinds = append(kinds, string(r.Source)+" "+string(r.Kind)+" "+r.Reason) })
 	s.OS().SetStandbyBucket(wmsimtest.BucketRare)
 	s.OS().SetBatterySaver(true)
 	assert.True(t, s.Device().State().LowPower, "battery saver is the device's low-power switch")

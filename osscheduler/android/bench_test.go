@@ -164,7 +164,7 @@ func TestEvaluationSkippingWhilePoweredOff(t *testing.T) {
 		var out []string
 		for _, r := range e.rec.Records {
 			if r.Source == srcDoze {
-				out = append(out, sim.FormatOffset(r.At)+" "+r.Kind)
+				out = append(out, sim.FormatOffset(r.At)+" "+string(r.Kind))
 			}
 		}
 		return out

@@ -25,6 +25,10 @@ const (
 
 var dozeNames = [...]string{"ACTIVE", "INACTIVE", "IDLE_PENDING", "SENSING", "LOCATING", "IDLE", "IDLE_MAINTENANCE", "QUICK_DOZE_DELAY"}
 
+// dozeKinds are the trace kinds of the deep states, in dozeNames' order.
+var dozeKinds = [...]event.Kind{event.DozeActive, event.DozeInactive, event.DozeIdlePending, event.DozeSensing,
+	event.DozeLocating, event.DozeIdle, event.DozeIdleMaintenance, event.DozeQuickDozeDelay}
+
 // Light Doze states (FB DeviceIdleController.LIGHT_STATE_*).
 type lightState uint8
 
@@ -38,6 +42,10 @@ const (
 )
 
 var lightNames = [...]string{"ACTIVE", "INACTIVE", "IDLE", "IDLE_MAINTENANCE", "OVERRIDE", "WAITING_FOR_NETWORK"}
+
+// lightKinds are the trace kinds of the light states, in lightNames' order.
+var lightKinds = [...]event.Kind{event.LightActive, event.LightInactive, event.LightIdle, event.LightIdleMaintenance,
+	event.LightOverride, event.LightWaitingForNetwork}
 
 type dozeMachine struct {
 	m              *Model
@@ -83,7 +91,7 @@ func (d *dozeMachine) mayBeInactive(st *device.State) bool {
 	return st.Power == device.PowerOn && !st.ScreenOn && !st.Plugged()
 }
 
-func (d *dozeMachine) emit(kind, reason string) {
+func (d *dozeMachine) emit(kind event.Kind, reason string) {
 	if d.m.eng.Tracing() {
 		d.m.eng.Emit(srcDoze, kind, "device", reason, sim.String("deep", dozeNames[d.deep]), sim.String("light", lightNames[d.light]))
 	}
@@ -130,7 +138,7 @@ func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 		if after >= 0 {
 			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
 		}
-		d.emit(dozeNames[s], why)
+		d.emit(dozeKinds[s], why)
 	}
 	d.changed(was)
 }
@@ -146,7 +154,7 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 		if after >= 0 {
 			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
 		}
-		d.emit("light."+lightNames[s], why)
+		d.emit(lightKinds[s], why)
 	}
 	d.changed(was)
 }
@@ -198,7 +206,7 @@ func (d *dozeMachine) becomeActive(why string) {
 	d.m.eng.Cancel(d.deepT)
 	d.m.eng.Cancel(d.lightT)
 	d.deep, d.light = dozeActive, lightActive
-	d.emit(event.ACTIVE, why)
+	d.emit(event.DozeActive, why)
 	d.changed(was)
 }
 

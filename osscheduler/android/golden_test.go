@@ -269,8 +269,8 @@ func TestDeepDozeTimeline(t *testing.T) {
 	var got []string
 	require.NoError(t, e.eng.RunFor(26*h))
 	for _, r := range e.rec.Records {
-		if r.Source == srcDoze && r.Subject == "device" && !strings.HasPrefix(r.Kind, "light.") {
-			got = append(got, r.Kind+"@"+r.At.String())
+		if r.Source == srcDoze && r.Subject == "device" && !strings.HasPrefix(string(r.Kind), "light.") {
+			got = append(got, string(r.Kind)+"@"+r.At.String())
 		}
 	}
 	// SENSING 10 s (AnyMotionDetector: two 2.5 s measurements 5 s apart),

@@ -3,6 +3,7 @@ package android
 import (
 	"errors"
 	"fmt"
+	"github.com/wmsim/wmsim/event"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,7 +77,7 @@ type env struct {
 	j    *osscheduler.Journal
 	rec  *sim.Recorder
 	seen int
-	srcs []string
+	srcs []event.Source
 	// reasons: flush appends Android's own names for holds and stops
 	// (the pending_reason and stop_reason fields).
 	reasons bool
@@ -99,7 +100,7 @@ func newEnv(cfg Config, st device.State) *env {
 	e.dev = device.New(e.eng, device.Config{Initial: st})
 	e.exec = &fakeExec{eng: e.eng, dur: 30 * time.Second}
 	e.m = New(e.eng, e.dev, cfg, e.exec, e.j)
-	e.srcs = []string{srcWM, srcJS, srcDoze, srcStdby, srcOEM}
+	e.srcs = []event.Source{srcWM, srcJS, srcDoze, srcStdby, srcOEM}
 	return e
 }
 
@@ -137,7 +138,7 @@ func (e *env) flush(b *strings.Builder) {
 		if !keep {
 			continue
 		}
-		fmt.Fprintf(b, "%s %s %s %s: %s", sim.FormatOffset(r.At), strings.TrimPrefix(r.Source, "android."), r.Kind, r.Subject, r.Reason)
+		fmt.Fprintf(b, "%s %s %s %s: %s", sim.FormatOffset(r.At), strings.TrimPrefix(string(r.Source), "android."), r.Kind, r.Subject, r.Reason)
 		if e.reasons {
 			for _, k := range []string{"pending_reason", "stop_reason"} {
 				if f, ok := r.Field(k); ok {
@@ -558,7 +559,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 			if len(a.Vals) > 0 || !strings.HasPrefix(a.Key, "android.") {
 				d.Fatalf(t, "trace: want trace sources such as android.doze, got %q", a.Key)
 			}
-			e.srcs = append(e.srcs, a.Key)
+			e.srcs = append(e.srcs, event.Source(a.Key))
 		}
 	default:
 		d.Fatalf(t, "unknown command %q", d.Cmd)

@@ -11,10 +11,10 @@ import (
 
 // Trace sources.
 const (
-	srcWM    = "android.workmanager"
-	srcJS    = "android.jobscheduler"
-	srcDoze  = "android.doze"
-	srcStdby = "android.standby"
+	srcWM    = event.SourceAndroidWorkManager
+	srcJS    = event.SourceAndroidJobScheduler
+	srcDoze  = event.SourceAndroidDoze
+	srcStdby = event.SourceAndroidStandby
 )
 
 // job is the JobScheduler job that runs one WorkSpec (one-shot, re-created
@@ -500,7 +500,7 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 	if m.eng.Tracing() {
 		reason = m.stopText(b, w, now) + m.untilText(b, until)
 	}
-	m.eng.Emit(src, event.Deferred, w.subject(), reason, f...)
+	m.eng.Emit(event.Source(src), event.Deferred, w.subject(), reason, f...)
 }
 
 func (m *Model) untilText(b block, until time.Time) string {

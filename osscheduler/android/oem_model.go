@@ -2,6 +2,7 @@ package android
 
 import (
 	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/event"
 	"github.com/wmsim/wmsim/sim"
 )
 
@@ -23,7 +24,7 @@ type oemHandler struct {
 
 func (h oemHandler) Fire(*sim.Engine) { h.m.oemFire(h.i) }
 
-const srcOEM = "android.oem"
+const srcOEM = event.SourceAndroidOEM
 
 func (m *Model) oemRule(i int) *OEMRule {
 	r := &m.oem.Rules
@@ -126,6 +127,6 @@ func (m *Model) oemFire(i int) {
 
 func (m *Model) emitOEM(kind, why string) {
 	if m.eng.Tracing() {
-		m.eng.Emit(srcOEM, kind, "app", why, sim.String("oem", m.oem.Name))
+		m.eng.Emit(srcOEM, event.Kind(kind), "app", why, sim.String("oem", m.oem.Name))
 	}
 }

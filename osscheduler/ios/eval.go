@@ -237,13 +237,13 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 
 // defer records a deferral in the trace when its reason changed since the
 // last one emitted for subject.
-func (m *Model) deferral(source, subject string, g gate, fields ...sim.Field) {
+func (m *Model) deferral(source event.Source, subject string, g gate, fields ...sim.Field) {
 	if m.deferred[subject] == g.key {
 		return
 	}
 	m.deferred[subject] = g.key
 	if m.eng.Watching(event.Deferred) {
-		m.eng.Emit(source, event.Deferred, subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
+		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
 	}
 }
 
@@ -306,7 +306,7 @@ func (m *Model) throttled() (gate, bool) {
 // heuristics are dasd's soft policies for background-priority launches
 // (refresh, fetch): expiry throttling, rate limiting, the daily budget, and
 // the usage-prediction score against the threshold with a seeded decision.
-func (m *Model) heuristics(source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
+func (m *Model) heuristics(source event.Source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
 	if g, ok := m.throttled(); !ok {
 		m.deferral(source, subject, g)
 		return "", false
@@ -633,7 +633,7 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	}
 	m.j.RunStarted(x, now, m.eng.Start())
 	if m.eng.Watching(event.Started) {
-		m.eng.Emit(rn.source, event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
+		m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
 	}
 	m.exec.Start(x)
 }
@@ -702,7 +702,7 @@ func (m *Model) finished(rn *run, r osscheduler.Result) {
 		reason = "in-process work finished (endBackgroundTask)"
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(rn.source, event.Completed, rn.subject, reason, sim.String("result", r.String()), sim.Int("run", int64(rn.x.ID)))
+		m.eng.Emit(event.Source(rn.source), event.Completed, rn.subject, reason, sim.String("result", r.String()), sim.Int("run", int64(rn.x.ID)))
 	}
 }
 
@@ -731,7 +731,7 @@ func (m *Model) expire(rn *run) {
 		}
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(rn.source, event.Expired, rn.subject, reason, sim.Dur("budget", rn.budget), sim.Int("run", int64(rn.x.ID)))
+		m.eng.Emit(event.Source(rn.source), event.Expired, rn.subject, reason, sim.Dur("budget", rn.budget), sim.Int("run", int64(rn.x.ID)))
 	}
 	// A background launch that overran is terminated when nothing else keeps
 	// the process running.
@@ -750,6 +750,6 @@ func (m *Model) stop(rn *run, out osscheduler.Outcome, reason osscheduler.StopRe
 	m.j.RunEnded(rn.x, m.eng.Now(), m.eng.Start(), out, reason)
 	m.taskState(rn.subject, osscheduler.StateFailed)
 	if m.eng.Tracing() {
-		m.eng.Emit(rn.source, event.Stopped, rn.subject, why, sim.String("stop_reason", string(reason)), sim.Int("run", int64(rn.x.ID)))
+		m.eng.Emit(event.Source(rn.source), event.Stopped, rn.subject, why, sim.String("stop_reason", string(reason)), sim.Int("run", int64(rn.x.ID)))
 	}
 }

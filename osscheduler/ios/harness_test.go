@@ -65,12 +65,12 @@ func (h *harness) flush(b *strings.Builder) {
 	for i := range recs {
 		r := &recs[i]
 		switch {
-		case strings.HasPrefix(r.Source, "ios."):
-		case r.Source == event.SourceDevice && (strings.HasPrefix(r.Kind, "app.") || r.Kind == "low_power" || r.Kind == "charger"):
+		case strings.HasPrefix(string(r.Source), "ios."):
+		case r.Source == event.SourceDevice && (strings.HasPrefix(string(r.Kind), "app.") || r.Kind == "low_power" || r.Kind == "charger"):
 		default:
 			continue
 		}
-		fmt.Fprintf(b, "%s %s %s %s: %s\n", sim.FormatOffset(r.At), strings.TrimPrefix(r.Source, "ios."), r.Kind, r.Subject, r.Reason)
+		fmt.Fprintf(b, "%s %s %s %s: %s\n", sim.FormatOffset(r.At), strings.TrimPrefix(string(r.Source), "ios."), r.Kind, r.Subject, r.Reason)
 	}
 }
 

@@ -2,6 +2,7 @@ package ios
 
 import (
 	"fmt"
+	"github.com/wmsim/wmsim/event"
 	"time"
 
 	"github.com/wmsim/wmsim/device"
@@ -111,7 +112,7 @@ func code(err error) string {
 	return "not an *osscheduler.Error: " + err.Error()
 }
 
-func (e *env) records(source, kind string) []sim.Record {
+func (e *env) records(source event.Source, kind event.Kind) []sim.Record {
 	return e.rec.Filter(func(r *sim.Record) bool {
 		return (source == "" || r.Source == source) && (kind == "" || r.Kind == kind)
 	})

@@ -14,10 +14,10 @@ import (
 
 // Trace sources.
 const (
-	SourceScheduler = "ios.bgtaskscheduler" // the app's calls: register, submit, cancel
-	SourceDASD      = "ios.dasd"            // the system's gates and heuristics, launches
-	SourceFetch     = "ios.fetch"           // legacy background fetch
-	SourceApp       = "ios.app"             // in-process work (beginBackgroundTask)
+	SourceScheduler = event.SourceIOSBGTaskScheduler // the app's calls: register, submit, cancel
+	SourceDASD      = event.SourceIOSDASD            // the system's gates and heuristics, launches
+	SourceFetch     = event.SourceIOSFetch           // legacy background fetch
+	SourceApp       = event.SourceIOSApp             // in-process work (beginBackgroundTask)
 )
 
 type pendingReq struct {
@@ -30,7 +30,7 @@ type run struct {
 	exec      osscheduler.Execution  // bound to the run: no closure, one allocation per run
 	m         *Model
 	subject   string
-	source    string
+	source    event.Source
 	kind      osscheduler.Kind
 	budget    time.Duration
 	timer     sim.Timer
@@ -469,7 +469,7 @@ func (m *Model) sortPending() {
 	m.pendingSorted, m.pendingSortedReqs = ids, reqs
 }
 
-func (m *Model) cancel(id, source, reason string) {
+func (m *Model) cancel(id string, source event.Source, reason string) {
 	if _, ok := m.pending[id]; !ok {
 		return
 	}
@@ -499,7 +499,7 @@ func (m *Model) crash(call, id, msg string) error {
 	return e
 }
 
-func (m *Model) emit(source, kind, subject, reason string, fields ...sim.Field) {
+func (m *Model) emit(source event.Source, kind event.Kind, subject, reason string, fields ...sim.Field) {
 	if m.eng.Watching(kind) {
 		m.eng.Emit(source, kind, subject, reason, fields...)
 	}

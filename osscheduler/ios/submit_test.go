@@ -2,6 +2,7 @@ package ios
 
 import (
 	"fmt"
+	"github.com/wmsim/wmsim/event"
 	"testing"
 	"time"
 
@@ -100,7 +101,7 @@ func TestSubmitErrors(t *testing.T) {
 			assert.Equal(t, tc.want, code(err))
 			if tc.want != "" {
 				assert.Len(t, e.m.Pending(), before, "a rejected submit changes nothing")
-				assert.NotEmpty(t, e.records(SourceScheduler, map[bool]string{true: "crashed", false: "rejected"}[tc.crashes]))
+				assert.NotEmpty(t, e.records(SourceScheduler, map[bool]event.Kind{true: event.Crashed, false: event.Rejected}[tc.crashes]))
 			}
 			require.NoError(t, e.eng.RunFor(time.Second))
 			if tc.crashes {
