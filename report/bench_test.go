@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // bigFixture is three days of 20 tasks: each deferred every 15 minutes of

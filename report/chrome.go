@@ -8,8 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Process ids of the Chrome trace: the device's signals, and the app's tasks.

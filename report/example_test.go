@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // A tiny Android night: the periodic sync is due at 01:00, Doze holds it

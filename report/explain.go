@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Selector picks the task Explain tells the story of: by the taskName the

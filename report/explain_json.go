@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // FormatExplain is the format name of ExplainJSON's document.

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // The fixtures below are a realistic day of the "hourly-sync-survives-doze"

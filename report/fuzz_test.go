@@ -1,12 +1,12 @@
 package report
 
 import (
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"io"
 	"testing"
 	"time"
 
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 var fuzzSources = []event.Source{"device", "android.doze", "android.standby", "android.jobscheduler", "ios.dasd", "plugin", "runner", ""}

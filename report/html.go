@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // SVG geometry of the HTML timeline, in px.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Trace conventions the OS models and the plugin follow (see the package doc).

@@ -7,8 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Printable returns s made safe to show a person on a terminal, in an HTML

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 func TestPrintable(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Cause is one thing holding a task back at an instant. Every cause is read

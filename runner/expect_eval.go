@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // selector picks runs and tasks by taskName or by uniqueName.

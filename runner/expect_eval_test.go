@@ -6,9 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // evalFixture: an hourly task that ran at 1h, 2h, 3h (retry), 7h and 8h, with

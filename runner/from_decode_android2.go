@@ -1,7 +1,7 @@
 package runner
 
 import (
-	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/osscheduler/android"
 	"github.com/wmsim/wmsim/scenarios"
 )
 

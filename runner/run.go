@@ -7,16 +7,16 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/scenarios"
 
-	"github.com/wmsim/wmsim/device"
-	"github.com/wmsim/wmsim/osscheduler"
-	"github.com/wmsim/wmsim/osscheduler/android"
-	"github.com/wmsim/wmsim/osscheduler/ios"
-	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/osscheduler/ios"
+	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // RunOptions adjust a run without editing the scenario.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/wmsim/wmsim/scenarios"
 
-	"github.com/wmsim/wmsim/plugin"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // appBehaviour is the scenario app's dispatcher: for each received task name

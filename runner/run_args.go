@@ -1,8 +1,8 @@
 package runner
 
 import (
-	"github.com/wmsim/wmsim/plugin"
-	"github.com/wmsim/wmsim/plugin/wire"
+	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/plugin/wire"
 	"github.com/wmsim/wmsim/scenarios"
 )
 

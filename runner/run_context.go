@@ -3,7 +3,7 @@ package runner
 import (
 	"context"
 
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // contextWatch stops the run when its context is cancelled (RunOptions.Context),

@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/scenarios"
 
-	"github.com/wmsim/wmsim/device"
-	"github.com/wmsim/wmsim/osscheduler"
-	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/osscheduler/android"
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Invariant names, as the result document reports them (one JUnit testcase

@@ -4,7 +4,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // MaxTraceRecords bounds the trace records one platform run keeps in memory

@@ -5,10 +5,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/scenarios"
 
-	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/report"
 )
 

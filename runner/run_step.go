@@ -5,14 +5,14 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wmsim/wmsim/event"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/scenarios"
 
-	"github.com/wmsim/wmsim/device"
-	"github.com/wmsim/wmsim/osscheduler"
-	"github.com/wmsim/wmsim/plugin"
-	"github.com/wmsim/wmsim/plugin/wire"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/plugin/wire"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // defaultBootTime is how long a reboot keeps the device off when the step

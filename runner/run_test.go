@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 func runDoc(t testing.TB, sc *scenarios.Scenario, opts RunOptions) []byte {

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/report"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/invopop/jsonschema"
 
-	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/osscheduler/android"
 )
 
 // Android fidelity fields: android.quota, android.oem (a built-in profile or

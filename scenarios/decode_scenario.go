@@ -12,7 +12,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
-	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/internal/device"
 )
 
 // Enum specifications: canonical names first, aliases mapped to them.

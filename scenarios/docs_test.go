@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wmsim/wmsim/osscheduler/ios"
+	"github.com/wmsim/wmsim/internal/osscheduler/ios"
 )
 
 // docFiles are the documents whose YAML examples must load.

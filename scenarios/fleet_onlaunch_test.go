@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wmsim/wmsim/fleet"
+	"github.com/wmsim/wmsim/internal/fleet"
 	"github.com/wmsim/wmsim/scenarios"
 )
 

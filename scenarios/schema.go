@@ -7,7 +7,7 @@ import (
 
 	"github.com/invopop/jsonschema"
 
-	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/internal/device"
 )
 
 // schemaJSON is the committed JSON Schema, generated from the Go types by

@@ -3,8 +3,8 @@ package scenarios
 import (
 	"time"
 
-	"github.com/wmsim/wmsim/device"
-	"github.com/wmsim/wmsim/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/osscheduler/android"
 )
 
 // Scenario is one decoded and validated scenario file (format v1). Load and

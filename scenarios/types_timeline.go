@@ -3,7 +3,7 @@ package scenarios
 import (
 	"time"
 
-	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/internal/osscheduler"
 )
 
 // Pos is a position in the scenario file (1-based).

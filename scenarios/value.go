@@ -1,7 +1,7 @@
 package scenarios
 
 import (
-	"github.com/wmsim/wmsim/osscheduler"
+	"github.com/wmsim/wmsim/internal/osscheduler"
 )
 
 // Map is an ordered mapping with string keys, as written in the file. Values

@@ -3,9 +3,9 @@ package wmsimtest
 import (
 	"time"
 
-	"github.com/wmsim/wmsim/device"
-	"github.com/wmsim/wmsim/plugin"
-	"github.com/wmsim/wmsim/plugin/wire"
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/plugin/wire"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )

@@ -7,7 +7,7 @@ import (
 
 	"github.com/onsi/gomega"
 
-	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 

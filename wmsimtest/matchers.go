@@ -9,11 +9,11 @@ import (
 	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/types"
 
-	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Final states, for HaveFinalState.

@@ -7,11 +7,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wmsim/wmsim/device"
-	"github.com/wmsim/wmsim/osscheduler"
-	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 

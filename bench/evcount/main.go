@@ -13,10 +13,10 @@ import (
 	"os"
 	"time"
 
-	"github.com/wmsim/wmsim/fleet"
+	"github.com/wmsim/wmsim/internal/fleet"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 func main() {

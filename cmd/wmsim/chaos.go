@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wmsim/wmsim/chaos"
+	"github.com/wmsim/wmsim/internal/chaos"
 	"github.com/wmsim/wmsim/scenarios"
 )
 

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/scan"
+	"github.com/wmsim/wmsim/internal/scan"
 )
 
 // strictBoth is a scenario on both platforms whose expectation fails

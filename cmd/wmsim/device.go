@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wmsim/wmsim/device"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // deviceStart is the default start: a Monday, midnight UTC.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wmsim/wmsim/compare"
+	"github.com/wmsim/wmsim/internal/compare"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/wmsim/wmsim/fleet"
+	"github.com/wmsim/wmsim/internal/fleet"
 )
 
 // maxJobs bounds --jobs: each job holds one device's world (a few MiB).

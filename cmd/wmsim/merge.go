@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wmsim/wmsim/fleet"
+	"github.com/wmsim/wmsim/internal/fleet"
 )
 
 // maxShardSize bounds one shard document read by merge (a shard is tens of

@@ -11,11 +11,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/wmsim/wmsim/device"
+	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // runFlags are the flags shared by run, explain and compare.

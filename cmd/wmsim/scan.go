@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wmsim/wmsim/scan"
+	"github.com/wmsim/wmsim/internal/scan"
 )
 
 // newScanCmd is `wmsim scan DIR [--format text|json|sarif] [--run]`: it

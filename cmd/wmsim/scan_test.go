@@ -32,17 +32,17 @@ func runScan(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestScanCommand(t *testing.T) {
-	code, out, _ := runScan(t, "../../scan/testdata/projects/good", "--format", "json")
+	code, out, _ := runScan(t, "../../internal/scan/testdata/projects/good", "--format", "json")
 	assert.Equal(t, 0, code)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	assert.Equal(t, "wmsim.scan/v1", doc["format"])
 
-	code, out, _ = runScan(t, "../../scan/testdata/projects/noinit")
+	code, out, _ = runScan(t, "../../internal/scan/testdata/projects/noinit")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "[initialize-missing]")
 
-	code, _, stderr := runScan(t, "../../scan/testdata/projects/notflutter")
+	code, _, stderr := runScan(t, "../../internal/scan/testdata/projects/notflutter")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "not a Flutter project")
 
@@ -53,11 +53,11 @@ func TestScanCommand(t *testing.T) {
 func TestScanThroughRoot(t *testing.T) {
 	schema := compileSchema(t, "scan")
 	for _, p := range []string{"good", "noinit", "iosplist", "wrappers"} {
-		code, out, stderr := runCLI(t, "scan", "../../scan/testdata/projects/"+p, "--format", "json")
+		code, out, stderr := runCLI(t, "scan", "../../internal/scan/testdata/projects/"+p, "--format", "json")
 		require.Contains(t, []int{exitOK, exitExpect}, code, stderr)
 		validate(t, schema, p, []byte(out))
 	}
-	code, out, _ := runCLI(t, "scan", "../../scan/testdata/projects/noinit", "--format", "sarif")
+	code, out, _ := runCLI(t, "scan", "../../internal/scan/testdata/projects/noinit", "--format", "sarif")
 	assert.Equal(t, exitExpect, code)
 	assert.Contains(t, out, `"version": "2.1.0"`)
 
@@ -67,10 +67,10 @@ func TestScanThroughRoot(t *testing.T) {
 	}{
 		{[]string{"scan"}, "name exactly one Flutter project directory"},
 		{[]string{"scan", "a", "b"}, "name exactly one Flutter project directory"},
-		{[]string{"scan", "../../scan/testdata/projects/good", "--format", "xml"}, `--format "xml": valid: text, json, sarif`},
-		{[]string{"scan", "../../scan/testdata/projects/good", "--wall-limit", "1s"}, "--wall-limit bounds --run"},
-		{[]string{"scan", "../../scan/testdata/projects/good", "--run", "--wall-limit", "0s"}, "positive duration"},
-		{[]string{"scan", "../../scan/testdata/projects/notflutter"}, "not a Flutter project"},
+		{[]string{"scan", "../../internal/scan/testdata/projects/good", "--format", "xml"}, `--format "xml": valid: text, json, sarif`},
+		{[]string{"scan", "../../internal/scan/testdata/projects/good", "--wall-limit", "1s"}, "--wall-limit bounds --run"},
+		{[]string{"scan", "../../internal/scan/testdata/projects/good", "--run", "--wall-limit", "0s"}, "positive duration"},
+		{[]string{"scan", "../../internal/scan/testdata/projects/notflutter"}, "not a Flutter project"},
 	} {
 		code, out, stderr := runCLI(t, tc.args...)
 		assert.Equal(t, exitInvalid, code, "%v: %s", tc.args, stderr)
@@ -82,7 +82,7 @@ func TestScanThroughRoot(t *testing.T) {
 // scan --run under --wall-limit stops with exit 3 when the matrix takes
 // longer (1ns: before the first cell).
 func TestScanRunWallLimit(t *testing.T) {
-	code, _, stderr := runCLI(t, "scan", "../../scan/testdata/projects/good", "--run", "--wall-limit", "1ns")
+	code, _, stderr := runCLI(t, "scan", "../../internal/scan/testdata/projects/good", "--run", "--wall-limit", "1ns")
 	assert.Equal(t, exitLimit, code, stderr)
 	assert.Contains(t, stderr, "--wall-limit")
 }

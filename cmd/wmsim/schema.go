@@ -8,9 +8,9 @@ import (
 
 	"github.com/invopop/jsonschema"
 
-	"github.com/wmsim/wmsim/fleet"
+	"github.com/wmsim/wmsim/internal/fleet"
 	"github.com/wmsim/wmsim/report"
-	"github.com/wmsim/wmsim/scan"
+	"github.com/wmsim/wmsim/internal/scan"
 	"github.com/wmsim/wmsim/scenarios"
 )
 

@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/wmsim/wmsim/plugin"
+	"github.com/wmsim/wmsim/internal/plugin"
 	. "github.com/wmsim/wmsim/wmsimtest"
 )
 

@@ -156,8 +156,8 @@ func TestTraceVocabularySeesLiterals(t *testing.T) {
 	src := `package m
 
 import (
-	"github.com/wmsim/wmsim/event"
-	"github.com/wmsim/wmsim/sim"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 func f(e *sim.Engine, r *sim.Record) {

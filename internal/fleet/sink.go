@@ -1,0 +1,88 @@
+package fleet
+
+import (
+	"time"
+
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// blockSink is a sim.Sink (added with Engine.Watch) that measures how long each subject (a unique
+// name, a BGTask identifier) waits for each reason. A "deferred" record opens
+// a span for its subject, named by the record's "gate" field (iOS), else its
+// "blocked_by" field (Android's JobScheduler block), else its Source; the
+// next "started", "deferred" or "cancelled" record for the subject closes it,
+// as does the end of the run. Reasons and subjects are the models' own
+// strings, so in steady state a record costs a map lookup and no allocation.
+type blockSink struct {
+	open  map[string]*subjectSpans
+	order []*subjectSpans // in order of first deferral
+}
+
+type subjectSpans struct {
+	subject string
+	reason  string // of the open span; "" when none is open
+	since   time.Duration
+	totals  []reasonTotal
+}
+
+type reasonTotal struct {
+	reason string
+	total  time.Duration
+}
+
+func newBlockSink() *blockSink { return &blockSink{open: map[string]*subjectSpans{}} }
+
+// Record implements sim.Sink.
+func (s *blockSink) Record(r *sim.Record) {
+	switch r.Kind {
+	case event.Deferred:
+		sp := s.open[r.Subject]
+		if sp == nil {
+			sp = &subjectSpans{subject: r.Subject}
+			s.open[r.Subject] = sp
+			s.order = append(s.order, sp)
+		}
+		sp.close(r.At)
+		sp.reason, sp.since = deferralReason(r), r.At
+	case event.Started, event.Cancelled:
+		if sp := s.open[r.Subject]; sp != nil {
+			sp.close(r.At)
+		}
+	}
+}
+
+func deferralReason(r *sim.Record) string {
+	for _, f := range r.Fields {
+		if (f.Key == "gate" || f.Key == "blocked_by") && f.Kind == sim.KindString && f.Str != "" {
+			return f.Str
+		}
+	}
+	return string(string(string(r.Source)))
+}
+
+func (sp *subjectSpans) close(at time.Duration) {
+	if sp.reason == "" {
+		return
+	}
+	d := at - sp.since
+	sp.add(sp.reason, d)
+	sp.reason = ""
+}
+
+func (sp *subjectSpans) add(reason string, d time.Duration) {
+	for i := range sp.totals {
+		if sp.totals[i].reason == reason {
+			sp.totals[i].total += d
+			return
+		}
+	}
+	sp.totals = append(sp.totals, reasonTotal{reason, d})
+}
+
+// finish closes every open span at end.
+func (s *blockSink) finish(end time.Duration) {
+	for _, sp := range s.order {
+		sp.close(end)
+	}
+}

@@ -1,0 +1,394 @@
+package android
+
+import (
+	"time"
+
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// Deep Doze states (FB DeviceIdleController.STATE_*).
+type deepState uint8
+
+const (
+	dozeActive deepState = iota
+	dozeInactive
+	dozeIdlePending
+	dozeSensing
+	dozeLocating
+	dozeIdle
+	dozeIdleMaint
+	dozeQuickDoze // quick doze: INACTIVE with the short timeout (still named INACTIVE in DIC)
+)
+
+var dozeNames = [...]string{"ACTIVE", "INACTIVE", "IDLE_PENDING", "SENSING", "LOCATING", "IDLE", "IDLE_MAINTENANCE", "QUICK_DOZE_DELAY"}
+
+// dozeKinds are the trace kinds of the deep states, in dozeNames' order.
+var dozeKinds = [...]event.Kind{event.DozeActive, event.DozeInactive, event.DozeIdlePending, event.DozeSensing,
+	event.DozeLocating, event.DozeIdle, event.DozeIdleMaintenance, event.DozeQuickDozeDelay}
+
+// Light Doze states (FB DeviceIdleController.LIGHT_STATE_*).
+type lightState uint8
+
+const (
+	lightActive lightState = iota
+	lightInactive
+	lightIdle
+	lightMaint
+	lightOverride // deep idle took over
+	lightWaitNet  // LIGHT_STATE_WAITING_FOR_NETWORK: maintenance is due but there is no network
+)
+
+var lightNames = [...]string{"ACTIVE", "INACTIVE", "IDLE", "IDLE_MAINTENANCE", "OVERRIDE", "WAITING_FOR_NETWORK"}
+
+// lightKinds are the trace kinds of the light states, in lightNames' order.
+var lightKinds = [...]event.Kind{event.LightActive, event.LightInactive, event.LightIdle, event.LightIdleMaintenance,
+	event.LightOverride, event.LightWaitingForNetwork}
+
+type dozeMachine struct {
+	m              *Model
+	deep           deepState
+	light          lightState
+	forced         bool // adb force-idle / step: screen and charger are ignored
+	nextIdle       time.Duration
+	nextMaint      time.Duration
+	nextLightIdle  time.Duration
+	maintStart     time.Time
+	lightMaintFrom time.Time
+	deepT, lightT  sim.Timer
+	deepH, lightH  sim.Handler
+}
+
+func (d *dozeMachine) deepDeferring() bool { return d.deep == dozeIdle }
+func (d *dozeMachine) lightDeferring() bool {
+	return (d.light == lightIdle || d.light == lightWaitNet) && d.deep != dozeIdleMaint
+}
+
+func (d *dozeMachine) deepTimer() time.Time {
+	if t, ok := d.m.eng.When(d.deepT); ok {
+		return t
+	}
+	return never
+}
+
+func (d *dozeMachine) lightTimer() time.Time {
+	if t, ok := d.m.eng.When(d.lightT); ok {
+		return t
+	}
+	return never
+}
+
+func (d *dozeMachine) enabled() bool { return d.m.cfg.Doze && d.m.prof.doze }
+
+// mayBeInactive is becomeInactiveIfAppropriateLocked's test: screen off (and
+// locked), not charging, powered.
+func (d *dozeMachine) mayBeInactive(st *device.State) bool {
+	if d.forced {
+		return true
+	}
+	return st.Power == device.PowerOn && !st.ScreenOn && !st.Plugged()
+}
+
+func (d *dozeMachine) emit(kind event.Kind, reason string) {
+	if d.m.eng.Tracing() {
+		d.m.eng.Emit(srcDoze, kind, "device", reason, sim.String("deep", dozeNames[d.deep]), sim.String("light", lightNames[d.light]))
+	}
+}
+
+// deferring: jobs wait for a maintenance window now.
+func (d *dozeMachine) deferring() bool { return d.deepDeferring() || d.lightDeferring() }
+
+// changed asks for an evaluation when the transition changed whether jobs
+// are deferred (the only thing the scheduler reads from Doze). When that
+// pass would be idle (passIsIdle: nothing due or running), Doze cannot
+// change a decision: the pass would only find nothing to run and end a
+// maintenance window early, which afterEval does at once. Light Doze flips
+// every few minutes all night, so this saves most of the evaluations of a
+// device that is mostly idle.
+func (d *dozeMachine) changed(was bool) {
+	if d.deferring() == was && !alwaysEvaluate {
+		// The pass alwaysEvaluate runs here would re-arm the next
+		// evaluation afresh, after this transition's own timer: keep that
+		// same-instant order (a job due exactly as light Doze goes IDLE).
+		d.m.eng.Requeue(d.m.evalTimer)
+		return
+	}
+	now := d.m.eng.Now()
+	if !alwaysEvaluate && d.m.passIsIdle(now) {
+		d.afterEval(now, 0, 0)
+		// The skipped pass would have ended by queueing the next one afresh,
+		// after afterEval's reschedule: keep that order for events that fall
+		// on the same instant (a job due exactly as a window ends).
+		d.m.eng.Requeue(d.m.evalTimer)
+		return
+	}
+	d.m.requestEval(now)
+}
+
+func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
+	was := d.deferring()
+	d.deep = s
+	d.m.eng.Cancel(d.deepT)
+	if after >= 0 {
+		d.deepT = d.m.eng.After(after, sim.PhaseOS, "android.doze.step", d.deepH)
+	}
+	if d.m.eng.Tracing() {
+		if after >= 0 {
+			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
+		}
+		d.emit(dozeKinds[s], why)
+	}
+	d.changed(was)
+}
+
+func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
+	was := d.deferring()
+	d.light = s
+	d.m.eng.Cancel(d.lightT)
+	if after >= 0 {
+		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+	}
+	if d.m.eng.Tracing() {
+		if after >= 0 {
+			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
+		}
+		d.emit(lightKinds[s], why)
+	}
+	d.changed(was)
+}
+
+// update reacts to a device change.
+func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
+	if !d.enabled() {
+		return
+	}
+	if !d.mayBeInactive(st) {
+		if d.deep != dozeActive || d.light != lightActive {
+			why := "screen on"
+			if st.Plugged() {
+				why = "charging"
+			}
+			if st.Power != device.PowerOn {
+				why = "powered off"
+			}
+			d.becomeActive(why)
+		}
+		return
+	}
+	if c == device.ChangeMotion && st.Moving && !d.forced && d.deep != dozeActive {
+		// motionLocked → handleMotionDetectedLocked(MOTION_INACTIVE_TIMEOUT):
+		// the significant-motion sensor (watched from IDLE_PENDING on) sends
+		// deep Doze back to ACTIVE and then INACTIVE with the shorter motion
+		// timeout. "Motion shouldn't affect light state", unless deep idle
+		// had overridden it.
+		if d.deep != dozeInactive {
+			d.motionDetected("significant motion", d.sensing().motionInactive)
+		}
+		return
+	}
+	if d.deep == dozeActive {
+		d.becomeInactive("screen off and unplugged", true)
+	}
+	if c == device.ChangeNetwork && d.light == lightWaitNet && st.Network.Connected() {
+		d.stepLight()
+	}
+	if c == device.ChangeLowPower || c == device.ChangeCharger {
+		if d.m.saverOn() && d.m.prof.quickDoze && d.deep != dozeIdle && d.deep != dozeIdleMaint {
+			d.setDeep(dozeQuickDoze, dozeQuickDelay, "Battery Saver: quick doze")
+		}
+	}
+}
+
+func (d *dozeMachine) becomeActive(why string) {
+	was := d.deferring()
+	d.m.eng.Cancel(d.deepT)
+	d.m.eng.Cancel(d.lightT)
+	d.deep, d.light = dozeActive, lightActive
+	d.emit(event.DozeActive, why)
+	d.changed(was)
+}
+
+// sensing is the SENSING/LOCATING data of the modelled release.
+func (d *dozeMachine) sensing() dozeSensingTable { return dozeSensingFor(d.m.prof.api) }
+
+// motionDetected is handleMotionDetectedLocked: deep Doze goes back to
+// INACTIVE for inactive (MOTION_INACTIVE_TIMEOUT for significant motion,
+// INACTIVE_TIMEOUT for AnyMotionDetector's RESULT_MOVED); light Doze is reset
+// only when deep idle had overridden it.
+func (d *dozeMachine) motionDetected(why string, inactive time.Duration) {
+	was := d.deferring()
+	resetLight := d.light == lightOverride
+	if resetLight {
+		d.m.eng.Cancel(d.lightT)
+		d.light = lightActive
+	}
+	d.becomeInactiveFor(why, resetLight, inactive)
+	d.changed(was)
+}
+
+func (d *dozeMachine) becomeInactive(why string, light bool) {
+	d.becomeInactiveFor(why, light, dozeInactiveTimeout)
+}
+
+// becomeInactiveFor is becomeInactiveIfAppropriateLocked with mInactiveTimeout
+// = inactive.
+func (d *dozeMachine) becomeInactiveFor(why string, light bool, inactive time.Duration) {
+	d.nextIdle, d.nextMaint = dozeIdleTimeout, dozeMaintenance
+	if d.m.saverOn() && d.m.prof.quickDoze {
+		d.setDeep(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
+	} else {
+		d.setDeep(dozeInactive, inactive, why)
+	}
+	if light && d.m.prof.lightDoze && d.light == lightActive {
+		d.nextLightIdle = lightIdleTimeout
+		d.setLight(lightInactive, d.m.prof.lightAfterInact, why)
+	}
+}
+
+// stepDeep is stepIdleStateLocked.
+func (d *dozeMachine) stepDeep() {
+	st := d.m.st
+	switch d.deep {
+	case dozeActive:
+		d.forced = true
+		d.becomeInactive("step (forced)", true)
+	case dozeInactive:
+		d.setDeep(dozeIdlePending, dozeIdleAfterInactive, "inactive timeout")
+	case dozeIdlePending:
+		// IDLE_PENDING → SENSING: AnyMotionDetector.checkForAnyMotion, with
+		// the SENSING_TIMEOUT alarm as its bound.
+		sn := d.sensing()
+		d.setDeep(dozeSensing, min(sn.anyMotion, sn.sensingTimeout), "idle pending over: checking for any motion")
+	case dozeSensing:
+		// onAnyMotionResult: RESULT_MOVED → handleMotionDetectedLocked(
+		// INACTIVE_TIMEOUT, "non_stationary"); RESULT_STATIONARY → LOCATING.
+		if st.Moving && !d.forced {
+			d.motionDetected("any motion: moved", dozeInactiveTimeout)
+			return
+		}
+		d.setDeep(dozeLocating, d.sensing().locatingTimeout, "any motion: stationary; locating")
+	case dozeLocating:
+		// LOCATING_TIMEOUT (no location fix is modelled) → IDLE.
+		d.enterIdle("locating timeout")
+	case dozeQuickDoze:
+		d.enterIdle("quick doze delay over")
+	case dozeIdleMaint:
+		d.enterIdle("maintenance over")
+	case dozeIdle:
+		budget := d.nextMaint
+		d.nextMaint = min(d.nextMaint*dozeMaintFactor, dozeMaxMaintenance)
+		d.maintStart = d.m.eng.Now()
+		why := "" // formatted only for the trace
+		if d.m.eng.Tracing() {
+			why = "maintenance window of up to " + budget.String()
+		}
+		d.setDeep(dozeIdleMaint, budget, why)
+	}
+}
+
+func (d *dozeMachine) enterIdle(why string) {
+	dur := d.nextIdle
+	if dur == 0 {
+		dur = dozeIdleTimeout
+	}
+	d.nextIdle = min(dur*dozeIdleFactor, dozeMaxIdleTimeout)
+	d.m.requestEval(d.m.eng.Now()) // deep IDLE always matters: stop running jobs
+	if d.light != lightActive {
+		d.m.eng.Cancel(d.lightT)
+		d.light = lightOverride
+	}
+	if d.m.eng.Tracing() {
+		why += "; idle for " + dur.String()
+	}
+	d.setDeep(dozeIdle, dur, why)
+}
+
+// stepLight is stepLightIdleStateLocked.
+func (d *dozeMachine) stepLight() {
+	switch d.light {
+	case lightInactive, lightMaint:
+		if d.deep == dozeIdle || d.deep == dozeIdleMaint {
+			was := d.deferring()
+			d.light = lightOverride
+			d.changed(was)
+			return
+		}
+		dur := d.nextLightIdle
+		d.nextLightIdle = min(d.nextLightIdle*lightIdleFactor, lightMaxIdleTimeout)
+		why := "" // formatted only for the trace
+		if d.m.eng.Tracing() {
+			why = "light idle for " + dur.String()
+		}
+		d.setLight(lightIdle, dur, why)
+	case lightIdle, lightWaitNet:
+		if d.light == lightIdle && !d.m.st.Network.Connected() {
+			// "We'd like to do maintenance, but currently don't have network
+			// connectivity": wait for it, at most one more idle period.
+			d.setLight(lightWaitNet, d.nextLightIdle, "light maintenance due but no network: waiting for it")
+			return
+		}
+		d.lightMaintFrom = d.m.eng.Now()
+		d.setLight(lightMaint, lightMaintMax, "light maintenance window")
+	}
+}
+
+// afterEval ends a maintenance window early once nothing is running or about
+// to start (MIN_DEEP_MAINTENANCE_TIME / the light minimum budget).
+func (d *dozeMachine) afterEval(now time.Time, running, pending int) {
+	if running > 0 || pending > 0 {
+		return
+	}
+	if d.deep == dozeIdleMaint {
+		at := latest(now, d.maintStart.Add(dozeMinMaintenance))
+		if t, ok := d.m.eng.When(d.deepT); ok && at.Before(t) {
+			d.m.eng.Reschedule(d.deepT, at)
+		}
+	}
+	if d.light == lightMaint {
+		at := latest(now, d.lightMaintFrom.Add(lightMaintMin))
+		if t, ok := d.m.eng.When(d.lightT); ok && at.Before(t) {
+			d.m.eng.Reschedule(d.lightT, at)
+		}
+	}
+}
+
+func (m *Model) dozeAfterEval(now time.Time, pending int) { m.doze.afterEval(now, m.nRunning, pending) }
+
+type deepStepHandler struct{ d *dozeMachine }
+
+func (h deepStepHandler) Fire(*sim.Engine) { h.d.stepDeep() }
+
+type lightStepHandler struct{ d *dozeMachine }
+
+func (h lightStepHandler) Fire(*sim.Engine) { h.d.stepLight() }
+
+// command runs an adb `dumpsys deviceidle` command.
+func (d *dozeMachine) command(cmd string) error {
+	if !d.enabled() {
+		return osscheduler.Errorf("unsupported", "Doze is not modelled here (API %d, doze=%v)", d.m.prof.api, d.m.cfg.Doze)
+	}
+	st := d.m.st
+	switch cmd {
+	case "force_idle", "force-idle":
+		d.forced = true
+		if d.deep == dozeActive {
+			d.becomeInactive("force-idle", true)
+		}
+		for i := 0; d.deep != dozeIdle && i < 8; i++ {
+			d.stepDeep()
+		}
+	case "step":
+		d.forced = true
+		d.stepDeep()
+	case "unforce":
+		d.forced = false
+		if !d.mayBeInactive(&st) {
+			d.becomeActive("unforce: screen on or charging")
+		}
+	default:
+		return osscheduler.Errorf("invalid_argument", "unknown Doze command %q (want force_idle, step or unforce)", cmd)
+	}
+	return nil
+}

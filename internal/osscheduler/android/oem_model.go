@@ -1,0 +1,132 @@
+package android
+
+import (
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// The OEM layer's timers.
+const (
+	oemScreenOff  = iota // since the screen went off
+	oemBackground        // since the app left the foreground
+	oemUnused            // since the app was last opened
+	oemDeepSleep         // the same, second stage
+	oemTimers
+)
+
+var oemTimerNames = [oemTimers]string{"android.oem.screen_off", "android.oem.background", "android.oem.unused", "android.oem.deep_sleep"}
+
+type oemHandler struct {
+	m *Model
+	i int
+}
+
+func (h oemHandler) Fire(*sim.Engine) { h.m.oemFire(h.i) }
+
+const srcOEM = event.SourceAndroidOEM
+
+func (m *Model) oemRule(i int) *OEMRule {
+	r := &m.oem.Rules
+	return [oemTimers]*OEMRule{r.ScreenOff, r.Background, r.Unused, r.DeepSleep}[i]
+}
+
+func (m *Model) oemAutostart() bool { return m.oem.Rules.Autostart.Enabled }
+
+func (m *Model) oemInit() {
+	for i := range m.oemH {
+		m.oemH[i] = oemHandler{m, i}
+	}
+	m.oemArm(oemUnused)
+	m.oemArm(oemDeepSleep)
+}
+
+// oemArm starts timer i afresh (if its rule does something).
+func (m *Model) oemArm(i int) {
+	m.eng.Cancel(m.oemT[i])
+	r := m.oemRule(i)
+	if r.effect() == EffectNone {
+		return
+	}
+	m.oemT[i] = m.eng.After(r.After, sim.PhaseOS, oemTimerNames[i], m.oemH[i])
+}
+
+// oemDevice follows the device for the OEM rules' timers.
+func (m *Model) oemDevice(c *device.Change) {
+	switch c.Kind {
+	case device.ChangePowerOff:
+		m.eng.Cancel(m.oemT[oemScreenOff])
+	case device.ChangeScreen:
+		if c.State.ScreenOn {
+			m.eng.Cancel(m.oemT[oemScreenOff])
+		} else if _, pending := m.eng.When(m.oemT[oemScreenOff]); !pending {
+			m.oemArm(oemScreenOff)
+		}
+	case device.ChangeAppBackground:
+		m.oemArm(oemBackground)
+	}
+}
+
+// oemLaunched: the user opened the app: the unused clocks restart, a
+// sleeping app wakes.
+func (m *Model) oemLaunched() {
+	m.eng.Cancel(m.oemT[oemBackground])
+	m.oemArm(oemUnused)
+	m.oemArm(oemDeepSleep)
+	if m.oemSlept {
+		m.oemSlept = false
+		m.SetStandbyBucket(m.cfg.StandbyBucket)
+	}
+}
+
+func (m *Model) oemSwiped() {
+	switch e := m.oem.Rules.SwipeAway.effect(); e {
+	case EffectForceStop:
+		m.forceStop("app swiped away (" + m.oem.Name + ": clearing it from recents force-stops it)")
+	case EffectKill:
+		// The process is gone already (swiped away); the jobs stay.
+		m.emitOEM("kill", m.oem.Name+": app swiped away: process killed, jobs kept")
+	}
+}
+
+// oemFire applies rule i's effect, unless the app is in the foreground (the
+// vendors' cleaners spare the app the user is using).
+func (m *Model) oemFire(i int) {
+	r := m.oemRule(i)
+	if m.powerOff || m.st.App == device.ProcessForeground {
+		return
+	}
+	if i == oemScreenOff && m.st.ScreenOn {
+		return
+	}
+	why := m.oem.Name + ": " + [oemTimers]string{"screen off for ", "in the background for ", "not opened for ", "not opened for "}[i] + r.After.String()
+	switch r.Effect {
+	case EffectKill:
+		if processAlive(m.st.App) {
+			m.emitOEM("kill", why+": process killed")
+			m.dev.KillProcess()
+		}
+	case EffectForceStop:
+		if !m.forceStopped {
+			m.emitOEM("force_stop", why+": app force-stopped")
+			m.dev.ForceStopApp()
+		}
+	case EffectRestrictedBucket:
+		if !m.oemSlept {
+			m.oemSlept = true
+			m.emitOEM("sleep", why+": app put to sleep (restricted standby bucket)")
+			m.SetStandbyBucket("restricted")
+		}
+	case EffectDeepSleep:
+		if !m.forceStopped {
+			m.emitOEM("deep_sleep", why+": app in deep sleep, runs nothing in the background until opened")
+			m.forceStop(why + ": deep sleep")
+		}
+	}
+}
+
+func (m *Model) emitOEM(kind, why string) {
+	if m.eng.Tracing() {
+		m.eng.Emit(srcOEM, event.Kind(kind), "app", why, sim.String("oem", m.oem.Name))
+	}
+}

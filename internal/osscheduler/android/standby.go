@@ -1,0 +1,483 @@
+package android
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// standby is AppStandbyController's view of the app, and QuotaController's
+// accounting of its job execution.
+type standby struct {
+	pinned     int // -1: from usage
+	current    int
+	lastUse    time.Time
+	notifiedAt time.Time // zero: none
+	// Screen-on time, accumulated, for SCREEN_TIME_THRESHOLDS.
+	screenAcc     time.Duration
+	screenOnSince time.Time // zero while the screen is off
+	screenAtUse   time.Duration
+	timer         sim.Timer
+	h             sim.Handler
+	// fresh: current was computed by standbyRefresh and holds until freshUntil.
+	fresh      bool
+	freshUntil time.Time
+	screenDep  bool // the next change computed depends on the screen state
+
+	// QuotaController timing sessions (coalesced job executions) and job starts.
+	sessions []session
+	open     bool      // the last session is still running
+	ejRuns   []session // finished expedited jobs that counted against the EJ quota
+	sessQ    fifo[session]
+	jobQ     fifo[time.Time]
+	ejQ      fifo[session]
+	// closedTotal is the summed length of the closed sessions retained.
+	closedTotal time.Duration
+	jobStarts   []time.Time
+}
+
+type session struct{ start, end time.Time }
+
+// fifo is a queue over one reusable buffer: dropping from the front only
+// moves an offset, and a push that would grow the buffer first slides the
+// live items back to the start, so a steady state allocates nothing. push
+// and drop return the live items.
+type fifo[T any] struct {
+	buf []T
+	off int
+}
+
+func (f *fifo[T]) push(v T) []T {
+	if len(f.buf) == cap(f.buf) && f.off > 0 {
+		n := copy(f.buf, f.buf[f.off:])
+		f.buf = f.buf[:n]
+		f.off = 0
+	}
+	f.buf = append(f.buf, v)
+	return f.buf[f.off:]
+}
+
+func (f *fifo[T]) drop(k int) []T {
+	f.off += k
+	return f.buf[f.off:]
+}
+
+func bucketIndex(name string) (int, bool) {
+	for i, n := range bucketNames {
+		if n == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// bucket is the app's current standby bucket.
+func (m *Model) bucket() int { return m.sb.current }
+
+func (m *Model) screenOnTime(now time.Time) time.Duration {
+	if !m.sb.screenOnSince.IsZero() {
+		return m.sb.screenAcc + sim.Sub(now, m.sb.screenOnSince)
+	}
+	return m.sb.screenAcc
+}
+
+// usageBucket is AppStandbyController.getBucketForLocked plus the timed
+// elevations, and when it next changes (never: waits for a screen event).
+// screenDep says whether that next change depends on the screen (its state
+// is an input only through the screen-time threshold).
+func (m *Model) usageBucket(now time.Time) (b int, next time.Time, screenDep bool) {
+	since := sim.Sub(now, m.sb.lastUse)
+	scr := m.screenOnTime(now) - m.sb.screenAtUse
+	b = bucketActive
+	for i := numBuckets - 1; i > 0; i-- {
+		if i == bucketRestricted && !m.prof.restrictedBucket {
+			continue
+		}
+		if since >= standbyElapsedThresholds[i] && scr >= standbyScreenThresholds[i] {
+			b = i
+			break
+		}
+	}
+	next = never
+	if up := b + 1; up < numBuckets && (up != bucketRestricted || m.prof.restrictedBucket) {
+		if since < standbyElapsedThresholds[up] {
+			next = m.sb.lastUse.Add(standbyElapsedThresholds[up])
+		} else {
+			screenDep = true
+			if !m.sb.screenOnSince.IsZero() {
+				next = now.Add(standbyScreenThresholds[up] - scr)
+			}
+		}
+	}
+	if !m.sb.notifiedAt.IsZero() {
+		until := m.sb.notifiedAt.Add(notificationSeenTimeout)
+		if now.Before(until) {
+			if b > bucketWorkingSet {
+				b = bucketWorkingSet
+			}
+			if until.Before(next) {
+				next = until
+			}
+		}
+	}
+	return b, next, screenDep
+}
+
+// standbyRefresh recomputes the bucket and schedules the next decay.
+func (m *Model) standbyRefresh(now time.Time) {
+	if !m.prof.buckets {
+		return
+	}
+	b, next, screenDep := m.sb.pinned, never, false
+	if b < 0 {
+		b, next, screenDep = m.usageBucket(now)
+	}
+	if b != m.sb.current {
+		m.qcValid = false
+		m.requestEval(now)
+		old := m.sb.current
+		m.sb.current = b
+		if m.eng.Tracing() {
+			why := "from usage: last used " + m.at(m.sb.lastUse)
+			if !m.sb.notifiedAt.IsZero() && now.Before(m.sb.notifiedAt.Add(notificationSeenTimeout)) && b == bucketWorkingSet {
+				why = "notification seen at " + m.at(m.sb.notifiedAt) + ": working_set for 12h"
+			}
+			if m.sb.pinned >= 0 {
+				why = "pinned"
+			}
+			m.eng.Emit(srcStdby, event.Bucket, bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
+		}
+	}
+	m.sb.fresh, m.sb.freshUntil, m.sb.screenDep = true, next, screenDep
+	if at, ok := m.eng.When(m.sb.timer); ok && at.Equal(next) {
+		return // already set for that instant
+	}
+	m.eng.Cancel(m.sb.timer)
+	if next != never {
+		m.sb.timer = m.eng.Schedule(next, sim.PhaseOS, "android.standby", m.sb.h)
+	}
+}
+
+// standbyRefreshIfStale is standbyRefresh for a caller that changed none of
+// its inputs (the JobScheduler pass): the bucket computed last stays right
+// until the time it said it would next change, so there is nothing to redo
+// before then. Every change of an input is followed by a full standbyRefresh.
+func (m *Model) standbyRefreshIfStale(now time.Time) {
+	if m.sb.fresh && now.Before(m.sb.freshUntil) {
+		return
+	}
+	m.standbyRefresh(now)
+}
+
+type standbyHandler struct{ m *Model }
+
+func (h standbyHandler) Fire(*sim.Engine) {
+	h.m.standbyRefresh(h.m.eng.Now())
+	h.m.requestEval(h.m.eng.Now())
+}
+
+// standbyDevice follows usage and the screen.
+func (m *Model) standbyDevice(c *device.Change) {
+	now := c.At
+	if c.State.ScreenOn && m.sb.screenOnSince.IsZero() {
+		m.sb.screenOnSince = now
+	} else if !c.State.ScreenOn && !m.sb.screenOnSince.IsZero() {
+		m.sb.screenAcc += sim.Sub(now, m.sb.screenOnSince)
+		m.sb.screenOnSince = time.Time{}
+	}
+	switch c.Kind {
+	case device.ChangeAppLaunched:
+		m.sb.lastUse = now
+		m.sb.screenAtUse = m.screenOnTime(now)
+	case device.ChangeAppNotified:
+		m.sb.notifiedAt = now
+	default:
+		// Only the screen changed. The screen-on time is continuous across a
+		// toggle, so the bucket cannot change at this instant; when the next
+		// change does not hang on the screen either, nothing is left to redo.
+		if !m.sb.screenDep {
+			m.standbyRefreshIfStale(now)
+			return
+		}
+	}
+	m.standbyRefresh(now)
+}
+
+// --- QuotaController -------------------------------------------------------
+
+// quotaApplies: no quota while charging (parole; the restricted bucket
+// excepted) or while the app is in the foreground (TOP jobs are free).
+func (m *Model) quotaApplies(st *device.State) bool {
+	if !m.prof.buckets {
+		return false
+	}
+	if st.App == device.ProcessForeground {
+		return false
+	}
+	return !st.Plugged() || m.sb.current == bucketRestricted
+}
+
+func (m *Model) quotaJobStarted(now time.Time) {
+	m.qcValid = false
+	st := m.st
+	if !m.quotaApplies(&st) {
+		return
+	}
+	m.pruneQuota(now)
+	m.sb.jobStarts = m.sb.jobQ.push(now)
+	m.quotaSessionOpen(now)
+}
+
+// quotaSessionOpen starts (or coalesces into) a timing session.
+func (m *Model) quotaSessionOpen(now time.Time) {
+	if m.sb.open {
+		return
+	}
+	if n := len(m.sb.sessions); n > 0 && sim.Sub(now, m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
+		m.sb.open = true // coalesce with the previous session
+		return
+	}
+	m.sb.sessions = m.sb.sessQ.push(session{start: now, end: now})
+	m.sb.open = true
+}
+
+// quotaJobsIdle closes the open session when the last job ends.
+func (m *Model) quotaJobsIdle(now time.Time) {
+	m.qcValid = false
+	if !m.sb.open {
+		return
+	}
+	last := &m.sb.sessions[len(m.sb.sessions)-1]
+	m.sb.closedTotal -= sim.Sub(last.end, last.start) // a coalesced session was counted up to its old end
+	last.end = now
+	m.sb.closedTotal += sim.Sub(last.end, last.start)
+	m.sb.open = false
+}
+
+func (m *Model) pruneQuota(now time.Time) {
+	cut := now.Add(-quotaMaxExecutionWindow)
+	k := 0
+	for k < len(m.sb.sessions) && m.sb.sessions[k].end.Before(cut) && !(m.sb.open && k == len(m.sb.sessions)-1) {
+		k++
+	}
+	for i := 0; i < k; i++ {
+		m.sb.closedTotal -= sim.Sub(m.sb.sessions[i].end, m.sb.sessions[i].start)
+	}
+	m.sb.sessions = m.sb.sessQ.drop(k)
+	k = 0
+	for k < len(m.sb.jobStarts) && m.sb.jobStarts[k].Before(cut) {
+		k++
+	}
+	m.sb.jobStarts = m.sb.jobQ.drop(k)
+}
+
+func (m *Model) sessionEnd(i int, now time.Time) time.Time {
+	if m.sb.open && i == len(m.sb.sessions)-1 {
+		return now
+	}
+	return m.sb.sessions[i].end
+}
+
+// usedIn is the execution time within (now−w, now]. Sessions are in time
+// order, so it walks back from the newest.
+func (m *Model) usedIn(w time.Duration, now time.Time) time.Duration {
+	from := now.Add(-w)
+	var used time.Duration
+	for i := len(m.sb.sessions) - 1; i >= 0; i-- {
+		s, e := m.sb.sessions[i].start, m.sessionEnd(i, now)
+		if !e.After(from) {
+			break
+		}
+		used += sim.Sub(e, latest(s, from))
+	}
+	return used
+}
+
+// used24h is the execution time in the last 24 h, skipping the walk when
+// even every retained session together stays under limit.
+func (m *Model) used24h(now time.Time, limit time.Duration) time.Duration {
+	total := m.sb.closedTotal
+	if m.sb.open {
+		total += sim.Sub(now, m.sb.sessions[len(m.sb.sessions)-1].start)
+	}
+	if total <= limit {
+		return total
+	}
+	return m.usedIn(quotaMaxExecutionWindow, now)
+}
+
+// refillAt is when the execution time in a window of w drops to limit
+// (nothing new running).
+func (m *Model) refillAt(w time.Duration, limit time.Duration, now time.Time) time.Time {
+	excess := m.usedIn(w, now) - limit
+	if excess <= 0 {
+		return now
+	}
+	from := now.Add(-w)
+	for i := range m.sb.sessions {
+		s, e := latest(m.sb.sessions[i].start, from), m.sessionEnd(i, now)
+		if !e.After(from) {
+			continue
+		}
+		if l := sim.Sub(e, s); l >= excess {
+			return s.Add(excess).Add(w)
+		} else {
+			excess -= l
+		}
+	}
+	return now.Add(w)
+}
+
+// quotaState says whether a new job may start: which limit is hit, and when
+// it refills.
+type quotaState struct {
+	limit       string
+	used, allow int64 // durations in ns, or counts
+	dur         bool
+	bucket      int
+	refill      time.Time
+	window      time.Duration
+}
+
+func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
+	b := m.sb.current
+	q := &m.prof.quota
+	m.pruneQuota(now)
+	qs := quotaState{bucket: b}
+	win := q.window[b]
+	allowed := q.allowed[b]
+	if used := m.usedIn(win, now); used > allowed-quotaInQuotaBuffer {
+		qs.limit, qs.used, qs.allow, qs.dur, qs.window = "execution time", int64(used), int64(allowed), true, win
+		qs.refill = m.refillAt(win, allowed-quotaInQuotaBuffer, now)
+		return qs, false
+	}
+	if used := m.used24h(now, quotaMaxExecution-quotaInQuotaBuffer); used > quotaMaxExecution-quotaInQuotaBuffer {
+		qs.limit, qs.used, qs.allow, qs.dur, qs.window = "execution time per 24 h", int64(used), int64(quotaMaxExecution), true, quotaMaxExecutionWindow
+		qs.refill = m.refillAt(quotaMaxExecutionWindow, quotaMaxExecution-quotaInQuotaBuffer, now)
+		return qs, false
+	}
+	if n, at := countSince(m.sb.jobStarts, now.Add(-win), q.jobs[b]); n >= q.jobs[b] {
+		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "jobs", int64(n), int64(q.jobs[b]), win, at.Add(win)
+		return qs, false
+	}
+	// Sessions count when they end inside the window.
+	wfrom := now.Add(-win)
+	first := sort.Search(len(m.sb.sessions), func(i int) bool { return m.sessionEnd(i, now).After(wfrom) })
+	n := len(m.sb.sessions) - first
+	if lim := q.sessions[b]; n >= lim && !m.sb.open {
+		qs.limit, qs.used, qs.allow, qs.window = "sessions", int64(n), int64(lim), win
+		qs.refill = m.sessionEnd(first+n-lim, now).Add(win)
+		return qs, false
+	}
+	if n, at := countSince(m.sb.jobStarts, now.Add(-quotaRateWindow), quotaRateJobs); n >= quotaRateJobs {
+		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "rate limit (jobs per minute)", int64(n), quotaRateJobs, quotaRateWindow, at.Add(quotaRateWindow)
+		return qs, false
+	}
+	return qs, true
+}
+
+// countSince counts times after from; at is the time that must leave the
+// window for the count to drop below lim.
+func countSince(ts []time.Time, from time.Time, lim int) (int, time.Time) {
+	i := sort.Search(len(ts), func(k int) bool { return ts[k].After(from) })
+	n := len(ts) - i
+	if n >= lim && lim > 0 {
+		return n, ts[i+n-lim]
+	}
+	return n, never
+}
+
+func (m *Model) quotaBlock(st *device.State, now time.Time) (block, time.Time) {
+	if !m.quotaApplies(st) {
+		return blockNone, never
+	}
+	if !m.qcValid || !m.qcAt.Equal(now) {
+		m.qcState, m.qcOK = m.quotaCheck(now)
+		m.qcValid, m.qcAt = true, now
+	}
+	if !m.qcOK {
+		m.lastQuota = m.qcState
+		return blockQuota, m.qcState.refill
+	}
+	return blockNone, never
+}
+
+// quotaExhausted: a running job is out of execution time.
+func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
+	if !m.quotaApplies(st) {
+		return false
+	}
+	q := &m.prof.quota
+	b := m.sb.current
+	return m.usedIn(q.window[b], now) >= q.allowed[b] || m.used24h(now, quotaMaxExecution-time.Nanosecond) >= quotaMaxExecution
+}
+
+// quotaStopTime is when running jobs run out of execution time (never if no
+// quota applies).
+func (m *Model) quotaStopTime(now time.Time) time.Time {
+	st := m.st
+	if !m.sb.open || !m.quotaApplies(&st) {
+		return never
+	}
+	q := &m.prof.quota
+	b := m.sb.current
+	// Same bound as quotaExhausted, so that "out of time now" here means it
+	// is exhausted there too.
+	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution-time.Nanosecond))
+	return now.Add(max(left, 0))
+}
+
+func (m *Model) quotaText(now time.Time) string {
+	qs := m.lastQuota
+	var used string
+	if qs.dur {
+		used = fmt.Sprintf("%s of %s", time.Duration(qs.used), time.Duration(qs.allow))
+	} else {
+		used = fmt.Sprintf("%d of %d", qs.used, qs.allow)
+	}
+	return fmt.Sprintf("standby bucket %s quota used: %s %s per %s; refills at %s",
+		bucketNames[qs.bucket], qs.limit, used, qs.window, m.at(qs.refill))
+}
+
+// --- expedited-job quota ------------------------------------------------------
+
+// ejAvailable: the app may start an expedited job (no EJ quota applies while
+// charging or in the foreground, as for regular jobs).
+func (m *Model) ejAvailable(st *device.State, now time.Time) (bool, time.Duration, time.Duration) {
+	allowed := m.prof.quota.ej[m.sb.current]
+	if !m.quotaApplies(st) {
+		return true, 0, allowed
+	}
+	used := m.ejUsed(now)
+	return used < allowed, used, allowed
+}
+
+func (m *Model) ejUsed(now time.Time) time.Duration {
+	from := now.Add(-ejWindow)
+	k := 0
+	for k < len(m.sb.ejRuns) && !m.sb.ejRuns[k].end.After(from) {
+		k++
+	}
+	m.sb.ejRuns = m.sb.ejQ.drop(k)
+	var used time.Duration
+	for _, r := range m.sb.ejRuns {
+		used += sim.Sub(r.end, latest(r.start, from))
+	}
+	for _, w := range m.running {
+		if w != nil && w.job.ej {
+			used += sim.Sub(now, latest(w.job.ejStart, from))
+		}
+	}
+	return used
+}
+
+func (m *Model) ejEnded(start, end time.Time) {
+	st := m.st
+	if m.quotaApplies(&st) {
+		m.sb.ejRuns = m.sb.ejQ.push(session{start: start, end: end})
+	}
+}

@@ -1,0 +1,755 @@
+package ios
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// --- evaluation scheduling ---------------------------------------------------
+
+// hasWork reports whether anything could launch: a pending request or an
+// active legacy fetch.
+func (m *Model) hasWork() bool {
+	return len(m.pending) > 0 || (m.fetchInterval != FetchNever && m.fetchDisabled() == "")
+}
+
+// ensureTick keeps the 15-minute evaluation running while there is work. Ticks
+// fall on multiples of EvalInterval from the simulation's start.
+func (m *Model) ensureTick() {
+	if m.tick.Pending() || !m.hasWork() {
+		return
+	}
+	el := m.eng.Elapsed()
+	next := (el/EvalInterval + 1) * EvalInterval
+	m.tick = m.eng.Schedule(m.eng.Start().Add(next), sim.PhaseOS, "ios.dasd.tick", passHandler{m})
+}
+
+// passHandler is one dasd pass (a tick or an immediate evaluation); a value
+// type, so scheduling it allocates nothing.
+type passHandler struct{ m *Model }
+
+func (h passHandler) Fire(*sim.Engine) {
+	h.m.evaluate()
+	h.m.ensureTick()
+}
+
+// scheduleEval evaluates at this instant, in the OS phase, once however many
+// triggers arrive.
+func (m *Model) scheduleEval() {
+	if m.evalSoon.Pending() {
+		return
+	}
+	m.evalSoon = m.eng.After(0, sim.PhaseOS, "ios.dasd.eval", passHandler{m})
+}
+
+// --- device changes ----------------------------------------------------------
+
+func (m *Model) deviceChanged(c *device.Change) {
+	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
+	if c.Kind == device.ChangeAppSwipedAway {
+		m.killed = true
+		for _, id := range m.pendingIDs() {
+			switch m.pending[id].req.Kind {
+			case osscheduler.Periodic, osscheduler.ContinuedProcessing:
+				m.cancel(id, SourceDASD, "app force-quit by the user: dasd cancels its pending requests until the next manual launch")
+			}
+		}
+	}
+	if wasAlive && !isAlive {
+		reason := osscheduler.StopProcessDied
+		if c.Kind == device.ChangePowerOff {
+			reason = osscheduler.StopReboot
+		}
+		m.processDied(reason, string(c.Kind))
+	}
+	if !wasAlive && isAlive {
+		m.processBorn()
+	}
+	if c.Kind == device.ChangeAppLaunched && m.killed {
+		m.killed = false
+		m.emit(SourceDASD, event.Revived, "app", "the user opened the app: background launches allowed again (the app must resubmit)")
+	}
+	// Processing tasks end when the user picks up the device or power goes.
+	switch {
+	case c.Kind == device.ChangeAppLaunched || (c.State.ScreenOn && !c.Prev.ScreenOn):
+		m.stopProcessing(osscheduler.StopConstraintDeviceIdle, "the user started using the device", nil)
+	case c.Kind == device.ChangeCharger && !c.State.Plugged():
+		m.stopProcessing(osscheduler.StopConstraintCharging, "external power removed", nil)
+	case c.Kind == device.ChangeNetwork && !c.State.Network.Connected():
+		m.stopProcessing(osscheduler.StopConstraintConnectivity, "network lost", func(r *run) bool { return r.network })
+	}
+	// In-process work: the ~30 s budget counts only outside the foreground.
+	switch c.Kind {
+	case device.ChangeAppBackground:
+		for _, r := range m.running {
+			if r.inProcess && !r.timer.Pending() {
+				m.armBudget(r)
+			}
+		}
+	case device.ChangeAppLaunched:
+		for _, r := range m.running {
+			if r.inProcess {
+				m.eng.Cancel(r.timer)
+			}
+		}
+	}
+	m.lifecycleChanged(c)
+	switch c.Kind {
+	case device.ChangeCharger, device.ChangeScreen, device.ChangeLock, device.ChangeNetwork,
+		device.ChangeAppLaunched, device.ChangeAppBackground, device.ChangeLowPower,
+		device.ChangeThermal, device.ChangeBootCompleted, device.ChangeBatteryLow, device.ChangeBatteryOkay:
+		m.scheduleEval()
+	}
+}
+
+// processBorn registers the AppDelegate's launch handlers in a new process.
+func (m *Model) processBorn() {
+	m.alive = true
+	clear(m.registered)
+	for _, id := range m.cfg.LaunchHandlers {
+		if !m.permitted(id) {
+			m.emit(SourceScheduler, event.Rejected, id, "launch handler not registered: "+id+" is not in BGTaskSchedulerPermittedIdentifiers (register returned false)")
+			continue
+		}
+		if m.registered[id] {
+			// No app call returns this error, so the model journals it.
+			err := m.crash("BGTaskScheduler.register", id, "Launch handler for task with identifier "+id+" has already been registered")
+			m.j.Error(osscheduler.ErrorRecord{At: m.eng.Elapsed(), Call: "BGTaskScheduler.register (at launch)", Code: "crash", Message: err.Error()})
+			continue
+		}
+		m.registered[id] = true
+	}
+}
+
+// processDied ends every run in the process and forgets its registrations.
+func (m *Model) processDied(reason osscheduler.StopReason, why string) {
+	m.alive = false
+	clear(m.registered)
+	runs := slices.Clone(m.running)
+	for _, r := range runs {
+		m.stop(r, osscheduler.OutcomeStopped, reason, "the app process ended ("+why+")")
+	}
+}
+
+func (m *Model) stopProcessing(reason osscheduler.StopReason, why string, only func(*run) bool) {
+	runs := slices.Clone(m.running)
+	for _, r := range runs {
+		if r.kind != osscheduler.Processing && r.kind != osscheduler.HealthResearch {
+			continue
+		}
+		if only != nil && !only(r) {
+			continue
+		}
+		m.stop(r, osscheduler.OutcomeStopped, reason, "processing task interrupted: "+why)
+	}
+}
+
+// --- the evaluation ----------------------------------------------------------
+
+// evaluate is one dasd pass over the app's activities.
+func (m *Model) evaluate() {
+	if m.dev.StateView().Power != device.PowerOn {
+		return
+	}
+	// The requests as the pass began, in identifier order; the buffer is
+	// reused (a pass is only ever started by passHandler, never from inside
+	// another pass).
+	reqs := append(m.passReqs[:0], m.pendingReqs()...)
+	m.passReqs = reqs
+	defer clear(reqs) // let go of finished requests
+	version := m.pendingVersion
+	for _, p := range reqs {
+		if m.pendingVersion != version && m.pending[p.req.Identifier] != p {
+			continue // started, cancelled or replaced during this pass
+		}
+		m.consider(p)
+	}
+	m.considerFetch()
+}
+
+// gate is one hard gate's verdict: the key identifies the gate (for trace
+// de-duplication), the reason is what a user reads.
+type gate struct{ key, reason string }
+
+// hardGates evaluates the system's gates in the documented order: force-quit →
+// Background App Refresh → mode / identifier → Low Power Mode → battery →
+// thermal → network → (processing) idle and external power.
+func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (gate, bool) {
+	st := m.dev.StateView()
+	exemptUser := kind == osscheduler.HealthResearch || kind == osscheduler.ContinuedProcessing
+	background := kind == osscheduler.Periodic || kind == osscheduler.Fetch
+	processing := kind == osscheduler.Processing || kind == osscheduler.HealthResearch
+	if m.killed && !exemptUser {
+		return gate{"force_quit", "app force-quit by the user: no background launches until the user opens it again"}, false
+	}
+	if !m.bar && !exemptUser {
+		return gate{"background_app_refresh", "Background App Refresh is off for this app"}, false
+	}
+	if mode := requiredMode(kind); kind == osscheduler.Fetch {
+		if why := m.fetchDisabled(); why != "" {
+			return gate{"fetch_disabled", why}, false
+		}
+	} else if mode != "" && !slices.Contains(m.cfg.BackgroundModes, mode) {
+		return gate{"mode", "Info.plist UIBackgroundModes lacks " + mode}, false
+	} else if kind != osscheduler.Fetch && !m.permitted(id) {
+		return gate{"identifier", id + " is not in BGTaskSchedulerPermittedIdentifiers"}, false
+	}
+	if (background || kind == osscheduler.ContinuedProcessing) && st.LowPower &&
+		(!st.Plugged() || st.Battery.Level() < LowPowerPluggedMinPercent) {
+		return gate{"low_power_mode", "Low Power Mode is on (unplugged or below 30 %): background refresh is off"}, false
+	}
+	if kind == osscheduler.ContinuedProcessing {
+		return gate{}, true
+	}
+	if lvl := st.Battery.Level(); lvl < CriticalBatteryPercent {
+		return gate{"battery", fmt.Sprintf("battery at %d %%, below %d %%: only essential work runs", lvl, CriticalBatteryPercent)}, false
+	}
+	if ThermalBlocks(st.Thermal) {
+		return gate{"thermal", "thermal state " + string(st.Thermal) + ": background launches held back"}, false
+	}
+	if (background || needsNetwork) && !st.Network.Connected() {
+		return gate{"network", "no network connection"}, false
+	}
+	if processing {
+		if st.ScreenOn || !st.Locked {
+			return gate{"idle", "device not idle (screen on or unlocked): processing tasks run only while idle"}, false
+		}
+		if !st.Plugged() {
+			if kind == osscheduler.Processing && m.pending[id] != nil && m.pending[id].req.RequiresExternalPower {
+				return gate{"power", "requiresExternalPower: waiting for a charger"}, false
+			}
+			return gate{"power", "not on external power: dasd's battery policy refuses processing launches on an iPhone on battery"}, false
+		}
+	}
+	if background && st.App == device.ProcessForeground && st.ScreenOn {
+		return gate{"foreground", "the app is in use in the foreground"}, false
+	}
+	return gate{}, true
+}
+
+// defer records a deferral in the trace when its reason changed since the
+// last one emitted for subject.
+func (m *Model) deferral(source event.Source, subject string, g gate, fields ...sim.Field) {
+	if m.deferred[subject] == g.key {
+		return
+	}
+	m.deferred[subject] = g.key
+	if m.eng.Watching(event.Deferred) {
+		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
+	}
+}
+
+func (m *Model) consider(p *pendingReq) {
+	req := p.req
+	now := m.eng.Now()
+	if !req.EarliestBegin.IsZero() && now.Before(req.EarliestBegin) {
+		m.deferral(SourceDASD, req.Identifier, gate{"not_due", "earliestBeginDate +" + sim.FormatOffset(req.EarliestBegin.Sub(m.eng.Start())) + " not reached"})
+		return
+	}
+	if g, ok := m.hardGates(req.Kind, req.Identifier, req.RequiresNetwork); !ok {
+		m.deferral(SourceDASD, req.Identifier, g)
+		return
+	}
+	eligible := p.submitted
+	if req.EarliestBegin.After(eligible) {
+		eligible = req.EarliestBegin
+	}
+	switch req.Kind {
+	case osscheduler.Periodic:
+		if g, ok := m.failureFeedback(req.Identifier); !ok {
+			m.deferral(SourceDASD, req.Identifier, g)
+			return
+		}
+		why, ok := m.heuristics(SourceDASD, req.Identifier, eligible, 1, m.countPending("refresh")-1)
+		if !ok {
+			return
+		}
+		m.launch(p, eligible, why)
+	case osscheduler.Processing, osscheduler.HealthResearch:
+		if g, ok := m.throttled(); !ok {
+			m.deferral(SourceDASD, req.Identifier, g)
+			return
+		}
+		if u := m.rng.Float64(); u >= m.par.ProcessingChance {
+			m.deferral(SourceDASD, req.Identifier, gate{"seeded", fmt.Sprintf("device idle and charging; dasd did not pick this evaluation (seeded draw %.2f ≥ %.2f)", u, m.par.ProcessingChance)})
+			return
+		}
+		m.launch(p, eligible, "device idle and on external power; processing request eligible since +"+sim.FormatOffset(eligible.Sub(m.eng.Start())))
+	case osscheduler.ContinuedProcessing:
+		for _, r := range m.running {
+			if r.kind == osscheduler.ContinuedProcessing {
+				m.deferral(SourceDASD, req.Identifier, gate{"queued", "another continued-processing task is running: queued (.queue strategy)"})
+				return
+			}
+		}
+		m.launch(p, eligible, "continued-processing request starts at once (submitted from the foreground)")
+	}
+}
+
+// throttled applies the penalty for tasks killed at their budget.
+func (m *Model) throttled() (gate, bool) {
+	if m.eng.Now().Before(m.throttledUntil) {
+		return gate{"throttled", fmt.Sprintf("throttled until +%s: %d task(s) in a row were killed at their budget without setTaskCompleted",
+			sim.FormatOffset(m.throttledUntil.Sub(m.eng.Start())), m.expiries)}, false
+	}
+	return gate{}, true
+}
+
+// heuristics are dasd's soft policies for background-priority launches
+// (refresh, fetch): expiry throttling, rate limiting, the daily budget, and
+// the usage-prediction score against the threshold with a seeded decision.
+func (m *Model) heuristics(source event.Source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
+	if g, ok := m.throttled(); !ok {
+		m.deferral(source, subject, g)
+		return "", false
+	}
+	now := m.eng.Now()
+	if n := len(m.bgLaunches); n > 0 {
+		if next := m.bgLaunches[n-1].Add(m.par.MinGap); now.Before(next) {
+			g := gate{key: "rate_limit"}
+			if m.needReason(subject, g.key) {
+				g.reason = fmt.Sprintf("rate limit: last background launch at +%s, next allowed from +%s",
+					sim.FormatOffset(m.bgLaunches[n-1].Sub(m.eng.Start())), sim.FormatOffset(next.Sub(m.eng.Start())))
+			}
+			m.deferral(source, subject, g)
+			return "", false
+		}
+	}
+	m.pruneLaunches()
+	if len(m.bgLaunches) >= m.par.DailyLaunches {
+		g := gate{key: "daily_budget"}
+		if m.needReason(subject, g.key) {
+			g.reason = fmt.Sprintf("daily budget used: %d background launches in the last 24 h (limit %d, %s heuristics)",
+				len(m.bgLaunches), m.par.DailyLaunches, m.par.Name)
+		}
+		m.deferral(source, subject, g)
+		return "", false
+	}
+	sc := m.score(eligible, extraQueued)
+	st := m.dev.StateView()
+	bat := BatteryMultiplier(st.Battery.Level(), st.Plugged())
+	th := ThermalMultiplier(st.Thermal)
+	eff := sc.score * bat * th * weight
+	// detail is "p(use soon)=%.4f, usage score %.2f%s × battery %.2f ×
+	// thermal %.2f[ × fetch weight %.2f]" built with strconv, which is what
+	// fmt's %.Nf calls: every run's why_then carries it.
+	detail := func(b []byte) []byte {
+		b = append(b, "p(use soon)="...)
+		b = strconv.AppendFloat(b, sc.p, 'f', 4, 64)
+		b = append(b, ", usage score "...)
+		b = strconv.AppendFloat(b, sc.score, 'f', 2, 64)
+		b = append(b, sc.note...)
+		b = append(b, " × battery "...)
+		b = strconv.AppendFloat(b, bat, 'f', 2, 64)
+		b = append(b, " × thermal "...)
+		b = strconv.AppendFloat(b, th, 'f', 2, 64)
+		if weight != 1 {
+			b = append(b, " × fetch weight "...)
+			b = strconv.AppendFloat(b, weight, 'f', 2, 64)
+		}
+		return b
+	}
+	if eff < m.par.Threshold {
+		g := gate{key: "usage_score"}
+		if m.needReason(subject, g.key) {
+			g.reason = fmt.Sprintf("usage score %.2f below threshold %.2f (%s)", eff, m.par.Threshold, detail(nil))
+		}
+		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
+		return "", false
+	}
+	if u := m.rng.Float64(); u >= m.par.Accept {
+		g := gate{key: "seeded"}
+		if m.needReason(subject, g.key) {
+			g.reason = fmt.Sprintf("score %.2f clears threshold %.2f, but dasd did not pick this evaluation (seeded draw %.2f ≥ %.2f)", eff, m.par.Threshold, u, m.par.Accept)
+		}
+		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
+		return "", false
+	}
+	why := append(m.whyBuf[:0], "score "...)
+	why = strconv.AppendFloat(why, eff, 'f', 2, 64)
+	why = append(why, " ≥ threshold "...)
+	why = strconv.AppendFloat(why, m.par.Threshold, 'f', 2, 64)
+	why = append(why, " ("...)
+	why = append(detail(why), ')')
+	m.whyBuf = why
+	return string(why), true
+}
+
+// needReason reports whether a deferral with key would be traced, so that its
+// text is worth formatting.
+func (m *Model) needReason(subject, key string) bool {
+	return m.eng.Tracing() && m.deferred[subject] != key
+}
+
+func (m *Model) pruneLaunches() {
+	cut := m.eng.Now().Add(-DailyBudgetWindow)
+	i := 0
+	for i < len(m.bgLaunches) && !m.bgLaunches[i].After(cut) {
+		i++
+	}
+	m.bgLaunches = m.bgLaunches[i:]
+}
+
+type usage struct {
+	p, score float64
+	note     string
+}
+
+// score is the usage-prediction score (_DASApplicationPolicy.mm shape [R]):
+// p = the recency-weighted share of the last 14 days on which the user opened
+// the app within the prediction horizon of this time of day (0.0025 floor);
+// score = √p, 1 above 0.25; +0.1 per extra queued request; an overdue request
+// is ×0.65, +0.35 if the app was used recently, 1 above 0.5.
+func (m *Model) score(eligible time.Time, extraQueued int) usage {
+	now := m.eng.Now()
+	h := PredictionHorizon + time.Duration(m.rng.Int64N(int64(PredictionHorizonJitter/time.Second)+1))*time.Second
+	var num, den float64
+	if m.recencyHL != m.par.RecencyHalfLife || m.recencyHL == 0 {
+		for d := 1; d <= HistoryDays; d++ {
+			m.recency[d-1] = math.Exp2(-float64(d-1) / m.par.RecencyHalfLife)
+		}
+		m.recencyHL = m.par.RecencyHalfLife
+	}
+	hits := m.windows.hits(m.launchOffsets(), int64(sim.Sub(now, m.eng.Start())), h)
+	for d := 1; d <= HistoryDays; d++ {
+		w := m.recency[d-1]
+		den += w
+		if hits[d-1] {
+			num += w
+		}
+	}
+	u := usage{p: num / den}
+	if u.p < NoPredictionProbability {
+		u.p = NoPredictionProbability
+	}
+	u.score = math.Sqrt(u.p)
+	if u.score > UsageSaturation {
+		u.score = 1
+	}
+	if extraQueued > 0 {
+		u.score += QueuedRequestBonus * float64(extraQueued)
+	}
+	if sim.Sub(now, eligible) >= m.par.OverdueAfter {
+		u.score *= OverdueFactor
+		u.note = " (overdue ×0.65)"
+		if launches := m.dev.Launches(); len(launches) > 0 && sim.Sub(now, launches[len(launches)-1]) <= RecentlyUsedWindow {
+			u.score += RecentAppBonus
+			u.note = " (overdue ×0.65, +0.35 recently used)"
+		}
+		if u.score > OverdueSaturation {
+			u.score = 1
+		}
+	}
+	u.score = min(u.score, 1)
+	return u
+}
+
+// launchedIn reports whether a launch falls in [from, to).
+// launchWindows answers "was the app launched in" for the windows
+// [now−d·24h, now−d·24h+h) of d = 1…HistoryDays. The usage score asks at
+// every pass, with a later now each time, over a history that only grows at
+// its end: so each window keeps the index of its first launch from the last
+// pass and only walks forward, a few steps per pass instead of a search.
+type launchWindows struct {
+	first [HistoryDays]int // per window, the first launch at or after its start at the last pass
+	now   int64            // the last pass's now; an earlier one starts over
+}
+
+func (lw *launchWindows) hits(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
+	if now < lw.now {
+		*lw = launchWindows{}
+	}
+	lw.now = now
+	for d := 1; d <= HistoryDays; d++ {
+		start := now - int64(d)*int64(24*time.Hour)
+		i := lw.first[d-1]
+		for i < len(ls) && ls[i] < start {
+			i++
+		}
+		lw.first[d-1] = i
+		hits[d-1] = i < len(ls) && ls[i] < start+int64(h)
+	}
+	return hits
+}
+
+// launchOffsets is the device's launch history as offsets from the start,
+// converted once per launch (the history only grows).
+func (m *Model) launchOffsets() []int64 {
+	ls := m.dev.Launches()
+	for _, l := range ls[len(m.launchOffs):] {
+		m.launchOffs = append(m.launchOffs, int64(sim.Sub(l, m.eng.Start())))
+	}
+	return m.launchOffs
+}
+
+// --- legacy fetch --------------------------------------------------------------
+
+// fetchDisabled says why legacy fetch cannot run at all ("" if it can).
+func (m *Model) fetchDisabled() string {
+	if !slices.Contains(m.cfg.BackgroundModes, ModeFetch) {
+		return "Info.plist UIBackgroundModes lacks fetch"
+	}
+	if len(m.cfg.PermittedIdentifiers) > 0 {
+		return "Info.plist lists BGTaskSchedulerPermittedIdentifiers, which disables legacy background fetch"
+	}
+	if m.fetchInterval == FetchNever {
+		return "minimum background fetch interval is never (the default)"
+	}
+	return ""
+}
+
+func (m *Model) fetchEvery() time.Duration {
+	return max(m.fetchInterval, FetchMinimumInterval)
+}
+
+func (m *Model) considerFetch() {
+	if m.fetchInterval == FetchNever || m.fetchDisabled() != "" {
+		return
+	}
+	for _, r := range m.running {
+		if r.kind == osscheduler.Fetch {
+			return
+		}
+	}
+	now := m.eng.Now()
+	earliest := m.fetchAnchor.Add(m.fetchEvery())
+	if now.Before(earliest) {
+		m.deferral(SourceFetch, FetchTaskName, gate{"not_due", "minimum fetch interval: window opens at +" + sim.FormatOffset(earliest.Sub(m.eng.Start()))})
+		return
+	}
+	if g, ok := m.hardGates(osscheduler.Fetch, FetchTaskName, true); !ok {
+		m.deferral(SourceFetch, FetchTaskName, g)
+		return
+	}
+	ls := m.dev.Launches()
+	if len(ls) == 0 || now.Sub(ls[len(ls)-1]) > FetchTopAppsWindow {
+		m.deferral(SourceFetch, FetchTaskName, gate{"top_apps", "not among the 50 most used apps of the last 14 days (not opened in 14 days)"})
+		return
+	}
+	why, ok := m.heuristics(SourceFetch, FetchTaskName, earliest, m.fetchWeight, 0)
+	if !ok {
+		return
+	}
+	m.task(FetchTaskName, FetchTaskName, FetchTaskName, osscheduler.Fetch)
+	rn := &run{m: m, subject: FetchTaskName, source: SourceFetch, kind: osscheduler.Fetch, budget: FetchBudget, bgLaunch: true}
+	if !m.coldLaunch(FetchTaskName) {
+		return
+	}
+	m.start(rn, FetchTaskName, FetchTaskName, nil, earliest, why)
+}
+
+// --- running -----------------------------------------------------------------
+
+func (m *Model) coldLaunch(subject string) bool {
+	if !m.alive || m.Suspended() {
+		m.dev.StartProcess() // a cold launch, or a resume of the suspended process
+	}
+	if !m.alive {
+		m.deferral(SourceDASD, subject, gate{"process", "the app process could not be started (" + string(m.dev.State().App) + ")"})
+		return false
+	}
+	return true
+}
+
+// launch consumes a pending request and launches the app into the background
+// to run it.
+func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
+	req := p.req
+	id := req.Identifier
+	delete(m.pending, id)
+	m.pendingChanged()
+	delete(m.deferred, id)
+	if !m.coldLaunch(id) {
+		m.pending[id] = p // not consumed
+		m.pendingChanged()
+		return
+	}
+	if !m.handlerFor(id) {
+		msg := "No launch handler registered for task with identifier " + id
+		m.j.Error(osscheduler.ErrorRecord{At: m.eng.Elapsed(), Call: "BGTaskScheduler.launch", Code: "crash", Message: "NSInternalInconsistencyException: " + msg})
+		m.taskState(id, osscheduler.StateFailed)
+		m.emit(SourceDASD, event.Crashed, id, "the system delivered the task but "+msg+": the app crashed")
+		m.dev.KillProcess()
+		return
+	}
+	rn := &run{m: m, subject: id, source: SourceDASD, kind: req.Kind, network: req.RequiresNetwork, bgLaunch: true}
+	switch req.Kind {
+	case osscheduler.Periodic:
+		rn.budget = m.refreshBudget()
+	case osscheduler.Processing, osscheduler.HealthResearch:
+		rn.budget = sim.Between(m.rng, m.par.ProcessingBudgetMin, m.par.ProcessingBudgetMax)
+	}
+	m.start(rn, req.UniqueName, req.TaskName, req.Input, eligible, why)
+}
+
+func (m *Model) refreshBudget() time.Duration {
+	if m.cfg.RefreshBudget > 0 {
+		return min(m.cfg.RefreshBudget, RefreshBudgetCap)
+	}
+	return min(m.par.RefreshBudget, RefreshBudgetCap)
+}
+
+func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, eligible time.Time, why string) {
+	now := m.eng.Now()
+	m.nextID++
+	if unique == "" {
+		unique = rn.subject
+	}
+	if taskName == "" {
+		taskName = unique
+	}
+	rn.m = m
+	rn.exec.Bind(rn)
+	x := &rn.exec
+	x.ID = m.nextID
+	x.Platform = osscheduler.IOS
+	x.Kind = rn.kind
+	x.WorkID = rn.subject
+	if rn.kind == osscheduler.Fetch {
+		x.WorkID = FetchActivityID
+	}
+	x.UniqueName, x.TaskName, x.Input = unique, taskName, copyData(input)
+	x.Attempt = 1
+	x.Eligible, x.Started, x.Budget, x.WhyThen = eligible, now, rn.budget, why
+	rn.x = x
+	if rn.kind == osscheduler.Periodic || rn.kind == osscheduler.Fetch {
+		m.bgLaunches = append(m.bgLaunches, now)
+	}
+	m.running = append(m.running, rn)
+	m.dev.TaskStarted() // battery drain while the task runs
+	if t := m.task(rn.subject, unique, taskName, rn.kind); t != nil {
+		t.running++
+	}
+	if !rn.inProcess || m.dev.State().App != device.ProcessForeground {
+		m.armBudget(rn)
+	}
+	m.j.RunStarted(x, now, m.eng.Start())
+	if m.eng.Watching(event.Started) {
+		m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
+	}
+	m.exec.Start(x)
+}
+
+func (m *Model) armBudget(rn *run) {
+	if rn.budget <= 0 {
+		return
+	}
+	rn.timer = m.eng.After(rn.budget, sim.PhaseOS, "ios.budget", rn)
+}
+
+func (m *Model) remove(rn *run) bool {
+	i := slices.Index(m.running, rn)
+	if i < 0 {
+		return false
+	}
+	m.running = slices.Delete(m.running, i, i+1)
+	if rn.inProcess {
+		// The plugin's completion block / expiration handler ends the
+		// beginBackgroundTask assertion taken for this work.
+		m.EndBackgroundTask(rn.x.UniqueName)
+	}
+	m.scheduleSuspendCheck()
+	m.eng.Cancel(rn.timer)
+	m.dev.TaskEnded()
+	if t, ok := m.taskIdx[rn.subject]; ok && m.tasks[t].running > 0 {
+		m.tasks[t].running--
+	}
+	return true
+}
+
+// finished is setTaskCompleted(success:) / the fetch completion handler.
+func (m *Model) finished(rn *run, r osscheduler.Result) {
+	if !m.remove(rn) {
+		return
+	}
+	now := m.eng.Now()
+	out := osscheduler.OutcomeOf(r)
+	m.j.RunEnded(rn.x, now, m.eng.Start(), out, osscheduler.StopNotStopped)
+	if r == osscheduler.Success {
+		m.taskState(rn.subject, osscheduler.StateSucceeded)
+	} else {
+		m.taskState(rn.subject, osscheduler.StateFailed)
+	}
+	if rn.bgLaunch {
+		m.expiries = 0
+		if rn.kind == osscheduler.Periodic {
+			m.recordResult(rn.subject, r == osscheduler.Success)
+		}
+	}
+	reason := "setTaskCompleted(success: false)"
+	if r == osscheduler.Success {
+		reason = "setTaskCompleted(success: true)"
+	}
+	if rn.kind == osscheduler.Fetch {
+		m.fetchAnchor = now
+		if r == osscheduler.Success {
+			reason = "completionHandler(.newData)"
+			m.fetchWeight = min(1, m.fetchWeight+m.par.FetchWeightRecovery)
+		} else {
+			reason = "completionHandler(.failed)"
+			m.fetchWeight = max(m.par.FetchWeightFloor, m.fetchWeight*m.par.FetchFailureWeight)
+		}
+	}
+	if rn.inProcess {
+		reason = "in-process work finished (endBackgroundTask)"
+	}
+	if m.eng.Tracing() {
+		m.eng.Emit(event.Source(rn.source), event.Completed, rn.subject, reason, sim.String("result", r.String()), sim.Int("run", int64(rn.x.ID)))
+	}
+}
+
+// expire is the budget running out: the expiration handler fires, the task
+// is marked complete and unsuccessful, and an app that never completed is
+// killed and throttled.
+func (m *Model) expire(rn *run) {
+	if !m.remove(rn) {
+		return
+	}
+	now := m.eng.Now()
+	rn.x.Abandon()
+	m.exec.Stop(rn.x, osscheduler.StopTimeout)
+	m.j.RunEnded(rn.x, now, m.eng.Start(), osscheduler.OutcomeExpired, osscheduler.StopTimeout)
+	m.taskState(rn.subject, osscheduler.StateFailed)
+	reason := fmt.Sprintf("budget of %s used up without completion: expirationHandler called, task expired", rn.budget)
+	if rn.bgLaunch {
+		m.expiries++
+		back := m.par.ExpiryBackoff << min(m.expiries-1, 16)
+		back = min(back, m.par.MaxExpiryBackoff)
+		m.throttledUntil = now.Add(back)
+		reason += fmt.Sprintf("; the app is throttled for %s", back)
+		if rn.kind == osscheduler.Fetch {
+			m.fetchAnchor = now
+			m.fetchWeight = max(m.par.FetchWeightFloor, m.fetchWeight*m.par.FetchFailureWeight)
+		}
+	}
+	if m.eng.Tracing() {
+		m.eng.Emit(event.Source(rn.source), event.Expired, rn.subject, reason, sim.Dur("budget", rn.budget), sim.Int("run", int64(rn.x.ID)))
+	}
+	// A background launch that overran is terminated when nothing else keeps
+	// the process running.
+	if rn.bgLaunch && len(m.running) == 0 && m.dev.State().App != device.ProcessForeground {
+		m.dev.KillProcess()
+	}
+}
+
+// stop ends a run early for the OS's reasons (process death, interruption).
+func (m *Model) stop(rn *run, out osscheduler.Outcome, reason osscheduler.StopReason, why string) {
+	if !m.remove(rn) {
+		return
+	}
+	rn.x.Abandon()
+	m.exec.Stop(rn.x, reason)
+	m.j.RunEnded(rn.x, m.eng.Now(), m.eng.Start(), out, reason)
+	m.taskState(rn.subject, osscheduler.StateFailed)
+	if m.eng.Tracing() {
+		m.eng.Emit(event.Source(rn.source), event.Stopped, rn.subject, why, sim.String("stop_reason", string(reason)), sim.Int("run", int64(rn.x.ID)))
+	}
+}

@@ -1,0 +1,551 @@
+package ios
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// Trace sources.
+const (
+	SourceScheduler = event.SourceIOSBGTaskScheduler // the app's calls: register, submit, cancel
+	SourceDASD      = event.SourceIOSDASD            // the system's gates and heuristics, launches
+	SourceFetch     = event.SourceIOSFetch           // legacy background fetch
+	SourceApp       = event.SourceIOSApp             // in-process work (beginBackgroundTask)
+)
+
+type pendingReq struct {
+	req       TaskRequest
+	submitted time.Time
+}
+
+type run struct {
+	x         *osscheduler.Execution // &exec once started
+	exec      osscheduler.Execution  // bound to the run: no closure, one allocation per run
+	m         *Model
+	subject   string
+	source    event.Source
+	kind      osscheduler.Kind
+	budget    time.Duration
+	timer     sim.Timer
+	inProcess bool
+	simulated bool // started by _simulateLaunchForTaskWithIdentifier
+	network   bool // processing that requires network
+	bgLaunch  bool // a system background launch (refresh, fetch, processing)
+}
+
+// Finished is the run's result from the app (osscheduler.Finisher).
+func (rn *run) Finished(_ *osscheduler.Execution, r osscheduler.Result) { rn.m.finished(rn, r) }
+
+// Fire is the run's budget running out (the run is its own timer handler).
+func (rn *run) Fire(*sim.Engine) { rn.m.expire(rn) }
+
+type taskRec struct {
+	key     string // the identifier (or in-process unique name)
+	info    osscheduler.TaskInfo
+	running int
+}
+
+// Model is the iOS background scheduler as one app sees it: dasd's
+// BGTaskScheduler activities, the legacy fetch activity and in-process work,
+// with the process state (launch-handler registrations) they depend on.
+type Model struct {
+	eng  *sim.Engine
+	dev  *device.Device
+	cfg  Config
+	exec osscheduler.Executor
+	j    *osscheduler.Journal
+	prof Profile
+	par  Params
+	rng  *rand.Rand
+
+	// recency caches the score's day weights 2^(−d/RecencyHalfLife) for
+	// recencyHL (math.Exp2 was a fifth of an iOS device's CPU time).
+	recency   [HistoryDays]float64
+	recencyHL float64
+
+	bar           bool
+	fetchInterval time.Duration
+	fetchAnchor   time.Time // the fetch window opens at fetchAnchor + interval
+	fetchWeight   float64
+
+	pending map[string]*pendingReq
+	// pendingSorted caches pendingIDs; nil after any change to the set.
+	pendingSorted     []string
+	pendingSortedReqs []*pendingReq // in the order of pendingSorted
+	pendingVersion    uint64        // counts changes to the set (pendingChanged)
+	windows           launchWindows // the usage score's history windows
+	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
+	passReqs          []*pendingReq // evaluate's scratch
+	whyBuf            []byte        // heuristics' scratch for a run's why_then
+	running           []*run
+
+	alive bool
+	// Background time (lifecycle.go).
+	assertions      map[string]int // beginBackgroundTask assertions by name
+	backgroundSince time.Time      // when the app last left the foreground or was launched in the background
+	suspendTimer    sim.Timer
+	lpmTimer        sim.Timer
+	registered      map[string]bool
+	killed          bool // force-quit by the user; revived by the next manual launch
+
+	bgLaunches     []time.Time           // refresh and fetch launches, for rate limits and budgets
+	failures       map[string]failureRec // failure feedback by identifier (Params.FailureDeferral)
+	expiries       int                   // consecutive tasks killed at their budget
+	throttledUntil time.Time
+
+	nextID   uint64
+	tick     sim.Timer
+	evalSoon sim.Timer
+	deferred map[string]string // subject → key of the last deferral emitted
+
+	tasks   []*taskRec
+	taskIdx map[string]int
+}
+
+// New builds the model for one app on dev. A Config that does not validate is
+// replaced field by field with defaults (the version with 17, heuristics with
+// typical); callers that take user input call Config.Validate first.
+func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Executor, j *osscheduler.Journal) *Model {
+	prof, err := ProfileFor(cfg.Version)
+	if err != nil {
+		prof, _ = ProfileFor(DefaultVersion)
+	}
+	par, err := ParamsFor(cfg.Heuristics)
+	if err != nil {
+		par, _ = ParamsFor(HeuristicsTypical)
+	}
+	if j == nil {
+		j = &osscheduler.Journal{}
+	}
+	if exec == nil {
+		exec = nopExecutor{}
+	}
+	m := &Model{
+		eng: eng, dev: dev, cfg: cfg, exec: exec, j: j, prof: prof, par: par,
+		rng: eng.Rand("ios.dasd"), bar: cfg.BackgroundAppRefresh, fetchInterval: cfg.FetchInterval,
+		fetchAnchor: eng.Now(), fetchWeight: 1,
+		pending: map[string]*pendingReq{}, registered: map[string]bool{},
+		deferred: map[string]string{}, taskIdx: map[string]int{},
+	}
+	if m.fetchInterval < FetchNever {
+		m.fetchInterval = FetchNever
+	}
+	dev.Subscribe(device.ListenerFunc(m.deviceChanged))
+	if processAlive(dev.State().App) {
+		m.processBorn()
+	}
+	m.ensureTick()
+	return m
+}
+
+// Profile is the iOS version profile in force.
+func (m *Model) Profile() Profile { return m.prof }
+
+// Params is the heuristic parameter set in force.
+func (m *Model) Params() Params { return m.par }
+
+// Journal is the journal runs are recorded in.
+func (m *Model) Journal() *osscheduler.Journal { return m.j }
+
+// Registered reports whether a launch handler for identifier is registered
+// in the current process.
+func (m *Model) Registered(identifier string) bool { return m.alive && m.handlerFor(identifier) }
+
+// ForceQuit reports whether the app is in dasd's "killed" set (swiped away
+// and not opened since).
+func (m *Model) ForceQuit() bool { return m.killed }
+
+// Register is BGTaskScheduler.register(forTaskWithIdentifier:using:launchHandler:)
+// called after the app finished launching (launch-time registrations come
+// from Config.LaunchHandlers). iOS 13–18 crash ("All launch handlers must be
+// registered before application finishes launching"); iOS 26 allows it. An
+// identifier not in BGTaskSchedulerPermittedIdentifiers returns false; a second
+// registration of one identifier in a process crashes.
+func (m *Model) Register(identifier string) (ok bool, err error) {
+	if m.prof.LateRegistrationCrashes {
+		return false, m.crash("BGTaskScheduler.register", identifier,
+			"All launch handlers must be registered before application finishes launching")
+	}
+	if !m.permitted(identifier) {
+		m.emit(SourceScheduler, event.Rejected, identifier,
+			"Registration rejected; "+identifier+" is not advertised in the application's Info.plist (BGTaskSchedulerPermittedIdentifiers)")
+		return false, nil
+	}
+	if m.registered[identifier] {
+		return false, m.crash("BGTaskScheduler.register", identifier,
+			"Launch handler for task with identifier "+identifier+" has already been registered")
+	}
+	m.registered[identifier] = true
+	m.emit(SourceScheduler, event.Registered, identifier, "launch handler registered after launch (allowed since iOS 26)")
+	return true, nil
+}
+
+// Submit is BGTaskScheduler.submit(_:), with the checks in the order of
+// iOS 18.2 / 26.1: no launch handler (crash if the identifier is permitted,
+// not_permitted otherwise), then dasd's answers: unavailable (Background App
+// Refresh off), not_permitted (UIBackgroundModes lacks the mode),
+// too_many_pending_requests (1 refresh + 10 processing). A request kind the OS
+// version lacks is unsupported. Submitting a pending identifier replaces it.
+func (m *Model) Submit(req TaskRequest) error {
+	id := req.Identifier
+	switch req.Kind {
+	case osscheduler.Periodic, osscheduler.Processing:
+	case osscheduler.HealthResearch:
+		if !m.prof.HealthResearch {
+			return m.reject(id, osscheduler.Errorf("unsupported", "BGHealthResearchTaskRequest needs iOS %d or later (this is iOS %d)", HealthResearchSince, m.prof.Version))
+		}
+	case osscheduler.ContinuedProcessing:
+		if !m.prof.ContinuedProcessing {
+			return m.reject(id, osscheduler.Errorf("unsupported", "BGContinuedProcessingTaskRequest needs iOS %d or later (this is iOS %d)", ContinuedProcessingSince, m.prof.Version))
+		}
+	default:
+		return m.reject(id, osscheduler.Errorf("unsupported", "%q is not a BGTaskRequest kind (use periodic, processing, health_research or continued_processing)", req.Kind))
+	}
+	if strings.TrimSpace(id) == "" {
+		return m.reject(id, osscheduler.Errorf("not_permitted", "Unrecognized Identifier: the request has an empty identifier"))
+	}
+	// 1. A launch handler must be registered in this process.
+	if !m.alive || !m.handlerFor(id) {
+		if m.permitted(id) {
+			return m.crash("BGTaskScheduler.submit", id, "No launch handler registered for task with identifier "+id)
+		}
+		return m.reject(id, osscheduler.Errorf("not_permitted", "Unrecognized Identifier %s: not listed in BGTaskSchedulerPermittedIdentifiers", id))
+	}
+	// 3. dasd.
+	if !m.bar && req.Kind != osscheduler.HealthResearch && req.Kind != osscheduler.ContinuedProcessing {
+		return m.reject(id, osscheduler.Errorf("unavailable", "Background App Refresh is off for this app"))
+	}
+	if mode := requiredMode(req.Kind); mode != "" && !slices.Contains(m.cfg.BackgroundModes, mode) {
+		return m.reject(id, osscheduler.Errorf("not_permitted", "Info.plist UIBackgroundModes lacks %q, needed by %s requests", mode, req.Kind))
+	}
+	old, replacing := m.pending[id]
+	// A request replacing one of another class (a refresh request under an
+	// identifier with a pending processing request) still counts against
+	// its own class's limit.
+	if !replacing || !sameClass(old.req.Kind, req.Kind) {
+		if limit, class := pendingLimit(req.Kind); limit > 0 && m.countPending(class) >= limit {
+			return m.reject(id, osscheduler.Errorf("too_many_pending_requests", "%d %s request(s) already pending; the limit is %d refresh and %d processing", limit, class, MaxPendingRefresh, MaxPendingProcessing))
+		}
+	}
+	m.pending[id] = &pendingReq{req: req, submitted: m.eng.Now()}
+	m.pendingChanged()
+	delete(m.deferred, id)
+	m.task(id, req.UniqueName, req.TaskName, req.Kind)
+	if m.prof.SubmitDeprecated && m.eng.Tracing() {
+		m.eng.Emit(SourceScheduler, event.Warning, id, "submit(_:) is deprecated from iOS 27 (submitTaskRequest(_:completionHandler:)); the plugin still calls it and it still works")
+	}
+	if m.eng.Tracing() {
+		reason := "request accepted"
+		if replacing {
+			reason = "request replaces the pending one submitted at +" + sim.FormatOffset(old.submitted.Sub(m.eng.Start()))
+		}
+		if !req.EarliestBegin.IsZero() {
+			reason += "; earliestBeginDate +" + sim.FormatOffset(req.EarliestBegin.Sub(m.eng.Start())) + " (a lower bound only)"
+		}
+		m.eng.Emit(SourceScheduler, event.Submitted, id, reason, sim.String("kind", string(req.Kind)))
+	}
+	if req.Kind == osscheduler.ContinuedProcessing {
+		m.scheduleEval()
+	}
+	m.ensureTick()
+	return nil
+}
+
+// Cancel is BGTaskScheduler.cancel(taskRequestWithIdentifier:): it removes a
+// pending request, never fails, and does not stop a running task.
+func (m *Model) Cancel(identifier string) {
+	m.cancel(identifier, SourceScheduler, "cancelled by the app")
+}
+
+// CancelAll is BGTaskScheduler.cancelAllTaskRequests().
+func (m *Model) CancelAll() {
+	for _, id := range m.pendingIDs() {
+		m.cancel(id, SourceScheduler, "cancelled by the app (cancelAllTaskRequests)")
+	}
+}
+
+// Pending is getPendingTaskRequests: copies of the submitted requests that
+// have not started, sorted by identifier.
+func (m *Model) Pending() []TaskRequest {
+	ids := m.pendingIDs()
+	out := make([]TaskRequest, len(ids))
+	for i, id := range ids {
+		r := m.pending[id].req
+		r.Input = copyData(r.Input)
+		out[i] = r
+	}
+	return out
+}
+
+// SetMinimumBackgroundFetchInterval is UIApplication's
+// setMinimumBackgroundFetchInterval(_:): FetchNever, FetchMinimum or a floor
+// between fetches. It has no effect without the fetch background mode, or
+// when Info.plist lists any BGTaskScheduler identifier.
+func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
+	if d < FetchNever {
+		d = FetchNever
+	}
+	m.fetchInterval = d
+	m.fetchAnchor = m.eng.Now()
+	delete(m.deferred, FetchTaskName)
+	if why := m.fetchDisabled(); why != "" && d != FetchNever {
+		m.emit(SourceFetch, event.Rejected, FetchTaskName, "setMinimumBackgroundFetchInterval has no effect: "+why)
+	}
+	m.ensureTick()
+}
+
+// RunInProcess runs one-off work in the live app process, as the plugin's
+// UIApplication.beginBackgroundTask does: now if the process is alive, with
+// the ~30 s background budget counted while the app is not in the
+// foreground; the work dies with the process and cannot be cancelled. With
+// no live process the work is lost.
+func (m *Model) RunInProcess(uniqueName, taskName string, input osscheduler.Data) {
+	subject := uniqueName
+	if subject == "" {
+		subject = taskName
+	}
+	m.task(subject, uniqueName, taskName, osscheduler.OneOff)
+	if !m.alive {
+		m.taskState(subject, osscheduler.StateCancelled)
+		m.emit(SourceApp, event.Rejected, subject, "the app process is not running: in-process work (beginBackgroundTask) needs a live process and is lost")
+		return
+	}
+	eligible := m.eng.Now()
+	input = copyData(input)
+	m.eng.After(0, sim.PhaseOS, "ios.inprocess.start", sim.HandlerFunc(func(*sim.Engine) {
+		if !m.alive {
+			m.taskState(subject, osscheduler.StateCancelled)
+			m.emit(SourceApp, event.Rejected, subject, "the app process died before the in-process work started")
+			return
+		}
+		rn := &run{m: m, subject: subject, source: SourceApp, kind: osscheduler.OneOff, budget: InProcessBudget, inProcess: true}
+		m.start(rn, uniqueName, taskName, input, eligible, "in-process work runs at once in the live process (beginBackgroundTask)")
+	}))
+}
+
+// SetBackgroundAppRefresh flips the Background App Refresh switch. Turning it
+// off cancels every pending request (dasd [R]); submits then fail with
+// unavailable and nothing launches in the background.
+func (m *Model) SetBackgroundAppRefresh(on bool) {
+	if m.bar == on {
+		return
+	}
+	m.bar = on
+	if !on {
+		for _, id := range m.pendingIDs() {
+			if m.pending[id].req.Kind == osscheduler.HealthResearch {
+				continue // exempt from the BAR check (_DASBARScheduler.mm [R])
+			}
+			m.cancel(id, SourceDASD, "Background App Refresh turned off: pending requests cancelled")
+		}
+		m.emit(SourceDASD, event.Settings, "background_app_refresh", "Background App Refresh off")
+	} else {
+		m.emit(SourceDASD, event.Settings, "background_app_refresh", "Background App Refresh on")
+		m.scheduleEval()
+	}
+}
+
+// Tasks lists every request ever submitted and every piece of work ever run,
+// in the order first seen.
+func (m *Model) Tasks() []osscheduler.TaskInfo {
+	out := make([]osscheduler.TaskInfo, 0, len(m.tasks))
+	for _, t := range m.tasks {
+		info := t.info
+		switch {
+		case t.running > 0:
+			info.State = osscheduler.StateRunning
+		case m.pending[t.key] != nil:
+			info.State = osscheduler.StateEnqueued
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// --- helpers -----------------------------------------------------------------
+
+func processAlive(p device.Process) bool {
+	return p == device.ProcessForeground || p == device.ProcessBackground || p == device.ProcessSuspended
+}
+
+// permitted reports whether id is in BGTaskSchedulerPermittedIdentifiers,
+// directly or through a continued-processing wildcard "<prefix>.*".
+func (m *Model) permitted(id string) bool {
+	if id == "" {
+		return false
+	}
+	for _, p := range m.cfg.PermittedIdentifiers {
+		if p == id || wildcardMatch(p, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func wildcardMatch(pattern, id string) bool {
+	prefix, ok := strings.CutSuffix(pattern, "*")
+	return ok && strings.HasSuffix(prefix, ".") && len(id) > len(prefix) && strings.HasPrefix(id, prefix)
+}
+
+func (m *Model) handlerFor(id string) bool {
+	if m.registered[id] {
+		return true
+	}
+	for r := range m.registered {
+		if wildcardMatch(r, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func pendingLimit(k osscheduler.Kind) (int, string) {
+	switch k {
+	case osscheduler.Periodic:
+		return MaxPendingRefresh, "refresh"
+	case osscheduler.Processing, osscheduler.HealthResearch:
+		return MaxPendingProcessing, "processing"
+	}
+	return 0, ""
+}
+
+func sameClass(a, b osscheduler.Kind) bool {
+	_, ca := pendingLimit(a)
+	_, cb := pendingLimit(b)
+	return ca == cb
+}
+
+func (m *Model) countPending(class string) int {
+	n := 0
+	for _, p := range m.pendingReqs() { // no map iteration: asked at every pass
+		if _, c := pendingLimit(p.req.Kind); c == class {
+			n++
+		}
+	}
+	return n
+}
+
+// pendingIDs is the pending identifiers, sorted. The slice is kept until the
+// set changes (every pass of the scheduler asks); a change builds a new one,
+// so a caller iterating over the old slice is not disturbed.
+func (m *Model) pendingIDs() []string {
+	m.sortPending()
+	return m.pendingSorted
+}
+
+// pendingReqs is the pending requests in identifier order, kept like
+// pendingIDs: a pass reads them without a map lookup per identifier.
+func (m *Model) pendingReqs() []*pendingReq {
+	m.sortPending()
+	return m.pendingSortedReqs
+}
+
+// pendingChanged records a change to the set of pending requests.
+func (m *Model) pendingChanged() {
+	m.pendingSorted = nil
+	m.pendingVersion++
+}
+
+func (m *Model) sortPending() {
+	if m.pendingSorted != nil {
+		return
+	}
+	ids := make([]string, 0, len(m.pending))
+	for id := range m.pending {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	reqs := make([]*pendingReq, len(ids))
+	for i, id := range ids {
+		reqs[i] = m.pending[id]
+	}
+	m.pendingSorted, m.pendingSortedReqs = ids, reqs
+}
+
+func (m *Model) cancel(id string, source event.Source, reason string) {
+	if _, ok := m.pending[id]; !ok {
+		return
+	}
+	delete(m.pending, id)
+	m.pendingChanged()
+	delete(m.deferred, id)
+	m.taskState(id, osscheduler.StateCancelled)
+	m.emit(source, event.Cancelled, id, reason)
+}
+
+func (m *Model) reject(id string, e *osscheduler.Error) error {
+	if m.eng.Tracing() {
+		m.eng.Emit(SourceScheduler, event.Rejected, id, e.Message, sim.String("code", e.Code))
+	}
+	return e
+}
+
+// crash is an uncatchable NSException in the app: the call returns an error
+// with code "crash" and the process dies at once (in a kernel event at this
+// instant, after the caller returns).
+func (m *Model) crash(call, id, msg string) error {
+	e := osscheduler.Errorf("crash", "NSInternalInconsistencyException: %s", msg)
+	if m.eng.Tracing() {
+		m.eng.Emit(SourceScheduler, event.Crashed, id, e.Message, sim.String("call", call))
+	}
+	m.eng.After(0, sim.PhaseOS, "ios.crash", sim.HandlerFunc(func(*sim.Engine) { m.dev.KillProcess() }))
+	return e
+}
+
+func (m *Model) emit(source event.Source, kind event.Kind, subject, reason string, fields ...sim.Field) {
+	if m.eng.Watching(kind) {
+		m.eng.Emit(source, kind, subject, reason, fields...)
+	}
+}
+
+func (m *Model) task(subject, unique, name string, kind osscheduler.Kind) *taskRec {
+	if i, ok := m.taskIdx[subject]; ok {
+		t := m.tasks[i]
+		t.info.Kind = kind
+		if name != "" {
+			t.info.Task = name
+		}
+		return t
+	}
+	if unique == "" {
+		unique = subject
+	}
+	if name == "" {
+		name = subject
+	}
+	t := &taskRec{key: subject, info: osscheduler.TaskInfo{Unique: unique, Task: name, Kind: kind, State: osscheduler.StateEnqueued}}
+	m.taskIdx[subject] = len(m.tasks)
+	m.tasks = append(m.tasks, t)
+	return t
+}
+
+func (m *Model) taskState(subject string, s osscheduler.TaskState) {
+	if i, ok := m.taskIdx[subject]; ok {
+		m.tasks[i].info.State = s
+	}
+}
+
+// nopExecutor stands in for a missing app side: runs never finish and expire
+// at their budget.
+type nopExecutor struct{}
+
+func (nopExecutor) Start(*osscheduler.Execution)                        {}
+func (nopExecutor) Stop(*osscheduler.Execution, osscheduler.StopReason) {}
+
+func copyData(d osscheduler.Data) osscheduler.Data {
+	if d == nil {
+		return nil
+	}
+	out := make(osscheduler.Data, len(d))
+	for _, k := range d.Keys() {
+		out[k] = d[k]
+	}
+	return out
+}
