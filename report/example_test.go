@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/internal/event"
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/report"
 )
 
 // A tiny Android night: the periodic sync is due at 01:00, Doze holds it

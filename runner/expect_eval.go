@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/internal/event"
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/report"
 )
 
 // selector picks runs and tasks by taskName or by uniqueName.

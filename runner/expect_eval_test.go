@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/wmsim/wmsim/internal/event"
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/report"
 )
 
 // evalFixture: an hourly task that ran at 1h, 2h, 3h (retry), 7h and 8h, with

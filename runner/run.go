@@ -15,8 +15,8 @@ import (
 	"github.com/wmsim/wmsim/internal/osscheduler/android"
 	"github.com/wmsim/wmsim/internal/osscheduler/ios"
 	"github.com/wmsim/wmsim/internal/plugin"
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/report"
 )
 
 // RunOptions adjust a run without editing the scenario.

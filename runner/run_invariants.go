@@ -10,8 +10,8 @@ import (
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/osscheduler/android"
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/report"
 )
 
 // Invariant names, as the result document reports them (one JUnit testcase

@@ -15,8 +15,8 @@ import (
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/internal/plugin/wire"
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/report"
 )
 
 // Sources of a Dart call in the result's calls (format v1.1).

@@ -10,10 +10,10 @@ import (
 	"github.com/onsi/gomega/types"
 
 	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Final states, for HaveFinalState.

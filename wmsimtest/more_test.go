@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/internal/sim"
 )
 
 func edit(fn func(sc *scenarios.Scenario)) Option {

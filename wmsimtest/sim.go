@@ -12,10 +12,10 @@ import (
 
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/plugin"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // T is the part of *testing.T (and of Ginkgo's GinkgoT()) a Sim reports

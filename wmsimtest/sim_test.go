@@ -10,8 +10,8 @@ import (
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/plugin"
-	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/internal/fleet"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/internal/sim"
 )
 
 func main() {

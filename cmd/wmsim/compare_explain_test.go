@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/scan"
+	"github.com/wmsim/wmsim/report"
 )
 
 // strictBoth is a scenario on both platforms whose expectation fails

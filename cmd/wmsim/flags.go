@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/wmsim/wmsim/scenarios"
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/scenarios"
 )
 
 // limitFlags are --max-events and --wall-limit, the same in every command

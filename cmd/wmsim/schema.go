@@ -9,8 +9,8 @@ import (
 	"github.com/invopop/jsonschema"
 
 	"github.com/wmsim/wmsim/internal/fleet"
-	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/internal/scan"
+	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/scenarios"
 )
 

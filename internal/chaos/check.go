@@ -12,10 +12,10 @@ import (
 	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/osscheduler/ios"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/report"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Names of the checks this package adds to the runner's own invariants.

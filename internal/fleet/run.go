@@ -14,9 +14,9 @@ import (
 
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
-	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Shard is a deterministic slice of a fleet: devices
