@@ -37,7 +37,7 @@ func (m *Model) ensureTick() {
 type passHandler struct{ m *Model }
 
 func (h passHandler) Fire(*sim.Engine) {
-	h.m.evaluate()
+	h.m.pass()
 	h.m.ensureTick()
 }
 
@@ -113,6 +113,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 // processBorn registers the AppDelegate's launch handlers in a new process.
 func (m *Model) processBorn() {
 	m.alive = true
+	m.inputsChanged()
 	clear(m.registered)
 	for _, id := range m.cfg.LaunchHandlers {
 		if !m.permitted(id) {
@@ -132,6 +133,7 @@ func (m *Model) processBorn() {
 // processDied ends every run in the process and forgets its registrations.
 func (m *Model) processDied(reason osscheduler.StopReason, why string) {
 	m.alive = false
+	m.inputsChanged()
 	clear(m.registered)
 	runs := slices.Clone(m.running)
 	for _, r := range runs {
@@ -410,7 +412,7 @@ type usage struct {
 // is ×0.65, +0.35 if the app was used recently, 1 above 0.5.
 func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	now := m.eng.Now()
-	h := PredictionHorizon + time.Duration(m.rng.Int64N(int64(PredictionHorizonJitter/time.Second)+1))*time.Second
+	h := PredictionHorizon + time.Duration(m.drawJitter())*time.Second
 	var num, den float64
 	if m.recencyHL != m.par.RecencyHalfLife || m.recencyHL == 0 {
 		for d := 1; d <= HistoryDays; d++ {
@@ -426,7 +428,14 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 			num += w
 		}
 	}
-	u := usage{p: num / den}
+	return m.usageFrom(num/den, now, eligible, extraQueued)
+}
+
+// usageFrom is the score's rules from the predicted probability p on: the
+// floor, √p and its saturation, the queued-request bonus and the overdue
+// path.
+func (m *Model) usageFrom(p float64, now, eligible time.Time, extraQueued int) usage {
+	u := usage{p: p}
 	if u.p < NoPredictionProbability {
 		u.p = NoPredictionProbability
 	}
@@ -452,7 +461,6 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	return u
 }
 
-// launchedIn reports whether a launch falls in [from, to).
 // launchWindows answers "was the app launched in" for the windows
 // [now−d·24h, now−d·24h+h) of d = 1…HistoryDays. The usage score asks at
 // every pass, with a later now each time, over a history that only grows at
@@ -620,6 +628,7 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	x.Attempt = 1
 	x.Eligible, x.Started, x.Budget, x.WhyThen = eligible, now, rn.budget, why
 	rn.x = x
+	m.inputsChanged()
 	if rn.kind == osscheduler.Periodic || rn.kind == osscheduler.Fetch {
 		m.bgLaunches = append(m.bgLaunches, now)
 	}
@@ -651,6 +660,7 @@ func (m *Model) remove(rn *run) bool {
 		return false
 	}
 	m.running = slices.Delete(m.running, i, i+1)
+	m.inputsChanged()
 	if rn.inProcess {
 		// The plugin's completion block / expiration handler ends the
 		// beginBackgroundTask assertion taken for this work.

@@ -80,6 +80,9 @@ type Model struct {
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
 	pendingVersion    uint64        // counts changes to the set (pendingChanged)
+	inputsVersion     uint64        // counts other changes a pass reads (inputsChanged)
+	quiet             quietSpan     // what the last full pass left (quiet.go)
+	quietPasses       int           // passes not evaluated again (for tests)
 	windows           launchWindows // the usage score's history windows
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
@@ -294,6 +297,7 @@ func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
 	}
 	m.fetchInterval = d
 	m.fetchAnchor = m.eng.Now()
+	m.inputsChanged()
 	delete(m.deferred, FetchTaskName)
 	if why := m.fetchDisabled(); why != "" && d != FetchNever {
 		m.emit(SourceFetch, event.Rejected, FetchTaskName, "setMinimumBackgroundFetchInterval has no effect: "+why)
@@ -338,6 +342,7 @@ func (m *Model) SetBackgroundAppRefresh(on bool) {
 		return
 	}
 	m.bar = on
+	m.inputsChanged()
 	if !on {
 		for _, id := range m.pendingIDs() {
 			if m.pending[id].req.Kind == osscheduler.HealthResearch {
