@@ -64,7 +64,6 @@ type quietSpan struct {
 // reference the tests compare against).
 var stepEveryPass = false
 
-
 // passInputs reads the inputs; idle says whether the idle gate is read (a
 // processing request is pending).
 func (m *Model) passInputs(idle bool) passInputs {
