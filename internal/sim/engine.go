@@ -67,9 +67,11 @@ type Engine struct {
 	stopReq   bool
 	stopErr   error
 	//lint:ignore U1000 read and written under the race build tag (race_on.go)
-	raceFence byte // see race_on.go
-	firing    bool // an event handler is running
-	inWakes   bool // runWakes is running
+	raceFence byte  // see race_on.go
+	firing    bool  // an event handler is running
+	phase     Phase // the phase of the event being fired (Engine.Phase)
+	stepping  bool  // an event's handler, or a process it woke, is running
+	inWakes   bool  // runWakes is running
 	wakes     []func()
 	fatal     error // a watchdog stop that leaves a goroutine running: every later run fails with it
 
@@ -181,6 +183,12 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 	e.raceRelease()
 	return t
 }
+
+// Phase is the phase of the event being fired (its handler, or a process it
+// woke, is running); ok is false between events. A model that stands in for
+// an event it did not queue asks it to know whether that event would already
+// have fired at this instant.
+func (e *Engine) Phase() (p Phase, ok bool) { return e.phase, e.stepping }
 
 // Cancel removes a pending event. It reports whether the event was pending.
 func (e *Engine) Cancel(t Timer) bool {
@@ -339,6 +347,7 @@ func (e *Engine) step(head *queued) (bool, error) {
 	ev := e.queue.popMin()
 	e.setNow(ev.at)
 	e.fired++
+	e.phase, e.stepping = ev.phase, true
 	h := ev.h
 	e.release(ev)
 	if h != nil {
@@ -351,6 +360,7 @@ func (e *Engine) step(head *queued) (bool, error) {
 		e.runWakes()
 	}
 	e.settle()
+	e.stepping = false
 	if e.fatal != nil {
 		return true, e.fatal
 	}

@@ -27,18 +27,35 @@ func (m *Model) ensureTick() {
 	if m.tick.Pending() || !m.hasWork() {
 		return
 	}
-	el := m.eng.Elapsed()
-	next := (el/EvalInterval + 1) * EvalInterval
-	m.tick = m.eng.Schedule(m.eng.Start().Add(next), sim.PhaseOS, "ios.dasd.tick", passHandler{m})
+	m.tickAt = nextTick(int64(m.eng.Elapsed()))
+	m.tick = m.eng.Schedule(m.eng.Start().Add(time.Duration(m.tickAt)), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
 }
 
-// passHandler is one dasd pass (a tick or an immediate evaluation); a value
-// type, so scheduling it allocates nothing.
+// nextTick is the first tick instant after offset t.
+func nextTick(t int64) int64 { return (t/int64(EvalInterval) + 1) * int64(EvalInterval) }
+
+// passHandler is an immediate dasd pass; a value type, so scheduling it
+// allocates nothing.
 type passHandler struct{ m *Model }
 
 func (h passHandler) Fire(*sim.Engine) {
+	// A tick skipped at this instant came first (queued before this pass).
+	h.m.settleTicks(int64(h.m.eng.Elapsed()))
 	h.m.pass()
 	h.m.ensureTick()
+}
+
+// tickHandler is the 15-minute pass. After it, the next tick skips the
+// quiet ones (quiet.go: skipTicks).
+type tickHandler struct{ m *Model }
+
+func (h tickHandler) Fire(*sim.Engine) {
+	m := h.m
+	m.settleTicks(int64(m.eng.Elapsed()) - 1)
+	m.skipping = false
+	m.pass()
+	m.ensureTick()
+	m.skipTicks()
 }
 
 // scheduleEval evaluates at this instant, in the OS phase, once however many
@@ -53,9 +70,13 @@ func (m *Model) scheduleEval() {
 // --- device changes ----------------------------------------------------------
 
 func (m *Model) deviceChanged(c *device.Change) {
+	if m.skipping && (c.Kind == device.ChangeBatteryLevel || m.passInputs(m.quiet.idle) != m.quiet.inputs) {
+		m.pullBack()
+	}
 	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
 	if c.Kind == device.ChangeAppSwipedAway {
 		m.killed = true
+		m.inputsChanged()
 		for _, id := range m.pendingIDs() {
 			switch m.pending[id].req.Kind {
 			case osscheduler.Periodic, osscheduler.ContinuedProcessing:
@@ -75,6 +96,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	}
 	if c.Kind == device.ChangeAppLaunched && m.killed {
 		m.killed = false
+		m.inputsChanged()
 		m.emit(SourceDASD, event.Revived, "app", "the user opened the app: background launches allowed again (the app must resubmit)")
 	}
 	// Processing tasks end when the user picks up the device or power goes.

@@ -103,10 +103,16 @@ type Model struct {
 	expiries       int                   // consecutive tasks killed at their budget
 	throttledUntil time.Time
 
-	nextID   uint64
-	tick     sim.Timer
-	evalSoon sim.Timer
-	deferred map[string]string // subject → key of the last deferral emitted
+	nextID uint64
+	tick   sim.Timer
+	tickAt int64 // the tick's instant, an offset from the start
+	// Skipped quiet ticks (quiet.go): those from skipFrom on, each with
+	// skipDraws draws, while skipping.
+	skipping  bool
+	skipFrom  int64
+	skipDraws int
+	evalSoon  sim.Timer
+	deferred  map[string]string // subject → key of the last deferral emitted
 
 	tasks   []*taskRec
 	taskIdx map[string]int
@@ -456,6 +462,9 @@ func (m *Model) pendingReqs() []*pendingReq {
 func (m *Model) pendingChanged() {
 	m.pendingSorted = nil
 	m.pendingVersion++
+	if m.skipping {
+		m.pullBack()
+	}
 }
 
 func (m *Model) sortPending() {

@@ -78,7 +78,12 @@ func (m *Model) passInputs(idle bool) passInputs {
 }
 
 // inputsChanged records a change to the model's state that a pass reads.
-func (m *Model) inputsChanged() { m.inputsVersion++ }
+func (m *Model) inputsChanged() {
+	m.inputsVersion++
+	if m.skipping {
+		m.pullBack()
+	}
+}
 
 // drawJitter is the usage score's draw of the prediction horizon's jitter,
 // in whole seconds.
@@ -216,9 +221,29 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 			open[d] = max(ls[i]+day-hmax+1, n)
 		}
 	}
-	var in [HistoryDays]bool
+	// Days in the order their windows open (insertion sort: 14 at most).
+	var order [HistoryDays]int
+	k := 0
+	for d := range HistoryDays {
+		if open[d] >= until {
+			continue // opens after the span ends anyway
+		}
+		j := k
+		for j > 0 && open[order[j-1]] > open[d] {
+			order[j] = order[j-1]
+			j--
+		}
+		order[j] = d
+		k++
+	}
 	extra := m.countPending("refresh") - 1
-	bound := func() float64 {
+	// bound is the score with the first n days of order counted, summed in
+	// the score's own order (day 1 first): it grows with n.
+	bound := func(n int) float64 {
+		var in [HistoryDays]bool
+		for _, d := range order[:n] {
+			in[d] = true
+		}
 		var num, den float64
 		for d := range HistoryDays {
 			w := m.recency[d]
@@ -229,28 +254,114 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 		}
 		return m.usageFrom(num/den, now, eligible, extra).score
 	}
-	if bound() >= m.par.Threshold {
+	// The most days that keep the bound below the threshold.
+	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not
+	if bound(0) >= m.par.Threshold {
 		return 0, false
 	}
-	for {
-		// The day whose window opens first among those not yet counted.
-		next := -1
-		for d := range HistoryDays {
-			if !in[d] && open[d] < math.MaxInt64 && (next < 0 || open[d] < open[next]) {
-				next = d
-			}
-		}
-		if next < 0 || open[next] >= until {
-			break
-		}
-		in[next] = true
-		if bound() >= m.par.Threshold {
-			if open[next] == n {
-				return 0, false
-			}
-			until = open[next]
-			break
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if bound(mid) < m.par.Threshold {
+			lo = mid
+		} else {
+			hi = mid - 1
 		}
 	}
+	if lo < k {
+		if open[order[lo]] == n {
+			return 0, false // a day that can hit now would reach the threshold
+		}
+		until = open[order[lo]]
+	}
 	return until, true
+}
+
+// Skipped ticks. A tick after which the span stays quiet is not followed by
+// the ticks inside the span: the next one is queued at the first tick
+// instant at or after the span's end. Each skipped tick would have been a
+// quiet pass, so it is replaced by its draws (settleTicks), made before any
+// later draw. The span holds while the inputs are unchanged: every change
+// to them (a device change that alters passInputs, the pending set, the
+// model's other state) pulls the tick back to the instant the 15-minute
+// tick would have come next (pullBack). And the battery: a skipped tick
+// does not read the level, so the span also ends before the level can fall
+// below minLevel at the most the device can draw (drainUntil).
+
+// skipTicks moves the tick just queued to the end of the quiet span.
+func (m *Model) skipTicks() {
+	q := &m.quiet
+	if stepEveryPass || !q.ok || !m.tick.Pending() {
+		return
+	}
+	end := min(q.until, m.drainUntil())
+	target := max(m.tickAt, (end+int64(EvalInterval)-1)/int64(EvalInterval)*int64(EvalInterval))
+	if end == math.MaxInt64 {
+		target = math.MaxInt64 / int64(EvalInterval) * int64(EvalInterval)
+	}
+	if target == m.tickAt {
+		return
+	}
+	m.skipping, m.skipFrom, m.skipDraws = true, m.tickAt, q.draws
+	m.tickAt = target
+	m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(target)))
+}
+
+// settleTicks makes the draws of the skipped ticks at or before offset t.
+func (m *Model) settleTicks(t int64) {
+	if !m.skipping || t < m.skipFrom {
+		return
+	}
+	last := min(t, m.tickAt-1) / int64(EvalInterval) * int64(EvalInterval)
+	n := (last-m.skipFrom)/int64(EvalInterval) + 1
+	for range n * int64(m.skipDraws) {
+		m.drawJitter()
+	}
+	m.skipFrom = last + int64(EvalInterval)
+}
+
+// pullBack ends skipping when an input changed: the ticks before the
+// change were quiet (their draws are made now) and the tick moves to the
+// instant the 15-minute tick would come next. At a tick instant that is this
+// one unless the change happens after the OS phase's events of queued
+// earlier (the tick of this instant has then fired): in a later phase, or
+// in the OS phase itself, whose other events at a tick instant are all
+// queued less than a tick interval before it (budgets, suspension and Low
+// Power Mode checks, immediate passes), after the tick was.
+func (m *Model) pullBack() {
+	now := int64(m.eng.Elapsed())
+	at := nextTick(now)
+	if ph, ok := m.eng.Phase(); now%int64(EvalInterval) == 0 && ok && ph < sim.PhaseOS {
+		at = now
+	}
+	m.settleTicks(at - 1)
+	m.skipping = false
+	if m.tick.Pending() && m.tickAt > at {
+		m.tickAt = at
+		m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(at)))
+	}
+}
+
+// drainUntil is the first instant (an offset) at which the battery level
+// may be below the quiet span's minLevel, draining at the most the device
+// can draw with its running tasks (a charger only adds; a new task is a
+// changed input).
+func (m *Model) drainUntil() int64 {
+	if m.quiet.minLevel <= 0 {
+		return math.MaxInt64
+	}
+	st := m.dev.StateView()
+	c := m.dev.Currents()
+	lp := max(c.LowPowerPermille, 1000)
+	load := c.SleepUA + max(c.ScreenOnUA, c.TailUA)*lp/1000 + int64(min(m.dev.Busy(), c.MaxTasks))*c.TaskUA +
+		max(c.WiFiActiveUA, c.CellActiveUA, c.WiFiIdleUA, c.CellIdleUA)
+	now := int64(m.eng.Elapsed())
+	if load <= 0 {
+		return math.MaxInt64
+	}
+	spare := st.Battery.ChargeUAh - 1 - int64(m.quiet.minLevel)*st.Battery.CapacityMAh*10
+	dt := float64(spare)*float64(time.Hour)/float64(load) - float64(time.Second)
+	if dt <= 0 {
+		return now
+	}
+	return now + int64(min(dt, 1<<61))
 }
