@@ -67,11 +67,12 @@ type Engine struct {
 	stopReq   bool
 	stopErr   error
 	//lint:ignore U1000 read and written under the race build tag (race_on.go)
-	raceFence byte  // see race_on.go
-	firing    bool  // an event handler is running
-	phase     Phase // the phase of the event being fired (Engine.Phase)
-	stepping  bool  // an event's handler, or a process it woke, is running
-	inWakes   bool  // runWakes is running
+	raceFence byte   // see race_on.go
+	firing    bool   // an event handler is running
+	phase     Phase  // the phase of the event being fired (Engine.Firing)
+	curSeq    uint64 // and its insertion sequence
+	stepping  bool   // an event's handler, or a process it woke, is running
+	inWakes   bool   // runWakes is running
 	wakes     []func()
 	fatal     error // a watchdog stop that leaves a goroutine running: every later run fails with it
 
@@ -184,11 +185,31 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 	return t
 }
 
-// Phase is the phase of the event being fired (its handler, or a process it
-// woke, is running); ok is false between events. A model that stands in for
-// an event it did not queue asks it to know whether that event would already
-// have fired at this instant.
-func (e *Engine) Phase() (p Phase, ok bool) { return e.phase, e.stepping }
+// Firing is the phase and insertion sequence of the event being fired (its
+// handler, or a process it woke, is running); ok is false between events.
+// With ReserveSeq, a model that stands in for an event it did not queue asks
+// it whether that event would already have fired: same-instant events fire
+// in (phase, sequence) order.
+func (e *Engine) Firing() (p Phase, seq uint64, ok bool) { return e.phase, e.curSeq, e.stepping }
+
+// ReserveSeq takes the insertion sequence an event queued now would get,
+// without queueing one: ScheduleReserved can queue it later in the place it
+// would have had.
+func (e *Engine) ReserveSeq() uint64 {
+	e.seq++
+	return e.seq
+}
+
+// ScheduleReserved queues h at t with a sequence from ReserveSeq (used once),
+// so that among same-instant, same-phase events it fires where an event
+// queued when the sequence was reserved would have.
+func (e *Engine) ScheduleReserved(t time.Time, phase Phase, seq uint64, label string, h Handler) Timer {
+	tm := e.scheduleAt(toOffset(e.start, t), phase, label, h)
+	e.seq--
+	tm.ev.seq = seq
+	e.queue.update(tm.ev)
+	return tm
+}
 
 // Cancel removes a pending event. It reports whether the event was pending.
 func (e *Engine) Cancel(t Timer) bool {
@@ -347,7 +368,7 @@ func (e *Engine) step(head *queued) (bool, error) {
 	ev := e.queue.popMin()
 	e.setNow(ev.at)
 	e.fired++
-	e.phase, e.stepping = ev.phase, true
+	e.phase, e.curSeq, e.stepping = ev.phase, ev.seq, true
 	h := ev.h
 	e.release(ev)
 	if h != nil {

@@ -41,6 +41,7 @@ type passHandler struct{ m *Model }
 func (h passHandler) Fire(*sim.Engine) {
 	// A tick skipped at this instant came first (queued before this pass).
 	h.m.settleTicks(int64(h.m.eng.Elapsed()))
+	h.m.settleVirtual(true)
 	h.m.pass()
 	h.m.ensureTick()
 }
@@ -53,6 +54,7 @@ func (h tickHandler) Fire(*sim.Engine) {
 	m := h.m
 	m.settleTicks(int64(m.eng.Elapsed()) - 1)
 	m.skipping = false
+	m.settleVirtual(true)
 	m.pass()
 	m.ensureTick()
 	m.skipTicks()
@@ -61,7 +63,15 @@ func (h tickHandler) Fire(*sim.Engine) {
 // scheduleEval evaluates at this instant, in the OS phase, once however many
 // triggers arrive.
 func (m *Model) scheduleEval() {
-	if m.evalSoon.Pending() {
+	m.settleVirtual(false) // an earlier one whose place has passed
+	if m.evalSoon.Pending() || m.virtualEval {
+		return
+	}
+	if m.quietNow() {
+		// A quiet pass: queued only if something changes before its
+		// place in the order comes (quiet.go: settleVirtual).
+		m.virtualEval, m.virtualSeq, m.virtualAt = true, m.eng.ReserveSeq(), int64(m.eng.Elapsed())
+		m.virtualDraws = m.quiet.draws
 		return
 	}
 	m.evalSoon = m.eng.After(0, sim.PhaseOS, "ios.dasd.eval", passHandler{m})
@@ -70,8 +80,8 @@ func (m *Model) scheduleEval() {
 // --- device changes ----------------------------------------------------------
 
 func (m *Model) deviceChanged(c *device.Change) {
-	if m.skipping && (c.Kind == device.ChangeBatteryLevel || m.passInputs(m.quiet.idle) != m.quiet.inputs) {
-		m.pullBack()
+	if (m.skipping || m.virtualEval) && (c.Kind == device.ChangeBatteryLevel || m.passInputs(m.quiet.idle) != m.quiet.inputs) {
+		m.changed()
 	}
 	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
 	if c.Kind == device.ChangeAppSwipedAway {

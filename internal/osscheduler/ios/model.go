@@ -111,8 +111,14 @@ type Model struct {
 	skipping  bool
 	skipFrom  int64
 	skipDraws int
-	evalSoon  sim.Timer
-	deferred  map[string]string // subject → key of the last deferral emitted
+	// A quiet immediate pass not queued (quiet.go: settleVirtual): its
+	// reserved place in the order, at virtualAt.
+	virtualEval  bool
+	virtualSeq   uint64
+	virtualAt    int64
+	virtualDraws int
+	evalSoon     sim.Timer
+	deferred     map[string]string // subject → key of the last deferral emitted
 
 	tasks   []*taskRec
 	taskIdx map[string]int
@@ -462,9 +468,7 @@ func (m *Model) pendingReqs() []*pendingReq {
 func (m *Model) pendingChanged() {
 	m.pendingSorted = nil
 	m.pendingVersion++
-	if m.skipping {
-		m.pullBack()
-	}
+	m.changed()
 }
 
 func (m *Model) sortPending() {

@@ -80,8 +80,17 @@ func (m *Model) passInputs(idle bool) passInputs {
 // inputsChanged records a change to the model's state that a pass reads.
 func (m *Model) inputsChanged() {
 	m.inputsVersion++
+	m.changed()
+}
+
+// changed is an input's change: skipped ticks and a pass not queued take
+// their places again.
+func (m *Model) changed() {
 	if m.skipping {
 		m.pullBack()
+	}
+	if m.virtualEval {
+		m.settleVirtual(true)
 	}
 }
 
@@ -91,20 +100,28 @@ func (m *Model) drawJitter() int64 {
 	return m.rng.Int64N(int64(PredictionHorizonJitter/time.Second) + 1)
 }
 
+// quietNow reports whether a pass now would be quiet.
+func (m *Model) quietNow() bool {
+	q := &m.quiet
+	return q.ok && !stepEveryPass && int64(m.eng.Elapsed()) < q.until &&
+		m.passInputs(q.idle) == q.inputs && m.dev.StateView().Battery.Level() >= q.minLevel
+}
+
 // pass is one dasd pass: a quiet one only repeats the last full pass's
 // draws; any other is evaluated and leaves the next quiet span.
 func (m *Model) pass() {
-	if q := &m.quiet; q.ok && !stepEveryPass && int64(m.eng.Elapsed()) < q.until &&
-		m.passInputs(q.idle) == q.inputs && m.dev.StateView().Battery.Level() >= q.minLevel {
-		for range q.draws {
+	if m.quietNow() {
+		for range m.quiet.draws {
 			m.drawJitter()
 		}
 		m.quietPasses++
 		return
 	}
+	// No span while the pass runs: what it sets off (a launch, the app's
+	// calls) must not take the last one for its own.
+	m.quiet = quietSpan{}
 	pv, v := m.pendingVersion, m.inputsVersion
 	m.evaluate()
-	m.quiet = quietSpan{}
 	if m.pendingVersion == pv && m.inputsVersion == v {
 		m.quiet = m.planQuiet()
 	}
@@ -330,7 +347,7 @@ func (m *Model) settleTicks(t int64) {
 func (m *Model) pullBack() {
 	now := int64(m.eng.Elapsed())
 	at := nextTick(now)
-	if ph, ok := m.eng.Phase(); now%int64(EvalInterval) == 0 && ok && ph < sim.PhaseOS {
+	if ph, _, ok := m.eng.Firing(); now%int64(EvalInterval) == 0 && ok && ph < sim.PhaseOS {
 		at = now
 	}
 	m.settleTicks(at - 1)
@@ -364,4 +381,40 @@ func (m *Model) drainUntil() int64 {
 		return now
 	}
 	return now + int64(min(dt, 1<<61))
+}
+
+// Immediate passes not queued. A device change asks for a pass at this
+// instant, in the OS phase (scheduleEval). When that pass would be quiet as
+// things stand, it is not queued: its place in the order is reserved
+// (sim.Engine.ReserveSeq) and nothing else happens while nothing changes.
+// Every draw a quiet pass makes is the same call, so only their number
+// matters, not when they are made, as long as it is before the next full
+// pass. What happens next at this model decides (settleVirtual): once the
+// order has passed the reserved place, the pass was quiet and its draws are
+// made; a change or another pass before it (at the same instant, in an
+// earlier phase or sequence) could make it a full pass, so it is queued in
+// its reserved place (sim.Engine.ScheduleReserved) and runs as it would
+// have.
+
+// settleVirtual resolves a pass not queued: made (its draws) if the order
+// has passed its place; else, when queue says something comes first that may
+// change it (a changed input, another pass), queued in its place.
+func (m *Model) settleVirtual(queue bool) {
+	if !m.virtualEval {
+		return
+	}
+	now := int64(m.eng.Elapsed())
+	ph, seq, ok := m.eng.Firing()
+	if !ok || now > m.virtualAt || ph > sim.PhaseOS || (ph == sim.PhaseOS && seq > m.virtualSeq) {
+		m.virtualEval = false
+		for range m.virtualDraws {
+			m.drawJitter()
+		}
+		m.quietPasses++
+		return
+	}
+	if queue {
+		m.virtualEval = false
+		m.evalSoon = m.eng.ScheduleReserved(m.eng.Now(), sim.PhaseOS, m.virtualSeq, "ios.dasd.eval", passHandler{m})
+	}
 }
