@@ -41,6 +41,14 @@ git -C "$root" worktree add --detach "$tmp/ref" "$ref" >/dev/null 2>&1
 if [ ! -f "$tmp/ref/bench/evcount/main.go" ]; then
 	mkdir -p "$tmp/ref/bench/evcount"
 	cp "$root/bench/evcount/main.go" "$tmp/ref/bench/evcount/main.go"
+	# A tree from before the moves: packages not yet under internal/, the
+	# runner still inside scenarios.
+	if [ ! -d "$tmp/ref/internal" ]; then
+		sed -i 's#github.com/wmsim/wmsim/internal/#github.com/wmsim/wmsim/#' "$tmp/ref/bench/evcount/main.go"
+	fi
+	if [ ! -d "$tmp/ref/runner" ]; then
+		sed -i -e '\#"github.com/wmsim/wmsim/runner"#d' -e 's/runner\./scenarios./g' "$tmp/ref/bench/evcount/main.go"
+	fi
 fi
 (cd "$tmp/ref" && go build -o "$tmp/wmsim-ref" ./cmd/wmsim && go build -o "$tmp/evcount-ref" ./bench/evcount)
 (cd "$root" && go build -o "$tmp/wmsim-new" ./cmd/wmsim && go build -o "$tmp/evcount-new" ./bench/evcount)
