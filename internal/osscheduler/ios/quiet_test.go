@@ -11,6 +11,7 @@ import (
 
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // quietWorld is one world run both ways: every pass evaluated, and quiet
@@ -109,6 +110,24 @@ func TestQuietPassesChangeNothing(t *testing.T) {
 		{name: "Low Power Mode on a charger", days: 10, setup: func(e *env) {
 			daily(e)
 			e.dev.SetLowPower(true)
+		}},
+		{name: "battery set, thermal and network changes mid-span", days: 10, setup: func(e *env) {
+			daily(e)
+			at := func(h time.Duration, f func()) {
+				e.eng.Schedule(t0.Add(h), sim.PhaseWorld, "test.world", sim.HandlerFunc(func(*sim.Engine) { f() }))
+			}
+			for d := range 10 {
+				day := time.Duration(d) * day
+				at(day+10*time.Hour+7*time.Minute, func() { e.dev.SetBatteryLevel(21) })
+				at(day+13*time.Hour+30*time.Minute, func() { e.dev.SetBatteryLevel(12) })
+				at(day+14*time.Hour, func() { e.dev.SetBatteryLevel(90) })
+				at(day+15*time.Hour, func() { e.dev.SetThermal(device.ThermalSerious) })
+				at(day+16*time.Hour+15*time.Minute, func() { e.dev.SetThermal(device.ThermalFair) })
+				at(day+17*time.Hour, func() { e.dev.SetNetwork(device.Network{Type: device.NetworkNone}) })
+				at(day+17*time.Hour+40*time.Minute, func() {
+					e.dev.SetNetwork(device.Network{Type: device.NetworkWiFi, Validated: true})
+				})
+			}
 		}},
 		{name: "processing and refresh", days: 14, setup: func(e *env) {
 			submit := e.periodicApp()
