@@ -277,7 +277,10 @@ func (m *Model) deferral(source event.Source, subject string, g gate, fields ...
 	}
 	m.deferred[subject] = g.key
 	if m.eng.Watching(event.Deferred) {
-		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
+		// Emit copies the fields: one buffer serves every deferral.
+		m.fieldBuf = append(append(m.fieldBuf[:0], sim.String("gate", g.key)), fields...)
+		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, m.fieldBuf...)
+		clear(m.fieldBuf)
 	}
 }
 

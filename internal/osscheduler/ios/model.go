@@ -87,6 +87,7 @@ type Model struct {
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
 	whyBuf            []byte        // heuristics' scratch for a run's why_then
+	fieldBuf          []sim.Field   // deferral's scratch for a record's fields
 	running           []*run
 
 	alive bool
