@@ -38,8 +38,9 @@ import (
 // server/am/CachedAppOptimizer.java) and its CPU may sleep. The model starts
 // in-process work only while the process is not cached: the app is in the
 // foreground, or one of its JobScheduler jobs runs (JobServiceContext holds a
-// wake lock and binds the process), or at the instant an execution ends
-// (Schedulers.schedule runs in the awake process). Work that comes due while
+// wake lock and binds the process), or at the instant WorkManager code runs
+// in it (an enqueue, the end of an execution: Schedulers.schedule runs in
+// the awake process). Work that comes due while
 // the process is cached starts when it is next un-cached, unless JobScheduler
 // starts it first.
 
@@ -131,12 +132,28 @@ type greedy struct {
 }
 
 // greedySchedule is Schedulers.schedule reaching GreedyScheduler: if the
-// process lives, it now tracks every eligible work.
+// process lives, it now tracks every eligible work, and the process is
+// running code at this instant (an enqueue, the end of a run), so due work
+// starts now.
 func (m *Model) greedySchedule() {
+	if m.greedyTrack() {
+		m.gr.wakeAt = m.eng.Now()
+	}
+}
+
+// greedyTrack is Schedulers.schedule after JobScheduler stopped a job
+// (onStopJob; Schedulers.registerRescheduling): GreedyScheduler tracks the
+// work, but the model does not count the instant as awake. JobScheduler has
+// just unbound the process, which becomes cached and is frozen within
+// seconds (model choice above); the androidx code itself would restart the
+// stopped work in-process at once if it is due, which WorkManager's
+// GreedyScheduler.throttleIfNeeded only slows after five attempts.
+func (m *Model) greedyTrack() bool {
 	if !processAlive(m.st.App) || m.powerOff || m.forceStopped || m.cfg.NoGreedy {
-		return
+		return false
 	}
 	m.gr.primed = true
+	return true
 }
 
 // greedyTracks: GreedyScheduler ignores work that requires device idle or
@@ -175,9 +192,19 @@ func (m *Model) greedyConstraint(w *workSpec) block {
 }
 
 // greedyAwake: the process may start in-process work now (see the model
-// choice above).
+// choice above): in the foreground, while one of its JobScheduler jobs runs,
+// or at the instant it ran WorkManager code (wakeAt).
 func (m *Model) greedyAwake(now time.Time) bool {
-	return m.st.App == device.ProcessForeground || m.nRunning > 0 || m.gr.wakeAt.Equal(now)
+	if m.st.App == device.ProcessForeground {
+		return true
+	}
+	if m.oem.Rules.BatteryOptimization.Default == "restricted" {
+		// The vendor's default battery setting restricts the app's
+		// background work (oem.go): its process does nothing in the
+		// background, in-process work included.
+		return false
+	}
+	return m.nRunning > 0 || m.gr.wakeAt.Equal(now)
 }
 
 // greedyPass starts every tracked work that is due, whose in-process

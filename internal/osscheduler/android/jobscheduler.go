@@ -765,7 +765,7 @@ func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) 
 	if !m.cfg.StopBackoff {
 		w.job.systemStops = 0
 		m.schedule(w)
-		m.greedySchedule()
+		m.greedyTrack()
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, event.Rescheduled, w.subject(), "stopped by JobScheduler: WorkManager cancelled the job and scheduled a fresh one "+
 				"(Schedulers.registerRescheduling), no JobScheduler backoff; next run time "+m.at(w.job.earliest), sim.String("id", w.id))
@@ -878,7 +878,6 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 	}
 	// The execution ended in the awake process, whose Schedulers.schedule
 	// hands every eligible work to GreedyScheduler as well.
-	m.gr.wakeAt = now
 	m.greedySchedule()
 	m.requestEval(now)
 }
