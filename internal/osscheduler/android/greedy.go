@@ -53,7 +53,12 @@ type greedyRelease struct {
 	// TimeLimiter and WorkInfo.STOP_REASON_* came with WorkManager 2.9.0;
 	// before it an in-process run had no time limit.
 	timeLimit time.Duration
-	src       string
+	// throttle: GreedyScheduler.throttleIfNeeded. It is in GreedyScheduler
+	// as shipped with the 2.9+ releases (keyed by WorkGenerationalId, which
+	// came with 2.8.0); the release that added it was not pinned down, so
+	// the older row, 2.4.0–2.8.1, leaves it out.
+	throttle bool
+	src      string
 }
 
 // greedyReleases is the per-release table, oldest first. The plugin's
@@ -63,8 +68,8 @@ type greedyRelease struct {
 // in-process; its file dates from 2019, before 2.4.0 of July 2020) is in
 // every one of them; TimeLimiter only from 2.9.0.
 var greedyReleases = []greedyRelease{
-	{from: "2.4.0", timeLimit: 0, src: "GreedyScheduler.java with DelayedWorkTracker; no TimeLimiter"},
-	{from: "2.9.0", timeLimit: greedyTimeLimit, src: "TimeLimiter.kt: 90 min, WorkInfo.STOP_REASON_TIMEOUT"},
+	{from: "2.4.0", timeLimit: 0, throttle: false, src: "GreedyScheduler.java with DelayedWorkTracker; no TimeLimiter"},
+	{from: "2.9.0", timeLimit: greedyTimeLimit, throttle: true, src: "TimeLimiter.kt: 90 min, WorkInfo.STOP_REASON_TIMEOUT; GreedyScheduler.throttleIfNeeded"},
 }
 
 // greedyFor is the row for a WorkManager version ("" → the newest).
@@ -113,23 +118,59 @@ func wmParts(v string) [3]int {
 	return p
 }
 
-// GreedyScheduler.throttleIfNeeded (NON_THROTTLE_RUN_ATTEMPT_COUNT = 5,
-// then DEFAULT_BACKOFF_DELAY_MILLIS per attempt from when the process first
-// saw the work) is not modelled: it never binds here, because WorkManager's
-// own backoff is at least 10 s × attempts after each retry (MIN_BACKOFF_MILLIS,
-// linear), so the time since the first attempt, ≥ 5·k·(k−1) s before attempt
-// k, always exceeds the throttle's 30·(k−5) s.
+const (
+	// AX GreedyScheduler.NON_THROTTLE_RUN_ATTEMPT_COUNT = 5: GreedyScheduler
+	// throttles a work it sees attempted more often than this within the
+	// process's life (throttleIfNeeded, mFirstRunAttempts).
+	greedyNonThrottle = 5
+	// AX WorkRequest.DEFAULT_BACKOFF_DELAY_MILLIS = 30 s: the throttle's step
+	// per further attempt, counted from when the process first saw the work.
+	greedyThrottleStep = defaultBackoff
+)
 
 // greedy is GreedyScheduler's in-memory state in the current process.
 type greedy struct {
 	rel     greedyRelease
 	primed  bool // Schedulers.schedule ran in this process: it tracks every eligible work
 	running []*workSpec
-	wakeAt  time.Time // an execution ended at this instant: the process is awake
+	wakeAt  time.Time // WorkManager code ran at this instant: the process is awake
+	proc    int       // process generation: attempt data of an older process is void
 	// reconcile: the process died with work RUNNING; the next process's
 	// ForceStopRunnable.cleanUp resets it and calls Schedulers.schedule.
 	reconcile bool
 }
+
+// greedyWork is GreedyScheduler's AttemptData for one work in the current
+// process: the run attempt count and the time when it first saw the work.
+type greedyWork struct {
+	proc         int
+	firstAttempt int
+	firstAt      time.Time
+}
+
+// greedyDue is when GreedyScheduler may start w: max(calculateNextRunTime,
+// throttleIfNeeded), the throttle adding DEFAULT_BACKOFF_DELAY_MILLIS for
+// every attempt past NON_THROTTLE_RUN_ATTEMPT_COUNT since the process first
+// saw the work. WorkManager's own backoff after a retry (lastEnqueueTime
+// moves) outgrows it; a run stopped again and again (a flapping constraint;
+// lastEnqueueTime stays) is where it binds.
+func (m *Model) greedyDue(w *workSpec, now time.Time) time.Time {
+	due := w.nextRunTime()
+	if !m.gr.rel.throttle {
+		return due
+	}
+	g := &w.greedy
+	if g.proc != m.gr.proc || g.firstAt.IsZero() {
+		*g = greedyWork{proc: m.gr.proc, firstAttempt: w.runAttemptCount, firstAt: now}
+	}
+	extra := max(w.runAttemptCount-g.firstAttempt-greedyNonThrottle, 0)
+	return latest(due, g.firstAt.Add(time.Duration(extra)*greedyThrottleStep))
+}
+
+// greedyFinished is GreedyScheduler.onExecuted for a run that needs no
+// reschedule (success, failure, a periodic period done): the attempt data
+// goes.
+func (m *Model) greedyFinished(w *workSpec) { w.greedy = greedyWork{} }
 
 // greedySchedule is Schedulers.schedule reaching GreedyScheduler: if the
 // process lives, it now tracks every eligible work, and the process is
@@ -220,7 +261,7 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 		if w.state != stEnqueued || w.deleted || !greedyTracks(w) {
 			continue
 		}
-		due := w.nextRunTime() // DelayedWorkTracker waits for calculateNextRunTime
+		due := m.greedyDue(w, now) // DelayedWorkTracker's time
 		if now.Before(due) {
 			if due.Before(next) {
 				next = due
@@ -253,6 +294,7 @@ func (m *Model) greedyRunningBlock(w *workSpec) block {
 // finds it RUNNING at the next process start and ForceStopRunnable resets it.
 func (m *Model) greedyProcessDied(reason osscheduler.StopReason, why string) {
 	m.gr.primed = false
+	m.gr.proc++
 	for len(m.gr.running) > 0 {
 		w := m.gr.running[0]
 		m.abortRun(w, reason, reason, why+": the in-process run dies with the process")

@@ -868,6 +868,9 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 		}
 		m.eng.Emit(srcWM, event.Finished, w.subject(), why, f...)
 	}
+	if r != osscheduler.Retry {
+		m.greedyFinished(w) // onExecuted(needsReschedule = false)
+	}
 	switch w.state {
 	case stEnqueued:
 		m.schedule(w)
