@@ -256,23 +256,29 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 	extra := m.countPending("refresh") - 1
 	// bound is the score with the first n days of order counted, summed in
 	// the score's own order (day 1 first): it grows with n.
+	var den float64 // the score's denominator, summed in its order
+	for d := range HistoryDays {
+		den += m.recency[d]
+	}
 	bound := func(n int) float64 {
 		var in [HistoryDays]bool
 		for _, d := range order[:n] {
 			in[d] = true
 		}
-		var num, den float64
+		var num float64
 		for d := range HistoryDays {
-			w := m.recency[d]
-			den += w
 			if in[d] {
-				num += w
+				num += m.recency[d]
 			}
 		}
 		return m.usageFrom(num/den, now, eligible, extra).score
 	}
-	// The most days that keep the bound below the threshold.
-	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not
+	// The most days that keep the bound below the threshold: most often
+	// all of them, or none.
+	if bound(k) < m.par.Threshold {
+		return until, true
+	}
+	lo, hi := 0, k-1 // bound(lo) is below the threshold; more than hi days are not
 	if bound(0) >= m.par.Threshold {
 		return 0, false
 	}
