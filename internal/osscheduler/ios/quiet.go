@@ -273,12 +273,8 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 		}
 		return m.usageFrom(num/den, now, eligible, extra).score
 	}
-	// The most days that keep the bound below the threshold: most often
-	// all of them, or none.
-	if bound(k) < m.par.Threshold {
-		return until, true
-	}
-	lo, hi := 0, k-1 // bound(lo) is below the threshold; more than hi days are not
+	// The most days that keep the bound below the threshold.
+	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not
 	if bound(0) >= m.par.Threshold {
 		return 0, false
 	}
