@@ -38,6 +38,9 @@ type job struct {
 	content     contentState
 	override    uint8 // cmd jobscheduler run: overrideSoft / overrideFull, until the job starts
 	inProcess   bool  // the current (or last) run was started by GreedyScheduler, not JobScheduler
+	held        bool  // JobScheduler started the job while the run is in-process (declined.go)
+	heldTimeout sim.Timer
+	heldH       *heldTimeoutHandler
 }
 
 // block is why a scheduled job is not running.
@@ -332,6 +335,13 @@ func (m *Model) evaluate() {
 			if m.eng.Tracing() {
 				why = m.stopText(b, w, now)
 			}
+			if w.job.held {
+				if m.greedyRunningBlock(w) != blockNone {
+					continue // the in-process tracker stops the run first (below)
+				}
+				m.stopHeld(w, stopReasonFor(b), why)
+				continue
+			}
 			m.stopRun(w, stopReasonFor(b), why)
 		}
 	}
@@ -351,6 +361,12 @@ func (m *Model) evaluate() {
 	slots := schedulerLimit - m.nRunning
 	cc := m.concurrencyCounts()
 	for _, w := range m.specs {
+		if w.state == stRunning && w.job.scheduled && !w.deleted {
+			if m.heldPass(w, now, &slots, &cc, &next) {
+				pending++
+			}
+			continue
+		}
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
@@ -723,6 +739,7 @@ func (m *Model) removeRunning(w *workSpec) {
 
 // endRun detaches the execution of w; it returns it.
 func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
+	m.endHeld(w)
 	x := w.job.exec
 	w.job.exec = nil
 	w.job.override = overrideNone
