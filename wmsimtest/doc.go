@@ -5,7 +5,7 @@
 //
 //	s := wmsimtest.New(t, wmsimtest.Android(34), wmsimtest.Seed(7), wmsimtest.Profile("office-worker"))
 //	s.Workmanager().Initialize()
-//	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(time.Hour)})
+//	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", wmsimtest.PeriodicOptions{Frequency: wmsimtest.Ptr(time.Hour)})
 //	s.RunFor(24 * time.Hour)
 //	Expect(s).To(wmsimtest.HaveRun("sync").AtLeast(10).Within(24 * time.Hour))
 //
