@@ -4,7 +4,7 @@
 //   - Explain: the story of one task (registration, clamps and warnings, each
 //     time it became due, every interval it was held back and by what, each
 //     run and its outcome, a one-line summary), or, with Selector.At, the
-//     reason in force at one instant. ParseInstant reads the instant a user
+//     reason in force at one instant. parseInstant reads the instant a user
 //     types ("19h", "+1d03:00:00", "03:00").
 //   - WriteText / WriteTextMulti: the text of `wmsim run`: a compact
 //     timeline, the per-task table (runs, successes, retries, failures,
