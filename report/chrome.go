@@ -1,3 +1,6 @@
+// WriteChromeTrace: a run as Chrome Trace Event JSON for Perfetto and
+// chrome://tracing, a track per task and per device signal.
+
 package report
 
 import (

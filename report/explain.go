@@ -1,3 +1,6 @@
+// Explain: the story of one task in words, or the reason in force at one
+// instant (Selector.At), for `wmsim explain`.
+
 package report
 
 import (

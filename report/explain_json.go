@@ -1,3 +1,6 @@
+// ExplainJSON and the wmsim.explain/v1 document it writes
+// (docs/explain-json.md).
+
 package report
 
 import (

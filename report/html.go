@@ -1,3 +1,6 @@
+// WriteHTML: one self-contained HTML page of timelines and tables for one or
+// more runs.
+
 package report
 
 import (

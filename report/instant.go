@@ -1,3 +1,6 @@
+// The instants a user types for `wmsim explain --at`: offsets, days and
+// clock times.
+
 package report
 
 import (

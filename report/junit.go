@@ -1,3 +1,6 @@
+// WriteJUnit and WriteJUnitWith: runs as JUnit XML for CI, with a test case
+// per expectation and per invariant class.
+
 package report
 
 import (

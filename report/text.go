@@ -1,3 +1,6 @@
+// WriteText and WriteTextMulti: the text `wmsim run` prints, a timeline,
+// the per-task table and the verdicts.
+
 package report
 
 import (

@@ -1,3 +1,6 @@
+// What a test does to the simulated phone: the plugin's Dart API
+// (Workmanager), the device (Device), the app (App) and the OS (OS).
+
 package wmsimtest
 
 import (

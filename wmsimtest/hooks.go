@@ -1,3 +1,6 @@
+// Always and OnRecord: conditions checked, and code run, after every trace
+// record.
+
 package wmsimtest
 
 import (

@@ -1,3 +1,6 @@
+// The options of New and Build: where the scenario comes from, the
+// platform, the device, the app and its Go handlers.
+
 package wmsimtest
 
 import (

@@ -1,3 +1,6 @@
+// Sim, New and Build: the simulated phone a test drives, and virtual time
+// (RunFor, RunUntil, At, Every).
+
 package wmsimtest
 
 import (
