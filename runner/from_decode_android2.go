@@ -2,6 +2,7 @@ package runner
 
 import (
 	"github.com/wmsim/wmsim/internal/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -41,4 +42,9 @@ func androidConfig2(sc *scenarios.Scenario, c *android.Config) {
 	// work_version), from before Schedulers.registerRescheduling: system
 	// stops accumulate JobScheduler backoff.
 	c.StopBackoff = sc.Plugin.Version == scenarios.Plugin0_5
+	// The androidx.work release the plugin declares decides what
+	// GreedyScheduler does in-process (TimeLimiter from 2.9.0).
+	if r, err := plugin.ResolveRelease(string(sc.Plugin.Version), sc.Plugin.Android, sc.Plugin.Apple); err == nil {
+		c.WorkManager = r.Caps.WorkManager
+	}
 }
