@@ -22,7 +22,7 @@
 //
 // The JSON Lines trace is written by the sim package's sink, not here.
 //
-// Every renderer reads a *Result plus the run's trace ([]sim.Record) and the
+// Every renderer reads a *Result plus the run's trace ([]Record) and the
 // scenario's start (whose location gives clock times; a zero start means the
 // result's own Start). Reasons are read from the trace, never re-derived.
 // The trace conventions relied on, and what happens to anything else:
