@@ -8,7 +8,7 @@
 // exported methods of its exported types, in non-test files. The program
 // uses only go/parser, so it counts an older checkout as well:
 //
-//	go run ./bench/apicount [-v] [root]
+//	go run ./bench/apicount [-v] [-methods=false] [root]
 package main
 
 import (
@@ -24,8 +24,12 @@ import (
 	"strings"
 )
 
+// countMethods is the -methods flag.
+var countMethods = true
+
 func main() {
 	verbose := flag.Bool("v", false, "print the count of every package")
+	flag.BoolVar(&countMethods, "methods", true, "count the exported methods of exported types")
 	flag.Parse()
 	root := "."
 	if flag.NArg() > 0 {
@@ -132,7 +136,7 @@ func exported(f *ast.File) int {
 			}
 			if d.Recv == nil {
 				n++
-			} else if recv := receiverName(d.Recv.List[0].Type); ast.IsExported(recv) {
+			} else if recv := receiverName(d.Recv.List[0].Type); countMethods && ast.IsExported(recv) {
 				n++
 			}
 		case *ast.GenDecl:
