@@ -58,7 +58,13 @@ type greedyRelease struct {
 	// came with 2.8.0); the release that added it was not pinned down, so
 	// the older row, 2.4.0–2.8.1, leaves it out.
 	throttle bool
-	src      string
+	// freshJobOnStop: a system stop makes WorkManager cancel the job and
+	// schedule a fresh JobInfo (AX impl/Schedulers.java registerRescheduling,
+	// from 2.9.0), so no JobScheduler backoff accumulates. Before 2.9
+	// SystemJobService.onStopJob returns true and JobScheduler reschedules
+	// the job itself, counting the stop toward its failure backoff.
+	freshJobOnStop bool
+	src            string
 }
 
 // greedyReleases is the per-release table, oldest first. The plugin's
@@ -68,8 +74,8 @@ type greedyRelease struct {
 // in-process; its file dates from 2019, before 2.4.0 of July 2020) is in
 // every one of them; TimeLimiter only from 2.9.0.
 var greedyReleases = []greedyRelease{
-	{from: "2.4.0", timeLimit: 0, throttle: false, src: "GreedyScheduler.java with DelayedWorkTracker; no TimeLimiter"},
-	{from: "2.9.0", timeLimit: greedyTimeLimit, throttle: true, src: "TimeLimiter.kt: 90 min, WorkInfo.STOP_REASON_TIMEOUT; GreedyScheduler.throttleIfNeeded"},
+	{from: "2.4.0", timeLimit: 0, throttle: false, freshJobOnStop: false, src: "GreedyScheduler.java with DelayedWorkTracker; no TimeLimiter"},
+	{from: "2.9.0", timeLimit: greedyTimeLimit, throttle: true, freshJobOnStop: true, src: "TimeLimiter.kt: 90 min, WorkInfo.STOP_REASON_TIMEOUT; GreedyScheduler.throttleIfNeeded"},
 }
 
 // greedyFor is the row for a WorkManager version ("" → the newest).

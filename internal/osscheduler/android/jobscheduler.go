@@ -746,8 +746,9 @@ func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 // WorkManager 2.9 (AX impl/Schedulers.java registerRescheduling: the
 // Processor's execution listener cancels the work in every scheduler and
 // calls Schedulers.schedule), the work gets a fresh JobInfo: a new JobStatus
-// with no system stops, so no JobScheduler backoff. With Config.StopBackoff
-// (WorkManager before 2.9, whose SystemJobService.onStopJob returns true)
+// with no system stops, so no JobScheduler backoff. With WorkManager before
+// 2.9 (Config.WorkManager; greedyRelease.freshJobOnStop), or
+// Config.StopBackoff, whose SystemJobService.onStopJob returns true,
 // JobScheduler reschedules the job itself, counting the stop toward its
 // failure backoff.
 func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) {
@@ -762,7 +763,7 @@ func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) 
 		m.greedySchedule()
 		return
 	}
-	if !m.cfg.StopBackoff {
+	if !m.cfg.StopBackoff && greedyFor(m.cfg.WorkManager).freshJobOnStop {
 		w.job.systemStops = 0
 		m.schedule(w)
 		m.greedyTrack()
