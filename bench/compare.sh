@@ -41,6 +41,12 @@ git -C "$root" worktree add --detach "$tmp/ref" "$ref" >/dev/null 2>&1
 if [ ! -f "$tmp/ref/bench/evcount/main.go" ]; then
 	mkdir -p "$tmp/ref/bench/evcount"
 	cp "$root/bench/evcount/main.go" "$tmp/ref/bench/evcount/main.go"
+	if [ ! -d "$tmp/ref/internal/sim" ]; then
+		# Before the move under internal/: sim, fleet, ... at the top, and
+		# NewWorld with its RunOptions in scenarios (no runner package).
+		sed -i -e 's#wmsim/wmsim/internal/#wmsim/wmsim/#' -e '\#"github.com/wmsim/wmsim/runner"#d' \
+			-e 's/runner\./scenarios./g' "$tmp/ref/bench/evcount/main.go"
+	fi
 fi
 (cd "$tmp/ref" && go build -o "$tmp/wmsim-ref" ./cmd/wmsim && go build -o "$tmp/evcount-ref" ./bench/evcount)
 (cd "$root" && go build -o "$tmp/wmsim-new" ./cmd/wmsim && go build -o "$tmp/evcount-new" ./bench/evcount)
