@@ -5,16 +5,18 @@ import (
 	"time"
 )
 
-// QuietUntil is the earliest instant after which something other than t's
-// event may happen or be looked at: the next queued event other than t, or
-// the instant just past the target of the RunUntil or RunFor call in
-// progress (the caller may read any state once it returns), whichever comes
-// first. Outside RunUntil and RunFor (Step, RunUntilIdle, RunUntilCondition
-// look after every event) it is now. Nothing is scheduled but by a firing
-// event, so a model may carry t's event through the steps it would take
-// before that instant at once, if nothing but t's own steps reads the state
-// they change.
-func (e *Engine) QuietUntil(t Timer) time.Time {
+// QuietUntil is the earliest instant after which something other than the
+// given timers' events may happen or be looked at: the next queued event
+// that is none of them, or the instant just past the target of the RunUntil
+// or RunFor call in progress (the caller may read any state once it
+// returns), whichever comes first. Outside RunUntil and RunFor (Step,
+// RunUntilIdle, RunUntilCondition look after every event) it is now.
+// Nothing is scheduled but by a firing event, so a model may carry its own
+// timer's event through the steps it would take before that instant at
+// once, if nothing but those steps reads the state they change; a further
+// timer may be left aside when its owner vouches that its event reads and
+// disturbs none of it.
+func (e *Engine) QuietUntil(ts ...Timer) time.Time {
 	if e.view != nil && e.view.mock != nil {
 		e.view.arm()
 	}
@@ -27,24 +29,38 @@ func (e *Engine) QuietUntil(t Timer) time.Time {
 		}
 	}
 	q := e.queue
-	var best *slot
-	switch {
-	case len(q) == 0:
-	case !t.Pending() || q[0].ev != t.ev:
-		best = &q[0]
-	default:
-		// t is the head: the next event is the smaller of its children.
-		if len(q) > 1 {
-			best = &q[1]
+	// The smallest slot that is none of ts: below a left-aside slot, its
+	// children may be next; below any other, nothing is smaller.
+	var stack [16]int
+	n, best := 1, -1
+	for n > 0 {
+		n--
+		i := stack[n]
+		if i >= len(q) {
+			continue
 		}
-		if len(q) > 2 && (best == nil || q[2].less(best)) {
-			best = &q[2]
+		if excluded(q[i].ev, ts) && n+2 <= len(stack) {
+			stack[n], stack[n+1] = 2*i+1, 2*i+2
+			n += 2
+			continue
+		}
+		if best < 0 || q[i].less(&q[best]) {
+			best = i
 		}
 	}
-	if best != nil && best.at < bound {
-		bound = best.at
+	if best >= 0 && q[best].at < bound {
+		bound = q[best].at
 	}
 	at := e.timeAt(bound)
 	e.raceRelease()
 	return at
+}
+
+func excluded(ev *queued, ts []Timer) bool {
+	for _, t := range ts {
+		if t.Pending() && t.ev == ev {
+			return true
+		}
+	}
+	return false
 }

@@ -47,3 +47,27 @@ func TestQuietUntil(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []time.Time{e.Now()}, seen)
 }
+
+// Timers left aside are skipped wherever they sit in the heap.
+func TestQuietUntilLeavesTimersAside(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := New(start, 1)
+	nop := HandlerFunc(func(*Engine) {})
+	var got [][]time.Duration
+	var a, b, c Timer
+	probe := HandlerFunc(func(e *Engine) {
+		got = append(got, []time.Duration{
+			Sub(e.QuietUntil(a), start), Sub(e.QuietUntil(a, b), start), Sub(e.QuietUntil(a, b, c), start),
+			Sub(e.QuietUntil(b), start), Sub(e.QuietUntil(), start),
+		})
+	})
+	e.After(0, PhaseOS, "probe", probe)
+	a = e.After(time.Second, PhaseOS, "a", nop)
+	b = e.After(2*time.Second, PhaseOS, "b", nop)
+	c = e.After(2*time.Second, PhaseApp, "c", nop)
+	for i := 4; i <= 12; i++ {
+		e.After(time.Duration(i)*time.Second, PhaseOS, "other", nop)
+	}
+	require.NoError(t, e.RunUntil(start.Add(time.Minute)))
+	require.Equal(t, [][]time.Duration{{2 * time.Second, 2 * time.Second, 4 * time.Second, time.Second, time.Second}}, got)
+}

@@ -372,7 +372,9 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 var foldLight = true
 
 // foldQuietLight takes, at once, the light-Doze steps that would fire
-// before anything else happens or is looked at (sim.Engine.QuietUntil) and
+// before anything else happens or is looked at (sim.Engine.QuietUntil; the
+// end of the screen-off activity tail does not count when the device vouches
+// it is silent, device.Device.SilentTail) and
 // would change nothing but the light state: deep Doze neither IDLE nor in
 // its maintenance window (so light Doze is not overridden), the network
 // connected (so maintenance does not wait for it), and each step's
@@ -399,6 +401,10 @@ func (d *dozeMachine) foldQuietLight() {
 		return
 	}
 	quiet := m.eng.QuietUntil(d.lightT)
+	if tail, ok := m.dev.SilentTail(); ok {
+		// The screen-off tail's end touches the battery plan alone.
+		quiet = m.eng.QuietUntil(d.lightT, tail)
+	}
 	light, next, from := d.light, d.nextLightIdle, d.lightMaintFrom
 	folded := false
 	for t.Before(quiet) && m.passIsIdle(t) {

@@ -21,6 +21,7 @@ type foldRun struct {
 	states    []string // the Doze and scheduler state at each checkpoint
 	final     string
 	fired     uint64
+	lowOrOff  int // battery-low and power-off changes the device went through
 }
 
 // dozeSnapshot is every field the light-Doze fold writes, and the timers it
@@ -44,16 +45,14 @@ func dozeSnapshot(m *Model) string {
 // runFolding runs one device with a profile and two periodic works.
 // checkpoint > 0 runs in slices of that length (and snapshots the state
 // after each); 0 runs the whole span at once.
-func runFolding(t *testing.T, fold bool, profile string, seed uint64, days int, checkpoint time.Duration, api int) foldRun {
+func runFolding(t *testing.T, fold bool, p device.Profile, initial device.State, seed uint64, days int, checkpoint time.Duration, api int) foldRun {
 	t.Helper()
 	foldLight = fold
 	defer func() { foldLight = true }()
-	p, ok := device.BuiltinProfile(profile)
-	require.True(t, ok, profile)
 	eng := sim.New(t0, seed)
 	var rec sim.Recorder
 	eng.Watch(&rec, event.Deferred) // what a fleet watches: Tracing stays off
-	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
+	dev := device.New(eng, device.Config{Initial: initial})
 	until := t0.Add(time.Duration(days) * 24 * time.Hour)
 	require.NoError(t, dev.ApplyProfile(p, until))
 	dev.SetSparseBattery(true)
@@ -68,6 +67,11 @@ func runFolding(t *testing.T, fold bool, profile string, seed uint64, days int, 
 	require.NoError(t, err)
 	require.False(t, eng.Tracing(), "a lean run")
 	var out foldRun
+	dev.Subscribe(device.ListenerFunc(func(c *device.Change) {
+		if c.Kind == device.ChangeBatteryLow || c.Kind == device.ChangePowerOff {
+			out.lowOrOff++
+		}
+	}))
 	if checkpoint > 0 {
 		for at := t0.Add(checkpoint); at.Before(until); at = at.Add(checkpoint) {
 			require.NoError(t, eng.RunUntil(at))
@@ -94,14 +98,33 @@ func TestFoldedLightDozeChangesNothing(t *testing.T) {
 	if testing.Short() {
 		days = 3
 	}
+	type world struct {
+		name    string
+		profile device.Profile
+		initial device.State
+	}
+	var worlds []world
+	low := device.DefaultState()
+	low.Battery.ChargeUAh = device.LevelCharge(low.Battery.CapacityMAh, 18)
+	for _, name := range device.ProfileNames() {
+		p, ok := device.BuiltinProfile(name)
+		require.True(t, ok, name)
+		worlds = append(worlds, world{name, p, device.DefaultState()})
+	}
+	// Battery low, shutdown and boot while light Doze cycles: a user who
+	// never charges, from 18 %.
+	neverCharges, _ := device.BuiltinProfile("light-user")
+	neverCharges.Charging = device.Charging{}
+	worlds = append(worlds, world{"light user from 18 % who never charges", neverCharges, low})
 	var firedStepped, firedFolded uint64
-	for _, profile := range device.ProfileNames() {
+	lowOrOff := 0
+	for _, wd := range worlds {
 		for _, api := range []int{28, 34} {
 			for seed := uint64(1); seed <= 3; seed++ {
-				name := fmt.Sprintf("%s API %d seed %d", profile, api, seed)
-				stepped := runFolding(t, false, profile, seed, days, 7*time.Minute, api)
-				sliced := runFolding(t, true, profile, seed, days, 7*time.Minute, api)
-				whole := runFolding(t, true, profile, seed, days, 0, api)
+				name := fmt.Sprintf("%s API %d seed %d", wd.name, api, seed)
+				stepped := runFolding(t, false, wd.profile, wd.initial, seed, days, 7*time.Minute, api)
+				sliced := runFolding(t, true, wd.profile, wd.initial, seed, days, 7*time.Minute, api)
+				whole := runFolding(t, true, wd.profile, wd.initial, seed, days, 0, api)
 				require.Equal(t, stepped.states, sliced.states, "%s: state at the checkpoints", name)
 				for _, got := range []foldRun{sliced, whole} {
 					require.Equal(t, stepped.runs, got.runs, "%s: runs", name)
@@ -109,12 +132,15 @@ func TestFoldedLightDozeChangesNothing(t *testing.T) {
 					require.Equal(t, stepped.final, got.final, "%s: final state", name)
 				}
 				require.LessOrEqual(t, whole.fired, stepped.fired, name)
+				require.Equal(t, stepped.lowOrOff, whole.lowOrOff, name)
+				lowOrOff += stepped.lowOrOff
 				firedStepped += stepped.fired
 				firedFolded += whole.fired
 			}
 		}
 	}
 	require.Less(t, firedFolded, firedStepped, "the fold takes steps away")
+	require.Positive(t, lowOrOff, "some world reaches battery low or shuts down")
 	t.Logf("events: %d stepped, %d folded", firedStepped, firedFolded)
 }
 
