@@ -401,8 +401,16 @@ func (d *dozeMachine) foldQuietLight() {
 		return
 	}
 	quiet := m.eng.QuietUntil(d.lightT)
-	if tail, ok := m.dev.SilentTail(); ok {
-		// The screen-off tail's end touches the battery plan alone.
+	if !t.Before(quiet) {
+		// The next event may be the end of the screen-off tail, which
+		// touches the battery plan alone when the device vouches for it.
+		tail, ok := m.dev.SilentTail()
+		if !ok {
+			return
+		}
+		if at, _ := m.eng.When(tail); !at.Equal(quiet) {
+			return
+		}
 		quiet = m.eng.QuietUntil(d.lightT, tail)
 	}
 	light, next, from := d.light, d.nextLightIdle, d.lightMaintFrom
