@@ -64,7 +64,8 @@ run() {
 		cat "$tmp/$side.$sc.$r.err" >&2
 		exit 1
 	fi
-	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tmp/time" >>"$tmp/$side.$sc"
+	# (time writes "Command exited with non-zero status N" first when it is not 0.)
+	awk '!/^Command/ { printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tmp/time" >>"$tmp/$side.$sc"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
