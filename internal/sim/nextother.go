@@ -29,10 +29,28 @@ func (e *Engine) QuietUntil(ts ...Timer) time.Time {
 		}
 	}
 	q := e.queue
-	// The smallest slot that is none of ts: below a left-aside slot, its
-	// children may be next; below any other, nothing is smaller.
+	best := -1
+	if len(q) > 0 {
+		best = 0
+		if excluded(q[0].ev, ts) {
+			best = nextExcluding(q, ts)
+		}
+	}
+	if best >= 0 && q[best].at < bound {
+		bound = q[best].at
+	}
+	at := e.timeAt(bound)
+	e.raceRelease()
+	return at
+}
+
+// nextExcluding is the index of the smallest slot of q that is none of ts
+// (-1: none), q's head being one of them: below a left-aside slot its
+// children may be next; below any other, nothing is smaller.
+func nextExcluding(q queue, ts []Timer) int {
 	var stack [16]int
-	n, best := 1, -1
+	stack[0], stack[1] = 1, 2
+	n, best := 2, -1
 	for n > 0 {
 		n--
 		i := stack[n]
@@ -48,12 +66,7 @@ func (e *Engine) QuietUntil(ts ...Timer) time.Time {
 			best = i
 		}
 	}
-	if best >= 0 && q[best].at < bound {
-		bound = q[best].at
-	}
-	at := e.timeAt(bound)
-	e.raceRelease()
-	return at
+	return best
 }
 
 func excluded(ev *queued, ts []Timer) bool {

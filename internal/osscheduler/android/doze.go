@@ -413,9 +413,17 @@ func (d *dozeMachine) foldQuietLight() {
 		}
 		quiet = m.eng.QuietUntil(d.lightT, tail)
 	}
+	// passIsIdle(t) for every step before quiet, computed once.
+	idleUntil, ok := m.passIdleUntil()
+	if !ok {
+		return
+	}
+	if idleUntil.Before(quiet) {
+		quiet = idleUntil
+	}
 	light, next, from := d.light, d.nextLightIdle, d.lightMaintFrom
 	folded := false
-	for t.Before(quiet) && m.passIsIdle(t) {
+	for t.Before(quiet) {
 		switch light {
 		case lightInactive, lightMaint:
 			light = lightIdle
