@@ -434,20 +434,32 @@ func (m *Model) evaluate() {
 // (or there is neither). Doze flips use it to skip queueing such a pass;
 // anything short of that takes the full pass.
 func (m *Model) passIsIdle(now time.Time) bool {
+	until, ok := m.passIdleUntil()
+	return ok && now.Before(until)
+}
+
+// passIdleUntil is passIsIdle over time while nothing else happens: ok
+// when all but its clock tests hold, and until is the instant from which
+// they fail (the bucket's staleness, the earliest due time), so that
+// passIsIdle(t) is ok && t < until.
+func (m *Model) passIdleUntil() (until time.Time, ok bool) {
 	if m.powerOff || m.nRunning > 0 {
-		return false
+		return never, false
 	}
-	if m.prof.buckets && !(m.sb.fresh && now.Before(m.sb.freshUntil)) {
-		return false
+	until = never
+	if m.prof.buckets {
+		if !m.sb.fresh {
+			return never, false
+		}
+		until = m.sb.freshUntil
 	}
 	next, n := never, 0
 	for _, w := range m.specs {
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
-		if n++; n > schedulerLimit || m.forceStopped || !now.Before(w.job.earliest) ||
-			w.job.block != blockNotDue || !w.job.startAt.IsZero() {
-			return false
+		if n++; n > schedulerLimit || m.forceStopped || w.job.block != blockNotDue || !w.job.startAt.IsZero() {
+			return never, false
 		}
 		if w.job.earliest.Before(next) {
 			next = w.job.earliest
@@ -455,9 +467,12 @@ func (m *Model) passIsIdle(now time.Time) bool {
 	}
 	at, pending := m.eng.When(m.evalTimer)
 	if next == never {
-		return !pending
+		return until, !pending
 	}
-	return pending && at.Equal(next)
+	if next.Before(until) {
+		until = next
+	}
+	return until, pending && at.Equal(next)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }

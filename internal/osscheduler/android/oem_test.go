@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wmsim/wmsim/internal/device"
 )
 
 // Every built-in profile parses, and every rule it gives says how sure it
@@ -126,4 +128,24 @@ func TestOEMProfileErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "custom", p.Name)
 	assert.True(t, p.Rules.Autostart.Enabled, "autostart defaults to AOSP's")
+}
+
+// Models built with an OEM name share one parsed profile, equal to a fresh
+// parse; an unknown name falls back to aosp as before.
+func TestModelsShareTheParsedOEMProfile(t *testing.T) {
+	for _, n := range OEMNames() {
+		fresh, err := BuiltinOEM(n)
+		require.NoError(t, err)
+		a, err := sharedBuiltinOEM(n)
+		require.NoError(t, err)
+		b, err := sharedBuiltinOEM(n)
+		require.NoError(t, err)
+		assert.Same(t, a, b, n)
+		assert.Equal(t, fresh, a, n)
+	}
+	_, err := sharedBuiltinOEM("no-such-oem")
+	require.Error(t, err)
+	cfg := DefaultConfig()
+	cfg.OEM = "no-such-oem"
+	assert.Equal(t, "aosp", newEnv(cfg, device.DefaultState()).m.oem.Name)
 }
