@@ -74,6 +74,7 @@ type Engine struct {
 	stepping  bool   // an event's handler, or a process it woke, is running
 	inWakes   bool   // runWakes is running
 	wakes     []func()
+	runTarget int64 // the target of the runTo in progress, else math.MinInt64: see QuietUntil
 	fatal     error // a watchdog stop that leaves a goroutine running: every later run fails with it
 
 	plainStart bool // start carries no monotonic clock reading: see timeAt
@@ -99,7 +100,8 @@ func WithSink(s Sink) Option { return func(e *Engine) { e.AddSink(s) } }
 // New returns an engine whose virtual time starts at start, with all random
 // streams derived from seed.
 func New(start time.Time, seed uint64, opts ...Option) *Engine {
-	e := &Engine{start: start, nowT: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}, wallNow: time.Now}
+	e := &Engine{start: start, nowT: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}, wallNow: time.Now,
+		runTarget: math.MinInt64}
 	// Without a monotonic reading, start.Add(d) is time.Unix(start+d).In(loc)
 	// bit for bit, and the latter is a third of the instructions.
 	e.plainStart = start == start.Round(0)
@@ -460,6 +462,9 @@ func (e *Engine) runTo(target int64) error {
 		return e.fatal
 	}
 	e.beginRun()
+	prev := e.runTarget
+	e.runTarget = target
+	defer func() { e.runTarget = prev }()
 	for {
 		head := e.head()
 		if head == nil || head.at > target {
