@@ -333,8 +333,9 @@ func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 	c := d.changes[d.emitDepth]
 	c.Kind, c.At, c.Reason = kind, d.eng.Now(), reason
 	c.State, c.Prev = d.st, *prev
+	// (No defer: a listener that panics ends the run, and a depth left
+	// raised would only cost a spare Change.)
 	d.emitDepth++
-	defer func() { d.emitDepth-- }()
 	for _, s := range d.listeners {
 		if s.f != nil {
 			s.f(c)
@@ -342,6 +343,7 @@ func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 			s.l.DeviceChanged(c)
 		}
 	}
+	d.emitDepth--
 }
 
 func stateFields(s State) []sim.Field {

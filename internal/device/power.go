@@ -390,7 +390,7 @@ func (d *Device) recompute() {
 			// scheduling anew does (Reschedule gives it a new sequence
 			// number too), without freeing and refilling it.
 			d.stepAt = at
-			d.eng.Reschedule(d.stepTimer, d.eng.Start().Add(time.Duration(at)))
+			d.eng.RescheduleAfter(d.stepTimer, dt)
 			return
 		}
 		d.eng.Cancel(d.stepTimer)

@@ -244,6 +244,25 @@ func (e *Engine) Reschedule(t Timer, at time.Time) bool {
 	return true
 }
 
+// RescheduleAfter is Reschedule to d after now (now when d < 0): the same
+// move and the same new insertion sequence, without the conversion to a
+// time.Time and back, for models that re-plan a timer at every change.
+func (e *Engine) RescheduleAfter(t Timer, d time.Duration) bool {
+	e.raceAcquire()
+	if !t.Pending() {
+		e.raceRelease()
+		return false
+	}
+	if d < 0 {
+		d = 0
+	}
+	e.seq++
+	t.ev.at, t.ev.seq = addSat(e.now, d), e.seq
+	e.queue.update(t.ev)
+	e.raceRelease()
+	return true
+}
+
 // Requeue gives a pending event a new insertion sequence, keeping its time
 // and phase: it then fires after every event already queued for the same
 // instant and phase, as if cancelled and scheduled again. It reports whether

@@ -133,6 +133,43 @@ func TestRescheduleTakesNewInsertionSequence(t *testing.T) {
 	}
 }
 
+// RescheduleAfter(t, d) is Reschedule(t, Now()+d): the same instant, a new
+// insertion sequence, now for a negative d, false for a timer not pending.
+func TestRescheduleAfterIsRescheduleFromNow(t *testing.T) {
+	e := New(t0, 1)
+	var o order
+	e.After(2*time.Second, PhaseApp, "tick", HandlerFunc(func(e *Engine) {
+		o.got = append(o.got, "tick")
+	}))
+	a := e.After(time.Hour, PhaseApp, "a", o.h("a"))
+	b := e.After(time.Hour, PhaseApp, "b", o.h("b"))
+	c := e.After(time.Hour, PhaseApp, "c", o.h("c"))
+	if err := e.RunUntil(t0.Add(2 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	e.After(3*time.Second, PhaseApp, "d", o.h("d"))
+	if !e.RescheduleAfter(a, 3*time.Second) { // same instant as d, queued after it
+		t.Fatal("RescheduleAfter(pending) = false")
+	}
+	if when, ok := e.When(a); !ok || !when.Equal(t0.Add(5*time.Second)) {
+		t.Fatalf("When(a) = %v %v, want %v", when, ok, t0.Add(5*time.Second))
+	}
+	e.RescheduleAfter(b, -time.Minute) // not before now
+	if when, _ := e.When(b); !when.Equal(t0.Add(2 * time.Second)) {
+		t.Fatalf("When(b) = %v, want now %v", when, t0.Add(2*time.Second))
+	}
+	e.Cancel(c)
+	if e.RescheduleAfter(c, time.Second) {
+		t.Fatal("RescheduleAfter(cancelled) = true")
+	}
+	if err := e.RunUntilIdle(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"tick", "b", "d", "a"}; !slices.Equal(o.got, want) {
+		t.Fatalf("order = %v, want %v", o.got, want)
+	}
+}
+
 func TestStaleTimerDoesNotTouchReusedEvent(t *testing.T) {
 	// Events are pooled: after a fires, its struct is reused by b. The old
 	// handle must not cancel or move b.

@@ -130,8 +130,12 @@ func (d *dozeMachine) changed(was bool) {
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 	was := d.deferring()
 	d.deep = s
-	d.m.eng.Cancel(d.deepT)
-	if after >= 0 {
+	// Moving a pending step is what cancelling it and queueing it anew
+	// does (the same new insertion sequence), without freeing and
+	// refilling its entry.
+	if after < 0 {
+		d.m.eng.Cancel(d.deepT)
+	} else if !d.m.eng.RescheduleAfter(d.deepT, after) {
 		d.deepT = d.m.eng.After(after, sim.PhaseOS, "android.doze.step", d.deepH)
 	}
 	if d.m.eng.Tracing() {
@@ -146,8 +150,12 @@ func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	was := d.deferring()
 	d.light = s
-	d.m.eng.Cancel(d.lightT)
-	if after >= 0 {
+	// Moving a pending step is what cancelling it and queueing it anew
+	// does (the same new insertion sequence), without freeing and
+	// refilling its entry.
+	if after < 0 {
+		d.m.eng.Cancel(d.lightT)
+	} else if !d.m.eng.RescheduleAfter(d.lightT, after) {
 		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
 	}
 	if d.m.eng.Tracing() {
