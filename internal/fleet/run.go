@@ -301,6 +301,11 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	// Nothing here reads the battery's whole-percent steps (no trace, no
 	// listener of them): the battery fires only where its level matters.
 	w.Device.SetSparseBattery(true)
+	// Nor a run's why_then: only expectations read the runs, and none of
+	// them reads it.
+	if im := w.Plugin.IOS(); im != nil {
+		im.OmitRunReasons()
+	}
 	// A Watch, not a Sink: tracing stays off, so no reason is formatted.
 	w.Engine.Watch(sink, event.Deferred, event.Started, event.Cancelled)
 	limited := false

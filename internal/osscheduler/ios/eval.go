@@ -410,6 +410,9 @@ func (m *Model) heuristics(source event.Source, subject string, eligible time.Ti
 		m.deferral(source, subject, g, sim.Float("score", eff), sim.Float("threshold", m.par.Threshold))
 		return "", false
 	}
+	if m.noRunReasons {
+		return "", true
+	}
 	why := append(m.whyBuf[:0], "score "...)
 	why = strconv.AppendFloat(why, eff, 'f', 2, 64)
 	why = append(why, " ≥ threshold "...)

@@ -87,6 +87,7 @@ type Model struct {
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
 	whyBuf            []byte        // heuristics' scratch for a run's why_then
+	noRunReasons      bool          // OmitRunReasons: heuristics format no why_then
 	fieldBuf          []sim.Field   // deferral's scratch for a record's fields
 	running           []*run
 
@@ -369,6 +370,14 @@ func (m *Model) SetBackgroundAppRefresh(on bool) {
 		m.scheduleEval()
 	}
 }
+
+// OmitRunReasons stops the usage-score heuristics from formatting why a
+// background launch started (the run's WhyThen and its Started record's
+// reason, five numbers in words per launch: a few percent of a device's
+// instructions) for callers that read neither: a fleet folds runs into
+// counts and delays and watches Started records only for their instant.
+// Every decision and every seeded draw stays the same.
+func (m *Model) OmitRunReasons() { m.noRunReasons = true }
 
 // Tasks lists every request ever submitted and every piece of work ever run,
 // in the order first seen.

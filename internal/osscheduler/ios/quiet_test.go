@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/sim"
 )
@@ -160,4 +161,51 @@ func TestQuietPassesChangeNothing(t *testing.T) {
 	}
 	assert.Greater(t, total, 10000, "quiet passes must occur, or this test compares nothing")
 	assert.Less(t, quietEvents, steppedEvents*9/10, "skipped ticks must occur, or this test compares nothing")
+}
+
+// TestOmitRunReasonsChangesOnlyTheReasons: with OmitRunReasons (fleets) a
+// background launch's WhyThen and its Started record's reason are empty,
+// and every other trace record, field and run is what the model gives
+// with them.
+func TestOmitRunReasonsChangesOnlyTheReasons(t *testing.T) {
+	run := func(prof string, seed uint64, omit bool) (trace, runs string, launches int) {
+		e := newEnv(t, seed, testConfig(), nil)
+		e.exec.dur = 2 * time.Second
+		if omit {
+			e.m.OmitRunReasons()
+		}
+		profileDriven(prof)(e)
+		require.NoError(t, e.eng.RunFor(30*day))
+		var b strings.Builder
+		for _, r := range e.rec.Records {
+			reason := r.Reason
+			if r.Kind == event.Started {
+				reason = "" // the one thing that may differ
+			}
+			fmt.Fprintf(&b, "%v %s %s %s %s %v\n", r.At, r.Source, r.Kind, r.Subject, reason, r.Fields)
+		}
+		var rb strings.Builder
+		for _, x := range e.exec.started {
+			fmt.Fprintf(&rb, "%s %s %s %s\n", x.Kind, x.WorkID, x.Started.Sub(t0), x.Budget)
+			if omit {
+				assert.Empty(t, x.WhyThen, "seed %d, %s: a launch's why_then", seed, prof)
+			} else if strings.HasPrefix(x.WhyThen, "score ") {
+				launches++
+			}
+		}
+		return b.String(), rb.String(), launches
+	}
+	total := 0
+	for _, prof := range []string{"office-worker", "heavy-user", "light-user"} {
+		for seed := uint64(1); seed <= 2; seed++ {
+			trace, runs, n := run(prof, seed, false)
+			omitTrace, omitRuns, _ := run(prof, seed, true)
+			assert.Equal(t, runs, omitRuns, "%s seed %d: runs", prof, seed)
+			if trace != omitTrace {
+				assert.Equal(t, trace, omitTrace, "%s seed %d: trace", prof, seed)
+			}
+			total += n
+		}
+	}
+	assert.Greater(t, total, 50, "launches through the usage score must occur, or this test compares nothing")
 }
