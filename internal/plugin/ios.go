@@ -49,7 +49,7 @@ func (p *Plugin) scheduledTasks() map[string]scheduledTaskInfo {
 // scheduledTaskMap is the stored map itself (nil when none is stored): only
 // the plugin holds it, so it updates it in place before storing it again.
 func (p *Plugin) scheduledTaskMap() map[string]scheduledTaskInfo {
-	if v, ok := p.dev.Store(storeUserDefaults).Get(udScheduledTasks); ok {
+	if v, ok := p.userDefaults().Get(udScheduledTasks); ok {
 		if m, ok := v.(map[string]scheduledTaskInfo); ok {
 			return m
 		}
@@ -63,7 +63,7 @@ func (p *Plugin) storeScheduledTask(id string, info scheduledTaskInfo) {
 		m = map[string]scheduledTaskInfo{}
 	}
 	m[id] = info
-	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, m)
+	p.userDefaults().Set(udScheduledTasks, m)
 }
 
 func (p *Plugin) removeScheduledTask(id string) {
@@ -72,7 +72,7 @@ func (p *Plugin) removeScheduledTask(id string) {
 		m = map[string]scheduledTaskInfo{}
 	}
 	delete(m, id)
-	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, m)
+	p.userDefaults().Set(udScheduledTasks, m)
 }
 
 // inputKey is the UserDefaults key of id's stored input data, built once per
@@ -91,7 +91,7 @@ func (p *Plugin) inputKey(id string) string {
 
 // storedInput is UserDefaultsHelper.getStoredPeriodicTaskInputData.
 func (p *Plugin) storedInput(id string) osscheduler.Data {
-	if v, ok := p.dev.Store(storeUserDefaults).Get(p.inputKey(id)); ok {
+	if v, ok := p.userDefaults().Get(p.inputKey(id)); ok {
 		if d, ok := v.(osscheduler.Data); ok {
 			return maps.Clone(d)
 		}
@@ -101,7 +101,7 @@ func (p *Plugin) storedInput(id string) osscheduler.Data {
 
 // storeInput is storePeriodicTaskInputData: nil clears.
 func (p *Plugin) storeInput(id string, in map[string]any) {
-	s := p.dev.Store(storeUserDefaults)
+	s := p.userDefaults()
 	if in == nil {
 		s.Delete(p.inputKey(id))
 		return
@@ -392,7 +392,7 @@ func (p *Plugin) iosCancelAll() {
 	if !p.caps.IOSLaunchHandlers {
 		return
 	}
-	p.dev.Store(storeUserDefaults).Set(udScheduledTasks, map[string]scheduledTaskInfo{})
+	p.userDefaults().Set(udScheduledTasks, map[string]scheduledTaskInfo{})
 	p.workInfoMarkAllCancelled()
 }
 
@@ -431,7 +431,7 @@ func (p *Plugin) iosStart(r *run) {
 	x := r.x
 	p.emit(event.WorkerStarted, r.subject(), "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
 	if !p.caps.DebugHandlers {
-		if v, ok := p.dev.Store(storeUserDefaults).Get(udIsDebugKey05); ok {
+		if v, ok := p.userDefaults().Get(udIsDebugKey05); ok {
 			r.debug, _ = v.(bool)
 		}
 	}

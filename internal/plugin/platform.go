@@ -67,15 +67,15 @@ func (a androidSide) engineWatchdog() time.Duration { return a.p.caps.EngineInit
 
 func (s iosSide) handleKey(legacy bool) (*device.Store, string) {
 	if legacy {
-		return s.p.dev.Store(storeUserDefaults), udHandleKey05
+		return s.p.userDefaults(), udHandleKey05
 	}
-	return s.p.dev.Store(storeUserDefaults), udHandleKey
+	return s.p.userDefaults(), udHandleKey
 }
 
 // storeDebugFlag is UserDefaultsHelper.storeIsDebug (≤0.7).
 func (s iosSide) storeDebugFlag(on bool) {
 	if s.p.caps.Namespace == NamespaceTramckrijte {
-		s.p.dev.Store(storeUserDefaults).Set(udIsDebugKey05, on)
+		s.p.userDefaults().Set(udIsDebugKey05, on)
 	}
 }
 

@@ -107,6 +107,7 @@ type Plugin struct {
 	storeApp          *Store
 	engineStartStream string
 	hStore            *device.Store // handleKey's store, once looked up
+	ud                *device.Store // userDefaults, once looked up
 	hKey              string
 }
 
@@ -322,6 +323,16 @@ func (p *Plugin) handleKey() (store *device.Store, key string) {
 
 func (p *Plugin) lookupHandleKey() (store *device.Store, key string) {
 	return p.native.handleKey(p.caps.Namespace == NamespaceTramckrijte)
+}
+
+// userDefaults is the device's UserDefaults store, looked up once: a
+// device keeps its stores for its whole life, and the iOS run path reads
+// and writes it several times per run.
+func (p *Plugin) userDefaults() *device.Store {
+	if p.ud == nil {
+		p.ud = p.dev.Store(storeUserDefaults)
+	}
+	return p.ud
 }
 
 // storedHandle is the persisted callback handle, or -1.

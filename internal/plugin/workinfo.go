@@ -27,7 +27,7 @@ func (p *Plugin) workInfos() map[string]workInfoRecord {
 // the plugin reads them in place and updates them in place before
 // saveWorkInfos, as only it holds the map.
 func (p *Plugin) workInfoMap() map[string]workInfoRecord {
-	if v, ok := p.dev.Store(storeUserDefaults).Get(udWorkInfos); ok {
+	if v, ok := p.userDefaults().Get(udWorkInfos); ok {
 		if m, ok := v.(map[string]workInfoRecord); ok {
 			return m
 		}
@@ -44,7 +44,7 @@ func (p *Plugin) workInfoMapForUpdate() map[string]workInfoRecord {
 }
 
 func (p *Plugin) saveWorkInfos(m map[string]workInfoRecord) {
-	p.dev.Store(storeUserDefaults).Set(udWorkInfos, m)
+	p.userDefaults().Set(udWorkInfos, m)
 }
 
 // iosStatus is WorkmanagerDebug.onTaskStatusUpdate on iOS: the debug handler,
