@@ -243,9 +243,12 @@ func (d *Device) sync() {
 // signal that flipped (in that order), and re-plans the battery. Callers
 // sync first.
 func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
-	prev := d.st
+	// The state before goes straight into the Change emit hands to the
+	// listeners (one 152-byte copy fewer per change).
+	c := d.change0()
+	c.Prev = d.st
 	mutate(&d.st)
-	d.emit(kind, &prev, reason)
+	d.emit(kind, &c.Prev, reason)
 	d.derive()
 	d.recompute()
 }
@@ -327,12 +330,12 @@ func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 	// One Change per nesting depth, reused and passed by pointer: it is 360
 	// bytes, and copying it into every listener call was ~10 % of a fleet's
 	// CPU. A listener may cause another change, so each depth has its own.
-	if d.emitDepth == len(d.changes) {
-		d.changes = append(d.changes, new(Change))
-	}
-	c := d.changes[d.emitDepth]
+	c := d.change0()
 	c.Kind, c.At, c.Reason = kind, d.eng.Now(), reason
-	c.State, c.Prev = d.st, *prev
+	c.State = d.st
+	if prev != &c.Prev {
+		c.Prev = *prev
+	}
 	// (No defer: a listener that panics ends the run, and a depth left
 	// raised would only cost a spare Change.)
 	d.emitDepth++
@@ -344,6 +347,14 @@ func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 		}
 	}
 	d.emitDepth--
+}
+
+// change0 is the Change of the current nesting depth.
+func (d *Device) change0() *Change {
+	if d.emitDepth == len(d.changes) {
+		d.changes = append(d.changes, new(Change))
+	}
+	return d.changes[d.emitDepth]
 }
 
 func stateFields(s State) []sim.Field {
