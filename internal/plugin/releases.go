@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -321,6 +322,35 @@ func Releases() []string {
 // bare minor means its latest release) and optional platform-package pins
 // (from 0.8; each must satisfy the app release's caret range).
 func ResolveRelease(version, android, apple string) (Release, error) {
+	key := [3]string{version, android, apple}
+	resolved.mu.Lock()
+	r, ok := resolved.m[key]
+	resolved.mu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err := resolveRelease(version, android, apple)
+	if err == nil {
+		resolved.mu.Lock()
+		if resolved.m == nil {
+			resolved.m = map[[3]string]Release{}
+		}
+		resolved.m[key] = r
+		resolved.mu.Unlock()
+	}
+	return r, err
+}
+
+// resolved caches ResolveRelease's answers (a Release holds values only, so
+// a copy is as good as a fresh one): a fleet builds one plugin per device
+// and resolves the same release for each, twice (the runner for the Android
+// model's configuration, the plugin for itself).
+var resolved struct {
+	mu sync.Mutex
+	m  map[[3]string]Release
+}
+
+func resolveRelease(version, android, apple string) (Release, error) {
 	v, err := resolveApp(version)
 	if err != nil {
 		return Release{}, err

@@ -327,3 +327,27 @@ func TestIOSSuspensionHoldsInProcessDelay(t *testing.T) {
 		assert.Empty(t, *ran, "the in-process work died with the process")
 	})
 }
+
+// ResolveRelease answers from its cache what it computed the first time, and
+// errors are not cached.
+func TestResolveReleaseCachedAnswerIsTheComputedOne(t *testing.T) {
+	for _, v := range []struct{ version, android, apple string }{
+		{"0.5", "", ""}, {"0.9.0+3", "", ""}, {"0.10.10", "", ""}, {"", "", ""},
+	} {
+		fresh, err := resolveRelease(v.version, v.android, v.apple)
+		if err != nil {
+			t.Fatalf("%q: %v", v.version, err)
+		}
+		for range 2 {
+			got, err := ResolveRelease(v.version, v.android, v.apple)
+			if err != nil || got != fresh {
+				t.Fatalf("%q: ResolveRelease = %+v, %v; want %+v", v.version, got, err, fresh)
+			}
+		}
+	}
+	for range 2 {
+		if _, err := ResolveRelease("0.5", "0.9.0", ""); err == nil {
+			t.Fatal("a pin before 0.8 must fail every time")
+		}
+	}
+}
