@@ -13,10 +13,25 @@ import (
 // "blocked_by" field (Android's JobScheduler block), else its Source; the
 // next "started", "deferred" or "cancelled" record for the subject closes it,
 // as does the end of the run. Reasons and subjects are the models' own
-// strings, so in steady state a record costs a map lookup and no allocation.
+// strings, so in steady state a record costs a string comparison (the
+// subject of the record before, most devices having one or two) or a map
+// lookup, and no allocation.
 type blockSink struct {
 	open  map[string]*subjectSpans
 	order []*subjectSpans // in order of first deferral
+	last  *subjectSpans   // the subject of the last record that had one
+}
+
+// spans is open[subject] (nil when the subject has none yet).
+func (s *blockSink) spans(subject string) *subjectSpans {
+	if s.last != nil && s.last.subject == subject {
+		return s.last
+	}
+	sp := s.open[subject]
+	if sp != nil {
+		s.last = sp
+	}
+	return sp
 }
 
 type subjectSpans struct {
@@ -37,16 +52,17 @@ func newBlockSink() *blockSink { return &blockSink{open: map[string]*subjectSpan
 func (s *blockSink) Record(r *sim.Record) {
 	switch r.Kind {
 	case event.Deferred:
-		sp := s.open[r.Subject]
+		sp := s.spans(r.Subject)
 		if sp == nil {
 			sp = &subjectSpans{subject: r.Subject}
 			s.open[r.Subject] = sp
 			s.order = append(s.order, sp)
+			s.last = sp
 		}
 		sp.close(r.At)
 		sp.reason, sp.since = deferralReason(r), r.At
 	case event.Started, event.Cancelled:
-		if sp := s.open[r.Subject]; sp != nil {
+		if sp := s.spans(r.Subject); sp != nil {
 			sp.close(r.At)
 		}
 	}
