@@ -58,7 +58,10 @@ type dozeMachine struct {
 	maintStart     time.Time
 	lightMaintFrom time.Time
 	deepT, lightT  sim.Timer
-	deepH, lightH  sim.Handler
+	// requeueAfterLight: changed leaves the evaluation's place to the
+	// light step that follows (becomeInactiveFor).
+	requeueAfterLight bool
+	deepH, lightH     sim.Handler
 }
 
 func (d *dozeMachine) deepDeferring() bool { return d.deep == dozeIdle }
@@ -112,7 +115,11 @@ func (d *dozeMachine) changed(was bool) {
 		// The pass alwaysEvaluate runs here would re-arm the next
 		// evaluation afresh, after this transition's own timer: keep that
 		// same-instant order (a job due exactly as light Doze goes IDLE).
-		d.m.eng.Requeue(d.m.evalTimer)
+		// (Not when the light step that follows at once requeues it
+		// again: see becomeInactiveFor.)
+		if !d.requeueAfterLight {
+			d.m.eng.Requeue(d.m.evalTimer)
+		}
 		return
 	}
 	now := d.m.eng.Now()
@@ -244,12 +251,19 @@ func (d *dozeMachine) becomeInactive(why string, light bool) {
 // = inactive.
 func (d *dozeMachine) becomeInactiveFor(why string, light bool, inactive time.Duration) {
 	d.nextIdle, d.nextMaint = dozeIdleTimeout, dozeMaintenance
+	lightToo := light && d.m.prof.lightDoze && d.light == lightActive
+	// When light Doze goes INACTIVE right after, its transition (ACTIVE →
+	// INACTIVE defers nothing either way) requeues the next evaluation
+	// after both steps' timers: requeueing it after the deep step's timer
+	// too would give the same order, one heap move later.
+	d.requeueAfterLight = lightToo && !alwaysEvaluate
 	if d.m.saverOn() && d.m.prof.quickDoze {
 		d.setDeep(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
 	} else {
 		d.setDeep(dozeInactive, inactive, why)
 	}
-	if light && d.m.prof.lightDoze && d.light == lightActive {
+	d.requeueAfterLight = false
+	if lightToo {
 		d.nextLightIdle = lightIdleTimeout
 		d.setLight(lightInactive, d.m.prof.lightAfterInact, why)
 	}
