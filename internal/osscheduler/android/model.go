@@ -358,6 +358,40 @@ func (m *Model) prune(now time.Time) {
 
 // --- enqueue (AX impl/utils/EnqueueRunnable.kt, WorkerUpdater.kt) ----------
 
+// MaxUnfinishedWork bounds the unfinished WorkSpecs (enqueued, running or
+// blocked) of the app: the simulator's safety limit, not a platform rule.
+// WorkManager's database has no such limit; what the platform bounds is
+// what it hands on at once: at most Configuration.maxSchedulerLimit (20 by
+// default, MIN_SCHEDULER_LIMIT; at most Scheduler.MAX_SCHEDULER_LIMIT = 50)
+// WorkSpecs to JobScheduler, and Scheduler.MAX_GREEDY_SCHEDULER_LIMIT = 200
+// to GreedyScheduler per Schedulers.schedule (AX impl/Schedulers.java,
+// impl/Scheduler.kt), so JobSchedulerService's MAX_JOBS_PER_APP (150) is
+// never reached through WorkManager. Work that enqueues more work than runs
+// (a task whose then registers two new tasks each run) doubles without end
+// on a device too, until the app's database and memory give out; here the
+// run stops with the *sim.LimitError "max_unfinished_work" (exit code 3),
+// in seconds, instead of at the wall-clock limit.
+const MaxUnfinishedWork = 5_000
+
+// checkUnfinished stops the run once more than MaxUnfinishedWork WorkSpecs
+// are unfinished; w is the one just inserted. It counts only when the
+// database holds more rows than the limit, so ordinary runs pay nothing.
+func (m *Model) checkUnfinished(w *workSpec) {
+	n := 0
+	for _, s := range m.specs {
+		if !s.deleted && (s.state == stEnqueued || s.state == stRunning || s.state == stBlocked) {
+			n++
+		}
+	}
+	if n <= MaxUnfinishedWork {
+		return
+	}
+	m.eng.Emit(srcWM, event.Warning, w.subject(), fmt.Sprintf("%d unfinished WorkSpecs: the app enqueues work faster than it runs (task %q registers more work each run?)", n, w.task),
+		sim.String("id", w.id), sim.Int("unfinished", int64(n)))
+	m.eng.Stop(&sim.LimitError{Limit: "max_unfinished_work", Events: m.eng.Fired(), At: sim.Sub(m.eng.Now(), m.eng.Start()),
+		Value: fmt.Sprintf("%d unfinished WorkSpecs; the app enqueues work faster than it runs, e.g. a task whose then registers two tasks each run", MaxUnfinishedWork)})
+}
+
 func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []clampNote) string {
 	now := m.eng.Now()
 	w.id, w.name, w.seq = m.newID(), name, len(m.specs)
@@ -390,6 +424,9 @@ func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []cl
 	}
 	m.specs = append(m.specs, w)
 	m.byID[w.id] = w
+	if len(m.specs) > MaxUnfinishedWork {
+		m.checkUnfinished(w)
+	}
 	if name != "" {
 		m.byName[name] = append(m.byName[name], w)
 	}
