@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wmsim/wmsim/internal/fuzzedit"
 )
 
 // maxFuzzPatch bounds the bytes FuzzParse changes. Minimising a new input
@@ -51,13 +53,7 @@ func FuzzParse(f *testing.F) {
 		if len(patch) > maxFuzzPatch {
 			t.Skip()
 		}
-		src := patch
-		if int(base) < len(bases) {
-			b := bases[base]
-			i := int(at) % (len(b) + 1)
-			j := min(i+int(cut), len(b))
-			src = append(append(append([]byte{}, b[:i]...), patch...), b[j:]...)
-		}
+		src := fuzzedit.Input(bases, base, at, cut, patch)
 		// Wall-clock watchdog (test only): a hang fails the input instead
 		// of stalling the fuzzer.
 		type result struct {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/wmsim/wmsim/internal/fuzzedit"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -94,13 +95,7 @@ func FuzzMerge(f *testing.F) {
 		if len(patch) > maxFuzzPatch {
 			t.Skip()
 		}
-		b := patch
-		if int(base) < len(bases) {
-			doc := bases[base]
-			i := int(at) % (len(doc) + 1)
-			j := min(i+int(cut), len(doc))
-			b = append(append(append([]byte{}, doc[:i]...), patch...), doc[j:]...)
-		}
+		b := fuzzedit.Input(bases, base, at, cut, patch)
 		for _, doc := range [][]byte{b, seal(anyDigest.ReplaceAll(b, []byte(`"digest": ""`)))} {
 			s, err := Unmarshal(doc)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wmsim/wmsim/internal/fuzzedit"
 	"github.com/wmsim/wmsim/internal/plugin/wire"
 )
 
@@ -98,13 +99,7 @@ func FuzzLegacyDecode(f *testing.F) {
 		if len(patch) > maxFuzzPatch {
 			t.Skip()
 		}
-		msg := patch
-		if int(base) < len(bases) {
-			b := bases[base]
-			i := int(at) % (len(b) + 1)
-			j := min(i+int(cut), len(b))
-			msg = append(append(append([]byte{}, b[:i]...), patch...), b[j:]...)
-		}
+		msg := fuzzedit.Input(bases, base, at, cut, patch)
 		c, err := wire.DecodeLegacyBytes(wire.LegacyForegroundChan, msg)
 		if err != nil {
 			var e *wire.Error
