@@ -9,18 +9,20 @@ import (
 
 	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/internal/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/osscheduler/ios"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
 // A task whose then registers two new tasks each run, with the app in the
 // foreground (GreedyScheduler runs every eligible work in-process, so no
-// quota slows it): the work doubles without end. The run stops at the
-// max_unfinished_work safety limit (WorkManager's database has no limit of
-// its own) with a warning naming the task.
+// quota slows it; on iOS the 0.10 plugin runs one-off work in-process at
+// once, beginBackgroundTask, outside BGTaskScheduler's pending limits): the
+// work doubles without end. Each run stops at the max_unfinished_work
+// safety limit with a warning naming the task.
 const exponentialThen = `version: 1
 name: exponential-then
 duration: 1d
-platform: android
+platform: [android, ios]
 app:
   tasks:
     sync:
@@ -45,16 +47,21 @@ func TestExponentialThenIsBounded(t *testing.T) {
 	require.NoError(t, err)
 	out, err := Run(sc, RunOptions{KeepTrace: true})
 	require.NoError(t, err)
-	require.Len(t, out.Runs, 1)
-	pr := out.Runs[0]
-	assert.Contains(t, pr.Result.Limit, "safety limit max_unfinished_work (5000 unfinished WorkSpecs")
-	var warned bool
-	for _, r := range pr.Trace {
-		if r.Kind == event.Warning && strings.Contains(r.Reason, "the app enqueues work faster than it runs") &&
-			strings.Contains(r.Reason, `task "sync"`) {
-			warned = true
+	require.Len(t, out.Runs, 2)
+	for _, pr := range out.Runs {
+		want := map[string]string{
+			"android": "safety limit max_unfinished_work (5000 unfinished WorkSpecs",
+			"ios":     "safety limit max_unfinished_work (5000 in-process works (beginBackgroundTask) at once",
+		}[pr.Platform]
+		assert.Contains(t, pr.Result.Limit, want, pr.Platform)
+		var warned bool
+		for _, r := range pr.Trace {
+			if r.Kind == event.Warning && strings.Contains(r.Reason, "faster than it") && strings.Contains(r.Reason, `task "sync"`) {
+				warned = true
+			}
 		}
+		assert.True(t, warned, "%s: a warning names the task", pr.Platform)
 	}
-	assert.True(t, warned, "a warning names the task")
 	assert.Equal(t, 5000, android.MaxUnfinishedWork)
+	assert.Equal(t, 5000, ios.MaxInProcessWork)
 }
