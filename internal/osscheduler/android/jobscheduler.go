@@ -40,6 +40,10 @@ type job struct {
 	ejStart     time.Time // when the running EJ started
 	content     contentState
 	override    uint8 // cmd jobscheduler run: overrideSoft / overrideFull, until the job starts
+	inProcess   bool  // the current (or last) run was started by GreedyScheduler, not JobScheduler
+	held        bool  // JobScheduler started the job while the run is in-process (declined.go)
+	heldTimeout sim.Timer
+	heldH       *heldTimeoutHandler
 }
 
 // block is why a scheduled job is not running.
@@ -371,14 +375,38 @@ func (m *Model) evaluate() {
 			if m.eng.Tracing() {
 				why = m.stopText(b, w, now)
 			}
+			if w.job.held {
+				if m.greedyRunningBlock(w) != blockNone {
+					continue // the in-process tracker stops the run first (below)
+				}
+				m.stopHeld(w, stopReasonFor(b), why)
+				continue
+			}
 			m.stopRun(w, stopReasonFor(b), why)
 		}
 	}
-	next := never
+	for i := 0; i < len(m.gr.running); i++ {
+		w := m.gr.running[i]
+		if b := m.greedyRunningBlock(w); b != blockNone {
+			why := ""
+			if m.eng.Tracing() {
+				why = "in-process " + m.stopText(b, w, now)
+			}
+			m.stopRun(w, stopReasonFor(b), why)
+			i--
+		}
+	}
+	next := m.greedyPass(now)
 	pending := 0
 	slots := schedulerLimit - m.nRunning
 	cc := m.concurrencyCounts()
 	for _, w := range m.specs {
+		if w.state == stRunning && w.job.scheduled && !w.deleted {
+			if m.heldPass(w, now, &slots, &cc, &next) {
+				pending++
+			}
+			continue
+		}
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
@@ -446,20 +474,32 @@ func (m *Model) evaluate() {
 // (or there is neither). Doze flips use it to skip queueing such a pass;
 // anything short of that takes the full pass.
 func (m *Model) passIsIdle(now time.Time) bool {
+	until, ok := m.passIdleUntil()
+	return ok && now.Before(until)
+}
+
+// passIdleUntil is passIsIdle over time while nothing else happens: ok
+// when all but its clock tests hold, and until is the instant from which
+// they fail (the bucket's staleness, the earliest due time), so that
+// passIsIdle(t) is ok && t < until.
+func (m *Model) passIdleUntil() (until time.Time, ok bool) {
 	if m.powerOff || m.nRunning > 0 {
-		return false
+		return never, false
 	}
-	if m.prof.buckets && !(m.sb.fresh && now.Before(m.sb.freshUntil)) {
-		return false
+	until = never
+	if m.prof.buckets {
+		if !m.sb.fresh {
+			return never, false
+		}
+		until = m.sb.freshUntil
 	}
 	next, n := never, 0
 	for _, w := range m.specs {
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
-		if n++; n > schedulerLimit || m.forceStopped || !now.Before(w.job.earliest) ||
-			w.job.block != blockNotDue || !w.job.startAt.IsZero() {
-			return false
+		if n++; n > schedulerLimit || m.forceStopped || w.job.block != blockNotDue || !w.job.startAt.IsZero() {
+			return never, false
 		}
 		if w.job.earliest.Before(next) {
 			next = w.job.earliest
@@ -467,9 +507,12 @@ func (m *Model) passIsIdle(now time.Time) bool {
 	}
 	at, pending := m.eng.When(m.evalTimer)
 	if next == never {
-		return !pending
+		return until, !pending
 	}
-	return pending && at.Equal(next)
+	if next.Before(until) {
+		until = next
+	}
+	return until, pending && at.Equal(next)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
@@ -480,8 +523,6 @@ func (m *Model) whyNow(w *workSpec) string {
 		return "cmd jobscheduler run -f: constraints overridden"
 	case w.job.override == overrideSoft:
 		return "cmd jobscheduler run: timing delay overridden"
-	case m.foreground():
-		return "app in the foreground: GreedyScheduler runs it in-process"
 	case m.doze.deep == dozeIdleMaint:
 		return "batched in a Doze maintenance window"
 	case m.doze.light == lightMaint && m.doze.deep != dozeIdleMaint:
@@ -635,8 +676,13 @@ func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
 
 var networkNames = [...]string{"not_required", "connected", "unmetered", "not_roaming", "metered", "temporarily_unmetered"}
 
-// startRun runs w: the WorkerWrapper gate, trySetRunning, the Execution.
-func (m *Model) startRun(w *workSpec, now time.Time) {
+// startRun is JobScheduler starting w's job.
+func (m *Model) startRun(w *workSpec, now time.Time) { m.launch(w, now, false) }
+
+// launch runs w: the WorkerWrapper gate, trySetRunning, the Execution;
+// inProcess: GreedyScheduler started it in the live process, else
+// JobScheduler did (starting the process if needed).
+func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	w.job.startAt = time.Time{}
 	if ok, due := w.gate(now); !ok {
 		// "being executed before schedule": stays ENQUEUED, rescheduled.
@@ -648,7 +694,9 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 		m.requestEval(due)
 		return
 	}
-	m.dev.StartProcess()
+	if !inProcess {
+		m.dev.StartProcess()
+	}
 	m.dev.TaskStarted() // battery drain while the work runs
 	m.execID++
 	attempt := w.runAttemptCount + 1
@@ -668,20 +716,40 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
+	if inProcess {
+		budget = m.greedyBudget()
+	}
 	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, budget, w.job.whyThen
 	w.job.exec = x
 	w.job.genAtStart = w.overrideGen
 	w.job.block = blockNone
-	m.addRunning(w)
-	if w.job.ej {
+	w.job.inProcess = inProcess
+	switch {
+	case inProcess:
+		m.addGreedyRunning(w) // the app's own run: no JobScheduler quota
+	case w.job.ej:
+		m.addRunning(w)
 		w.job.ejStart = now // EJs spend the EJ quota, not the regular one
-	} else {
+	default:
+		m.addRunning(w)
 		m.quotaJobStarted(now)
 	}
 	w.job.timeoutH.x = x
-	w.job.timeout = m.eng.After(budget, sim.PhaseOS, "android.timeout", w.job.timeoutH)
+	if budget > 0 {
+		w.job.timeout = m.eng.After(budget, sim.PhaseOS, "android.timeout", w.job.timeoutH)
+	}
 	if m.journal != nil {
 		m.journal.RunStarted(x, now, m.eng.Start())
+	}
+	if inProcess {
+		m.emitGreedyStart(w, x, now, eligible)
+		m.exec.Start(x)
+		return
+	}
+	if m.gr.primed {
+		// A job runs: the process is awake and bound; GreedyScheduler may
+		// start other due work in it.
+		m.requestEval(now)
 	}
 	if m.eng.Watching(event.Started) {
 		m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
@@ -690,8 +758,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	m.exec.Start(x)
 }
 
-// budget is how long a job may run: Config.ExecutionLimit if set; work the
-// foreground app runs in-process (GreedyScheduler) 90 min; else the
+// budget is how long a job may run: Config.ExecutionLimit if set; else the
 // 10-min guarantee, which API 31+ extends up to 30 min while the app has free
 // quota (JobSchedulerService.Constants RUNTIME_FREE_QUOTA_MAX_LIMIT_MS and
 // QuotaController.getMaxJobExecutionTimeMsLocked: unlimited by quota while
@@ -701,9 +768,6 @@ func (m *Model) budget(now time.Time) time.Duration {
 		return m.execLimit
 	}
 	st := m.st
-	if st.App == device.ProcessForeground {
-		return greedyTimeLimit
-	}
 	if !m.prof.freeQuotaRuntime {
 		return m.execLimit
 	}
@@ -729,6 +793,9 @@ func (h *timeoutHandler) Fire(*sim.Engine) {
 	why := ""
 	if h.m.eng.Tracing() {
 		why = "execution limit of " + h.x.Budget.String() + " reached"
+		if h.w.job.inProcess {
+			why = "TimeLimiter: in-process limit of " + h.x.Budget.String() + " reached"
+		}
 	}
 	h.m.stopRun(h.w, osscheduler.StopTimeout, why)
 	h.m.requestEval(h.m.eng.Now())
@@ -762,17 +829,22 @@ func (m *Model) removeRunning(w *workSpec) {
 
 // endRun detaches the execution of w; it returns it.
 func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
+	m.endHeld(w)
 	x := w.job.exec
 	w.job.exec = nil
 	w.job.override = overrideNone
 	if x != nil {
 		m.dev.TaskEnded()
-		if w.job.ej {
+		if w.job.ej && !w.job.inProcess {
 			m.ejEnded(w.job.ejStart, m.eng.Now())
 		}
 	}
 	m.eng.Cancel(w.job.timeout)
-	m.removeRunning(w)
+	if w.job.inProcess {
+		m.removeGreedyRunning(w)
+	} else {
+		m.removeRunning(w)
+	}
 	return x
 }
 
@@ -781,17 +853,27 @@ func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 // WorkManager 2.9 (AX impl/Schedulers.java registerRescheduling: the
 // Processor's execution listener cancels the work in every scheduler and
 // calls Schedulers.schedule), the work gets a fresh JobInfo: a new JobStatus
-// with no system stops, so no JobScheduler backoff. With Config.StopBackoff
-// (WorkManager before 2.9, whose SystemJobService.onStopJob returns true)
+// with no system stops, so no JobScheduler backoff. With WorkManager before
+// 2.9 (Config.WorkManager; greedyRelease.freshJobOnStop), or
+// Config.StopBackoff, whose SystemJobService.onStopJob returns true,
 // JobScheduler reschedules the job itself, counting the stop toward its
 // failure backoff.
 func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) {
 	now := m.eng.Now()
+	inProcess := w.job.inProcess
 	m.abortRun(w, reason, reason, why)
 	w.resetWorkerStatus(reason)
-	if !m.cfg.StopBackoff {
+	if inProcess {
+		// GreedyScheduler's own stop (a tracker, TimeLimiter): the Processor's
+		// execution listener reschedules the work in every scheduler.
+		m.schedule(w)
+		m.greedySchedule()
+		return
+	}
+	if !m.cfg.StopBackoff && greedyFor(m.cfg.WorkManager).freshJobOnStop {
 		w.job.systemStops = 0
 		m.schedule(w)
+		m.greedyTrack()
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, event.Rescheduled, w.subject(), "stopped by JobScheduler: WorkManager cancelled the job and scheduled a fresh one "+
 				"(Schedulers.registerRescheduling), no JobScheduler backoff; next run time "+m.at(w.job.earliest), sim.String("id", w.id))
@@ -817,7 +899,11 @@ func (m *Model) abortRun(w *workSpec, appReason, journalReason osscheduler.StopR
 		m.journal.RunEnded(x, now, m.eng.Start(), osscheduler.OutcomeStopped, journalReason)
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(srcJS, event.Stopped, w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", StopReasonName(journalReason)),
+		src := srcJS
+		if w.job.inProcess {
+			src = srcWM
+		}
+		m.eng.Emit(src, event.Stopped, w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", StopReasonName(journalReason)),
 			sim.Dur("ran", sim.Sub(now, x.Started)))
 	}
 	m.exec.Stop(x, appReason)
@@ -890,6 +976,9 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 		}
 		m.eng.Emit(srcWM, event.Finished, w.subject(), why, f...)
 	}
+	if r != osscheduler.Retry {
+		m.greedyFinished(w) // onExecuted(needsReschedule = false)
+	}
 	switch w.state {
 	case stEnqueued:
 		m.schedule(w)
@@ -898,6 +987,9 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 	case stFailed:
 		m.failDependents(w)
 	}
+	// The execution ended in the awake process, whose Schedulers.schedule
+	// hands every eligible work to GreedyScheduler as well.
+	m.greedySchedule()
 	m.requestEval(now)
 }
 

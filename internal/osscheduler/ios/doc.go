@@ -1,5 +1,7 @@
-// Package ios models iOS background scheduling for one app, as the workmanager
-// plugin's iOS side sees it:
+// Package ios is the model of iOS background scheduling for one app, as the
+// workmanager plugin's iOS side sees it.
+//
+// It covers:
 //
 //   - BGTaskScheduler: Register, Submit (with the errors and crashes of iOS
 //     18.2 / 26.1, in their order), Cancel, CancelAll, Pending; app refresh,
@@ -7,7 +9,8 @@
 //     requests; launch handlers registered per process from
 //     Config.LaunchHandlers.
 //   - dasd, the system scheduler: an evaluation every 15 virtual minutes and at
-//     device changes; hard gates in a fixed order (force-quit, Background App
+//     device changes (a pass that cannot decide anything new is not repeated,
+//     with the same results: quiet.go); hard gates in a fixed order (force-quit, Background App
 //     Refresh, background mode, Low Power Mode, battery, thermal, network, idle,
 //     external power); a usage-prediction score from the device's launch
 //     history with battery and thermal multipliers, a seeded decision against a
