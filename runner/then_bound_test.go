@@ -17,8 +17,8 @@ import (
 // foreground (GreedyScheduler runs every eligible work in-process, so no
 // quota slows it; on iOS the 0.10 plugin runs one-off work in-process at
 // once, beginBackgroundTask, outside BGTaskScheduler's pending limits): the
-// work doubles without end. Each run stops at the max_unfinished_work
-// safety limit with a warning naming the task.
+// work doubles without end. Each run stops at a safety limit
+// (max_workspecs, max_unfinished_work) with a warning naming the task.
 const exponentialThen = `version: 1
 name: exponential-then
 duration: 1d
@@ -50,18 +50,18 @@ func TestExponentialThenIsBounded(t *testing.T) {
 	require.Len(t, out.Runs, 2)
 	for _, pr := range out.Runs {
 		want := map[string]string{
-			"android": "safety limit max_unfinished_work (5000 unfinished WorkSpecs",
+			"android": "safety limit max_workspecs (10000 WorkSpecs",
 			"ios":     "safety limit max_unfinished_work (5000 in-process works (beginBackgroundTask) at once",
 		}[pr.Platform]
 		assert.Contains(t, pr.Result.Limit, want, pr.Platform)
 		var warned bool
 		for _, r := range pr.Trace {
-			if r.Kind == event.Warning && strings.Contains(r.Reason, "faster than it") && strings.Contains(r.Reason, `task "sync"`) {
+			if r.Kind == event.Warning && strings.Contains(r.Reason, "faster than") && strings.Contains(r.Reason, `task "sync"`) {
 				warned = true
 			}
 		}
 		assert.True(t, warned, "%s: a warning names the task", pr.Platform)
 	}
-	assert.Equal(t, 5000, android.MaxUnfinishedWork)
+	assert.Equal(t, 10000, android.MaxWorkSpecs)
 	assert.Equal(t, 5000, ios.MaxInProcessWork)
 }

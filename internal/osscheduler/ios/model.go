@@ -326,7 +326,7 @@ func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
 // more work than finishes (a task whose then registers two one-off tasks
 // each run, with the 0.10 plugin's in-process one-off work) doubles every
 // run; the run stops with the *sim.LimitError "max_unfinished_work" (exit
-// code 3), as on Android (android.MaxUnfinishedWork).
+// code 3); Android bounds its database instead (android.MaxWorkSpecs).
 const MaxInProcessWork = 5_000
 
 // RunInProcess runs one-off work in the live app process, as the plugin's
