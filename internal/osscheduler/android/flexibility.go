@@ -180,7 +180,7 @@ func flexFor(api int) (flexPolicy, bool) {
 
 // flexJob is what FlexibilityController reads from a JobStatus.
 type flexJob struct {
-	priority jobPriority
+	priority                 jobPriority
 	expedited, userInitiated bool
 	// required: the flexible constraints the job itself requires.
 	required flexConstraint
