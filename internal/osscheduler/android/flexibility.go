@@ -141,7 +141,7 @@ var flexByAPI = []struct {
 	// branches apart: both are taken to carry these values (the later
 	// additions between them, exemptions for power-allowlisted,
 	// BFGS and carrier-privileged apps, do not concern a WorkManager app at
-	// PRIORITY_DEFAULT). API 37: no Android 17 source is public; kept.
+	// PRIORITY_DEFAULT). API 37: no Android 17 source of it was available; kept.
 	{35, flexPolicy{
 		percents: [numPriorities][4]int{
 			priorityMin: {55, 65, 75, 85}, priorityLow: {50, 60, 70, 80}, priorityDefault: {50, 60, 70, 80},

@@ -36,17 +36,21 @@ var deviceIdleThresholdByAPI = []levelDur{
 	// API 30+ (Android 11 onwards): config_jobSchedulerInactivityIdleThreshold
 	// = 1860000 (31 min), read by DeviceIdlenessTracker.startTracking
 	// (mInactivityIdleThreshold); unchanged through API 36. API 37: no
-	// Android 17 source read; assumed unchanged.
+	// Android 17 source of it was available; the API 36 value is kept.
 	{30, 31 * time.Minute},
 }
 
 // deviceIdleStablePowerByAPI is the same threshold while the device has
 // "stable power" (charging and battery not low): DeviceIdlenessTracker
-// mInactivityStablePowerIdleThreshold, config
-// config_jobSchedulerInactivityIdleThresholdOnStablePower (API 34+). The AOSP
-// config value could not be read here (DeviceIdlenessTrackerTest mocks 17 min
-// for it, not the shipped value); the model uses the regular threshold for it,
-// which is what releases before the stable-power split did.
+// maybeScheduleIdlenessCheck uses mInactivityStablePowerIdleThreshold, read
+// from config_jobSchedulerInactivityIdleThresholdOnStablePower (API 34+;
+// DeviceConfig key ic_dit_inactivity_idle_stable_power_threshold_ms, clamped
+// to [1 min, 4 h]). Not verified: the shipped value of that resource could
+// not be read here (core/res/res/values/config.xml was not reachable in the
+// indexed sources, no device dump printing the key was found, and
+// DeviceIdlenessTrackerTest mocks 17 min rather than reading it). The model
+// uses the regular threshold on stable power, which is what releases before
+// the split did.
 var deviceIdleStablePowerByAPI = deviceIdleThresholdByAPI
 
 // lightAfterInactiveByAPI is DeviceIdleController's
@@ -62,7 +66,7 @@ var lightAfterInactiveByAPI = []levelDur{
 	// API 33+ (T onwards): apex/jobscheduler/.../DeviceIdleController.java
 	// Constants.mDefaultLightIdleAfterInactiveTimeout = 240000 (4 min), alarm
 	// window FLEX_TIME_SHORT 1 min (the model uses the window start). Unchanged
-	// through API 36 (UserSettingDeviceConfigMediator era). API 37: assumed unchanged.
+	// through API 36 (UserSettingDeviceConfigMediator era). API 37: no Android 17 source of it was available; kept.
 	{33, 4 * time.Minute},
 }
 
@@ -110,7 +114,7 @@ var aospQuotaLegacy = quotaTable{
 // DEFAULT_CURRENT_WINDOW_SIZE_WORKING_MS = 14400000 (4 h),
 // DEFAULT_CURRENT_WINDOW_SIZE_FREQUENT_MS = 43200000 (12 h),
 // DEFAULT_CURRENT_EJ_LIMIT_WORKING_MS = 900000 (15 min); the rest as legacy.
-// API 37: assumed unchanged (no Android 17 source read).
+// API 37: kept (no Android 17 source of it was available).
 var aospQuotaCurrent = func() quotaTable {
 	q := aospQuotaLegacy
 	q.allowed[bucketActive] = 20 * time.Minute
@@ -226,14 +230,16 @@ var dozeSensingByAPI = []struct {
 	// API 36 (Android 16): DeviceIdleController.Injector
 	// isLocationPrefetchEnabled() = !Flags.removeIdleLocation() &&
 	// config_autoPowerModePrefetchLocation. The aconfig flag
-	// com.android.server.deviceidle.remove_idle_location is read-only (built
-	// in: CustomFeatureFlags mReadOnlyFlagsSet lists it), and `dumpsys
-	// deviceidle` of shipped Android 16 builds prints
-	// "remove_idle_location=true" and "Location prefetching disabled". So
-	// deep Doze passes LOCATING without waiting for LOCATING_TIMEOUT. Whether
-	// some Android 15 builds already carried the flag could not be
-	// established; API 35 keeps LOCATING. API 37: no Android 17 source is
-	// public; the API 36 row is kept.
+	// com.android.server.deviceidle.remove_idle_location is read-only
+	// (decompiled builds list it in CustomFeatureFlags mReadOnlyFlagsSet), and
+	// published `dumpsys deviceidle` output of recent phones prints
+	// "remove_idle_location=true" and "Location prefetching disabled" (their
+	// Android version is not stated). With it, stepIdleStateLocked enters
+	// LOCATING without a location request and falls through to IDLE at once.
+	// Taken as on from API 36, the release whose DeviceIdleController read
+	// here carries the flag; whether some API 35 builds had it could not be
+	// established, so API 35 keeps LOCATING. Confidence: measured by others.
+	// API 37: no Android 17 source of it was available; kept.
 	{36, dozeSensingTable{
 		anyMotion:          2500*time.Millisecond + 5000*time.Millisecond + 2500*time.Millisecond,
 		sensingTimeout:     4 * time.Minute,
@@ -308,7 +314,7 @@ var concurrencyByAPI = []struct {
 	// pending queue fills the device (isPkgConcurrencyLimitedLocked), which
 	// one app under WorkManager's 20-job limit does not: not modelled (see
 	// pkgConcurrencyByAPI). API 35–36: same source; API 37: no Android 17
-	// source is public; the API 36 row is kept.
+	// source of it was available; the API 36 row is kept.
 	{34, concurrencyTable{totalOn: 12, totalOff: 16, bgOn: 6, bgOff: 9}},
 }
 
@@ -335,7 +341,8 @@ var pkgConcurrencyByAPI = []struct {
 	{31, pkgConcurrency{ej: 3, regular: 8}},
 	// API 34+: DEFAULT_PKG_CONCURRENCY_LIMIT_EJ = 3,
 	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR = DEFAULT_CONCURRENCY_LIMIT / 2
-	// = 8 on a phone of up to 6 GB. API 37: API 36 row kept (no source).
+	// = 8 on a phone of up to 6 GB. API 37: API 36 row kept (no Android 17
+	// source of it was available).
 	{34, pkgConcurrency{ej: 3, regular: 8}},
 }
 
