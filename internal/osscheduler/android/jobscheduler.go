@@ -593,6 +593,9 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
+	if w.job.ej {
+		budget = m.ejBudget(now, budget)
+	}
 	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, budget, w.job.whyThen
 	w.job.exec = x
 	w.job.genAtStart = w.overrideGen
