@@ -2,6 +2,7 @@ package runner
 
 import (
 	"github.com/wmsim/wmsim/internal/osscheduler/android"
+	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/scenarios"
 )
 
@@ -37,8 +38,10 @@ func androidConfig2(sc *scenarios.Scenario, c *android.Config) {
 		c.Quota = android.QuotaAOSP
 	}
 	c.OEMProfile = sc.Android.OEMProfile
-	// The 0.5 plugin bundles WorkManager 2.7.1 (its android/build.gradle
-	// work_version), from before Schedulers.registerRescheduling: system
-	// stops accumulate JobScheduler backoff.
-	c.StopBackoff = sc.Plugin.Version == scenarios.Plugin0_5
+	// The androidx.work release the plugin declares decides what
+	// GreedyScheduler does in-process (TimeLimiter from 2.9.0) and whether a
+	// system stop accumulates JobScheduler backoff (before 2.9.0: 0.2–0.5.2).
+	if r, err := plugin.ResolveRelease(string(sc.Plugin.Version), sc.Plugin.Android, sc.Plugin.Apple); err == nil {
+		c.WorkManager = r.Caps.WorkManager
+	}
 }

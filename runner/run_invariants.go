@@ -87,10 +87,14 @@ func (c *invariantChecker) Record(r *sim.Record) {
 			c.cancelled[workKey(r)] = true
 		case event.Enqueued, event.Updated:
 			delete(c.cancelled, workKey(r))
+		case event.Started:
+			// GreedyScheduler's in-process start: cancellation and the
+			// declared constraints apply; Doze deferral does not.
+			c.androidStarted(r, true)
 		}
 	case event.SourceAndroidJobScheduler:
 		if r.Kind == event.Started {
-			c.androidStarted(r)
+			c.androidStarted(r, false)
 		}
 	}
 }
@@ -105,7 +109,7 @@ func workKey(r *sim.Record) string {
 	return r.Subject
 }
 
-func (c *invariantChecker) androidStarted(r *sim.Record) {
+func (c *invariantChecker) androidStarted(r *sim.Record, inProcess bool) {
 	c.checked++
 	if c.cancelled[workKey(r)] {
 		c.violate(r.At, invAfterCancel, r.Subject, "started after it was cancelled, with no new enqueue in between")
@@ -133,6 +137,9 @@ func (c *invariantChecker) androidStarted(r *sim.Record) {
 	}
 	if why := unmet(k, st); why != "" && !spec.Expedited {
 		c.violate(r.At, invConstraint, r.Subject, "started while its declared constraint was unmet: "+why)
+	}
+	if inProcess {
+		return
 	}
 	c.checked++
 	if !spec.Expedited && (c.dozeDeep == "IDLE" || c.dozeLight == "IDLE") {

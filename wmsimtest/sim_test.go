@@ -378,10 +378,11 @@ func TestTimeControl(t *testing.T) {
 		s.Workmanager().Initialize()
 		s.Workmanager().RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(time.Hour)})
 	})
-	// RunUntilCondition: the first run comes right after registration.
+	// RunUntilCondition: the first run comes right after registration (at
+	// once when GreedyScheduler starts it in the app's process).
 	when, ok := s.RunUntilCondition(func() bool { return s.RunCount("sync-1") >= 1 }, 2*time.Hour)
 	require.True(t, ok)
-	assert.Greater(t, when, 30*time.Minute)
+	assert.GreaterOrEqual(t, when, 30*time.Minute)
 	assert.Less(t, when, 31*time.Minute)
 	_, ok = s.RunUntilCondition(func() bool { return s.RunCount("sync") >= 100 }, time.Hour)
 	assert.False(t, ok, "100 hourly runs do not happen in an hour")

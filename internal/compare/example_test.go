@@ -30,7 +30,7 @@ func ExampleProfiles() {
 	//                       0.6       0.10
 	//   runs                24        24
 	//   ok/retry/fail/stop  24/0/0/0  24/0/0/0
-	//   first run           +56m2s    +1m2s
+	//   first run           +56m2s    +1m
 	//   median gap          1h8s      1h8s
 	//   max gap             1h11s     1h11s
 }

@@ -133,6 +133,10 @@ type Capabilities struct {
 	// EngineInitWatchdog: a worker whose engine/handshake has not completed
 	// in this time fails (android 0.10.8, Android 16 fix; release notes). 0: none.
 	EngineInitWatchdog time.Duration
+	// WorkManager is the androidx.work release the plugin's Android side
+	// declares (work_version in its android/build.gradle at each tag): what
+	// the app runs unless its own Gradle build resolves a newer one.
+	WorkManager string
 	// DefaultPeriodicUpdate: registerPeriodicTask defaults to UPDATE (0.9.0
 	// WorkManagerUtils.kt defaultPeriodExistingWorkPolicy, #628); before, KEEP.
 	DefaultPeriodicUpdate bool
@@ -270,6 +274,12 @@ var capabilityTable = []capabilityRule{
 	{"android", "0.9.3", "0.10.6", func(c *Capabilities) { c.DataSyncDeclared = true }, "FOREGROUND_SERVICE_DATA_SYNC declared by the plugin", "CHANGELOG workmanager_android 0.10.6 (#725)"},
 	{"android", "0.10.0+1", "0.10.8", func(c *Capabilities) { c.OnStoppedOffMainThread = true }, "onStopped calls Pigeon off the main thread (#732)", "BackgroundWorker.kt workmanager_android-v0.10.0+1 … v0.10.6; fixed 0.10.8 (#735, release notes)"},
 	{"android", "0.10.8", "", func(c *Capabilities) { c.EngineInitWatchdog = 30 * time.Second }, "30-second engine-init watchdog (Android 16)", "release notes v0.10.9 (workmanager_android 0.10.8)"},
+	{"android", "0.2.0", "0.5.0", func(c *Capabilities) { c.WorkManager = "2.4.0" }, "androidx.work 2.4.0", "android/build.gradle work_version, tags 0.2.4 and 0.4.0"},
+	{"android", "0.5.0", "0.5.2", func(c *Capabilities) { c.WorkManager = "2.7.1" }, "androidx.work 2.7.1", "android/build.gradle work_version, tags 0.5.0 and 0.5.1"},
+	{"android", "0.5.2", "0.6.0", func(c *Capabilities) { c.WorkManager = "2.8.1" }, "androidx.work 2.8.1", "CHANGELOG 0.5.2 (\"Bump to workmanager 2.8.1\")"},
+	{"android", "0.6.0", "0.9.0", func(c *Capabilities) { c.WorkManager = "2.9.0" }, "androidx.work 2.9.0", "workmanager(_android)/android/build.gradle work_version, tags 0.6.0, v0.7.0, v0.8.0"},
+	{"android", "0.9.0", "0.9.0+3", func(c *Capabilities) { c.WorkManager = "2.10.2" }, "androidx.work 2.10.2", "workmanager_android/android/build.gradle work_version, tags workmanager_android-v0.9.0 … v0.9.0+2"},
+	{"android", "0.9.0+3", "", func(c *Capabilities) { c.WorkManager = "2.11.2" }, "androidx.work 2.11.2", "workmanager_android/android/build.gradle work_version, tags workmanager_android-v0.9.0+3 … v0.10.6"},
 	{"android", "0.9.0", "", func(c *Capabilities) { c.DefaultPeriodicUpdate = true }, "periodic default UPDATE (#628; else KEEP)", "WorkManagerUtils.kt workmanager_android-v0.9.0 defaultPeriodExistingWorkPolicy"},
 
 	{"apple", "0.5.0", "0.6.0", func(c *Capabilities) { c.IOSOneOff, c.IOSSubmitErrorsToDart = IOSOneOffProcessing, true }, "iOS one-off = BGProcessingTaskRequest; submit errors reach Dart", "SwiftWorkmanagerPlugin.swift 0.5.1"},

@@ -23,7 +23,16 @@ type Config struct {
 	// That is WorkManager before 2.9 (SystemJobService.onStopJob returns true).
 	// From 2.9, Schedulers.registerRescheduling cancels the stopped work's job
 	// and schedules a fresh JobInfo: no backoff accumulates (the default).
-	StopBackoff bool
+	StopBackoff bool // force the pre-2.9 behaviour whatever WorkManager says
+	// WorkManager is the androidx.work release the app bundles ("" → the
+	// newest the model knows): what GreedyScheduler does in-process
+	// (greedyReleases in greedy.go).
+	WorkManager string
+	// NoGreedy: GreedyScheduler ignores the process that enqueues work, as
+	// when Configuration.setDefaultProcessName names another process
+	// (GreedyScheduler.schedule: "Ignoring schedule request in a secondary
+	// process"); only JobScheduler runs work.
+	NoGreedy bool
 }
 
 // DefaultConfig is API 34, bucket from usage, Doze on, AOSP behaviour.

@@ -335,9 +335,9 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 	case "levels":
 		return levelsCmd(t, d)
 	case "new":
-		// new api=34 bucket=auto doze=true latency=0s limit=10m oem=aosp quota=aosp stop-backoff=false;
+		// new api=34 bucket=auto doze=true latency=0s limit=10m oem=aosp quota=aosp stop-backoff=false greedy=true wm=2.9.0;
 		// then the initial device state.
-		checkArgs(t, d, []string{"api", "bucket", "doze", "latency", "limit", "oem", "quota", "stop-backoff",
+		checkArgs(t, d, []string{"api", "bucket", "doze", "latency", "limit", "oem", "quota", "stop-backoff", "greedy", "wm",
 			"charger", "screen", "network", "battery", "moving", "saver", "storage", "app"})
 		cfg := DefaultConfig()
 		cfg.StartLatency = time.Nanosecond
@@ -365,6 +365,12 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 				}
 			case "stop-backoff":
 				cfg.StopBackoff, err = strconv.ParseBool(v)
+			case "greedy":
+				var on bool
+				on, err = strconv.ParseBool(v)
+				cfg.NoGreedy = !on
+			case "wm":
+				cfg.WorkManager = v
 			}
 			if err != nil {
 				d.Fatalf(t, "new %s: %v", a.Key, err)

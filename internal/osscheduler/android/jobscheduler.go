@@ -37,6 +37,7 @@ type job struct {
 	ejStart     time.Time // when the running EJ started
 	content     contentState
 	override    uint8 // cmd jobscheduler run: overrideSoft / overrideFull, until the job starts
+	inProcess   bool  // the current (or last) run was started by GreedyScheduler, not JobScheduler
 }
 
 // block is why a scheduled job is not running.
@@ -334,7 +335,18 @@ func (m *Model) evaluate() {
 			m.stopRun(w, stopReasonFor(b), why)
 		}
 	}
-	next := never
+	for i := 0; i < len(m.gr.running); i++ {
+		w := m.gr.running[i]
+		if b := m.greedyRunningBlock(w); b != blockNone {
+			why := ""
+			if m.eng.Tracing() {
+				why = "in-process " + m.stopText(b, w, now)
+			}
+			m.stopRun(w, stopReasonFor(b), why)
+			i--
+		}
+	}
+	next := m.greedyPass(now)
 	pending := 0
 	slots := schedulerLimit - m.nRunning
 	cc := m.concurrencyCounts()
@@ -440,8 +452,6 @@ func (m *Model) whyNow(w *workSpec) string {
 		return "cmd jobscheduler run -f: constraints overridden"
 	case w.job.override == overrideSoft:
 		return "cmd jobscheduler run: timing delay overridden"
-	case m.foreground():
-		return "app in the foreground: GreedyScheduler runs it in-process"
 	case m.doze.deep == dozeIdleMaint:
 		return "batched in a Doze maintenance window"
 	case m.doze.light == lightMaint && m.doze.deep != dozeIdleMaint:
@@ -560,8 +570,13 @@ func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
 
 var networkNames = [...]string{"not_required", "connected", "unmetered", "not_roaming", "metered", "temporarily_unmetered"}
 
-// startRun runs w: the WorkerWrapper gate, trySetRunning, the Execution.
-func (m *Model) startRun(w *workSpec, now time.Time) {
+// startRun is JobScheduler starting w's job.
+func (m *Model) startRun(w *workSpec, now time.Time) { m.launch(w, now, false) }
+
+// launch runs w: the WorkerWrapper gate, trySetRunning, the Execution;
+// inProcess: GreedyScheduler started it in the live process, else
+// JobScheduler did (starting the process if needed).
+func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	w.job.startAt = time.Time{}
 	if ok, due := w.gate(now); !ok {
 		// "being executed before schedule": stays ENQUEUED, rescheduled.
@@ -573,7 +588,9 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 		m.requestEval(due)
 		return
 	}
-	m.dev.StartProcess()
+	if !inProcess {
+		m.dev.StartProcess()
+	}
 	m.dev.TaskStarted() // battery drain while the work runs
 	m.execID++
 	attempt := w.runAttemptCount + 1
@@ -593,23 +610,43 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
-	if w.job.ej {
+	switch {
+	case inProcess:
+		budget = m.greedyBudget()
+	case w.job.ej:
 		budget = m.ejBudget(now, budget)
 	}
 	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, budget, w.job.whyThen
 	w.job.exec = x
 	w.job.genAtStart = w.overrideGen
 	w.job.block = blockNone
-	m.addRunning(w)
-	if w.job.ej {
+	w.job.inProcess = inProcess
+	switch {
+	case inProcess:
+		m.addGreedyRunning(w) // the app's own run: no JobScheduler quota
+	case w.job.ej:
+		m.addRunning(w)
 		w.job.ejStart = now // EJs spend the EJ quota, not the regular one
-	} else {
+	default:
+		m.addRunning(w)
 		m.quotaJobStarted(now)
 	}
 	w.job.timeoutH.x = x
-	w.job.timeout = m.eng.After(budget, sim.PhaseOS, "android.timeout", w.job.timeoutH)
+	if budget > 0 {
+		w.job.timeout = m.eng.After(budget, sim.PhaseOS, "android.timeout", w.job.timeoutH)
+	}
 	if m.journal != nil {
 		m.journal.RunStarted(x, now, m.eng.Start())
+	}
+	if inProcess {
+		m.emitGreedyStart(w, x, now, eligible)
+		m.exec.Start(x)
+		return
+	}
+	if m.gr.primed {
+		// A job runs: the process is awake and bound; GreedyScheduler may
+		// start other due work in it.
+		m.requestEval(now)
 	}
 	if m.eng.Watching(event.Started) {
 		m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
@@ -618,8 +655,7 @@ func (m *Model) startRun(w *workSpec, now time.Time) {
 	m.exec.Start(x)
 }
 
-// budget is how long a job may run: Config.ExecutionLimit if set; work the
-// foreground app runs in-process (GreedyScheduler) 90 min; else the
+// budget is how long a job may run: Config.ExecutionLimit if set; else the
 // 10-min guarantee, which API 31+ extends up to 30 min while the app has free
 // quota (JobSchedulerService.Constants RUNTIME_FREE_QUOTA_MAX_LIMIT_MS and
 // QuotaController.getMaxJobExecutionTimeMsLocked: unlimited by quota while
@@ -629,9 +665,6 @@ func (m *Model) budget(now time.Time) time.Duration {
 		return m.execLimit
 	}
 	st := m.st
-	if st.App == device.ProcessForeground {
-		return greedyTimeLimit
-	}
 	if !m.prof.freeQuotaRuntime {
 		return m.execLimit
 	}
@@ -657,6 +690,9 @@ func (h *timeoutHandler) Fire(*sim.Engine) {
 	why := ""
 	if h.m.eng.Tracing() {
 		why = "execution limit of " + h.x.Budget.String() + " reached"
+		if h.w.job.inProcess {
+			why = "TimeLimiter: in-process limit of " + h.x.Budget.String() + " reached"
+		}
 	}
 	h.m.stopRun(h.w, osscheduler.StopTimeout, why)
 	h.m.requestEval(h.m.eng.Now())
@@ -695,12 +731,16 @@ func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 	w.job.override = overrideNone
 	if x != nil {
 		m.dev.TaskEnded()
-		if w.job.ej {
+		if w.job.ej && !w.job.inProcess {
 			m.ejEnded(w.job.ejStart, m.eng.Now())
 		}
 	}
 	m.eng.Cancel(w.job.timeout)
-	m.removeRunning(w)
+	if w.job.inProcess {
+		m.removeGreedyRunning(w)
+	} else {
+		m.removeRunning(w)
+	}
 	return x
 }
 
@@ -709,17 +749,27 @@ func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
 // WorkManager 2.9 (AX impl/Schedulers.java registerRescheduling: the
 // Processor's execution listener cancels the work in every scheduler and
 // calls Schedulers.schedule), the work gets a fresh JobInfo: a new JobStatus
-// with no system stops, so no JobScheduler backoff. With Config.StopBackoff
-// (WorkManager before 2.9, whose SystemJobService.onStopJob returns true)
+// with no system stops, so no JobScheduler backoff. With WorkManager before
+// 2.9 (Config.WorkManager; greedyRelease.freshJobOnStop), or
+// Config.StopBackoff, whose SystemJobService.onStopJob returns true,
 // JobScheduler reschedules the job itself, counting the stop toward its
 // failure backoff.
 func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) {
 	now := m.eng.Now()
+	inProcess := w.job.inProcess
 	m.abortRun(w, reason, reason, why)
 	w.resetWorkerStatus(reason)
-	if !m.cfg.StopBackoff {
+	if inProcess {
+		// GreedyScheduler's own stop (a tracker, TimeLimiter): the Processor's
+		// execution listener reschedules the work in every scheduler.
+		m.schedule(w)
+		m.greedySchedule()
+		return
+	}
+	if !m.cfg.StopBackoff && greedyFor(m.cfg.WorkManager).freshJobOnStop {
 		w.job.systemStops = 0
 		m.schedule(w)
+		m.greedyTrack()
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, event.Rescheduled, w.subject(), "stopped by JobScheduler: WorkManager cancelled the job and scheduled a fresh one "+
 				"(Schedulers.registerRescheduling), no JobScheduler backoff; next run time "+m.at(w.job.earliest), sim.String("id", w.id))
@@ -745,7 +795,11 @@ func (m *Model) abortRun(w *workSpec, appReason, journalReason osscheduler.StopR
 		m.journal.RunEnded(x, now, m.eng.Start(), osscheduler.OutcomeStopped, journalReason)
 	}
 	if m.eng.Tracing() {
-		m.eng.Emit(srcJS, event.Stopped, w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", StopReasonName(journalReason)),
+		src := srcJS
+		if w.job.inProcess {
+			src = srcWM
+		}
+		m.eng.Emit(src, event.Stopped, w.subject(), why, sim.String("id", w.id), sim.String("stop_reason", StopReasonName(journalReason)),
 			sim.Dur("ran", sim.Sub(now, x.Started)))
 	}
 	m.exec.Stop(x, appReason)
@@ -818,6 +872,9 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 		}
 		m.eng.Emit(srcWM, event.Finished, w.subject(), why, f...)
 	}
+	if r != osscheduler.Retry {
+		m.greedyFinished(w) // onExecuted(needsReschedule = false)
+	}
 	switch w.state {
 	case stEnqueued:
 		m.schedule(w)
@@ -826,6 +883,9 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 	case stFailed:
 		m.failDependents(w)
 	}
+	// The execution ended in the awake process, whose Schedulers.schedule
+	// hands every eligible work to GreedyScheduler as well.
+	m.greedySchedule()
 	m.requestEval(now)
 }
 

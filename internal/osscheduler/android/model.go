@@ -49,6 +49,8 @@ type Model struct {
 	awaitLaunch bool // booted with autostart off: nothing rescheduled until the app is opened
 	oemSlept    bool // the OEM layer put the app in the restricted bucket
 
+	gr greedy // GreedyScheduler in the app's process (greedy.go)
+
 	doze      dozeMachine
 	sb        standby
 	lastQuota quotaState
@@ -83,6 +85,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		m.execLimit = defaultExecutionLimit
 	}
 	m.evalH = evalHandler{m}
+	m.gr.rel = greedyFor(cfg.WorkManager)
 	m.oem = cfg.OEMProfile
 	if m.oem == nil {
 		name := cfg.OEM
@@ -142,7 +145,9 @@ func (m *Model) deviceChanged(c *device.Change) {
 		m.prune(c.At)
 	}
 	m.oemDevice(c)
+	wasAlive := processAlive(m.st.App)
 	m.st = c.State
+	greedyEval := m.greedyDevice(c, wasAlive)
 	st := &c.State
 	switch c.Kind {
 	case device.ChangeScreen, device.ChangePowerOff, device.ChangeAppLaunched:
@@ -157,6 +162,9 @@ func (m *Model) deviceChanged(c *device.Change) {
 		// Nothing the model decides on changed (the level matters only through
 		// battery.low / battery.okay). A backgrounded app loses TOP, which
 		// matters for quota and Battery Saver: evaluate for that one.
+		if c.Kind == device.ChangeProcessStarted && greedyEval && !m.powerOff {
+			m.requestEval(c.At)
+		}
 		if c.Kind == device.ChangeAppBackground && !m.powerOff {
 			if m.prof.topJobsKeepQuota && m.nRunning > 0 && m.quotaApplies(st) {
 				// Android 16: jobs started while TOP count against the
@@ -284,6 +292,7 @@ func (m *Model) rescheduleAll(why string) {
 	if m.eng.Tracing() {
 		m.eng.Emit(srcWM, event.Rescheduled, "all", why, sim.Int("works", int64(n)))
 	}
+	m.greedySchedule()
 	m.requestEval(m.eng.Now())
 }
 
@@ -308,6 +317,7 @@ func (m *Model) forceStop(why string) {
 func (m *Model) processRestart(reason osscheduler.StopReason, why string) {
 	for _, w := range m.running {
 		if w != nil {
+			m.gr.reconcile = true // left RUNNING: the next process's ForceStopRunnable finds it
 			m.abortRun(w, reason, reason, why)
 			w.resetWorkerStatus(reason)
 			m.schedule(w)
@@ -407,6 +417,7 @@ func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []cl
 	}
 	if w.state == stEnqueued && !m.forceStopped && !m.powerOff {
 		m.schedule(w)
+		m.greedySchedule()
 		m.requestEval(now)
 	}
 	return w.id
@@ -526,6 +537,7 @@ func (m *Model) enqueuePeriodic(name string, policy ExistingPeriodicWorkPolicy, 
 		applied = "APPLIED_IMMEDIATELY"
 		if e.job.scheduled {
 			m.schedule(e)
+			m.greedySchedule()
 		}
 	}
 	if m.eng.Tracing() {

@@ -71,7 +71,8 @@ type workSpec struct {
 
 	prereqs, dependents []*workSpec
 
-	job job // the JobScheduler side
+	job    job        // the JobScheduler side
+	greedy greedyWork // GreedyScheduler's attempt data in the current process
 }
 
 func (w *workSpec) periodic() bool  { return w.interval != 0 }
