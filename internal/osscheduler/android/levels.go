@@ -299,8 +299,10 @@ var concurrencyByAPI = []struct {
 	// ("screen_off_normal", 16, …, max {BG 10, BGUSER_IMPORTANT 2, BGUSER 3}),
 	// as shipped in Android 12 and 13 builds (services.jar of both read
 	// decompiled; they agree). An earlier S development snapshot of the
-	// source had screen_off_normal 15 with max BG 6; the shipped value is
-	// used. DEFAULT_PKG_CONCURRENCY_LIMIT_EJ = 3 and
+	// source had screen_off_normal 15 with max BG 6 and no per-package
+	// limit; whether the first S release (API 31) still had those could not
+	// be established (the Android 12 build read may be 12L, API 32), so the
+	// shipped-build values are used from API 31. DEFAULT_PKG_CONCURRENCY_LIMIT_EJ = 3 and
 	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR = 8 appear in the same builds.
 	{31, concurrencyTable{totalOn: 11, totalOff: 16, bgOn: 6, bgOff: 10}},
 	// API 34+ (U onwards): DEFAULT_CONCURRENCY_LIMIT by RAM (8 low-RAM; 16
