@@ -133,7 +133,9 @@ var flexByAPI = []struct {
 	// (DEFAULT_FALLBACK_FLEXIBILITY_DEADLINE_SCORES MAX 5 … MIN 1 per job
 	// started in the last 24 h, TOP-app jobs excluded), capped at 3 ×
 	// DEFAULT_FALLBACK_FLEXIBILITY_DEADLINE_MS (24 h); the lifecycle of a job
-	// with a deadline ends at max(fallback end, deadline);
+	// with a deadline ends at max(fallback end, deadline) (the later source
+	// and its testGetLifeCycleEndElapsedLocked_ScoreAddition; one earlier
+	// version of the same era ended it at the deadline itself);
 	// DEFAULT_MAX_RESCHEDULED_DEADLINE_MS = 1 day;
 	// DEFAULT_UNSEEN_CONSTRAINT_GRACE_PERIOD_MS = 3 days; JobStatus drops the
 	// minimum-window exemption and exempts jobs rescheduled exactly once.
