@@ -1,3 +1,6 @@
+// WriteChromeTrace: a run as Chrome Trace Event JSON for Perfetto and
+// chrome://tracing, a track per task and per device signal.
+
 package report
 
 import (
@@ -9,7 +12,6 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/internal/event"
-	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // Process ids of the Chrome trace: the device's signals, and the app's tasks.
@@ -42,7 +44,7 @@ type chromeEvent struct {
 // attempt and why_then; the intervals it was held back are slices named
 // "held: <class>" with the reason. Timestamps are microseconds since the
 // start; the output is deterministic.
-func WriteChromeTrace(w io.Writer, res *Result, trace []sim.Record, start time.Time) error {
+func WriteChromeTrace(w io.Writer, res *Result, trace []Record, start time.Time) error {
 	if res == nil {
 		return errors.New("chrome trace: no result to write")
 	}

@@ -1,11 +1,13 @@
-// Package report defines wmsim's result document (wmsim.result/v1 and
-// wmsim.results/v1) and renders runs for people and machines:
+// Package report is wmsim's result document and its renderers.
+//
+// It defines the result document (wmsim.result/v1 and wmsim.results/v1) and
+// the trace's Record, and renders runs for people and machines:
 //
 //   - Explain: the story of one task (registration, clamps and warnings, each
 //     time it became due, every interval it was held back and by what, each
 //     run and its outcome, a one-line summary), or, with Selector.At, the
-//     reason in force at one instant. ParseInstant reads the instant a user
-//     types ("19h", "+1d03:00:00", "03:00").
+//     reason in force at one instant, written as `wmsim explain --at`
+//     takes it ("19h", "+1d03:00:00", "03:00").
 //   - WriteText / WriteTextMulti: the text of `wmsim run`: a compact
 //     timeline, the per-task table (runs, successes, retries, failures,
 //     stops, median and max delay from eligible to start) and the verdicts.
@@ -20,7 +22,7 @@
 //
 // The JSON Lines trace is written by the sim package's sink, not here.
 //
-// Every renderer reads a *Result plus the run's trace ([]sim.Record) and the
+// Every renderer reads a *Result plus the run's trace ([]Record) and the
 // scenario's start (whose location gives clock times; a zero start means the
 // result's own Start). Reasons are read from the trace, never re-derived.
 // The trace conventions relied on, and what happens to anything else:

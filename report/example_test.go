@@ -7,14 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wmsim/wmsim/internal/event"
-	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/report"
 )
 
 // A tiny Android night: the periodic sync is due at 01:00, Doze holds it
 // until the maintenance window at 01:40, where it runs.
-func example() (*report.Result, []sim.Record, time.Time) {
+func example() (*report.Result, []report.Record, time.Time) {
 	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	res := &report.Result{
 		Format: report.FormatResult, Scenario: "night", Platform: "android", Seed: 1,
@@ -25,14 +23,14 @@ func example() (*report.Result, []sim.Record, time.Time) {
 		Expectations: []report.Expectation{{Expect: "sync runs 1..", OK: true, Detail: "1 run"}},
 		Invariants:   report.Invariants{Checked: 12},
 	}
-	trace := []sim.Record{
-		{At: 0, Seq: 1, Source: event.SourceAndroidDoze, Kind: "state", Subject: "doze", Reason: "screen off, unplugged", Fields: []sim.Field{sim.String("state", "IDLE")}},
-		{At: 60 * time.Second, Seq: 2, Source: event.SourcePlugin, Kind: event.Registered, Subject: "periodic-sync", Reason: "registerPeriodicTask periodic-sync (sync): every 1h"},
-		{At: time.Hour, Seq: 3, Source: event.SourceAndroidJobScheduler, Kind: event.Deferred, Subject: "periodic-sync",
-			Reason: "Doze: idle until the maintenance window at 01:40", Fields: []sim.Field{sim.String("gate", "doze")}},
-		{At: 100 * time.Minute, Seq: 4, Source: event.SourceAndroidDoze, Kind: "state", Subject: "doze", Reason: "maintenance window", Fields: []sim.Field{sim.String("state", "IDLE_MAINTENANCE")}},
-		{At: 6002 * time.Second, Seq: 5, Source: event.SourceAndroidJobScheduler, Kind: event.Started, Subject: "periodic-sync", Reason: "Doze maintenance window"},
-		{At: 6006 * time.Second, Seq: 6, Source: event.SourceAndroidJobScheduler, Kind: event.Finished, Subject: "periodic-sync", Fields: []sim.Field{sim.String("outcome", "success")}},
+	trace := []report.Record{
+		{At: 0, Seq: 1, Source: "android.doze", Kind: "state", Subject: "doze", Reason: "screen off, unplugged", Fields: []report.Field{{Key: "state", Str: "IDLE"}}},
+		{At: 60 * time.Second, Seq: 2, Source: "plugin", Kind: "registered", Subject: "periodic-sync", Reason: "registerPeriodicTask periodic-sync (sync): every 1h"},
+		{At: time.Hour, Seq: 3, Source: "android.jobscheduler", Kind: "deferred", Subject: "periodic-sync",
+			Reason: "Doze: idle until the maintenance window at 01:40", Fields: []report.Field{{Key: "gate", Str: "doze"}}},
+		{At: 100 * time.Minute, Seq: 4, Source: "android.doze", Kind: "state", Subject: "doze", Reason: "maintenance window", Fields: []report.Field{{Key: "state", Str: "IDLE_MAINTENANCE"}}},
+		{At: 6002 * time.Second, Seq: 5, Source: "android.jobscheduler", Kind: "started", Subject: "periodic-sync", Reason: "Doze maintenance window"},
+		{At: 6006 * time.Second, Seq: 6, Source: "android.jobscheduler", Kind: "finished", Subject: "periodic-sync", Fields: []report.Field{{Key: "outcome", Str: "success"}}},
 	}
 	return res, trace, start
 }
@@ -122,10 +120,10 @@ func ExampleExplainJSON() {
 	res := &report.Result{Format: report.FormatResult, Scenario: "demo", Platform: "android",
 		Start: "2026-01-05T08:00:00Z", End: "2026-01-05T09:00:00Z"}
 	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
-	trace := []sim.Record{
-		{At: time.Minute, Seq: 1, Source: event.SourceAndroidWorkManager, Kind: event.Enqueued, Subject: "sync", Reason: "enqueued one_off"},
-		{At: time.Minute, Seq: 2, Source: event.SourceAndroidJobScheduler, Kind: event.Deferred, Subject: "sync", Reason: "constraint unmet: network (connected)",
-			Fields: []sim.Field{sim.String("blocked_by", "network")}},
+	trace := []report.Record{
+		{At: time.Minute, Seq: 1, Source: "android.workmanager", Kind: "enqueued", Subject: "sync", Reason: "enqueued one_off"},
+		{At: time.Minute, Seq: 2, Source: "android.jobscheduler", Kind: "deferred", Subject: "sync", Reason: "constraint unmet: network (connected)",
+			Fields: []report.Field{{Key: "blocked_by", Str: "network"}}},
 	}
 	at := 30 * time.Minute
 	var b strings.Builder

@@ -1,3 +1,6 @@
+// Explain: the story of one task in words, or the reason in force at one
+// instant (Selector.At), for `wmsim explain`.
+
 package report
 
 import (
@@ -30,7 +33,7 @@ type Selector struct {
 // happened next. Everything is read from the trace's reasons and the
 // result's runs, not re-derived. A selector matching several unique names
 // explains each.
-func Explain(w io.Writer, res *Result, trace []sim.Record, start time.Time, sel Selector) error {
+func Explain(w io.Writer, res *Result, trace []Record, start time.Time, sel Selector) error {
 	if res == nil {
 		return errors.New("explain: no result to explain")
 	}

@@ -1,3 +1,6 @@
+// ExplainJSON and the wmsim.explain/v1 document it writes
+// (docs/explain-json.md).
+
 package report
 
 import (
@@ -64,7 +67,7 @@ var explainKinds = [...]string{rankDue: "due", rankRecord: "record", rankHold: "
 // ExplainJSON writes the wmsim.explain/v1 document for the tasks sel
 // selects: the same stories, causes and words as Explain, as JSON
 // (indented, trailing newline). Errors are Explain's.
-func ExplainJSON(w io.Writer, res *Result, trace []sim.Record, start time.Time, sel Selector) error {
+func ExplainJSON(w io.Writer, res *Result, trace []Record, start time.Time, sel Selector) error {
 	doc, err := explainDoc(res, trace, start, sel)
 	if err != nil {
 		return err

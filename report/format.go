@@ -1,3 +1,6 @@
+// The formatting shared by the renderers: offsets, clock times, durations
+// and plurals.
+
 package report
 
 import (

@@ -1,3 +1,6 @@
+// WriteHTML: one self-contained HTML page of timelines and tables for one or
+// more runs.
+
 package report
 
 import (
@@ -92,7 +95,7 @@ func gateCSS() string {
 // <g class="row lane task" data-task=UNIQUE> holding rect.run (class
 // outcome-…) and rect.hold (class gate-…) elements. Every drawn item has
 // data-a and data-b, its span in seconds from the start.
-func WriteHTML(w io.Writer, results []*Result, traces [][]sim.Record, start time.Time) error {
+func WriteHTML(w io.Writer, results []*Result, traces [][]Record, start time.Time) error {
 	if len(results) == 0 {
 		return errors.New("html: no results to write")
 	}

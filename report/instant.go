@@ -1,3 +1,6 @@
+// The instants a user types for `wmsim explain --at`: offsets, days and
+// clock times.
+
 package report
 
 import (
@@ -7,13 +10,13 @@ import (
 	"time"
 )
 
-// ParseInstant reads the instant a user names for `wmsim explain --at`, as
+// parseInstant reads the instant a user names for `wmsim explain --at`, as
 // an offset from start. It accepts an offset in the scenario duration syntax
 // ("19h", "2d3h30m", "90s", optionally with a leading "+"), the offset form
 // the reports print ("+19:00:00", "+1d03:00:00"), or a clock time in the
 // scenario's UTC offset ("03:00", "03:00:30"), meaning its first occurrence
 // at or after start.
-func ParseInstant(s string, start time.Time) (time.Duration, error) {
+func parseInstant(s string, start time.Time) (time.Duration, error) {
 	in := strings.TrimSpace(s)
 	bad := func() (time.Duration, error) {
 		return 0, fmt.Errorf("instant %q: want an offset from the start (19h, 2d3h, +1d03:00:00) or a clock time (03:00)", s)

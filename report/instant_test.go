@@ -27,16 +27,16 @@ func TestParseInstant(t *testing.T) {
 		{" 07:59 ", 23*hr + 59*mins},
 	}
 	for _, tt := range tests {
-		got, err := ParseInstant(tt.in, fixtureStart)
+		got, err := parseInstant(tt.in, fixtureStart)
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, got, tt.in)
 		// An offset printed by the reports reads back.
-		back, err := ParseInstant(fmtOffset(got), fixtureStart)
+		back, err := parseInstant(fmtOffset(got), fixtureStart)
 		require.NoError(t, err)
 		assert.Equal(t, got, back)
 	}
 	for _, bad := range []string{"", "tomorrow", "25:00", "3:60", "-1h", "+1:2", "1:2:3:4", "xd", "+a:00:00", "003:00"} {
-		_, err := ParseInstant(bad, fixtureStart)
+		_, err := parseInstant(bad, fixtureStart)
 		assert.Error(t, err, bad)
 	}
 }

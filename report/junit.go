@@ -1,3 +1,6 @@
+// WriteJUnit and WriteJUnitWith: runs as JUnit XML for CI, with a test case
+// per expectation and per invariant class.
+
 package report
 
 import (
@@ -11,16 +14,16 @@ import (
 	"time"
 )
 
-// InvariantClasses are the invariant classes the runner checks on every run
+// invariantClasses are the invariant classes the runner checks on every run
 // (SCENARIO-FORMAT.md, "expect"). JUnit output has one testcase per class,
 // plus one for any other class a violation names.
-var InvariantClasses = []string{
+var invariantClasses = []string{
 	InvConstraint, InvDoze, InvPeriod, InvAfterCancel, InvMonotonicTime, InvBudget,
 }
 
-// InvariantApplies reports whether the runner checks class on platform.
+// invariantApplies reports whether the runner checks class on platform.
 // Unknown classes apply everywhere.
-func InvariantApplies(class, platform string) bool {
+func invariantApplies(class, platform string) bool {
 	switch class {
 	case InvConstraint, InvDoze, InvPeriod, InvAfterCancel:
 		return platform != "ios"
@@ -180,7 +183,7 @@ func suiteOf(res *Result) junitSuite {
 	for _, v := range res.Invariants.Violations {
 		byClass[v.Invariant] = append(byClass[v.Invariant], v)
 	}
-	classes := slices.Clone(InvariantClasses)
+	classes := slices.Clone(invariantClasses)
 	var extra []string
 	for c := range byClass {
 		if !slices.Contains(classes, c) {
@@ -190,7 +193,7 @@ func suiteOf(res *Result) junitSuite {
 	slices.Sort(extra)
 	classes = append(classes, extra...)
 	for _, cl := range classes {
-		if !InvariantApplies(cl, res.Platform) && len(byClass[cl]) == 0 {
+		if !invariantApplies(cl, res.Platform) && len(byClass[cl]) == 0 {
 			continue // e.g. iOS has no Doze
 		}
 		c := junitCase{Name: "invariant " + cl, Classname: class + ".invariant", Time: "0"}

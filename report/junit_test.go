@@ -70,8 +70,8 @@ func TestJUnitCounts(t *testing.T) {
 	assert.Equal(t, "0", doc.Time)
 	applies := func(platform string) int {
 		n := 0
-		for _, c := range InvariantClasses {
-			if InvariantApplies(c, platform) {
+		for _, c := range invariantClasses {
+			if invariantApplies(c, platform) {
 				n++
 			}
 		}

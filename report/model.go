@@ -1,3 +1,6 @@
+// The model the renderers share, built from a result and its trace: each
+// task's story (due, held back, ran) and the device's signals over time.
+
 package report
 
 import (

@@ -1,3 +1,6 @@
+// Printable and the checks that keep control characters of a scenario out
+// of every rendering.
+
 package report
 
 import (

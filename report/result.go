@@ -1,3 +1,6 @@
+// The result document, wmsim.result/v1 and wmsim.results/v1: the JSON
+// types of a run and its summary.
+
 package report
 
 import (

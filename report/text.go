@@ -1,3 +1,6 @@
+// WriteText and WriteTextMulti: the text `wmsim run` prints, a timeline,
+// the per-task table and the verdicts.
+
 package report
 
 import (
@@ -41,7 +44,7 @@ func (p painter) paint(code, s string) string {
 // WriteText writes one platform's run for a person: a header, optionally a
 // compact timeline (offset and clock time, device signals, task events), the
 // per-task table, and the verdicts on expectations and invariants.
-func WriteText(w io.Writer, res *Result, trace []sim.Record, start time.Time, opts TextOptions) error {
+func WriteText(w io.Writer, res *Result, trace []Record, start time.Time, opts TextOptions) error {
 	if res == nil {
 		return errors.New("report: no result to write")
 	}
@@ -53,7 +56,7 @@ func WriteText(w io.Writer, res *Result, trace []sim.Record, start time.Time, op
 // WriteTextMulti writes several platforms' runs of one scenario (traces[i]
 // goes with results[i]; a missing trace is treated as empty), then one line
 // with each platform's verdict.
-func WriteTextMulti(w io.Writer, results []*Result, traces [][]sim.Record, start time.Time, opts TextOptions) error {
+func WriteTextMulti(w io.Writer, results []*Result, traces [][]Record, start time.Time, opts TextOptions) error {
 	if len(results) == 0 {
 		return errors.New("report: no results to write")
 	}

@@ -1,3 +1,6 @@
+// Causes: what held a task back over an interval, read from the trace, for
+// the explanations and the evidence of expectations.
+
 package report
 
 import (

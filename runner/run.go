@@ -25,8 +25,8 @@ type RunOptions struct {
 	Platforms []string
 	// Seed replaces the scenario's seed.
 	Seed *uint64
-	// Limits replaces sim.DefaultLimits.
-	Limits *sim.Limits
+	// Limits replaces DefaultLimits.
+	Limits *Limits
 	// KeepTrace keeps every trace record in PlatformRun.Trace. Expectations
 	// read the trace for their evidence either way.
 	KeepTrace bool
@@ -37,10 +37,10 @@ type RunOptions struct {
 	NoTrace bool
 	// Sinks receive every trace record as it happens (e.g. a JSON Lines
 	// writer), after the runner's own.
-	Sinks []sim.Sink
+	Sinks []Sink
 	// Handlers are Go task handlers by received name; they take precedence
 	// over the scenario's app.tasks behaviours (wmsimtest uses them).
-	Handlers map[string]plugin.Handler
+	Handlers map[string]Handler
 	// Setup runs after the world is built and before the first event, for
 	// callers that drive the plugin from Go.
 	Setup func(w *World)
@@ -49,7 +49,7 @@ type RunOptions struct {
 	Profile  string
 	Duration time.Duration
 	// Context stops the run early when it is cancelled (a CLI's SIGINT): the
-	// platform run in progress ends with a *sim.LimitError "interrupted" and
+	// platform run in progress ends with a *LimitError "interrupted" and
 	// no further platform starts. It is polled as trace records are written,
 	// like the trace-record cap, so it needs the trace (not NoTrace).
 	Context context.Context
@@ -60,9 +60,9 @@ type PlatformRun struct {
 	Platform string
 	Start    time.Time
 	Result   *report.Result
-	Trace    []sim.Record // with RunOptions.KeepTrace
+	Trace    []report.Record // with RunOptions.KeepTrace
 	// LimitErr is the safety limit that stopped the run, if one did.
-	LimitErr *sim.LimitError
+	LimitErr *LimitError
 	// Timing is the real time the run took, for JUnit's time attributes
 	// (report.JUnitOptions.Timing); the only figure that varies between
 	// identical runs, so it is not part of Result.

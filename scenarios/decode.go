@@ -1,3 +1,6 @@
+// The decoder's core: walking the YAML AST, typed scalars and enums, and
+// the diagnostics with their positions and field paths.
+
 package scenarios
 
 import (

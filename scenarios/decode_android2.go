@@ -1,3 +1,6 @@
+// Decoding of the Android additions: the quota source, content changes and
+// OEM profile files.
+
 package scenarios
 
 import (

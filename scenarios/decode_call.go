@@ -1,3 +1,6 @@
+// Decoding of `call` steps: each plugin method's arguments per release, as
+// a table of method specifications.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// Decoding of the plugin release and the release-dependent app and OS
+// debugging options.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// Decoding of a scenario's top-level sections: platforms, device, app,
+// Android and iOS settings, timeline and expectations.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// Decoding of format v1.1's additions: clock times, `until` and the
+// ${now_ms} placeholder.
+
 package scenarios
 
 import (

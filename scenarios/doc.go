@@ -1,5 +1,8 @@
-// Package scenarios reads wmsim scenario files (format v1, see FORMAT.md and
-// the contract in SCENARIO-FORMAT.md) into typed Go values.
+// Package scenarios is wmsim's scenario file format.
+//
+// It reads scenario files (format v1, see FORMAT.md and the contract in
+// SCENARIO-FORMAT.md) into typed Go values, and has the format's JSON Schema
+// and the built-in library of scenarios. Package runner runs them.
 //
 // Decoding is strict and complete: the YAML is parsed into an AST with
 // github.com/goccy/go-yaml, and every field is checked against the format,

@@ -1,3 +1,6 @@
+// The format's durations, clock times and byte sizes: parsing and
+// formatting.
+
 package scenarios
 
 import (

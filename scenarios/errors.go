@@ -1,3 +1,6 @@
+// Diagnostics and LoadError: every problem of a file with its
+// file:line:column, field path and an excerpt of the line.
+
 package scenarios
 
 import (

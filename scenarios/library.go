@@ -1,3 +1,6 @@
+// The built-in library of scenarios (library/*.yaml), embedded in the
+// binary: Library, LoadLibrary, Open.
+
 package scenarios
 
 import (

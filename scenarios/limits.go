@@ -1,3 +1,6 @@
+// The limits against hostile input and the prescan that enforces them
+// before the YAML parser runs.
+
 package scenarios
 
 import (

@@ -1,3 +1,5 @@
+// Load and Parse: from bytes to a validated *Scenario.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// The format's JSON Schema (schema.json), generated from the Go types and
+// embedded.
+
 package scenarios
 
 import (

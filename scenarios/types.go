@@ -1,3 +1,6 @@
+// The Go types of a scenario: the top level, platforms, plugin, device,
+// app and expectations.
+
 package scenarios
 
 import (

@@ -1,3 +1,5 @@
+// The Go types of the timeline: steps, their times and actions.
+
 package scenarios
 
 import (

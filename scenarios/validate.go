@@ -1,3 +1,6 @@
+// The checks across fields that decoding one field cannot make: task names,
+// times within the duration, platform-specific settings.
+
 package scenarios
 
 import (

@@ -1,3 +1,5 @@
+// Map and Field: inputData and channel payloads as ordered YAML maps.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// What a test does to the simulated phone: the plugin's Dart API
+// (Workmanager), the device (Device), the app (App) and the OS (OS).
+
 package wmsimtest
 
 import (
@@ -59,27 +62,27 @@ func (wm *Workmanager) InitializeDebug() error {
 }
 
 // RegisterOneOffTask is Workmanager().registerOneOffTask.
-func (wm *Workmanager) RegisterOneOffTask(uniqueName, taskName string, o plugin.OneOffOptions) error {
+func (wm *Workmanager) RegisterOneOffTask(uniqueName, taskName string, o OneOffOptions) error {
 	return wm.call(&wire.Call{Method: wire.MethodRegisterOneOffTask, UniqueName: uniqueName, TaskName: taskName, OneOff: &o})
 }
 
 // RegisterPeriodicTask is Workmanager().registerPeriodicTask.
-func (wm *Workmanager) RegisterPeriodicTask(uniqueName, taskName string, o plugin.PeriodicOptions) error {
+func (wm *Workmanager) RegisterPeriodicTask(uniqueName, taskName string, o PeriodicOptions) error {
 	return wm.call(&wire.Call{Method: wire.MethodRegisterPeriodicTask, UniqueName: uniqueName, TaskName: taskName, Periodic: &o})
 }
 
 // RegisterProcessingTask is Workmanager().registerProcessingTask (iOS).
-func (wm *Workmanager) RegisterProcessingTask(uniqueName, taskName string, o plugin.ProcessingOptions) error {
+func (wm *Workmanager) RegisterProcessingTask(uniqueName, taskName string, o ProcessingOptions) error {
 	return wm.call(&wire.Call{Method: wire.MethodRegisterProcessingTask, UniqueName: uniqueName, TaskName: taskName, Processing: &o})
 }
 
 // RegisterHealthResearchTask is Workmanager().registerHealthResearchTask (iOS 17+).
-func (wm *Workmanager) RegisterHealthResearchTask(uniqueName, taskName string, o plugin.ProcessingOptions) error {
+func (wm *Workmanager) RegisterHealthResearchTask(uniqueName, taskName string, o ProcessingOptions) error {
 	return wm.call(&wire.Call{Method: wire.MethodRegisterHealthResearchTask, UniqueName: uniqueName, TaskName: taskName, Processing: &o})
 }
 
 // RegisterContinuedProcessingTask is Workmanager().registerContinuedProcessingTask (iOS 26+).
-func (wm *Workmanager) RegisterContinuedProcessingTask(uniqueName, taskName string, o plugin.ContinuedProcessingOptions) error {
+func (wm *Workmanager) RegisterContinuedProcessingTask(uniqueName, taskName string, o ContinuedProcessingOptions) error {
 	return wm.call(&wire.Call{Method: wire.MethodRegisterContinuedProcessingTask, UniqueName: uniqueName, TaskName: taskName, ContinuedProcessing: &o})
 }
 
@@ -120,7 +123,7 @@ func (wm *Workmanager) PrintScheduledTasks() (string, error) {
 }
 
 // GetWorkInfo is Workmanager().getWorkInfoByUniqueName (nil: Dart null).
-func (wm *Workmanager) GetWorkInfo(uniqueName string) (*plugin.WorkInfo, error) {
+func (wm *Workmanager) GetWorkInfo(uniqueName string) (*WorkInfo, error) {
 	wm.s.w.EnsureProcess()
 	return wm.s.w.Plugin.GetWorkInfo(uniqueName)
 }
@@ -135,7 +138,7 @@ func (s *Sim) Device() *Device { return &Device{s: s} }
 func (d *Device) step(dv scenarios.Device) { d.s.do(&scenarios.Step{Device: &dv}, "Device action") }
 
 // State is the device's current state.
-func (d *Device) State() device.State { return d.s.w.Device.State() }
+func (d *Device) State() DeviceState { return d.s.w.Device.State() }
 
 // Model is the device model itself (for what Device does not wrap).
 func (d *Device) Model() *device.Device { return d.s.w.Device }
@@ -231,7 +234,7 @@ func (a *App) ForceStop() { a.step(scenarios.AppForceStop, false) }
 func (a *App) Update(dispatcherRenamed bool) { a.step(scenarios.AppUpdate, dispatcherRenamed) }
 
 // State is the app process's state.
-func (a *App) State() device.Process { return a.s.w.Device.State().App }
+func (a *App) State() Process { return a.s.w.Device.State().App }
 
 // OS changes operating-system settings now, as a scenario file's `os` step.
 // A setting with no meaning on the platform is ignored with a warning.

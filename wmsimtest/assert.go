@@ -1,3 +1,6 @@
+// The testify helpers: AssertRuns, RequireRuns and friends, judged with the
+// same rules as a scenario's expect entries.
+
 package wmsimtest
 
 import (

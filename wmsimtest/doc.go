@@ -1,15 +1,19 @@
-// Package wmsimtest runs the simulator from Go tests, in the style of
-// net/http/httptest: build a simulated phone with the app on it, call the
-// workmanager plugin's API, move the phone around, let virtual time pass,
-// and assert on what ran and why.
+// Package wmsimtest is wmsim's harness for Go tests, in the style of
+// net/http/httptest.
+//
+// Build a simulated phone with the app on it, call the workmanager plugin's
+// API, move the phone around, let virtual time pass, and assert on what ran
+// and why. A test imports wmsimtest (and runner or report for a run's limits
+// and trace records), never a package under internal/: the types a test names
+// (PeriodicOptions, Constraints, TaskContext, …) are re-exported here.
 //
 //	s := wmsimtest.New(t, wmsimtest.Android(34), wmsimtest.Seed(7), wmsimtest.Profile("office-worker"))
 //	s.Workmanager().Initialize()
-//	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(time.Hour)})
+//	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", wmsimtest.PeriodicOptions{Frequency: wmsimtest.Ptr(time.Hour)})
 //	s.RunFor(24 * time.Hour)
 //	Expect(s).To(wmsimtest.HaveRun("sync").AtLeast(10).Within(24 * time.Hour))
 //
-// A Sim is built on scenarios.NewWorld, so everything a scenario file can
+// A Sim is built on runner.NewWorld, so everything a scenario file can
 // say has an option (or Configure), a file can be loaded and overridden
 // (FromYAML, FromFile, FromLibrary), and Result/JSON give the same result
 // document as `wmsim run --format json`.

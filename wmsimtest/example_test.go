@@ -7,7 +7,6 @@ import (
 
 	"github.com/onsi/gomega"
 
-	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 
@@ -16,7 +15,7 @@ import (
 func ExampleNew() {
 	s := wmsimtest.New(nil, wmsimtest.Android(34), wmsimtest.Seed(7), wmsimtest.Charger(wmsimtest.ChargerAC))
 	s.Workmanager().Initialize()
-	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(time.Hour)})
+	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", wmsimtest.PeriodicOptions{Frequency: wmsimtest.Ptr(time.Hour)})
 	s.RunFor(24 * time.Hour)
 	fmt.Println(s.RunCount("sync"), "runs")
 	// Output: 24 runs
@@ -26,13 +25,13 @@ func ExampleNew() {
 // data, the attempt and a persistent store.
 func ExampleHandler() {
 	s := wmsimtest.New(nil, wmsimtest.Charger(wmsimtest.ChargerAC),
-		wmsimtest.Handler("upload", func(ctx *plugin.TaskContext) (bool, error) {
+		wmsimtest.Handler("upload", func(ctx *wmsimtest.TaskContext) (bool, error) {
 			ctx.Clock.Sleep(30 * time.Second) // virtual
 			ctx.Store.Set("last-upload", ctx.Clock.Now())
 			return ctx.Attempt > 1, nil // the first attempt asks for a retry
 		}))
 	s.Workmanager().Initialize()
-	s.Workmanager().RegisterOneOffTask("upload-1", "upload", plugin.OneOffOptions{})
+	s.Workmanager().RegisterOneOffTask("upload-1", "upload", wmsimtest.OneOffOptions{})
 	s.RunFor(2 * time.Hour)
 	for _, r := range s.Result().Runs {
 		fmt.Println(r.Unique, "attempt", r.Attempt, r.Outcome)
@@ -46,7 +45,7 @@ func ExampleHandler() {
 func ExampleSim_RunUntilCondition() {
 	s := wmsimtest.New(nil, wmsimtest.Charger(wmsimtest.ChargerAC))
 	s.Workmanager().Initialize()
-	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(time.Hour)})
+	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", wmsimtest.PeriodicOptions{Frequency: wmsimtest.Ptr(time.Hour)})
 	at, ok := s.RunUntilCondition(func() bool { return s.RunCount("sync-1") >= 3 }, 6*time.Hour)
 	fmt.Println(ok, at.Round(time.Hour))
 	// Output: true 2h0m0s
@@ -101,7 +100,7 @@ timeline:
 func ExampleHaveRun() {
 	s := wmsimtest.New(nil, wmsimtest.Charger(wmsimtest.ChargerAC))
 	s.Workmanager().Initialize()
-	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(6 * time.Hour)})
+	s.Workmanager().RegisterPeriodicTask("sync-1", "sync", wmsimtest.PeriodicOptions{Frequency: wmsimtest.Ptr(6 * time.Hour)})
 	s.RunFor(24 * time.Hour)
 
 	g := gomega.NewGomega(func(message string, _ ...int) { fmt.Println(message) })
@@ -122,7 +121,7 @@ func (printT) Errorf(format string, args ...any) { fmt.Printf(format+"\n", args.
 func ExampleAssertRuns() {
 	s := wmsimtest.New(nil, wmsimtest.IOS(17))
 	s.Workmanager().Initialize()
-	s.Workmanager().RegisterPeriodicTask("refresh", "refresh", plugin.PeriodicOptions{})
+	s.Workmanager().RegisterPeriodicTask("refresh", "refresh", wmsimtest.PeriodicOptions{})
 	s.RunFor(24 * time.Hour)
 	ok := wmsimtest.AssertRecordedError(printT{}, s, "registerPeriodicTask", wmsimtest.NotPermitted)
 	fmt.Println(ok)

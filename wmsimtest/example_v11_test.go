@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 
@@ -15,8 +14,8 @@ func ExampleOnLaunch() {
 		wmsimtest.Task("sync", time.Second, wmsimtest.Success),
 		wmsimtest.OnLaunch(func(wm *wmsimtest.Workmanager) {
 			_ = wm.Initialize()
-			_ = wm.RegisterPeriodicTask("sync", "sync", plugin.PeriodicOptions{Frequency: plugin.Ptr(time.Hour),
-				ExistingWorkPolicy: plugin.Ptr(plugin.PeriodicKeep)})
+			_ = wm.RegisterPeriodicTask("sync", "sync", wmsimtest.PeriodicOptions{Frequency: wmsimtest.Ptr(time.Hour),
+				ExistingWorkPolicy: wmsimtest.Ptr(wmsimtest.PeriodicKeep)})
 		}))
 	if err := s.Run(); err != nil {
 		panic(err)
@@ -29,13 +28,13 @@ func ExampleOnLaunch() {
 // A handler that schedules its successor before returning: a chain.
 func ExampleHandlerWithPlugin() {
 	s := wmsimtest.New(nil, wmsimtest.Android(34), wmsimtest.Duration(4*time.Hour),
-		wmsimtest.HandlerWithPlugin("chain", func(ctx *plugin.TaskContext, wm *wmsimtest.Workmanager) (bool, error) {
+		wmsimtest.HandlerWithPlugin("chain", func(ctx *wmsimtest.TaskContext, wm *wmsimtest.Workmanager) (bool, error) {
 			next := fmt.Sprintf("chain-%d", ctx.Clock.Now().Unix())
-			return true, wm.RegisterOneOffTask(next, "chain", plugin.OneOffOptions{InitialDelay: plugin.Ptr(time.Hour)})
+			return true, wm.RegisterOneOffTask(next, "chain", wmsimtest.OneOffOptions{InitialDelay: wmsimtest.Ptr(time.Hour)})
 		}))
 	wm := s.Workmanager()
 	_ = wm.Initialize()
-	_ = wm.RegisterOneOffTask("chain-0", "chain", plugin.OneOffOptions{})
+	_ = wm.RegisterOneOffTask("chain-0", "chain", wmsimtest.OneOffOptions{})
 	if err := s.Run(); err != nil {
 		panic(err)
 	}

@@ -1,3 +1,6 @@
+// Always and OnRecord: conditions checked, and code run, after every trace
+// record.
+
 package wmsimtest
 
 import (
@@ -5,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/wmsim/wmsim/internal/sim"
+	"github.com/wmsim/wmsim/report"
 )
 
 // hook is an invariant checked after every trace record.
@@ -40,7 +44,7 @@ func (s *Sim) Always(desc string, cond func(s *Sim) bool) {
 
 // OnRecord calls fn with every trace record as it is made (the decision and
 // its reason). fn must only read state, never drive time.
-func (s *Sim) OnRecord(fn func(r *sim.Record)) {
+func (s *Sim) OnRecord(fn func(r *report.Record)) {
 	s.w.Engine.AddSink(sim.SinkFunc(func(r *sim.Record) { s.inEvent(func() { fn(r) }) }))
 }
 

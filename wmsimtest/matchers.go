@@ -1,3 +1,6 @@
+// The Gomega matchers (HaveRun, HaveMaxGap, HaveNoErrors, …) and the error
+// codes they name.
+
 package wmsimtest
 
 import (

@@ -1,3 +1,6 @@
+// The options of New and Build: where the scenario comes from, the
+// platform, the device, the app and its Go handlers.
+
 package wmsimtest
 
 import (
@@ -7,7 +10,6 @@ import (
 	"time"
 
 	"github.com/wmsim/wmsim/internal/plugin"
-	"github.com/wmsim/wmsim/internal/sim"
 	"github.com/wmsim/wmsim/runner"
 	"github.com/wmsim/wmsim/scenarios"
 )
@@ -106,7 +108,7 @@ func Platform(p scenarios.Platform) Option {
 
 // PluginVersion selects the plugin release: a minor "0.2" … "0.10"
 // (default "0.10", its latest release) or an exact release such as "0.9.0+3"
-// (plugin.Releases).
+// (docs/plugin-releases.md lists them).
 func PluginVersion(v string) Option {
 	return func(b *build) {
 		if _, err := plugin.ResolveRelease(v, "", ""); err != nil {
@@ -133,10 +135,10 @@ func Duration(d time.Duration) Option {
 }
 
 // Limits replaces the kernel's safety limits.
-func Limits(l sim.Limits) Option { return func(b *build) { b.limits = &l } }
+func Limits(l runner.Limits) Option { return func(b *build) { b.limits = &l } }
 
 // Sink receives every trace record (e.g. a sim JSON Lines writer).
-func Sink(sk sim.Sink) Option { return func(b *build) { b.sinks = append(b.sinks, sk) } }
+func Sink(sk runner.Sink) Option { return func(b *build) { b.sinks = append(b.sinks, sk) } }
 
 // Profile applies a built-in daily usage profile (office-worker, …).
 func Profile(name string) Option {
@@ -263,7 +265,7 @@ func TaskBehaviour(task scenarios.Task) Option {
 // Handler installs a Go task handler for the name the dispatcher receives:
 // real code receiving the virtual clock.Clock, the input data, the attempt
 // and the app's persistent store. It takes precedence over Task.
-func Handler(received string, h plugin.Handler) Option {
+func Handler(received string, h HandlerFunc) Option {
 	return func(b *build) { b.handlers[received] = h }
 }
 
@@ -324,7 +326,7 @@ func OnLaunch(fn func(wm *Workmanager)) Option {
 // TaskHandler is a Go task handler that calls the plugin before it returns,
 // from the background isolate (source task in the result's calls): a
 // self-rescheduling chain, a cancel after the last item.
-type TaskHandler func(ctx *plugin.TaskContext, wm *Workmanager) (bool, error)
+type TaskHandler func(ctx *TaskContext, wm *Workmanager) (bool, error)
 
 // HandlerWithPlugin installs a TaskHandler for the name the dispatcher
 // receives, as Handler does.

@@ -1,3 +1,6 @@
+// Sim, New and Build: the simulated phone a test drives, and virtual time
+// (RunFor, RunUntil, At, Every).
+
 package wmsimtest
 
 import (
@@ -251,7 +254,7 @@ func (s *Sim) Clock() clock.Clock { return s.w.Engine.Clock() }
 // Handle installs a Go task handler for the name the dispatcher receives,
 // replacing any earlier one and the scenario's app.tasks entry of that name.
 // It may be called at any time; it applies to runs that start afterwards.
-func (s *Sim) Handle(received string, h plugin.Handler) { s.handlers[received] = h }
+func (s *Sim) Handle(received string, h HandlerFunc) { s.handlers[received] = h }
 
 // end is the scenario's end as an offset.
 func (s *Sim) end() time.Duration { return s.sc.Duration }

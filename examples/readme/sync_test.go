@@ -6,12 +6,11 @@ import (
 
 	. "github.com/onsi/gomega"
 
-	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 
 // syncHandler is the app's task handler: real Go code on the virtual clock.
-func syncHandler(ctx *plugin.TaskContext) (bool, error) {
+func syncHandler(ctx *wmsimtest.TaskContext) (bool, error) {
 	if !ctx.Device().Network.Connected() {
 		return false, nil // ask WorkManager to retry
 	}
@@ -29,9 +28,9 @@ func TestHourlySyncOnAnOfficeWorkersPhone(t *testing.T) {
 	// What the app's Dart code does at startup.
 	wm := s.Workmanager()
 	g.Expect(wm.Initialize()).To(Succeed())
-	g.Expect(wm.RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{
-		Frequency:   plugin.Ptr(time.Hour),
-		Constraints: &plugin.Constraints{NetworkType: plugin.Ptr(plugin.NetworkConnected)},
+	g.Expect(wm.RegisterPeriodicTask("sync-1", "sync", wmsimtest.PeriodicOptions{
+		Frequency:   wmsimtest.Ptr(time.Hour),
+		Constraints: &wmsimtest.Constraints{NetworkType: wmsimtest.Ptr(wmsimtest.NetworkConnected)},
 	})).To(Succeed())
 
 	// What the user does, at virtual times.

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 
-	"github.com/wmsim/wmsim/internal/plugin"
 	"github.com/wmsim/wmsim/wmsimtest"
 )
 
@@ -28,7 +27,7 @@ func TestSyncSuite(t *testing.T) { suite.Run(t, new(SyncSuite)) }
 // sync is the app's task handler, real Go code: it "calls the server"
 // (sleeping 4 s of virtual time), keeps a cursor in the app's persistent
 // store, and asks for a retry when the request fails.
-func (s *SyncSuite) sync(ctx *plugin.TaskContext) (bool, error) {
+func (s *SyncSuite) sync(ctx *wmsimtest.TaskContext) (bool, error) {
 	if !ctx.Device().Network.Connected() {
 		return false, nil // retry later
 	}
@@ -50,9 +49,9 @@ func (s *SyncSuite) SetupTest() {
 		wmsimtest.Handler("sync", s.sync))
 	wm := s.sim.Workmanager()
 	s.Require().NoError(wm.Initialize())
-	s.Require().NoError(wm.RegisterPeriodicTask("sync-1", "sync", plugin.PeriodicOptions{
-		Frequency:   plugin.Ptr(time.Hour),
-		Constraints: &plugin.Constraints{NetworkType: plugin.Ptr(plugin.NetworkConnected)},
+	s.Require().NoError(wm.RegisterPeriodicTask("sync-1", "sync", wmsimtest.PeriodicOptions{
+		Frequency:   wmsimtest.Ptr(time.Hour),
+		Constraints: &wmsimtest.Constraints{NetworkType: wmsimtest.Ptr(wmsimtest.NetworkConnected)},
 	}))
 }
 
@@ -103,9 +102,9 @@ func TestLibraryScenarioOnIOS17(t *testing.T) {
 // Handlers returning an error are failures, as a thrown Dart exception is.
 func TestHandlerErrorIsAFailure(t *testing.T) {
 	s := wmsimtest.New(t, wmsimtest.Charger(wmsimtest.ChargerAC),
-		wmsimtest.Handler("upload", func(*plugin.TaskContext) (bool, error) { return false, errors.New("HTTP 500") }))
+		wmsimtest.Handler("upload", func(*wmsimtest.TaskContext) (bool, error) { return false, errors.New("HTTP 500") }))
 	require.NoError(t, s.Workmanager().Initialize())
-	require.NoError(t, s.Workmanager().RegisterOneOffTask("upload-1", "upload", plugin.OneOffOptions{}))
+	require.NoError(t, s.Workmanager().RegisterOneOffTask("upload-1", "upload", wmsimtest.OneOffOptions{}))
 	require.NoError(t, s.RunFor(time.Hour))
 	wmsimtest.AssertFinalState(t, s, "upload-1", wmsimtest.Failed)
 	wmsimtest.AssertRuns(t, s, "upload", 1, 1)

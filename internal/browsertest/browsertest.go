@@ -1,7 +1,9 @@
-// Package browsertest opens the project's HTML reports in headless Chromium
-// for tests: it collects what the page logs to the console and the errors it
-// throws, takes screenshots and judges whether they show anything, and
-// drives the keyboard. Tests skip when no Chromium is installed.
+// Package browsertest is a test helper that opens the project's HTML reports
+// in headless Chromium.
+//
+// It collects what the page logs to the console and the errors it throws,
+// takes screenshots and judges whether they show anything, and drives the
+// keyboard. Tests skip when no Chromium is installed.
 package browsertest
 
 import (

@@ -1,7 +1,9 @@
-// Package compare runs one scenario under several profiles — plugin releases,
-// Android API levels or iOS versions — and shows, task by task, what changes:
-// runs, the first run, the gaps between runs and the errors. It is the check a
-// team makes before upgrading the plugin or targeting a new OS.
+// Package compare is wmsim's comparison of one scenario under several
+// profiles: plugin releases, Android API levels or iOS versions.
+//
+// It shows, task by task, what changes: runs, the first run, the gaps between
+// runs and the errors. It is the check a team makes before upgrading the
+// plugin or targeting a new OS.
 package compare
 
 import (

@@ -1,7 +1,9 @@
-// Package device models the phone a scenario runs on: battery, charger,
-// network, screen and lock, motion, storage, power (reboot, dead battery),
-// Low Power Mode / Battery Saver, thermal state, the app's process state and
-// launch history, and the seeded daily usage profiles that drive them.
+// Package device is the model of the phone a scenario runs on.
+//
+// It models battery, charger, network, screen and lock, motion, storage,
+// power (reboot, dead battery), Low Power Mode / Battery Saver, thermal
+// state, the app's process state and launch history, and the seeded daily
+// usage profiles that drive them.
 //
 // # Events
 //

@@ -1,8 +1,10 @@
-// Package fleet runs one scenario over a fleet of simulated devices and
-// reports distributions of what the app's background work got: runs per
-// day, successes, the gap between successful runs, the delay from due to
-// start, the time blocked by each reason and the battery the tasks drew,
-// per task and per usage profile.
+// Package fleet is wmsim's fleet runner: one scenario over many simulated
+// devices, reported as distributions.
+//
+// The distributions are of what the app's background work got: runs per day,
+// successes, the gap between successful runs, the delay from due to start,
+// the time blocked by each reason and the battery the tasks drew, per task
+// and per usage profile.
 //
 // Every device i gets its own seed, DeviceSeed(root seed, i), and a profile
 // drawn from the mix by i alone, so a device is the same whichever worker

@@ -1,8 +1,11 @@
-// Package scan reads a Flutter project that uses the workmanager plugin
-// and reports what will go wrong with its background work: the plugin calls
-// of its Dart code (parsed with the tree-sitter Dart grammar), its iOS
-// Info.plist and AppDelegate, its Android manifest, checked against the
-// platforms' rules; and a scenario that simulates what the code does.
+// Package scan is wmsim's checker of a Flutter project that uses the
+// workmanager plugin.
+//
+// It reads the plugin calls of the project's Dart code (parsed with the
+// tree-sitter Dart grammar), its iOS Info.plist and AppDelegate and its
+// Android manifest, checks them against the platforms' rules, reports what
+// will go wrong with its background work, and writes a scenario that
+// simulates what the code does.
 package scan
 
 import (

@@ -1,5 +1,7 @@
-// Package android models Android's background scheduling for one app on one
-// simulated device: WorkManager (the WorkSpec database, calculateNextRunTime,
+// Package android is the model of Android's background scheduling for one
+// app on one simulated device.
+//
+// It covers WorkManager (the WorkSpec database, calculateNextRunTime,
 // WorkerWrapper's gate and result handling, unique-work policies and chains)
 // over JobScheduler (one-shot jobs with a minimum latency and constraints,
 // the execution limit, system-stop backoff), Doze (deep and light), App

@@ -1,5 +1,7 @@
-// Package ios models iOS background scheduling for one app, as the workmanager
-// plugin's iOS side sees it:
+// Package ios is the model of iOS background scheduling for one app, as the
+// workmanager plugin's iOS side sees it.
+//
+// It covers:
 //
 //   - BGTaskScheduler: Register, Submit (with the errors and crashes of iOS
 //     18.2 / 26.1, in their order), Cancel, CancelAll, Pending; app refresh,

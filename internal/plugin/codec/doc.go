@@ -1,6 +1,8 @@
 // Package codec is a byte-exact Go implementation of Flutter's
-// StandardMessageCodec and StandardMethodCodec, the binary formats that
-// platform-channel messages use between Dart and the host (Android, iOS).
+// StandardMessageCodec and StandardMethodCodec.
+//
+// They are the binary formats that platform-channel messages use between Dart
+// and the host (Android, iOS).
 //
 // The format follows the three reference implementations in the Flutter
 // repository: packages/flutter/lib/src/services/message_codecs.dart (Dart),

@@ -1,5 +1,7 @@
-// Package wire decodes the workmanager plugin's platform-channel traffic into
-// plugin calls, and encodes the replies and native→Dart messages.
+// Package wire is the workmanager plugin's platform-channel protocol.
+//
+// It decodes the channel traffic into plugin calls, and encodes the replies
+// and native→Dart messages.
 //
 // Two protocols exist:
 //
