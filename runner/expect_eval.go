@@ -48,13 +48,15 @@ type evidence struct {
 	uniquesOf  map[string][]string      // unique names each task name was registered under
 }
 
-func (ev *evidence) runs(sel selector) []report.Run {
+func (ev *evidence) runs(sel selector) []*report.Run {
 	return ev.runsWithin(sel, nil, nil)
 }
 
-// runsWithin selects sel's runs that start in [from, to] (nil: open).
-func (ev *evidence) runsWithin(sel selector, from, to *time.Duration) []report.Run {
-	var out []report.Run
+// runsWithin selects sel's runs that start in [from, to] (nil: open), as
+// pointers into the result (read only: a fleet evaluates every device's
+// expectations, and copying the runs was most of its memory traffic).
+func (ev *evidence) runsWithin(sel selector, from, to *time.Duration) []*report.Run {
+	var out []*report.Run
 	for i := range ev.res.Runs {
 		r := &ev.res.Runs[i]
 		if !sel.matchRun(r) {
@@ -63,7 +65,7 @@ func (ev *evidence) runsWithin(sel selector, from, to *time.Duration) []report.R
 		if t := dur(r.TStart); from != nil && t < *from || to != nil && t > *to {
 			continue
 		}
-		out = append(out, *r)
+		out = append(out, r)
 	}
 	return out
 }

@@ -29,6 +29,9 @@ func (w *World) Result() *report.Result {
 		Start:    sc.Start.Format(time.RFC3339),
 		End:      end.Format(time.RFC3339),
 	}
+	if n := w.Journal.NumRuns(); n > 0 {
+		res.Runs = make([]report.Run, 0, n)
+	}
 	for _, r := range w.Journal.All() {
 		run := report.Run{
 			Task: r.Task, Unique: r.Unique, Received: r.Received, Attempt: r.Attempt,

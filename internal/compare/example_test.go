@@ -32,5 +32,5 @@ func ExampleProfiles() {
 	//   ok/retry/fail/stop  24/0/0/0  24/0/0/0
 	//   first run           +56m2s    +1m
 	//   median gap          1h8s      1h8s
-	//   max gap             1h11s     1h11s
+	//   max gap             1h11s     1h10s
 }

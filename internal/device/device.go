@@ -696,3 +696,33 @@ func (s *Store) Keys() []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// SilentTail is the pending screen-off activity tail's event, when its end
+// will notify no listener and bring no other event forward: the battery is
+// sparse (no level reports), the device is on, unplugged and not dead, and
+// the tail ends strictly before the battery's next planned event, and the
+// load without the tail is no higher. Until that event the current is
+// constant, so the tail's end crosses no level that matters (no battery
+// low, no shutdown); the drain does not grow, so the battery's next event
+// moves later or stays, never earlier. A model stepping its
+// own timer through a quiet stretch may therefore leave this event aside
+// (sim.Engine.QuietUntil). ok is false otherwise.
+func (d *Device) SilentTail() (t sim.Timer, ok bool) {
+	if !d.sparse || !d.tailOn || !d.tailTimer.Pending() || !d.stepTimer.Pending() ||
+		d.st.Power != PowerOn || d.dead || d.plugged() || d.amps >= 0 {
+		return sim.Timer{}, false
+	}
+	at, _ := d.eng.When(d.tailTimer)
+	if int64(sim.Sub(at, d.eng.Start())) >= d.stepAt {
+		return sim.Timer{}, false
+	}
+	// The load after the tail (a power profile may give any currents):
+	// it must not drain faster.
+	d.tailOn = false
+	after := d.Load()
+	d.tailOn = true
+	if after > d.load {
+		return sim.Timer{}, false
+	}
+	return d.tailTimer, true
+}

@@ -141,3 +141,46 @@ func mustProfile(t *testing.T, name string) Profile {
 	require.True(t, ok, name)
 	return p
 }
+
+// SilentTail vouches for the screen-off tail only where its end can notify
+// no listener and bring no event forward.
+func TestSilentTail(t *testing.T) {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	build := func(sparse bool, mutate func(*State)) (*Device, *sim.Engine) {
+		eng := sim.New(start, 1)
+		st := DefaultState()
+		st.ScreenOn = true
+		if mutate != nil {
+			mutate(&st)
+		}
+		d := New(eng, Config{Initial: st})
+		d.SetSparseBattery(sparse)
+		return d, eng
+	}
+	d, eng := build(true, nil)
+	_, ok := d.SilentTail()
+	assert.False(t, ok, "no tail while the screen is on")
+	d.SetScreen(false)
+	tail, ok := d.SilentTail()
+	require.True(t, ok, "sparse, unplugged, on: the tail's end is silent")
+	at, pending := eng.When(tail)
+	require.True(t, pending)
+	assert.Equal(t, DefaultCurrents.Tail, sim.Sub(at, start))
+
+	d, _ = build(false, nil)
+	d.SetScreen(false)
+	_, ok = d.SilentTail()
+	assert.False(t, ok, "per-percent battery: the tail's end may report a level")
+
+	d, _ = build(true, func(s *State) { s.Charger = ChargerAC })
+	d.SetScreen(false)
+	_, ok = d.SilentTail()
+	assert.False(t, ok, "plugged in: the current after the tail may cross a level sooner")
+
+	// The tail would end after the battery's next planned event: a nearly
+	// empty battery dies within the tail.
+	d, _ = build(true, func(s *State) { s.Battery.ChargeUAh = 5 })
+	d.SetScreen(false)
+	_, ok = d.SilentTail()
+	assert.False(t, ok, "the battery's next event comes first")
+}

@@ -67,10 +67,14 @@ type Engine struct {
 	stopReq   bool
 	stopErr   error
 	//lint:ignore U1000 read and written under the race build tag (race_on.go)
-	raceFence byte // see race_on.go
-	firing    bool // an event handler is running
-	inWakes   bool // runWakes is running
+	raceFence byte   // see race_on.go
+	firing    bool   // an event handler is running
+	phase     Phase  // the phase of the event being fired (Engine.Firing)
+	curSeq    uint64 // and its insertion sequence
+	stepping  bool   // an event's handler, or a process it woke, is running
+	inWakes   bool   // runWakes is running
 	wakes     []func()
+	runTarget int64 // the target of the runTo in progress, else math.MinInt64: see QuietUntil
 	fatal     error // a watchdog stop that leaves a goroutine running: every later run fails with it
 
 	plainStart bool // start carries no monotonic clock reading: see timeAt
@@ -96,7 +100,8 @@ func WithSink(s Sink) Option { return func(e *Engine) { e.AddSink(s) } }
 // New returns an engine whose virtual time starts at start, with all random
 // streams derived from seed.
 func New(start time.Time, seed uint64, opts ...Option) *Engine {
-	e := &Engine{start: start, nowT: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}, wallNow: time.Now}
+	e := &Engine{start: start, nowT: start, seed: seed, limits: DefaultLimits, streams: map[string]*streamEntry{}, wallNow: time.Now,
+		runTarget: math.MinInt64}
 	// Without a monotonic reading, start.Add(d) is time.Unix(start+d).In(loc)
 	// bit for bit, and the latter is a third of the instructions.
 	e.plainStart = start == start.Round(0)
@@ -180,6 +185,32 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 	t := Timer{ev: ev, gen: ev.gen}
 	e.raceRelease()
 	return t
+}
+
+// Firing is the phase and insertion sequence of the event being fired (its
+// handler, or a process it woke, is running); ok is false between events.
+// With ReserveSeq, a model that stands in for an event it did not queue asks
+// it whether that event would already have fired: same-instant events fire
+// in (phase, sequence) order.
+func (e *Engine) Firing() (p Phase, seq uint64, ok bool) { return e.phase, e.curSeq, e.stepping }
+
+// ReserveSeq takes the insertion sequence an event queued now would get,
+// without queueing one: ScheduleReserved can queue it later in the place it
+// would have had.
+func (e *Engine) ReserveSeq() uint64 {
+	e.seq++
+	return e.seq
+}
+
+// ScheduleReserved queues h at t with a sequence from ReserveSeq (used once),
+// so that among same-instant, same-phase events it fires where an event
+// queued when the sequence was reserved would have.
+func (e *Engine) ScheduleReserved(t time.Time, phase Phase, seq uint64, label string, h Handler) Timer {
+	tm := e.scheduleAt(toOffset(e.start, t), phase, label, h)
+	e.seq--
+	tm.ev.seq = seq
+	e.queue.update(tm.ev)
+	return tm
 }
 
 // Cancel removes a pending event. It reports whether the event was pending.
@@ -339,6 +370,7 @@ func (e *Engine) step(head *queued) (bool, error) {
 	ev := e.queue.popMin()
 	e.setNow(ev.at)
 	e.fired++
+	e.phase, e.curSeq, e.stepping = ev.phase, ev.seq, true
 	h := ev.h
 	e.release(ev)
 	if h != nil {
@@ -351,6 +383,7 @@ func (e *Engine) step(head *queued) (bool, error) {
 		e.runWakes()
 	}
 	e.settle()
+	e.stepping = false
 	if e.fatal != nil {
 		return true, e.fatal
 	}
@@ -429,6 +462,9 @@ func (e *Engine) runTo(target int64) error {
 		return e.fatal
 	}
 	e.beginRun()
+	prev := e.runTarget
+	e.runTarget = target
+	defer func() { e.runTarget = prev }()
 	for {
 		head := e.head()
 		if head == nil || head.at > target {

@@ -1,6 +1,7 @@
 package android
 
 import (
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -255,15 +256,32 @@ var _ = Describe("execution limit", func() {
 			Expect(runs[0].End-runs[0].Start).To(Equal(c.want), "API %d", c.api)
 		}
 	})
-	It("gives work the foreground app runs in-process (GreedyScheduler) 90 min", func() {
-		e := newEnv(DefaultConfig(), testState())
-		e.dev.LaunchApp()
-		e.exec.dur = 2 * time.Hour
-		_, _ = e.m.EnqueueUniqueWork("long", Keep, WorkRequest{})
-		Expect(e.eng.RunFor(91 * time.Minute)).To(Succeed())
-		runs := runsOf(e, "long")
-		Expect(runs[0].End - runs[0].Start).To(Equal(90 * time.Minute))
-		Expect(runs[0].StopReason).To(Equal(osscheduler.StopTimeout))
+	It("ends work the foreground app runs in-process (GreedyScheduler) at the limit of the job JobScheduler holds for it (30 min), else at TimeLimiter's 90 min", func() {
+		// JobScheduler starts the work's job too; SystemJobService holds it
+		// (the Processor declines the running work) and, when JobScheduler
+		// stops it at its execution limit, onStopJob stops the in-process run
+		// (declined.go).
+		// With schedulerLimit (20) other works handed to JobScheduler first,
+		// the work gets no job (WorkManager's maxSchedulerLimit), so only
+		// TimeLimiter's 90 min limits its in-process run.
+		for _, c := range []struct {
+			others int
+			want   time.Duration
+		}{{0, 30 * time.Minute}, {schedulerLimit, 90 * time.Minute}} {
+			cfg := DefaultConfig()
+			cfg.StartLatency = time.Nanosecond
+			e := newEnv(cfg, testState())
+			e.dev.LaunchApp()
+			e.exec.dur = 2 * time.Hour
+			for i := range c.others {
+				_, _ = e.m.EnqueueUniqueWork(fmt.Sprintf("later-%d", i), Keep, WorkRequest{InitialDelay: 24 * time.Hour})
+			}
+			_, _ = e.m.EnqueueUniqueWork("long", Keep, WorkRequest{})
+			Expect(e.eng.RunFor(91 * time.Minute)).To(Succeed())
+			runs := runsOf(e, "long")
+			Expect(runs[0].End-runs[0].Start).To(BeNumerically("~", c.want, time.Microsecond), "%d other works", c.others)
+			Expect(runs[0].StopReason).To(Equal(osscheduler.StopTimeout))
+		}
 	})
 	It("on battery in the working-set bucket gives the 10-min guarantee", func() {
 		cfg := DefaultConfig()

@@ -78,7 +78,8 @@ func (m *Model) concurrencyCounts() concurrencyCount {
 		}
 	}
 	for _, w := range m.specs {
-		if w.state == stEnqueued && w.job.scheduled && !w.deleted && !w.job.startAt.IsZero() {
+		staged := w.state == stEnqueued || (w.state == stRunning && w.job.inProcess && !w.job.held) // declined.go
+		if staged && w.job.scheduled && !w.deleted && !w.job.startAt.IsZero() {
 			c.add(w.job.workType)
 		}
 	}

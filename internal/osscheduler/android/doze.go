@@ -369,7 +369,93 @@ func (h deepStepHandler) Fire(*sim.Engine) { h.d.stepDeep() }
 
 type lightStepHandler struct{ d *dozeMachine }
 
-func (h lightStepHandler) Fire(*sim.Engine) { h.d.stepLight() }
+func (h lightStepHandler) Fire(*sim.Engine) {
+	h.d.stepLight()
+	h.d.foldQuietLight()
+}
+
+// foldLight lets a light-Doze step carry the quiet steps after it
+// (foldQuietLight); tests turn it off to compare with every step fired.
+var foldLight = true
+
+// foldQuietLight takes, at once, the light-Doze steps that would fire
+// before anything else happens or is looked at (sim.Engine.QuietUntil; the
+// end of the screen-off activity tail does not count when the device vouches
+// it is silent, device.Device.SilentTail) and
+// would change nothing but the light state: deep Doze neither IDLE nor in
+// its maintenance window (so light Doze is not overridden), the network
+// connected (so maintenance does not wait for it), and each step's
+// JobScheduler pass idle (passIsIdle: nothing due or running, so
+// stepLight's changed ends a light maintenance window at its minimum,
+// lightMaintMin). Each such step is what stepLight does: INACTIVE or
+// IDLE_MAINTENANCE → IDLE for nextLightIdle (which grows by
+// lightIdleFactor up to lightMaxIdleTimeout), IDLE → IDLE_MAINTENANCE until
+// lightMaintMin later. Only the light timer and the pending pass are
+// touched, once, in the order the last step leaves them (the timer first,
+// then the pass re-queued after it), so events of one instant keep their
+// order. A traced run fires every step (each is a trace record).
+// TestFoldedLightDozeChangesNothing compares with every step fired.
+func (d *dozeMachine) foldQuietLight() {
+	m := d.m
+	if !foldLight || alwaysEvaluate || m.powerOff || m.eng.Tracing() {
+		return
+	}
+	if d.deep == dozeIdle || d.deep == dozeIdleMaint || !m.st.Network.Connected() {
+		return
+	}
+	t, ok := m.eng.When(d.lightT)
+	if !ok {
+		return
+	}
+	quiet := m.eng.QuietUntil(d.lightT)
+	if !t.Before(quiet) {
+		// The next event may be the end of the screen-off tail, which
+		// touches the battery plan alone when the device vouches for it.
+		tail, ok := m.dev.SilentTail()
+		if !ok {
+			return
+		}
+		if at, _ := m.eng.When(tail); !at.Equal(quiet) {
+			return
+		}
+		quiet = m.eng.QuietUntil(d.lightT, tail)
+	}
+	// passIsIdle(t) for every step before quiet, computed once.
+	idleUntil, ok := m.passIdleUntil()
+	if !ok {
+		return
+	}
+	if idleUntil.Before(quiet) {
+		quiet = idleUntil
+	}
+	light, next, from := d.light, d.nextLightIdle, d.lightMaintFrom
+	folded := false
+	for t.Before(quiet) {
+		switch light {
+		case lightInactive, lightMaint:
+			light = lightIdle
+			t, next = t.Add(next), min(next*lightIdleFactor, lightMaxIdleTimeout)
+		case lightIdle:
+			// setLight(lightMaint, lightMaintMax), then afterEval's
+			// latest(now, lightMaintFrom+lightMaintMin) when earlier.
+			light, from = lightMaint, t
+			end := t.Add(lightMaintMax)
+			if at := latest(t, from.Add(lightMaintMin)); at.Before(end) {
+				end = at
+			}
+			t = end
+		default:
+			return
+		}
+		folded = true
+	}
+	if !folded {
+		return
+	}
+	d.light, d.nextLightIdle, d.lightMaintFrom = light, next, from
+	m.eng.Reschedule(d.lightT, t)
+	m.eng.Requeue(m.evalTimer)
+}
 
 // command runs an adb `dumpsys deviceidle` command.
 func (d *dozeMachine) command(cmd string) error {

@@ -357,7 +357,13 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 			case "limit":
 				cfg.ExecutionLimit, err = time.ParseDuration(v)
 			case "oem":
-				cfg.OEM = v
+				// oem=NAME is a built-in profile; oem=custom a profile of one's
+				// own given as the command's input (the YAML of docs/oem.md).
+				if v == "custom" {
+					cfg.OEMProfile, err = ParseOEMProfile("custom.yaml", []byte(d.Input))
+				} else {
+					cfg.OEM = v
+				}
 			case "quota":
 				cfg.Quota = QuotaSource(v)
 				if cfg.Quota != QuotaAOSP && cfg.Quota != QuotaDocs {

@@ -38,6 +38,9 @@ type job struct {
 	content     contentState
 	override    uint8 // cmd jobscheduler run: overrideSoft / overrideFull, until the job starts
 	inProcess   bool  // the current (or last) run was started by GreedyScheduler, not JobScheduler
+	held        bool  // JobScheduler started the job while the run is in-process (declined.go)
+	heldTimeout sim.Timer
+	heldH       *heldTimeoutHandler
 }
 
 // block is why a scheduled job is not running.
@@ -332,6 +335,13 @@ func (m *Model) evaluate() {
 			if m.eng.Tracing() {
 				why = m.stopText(b, w, now)
 			}
+			if w.job.held {
+				if m.greedyRunningBlock(w) != blockNone {
+					continue // the in-process tracker stops the run first (below)
+				}
+				m.stopHeld(w, stopReasonFor(b), why)
+				continue
+			}
 			m.stopRun(w, stopReasonFor(b), why)
 		}
 	}
@@ -351,6 +361,12 @@ func (m *Model) evaluate() {
 	slots := schedulerLimit - m.nRunning
 	cc := m.concurrencyCounts()
 	for _, w := range m.specs {
+		if w.state == stRunning && w.job.scheduled && !w.deleted {
+			if m.heldPass(w, now, &slots, &cc, &next) {
+				pending++
+			}
+			continue
+		}
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
@@ -418,20 +434,32 @@ func (m *Model) evaluate() {
 // (or there is neither). Doze flips use it to skip queueing such a pass;
 // anything short of that takes the full pass.
 func (m *Model) passIsIdle(now time.Time) bool {
+	until, ok := m.passIdleUntil()
+	return ok && now.Before(until)
+}
+
+// passIdleUntil is passIsIdle over time while nothing else happens: ok
+// when all but its clock tests hold, and until is the instant from which
+// they fail (the bucket's staleness, the earliest due time), so that
+// passIsIdle(t) is ok && t < until.
+func (m *Model) passIdleUntil() (until time.Time, ok bool) {
 	if m.powerOff || m.nRunning > 0 {
-		return false
+		return never, false
 	}
-	if m.prof.buckets && !(m.sb.fresh && now.Before(m.sb.freshUntil)) {
-		return false
+	until = never
+	if m.prof.buckets {
+		if !m.sb.fresh {
+			return never, false
+		}
+		until = m.sb.freshUntil
 	}
 	next, n := never, 0
 	for _, w := range m.specs {
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
-		if n++; n > schedulerLimit || m.forceStopped || !now.Before(w.job.earliest) ||
-			w.job.block != blockNotDue || !w.job.startAt.IsZero() {
-			return false
+		if n++; n > schedulerLimit || m.forceStopped || w.job.block != blockNotDue || !w.job.startAt.IsZero() {
+			return never, false
 		}
 		if w.job.earliest.Before(next) {
 			next = w.job.earliest
@@ -439,9 +467,12 @@ func (m *Model) passIsIdle(now time.Time) bool {
 	}
 	at, pending := m.eng.When(m.evalTimer)
 	if next == never {
-		return !pending
+		return until, !pending
 	}
-	return pending && at.Equal(next)
+	if next.Before(until) {
+		until = next
+	}
+	return until, pending && at.Equal(next)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
@@ -726,6 +757,7 @@ func (m *Model) removeRunning(w *workSpec) {
 
 // endRun detaches the execution of w; it returns it.
 func (m *Model) endRun(w *workSpec) *osscheduler.Execution {
+	m.endHeld(w)
 	x := w.job.exec
 	w.job.exec = nil
 	w.job.override = overrideNone

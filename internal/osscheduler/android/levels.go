@@ -87,7 +87,7 @@ const (
 	// QuotaAOSP is what each release's AOSP QuotaController ships (default).
 	QuotaAOSP QuotaSource = "aosp"
 	// QuotaDocs is developer.android.com's published table
-	// (topic/performance/power/power-details, "Power management restrictions").
+	// (topic/performance/power/power-details, as served in 2026: docsQuotaFor).
 	QuotaDocs QuotaSource = "docs"
 )
 
@@ -125,18 +125,32 @@ var aospQuotaCurrent = func() quotaTable {
 	return q
 }()
 
-// docsQuota is developer.android.com "Power management restrictions"
-// (topic/performance/power/power-details), Jobs column: Active "No
-// restriction"; Working set "Deferred up to 2 hours", Frequent "up to 8
-// hours", Rare "up to 24 hours", with a ten-minute window at the interval;
-// Restricted once a day. "No restriction" is a window no longer than the
-// allowance. The page gives no job or session counts nor EJ limits: those
-// stay AOSP's (legacy).
-var docsQuota = func() quotaTable {
+// docsQuotaFor is developer.android.com/topic/performance/power/power-details
+// as served in 2026 ("Power management resource limits", "Resource limits
+// based on app standby bucket"): its opening says a rare-bucket app "can run
+// scheduled jobs for a total period of 10 minutes in a rolling 24 hour
+// period"; the table gives working set 10 min per rolling 4 h, frequent 10 min
+// per 12 h, rare 10 min per 24 h, restricted once per day, and active 20 min
+// per rolling 60 min, noting that before Android 16 active apps had no job
+// execution limit; expedited jobs 30 min (active) and 15 min (working set) per
+// rolling 24 h. The stored copies of the page did not expose the table body:
+// those rows are as softaai.com ("Understanding Android App Standby Buckets")
+// copies them. Job and session counts and the other EJ limits are not given:
+// AOSP's (legacy). "No limit" is a window no longer than the allowance. The
+// page's earlier version ("Power management restrictions", table "Prior to
+// Android 13 (API Level 33)": 10 minutes every 2, 8 and 24 hours) matches
+// aospQuotaLegacy's windows.
+func docsQuotaFor(api int) quotaTable {
 	q := aospQuotaLegacy
+	q.window[bucketWorkingSet] = 4 * time.Hour
+	q.window[bucketFrequent] = 12 * time.Hour
+	q.ej[bucketWorkingSet] = 15 * time.Minute
 	q.allowed[bucketActive], q.window[bucketActive] = 10*time.Minute, 10*time.Minute
+	if api >= 36 {
+		q.allowed[bucketActive], q.window[bucketActive] = 20*time.Minute, time.Hour
+	}
 	return q
-}()
+}
 
 // FB QuotaController.java QcConstants DEFAULT_EJ_WINDOW_SIZE_MS = 24 h (S+).
 const ejWindow = 24 * time.Hour
@@ -144,7 +158,7 @@ const ejWindow = 24 * time.Hour
 // quotaFor is the quota table for an API level and source.
 func quotaFor(api int, src QuotaSource) quotaTable {
 	if src == QuotaDocs {
-		return docsQuota
+		return docsQuotaFor(api)
 	}
 	if api >= 36 {
 		return aospQuotaCurrent

@@ -92,9 +92,9 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		if name == "" {
 			name = "aosp"
 		}
-		p, err := BuiltinOEM(name)
+		p, err := sharedBuiltinOEM(name)
 		if err != nil {
-			p, _ = BuiltinOEM("aosp")
+			p, _ = sharedBuiltinOEM("aosp")
 		}
 		m.oem = p
 	}

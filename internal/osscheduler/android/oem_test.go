@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wmsim/wmsim/internal/device"
 )
 
 // Every built-in profile parses, and every rule it gives says how sure it
@@ -28,15 +30,77 @@ func TestBuiltinOEMProfiles(t *testing.T) {
 		assert.NotEmpty(t, r.Autostart.Source, n)
 		assert.NotEmpty(t, r.BatteryOptimization.Source, n)
 	}
-	x, err := BuiltinOEM("xiaomi")
-	require.NoError(t, err)
-	assert.Equal(t, EffectForceStop, x.Rules.SwipeAway.Effect)
-	assert.False(t, x.Rules.Autostart.Enabled)
-	s, err := BuiltinOEM("samsung")
-	require.NoError(t, err)
-	// developer.samsung.com app-management: about 3 days → sleeping, 16 days → deep sleeping.
-	assert.Equal(t, "72h0m0s", s.Rules.Unused.After.String())
-	assert.Equal(t, "384h0m0s", s.Rules.DeepSleep.After.String())
+	// Each built-in rule's value and confidence, as docs/oem.md's tables give
+	// them from the cited pages.
+	type want struct {
+		effect     OEMEffect
+		after      string
+		confidence Confidence
+	}
+	rules := map[string]map[string]want{
+		"aosp":  {"swipe_away": {EffectNone, "", Documented}},
+		"pixel": {"swipe_away": {EffectNone, "", Measured}},
+		"samsung": {
+			"swipe_away": {EffectNone, "", Assumed},
+			// developer.samsung.com app-management: about 3 days → sleeping, 16 days → deep sleeping.
+			"unused":     {EffectRestrictedBucket, "72h0m0s", Documented},
+			"deep_sleep": {EffectDeepSleep, "384h0m0s", Documented},
+		},
+		"xiaomi": {"swipe_away": {EffectForceStop, "", Measured}},
+		"huawei": {
+			"swipe_away": {EffectForceStop, "", Assumed},
+			// Huawei Mate 8 manual: "Press the power button to lock the screen. Your phone will close all background apps".
+			"screen_off": {EffectKill, "0s", Documented},
+			// dontkillmyapp.com/huawei: "break background processing longer than 60 minutes".
+			"background": {EffectForceStop, "1h0m0s", Measured},
+		},
+		// dontkillmyapp.com/oneplus: "Normally when you swipe an app away, it won't close".
+		"oneplus": {"swipe_away": {EffectNone, "", Measured}},
+		"oppo": {
+			"swipe_away": {EffectForceStop, "", Measured},
+			// dontkillmyapp.com/oppo (F1S): killed "every time you turn the screen off".
+			"screen_off": {EffectKill, "0s", Measured},
+		},
+		"vivo":       {"swipe_away": {EffectForceStop, "", Assumed}},
+		"aggressive": {"swipe_away": {EffectForceStop, "", Measured}},
+	}
+	for _, n := range names {
+		p, _ := BuiltinOEM(n)
+		got := map[string]want{}
+		for name, r := range map[string]*OEMRule{"swipe_away": p.Rules.SwipeAway, "screen_off": p.Rules.ScreenOff,
+			"background": p.Rules.Background, "unused": p.Rules.Unused, "deep_sleep": p.Rules.DeepSleep} {
+			if r == nil {
+				continue
+			}
+			w := want{r.Effect, "", r.Confidence}
+			if r.AfterText != "" {
+				w.after = r.After.String()
+			}
+			got[name] = w
+		}
+		assert.Equal(t, rules[n], got, n)
+	}
+	type switches struct {
+		autostart           bool
+		autostartConfidence Confidence
+		battery             string
+		batteryConfidence   Confidence
+	}
+	for n, w := range map[string]switches{
+		"aosp":       {true, Documented, "optimized", Documented},
+		"pixel":      {true, Documented, "optimized", Documented},
+		"samsung":    {true, Assumed, "optimized", Measured},
+		"xiaomi":     {false, Measured, "optimized", Assumed},
+		"huawei":     {false, Documented, "optimized", Documented},
+		"oneplus":    {true, Assumed, "optimized", Measured},
+		"oppo":       {false, Measured, "optimized", Measured},
+		"vivo":       {false, Measured, "optimized", Measured},
+		"aggressive": {true, Documented, "optimized", Documented},
+	} {
+		p, _ := BuiltinOEM(n)
+		a, b := p.Rules.Autostart, p.Rules.BatteryOptimization
+		assert.Equal(t, w, switches{a.Enabled, a.Confidence, b.Default, b.Confidence}, n)
+	}
 }
 
 // docs/oem.md documents every built-in profile.
@@ -64,4 +128,24 @@ func TestOEMProfileErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "custom", p.Name)
 	assert.True(t, p.Rules.Autostart.Enabled, "autostart defaults to AOSP's")
+}
+
+// Models built with an OEM name share one parsed profile, equal to a fresh
+// parse; an unknown name falls back to aosp as before.
+func TestModelsShareTheParsedOEMProfile(t *testing.T) {
+	for _, n := range OEMNames() {
+		fresh, err := BuiltinOEM(n)
+		require.NoError(t, err)
+		a, err := sharedBuiltinOEM(n)
+		require.NoError(t, err)
+		b, err := sharedBuiltinOEM(n)
+		require.NoError(t, err)
+		assert.Same(t, a, b, n)
+		assert.Equal(t, fresh, a, n)
+	}
+	_, err := sharedBuiltinOEM("no-such-oem")
+	require.Error(t, err)
+	cfg := DefaultConfig()
+	cfg.OEM = "no-such-oem"
+	assert.Equal(t, "aosp", newEnv(cfg, device.DefaultState()).m.oem.Name)
 }

@@ -9,7 +9,8 @@
 //     requests; launch handlers registered per process from
 //     Config.LaunchHandlers.
 //   - dasd, the system scheduler: an evaluation every 15 virtual minutes and at
-//     device changes; hard gates in a fixed order (force-quit, Background App
+//     device changes (a pass that cannot decide anything new is not repeated,
+//     with the same results: quiet.go); hard gates in a fixed order (force-quit, Background App
 //     Refresh, background mode, Low Power Mode, battery, thermal, network, idle,
 //     external power); a usage-prediction score from the device's launch
 //     history with battery and thermal multipliers, a seeded decision against a

@@ -27,24 +27,51 @@ func (m *Model) ensureTick() {
 	if m.tick.Pending() || !m.hasWork() {
 		return
 	}
-	el := m.eng.Elapsed()
-	next := (el/EvalInterval + 1) * EvalInterval
-	m.tick = m.eng.Schedule(m.eng.Start().Add(next), sim.PhaseOS, "ios.dasd.tick", passHandler{m})
+	m.tickAt = nextTick(int64(m.eng.Elapsed()))
+	m.tick = m.eng.Schedule(m.eng.Start().Add(time.Duration(m.tickAt)), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
 }
 
-// passHandler is one dasd pass (a tick or an immediate evaluation); a value
-// type, so scheduling it allocates nothing.
+// nextTick is the first tick instant after offset t.
+func nextTick(t int64) int64 { return (t/int64(EvalInterval) + 1) * int64(EvalInterval) }
+
+// passHandler is an immediate dasd pass; a value type, so scheduling it
+// allocates nothing.
 type passHandler struct{ m *Model }
 
 func (h passHandler) Fire(*sim.Engine) {
-	h.m.evaluate()
+	// A tick skipped at this instant came first (queued before this pass).
+	h.m.settleTicks(int64(h.m.eng.Elapsed()))
+	h.m.settleVirtual(true)
+	h.m.pass()
 	h.m.ensureTick()
+}
+
+// tickHandler is the 15-minute pass. After it, the next tick skips the
+// quiet ones (quiet.go: skipTicks).
+type tickHandler struct{ m *Model }
+
+func (h tickHandler) Fire(*sim.Engine) {
+	m := h.m
+	m.settleTicks(int64(m.eng.Elapsed()) - 1)
+	m.skipping = false
+	m.settleVirtual(true)
+	m.pass()
+	m.ensureTick()
+	m.skipTicks()
 }
 
 // scheduleEval evaluates at this instant, in the OS phase, once however many
 // triggers arrive.
 func (m *Model) scheduleEval() {
-	if m.evalSoon.Pending() {
+	m.settleVirtual(false) // an earlier one whose place has passed
+	if m.evalSoon.Pending() || m.virtualEval {
+		return
+	}
+	if m.quietNow() {
+		// A quiet pass: queued only if something changes before its
+		// place in the order comes (quiet.go: settleVirtual).
+		m.virtualEval, m.virtualSeq, m.virtualAt = true, m.eng.ReserveSeq(), int64(m.eng.Elapsed())
+		m.virtualDraws = m.quiet.draws
 		return
 	}
 	m.evalSoon = m.eng.After(0, sim.PhaseOS, "ios.dasd.eval", passHandler{m})
@@ -53,9 +80,13 @@ func (m *Model) scheduleEval() {
 // --- device changes ----------------------------------------------------------
 
 func (m *Model) deviceChanged(c *device.Change) {
+	if (m.skipping || m.virtualEval) && (c.Kind == device.ChangeBatteryLevel || m.passInputs(m.quiet.idle) != m.quiet.inputs) {
+		m.changed()
+	}
 	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
 	if c.Kind == device.ChangeAppSwipedAway {
 		m.killed = true
+		m.inputsChanged()
 		for _, id := range m.pendingIDs() {
 			switch m.pending[id].req.Kind {
 			case osscheduler.Periodic, osscheduler.ContinuedProcessing:
@@ -75,6 +106,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	}
 	if c.Kind == device.ChangeAppLaunched && m.killed {
 		m.killed = false
+		m.inputsChanged()
 		m.emit(SourceDASD, event.Revived, "app", "the user opened the app: background launches allowed again (the app must resubmit)")
 	}
 	// Processing tasks end when the user picks up the device or power goes.
@@ -113,6 +145,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 // processBorn registers the AppDelegate's launch handlers in a new process.
 func (m *Model) processBorn() {
 	m.alive = true
+	m.inputsChanged()
 	clear(m.registered)
 	for _, id := range m.cfg.LaunchHandlers {
 		if !m.permitted(id) {
@@ -132,6 +165,7 @@ func (m *Model) processBorn() {
 // processDied ends every run in the process and forgets its registrations.
 func (m *Model) processDied(reason osscheduler.StopReason, why string) {
 	m.alive = false
+	m.inputsChanged()
 	clear(m.registered)
 	runs := slices.Clone(m.running)
 	for _, r := range runs {
@@ -243,7 +277,10 @@ func (m *Model) deferral(source event.Source, subject string, g gate, fields ...
 	}
 	m.deferred[subject] = g.key
 	if m.eng.Watching(event.Deferred) {
-		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, append([]sim.Field{sim.String("gate", g.key)}, fields...)...)
+		// Emit copies the fields: one buffer serves every deferral.
+		m.fieldBuf = append(append(m.fieldBuf[:0], sim.String("gate", g.key)), fields...)
+		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, m.fieldBuf...)
+		clear(m.fieldBuf)
 	}
 }
 
@@ -410,7 +447,7 @@ type usage struct {
 // is ×0.65, +0.35 if the app was used recently, 1 above 0.5.
 func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	now := m.eng.Now()
-	h := PredictionHorizon + time.Duration(m.rng.Int64N(int64(PredictionHorizonJitter/time.Second)+1))*time.Second
+	h := PredictionHorizon + time.Duration(m.drawJitter())*time.Second
 	var num, den float64
 	if m.recencyHL != m.par.RecencyHalfLife || m.recencyHL == 0 {
 		for d := 1; d <= HistoryDays; d++ {
@@ -426,7 +463,14 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 			num += w
 		}
 	}
-	u := usage{p: num / den}
+	return m.usageFrom(num/den, now, eligible, extraQueued)
+}
+
+// usageFrom is the score's rules from the predicted probability p on: the
+// floor, √p and its saturation, the queued-request bonus and the overdue
+// path.
+func (m *Model) usageFrom(p float64, now, eligible time.Time, extraQueued int) usage {
+	u := usage{p: p}
 	if u.p < NoPredictionProbability {
 		u.p = NoPredictionProbability
 	}
@@ -452,7 +496,6 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	return u
 }
 
-// launchedIn reports whether a launch falls in [from, to).
 // launchWindows answers "was the app launched in" for the windows
 // [now−d·24h, now−d·24h+h) of d = 1…HistoryDays. The usage score asks at
 // every pass, with a later now each time, over a history that only grows at
@@ -620,6 +663,7 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	x.Attempt = 1
 	x.Eligible, x.Started, x.Budget, x.WhyThen = eligible, now, rn.budget, why
 	rn.x = x
+	m.inputsChanged()
 	if rn.kind == osscheduler.Periodic || rn.kind == osscheduler.Fetch {
 		m.bgLaunches = append(m.bgLaunches, now)
 	}
@@ -651,6 +695,7 @@ func (m *Model) remove(rn *run) bool {
 		return false
 	}
 	m.running = slices.Delete(m.running, i, i+1)
+	m.inputsChanged()
 	if rn.inProcess {
 		// The plugin's completion block / expiration handler ends the
 		// beginBackgroundTask assertion taken for this work.

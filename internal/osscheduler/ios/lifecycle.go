@@ -256,6 +256,7 @@ type failureRec struct {
 // recordResult feeds a refresh task's completion into the failure-feedback
 // heuristic (Params.FailureDeferral; an assumption, see there).
 func (m *Model) recordResult(id string, success bool) {
+	m.inputsChanged()
 	if m.par.FailureDeferral <= 0 {
 		return
 	}

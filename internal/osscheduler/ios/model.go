@@ -80,10 +80,14 @@ type Model struct {
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
 	pendingVersion    uint64        // counts changes to the set (pendingChanged)
+	inputsVersion     uint64        // counts other changes a pass reads (inputsChanged)
+	quiet             quietSpan     // what the last full pass left (quiet.go)
+	quietPasses       int           // passes not evaluated again (for tests)
 	windows           launchWindows // the usage score's history windows
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
 	whyBuf            []byte        // heuristics' scratch for a run's why_then
+	fieldBuf          []sim.Field   // deferral's scratch for a record's fields
 	running           []*run
 
 	alive bool
@@ -100,10 +104,22 @@ type Model struct {
 	expiries       int                   // consecutive tasks killed at their budget
 	throttledUntil time.Time
 
-	nextID   uint64
-	tick     sim.Timer
-	evalSoon sim.Timer
-	deferred map[string]string // subject → key of the last deferral emitted
+	nextID uint64
+	tick   sim.Timer
+	tickAt int64 // the tick's instant, an offset from the start
+	// Skipped quiet ticks (quiet.go): those from skipFrom on, each with
+	// skipDraws draws, while skipping.
+	skipping  bool
+	skipFrom  int64
+	skipDraws int
+	// A quiet immediate pass not queued (quiet.go: settleVirtual): its
+	// reserved place in the order, at virtualAt.
+	virtualEval  bool
+	virtualSeq   uint64
+	virtualAt    int64
+	virtualDraws int
+	evalSoon     sim.Timer
+	deferred     map[string]string // subject → key of the last deferral emitted
 
 	tasks   []*taskRec
 	taskIdx map[string]int
@@ -294,6 +310,7 @@ func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
 	}
 	m.fetchInterval = d
 	m.fetchAnchor = m.eng.Now()
+	m.inputsChanged()
 	delete(m.deferred, FetchTaskName)
 	if why := m.fetchDisabled(); why != "" && d != FetchNever {
 		m.emit(SourceFetch, event.Rejected, FetchTaskName, "setMinimumBackgroundFetchInterval has no effect: "+why)
@@ -338,6 +355,7 @@ func (m *Model) SetBackgroundAppRefresh(on bool) {
 		return
 	}
 	m.bar = on
+	m.inputsChanged()
 	if !on {
 		for _, id := range m.pendingIDs() {
 			if m.pending[id].req.Kind == osscheduler.HealthResearch {
@@ -451,6 +469,7 @@ func (m *Model) pendingReqs() []*pendingReq {
 func (m *Model) pendingChanged() {
 	m.pendingSorted = nil
 	m.pendingVersion++
+	m.changed()
 }
 
 func (m *Model) sortPending() {

@@ -1,0 +1,422 @@
+package ios
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// Quiet passes. Most dasd passes decide what the last one decided: the same
+// gate holds every request back, or the usage score stays below the
+// threshold. After a full pass the model works out until when that must stay
+// so while nothing it reads changes (quiet), and a pass inside that span with
+// the same inputs is not evaluated again: it only makes the draws the full
+// pass would have made from the seeded stream (one prediction-horizon jitter
+// per request that reaches the usage score), so every later draw, decision
+// and trace record is the same as when every pass is evaluated.
+// TestQuietPassesChangeNothing runs both ways and compares.
+//
+// A pass's decision depends on the device state it reads (passInputs), on the
+// model's own state (the pending set and every other change counted in
+// Model.inputsVersion) and on time alone through a few instants, each an
+// upper bound of the span: a request's earliestBeginDate, the end of the
+// failure feedback, the expiry throttle, the rate limit and the daily budget
+// window, the instant a request becomes overdue, the first instant a launch
+// can fall in one of the usage score's 14 daily windows (with the longest
+// horizon). The battery level is read at every pass: it must not have fallen
+// below a level a gate reads (CriticalBatteryPercent, and
+// LowPowerPluggedMinPercent in Low Power Mode) since the full pass.
+
+// passInputs is what a pass reads from the device and the model besides the
+// time; a quiet span holds only while they are unchanged.
+type passInputs struct {
+	power     device.Power
+	thermal   device.Thermal
+	killed    bool
+	bar       bool
+	lowPower  bool
+	plugged   bool
+	connected bool
+	busy      bool   // screen on or unlocked (processing's idle gate), when a processing request is pending
+	inUse     bool   // the app in the foreground with the screen on (the foreground gate)
+	launches  int    // the user's launches of the app (the usage score's history)
+	pending   uint64 // Model.pendingVersion
+	version   uint64 // Model.inputsVersion
+}
+
+// quietSpan is what the last full pass left: until (an offset from the start,
+// exclusive) a pass with the same inputs decides the same, making draws
+// jitter draws.
+type quietSpan struct {
+	ok       bool
+	until    int64
+	draws    int
+	minLevel int  // the battery level passes must read at least
+	idle     bool // the idle gate is an input
+	inputs   passInputs
+}
+
+// stepEveryPass turns quiet passes off: every pass is evaluated in full (the
+// reference the tests compare against).
+var stepEveryPass = false
+
+// passInputs reads the inputs; idle says whether the idle gate is read (a
+// processing request is pending).
+func (m *Model) passInputs(idle bool) passInputs {
+	st := m.dev.StateView()
+	return passInputs{
+		power: st.Power, thermal: st.Thermal, killed: m.killed, bar: m.bar,
+		lowPower: st.LowPower, plugged: st.Plugged(), connected: st.Network.Connected(),
+		busy:     idle && (st.ScreenOn || !st.Locked),
+		inUse:    st.App == device.ProcessForeground && st.ScreenOn,
+		launches: len(m.dev.Launches()), pending: m.pendingVersion, version: m.inputsVersion,
+	}
+}
+
+// inputsChanged records a change to the model's state that a pass reads.
+func (m *Model) inputsChanged() {
+	m.inputsVersion++
+	m.changed()
+}
+
+// changed is an input's change: skipped ticks and a pass not queued take
+// their places again.
+func (m *Model) changed() {
+	if m.skipping {
+		m.pullBack()
+	}
+	if m.virtualEval {
+		m.settleVirtual(true)
+	}
+}
+
+// drawJitter is the usage score's draw of the prediction horizon's jitter,
+// in whole seconds.
+func (m *Model) drawJitter() int64 {
+	return m.rng.Int64N(int64(PredictionHorizonJitter/time.Second) + 1)
+}
+
+// quietNow reports whether a pass now would be quiet.
+func (m *Model) quietNow() bool {
+	q := &m.quiet
+	return q.ok && !stepEveryPass && int64(m.eng.Elapsed()) < q.until &&
+		m.passInputs(q.idle) == q.inputs && m.dev.StateView().Battery.Level() >= q.minLevel
+}
+
+// pass is one dasd pass: a quiet one only repeats the last full pass's
+// draws; any other is evaluated and leaves the next quiet span.
+func (m *Model) pass() {
+	if m.quietNow() {
+		for range m.quiet.draws {
+			m.drawJitter()
+		}
+		m.quietPasses++
+		return
+	}
+	// No span while the pass runs: what it sets off (a launch, the app's
+	// calls) must not take the last one for its own.
+	m.quiet = quietSpan{}
+	pv, v := m.pendingVersion, m.inputsVersion
+	m.evaluate()
+	if m.pendingVersion == pv && m.inputsVersion == v {
+		m.quiet = m.planQuiet()
+	}
+}
+
+// planQuiet works out the quiet span after a full pass that launched
+// nothing and changed nothing; ok is false when there is none.
+func (m *Model) planQuiet() quietSpan {
+	q := quietSpan{until: math.MaxInt64}
+	for _, p := range m.pendingReqs() {
+		if k := p.req.Kind; k == osscheduler.Processing || k == osscheduler.HealthResearch {
+			q.idle = true
+		}
+	}
+	q.inputs = m.passInputs(q.idle)
+	st := m.dev.StateView()
+	if st.Power != device.PowerOn {
+		q.ok = true // evaluate does nothing while the device is off
+		return q
+	}
+	if m.fetchInterval != FetchNever && m.fetchDisabled() == "" {
+		return quietSpan{} // legacy fetch: its own instants, not worked out here
+	}
+	now := m.eng.Now()
+	off := func(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) }
+	bound := func(t time.Time) { q.until = min(q.until, off(t)) }
+	for _, p := range m.pendingReqs() {
+		id := p.req.Identifier
+		key, ok := m.deferred[id]
+		if !ok {
+			return quietSpan{}
+		}
+		switch key {
+		case "not_due":
+			bound(p.req.EarliestBegin)
+		case "force_quit", "background_app_refresh", "mode", "identifier", "thermal",
+			"network", "idle", "power", "foreground", "queued":
+			// Device or model state only: an input.
+		case "failure_feedback":
+			bound(m.failures[id].until)
+		case "throttled":
+			bound(m.throttledUntil)
+		case "rate_limit":
+			bound(m.bgLaunches[len(m.bgLaunches)-1].Add(m.par.MinGap))
+		case "daily_budget":
+			bound(m.bgLaunches[0].Add(DailyBudgetWindow))
+		case "usage_score":
+			if p.req.Kind != osscheduler.Periodic {
+				return quietSpan{}
+			}
+			until, ok := m.scoreQuietUntil(p, now)
+			if !ok {
+				return quietSpan{}
+			}
+			q.until = min(q.until, until)
+			q.draws++
+		default:
+			// low_power_mode and battery hang on the level; seeded on a
+			// draw of every pass.
+			return quietSpan{}
+		}
+	}
+	// The battery gates read the level: it must stay at or above each
+	// level it is at or above now (checked at every pass; a higher level
+	// matters only to a request already held by those gates).
+	lvl := st.Battery.Level()
+	for _, thr := range [...]int{CriticalBatteryPercent, LowPowerPluggedMinPercent} {
+		if lvl >= thr && (thr == CriticalBatteryPercent || st.LowPower) {
+			q.minLevel = thr
+		}
+	}
+	if q.until <= int64(m.eng.Elapsed()) {
+		return quietSpan{}
+	}
+	q.ok = true
+	return q
+}
+
+// scoreQuietUntil is, for a refresh request whose usage score just stayed
+// below the threshold, the first instant it may not. Day d's window can
+// hold a launch L at t only for t in (L+d·24h−hmax, L+d·24h], hmax the
+// longest horizon; the score is computed as if every day whose window can
+// hold a launch anywhere in the span did (p only grows with more days, in
+// the score's own order of summation, and the score with it), with the
+// overdue step as it is now (the span ends when the request becomes
+// overdue; the recently-used bonus can only lapse). Days are added in the
+// order their windows can first hit while that bound stays below the
+// threshold; the span ends where the next one would open. ok is false when
+// the days that can hit now already reach the threshold.
+func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok bool) {
+	eligible := p.submitted
+	if p.req.EarliestBegin.After(eligible) {
+		eligible = p.req.EarliestBegin
+	}
+	n := int64(sim.Sub(now, m.eng.Start()))
+	until = math.MaxInt64
+	if sim.Sub(now, eligible) < m.par.OverdueAfter {
+		until = int64(sim.Sub(eligible, m.eng.Start()) + m.par.OverdueAfter)
+	}
+	// open[d-1]: the first instant from now at which day d can hit.
+	ls := m.launchOffsets()
+	hmax := int64(PredictionHorizon + PredictionHorizonJitter)
+	var open [HistoryDays]int64
+	for d := range HistoryDays {
+		day := int64(d+1) * int64(24*time.Hour)
+		// The full pass just ran the score at now: the windows' first
+		// launches are those at or after now−d·24h.
+		i := m.windows.first[d]
+		if m.windows.now != n {
+			i, _ = slices.BinarySearch(ls, n-day)
+		}
+		open[d] = math.MaxInt64
+		if i < len(ls) {
+			open[d] = max(ls[i]+day-hmax+1, n)
+		}
+	}
+	// Days in the order their windows open (insertion sort: 14 at most).
+	var order [HistoryDays]int
+	k := 0
+	for d := range HistoryDays {
+		if open[d] >= until {
+			continue // opens after the span ends anyway
+		}
+		j := k
+		for j > 0 && open[order[j-1]] > open[d] {
+			order[j] = order[j-1]
+			j--
+		}
+		order[j] = d
+		k++
+	}
+	extra := m.countPending("refresh") - 1
+	// bound is the score with the first n days of order counted, summed in
+	// the score's own order (day 1 first): it grows with n.
+	var den float64 // the score's denominator, summed in its order
+	for d := range HistoryDays {
+		den += m.recency[d]
+	}
+	bound := func(n int) float64 {
+		var in [HistoryDays]bool
+		for _, d := range order[:n] {
+			in[d] = true
+		}
+		var num float64
+		for d := range HistoryDays {
+			if in[d] {
+				num += m.recency[d]
+			}
+		}
+		return m.usageFrom(num/den, now, eligible, extra).score
+	}
+	// The most days that keep the bound below the threshold.
+	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not
+	if bound(0) >= m.par.Threshold {
+		return 0, false
+	}
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if bound(mid) < m.par.Threshold {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if lo < k {
+		if open[order[lo]] == n {
+			return 0, false // a day that can hit now would reach the threshold
+		}
+		until = open[order[lo]]
+	}
+	return until, true
+}
+
+// Skipped ticks. A tick after which the span stays quiet is not followed by
+// the ticks inside the span: the next one is queued at the first tick
+// instant at or after the span's end. Each skipped tick would have been a
+// quiet pass, so it is replaced by its draws (settleTicks), made before any
+// later draw. The span holds while the inputs are unchanged: every change
+// to them (a device change that alters passInputs, the pending set, the
+// model's other state) pulls the tick back to the instant the 15-minute
+// tick would have come next (pullBack). And the battery: a skipped tick
+// does not read the level, so the span also ends before the level can fall
+// below minLevel at the most the device can draw (drainUntil).
+
+// skipTicks moves the tick just queued to the end of the quiet span.
+func (m *Model) skipTicks() {
+	q := &m.quiet
+	if stepEveryPass || !q.ok || !m.tick.Pending() {
+		return
+	}
+	end := min(q.until, m.drainUntil())
+	target := max(m.tickAt, (end+int64(EvalInterval)-1)/int64(EvalInterval)*int64(EvalInterval))
+	if end == math.MaxInt64 {
+		target = math.MaxInt64 / int64(EvalInterval) * int64(EvalInterval)
+	}
+	if target == m.tickAt {
+		return
+	}
+	m.skipping, m.skipFrom, m.skipDraws = true, m.tickAt, q.draws
+	m.tickAt = target
+	m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(target)))
+}
+
+// settleTicks makes the draws of the skipped ticks at or before offset t.
+func (m *Model) settleTicks(t int64) {
+	if !m.skipping || t < m.skipFrom {
+		return
+	}
+	last := min(t, m.tickAt-1) / int64(EvalInterval) * int64(EvalInterval)
+	n := (last-m.skipFrom)/int64(EvalInterval) + 1
+	for range n * int64(m.skipDraws) {
+		m.drawJitter()
+	}
+	m.skipFrom = last + int64(EvalInterval)
+}
+
+// pullBack ends skipping when an input changed: the ticks before the
+// change were quiet (their draws are made now) and the tick moves to the
+// instant the 15-minute tick would come next. At a tick instant that is this
+// one unless the change happens after the OS phase's events of queued
+// earlier (the tick of this instant has then fired): in a later phase, or
+// in the OS phase itself, whose other events at a tick instant are all
+// queued less than a tick interval before it (budgets, suspension and Low
+// Power Mode checks, immediate passes), after the tick was.
+func (m *Model) pullBack() {
+	now := int64(m.eng.Elapsed())
+	at := nextTick(now)
+	if ph, _, ok := m.eng.Firing(); now%int64(EvalInterval) == 0 && ok && ph < sim.PhaseOS {
+		at = now
+	}
+	m.settleTicks(at - 1)
+	m.skipping = false
+	if m.tick.Pending() && m.tickAt > at {
+		m.tickAt = at
+		m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(at)))
+	}
+}
+
+// drainUntil is the first instant (an offset) at which the battery level
+// may be below the quiet span's minLevel, draining at the most the device
+// can draw with its running tasks (a charger only adds; a new task is a
+// changed input).
+func (m *Model) drainUntil() int64 {
+	if m.quiet.minLevel <= 0 {
+		return math.MaxInt64
+	}
+	st := m.dev.StateView()
+	c := m.dev.Currents()
+	lp := max(c.LowPowerPermille, 1000)
+	load := c.SleepUA + max(c.ScreenOnUA, c.TailUA)*lp/1000 + int64(min(m.dev.Busy(), c.MaxTasks))*c.TaskUA +
+		max(c.WiFiActiveUA, c.CellActiveUA, c.WiFiIdleUA, c.CellIdleUA)
+	now := int64(m.eng.Elapsed())
+	if load <= 0 {
+		return math.MaxInt64
+	}
+	spare := st.Battery.ChargeUAh - 1 - int64(m.quiet.minLevel)*st.Battery.CapacityMAh*10
+	dt := float64(spare)*float64(time.Hour)/float64(load) - float64(time.Second)
+	if dt <= 0 {
+		return now
+	}
+	return now + int64(min(dt, 1<<61))
+}
+
+// Immediate passes not queued. A device change asks for a pass at this
+// instant, in the OS phase (scheduleEval). When that pass would be quiet as
+// things stand, it is not queued: its place in the order is reserved
+// (sim.Engine.ReserveSeq) and nothing else happens while nothing changes.
+// Every draw a quiet pass makes is the same call, so only their number
+// matters, not when they are made, as long as it is before the next full
+// pass. What happens next at this model decides (settleVirtual): once the
+// order has passed the reserved place, the pass was quiet and its draws are
+// made; a change or another pass before it (at the same instant, in an
+// earlier phase or sequence) could make it a full pass, so it is queued in
+// its reserved place (sim.Engine.ScheduleReserved) and runs as it would
+// have.
+
+// settleVirtual resolves a pass not queued: made (its draws) if the order
+// has passed its place; else, when queue says something comes first that may
+// change it (a changed input, another pass), queued in its place.
+func (m *Model) settleVirtual(queue bool) {
+	if !m.virtualEval {
+		return
+	}
+	now := int64(m.eng.Elapsed())
+	ph, seq, ok := m.eng.Firing()
+	if !ok || now > m.virtualAt || ph > sim.PhaseOS || (ph == sim.PhaseOS && seq > m.virtualSeq) {
+		m.virtualEval = false
+		for range m.virtualDraws {
+			m.drawJitter()
+		}
+		m.quietPasses++
+		return
+	}
+	if queue {
+		m.virtualEval = false
+		m.evalSoon = m.eng.ScheduleReserved(m.eng.Now(), sim.PhaseOS, m.virtualSeq, "ios.dasd.eval", passHandler{m})
+	}
+}
