@@ -716,8 +716,11 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
-	if inProcess {
+	switch {
+	case inProcess:
 		budget = m.greedyBudget()
+	case w.job.ej:
+		budget = m.ejBudget(now, budget)
 	}
 	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, budget, w.job.whyThen
 	w.job.exec = x
