@@ -114,6 +114,29 @@ func (m *model) causesAt(st *story, t time.Duration) []Cause {
 		if dup := len(out) > 0 && out[len(out)-1].Cause == c.Cause; !dup {
 			out = append(out, c)
 		}
+		out = append(out, moreUnmet(c, r)...)
+	}
+	return out
+}
+
+// moreUnmet are the causes of a deferral that names several unmet
+// constraints (fields "unmet" and "unmet_pending", the first of them being
+// its blocked_by, c): one cause for each of the others, with the record's
+// reason, which names them all, and since when this set was recorded.
+func moreUnmet(c Cause, r *sim.Record) []Cause {
+	names := strings.Split(fieldStr(r, "unmet"), ",")
+	pending := strings.Split(fieldStr(r, "unmet_pending"), ",")
+	var out []Cause
+	for i, n := range names {
+		if n == "" || n == c.Cause {
+			continue
+		}
+		o := c
+		o.Cause, o.Label, o.Since, o.PendingReason = n, classLabel(n), Seconds(r.At.Seconds()), ""
+		if i < len(pending) {
+			o.PendingReason = pending[i]
+		}
+		out = append(out, o)
 	}
 	return out
 }

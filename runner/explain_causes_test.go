@@ -174,3 +174,61 @@ func TestExplainSummaryNamesForceStop(t *testing.T) {
 	assert.Contains(t, out, "the phone was off for 2m (+2:00:00 → +2:02:00)")
 	assert.NotContains(t, out, "it was never held back once due")
 }
+
+// TestExplainNamesEveryUnmetConstraint: when network and charging block a
+// run at once, explain names both (one cause each, with JobScheduler's
+// pending reason, as getPendingJobReasons does on API 36), in JSON and in
+// text; once the network is met, only charging is left.
+func TestExplainNamesEveryUnmetConstraint(t *testing.T) {
+	sc, err := scenarios.Parse("two-constraints.yaml", []byte(`version: 1
+name: two-constraints
+duration: 6h
+platform: android
+device:
+  network: { type: none }
+  charger: none
+  screen: on
+  battery: { level: 90 }
+app:
+  tasks:
+    upload: { duration: 20s, result: success }
+timeline:
+  - at: 0s
+    call: initialize
+  - at: 1m
+    call: registerOneOffTask
+    args: { uniqueName: up, taskName: upload, constraints: { networkType: connected, requiresCharging: true } }
+  - at: 2h
+    device: { network: { type: wifi, metered: false } }
+  - at: 4h
+    device: { charger: ac }
+`))
+	require.NoError(t, err)
+	pr := explainRun(t, sc)
+
+	names := func(at *report.ExplainAt) (out []string) {
+		for _, c := range at.Causes {
+			out = append(out, c.Cause+"="+c.PendingReason)
+		}
+		return out
+	}
+	both := explainAt(t, pr, "up", time.Hour)
+	assert.Equal(t, "held", both.State)
+	assert.Equal(t, []string{"network=PENDING_JOB_REASON_CONSTRAINT_CONNECTIVITY", "charging=PENDING_JOB_REASON_CONSTRAINT_CHARGING"}, names(both))
+	for _, c := range both.Causes {
+		assert.Contains(t, c.Reason, "constraints unmet: network (connected), charging")
+	}
+	assert.Contains(t, both.Text, "the network constraint since")
+	assert.Contains(t, both.Text, "the charging constraint since")
+
+	one := explainAt(t, pr, "up", 3*time.Hour)
+	assert.Equal(t, []string{"charging=PENDING_JOB_REASON_CONSTRAINT_CHARGING"}, names(one))
+	assert.Equal(t, "constraint unmet: charging", one.Causes[0].Reason)
+
+	var text bytes.Buffer
+	at := time.Hour
+	require.NoError(t, report.Explain(&text, pr.Result, pr.Trace, pr.Start, report.Selector{Unique: "up", At: &at}))
+	assert.Contains(t, text.String(), "[PENDING_JOB_REASON_CONSTRAINT_CONNECTIVITY]")
+	assert.Contains(t, text.String(), "[PENDING_JOB_REASON_CONSTRAINT_CHARGING]")
+	assert.Len(t, pr.Result.Runs, 1)
+}

@@ -168,6 +168,7 @@ type World struct {
 	checker    *invariantChecker
 	registered map[string]time.Duration
 	uniquesOf  map[string][]string // unique names each task name was registered under, accepted or not
+	uniqueSeen map[[2]string]bool  // the (task, unique) pairs in uniquesOf
 	wall       time.Duration       // real time Engine.RunUntil took in runPlatform (JUnit only)
 	expectWall []time.Duration     // real time each expectation took in Result (JUnit only)
 	warnings   []report.Warning
@@ -235,7 +236,7 @@ func NewWorld(sc *scenarios.Scenario, p scenarios.Platform, opts RunOptions) (*W
 		limits.Horizon = sc.Duration + time.Second
 	}
 	eng := sim.New(sc.Start, seed, sim.WithLimits(limits))
-	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}, uniquesOf: map[string][]string{}}
+	w := &World{Scenario: sc, Platform: p, Engine: eng, Journal: &osscheduler.Journal{}, registered: map[string]time.Duration{}, uniquesOf: map[string][]string{}, uniqueSeen: map[[2]string]bool{}}
 	w.recorder = &sim.Recorder{}
 	if !opts.NoTrace {
 		eng.AddSink(&boundedRecorder{rec: w.recorder, eng: eng, max: MaxTraceRecords, maxBytes: maxTraceBytes})

@@ -109,13 +109,19 @@ func (w *World) tasks(runs []report.Run) []report.Task {
 	} else if im := w.Plugin.IOS(); im != nil {
 		infos = im.Tasks()
 	}
+	// The runs of each (unique, task), in one pass: the tables can hold
+	// thousands of works and runs.
+	type key struct{ unique, task string }
+	byWork := map[key][]int{}
+	for i := range runs {
+		k := key{runs[i].Unique, runs[i].Task}
+		byWork[k] = append(byWork[k], i)
+	}
 	out := make([]report.Task, 0, len(infos))
 	for _, ti := range infos {
 		t := report.Task{Unique: ti.Unique, Task: ti.Task, State: string(ti.State)}
-		for _, r := range runs {
-			if r.Unique != ti.Unique || r.Task != ti.Task {
-				continue
-			}
+		for _, i := range byWork[key{ti.Unique, ti.Task}] {
+			r := &runs[i]
 			t.Runs++
 			switch osscheduler.Outcome(r.Outcome) {
 			case osscheduler.OutcomeSuccess:

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/event"
@@ -263,7 +262,8 @@ func (w *World) dispatch(c *wire.Call, name string) error {
 	p := w.Plugin
 	var err error
 	note := func(unique, task string) {
-		if unique != "" && task != "" && !slices.Contains(w.uniquesOf[task], unique) {
+		if k := [2]string{task, unique}; unique != "" && task != "" && !w.uniqueSeen[k] {
+			w.uniqueSeen[k] = true
 			w.uniquesOf[task] = append(w.uniquesOf[task], unique)
 		}
 		if err != nil {

@@ -401,15 +401,18 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// separators drops the separators suggest ignores (built once: a Replacer
+// is costly to build and safe for concurrent use).
+var separators = strings.NewReplacer("_", "", "-", "")
+
 // suggest returns the candidate closest to s (case-insensitive edit
 // distance at most 2, or equal ignoring case, dashes and underscores).
 func suggest(s string, candidates []string) string {
-	norm := func(x string) string {
-		return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(x))
-	}
+	norm := func(x string) string { return separators.Replace(strings.ToLower(x)) }
+	ns := norm(s)
 	best, bestD := "", 3
 	for _, c := range candidates {
-		if norm(c) == norm(s) {
+		if norm(c) == ns {
 			return c
 		}
 		if d := editDistance(strings.ToLower(s), strings.ToLower(c), bestD); d < bestD {

@@ -7,14 +7,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wmsim/wmsim/internal/fuzzedit"
 )
 
-// FuzzParse feeds arbitrary bytes to Parse: it must not panic, must finish
-// quickly, and every error must be a *LoadError whose diagnostics all carry
-// a position inside the file. Seeds are the good and bad catalogue files
-// and the scenario library.
+// maxFuzzPatch bounds the bytes FuzzParse changes. Minimising a new input
+// tries on the order of n² smaller candidates, so with whole catalogue files
+// (up to a few KiB) as inputs every new input held a fuzz worker for the
+// whole minimisation budget and the fuzzer ran at a few executions a second.
+// An input is therefore an edit of a catalogue file (or a file of its own of
+// at most this size): executions and minimisations stay short, and the size
+// limits of large files are tested by the catalogue (testdata/bad).
+const maxFuzzPatch = 48
+
+// FuzzParse feeds edited scenario files to Parse: it must not panic, must
+// finish quickly, and every error must be a *LoadError whose diagnostics all
+// carry a position inside the file. The input replaces cut bytes at offset
+// at of a base file (the good and bad catalogue files and the scenario
+// library, and generated worlds from wmsim chaos in testdata/chaos) with
+// patch, or is patch alone when base names no file (255 in the committed
+// corpus).
 func FuzzParse(f *testing.F) {
-	for _, dir := range []string{"testdata/good", "testdata/bad", "library"} {
+	var bases [][]byte
+	for _, dir := range []string{"testdata/good", "testdata/bad", "testdata/chaos", "library"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 		for _, file := range files {
 			if strings.Contains(file, "deep-nesting") || strings.Contains(file, "alias-bomb") {
@@ -24,12 +39,21 @@ func FuzzParse(f *testing.F) {
 			if err != nil {
 				f.Fatal(err)
 			}
-			f.Add(b)
+			f.Add(uint8(len(bases)), uint16(0), uint8(0), []byte{})
+			bases = append(bases, b)
 		}
 	}
-	f.Add([]byte("a: &a [*a]\n"))
-	f.Add([]byte("version: 1\nname: x\nduration: 1d\n<<: {seed: 3}\n"))
-	f.Fuzz(func(t *testing.T, src []byte) {
+	const none uint8 = 255
+	if len(bases) >= int(none) {
+		f.Fatalf("%d base files: more than a uint8 names", len(bases))
+	}
+	f.Add(none, uint16(0), uint8(0), []byte("a: &a [*a]\n"))
+	f.Add(none, uint16(0), uint8(0), []byte("version: 1\nname: x\nduration: 1d\n<<: {seed: 3}\n"))
+	f.Fuzz(func(t *testing.T, base uint8, at uint16, cut uint8, patch []byte) {
+		if len(patch) > maxFuzzPatch {
+			t.Skip()
+		}
+		src := fuzzedit.Input(bases, base, at, cut, patch)
 		// Wall-clock watchdog (test only): a hang fails the input instead
 		// of stalling the fuzzer.
 		type result struct {

@@ -206,22 +206,10 @@ func defaultName(t T) string {
 	if !ok {
 		return "wmsimtest"
 	}
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(n.Name()) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
+	if name := scenarios.NameFrom(n.Name()); name != "" {
+		return name
 	}
-	name := strings.TrimRight(b.String(), "-")
-	if name == "" {
-		return "wmsimtest"
-	}
-	return name
+	return "wmsimtest"
 }
 
 // fail reports err through the test (if any) and returns it.

@@ -39,11 +39,7 @@ func newExplainCmd() *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageErrorf("--format %q: valid: text, json", format)
 			}
-			opts, err := f.options(cmd.Flags())
-			if err != nil {
-				return err
-			}
-			scs, err := openScenarios(env, args)
+			opts, scs, err := f.load(cmd, env, args)
 			if err != nil {
 				return err
 			}
@@ -178,11 +174,7 @@ func newCompareCmd() *cobra.Command {
 				}
 				return usageErrorf("--platform: --%s picks the platform itself", axis)
 			}
-			opts, err := f.options(cmd.Flags())
-			if err != nil {
-				return err
-			}
-			scs, err := openScenarios(env, args)
+			opts, scs, err := f.load(cmd, env, args)
 			if err != nil {
 				return err
 			}

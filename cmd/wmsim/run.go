@@ -122,6 +122,17 @@ func chromePath(path string, several bool, scenario, platform string) string {
 	return strings.TrimSuffix(path, ext) + "." + scenario + "." + platform + ext
 }
 
+// load reads the run options from the command's flags and opens the
+// scenarios args name: what run, explain and compare start with.
+func (f *runFlags) load(cmd *cobra.Command, env *cmdEnv, args []string) (runner.RunOptions, []*scenarios.Scenario, error) {
+	opts, err := f.options(cmd.Flags())
+	if err != nil {
+		return opts, nil, err
+	}
+	scs, err := openScenarios(env, args)
+	return opts, scs, err
+}
+
 func runRun(cmd *cobra.Command, f *runFlags, args []string) error {
 	env := envOf(cmd)
 	if len(args) == 0 {
@@ -130,11 +141,7 @@ func runRun(cmd *cobra.Command, f *runFlags, args []string) error {
 	if err := checkFormat(f.format); err != nil {
 		return err
 	}
-	opts, err := f.options(cmd.Flags())
-	if err != nil {
-		return err
-	}
-	scs, err := openScenarios(env, args)
+	opts, scs, err := f.load(cmd, env, args)
 	if err != nil {
 		return err
 	}

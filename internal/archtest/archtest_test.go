@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"cmd/wmsim":                     {"*"},
 	"internal/archtest":             {},
 	"internal/golden":               {},
+	"internal/fuzzedit":             {}, // fuzz targets' input edits
 	"internal/event":                {},
 	"internal/browsertest":          {},
 	"internal/packaging":            {}, // tests of the repository's release, CI and deploy files

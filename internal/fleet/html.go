@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -187,20 +188,29 @@ func histogram(d *Dist, scale float64) (x []float64, y []*float64) {
 		return nil, nil
 	}
 	lo, hi := d.Min(), d.Max()
-	n := int64(histBars)
-	if hi-lo+1 < n { // integer samples: no more bars than values
-		n = hi - lo + 1
+	// The span hi−lo and the bar index (mid−lo)·n/(span+1) in unsigned
+	// 64/128-bit arithmetic: an edited shard can hold any int64 min and
+	// max, and hi−lo+1 or (mid−lo)·n overflow int64 for extreme ones.
+	span := uint64(hi) - uint64(lo) // exact: hi ≥ lo
+	n := uint64(histBars)
+	if span < n-1 { // integer samples: no more bars than values
+		n = span + 1
 	}
 	counts := make([]int64, n)
 	for _, bk := range d.buckets() {
 		mid := min(max(bk.lo+(bk.hi-bk.lo)/2, lo), hi)
-		i := int64(0)
+		var i uint64
 		if hi > lo {
-			i = (mid - lo) * n / (hi - lo + 1)
+			ph, pl := bits.Mul64(uint64(mid)-uint64(lo), n)
+			if values := span + 1; values == 0 { // 2^64 values
+				i = ph
+			} else {
+				i, _ = bits.Div64(ph, pl, values) // ph < values: mid−lo < values
+			}
 		}
 		counts[min(i, n-1)] += bk.n
 	}
-	width := float64(hi-lo+1) / float64(n)
+	width := (float64(span) + 1) / float64(n)
 	for i, c := range counts {
 		// Integer samples: value v spans [v-0.5, v+0.5), so a bar of
 		// one value is centred on it.

@@ -3,6 +3,7 @@ package fleet
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -141,6 +142,51 @@ func TestHistogram(t *testing.T) {
 	assert.Equal(t, []float64{2, 1, 0, 0, 3}, got)
 	x, _ = histogram(&Dist{}, 1)
 	assert.Empty(t, x)
+}
+
+// TestHistogramExtremes: an edited shard can hold any int64 min and max;
+// neither the span (hi−lo+1) nor the bar index ((mid−lo)·bars) may
+// overflow: no panic, every sample in one of at most histBars bars, the
+// bars in ascending order. (int64 arithmetic panicked on each of these.)
+func TestHistogramExtremes(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		vals []int64
+	}{
+		{"full int64 range", []int64{math.MinInt64, -1, 0, 1, math.MaxInt64}},
+		{"half range", []int64{0, 1, math.MaxInt64}},
+		{"near the top", []int64{math.MaxInt64 - 3, math.MaxInt64 - 1, math.MaxInt64}},
+		{"near the bottom", []int64{math.MinInt64, math.MinInt64 + 1}},
+		{"one extreme value", []int64{math.MinInt64}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var d Dist
+			for _, v := range c.vals {
+				d.Add(v)
+			}
+			var x []float64
+			var y []*float64
+			require.NotPanics(t, func() { x, y = histogram(&d, 1) })
+			require.NotEmpty(t, y)
+			require.Len(t, x, len(y))
+			assert.LessOrEqual(t, len(y), histBars)
+			var total float64
+			for _, v := range y {
+				total += *v
+			}
+			assert.Equal(t, float64(len(c.vals)), total, "every sample in a bar")
+			for i := 1; i < len(x); i++ {
+				assert.LessOrEqual(t, x[i-1], x[i], "bar centres ascend")
+			}
+		})
+	}
+	// Small values at the bottom of a huge span fall in the first bar.
+	var d Dist
+	for _, v := range []int64{0, 1, math.MaxInt64} {
+		d.Add(v)
+	}
+	_, y := histogram(&d, 1)
+	assert.Equal(t, 2.0, *y[0])
 }
 
 // TestHTMLInBrowser opens the fleet report in headless Chromium: every chart

@@ -246,24 +246,12 @@ func (g *generator) platforms(o genOptions) []string {
 	return out
 }
 
-// slug makes a scenario name from the project name.
+// slug makes a scenario name from the project name ("app" when none).
 func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
+	if out := scenarios.NameFrom(s); out != "" {
+		return out
 	}
-	out := strings.Trim(b.String(), "-")
-	if out == "" {
-		out = "app"
-	}
-	return out
+	return "app"
 }
 
 // yaml writes the scenario.

@@ -290,6 +290,13 @@ func (d *dozeMachine) stepDeep() {
 			d.motionDetected("any motion: moved", dozeInactiveTimeout)
 			return
 		}
+		if d.sensing().noLocationPrefetch {
+			// No location request (mLocating false): LOCATING falls
+			// through to IDLE in the same step.
+			d.setDeep(dozeLocating, -1, "any motion: stationary; location prefetch disabled")
+			d.enterIdle("no location request")
+			return
+		}
 		d.setDeep(dozeLocating, d.sensing().locatingTimeout, "any motion: stationary; locating")
 	case dozeLocating:
 		// LOCATING_TIMEOUT (no location fix is modelled) → IDLE.

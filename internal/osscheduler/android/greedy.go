@@ -1,6 +1,8 @@
 package android
 
 import (
+	"golang.org/x/mod/semver"
+
 	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
@@ -92,37 +94,9 @@ func greedyFor(wm string) greedyRelease {
 	return r
 }
 
-// cmpWM orders androidx versions "2.9.0", "2.10.1" numerically.
-func cmpWM(a, b string) int {
-	pa, pb := wmParts(a), wmParts(b)
-	for i := range pa {
-		if pa[i] != pb[i] {
-			if pa[i] < pb[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
-
-func wmParts(v string) [3]int {
-	var p [3]int
-	i := 0
-	for _, c := range v {
-		switch {
-		case c == '.':
-			if i++; i > 2 {
-				return p
-			}
-		case c >= '0' && c <= '9':
-			p[i] = p[i]*10 + int(c-'0')
-		default:
-			return p
-		}
-	}
-	return p
-}
+// cmpWM orders androidx versions ("2.9.0", "2.10.1", "2.10.0-alpha01") as
+// semantic versions.
+func cmpWM(a, b string) int { return semver.Compare("v"+a, "v"+b) }
 
 const (
 	// AX GreedyScheduler.NON_THROTTLE_RUN_ATTEMPT_COUNT = 5: GreedyScheduler

@@ -330,6 +330,10 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		first = d.CmdArgs[0].Key
 	}
 	switch d.Cmd {
+	case "flex":
+		return flexCmd(t, d)
+	case "levels":
+		return levelsCmd(t, d)
 	case "new":
 		// new api=34 bucket=auto doze=true latency=0s limit=10m oem=aosp quota=aosp stop-backoff=false greedy=true wm=2.9.0;
 		// then the initial device state.

@@ -1,6 +1,8 @@
 package android
 
 import (
+	"math/bits"
+	"strings"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
@@ -26,6 +28,7 @@ type job struct {
 	systemStops int       // JobStatus.numSystemStops since the job was created
 	startAt     time.Time // seeded start time once ready; zero: not drawn
 	block       block     // the last reported reason it waits
+	unmet       uint32    // with a constraint block: every unmet constraint, a set of 1<<block
 	exec        *osscheduler.Execution
 	genAtStart  int
 	timeout     sim.Timer
@@ -166,6 +169,43 @@ func (m *Model) networkOK(t NetworkType, n device.Network) bool {
 			return connected
 		}
 		return connected && n.Metered
+	}
+	return false
+}
+
+// constraintBlocks are the job constraints, in the order constraintBlock
+// checks them (the first unmet one is the reason reported).
+var constraintBlocks = [...]block{blockNetwork, blockCharging, blockBatteryLow, blockStorageLow, blockDeviceIdle}
+
+// unmetConstraints is every constraint of w unmet now, as a set of 1<<block.
+// JobScheduler reports them all: getPendingJobReason gives one reason, and
+// getPendingJobReasons (API 36, FB apex/jobscheduler/framework/java/android/
+// app/job/JobScheduler.java) every PENDING_JOB_REASON_CONSTRAINT_* in force.
+func (m *Model) unmetConstraints(w *workSpec, st *device.State, now time.Time) uint32 {
+	c := &w.constraints
+	var set uint32
+	add := func(b block, unmet bool) {
+		if unmet {
+			set |= 1 << b
+		}
+	}
+	add(blockNetwork, !m.networkOK(c.RequiredNetwork, st.Network))
+	add(blockCharging, c.RequiresCharging && !st.Plugged())
+	add(blockBatteryLow, c.RequiresBatteryNotLow && st.BatteryLow)
+	add(blockStorageLow, c.RequiresStorageNotLow && st.StorageLow)
+	if c.RequiresDeviceIdle {
+		ok, _ := m.deviceIdle(st, now)
+		add(blockDeviceIdle, !ok)
+	}
+	return set
+}
+
+// isConstraint reports whether b is one of the job's own constraints.
+func isConstraint(b block) bool {
+	for _, c := range constraintBlocks {
+		if b == c {
+			return true
+		}
 	}
 	return false
 }
@@ -516,11 +556,20 @@ var releasedBy = [...]string{
 }
 
 // reportBlock emits a "deferred" event when the reason a job waits changes.
+//
+// With a constraint block, a change in the set of unmet constraints is a
+// change of reason too: the record names every unmet constraint (field
+// "unmet", and "unmet_pending" with their PENDING_JOB_REASON_* names, when
+// more than one), not only the first.
 func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
-	if w.job.block == b {
+	var unmet uint32
+	if isConstraint(b) {
+		unmet = m.unmetConstraints(w, &m.st, now) | 1<<b
+	}
+	if w.job.block == b && w.job.unmet == unmet {
 		return
 	}
-	w.job.block = b
+	w.job.block, w.job.unmet = b, unmet
 	if !m.eng.Watching(event.Deferred) {
 		return
 	}
@@ -531,15 +580,29 @@ func (m *Model) reportBlock(w *workSpec, b block, until, now time.Time) {
 	case blockQuota, blockRestrictedBucket:
 		src = srcStdby
 	}
-	var fa [4]sim.Field // on the stack: Emit copies the fields
+	var fa [6]sim.Field // on the stack: Emit copies the fields
 	f := append(fa[:0], sim.String("id", w.id), sim.String("blocked_by", blockNames[b]),
 		sim.String("pending_reason", pendingReasons[b]))
+	several := bits.OnesCount32(unmet) > 1
+	if several {
+		var names, pending []string
+		for _, c := range constraintBlocks {
+			if unmet&(1<<c) != 0 {
+				names, pending = append(names, blockNames[c]), append(pending, pendingReasons[c])
+			}
+		}
+		f = append(f, sim.String("unmet", strings.Join(names, ",")), sim.String("unmet_pending", strings.Join(pending, ",")))
+	}
 	if until != never {
 		f = append(f, sim.Dur("until", sim.Sub(until, m.eng.Start())))
 	}
 	reason := "" // a Watch of deferrals alone (a fleet) reads the fields only
 	if m.eng.Tracing() {
-		reason = m.stopText(b, w, now) + m.untilText(b, until)
+		if several {
+			reason = m.unmetText(unmet, w, now) + m.untilText(b, until)
+		} else {
+			reason = m.stopText(b, w, now) + m.untilText(b, until)
+		}
 	}
 	m.eng.Emit(event.Source(src), event.Deferred, w.subject(), reason, f...)
 }
@@ -553,6 +616,18 @@ func (m *Model) untilText(b block, until time.Time) string {
 
 // at formats a virtual time as an offset from the start.
 func (m *Model) at(t time.Time) string { return "+" + sim.FormatOffset(sim.Sub(t, m.eng.Start())) }
+
+// unmetText names every unmet constraint of a set: "constraints unmet:
+// network (connected), charging".
+func (m *Model) unmetText(unmet uint32, w *workSpec, now time.Time) string {
+	var parts []string
+	for _, c := range constraintBlocks {
+		if unmet&(1<<c) != 0 {
+			parts = append(parts, strings.TrimPrefix(m.stopText(c, w, now), "constraint unmet: "))
+		}
+	}
+	return "constraints unmet: " + strings.Join(parts, ", ")
+}
 
 // stopText explains a block in words.
 func (m *Model) stopText(b block, w *workSpec, now time.Time) string {
@@ -641,8 +716,11 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
-	if inProcess {
+	switch {
+	case inProcess:
 		budget = m.greedyBudget()
+	case w.job.ej:
+		budget = m.ejBudget(now, budget)
 	}
 	x.Attempt, x.Eligible, x.Started, x.Budget, x.WhyThen = attempt, eligible, now, budget, w.job.whyThen
 	w.job.exec = x

@@ -36,17 +36,21 @@ var deviceIdleThresholdByAPI = []levelDur{
 	// API 30+ (Android 11 onwards): config_jobSchedulerInactivityIdleThreshold
 	// = 1860000 (31 min), read by DeviceIdlenessTracker.startTracking
 	// (mInactivityIdleThreshold); unchanged through API 36. API 37: no
-	// Android 17 source read; assumed unchanged.
+	// Android 17 source of it was available; the API 36 value is kept.
 	{30, 31 * time.Minute},
 }
 
 // deviceIdleStablePowerByAPI is the same threshold while the device has
 // "stable power" (charging and battery not low): DeviceIdlenessTracker
-// mInactivityStablePowerIdleThreshold, config
-// config_jobSchedulerInactivityIdleThresholdOnStablePower (API 34+). The AOSP
-// config value could not be read here (DeviceIdlenessTrackerTest mocks 17 min
-// for it, not the shipped value); the model uses the regular threshold for it,
-// which is what releases before the stable-power split did.
+// maybeScheduleIdlenessCheck uses mInactivityStablePowerIdleThreshold, read
+// from config_jobSchedulerInactivityIdleThresholdOnStablePower (API 34+;
+// DeviceConfig key ic_dit_inactivity_idle_stable_power_threshold_ms, clamped
+// to [1 min, 4 h]). Not verified: the shipped value of that resource could
+// not be read here (core/res/res/values/config.xml was not reachable in the
+// indexed sources, no device dump printing the key was found, and
+// DeviceIdlenessTrackerTest mocks 17 min rather than reading it). The model
+// uses the regular threshold on stable power, which is what releases before
+// the split did.
 var deviceIdleStablePowerByAPI = deviceIdleThresholdByAPI
 
 // lightAfterInactiveByAPI is DeviceIdleController's
@@ -62,7 +66,7 @@ var lightAfterInactiveByAPI = []levelDur{
 	// API 33+ (T onwards): apex/jobscheduler/.../DeviceIdleController.java
 	// Constants.mDefaultLightIdleAfterInactiveTimeout = 240000 (4 min), alarm
 	// window FLEX_TIME_SHORT 1 min (the model uses the window start). Unchanged
-	// through API 36 (UserSettingDeviceConfigMediator era). API 37: assumed unchanged.
+	// through API 36 (UserSettingDeviceConfigMediator era). API 37: no Android 17 source of it was available; kept.
 	{33, 4 * time.Minute},
 }
 
@@ -110,7 +114,7 @@ var aospQuotaLegacy = quotaTable{
 // DEFAULT_CURRENT_WINDOW_SIZE_WORKING_MS = 14400000 (4 h),
 // DEFAULT_CURRENT_WINDOW_SIZE_FREQUENT_MS = 43200000 (12 h),
 // DEFAULT_CURRENT_EJ_LIMIT_WORKING_MS = 900000 (15 min); the rest as legacy.
-// API 37: assumed unchanged (no Android 17 source read).
+// API 37: kept (no Android 17 source of it was available).
 var aospQuotaCurrent = func() quotaTable {
 	q := aospQuotaLegacy
 	q.allowed[bucketActive] = 20 * time.Minute
@@ -217,15 +221,16 @@ type dozeSensingTable struct {
 	// during SENSING instead passes INACTIVE_TIMEOUT (onAnyMotionResult,
 	// "non_stationary"; M: enterInactiveStateLocked, also INACTIVE_TIMEOUT).
 	motionInactive time.Duration
+	// noLocationPrefetch: DeviceIdleController.Injector
+	// isLocationPrefetchEnabled() is false, so stepIdleStateLocked moves to
+	// LOCATING without requesting a location (mLocating stays false) and
+	// falls through to IDLE at once.
+	noLocationPrefetch bool
 }
 
-// dozeSensingByAPI: unchanged from API 23 through API 36 (the values above
-// are the same in M's services/core DeviceIdleController and in the
-// apex/jobscheduler copy of T–16). API 36 also carries the flag
-// com.android.server.deviceidle.remove_idle_location (Injector
-// isLocationPrefetchEnabled returns false when it is on); its rollout state
-// in Android 16 builds could not be read, so LOCATING is kept. API 37: no
-// Android 17 source read; assumed unchanged.
+// dozeSensingByAPI: the timeouts are unchanged from API 23 through API 36
+// (the values above are the same in M's services/core DeviceIdleController
+// and in the apex/jobscheduler copy of T–16).
 var dozeSensingByAPI = []struct {
 	from int
 	v    dozeSensingTable
@@ -235,6 +240,26 @@ var dozeSensingByAPI = []struct {
 		sensingTimeout:  4 * time.Minute,
 		locatingTimeout: 30 * time.Second,
 		motionInactive:  10 * time.Minute,
+	}},
+	// API 36 (Android 16): DeviceIdleController.Injector
+	// isLocationPrefetchEnabled() = !Flags.removeIdleLocation() &&
+	// config_autoPowerModePrefetchLocation. The aconfig flag
+	// com.android.server.deviceidle.remove_idle_location is read-only
+	// (decompiled builds list it in CustomFeatureFlags mReadOnlyFlagsSet), and
+	// published `dumpsys deviceidle` output of recent phones prints
+	// "remove_idle_location=true" and "Location prefetching disabled" (their
+	// Android version is not stated). With it, stepIdleStateLocked enters
+	// LOCATING without a location request and falls through to IDLE at once.
+	// Taken as on from API 36, the release whose DeviceIdleController read
+	// here carries the flag; whether some API 35 builds had it could not be
+	// established, so API 35 keeps LOCATING. Confidence: measured by others.
+	// API 37: no Android 17 source of it was available; kept.
+	{36, dozeSensingTable{
+		anyMotion:          2500*time.Millisecond + 5000*time.Millisecond + 2500*time.Millisecond,
+		sensingTimeout:     4 * time.Minute,
+		locatingTimeout:    30 * time.Second,
+		motionInactive:     10 * time.Minute,
+		noLocationPrefetch: true,
 	}},
 }
 
@@ -263,32 +288,89 @@ type concurrencyTable struct {
 	bgOn, bgOff       int
 }
 
-// concurrencyByAPI rows.
+// concurrencyByAPI rows. The concurrency model changed three times: at API
+// 29 (JobConcurrencyManager with separate screen-on/off limits), at API 31
+// (WorkTypeConfig work types, expedited jobs) and at API 34 (limits scaled
+// from DEFAULT_CONCURRENCY_LIMIT by RAM).
 var concurrencyByAPI = []struct {
 	from int
 	v    concurrencyTable
 }{
-	// API 23–30: not read (before S the limits were JobSchedulerService
-	// Constants BG_*_JOB_COUNT and, from P, JobConcurrencyManager
-	// MAX_JOB_COUNTS_SCREEN_ON/OFF); the API 31 row is carried back, as an
-	// assumption.
-	// API 31–33 (S, T): FB job/JobConcurrencyManager.java CONFIG_LIMITS_SCREEN_ON
-	// new WorkTypeConfig("screen_on_normal", 11, min {TOP 2, FGS 1, EJ 3,
-	// BG 2}, max {BG 6, BGUSER 4}); CONFIG_LIMITS_SCREEN_OFF
-	// ("screen_off_normal", 15, …, max {BG 6, BGUSER 4}).
-	{23, concurrencyTable{totalOn: 11, totalOff: 15, bgOn: 6, bgOff: 6}},
+	// API 23–28 (M–P): FB services/core/java/com/android/server/job/
+	// JobSchedulerService.java MAX_JOB_CONTEXTS_COUNT = 16 and Constants
+	// DEFAULT_BG_NORMAL_JOB_COUNT = 6 (DEFAULT_FG_JOB_COUNT = 4); no
+	// screen-on/off distinction.
+	{23, concurrencyTable{totalOn: 16, totalOff: 16, bgOn: 6, bgOff: 6}},
+	// API 29–30 (Q, R): JobSchedulerService.Constants MAX_JOB_COUNTS_SCREEN_ON
+	// normal MaxJobCounts(8 "max_job_total_on_normal", 6
+	// "max_job_max_bg_on_normal", 2) and MAX_JOB_COUNTS_SCREEN_OFF normal
+	// (10, 6, 2), applied by JobConcurrencyManager after
+	// SCREEN_OFF_JOB_CONCURRENCY_INCREASE_DELAY_MS.
+	{29, concurrencyTable{totalOn: 8, totalOff: 10, bgOn: 6, bgOff: 6}},
+	// API 31–33 (S, S_V2, T): job/JobConcurrencyManager.java
+	// CONFIG_LIMITS_SCREEN_ON WorkTypeConfig("screen_on_normal", 11, …, max
+	// {BG 6, BGUSER_IMPORTANT 2, BGUSER 3}) and CONFIG_LIMITS_SCREEN_OFF
+	// ("screen_off_normal", 16, …, max {BG 10, BGUSER_IMPORTANT 2, BGUSER 3}),
+	// as shipped in Android 12 and 13 builds (services.jar of both read
+	// decompiled; they agree). An earlier S development snapshot of the
+	// source had screen_off_normal 15 with max BG 6 and no per-package
+	// limit; whether the first S release (API 31) still had those could not
+	// be established (the Android 12 build read may be 12L, API 32), so the
+	// shipped-build values are used from API 31. DEFAULT_PKG_CONCURRENCY_LIMIT_EJ = 3 and
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR = 8 appear in the same builds.
+	{31, concurrencyTable{totalOn: 11, totalOff: 16, bgOn: 6, bgOff: 10}},
 	// API 34+ (U onwards): DEFAULT_CONCURRENCY_LIMIT by RAM (8 low-RAM; 16
 	// up to 6 GB; 20 up to 8 GB; 32 up to 12 GB; 40 above), the model a
 	// phone of up to 6 GB: 16. WorkTypeConfig("screen_on_normal", 16, 16 * 3
 	// / 4 = 12, …, max ratio {BG 0.5, …}) and ("screen_off_normal", 16, 16,
 	// …, max ratio {BG 0.6, …}); WorkTypeConfig.getMaxValue =
 	// max(1, (int) (maxTotal * ratio)): BG 6 screen on, 9 screen off.
-	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR (16 / 2) and
-	// DEFAULT_PKG_CONCURRENCY_LIMIT_EJ (3) apply only when the whole pending
-	// queue fills the device (isPkgConcurrencyLimitedLocked), which one app
-	// under WorkManager's 20-job limit does not: not modelled. API 35–36:
-	// same source; API 37 assumed unchanged.
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR = DEFAULT_CONCURRENCY_LIMIT / 2
+	// (8) and DEFAULT_PKG_CONCURRENCY_LIMIT_EJ = 3 apply only when the whole
+	// pending queue fills the device (isPkgConcurrencyLimitedLocked), which
+	// one app under WorkManager's 20-job limit does not: not modelled (see
+	// pkgConcurrencyByAPI). API 35–36: same source; API 37: no Android 17
+	// source of it was available; the API 36 row is kept.
 	{34, concurrencyTable{totalOn: 12, totalOff: 16, bgOn: 6, bgOff: 9}},
+}
+
+// pkgConcurrency is JobConcurrencyManager's per-package limit: at most ej
+// expedited and regular other jobs of one package run at once, applied by
+// isPkgConcurrencyLimitedLocked only while the pending queue plus running
+// jobs reach the WorkTypeConfig's maxTotal (other apps fill the device).
+// Recorded for the documentation and its test; the model has one app and
+// does not apply it. Zero: no per-package limit in that release.
+type pkgConcurrency struct{ ej, regular int }
+
+// pkgConcurrencyByAPI rows.
+var pkgConcurrencyByAPI = []struct {
+	from int
+	v    pkgConcurrency
+}{
+	// API 23–30: no per-package limit (JobSchedulerService / Q–R
+	// JobConcurrencyManager have none).
+	{23, pkgConcurrency{}},
+	// API 31–33: DEFAULT_PKG_CONCURRENCY_LIMIT_EJ = 3,
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR = 8 (Android 12 and 13 builds;
+	// the first S development snapshot had no such limit, so API 31 is the
+	// earliest release it may apply to).
+	{31, pkgConcurrency{ej: 3, regular: 8}},
+	// API 34+: DEFAULT_PKG_CONCURRENCY_LIMIT_EJ = 3,
+	// DEFAULT_PKG_CONCURRENCY_LIMIT_REGULAR = DEFAULT_CONCURRENCY_LIMIT / 2
+	// = 8 on a phone of up to 6 GB. API 37: API 36 row kept (no Android 17
+	// source of it was available).
+	{34, pkgConcurrency{ej: 3, regular: 8}},
+}
+
+// pkgConcurrencyFor is the per-package limit row for an API level.
+func pkgConcurrencyFor(api int) pkgConcurrency {
+	v := pkgConcurrencyByAPI[0].v
+	for _, r := range pkgConcurrencyByAPI {
+		if r.from <= api {
+			v = r.v
+		}
+	}
+	return v
 }
 
 // FB job/JobConcurrencyManager.java DEFAULT_SCREEN_OFF_ADJUSTMENT_DELAY_MS

@@ -22,11 +22,13 @@ type Model struct {
 
 	startLatency, execLimit time.Duration
 
-	specs  []*workSpec // the database, in enqueue order (deleted rows kept, marked)
-	byName map[string][]*workSpec
-	byID   map[string]*workSpec // for Spec: invariant checks look a work up at every start
-	nextID int
-	execID uint64
+	specs []*workSpec // the database, in enqueue order (deleted rows kept, marked)
+	// nDeleted counts the specs marked deleted.
+	nDeleted int
+	byName   map[string][]*workSpec
+	byID     map[string]*workSpec // for Spec: invariant checks look a work up at every start
+	nextID   int
+	execID   uint64
 
 	running  []*workSpec // nil holes are reused
 	nRunning int
@@ -351,6 +353,7 @@ func (m *Model) prune(now time.Time) {
 			continue
 		}
 		w.deleted = true
+		m.nDeleted++
 		n++
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, event.Pruned, w.subject(), "process start: WorkDatabase cleanup deleted this "+w.state.String()+
@@ -367,6 +370,36 @@ func (m *Model) prune(now time.Time) {
 }
 
 // --- enqueue (AX impl/utils/EnqueueRunnable.kt, WorkerUpdater.kt) ----------
+
+// MaxWorkSpecs bounds the WorkSpecs in the app's database (every row not
+// yet pruned, whatever its state): the simulator's safety limit, not a
+// platform rule. WorkManager's database has no such limit; what the
+// platform bounds is what it hands on at once: at most
+// Configuration.maxSchedulerLimit (20 by default, MIN_SCHEDULER_LIMIT; at
+// most Scheduler.MAX_SCHEDULER_LIMIT = 50) WorkSpecs to JobScheduler, and
+// Scheduler.MAX_GREEDY_SCHEDULER_LIMIT = 200 to GreedyScheduler per
+// Schedulers.schedule (AX impl/Schedulers.java, impl/Scheduler.kt), so
+// JobSchedulerService's MAX_JOBS_PER_APP (150) is never reached through
+// WorkManager; finished rows go only when a process starts a day later
+// (PRUNE_THRESHOLD_MILLIS). Work that enqueues more work than runs (a task
+// whose then registers two new tasks each run) grows the database without
+// end on a device too, and every scheduling pass reads it; here the run
+// stops with the *sim.LimitError "max_workspecs" (exit code 3), in seconds,
+// instead of at the wall-clock limit.
+const MaxWorkSpecs = 10_000
+
+// checkRows stops the run once the database holds more than MaxWorkSpecs
+// rows; w is the one just inserted.
+func (m *Model) checkRows(w *workSpec) {
+	n := len(m.specs) - m.nDeleted
+	if n <= MaxWorkSpecs {
+		return
+	}
+	m.eng.Emit(srcWM, event.Warning, w.subject(), fmt.Sprintf("%d WorkSpecs in the database: the app enqueues work faster than WorkManager prunes it (task %q registers more work each run?)", n, w.task),
+		sim.String("id", w.id), sim.Int("workspecs", int64(n)))
+	m.eng.Stop(&sim.LimitError{Limit: "max_workspecs", Events: m.eng.Fired(), At: sim.Sub(m.eng.Now(), m.eng.Start()),
+		Value: fmt.Sprintf("%d WorkSpecs; the app enqueues work faster than WorkManager prunes it, e.g. a task whose then registers two tasks each run", MaxWorkSpecs)})
+}
 
 func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []clampNote) string {
 	now := m.eng.Now()
@@ -400,6 +433,7 @@ func (m *Model) insert(w *workSpec, name string, prereqs []*workSpec, notes []cl
 	}
 	m.specs = append(m.specs, w)
 	m.byID[w.id] = w
+	m.checkRows(w)
 	if name != "" {
 		m.byName[name] = append(m.byName[name], w)
 	}
@@ -446,6 +480,7 @@ func (m *Model) deleteNamed(name, why string) {
 	}
 	for _, w := range m.live(name) {
 		w.deleted = true
+		m.nDeleted++
 	}
 	delete(m.byName, name)
 }

@@ -1,6 +1,7 @@
 package ios
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -90,6 +91,7 @@ type Model struct {
 	noRunReasons      bool          // OmitRunReasons: heuristics format no why_then
 	fieldBuf          []sim.Field   // deferral's scratch for a record's fields
 	running           []*run
+	inProcessStarting int // RunInProcess calls whose start is still queued
 
 	alive bool
 	// Background time (lifecycle.go).
@@ -319,6 +321,15 @@ func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
 	m.ensureTick()
 }
 
+// MaxInProcessWork bounds the in-process works (RunInProcess) running or
+// starting at once: the simulator's safety limit, not a platform rule (no
+// limit on beginBackgroundTask assertions is documented). Work that starts
+// more work than finishes (a task whose then registers two one-off tasks
+// each run, with the 0.10 plugin's in-process one-off work) doubles every
+// run; the run stops with the *sim.LimitError "max_unfinished_work" (exit
+// code 3); Android bounds its database instead (android.MaxWorkSpecs).
+const MaxInProcessWork = 5_000
+
 // RunInProcess runs one-off work in the live app process, as the plugin's
 // UIApplication.beginBackgroundTask does: now if the process is alive, with
 // the ~30 s background budget counted while the app is not in the
@@ -335,9 +346,17 @@ func (m *Model) RunInProcess(uniqueName, taskName string, input osscheduler.Data
 		m.emit(SourceApp, event.Rejected, subject, "the app process is not running: in-process work (beginBackgroundTask) needs a live process and is lost")
 		return
 	}
+	if n := len(m.running) + m.inProcessStarting; n >= MaxInProcessWork {
+		m.emit(SourceApp, event.Warning, subject, fmt.Sprintf("%d in-process works running at once: the app starts work faster than it finishes (task %q starts more work each run?)", n, taskName))
+		m.eng.Stop(&sim.LimitError{Limit: "max_unfinished_work", Events: m.eng.Fired(), At: sim.Sub(m.eng.Now(), m.eng.Start()),
+			Value: fmt.Sprintf("%d in-process works (beginBackgroundTask) at once; the app starts work faster than it finishes, e.g. a task whose then registers two tasks each run", MaxInProcessWork)})
+		return
+	}
 	eligible := m.eng.Now()
 	input = copyData(input)
+	m.inProcessStarting++
 	m.eng.After(0, sim.PhaseOS, "ios.inprocess.start", sim.HandlerFunc(func(*sim.Engine) {
+		m.inProcessStarting--
 		if !m.alive {
 			m.taskState(subject, osscheduler.StateCancelled)
 			m.emit(SourceApp, event.Rejected, subject, "the app process died before the in-process work started")

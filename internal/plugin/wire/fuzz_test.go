@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wmsim/wmsim/internal/fuzzedit"
 	"github.com/wmsim/wmsim/internal/plugin/wire"
 )
 
@@ -55,10 +56,21 @@ func FuzzPigeonDecode(f *testing.F) {
 	})
 }
 
+// maxFuzzPatch bounds the bytes FuzzLegacyDecode changes. A register call
+// is some 400 bytes, and minimising a new input of that size tries on the
+// order of n² smaller candidates, which held a fuzz worker for the whole
+// minimisation budget at every new input; an edit of at most this many bytes
+// of a real call (or a message of its own of at most this size) keeps both
+// the execution and the minimisation short.
+const maxFuzzPatch = 64
+
 // FuzzLegacyDecode: StandardMethodCodec bytes on the legacy foreground
 // channel decode to a Call or an *Error; decodable register/initialize/cancel
-// calls re-encode to the 0.5 map and back.
+// calls re-encode to the 0.5 map and back. The message is a real call with
+// cut bytes at offset at replaced by patch, or patch alone when base names
+// no call.
 func FuzzLegacyDecode(f *testing.F) {
+	var bases [][]byte
 	seed := func(method string, args map[string]any) {
 		c, err := wire.DecodeLegacy(wire.LegacyForegroundChan, method, args)
 		if err != nil {
@@ -68,7 +80,7 @@ func FuzzLegacyDecode(f *testing.F) {
 		if err != nil {
 			f.Fatalf("seed %s: %v", method, err)
 		}
-		f.Add(b)
+		bases = append(bases, b)
 	}
 	seed("registerOneOffTask", full16())
 	p := full16()
@@ -77,9 +89,17 @@ func FuzzLegacyDecode(f *testing.F) {
 	seed("initialize", map[string]any{"isInDebugMode": true, "callbackHandle": 9001})
 	seed("cancelTaskByUniqueName", map[string]any{"uniqueName": "u"})
 	seed("cancelTaskByTag", map[string]any{"tag": "t"})
-	f.Add(h("07 0e 63616e63656c416c6c5461736b73 00"))
-	f.Add(h("07 01"))
-	f.Fuzz(func(t *testing.T, msg []byte) {
+	for i := range bases {
+		f.Add(uint8(i), uint16(0), uint8(0), []byte{})
+	}
+	none := uint8(len(bases))
+	f.Add(none, uint16(0), uint8(0), h("07 0e 63616e63656c416c6c5461736b73 00"))
+	f.Add(none, uint16(0), uint8(0), h("07 01"))
+	f.Fuzz(func(t *testing.T, base uint8, at uint16, cut uint8, patch []byte) {
+		if len(patch) > maxFuzzPatch {
+			t.Skip()
+		}
+		msg := fuzzedit.Input(bases, base, at, cut, patch)
 		c, err := wire.DecodeLegacyBytes(wire.LegacyForegroundChan, msg)
 		if err != nil {
 			var e *wire.Error

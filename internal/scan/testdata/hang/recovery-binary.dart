@@ -1,0 +1,1 @@
+voi...ca¹¹) { if (!anager()..initialize(m...$ ma¹‰Òin(¹¹·ï4¹¹¹¹¹¹¹¹¹¹¹¹¹acelAllf (!a

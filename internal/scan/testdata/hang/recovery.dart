@@ -1,0 +1,1 @@
+voi...caxx) { if (!anager()..initialize(m...$ maxxxxin(xxxxx4xxxxxxxxxxxxxxacelAllf (!a
