@@ -3,7 +3,8 @@
 // It builds each device's world the way a fleet run does (fleet.DeviceSeed,
 // no trace, the scenario's profile) and reads sim.Engine.Fired at the end,
 // using only API that predates the optimisations it measures, so the same
-// file builds in an older tree.
+// file builds in an older tree (but --kinds, which needs
+// sim.Engine.CountByLabel: compare.sh does not pass it).
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/fleet"
@@ -22,6 +24,7 @@ import (
 func main() {
 	devices := flag.Int("devices", 20, "devices to simulate")
 	days := flag.Int("days", 30, "days each device lives")
+	kinds := flag.Bool("kinds", false, "also print events per device-day by label, most frequent first")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: evcount [--devices N] [--days D] SCENARIO")
@@ -42,6 +45,7 @@ func main() {
 	}
 	dur := time.Duration(*days) * 24 * time.Hour
 	var events uint64
+	byLabel := map[string]uint64{}
 	for i := range *devices {
 		seed := fleet.DeviceSeed(sc.Seed, i)
 		limits := sim.DefaultLimits
@@ -57,6 +61,10 @@ func main() {
 		if s, ok := any(w.Device).(interface{ SetSparseBattery(bool) }); ok {
 			s.SetSparseBattery(true)
 		}
+		var counts map[string]uint64
+		if *kinds {
+			counts = w.Engine.CountByLabel()
+		}
 		if err := w.Engine.RunUntil(sc.Start.Add(dur)); err != nil {
 			var le *sim.LimitError
 			if !errors.As(err, &le) {
@@ -65,6 +73,24 @@ func main() {
 			}
 		}
 		events += w.Engine.Fired()
+		for k, v := range counts {
+			byLabel[k] += v
+		}
 	}
 	fmt.Printf("%.1f\n", float64(events)/float64(*devices)/float64(*days))
+	if *kinds {
+		labels := make([]string, 0, len(byLabel))
+		for k := range byLabel {
+			labels = append(labels, k)
+		}
+		sort.Slice(labels, func(i, j int) bool {
+			if byLabel[labels[i]] != byLabel[labels[j]] {
+				return byLabel[labels[i]] > byLabel[labels[j]]
+			}
+			return labels[i] < labels[j]
+		})
+		for _, k := range labels {
+			fmt.Printf("%8.1f  %s\n", float64(byLabel[k])/float64(*devices)/float64(*days), k)
+		}
+	}
 }

@@ -86,6 +86,8 @@ type Engine struct {
 	trace   tracer
 	view    *clockView
 	procs   procState
+
+	byLabel map[string]uint64 // events fired per label, when counted (CountByLabel)
 }
 
 // Option configures an Engine.
@@ -140,6 +142,17 @@ func (e *Engine) Fired() uint64 {
 	n := e.fired
 	e.raceRelease()
 	return n
+}
+
+// CountByLabel starts counting the events fired from now on by the label
+// they were scheduled with ("device.profile", "android.eval", ...), and
+// returns the live counts: a measurement aid for benchmarks (bench/evcount),
+// off unless asked for, at one nil test per event.
+func (e *Engine) CountByLabel() map[string]uint64 {
+	if e.byLabel == nil {
+		e.byLabel = map[string]uint64{}
+	}
+	return e.byLabel
 }
 
 // Len is the number of events waiting in the queue.
@@ -391,6 +404,9 @@ func (e *Engine) step(head *queued) (bool, error) {
 	e.fired++
 	e.phase, e.curSeq, e.stepping = ev.phase, ev.seq, true
 	h := ev.h
+	if e.byLabel != nil {
+		e.byLabel[ev.label]++
+	}
 	e.release(ev)
 	if h != nil {
 		e.firing = true
