@@ -335,7 +335,28 @@ func (ev *evidence) whyNot(sel selector, from, to *time.Duration) string {
 	if to != nil {
 		t = *to
 	}
-	if why := ev.dominantDeferral(sel, f, t); why != "" {
+	why := ev.dominantDeferral(sel, f, t)
+	// Work that ran, but not in the window, is the first thing to say: a
+	// device whose conditions differ from the scenario's (a fleet's usage
+	// profile) often runs it earlier or later.
+	if from != nil || to != nil {
+		if out := ev.runs(sel); len(out) > 0 {
+			var at []string
+			for _, r := range out {
+				if len(at) == 3 {
+					at = append(at, "…")
+					break
+				}
+				at = append(at, ev.clock(dur(r.TStart)))
+			}
+			text := fmt.Sprintf("%s outside the window: %s", plural(len(out), "run", "runs"), strings.Join(at, ", "))
+			if why != "" {
+				text += "; in the window it was " + why
+			}
+			return text
+		}
+	}
+	if why != "" {
 		return why
 	}
 	// A rejected registration or a cancel explains it; the plugin traces

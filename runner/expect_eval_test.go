@@ -59,7 +59,12 @@ func TestExpectRuns(t *testing.T) {
 		{"by unique name", ev.expectRuns(selector{unique: "up"}, nil, ip(2), nil, nil), false, "3 runs"},
 		// 2h, 3h and 7h start inside [1h30m, 7h]; the window is inclusive.
 		{"window", ev.expectRuns(selector{task: "sync"}, ip(3), ip(3), from, to), true, "3 runs: +02:00:00"},
-		{"no run quotes the reason", ev.expectRuns(selector{task: "sync"}, ip(1), nil, dp(4*time.Hour), dp(6*time.Hour)), false, "Doze (IDLE)"},
+		{"no run quotes the reason", ev.expectRuns(selector{task: "sync"}, ip(1), nil, dp(4*time.Hour), dp(6*time.Hour)), false, "; in the window it was held back 2h (from +04:00:00 (Mon 04:00) to +06:00:00 (Mon 06:00)) by: Doze (IDLE)"},
+		// Runs outside the window are named before any other reason.
+		{"ran outside the window", ev.expectRuns(selector{task: "upload"}, ip(1), nil, dp(time.Hour), dp(2*time.Hour)), false,
+			"0 runs; 3 runs outside the window: +00:30:00 (Mon 00:30), +00:36:00 (Mon 00:36), +00:42:00 (Mon 00:42)"},
+		{"outside the window, first three", ev.expectRuns(selector{task: "sync"}, ip(1), nil, dp(9*time.Hour), nil), false,
+			"0 runs; 5 runs outside the window: +01:00:00 (Mon 01:00), +02:00:00 (Mon 02:00), +03:00:00 (Mon 03:00), …"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.ok, tc.got.OK, tc.got.Detail)
