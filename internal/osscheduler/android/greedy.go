@@ -144,6 +144,9 @@ func (m *Model) greedyDue(w *workSpec, now time.Time) time.Time {
 		*g = greedyWork{proc: m.gr.proc, firstAttempt: w.runAttemptCount, firstAt: now}
 	}
 	extra := max(w.runAttemptCount-g.firstAttempt-greedyNonThrottle, 0)
+	if extra == 0 {
+		return latest(due, g.firstAt) // g.firstAt.Add(0) is g.firstAt
+	}
 	return latest(due, g.firstAt.Add(time.Duration(extra)*greedyThrottleStep))
 }
 

@@ -2,6 +2,7 @@ package android
 
 import (
 	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -276,8 +277,7 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	case overrideFull:
 		return blockNone, never
 	case overrideSoft:
-		st := m.st
-		if b, at := m.constraintBlock(w, &st, now); b != blockNone {
+		if b, at := m.constraintBlock(w, &m.st, now); b != blockNone {
 			return b, at
 		}
 		return blockNone, never
@@ -285,11 +285,11 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	if now.Before(w.job.earliest) {
 		return blockNotDue, w.job.earliest
 	}
-	st := m.st
-	if b, at := m.constraintBlock(w, &st, now); b != blockNone {
+	// The checks read the device state in place: nothing they call changes it.
+	if b, at := m.constraintBlock(w, &m.st, now); b != blockNone {
 		return b, at
 	}
-	return m.policyBlock(w, &st, now)
+	return m.policyBlock(w, &m.st, now)
 }
 
 // policyBlock covers what the system imposes beyond the job's constraints:
@@ -329,15 +329,15 @@ func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 	if w.job.override == overrideFull {
 		return blockNone // a forced job keeps its override while it runs
 	}
-	st := m.st
-	if b, _ := m.constraintBlock(w, &st, now); b != blockNone {
+	st := &m.st
+	if b, _ := m.constraintBlock(w, st, now); b != blockNone {
 		return b
 	}
-	b, _ := m.policyBlock(w, &st, now)
+	b, _ := m.policyBlock(w, st, now)
 	if b == blockQuota {
 		// A running job is stopped only when its quota is really used up,
 		// not when it merely lacks the in-quota buffer.
-		if !m.quotaExhausted(&st, now) {
+		if !m.quotaExhausted(st, now) {
 			return blockNone
 		}
 	}
@@ -436,7 +436,7 @@ func (m *Model) evaluate() {
 			}
 			w.job.workType = m.workTypeOf(w)
 			cc.add(w.job.workType)
-			lat := sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
+			lat := sim.Between(m.startLatencyRand(), 0, m.startLatency)
 			w.job.startAt = now.Add(lat)
 			w.job.whyThen = m.whyNow(w)
 			if lat > 0 && m.eng.Tracing() {
@@ -465,6 +465,14 @@ func (m *Model) evaluate() {
 		}
 		m.requestEval(next)
 	}
+}
+
+// startLatencyRand is the seeded stream of JobScheduler start latencies.
+func (m *Model) startLatencyRand() *rand.Rand {
+	if m.latRand == nil {
+		m.latRand = m.eng.Rand("android.start-latency")
+	}
+	return m.latRand
 }
 
 // passIsIdle reports whether a JobScheduler pass now would change nothing
@@ -770,11 +778,10 @@ func (m *Model) budget(now time.Time) time.Duration {
 	if m.cfg.ExecutionLimit > 0 {
 		return m.execLimit
 	}
-	st := m.st
 	if !m.prof.freeQuotaRuntime {
 		return m.execLimit
 	}
-	if !m.quotaApplies(&st) {
+	if !m.quotaApplies(&m.st) {
 		return runtimeFreeQuotaMax
 	}
 	q := &m.prof.quota

@@ -2,6 +2,7 @@ package android
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
@@ -61,6 +62,9 @@ type Model struct {
 	qcAt    time.Time
 	qcState quotaState
 	qcOK    bool
+	// latRand is the "android.start-latency" stream, looked up once
+	// (sim.Engine.Rand returns the same generator for a name every time).
+	latRand *rand.Rand
 }
 
 // New builds the model and subscribes it to the device. A nil journal is
@@ -132,7 +136,7 @@ func (nopExecutor) Stop(*osscheduler.Execution, osscheduler.StopReason) {}
 // saverOn: Battery Saver is on and the device unplugged (plugging in turns
 // Battery Saver off: FB power/batterysaver/BatterySaverStateMachine.java).
 func (m *Model) saverOn() bool {
-	st := m.st
+	st := &m.st
 	return (m.saver || st.LowPower) && !st.Plugged()
 }
 
