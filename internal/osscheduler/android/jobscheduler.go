@@ -346,15 +346,23 @@ func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 
 // requestEval makes the scheduler evaluate at t (PhaseOS), keeping an
 // earlier pending evaluation.
+//
+// The pending pass's instant is kept as a virtual time (evalAt), so that
+// neither this, called several times a pass, nor passIdleUntil builds a
+// time.Time to compare: off is t as the kernel reads it (sim.Sub from the
+// start, what Schedule and Reschedule do), evalAt the instant the kernel
+// queued it at (never before now).
 func (m *Model) requestEval(t time.Time) {
-	if at, ok := m.eng.When(m.evalTimer); ok {
-		if !at.After(t) {
+	off := m.vt(t)
+	if m.evalTimer.Pending() {
+		if m.evalAt <= off {
 			return
 		}
 		m.eng.Reschedule(m.evalTimer, t)
-		return
+	} else {
+		m.evalTimer = m.eng.Schedule(t, sim.PhaseOS, "android.evaluate", m.evalH)
 	}
-	m.evalTimer = m.eng.Schedule(t, sim.PhaseOS, "android.evaluate", m.evalH)
+	m.evalAt = max(off, int64(m.eng.Elapsed()))
 }
 
 // evaluate is one JobScheduler pass: stop running jobs that lost a
@@ -513,14 +521,14 @@ func (m *Model) passIdleUntil() (until time.Time, ok bool) {
 			next = w.job.earliest
 		}
 	}
-	at, pending := m.eng.When(m.evalTimer)
+	pending := m.evalTimer.Pending()
 	if next == never {
 		return until, !pending
 	}
 	if next.Before(until) {
 		until = next
 	}
-	return until, pending && at.Equal(next)
+	return until, pending && m.evalAt == m.vt(next)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }

@@ -35,6 +35,7 @@ type Model struct {
 	nRunning int
 
 	evalTimer sim.Timer
+	evalAt    int64 // while evalTimer is pending: its instant, ns since the start (requestEval)
 	evalH     sim.Handler
 
 	// st is the device state as of the last change notification (the model
