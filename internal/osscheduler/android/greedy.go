@@ -238,7 +238,9 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 	if !m.gr.primed || !processAlive(m.st.App) || m.forceStopped || m.powerOff {
 		return never
 	}
-	awake := m.greedyAwake(now)
+	// Whether the process may run work now is asked only once a work is
+	// due (greedyAwake reads state and changes none).
+	awake, asked := false, false
 	next := never
 	for _, w := range m.specs {
 		if w.state != stEnqueued || w.deleted || !greedyTracks(w) {
@@ -250,6 +252,9 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 				next = due
 			}
 			continue
+		}
+		if !asked {
+			awake, asked = m.greedyAwake(now), true
 		}
 		if !awake || m.greedyConstraint(w) != blockNone {
 			continue // the next device change or un-caching evaluates again

@@ -201,15 +201,11 @@ func (m *Model) unmetConstraints(w *workSpec, st *device.State, now time.Time) u
 	return set
 }
 
+// constraintSet is constraintBlocks as a set of 1<<block.
+const constraintSet = 1<<blockNetwork | 1<<blockCharging | 1<<blockBatteryLow | 1<<blockStorageLow | 1<<blockDeviceIdle
+
 // isConstraint reports whether b is one of the job's own constraints.
-func isConstraint(b block) bool {
-	for _, c := range constraintBlocks {
-		if b == c {
-			return true
-		}
-	}
-	return false
-}
+func isConstraint(b block) bool { return constraintSet&(1<<b) != 0 }
 
 // constraintBlock returns the first unmet constraint of w.
 func (m *Model) constraintBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
