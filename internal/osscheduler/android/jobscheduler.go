@@ -457,8 +457,10 @@ func (m *Model) evaluate() {
 		}
 		m.startRun(w, now)
 	}
-	if q := m.quotaStopTime(now); q.Before(next) && m.nRunning > 0 {
-		next = q
+	if m.nRunning > 0 { // quotaStopTime only reads: asked only when it counts
+		if q := m.quotaStopTime(now); q.Before(next) {
+			next = q
+		}
 	}
 	m.dozeAfterEval(now, pending)
 	if next != never {
