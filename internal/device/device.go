@@ -121,6 +121,7 @@ type Device struct {
 	rem         int64     // sub-µAh charge in µA·ns, 0 <= rem < uAnsPerUAh
 	level       int       // last reported whole percent; outside checkBattery always st.Battery.Level()
 	levelCharge int64     // charge when level was last checked (the Prev of a level step)
+	planLevel   int       // level when recompute last ran (currentFor reads it)
 	dead        bool      // powered off by an empty battery
 	sparse      bool      // battery events only where the level matters: SetSparseBattery
 	stepPlug    bool      // plugged in when the pending step was planned
@@ -243,20 +244,50 @@ func (d *Device) sync() {
 // signal that flipped (in that order), and re-plans the battery. Callers
 // sync first.
 func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
+	d.applyState(kind, reason, mutate)
+	d.derive()
+	d.recompute()
+}
+
+// applyNeutral is apply for a change that touches nothing derive and
+// recompute read: the app's process state, the lock, motion, the thermal
+// state (Load and currentFor read the power state, screen, charger,
+// network, Low Power Mode, running tasks, the screen-off tail and the
+// level; derive, the level, charger and storage). When the level is also
+// the one the battery was last planned at, derive would flip nothing (it
+// runs whenever the level or storage changes) and recompute would find the
+// same current and leave the planned step as it is (it moves the step only
+// when the current or, sparse, the charger changed), so neither runs. A
+// listener that changed the device meanwhile went through apply or
+// SetCPUBusy, which did both. TestNeutralChangesSkipNothing compares with
+// both run every time.
+func (d *Device) applyNeutral(kind ChangeKind, reason string, mutate func(*State)) {
+	d.applyState(kind, reason, mutate)
+	if d.level == d.planLevel && !fullApply {
+		return
+	}
+	d.derive()
+	d.recompute()
+}
+
+// fullApply makes applyNeutral run derive and recompute every time; a test
+// checks that skipping them changes nothing.
+var fullApply = false
+
+// applyState applies mutate and notifies listeners of kind.
+func (d *Device) applyState(kind ChangeKind, reason string, mutate func(*State)) {
 	// The state before goes straight into the Change emit hands to the
 	// listeners (one 152-byte copy fewer per change).
 	c := d.change0()
 	c.Prev = d.st
 	mutate(&d.st)
 	d.emit(kind, &c.Prev, reason)
-	d.derive()
-	d.recompute()
 }
 
-// change is sync + apply.
-func (d *Device) change(kind ChangeKind, reason string, mutate func(*State)) {
+// changeNeutral is sync + applyNeutral.
+func (d *Device) changeNeutral(kind ChangeKind, reason string, mutate func(*State)) {
 	d.sync()
-	d.apply(kind, reason, mutate)
+	d.applyNeutral(kind, reason, mutate)
 }
 
 // plugged is d.st.Plugged() without copying the State (State's methods
@@ -429,7 +460,7 @@ func (d *Device) SetScreen(on bool) {
 		return
 	}
 	if d.st.App == ProcessForeground {
-		d.apply(ChangeAppBackground, "screen turned off: the app left the foreground", func(s *State) { s.App = ProcessBackground })
+		d.applyNeutral(ChangeAppBackground, "screen turned off: the app left the foreground", func(s *State) { s.App = ProcessBackground })
 	}
 	d.tailOn = d.cur.Tail > 0
 	if d.tailOn {
@@ -455,7 +486,7 @@ func (d *Device) SetLocked(locked bool) {
 	if locked {
 		reason = "locked"
 	}
-	d.apply(ChangeLock, reason, func(s *State) { s.Locked = locked })
+	d.applyNeutral(ChangeLock, reason, func(s *State) { s.Locked = locked })
 }
 
 // SetMoving marks the device as moving or stationary (Doze's motion sensor).
@@ -468,7 +499,7 @@ func (d *Device) SetMoving(moving bool) {
 	if moving {
 		reason = "moving"
 	}
-	d.apply(ChangeMotion, reason, func(s *State) { s.Moving = moving })
+	d.applyNeutral(ChangeMotion, reason, func(s *State) { s.Moving = moving })
 }
 
 // SetBatteryLevel jumps the battery to percent (a scenario's battery: {level: N}).
@@ -541,7 +572,7 @@ func (d *Device) SetThermal(t Thermal) {
 	if d.st.Thermal == t {
 		return
 	}
-	d.apply(ChangeThermal, "thermal state "+string(t), func(s *State) { s.Thermal = t })
+	d.applyNeutral(ChangeThermal, "thermal state "+string(t), func(s *State) { s.Thermal = t })
 }
 
 // SetCPUBusy adds delta running tasks (the OS models call it with +1 when a
@@ -577,7 +608,7 @@ func (d *Device) LaunchApp() {
 	d.SetScreen(true)
 	d.SetLocked(false)
 	d.launches = append(d.launches, d.eng.Now())
-	d.apply(ChangeAppLaunched, "user opened the app", func(s *State) { s.App = ProcessForeground })
+	d.applyNeutral(ChangeAppLaunched, "user opened the app", func(s *State) { s.App = ProcessForeground })
 }
 
 // BackgroundApp sends the app to the background (the user left it).
@@ -586,27 +617,27 @@ func (d *Device) BackgroundApp() {
 	if d.st.App != ProcessForeground {
 		return
 	}
-	d.apply(ChangeAppBackground, "user left the app", func(s *State) { s.App = ProcessBackground })
+	d.applyNeutral(ChangeAppBackground, "user left the app", func(s *State) { s.App = ProcessBackground })
 }
 
 // SwipeAwayApp removes the app from the app switcher.
 func (d *Device) SwipeAwayApp() {
-	d.change(ChangeAppSwipedAway, "user swiped the app away", func(s *State) { s.App = ProcessSwipedAway })
+	d.changeNeutral(ChangeAppSwipedAway, "user swiped the app away", func(s *State) { s.App = ProcessSwipedAway })
 }
 
 // ForceStopApp force-stops the app (Android Settings → Force stop).
 func (d *Device) ForceStopApp() {
-	d.change(ChangeAppForceStop, "user force-stopped the app", func(s *State) { s.App = ProcessForceStopped })
+	d.changeNeutral(ChangeAppForceStop, "user force-stopped the app", func(s *State) { s.App = ProcessForceStopped })
 }
 
 // UpdateApp installs a new version of the app; its process is restarted.
 func (d *Device) UpdateApp() {
-	d.change(ChangeAppUpdated, "a new version of the app was installed", func(s *State) { s.App = ProcessNotRunning })
+	d.changeNeutral(ChangeAppUpdated, "a new version of the app was installed", func(s *State) { s.App = ProcessNotRunning })
 }
 
 // NotifyInteraction is the user interacting with the app's notification.
 func (d *Device) NotifyInteraction() {
-	d.change(ChangeAppNotified, "user interacted with a notification", func(*State) {})
+	d.changeNeutral(ChangeAppNotified, "user interacted with a notification", func(*State) {})
 }
 
 // StartProcess marks the app process as started in the background by the OS
@@ -619,7 +650,7 @@ func (d *Device) StartProcess() bool {
 	}
 	switch d.st.App {
 	case ProcessNotRunning, ProcessSuspended, ProcessSwipedAway:
-		d.apply(ChangeProcessStarted, "app process started in the background", func(s *State) { s.App = ProcessBackground })
+		d.applyNeutral(ChangeProcessStarted, "app process started in the background", func(s *State) { s.App = ProcessBackground })
 		return true
 	}
 	return false
@@ -633,7 +664,7 @@ func (d *Device) SuspendProcess() bool {
 	if d.st.App != ProcessBackground {
 		return false
 	}
-	d.apply(ChangeAppSuspended, "app process suspended", func(s *State) { s.App = ProcessSuspended })
+	d.applyNeutral(ChangeAppSuspended, "app process suspended", func(s *State) { s.App = ProcessSuspended })
 	return true
 }
 
@@ -643,7 +674,7 @@ func (d *Device) KillProcess() {
 	if d.st.App == ProcessNotRunning || d.st.App == ProcessForceStopped {
 		return
 	}
-	d.apply(ChangeProcessDied, "app process ended", func(s *State) { s.App = ProcessNotRunning })
+	d.applyNeutral(ChangeProcessDied, "app process ended", func(s *State) { s.App = ProcessNotRunning })
 }
 
 // Reboot powers the device off now and completes booting exactly downtime

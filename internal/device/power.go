@@ -367,6 +367,7 @@ func (d *Device) SetSparseBattery(on bool) {
 // recompute re-reads the current after a state change and moves the battery
 // step event to the new crossing instant.
 func (d *Device) recompute() {
+	d.planLevel = d.level
 	d.load = d.Load()
 	amps := d.currentFor(d.load)
 	if amps == d.amps && d.stepTimer.Pending() && (!d.sparse || d.stepPlug == d.plugged()) {

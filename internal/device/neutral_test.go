@@ -1,0 +1,125 @@
+package device
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// neutralTrack is everything a device run shows: every change in full
+// (before and after, kind, reason, instant) with the battery step planned
+// when it was told, the trace, the charge used, the final state and the
+// number of events fired.
+type neutralTrack struct {
+	changes []string
+	trace   []string
+	used    [2]int64
+	final   State
+	fired   uint64
+	tasks   int
+}
+
+// runNeutral drives a device with a profile and a listener that calls back
+// into it (a task while the app is in the foreground, the process started
+// and suspended as an OS model would), so that changes nest.
+func runNeutral(t *testing.T, full, sparse bool, seed uint64, profile Profile, initial State, days int) neutralTrack {
+	t.Helper()
+	fullApply = full
+	defer func() { fullApply = false }()
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	eng := sim.New(start, seed)
+	var rec sim.Recorder
+	eng.AddSink(&rec)
+	d := New(eng, Config{Initial: initial})
+	var tr neutralTrack
+	running := false
+	d.Subscribe(ListenerFunc(func(c *Change) {
+		at, ok := eng.When(d.stepTimer)
+		tr.changes = append(tr.changes, fmt.Sprintf("%s %s %q prev=%+v state=%+v step=%v,%t amps=%d load=%d",
+			sim.FormatOffset(c.At.Sub(start)), c.Kind, c.Reason, c.Prev, c.State, at.Sub(start), ok, d.amps, d.load))
+	}))
+	d.Subscribe(ListenerFunc(func(c *Change) {
+		switch c.Kind {
+		case ChangeAppLaunched:
+			if !running {
+				running = true
+				tr.tasks++
+				d.TaskStarted()
+			}
+		case ChangeAppBackground:
+			if running {
+				running = false
+				d.TaskEnded()
+			}
+			d.SuspendProcess()
+		case ChangeLock:
+			if !c.State.Locked {
+				d.StartProcess()
+			}
+		}
+	}))
+	until := start.Add(time.Duration(days) * 24 * time.Hour)
+	require.NoError(t, d.ApplyProfile(profile, until))
+	d.SetSparseBattery(sparse)
+	require.NoError(t, eng.RunUntil(until))
+	for _, r := range rec.Records {
+		tr.trace = append(tr.trace, fmt.Sprintf("%s %s %s %s %v", sim.FormatOffset(r.At), r.Kind, r.Subject, r.Reason, r.Fields))
+	}
+	tr.used[0], tr.used[1] = d.Used()
+	tr.final = d.State()
+	tr.fired = eng.Fired()
+	return tr
+}
+
+// Changes that touch nothing the battery or the derived signals read (the
+// lock, motion, the app's process state: applyNeutral) skip derive and
+// recompute. Every built-in profile, with per-percent and sparse battery,
+// from the default state and from 18 % (battery low, shutdown, boot on the
+// charger, the taper levels), three seeds: every change is told in the
+// same order with the same states, the battery step planned at each is the
+// same, and so are the trace, the charge used, the final state and the
+// events fired.
+func TestNeutralChangesSkipNothing(t *testing.T) {
+	days := 10
+	if testing.Short() {
+		days = 4
+	}
+	low := DefaultState()
+	low.Battery.ChargeUAh = LevelCharge(low.Battery.CapacityMAh, 18)
+	neverCharges := mustProfile(t, "heavy-user")
+	neverCharges.Charging = Charging{}
+	type world struct {
+		name    string
+		profile Profile
+		initial State
+	}
+	worlds := []world{{"heavy user who never charges, from 18 %", neverCharges, low}}
+	for _, name := range ProfileNames() {
+		worlds = append(worlds, world{name, mustProfile(t, name), DefaultState()}, world{name + " from 18 %", mustProfile(t, name), low})
+	}
+	tasks := 0
+	for _, w := range worlds {
+		for _, sparse := range []bool{false, true} {
+			for seed := uint64(1); seed <= 3; seed++ {
+				name := fmt.Sprintf("%s sparse=%t seed %d", w.name, sparse, seed)
+				full := runNeutral(t, true, sparse, seed, w.profile, w.initial, days)
+				lean := runNeutral(t, false, sparse, seed, w.profile, w.initial, days)
+				require.Equal(t, len(full.changes), len(lean.changes), "%s: number of changes", name)
+				for i := range full.changes {
+					require.Equal(t, full.changes[i], lean.changes[i], "%s: change %d", name, i)
+				}
+				require.Equal(t, full.trace, lean.trace, "%s: trace", name)
+				assert.Equal(t, full.used, lean.used, "%s: charge used", name)
+				assert.Equal(t, full.final, lean.final, "%s: final state", name)
+				assert.Equal(t, full.fired, lean.fired, "%s: events fired", name)
+				tasks += full.tasks
+			}
+		}
+	}
+	assert.Positive(t, tasks, "some listener ran a task from a change")
+}
