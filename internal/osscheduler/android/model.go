@@ -143,6 +143,15 @@ func (m *Model) newID() string {
 
 // deviceChanged follows the device: constraints, Doze, usage, lifecycle.
 func (m *Model) deviceChanged(c *device.Change) {
+	if c.Kind == device.ChangeLock && c.State.App == m.st.App && !fullDeviceChanged {
+		// Locking or unlocking (the start of every screen session) is read
+		// by nothing here: what follows would find the process unchanged
+		// (no prune, no greedy start or stop), oemDevice and the switches
+		// below ignore the kind, and no decision reads the lock. Only the
+		// state is kept. TestLockChangesOnlyTheState compares.
+		m.st = c.State
+		return
+	}
 	if !processAlive(m.st.App) && processAlive(c.State.App) {
 		m.prune(c.At)
 	}
@@ -219,6 +228,10 @@ func (m *Model) deviceChanged(c *device.Change) {
 	}
 	m.requestEval(c.At)
 }
+
+// fullDeviceChanged turns off deviceChanged's shortcut for a lock change;
+// a test checks that it changes nothing.
+var fullDeviceChanged = false
 
 // alwaysEvaluate turns off the skipping of evaluations that cannot change a
 // decision; a test checks that the skipping changes nothing.
