@@ -249,6 +249,19 @@ func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
 	d.recompute()
 }
 
+// applyPower is apply for a change of the power state, screen, network or
+// Low Power Mode: these move the current (recompute) but touch nothing
+// derive reads (the level, the charger, storage). derive runs whenever one
+// of those changes (apply, checkBattery), so it would flip nothing here.
+// TestNeutralChangesSkipNothing compares with derive run every time.
+func (d *Device) applyPower(kind ChangeKind, reason string, mutate func(*State)) {
+	d.applyState(kind, reason, mutate)
+	if fullApply {
+		d.derive()
+	}
+	d.recompute()
+}
+
 // applyNeutral is apply for a change that touches nothing derive and
 // recompute read: the app's process state, the lock, motion, the thermal
 // state (Load and currentFor read the power state, screen, charger,
@@ -270,8 +283,8 @@ func (d *Device) applyNeutral(kind ChangeKind, reason string, mutate func(*State
 	d.recompute()
 }
 
-// fullApply makes applyNeutral run derive and recompute every time; a test
-// checks that skipping them changes nothing.
+// fullApply makes applyNeutral and applyPower run derive and recompute
+// every time; a test checks that skipping them changes nothing.
 var fullApply = false
 
 // applyState applies mutate and notifies listeners of kind.
@@ -443,7 +456,7 @@ func (d *Device) SetNetwork(n Network) {
 	default:
 		reason = "network " + string(n.Type)
 	}
-	d.apply(ChangeNetwork, reason, func(s *State) { s.Network = n })
+	d.applyPower(ChangeNetwork, reason, func(s *State) { s.Network = n })
 }
 
 // SetScreen turns the screen on or off. Turning it off also locks the device
@@ -456,7 +469,7 @@ func (d *Device) SetScreen(on bool) {
 	if on {
 		d.tailOn = false
 		d.eng.Cancel(d.tailTimer)
-		d.apply(ChangeScreen, "screen on", func(s *State) { s.ScreenOn = true })
+		d.applyPower(ChangeScreen, "screen on", func(s *State) { s.ScreenOn = true })
 		return
 	}
 	if d.st.App == ProcessForeground {
@@ -467,7 +480,7 @@ func (d *Device) SetScreen(on bool) {
 		d.eng.Cancel(d.tailTimer)
 		d.tailTimer = d.eng.After(d.cur.Tail, sim.PhaseDevice, "device.tail", d.tailH)
 	}
-	d.apply(ChangeScreen, "screen off", func(s *State) { s.ScreenOn = false; s.Locked = true })
+	d.applyPower(ChangeScreen, "screen off", func(s *State) { s.ScreenOn = false; s.Locked = true })
 }
 
 func (d *Device) tailEnd(*sim.Engine) {
@@ -563,7 +576,7 @@ func (d *Device) SetLowPower(on bool) {
 	if on {
 		reason = "low power mode on"
 	}
-	d.apply(ChangeLowPower, reason, func(s *State) { s.LowPower = on })
+	d.applyPower(ChangeLowPower, reason, func(s *State) { s.LowPower = on })
 }
 
 // SetThermal sets the thermal state.
@@ -704,7 +717,7 @@ func (d *Device) powerOff(reason string) {
 	d.busy = 0
 	d.tailOn = false
 	d.eng.Cancel(d.tailTimer)
-	d.apply(ChangePowerOff, reason, func(s *State) {
+	d.applyPower(ChangePowerOff, reason, func(s *State) {
 		s.Power = PowerOff
 		s.ScreenOn = false
 		s.Locked = true
@@ -716,7 +729,7 @@ func (d *Device) powerOff(reason string) {
 
 // boot completes a boot (BOOT_COMPLETED). A force-stopped app stays stopped.
 func (d *Device) boot(reason string) {
-	d.apply(ChangeBootCompleted, reason, func(s *State) { s.Power = PowerOn })
+	d.applyPower(ChangeBootCompleted, reason, func(s *State) { s.Power = PowerOn })
 }
 
 // Store is a persistent key-value store (SharedPreferences, UserDefaults).

@@ -26,7 +26,8 @@ type neutralTrack struct {
 
 // runNeutral drives a device with a profile and a listener that calls back
 // into it (a task while the app is in the foreground, the process started
-// and suspended as an OS model would), so that changes nest.
+// and suspended as an OS model would, Low Power Mode on at battery low and
+// off on the charger), so that changes nest.
 func runNeutral(t *testing.T, full, sparse bool, seed uint64, profile Profile, initial State, days int) neutralTrack {
 	t.Helper()
 	fullApply = full
@@ -61,6 +62,14 @@ func runNeutral(t *testing.T, full, sparse bool, seed uint64, profile Profile, i
 			if !c.State.Locked {
 				d.StartProcess()
 			}
+		case ChangeBatteryLow:
+			d.SetLowPower(true) // as iOS offers at 20 %
+			d.SetThermal(ThermalFair)
+		case ChangeCharger:
+			if c.State.Charger != ChargerNone {
+				d.SetLowPower(false)
+				d.SetThermal(ThermalNominal)
+			}
 		}
 	}))
 	until := start.Add(time.Duration(days) * 24 * time.Hour)
@@ -78,9 +87,10 @@ func runNeutral(t *testing.T, full, sparse bool, seed uint64, profile Profile, i
 
 // Changes that touch nothing the battery or the derived signals read (the
 // lock, motion, the app's process state: applyNeutral) skip derive and
-// recompute. Every built-in profile, with per-percent and sparse battery,
-// from the default state and from 18 % (battery low, shutdown, boot on the
-// charger, the taper levels), three seeds: every change is told in the
+// recompute; changes of the power state, screen, network and Low Power
+// Mode (applyPower) skip derive. Every built-in profile, with per-percent and sparse battery,
+// from the default state, from 18 % and 15 % (battery low, okay on the
+// charger, shutdown, boot on the charger, the taper levels), three seeds: every change is told in the
 // same order with the same states, the battery step planned at each is the
 // same, and so are the trace, the charge used, the final state and the
 // events fired.
@@ -98,11 +108,15 @@ func TestNeutralChangesSkipNothing(t *testing.T) {
 		profile Profile
 		initial State
 	}
-	worlds := []world{{"heavy user who never charges, from 18 %", neverCharges, low}}
+	// Low at once, then plugged in at bedtime (battery okay on the charger).
+	lowNow := DefaultState()
+	lowNow.Battery.ChargeUAh = LevelCharge(lowNow.Battery.CapacityMAh, 15)
+	worlds := []world{{"heavy user who never charges, from 18 %", neverCharges, low},
+		{"heavy user from 15 %", mustProfile(t, "heavy-user"), lowNow}}
 	for _, name := range ProfileNames() {
 		worlds = append(worlds, world{name, mustProfile(t, name), DefaultState()}, world{name + " from 18 %", mustProfile(t, name), low})
 	}
-	tasks := 0
+	tasks, lowPower := 0, 0
 	for _, w := range worlds {
 		for _, sparse := range []bool{false, true} {
 			for seed := uint64(1); seed <= 3; seed++ {
@@ -118,8 +132,12 @@ func TestNeutralChangesSkipNothing(t *testing.T) {
 				assert.Equal(t, full.final, lean.final, "%s: final state", name)
 				assert.Equal(t, full.fired, lean.fired, "%s: events fired", name)
 				tasks += full.tasks
+				if full.final.LowPower {
+					lowPower++
+				}
 			}
 		}
 	}
 	assert.Positive(t, tasks, "some listener ran a task from a change")
+	assert.Positive(t, lowPower, "some run ends in Low Power Mode")
 }
