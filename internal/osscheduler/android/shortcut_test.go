@@ -115,7 +115,9 @@ func compareShortcut(t *testing.T, set func(full bool)) {
 	}
 }
 
-// A lock change reaches deviceChanged's shortcut: only the state is kept.
+// deviceChanged's shortcuts for a change that leaves the app's process as
+// it was (a lock change keeps only the state; no other looks for the
+// process starting or ending) change nothing.
 func TestLockChangesOnlyTheState(t *testing.T) {
 	compareShortcut(t, func(full bool) { fullDeviceChanged = full })
 }
