@@ -3,6 +3,7 @@ package device
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -128,7 +129,11 @@ type Device struct {
 	busy        int       // running tasks (SetCPUBusy)
 	tailOn      bool      // the screen-off activity tail is running
 	stepTimer   sim.Timer
-	stepAt      int64 // engine offset stepTimer fires at
+	stepAt      int64  // engine offset of the planned crossing: where stepTimer fires unless stale
+	queuedAt    int64  // engine offset stepTimer is queued at
+	stepSeq     uint64 // insertion sequence reserved for the step's last deferred move
+	stale       bool   // stepTimer is still at queuedAt: recompute deferred moving it (deferStep)
+	tailAt      int64  // engine offset the screen-off tail ends at, while tailOn
 	tailTimer   sim.Timer
 	stepH       sim.Handler
 	tailH       sim.Handler
@@ -479,6 +484,10 @@ func (d *Device) SetScreen(on bool) {
 	if d.tailOn {
 		d.eng.Cancel(d.tailTimer)
 		d.tailTimer = d.eng.After(d.cur.Tail, sim.PhaseDevice, "device.tail", d.tailH)
+		d.tailAt = int64(d.eng.Elapsed()) + int64(d.cur.Tail)
+		if d.tailAt < 0 {
+			d.tailAt = math.MaxInt64 // (After saturates too)
+		}
 	}
 	d.applyPower(ChangeScreen, "screen off", func(s *State) { s.ScreenOn = false; s.Locked = true })
 }
@@ -524,6 +533,7 @@ func (d *Device) SetBatteryLevel(percent int) {
 	charge := LevelCharge(d.st.Battery.CapacityMAh, percent)
 	d.rem = 0
 	d.eng.Cancel(d.stepTimer) // the charge moved: plan the next crossing afresh
+	d.stale = false
 	prevLevel := d.level
 	d.level, d.levelCharge = percent, charge
 	if d.st.Battery.ChargeUAh == charge && prevLevel == percent {
