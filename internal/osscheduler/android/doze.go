@@ -58,6 +58,7 @@ type dozeMachine struct {
 	maintStart     time.Time
 	lightMaintFrom time.Time
 	deepT, lightT  sim.Timer
+	lightAt        int64 // engine offset lightT is queued at, while pending
 	// requeueAfterLight: changed leaves the evaluation's place to the
 	// light step that follows (becomeInactiveFor).
 	requeueAfterLight bool
@@ -162,8 +163,11 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	// refilling its entry.
 	if after < 0 {
 		d.m.eng.Cancel(d.lightT)
-	} else if !d.m.eng.RescheduleAfter(d.lightT, after) {
-		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+	} else {
+		if !d.m.eng.RescheduleAfter(d.lightT, after) {
+			d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+		}
+		d.lightAt = int64(d.m.eng.Elapsed()) + int64(after) // (the light timeouts are minutes: no saturation)
 	}
 	if d.m.eng.Tracing() {
 		if after >= 0 {
@@ -375,10 +379,12 @@ func (d *dozeMachine) afterEval(now time.Time, running, pending int) {
 			d.m.eng.Reschedule(d.deepT, at)
 		}
 	}
-	if d.light == lightMaint {
+	if d.light == lightMaint && d.lightT.Pending() {
 		at := latest(now, d.lightMaintFrom.Add(lightMaintMin))
-		if t, ok := d.m.eng.When(d.lightT); ok && at.Before(t) {
-			d.m.eng.Reschedule(d.lightT, at)
+		if off := d.m.vt(at); off < d.lightAt {
+			// (Reschedule(lightT, at): at is not before now.)
+			d.m.eng.RescheduleAfter(d.lightT, time.Duration(off-int64(d.m.eng.Elapsed())))
+			d.lightAt = off
 		}
 	}
 }
@@ -425,12 +431,11 @@ func (d *dozeMachine) foldQuietLight() {
 	if d.deep == dozeIdle || d.deep == dozeIdleMaint || !m.st.Network.Connected() {
 		return
 	}
-	t, ok := m.eng.When(d.lightT)
-	if !ok {
+	if !d.lightT.Pending() {
 		return
 	}
 	quiet := m.eng.QuietUntil(d.lightT)
-	if !t.Before(quiet) {
+	if d.lightAt >= m.vt(quiet) {
 		// The next event may be the end of the screen-off tail, which
 		// touches the battery plan alone when the device vouches for it.
 		tail, ok := m.dev.SilentTail()
@@ -450,22 +455,27 @@ func (d *dozeMachine) foldQuietLight() {
 	if idleUntil.Before(quiet) {
 		quiet = idleUntil
 	}
-	light, next, from := d.light, d.nextLightIdle, d.lightMaintFrom
+	// The steps in engine offsets (quiet is a queued event's instant or
+	// just past the run's target: finite): the same instants time.Time's
+	// Add and Before would give.
+	end := m.vt(quiet)
+	t, light, next := d.lightAt, d.light, d.nextLightIdle
+	from, fromSet := int64(0), false
 	folded := false
-	for t.Before(quiet) {
+	for t < end {
 		switch light {
 		case lightInactive, lightMaint:
 			light = lightIdle
-			t, next = t.Add(next), min(next*lightIdleFactor, lightMaxIdleTimeout)
+			t, next = t+int64(next), min(next*lightIdleFactor, lightMaxIdleTimeout)
 		case lightIdle:
 			// setLight(lightMaint, lightMaintMax), then afterEval's
 			// latest(now, lightMaintFrom+lightMaintMin) when earlier.
-			light, from = lightMaint, t
-			end := t.Add(lightMaintMax)
-			if at := latest(t, from.Add(lightMaintMin)); at.Before(end) {
-				end = at
+			light, from, fromSet = lightMaint, t, true
+			e := t + int64(lightMaintMax)
+			if at := max(t, from+int64(lightMaintMin)); at < e {
+				e = at
 			}
-			t = end
+			t = e
 		default:
 			return
 		}
@@ -474,8 +484,13 @@ func (d *dozeMachine) foldQuietLight() {
 	if !folded {
 		return
 	}
-	d.light, d.nextLightIdle, d.lightMaintFrom = light, next, from
-	m.eng.Reschedule(d.lightT, t)
+	d.light, d.nextLightIdle = light, next
+	if fromSet {
+		d.lightMaintFrom = m.timeOf(from)
+	}
+	// (Reschedule(lightT, the instant t): t is after now.)
+	m.eng.RescheduleAfter(d.lightT, time.Duration(t-int64(m.eng.Elapsed())))
+	d.lightAt = t
 	m.eng.Requeue(m.evalTimer)
 }
 
