@@ -764,24 +764,25 @@ func (s *Store) Keys() []string {
 	return keys
 }
 
-// SilentTail is the pending screen-off activity tail's event, when its end
-// will notify no listener and bring no other event forward: the battery is
-// sparse (no level reports), the device is on, unplugged and not dead, and
-// the tail ends strictly before the battery's next planned event, and the
-// load without the tail is no higher. Until that event the current is
-// constant, so the tail's end crosses no level that matters (no battery
-// low, no shutdown); the drain does not grow, so the battery's next event
-// moves later or stays, never earlier. A model stepping its
-// own timer through a quiet stretch may therefore leave this event aside
-// (sim.Engine.QuietUntil). ok is false otherwise.
-func (d *Device) SilentTail() (t sim.Timer, ok bool) {
+// SilentTail is the pending screen-off activity tail's event and the
+// engine offset it fires at, when its end will notify no listener and bring
+// no other event forward: the battery is sparse (no level reports), the
+// device is on, unplugged and not dead, and the tail ends strictly before
+// the battery's next planned event, and the load without the tail is no
+// higher. Until that event the current is constant, so the tail's end
+// crosses no level that matters (no battery low, no shutdown); the drain
+// does not grow, so the battery's next event moves later or stays, never
+// earlier. A step event whose move waits for the tail's end (recompute) is
+// queued no later than its planned crossing, or this is not vouched for: a
+// model that looks past the tail finds no event later than the one the
+// battery will have. A model stepping its own timer through a quiet
+// stretch may therefore leave this event aside (sim.Engine.QuietUntil). ok
+// is false otherwise.
+func (d *Device) SilentTail() (t sim.Timer, at time.Duration, ok bool) {
 	if !d.sparse || !d.tailOn || !d.tailTimer.Pending() || !d.stepTimer.Pending() ||
-		d.st.Power != PowerOn || d.dead || d.plugged() || d.amps >= 0 {
-		return sim.Timer{}, false
-	}
-	at, _ := d.eng.When(d.tailTimer)
-	if int64(sim.Sub(at, d.eng.Start())) >= d.stepAt {
-		return sim.Timer{}, false
+		d.st.Power != PowerOn || d.dead || d.plugged() || d.amps >= 0 ||
+		d.tailAt >= d.stepAt || (d.stale && d.queuedAt > d.stepAt) {
+		return sim.Timer{}, 0, false
 	}
 	// The load after the tail (a power profile may give any currents):
 	// it must not drain faster.
@@ -789,7 +790,7 @@ func (d *Device) SilentTail() (t sim.Timer, ok bool) {
 	after := d.Load()
 	d.tailOn = true
 	if after > d.load {
-		return sim.Timer{}, false
+		return sim.Timer{}, 0, false
 	}
-	return d.tailTimer, true
+	return d.tailTimer, time.Duration(d.tailAt), true
 }

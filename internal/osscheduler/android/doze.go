@@ -434,31 +434,36 @@ func (d *dozeMachine) foldQuietLight() {
 	if !d.lightT.Pending() {
 		return
 	}
-	quiet := m.eng.QuietUntil(d.lightT)
-	if d.lightAt >= m.vt(quiet) {
-		// The next event may be the end of the screen-off tail, which
-		// touches the battery plan alone when the device vouches for it.
-		tail, ok := m.dev.SilentTail()
-		if !ok {
+	// end: the first instant something other than the light steps may
+	// happen or be looked at (QuietUntil), past the end of the screen-off
+	// tail when that comes first and touches the battery plan alone (the
+	// device vouches for it): then the next event but the tail's end, when
+	// the light step comes at or after the tail's end. In engine offsets
+	// (a queued event's instant or just past the run's target: finite).
+	var end int64
+	if tail, tailAt, silent := m.dev.SilentTail(); silent {
+		// QuietUntil(lightT) is the earlier of the tail's end and this.
+		past := m.vt(m.eng.QuietUntil(d.lightT, tail))
+		switch end = min(past, int64(tailAt)); {
+		case d.lightAt < end:
+		case int64(tailAt) == end:
+			end = past
+		default:
 			return
 		}
-		if at, _ := m.eng.When(tail); !at.Equal(quiet) {
-			return
-		}
-		quiet = m.eng.QuietUntil(d.lightT, tail)
+	} else if end = m.vt(m.eng.QuietUntil(d.lightT)); d.lightAt >= end {
+		return
 	}
-	// passIsIdle(t) for every step before quiet, computed once.
+	// passIsIdle(t) for every step before end, computed once.
 	idleUntil, ok := m.passIdleUntil()
 	if !ok {
 		return
 	}
-	if idleUntil.Before(quiet) {
-		quiet = idleUntil
+	if u := m.vt(idleUntil); u < end { // (never saturates)
+		end = u
 	}
-	// The steps in engine offsets (quiet is a queued event's instant or
-	// just past the run's target: finite): the same instants time.Time's
-	// Add and Before would give.
-	end := m.vt(quiet)
+	// The steps in engine offsets: the same instants time.Time's Add and
+	// Before would give.
 	t, light, next := d.lightAt, d.light, d.nextLightIdle
 	from, fromSet := int64(0), false
 	folded := false
