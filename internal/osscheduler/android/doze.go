@@ -62,7 +62,10 @@ type dozeMachine struct {
 	// requeueAfterLight: changed leaves the evaluation's place to the
 	// light step that follows (becomeInactiveFor).
 	requeueAfterLight bool
-	deepH, lightH     sim.Handler
+	// inLightStep: a light-Doze step is running (requeueEval leaves the
+	// pass's requeue to its end); requeueDue: one is owed.
+	inLightStep, requeueDue bool
+	deepH, lightH           sim.Handler
 }
 
 func (d *dozeMachine) deepDeferring() bool { return d.deep == dozeIdle }
@@ -119,7 +122,7 @@ func (d *dozeMachine) changed(was bool) {
 		// (Not when the light step that follows at once requeues it
 		// again: see becomeInactiveFor.)
 		if !d.requeueAfterLight {
-			d.m.eng.Requeue(d.m.evalTimer)
+			d.requeueEval()
 		}
 		return
 	}
@@ -129,10 +132,24 @@ func (d *dozeMachine) changed(was bool) {
 		// The skipped pass would have ended by queueing the next one afresh,
 		// after afterEval's reschedule: keep that order for events that fall
 		// on the same instant (a job due exactly as a window ends).
-		d.m.eng.Requeue(d.m.evalTimer)
+		d.requeueEval()
 		return
 	}
 	d.m.requestEval(now)
+}
+
+// requeueEval gives the pending pass a new insertion sequence (changed).
+// Within a light-Doze step it is left to the end of the step: the fold
+// that follows requeues the pass itself when it folds (after moving the
+// light timer, which is all it queues), and nothing between reads or
+// queues anything, so one requeue at the end leaves the same order as two.
+// TestDeferredLightRequeueChangesNothing compares.
+func (d *dozeMachine) requeueEval() {
+	if d.inLightStep {
+		d.requeueDue = true
+		return
+	}
+	d.m.eng.Requeue(d.m.evalTimer)
 }
 
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
@@ -398,9 +415,19 @@ func (h deepStepHandler) Fire(*sim.Engine) { h.d.stepDeep() }
 type lightStepHandler struct{ d *dozeMachine }
 
 func (h lightStepHandler) Fire(*sim.Engine) {
-	h.d.stepLight()
-	h.d.foldQuietLight()
+	d := h.d
+	d.inLightStep = !eagerLightRequeue
+	d.stepLight()
+	d.inLightStep = false
+	if !d.foldQuietLight() && d.requeueDue {
+		d.m.eng.Requeue(d.m.evalTimer)
+	}
+	d.requeueDue = false
 }
+
+// eagerLightRequeue turns off requeueEval's deferral within a light-Doze
+// step; a test checks that the deferral changes nothing.
+var eagerLightRequeue = false
 
 // foldLight lets a light-Doze step carry the quiet steps after it
 // (foldQuietLight); tests turn it off to compare with every step fired.
@@ -423,16 +450,16 @@ var foldLight = true
 // then the pass re-queued after it), so events of one instant keep their
 // order. A traced run fires every step (each is a trace record).
 // TestFoldedLightDozeChangesNothing compares with every step fired.
-func (d *dozeMachine) foldQuietLight() {
+func (d *dozeMachine) foldQuietLight() (folded bool) {
 	m := d.m
 	if !foldLight || alwaysEvaluate || m.powerOff || m.eng.Tracing() {
-		return
+		return false
 	}
 	if d.deep == dozeIdle || d.deep == dozeIdleMaint || !m.st.Network.Connected() {
-		return
+		return false
 	}
 	if !d.lightT.Pending() {
-		return
+		return false
 	}
 	// end: the first instant something other than the light steps may
 	// happen or be looked at (QuietUntil), past the end of the screen-off
@@ -449,15 +476,15 @@ func (d *dozeMachine) foldQuietLight() {
 		case int64(tailAt) == end:
 			end = past
 		default:
-			return
+			return false
 		}
 	} else if end = m.vt(m.eng.QuietUntil(d.lightT)); d.lightAt >= end {
-		return
+		return false
 	}
 	// passIsIdle(t) for every step before end, computed once.
 	idleUntil, ok := m.passIdleUntil()
 	if !ok {
-		return
+		return false
 	}
 	if u := m.vt(idleUntil); u < end { // (never saturates)
 		end = u
@@ -466,7 +493,6 @@ func (d *dozeMachine) foldQuietLight() {
 	// Before would give.
 	t, light, next := d.lightAt, d.light, d.nextLightIdle
 	from, fromSet := int64(0), false
-	folded := false
 	for t < end {
 		switch light {
 		case lightInactive, lightMaint:
@@ -482,12 +508,12 @@ func (d *dozeMachine) foldQuietLight() {
 			}
 			t = e
 		default:
-			return
+			return false
 		}
 		folded = true
 	}
 	if !folded {
-		return
+		return false
 	}
 	d.light, d.nextLightIdle = light, next
 	if fromSet {
@@ -497,6 +523,7 @@ func (d *dozeMachine) foldQuietLight() {
 	m.eng.RescheduleAfter(d.lightT, time.Duration(t-int64(m.eng.Elapsed())))
 	d.lightAt = t
 	m.eng.Requeue(m.evalTimer)
+	return true
 }
 
 // command runs an adb `dumpsys deviceidle` command.
