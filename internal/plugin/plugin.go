@@ -91,7 +91,7 @@ type Plugin struct {
 	stopped  func(taskName string, reason osscheduler.StopReason)
 	progress ProgressListener
 
-	runs     map[uint64]*run
+	runs     liveRuns
 	freeRuns []*run // ended runs whose handler let go of them, for reuse
 
 	// Dart/app state of the current process.
@@ -106,8 +106,9 @@ type Plugin struct {
 	workInfoSeq       uint64
 	storeApp          *Store
 	engineStartStream string
-	hStore            *device.Store // handleKey's store, once looked up
-	ud                *device.Store // userDefaults, once looked up
+	engineStart       func() time.Duration // draws from Engine.Rand(engineStartStream), once looked up
+	hStore            *device.Store        // handleKey's store, once looked up
+	ud                *device.Store        // userDefaults, once looked up
 	hKey              string
 }
 
@@ -192,7 +193,6 @@ func newPlugin(cfg Config) *Plugin {
 	p := &Plugin{
 		cfg: cfg, platform: cfg.Platform, version: cfg.Version, rel: rel, caps: rel.Caps,
 		eng: cfg.Engine, dev: cfg.Device, j: cfg.Journal,
-		runs:              map[uint64]*run{},
 		validHandles:      map[int64]bool{},
 		launchBegin:       map[string]*time.Duration{},
 		engineStartStream: "plugin.engine-start",
