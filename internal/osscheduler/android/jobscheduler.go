@@ -779,6 +779,12 @@ func (m *Model) budget(now time.Time) time.Duration {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
+	if q.allowed[b] <= defaultExecutionLimit {
+		// left below is at most allowed[b] (the time used is never
+		// negative), so the guarantee wins whatever was used: no need to
+		// add up the sessions.
+		return defaultExecutionLimit
+	}
 	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution-time.Nanosecond))
 	return max(defaultExecutionLimit, min(runtimeFreeQuotaMax, left))
 }
