@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/benbjohnson/clock"
+
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/internal/osscheduler"
@@ -101,15 +103,21 @@ type Plugin struct {
 	procGen           uint64         // bumped when the app process dies
 	frozen            []func()       // in-process timers that came due while the app was suspended
 	launchRegistered  map[string]bool
-	launchBegin       map[string]*time.Duration // earliestBeginInSeconds captured by the launch handler
-	inputKeys         map[string]string         // identifier → its stored-input UserDefaults key
+	launchBegin       map[string]*time.Duration   // earliestBeginInSeconds captured by the launch handler
+	inputRefs         map[string]*device.StoreRef // identifier → its stored-input UserDefaults entry
 	workInfoSeq       uint64
 	storeApp          *Store
 	engineStartStream string
+	clk               clock.Clock          // clock(), once asked for
 	engineStart       func() time.Duration // draws from Engine.Rand(engineStartStream), once looked up
 	hStore            *device.Store        // handleKey's store, once looked up
 	ud                *device.Store        // userDefaults, once looked up
 	hKey              string
+	hRef              *device.StoreRef // the handle's entry in hStore
+	// The UserDefaults entries every iOS run reads, held instead of
+	// looked up by their long keys at every read.
+	udWorkInfosRef *device.StoreRef
+	udScheduledRef *device.StoreRef
 }
 
 // androidWorkManager is the part of the Android model the plugin calls
@@ -337,8 +345,11 @@ func (p *Plugin) userDefaults() *device.Store {
 
 // storedHandle is the persisted callback handle, or -1.
 func (p *Plugin) storedHandle() int64 {
-	s, k := p.handleKey()
-	if v, ok := s.Get(k); ok {
+	if p.hRef == nil {
+		s, k := p.handleKey()
+		p.hRef = s.Ref(k)
+	}
+	if v, ok := p.hRef.Get(); ok {
 		if h, ok := v.(int64); ok {
 			return h
 		}

@@ -27,7 +27,10 @@ func (p *Plugin) workInfos() map[string]workInfoRecord {
 // the plugin reads them in place and updates them in place before
 // saveWorkInfos, as only it holds the map.
 func (p *Plugin) workInfoMap() map[string]workInfoRecord {
-	if v, ok := p.userDefaults().Get(udWorkInfos); ok {
+	if p.udWorkInfosRef == nil {
+		p.udWorkInfosRef = p.userDefaults().Ref(udWorkInfos)
+	}
+	if v, ok := p.udWorkInfosRef.Get(); ok {
 		if m, ok := v.(map[string]workInfoRecord); ok {
 			return m
 		}
@@ -59,7 +62,11 @@ func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, peri
 	if !p.caps.IOSWorkInfoStore {
 		return
 	}
-	m := p.workInfoMapForUpdate()
+	m := p.workInfoMap()
+	stored := m != nil // updated in place: storing it again would change nothing
+	if !stored {
+		m = map[string]workInfoRecord{}
+	}
 	if unique == "" {
 		unique = resolveUniqueName(m, task)
 		if unique == "" {
@@ -93,7 +100,9 @@ func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, peri
 	p.workInfoSeq++
 	rec.UpdatedAt, rec.Seq = now, p.workInfoSeq
 	m[unique] = rec
-	p.saveWorkInfos(m)
+	if !stored {
+		p.saveWorkInfos(m)
+	}
 }
 
 // resolveUniqueName: the newest record with the same taskName.
