@@ -171,7 +171,11 @@ func (j *Journal) RunEnded(x *Execution, end time.Time, origin time.Time, outcom
 		return
 	}
 	i := j.open[k].i
-	j.open = slices.Delete(j.open, k, k+1)
+	if k == len(j.open)-1 {
+		j.open = j.open[:k] // the usual case: the newest open run ends
+	} else {
+		j.open = slices.Delete(j.open, k, k+1)
+	}
 	r := j.run(i)
 	r.End, r.Outcome, r.StopReason = sim.Sub(end, origin), outcome, reason
 	if x.Received != "" {

@@ -369,8 +369,10 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 	}
 	r.ctx = &r.tc
 	r.input = nil
-	p.emit(event.TaskDelivered, r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
-		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
+	if p.eng.Tracing() {
+		p.emit(event.TaskDelivered, r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
+			sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
+	}
 	if p.async != nil {
 		if ch, ok := p.async.(ContextHandler); ok {
 			r.tc.lazy = r.inputFrom != inputGiven
@@ -428,10 +430,14 @@ type clockSource interface {
 }
 
 func (p *Plugin) clock() clock.Clock {
-	if c, ok := any(p.eng).(clockSource); ok {
-		return c.Clock()
+	if p.clk == nil { // the engine's clock is one value for its life: asked for once
+		if c, ok := any(p.eng).(clockSource); ok {
+			p.clk = c.Clock()
+		} else {
+			p.clk = &kernelClock{eng: p.eng}
+		}
 	}
-	return &kernelClock{eng: p.eng}
+	return p.clk
 }
 
 // kernelClock answers Now/Since/Until from the kernel. Waiting needs kernel
