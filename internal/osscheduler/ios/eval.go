@@ -672,9 +672,8 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	}
 	m.running = append(m.running, rn)
 	m.dev.TaskStarted() // battery drain while the task runs
-	if t := m.task(rn.subject, unique, taskName, rn.kind); t != nil {
-		t.running++
-	}
+	rn.rec = m.task(rn.subject, unique, taskName, rn.kind)
+	rn.rec.running++
 	if !rn.inProcess || m.dev.State().App != device.ProcessForeground {
 		m.armBudget(rn)
 	}
@@ -707,8 +706,8 @@ func (m *Model) remove(rn *run) bool {
 	m.scheduleSuspendCheck()
 	m.eng.Cancel(rn.timer)
 	m.dev.TaskEnded()
-	if t, ok := m.taskIdx[rn.subject]; ok && m.tasks[t].running > 0 {
-		m.tasks[t].running--
+	if t := rn.rec; t != nil && t.running > 0 {
+		t.running--
 	}
 	return true
 }
@@ -721,10 +720,10 @@ func (m *Model) finished(rn *run, r osscheduler.Result) {
 	now := m.eng.Now()
 	out := osscheduler.OutcomeOf(r)
 	m.j.RunEnded(rn.x, now, m.eng.Start(), out, osscheduler.StopNotStopped)
-	if r == osscheduler.Success {
-		m.taskState(rn.subject, osscheduler.StateSucceeded)
+	if r == osscheduler.Success { // taskState of rn.subject, whose record the run holds
+		rn.rec.info.State = osscheduler.StateSucceeded
 	} else {
-		m.taskState(rn.subject, osscheduler.StateFailed)
+		rn.rec.info.State = osscheduler.StateFailed
 	}
 	if rn.bgLaunch {
 		m.expiries = 0

@@ -39,6 +39,10 @@ type run struct {
 	simulated bool // started by _simulateLaunchForTaskWithIdentifier
 	network   bool // processing that requires network
 	bgLaunch  bool // a system background launch (refresh, fetch, processing)
+	// rec is m.tasks[m.taskIdx[subject]] from start on: tasks are never
+	// removed nor re-indexed, so the run holds its record instead of
+	// looking its subject up again when it ends.
+	rec *taskRec
 }
 
 // Finished is the run's result from the app (osscheduler.Finisher).
