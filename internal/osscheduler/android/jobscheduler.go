@@ -755,8 +755,12 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 		m.requestEval(now)
 	}
 	if m.eng.Watching(event.Started) {
-		m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
-			sim.Dur("waited", sim.Sub(now, eligible)), sim.Int("exec", int64(x.ID)))
+		if m.eng.WatchingFields(event.Started) {
+			m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
+				sim.Dur("waited", sim.Sub(now, eligible)), sim.Int("exec", int64(x.ID)))
+		} else {
+			m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen) // no sink it reaches reads fields (a fleet's)
+		}
 	}
 	m.exec.Start(x)
 }

@@ -679,7 +679,11 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	}
 	m.j.RunStarted(x, now, m.eng.Start())
 	if m.eng.Watching(event.Started) {
-		m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
+		if m.eng.WatchingFields(event.Started) {
+			m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
+		} else {
+			m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why) // no sink it reaches reads fields (a fleet's)
+		}
 	}
 	m.exec.Start(x)
 }
