@@ -81,6 +81,9 @@ func (p *Plugin) removeScheduledTask(id string) {
 // inputRef is the UserDefaults entry of id's stored input data, looked up
 // once per identifier.
 func (p *Plugin) inputRef(id string) *device.StoreRef {
+	if p.lastInputRef != nil && id == p.lastInputID {
+		return p.lastInputRef // a periodic run reads its identifier's input twice
+	}
 	r, ok := p.inputRefs[id]
 	if !ok {
 		r = p.userDefaults().Ref(udInputPrefix + id)
@@ -89,6 +92,7 @@ func (p *Plugin) inputRef(id string) *device.StoreRef {
 		}
 		p.inputRefs[id] = r
 	}
+	p.lastInputID, p.lastInputRef = id, r
 	return r
 }
 

@@ -105,6 +105,8 @@ type Plugin struct {
 	launchRegistered  map[string]bool
 	launchBegin       map[string]*time.Duration   // earliestBeginInSeconds captured by the launch handler
 	inputRefs         map[string]*device.StoreRef // identifier → its stored-input UserDefaults entry
+	lastInputID       string                      // the identifier inputRef answered last
+	lastInputRef      *device.StoreRef
 	workInfoSeq       uint64
 	storeApp          *Store
 	engineStartStream string
