@@ -712,7 +712,7 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 		w.job.finish = func(r osscheduler.Result) { m.onFinish(w, r) }
 		w.job.timeoutH = &timeoutHandler{m: m, w: w}
 	}
-	x := osscheduler.NewExecution(w.job.finish)
+	x := m.execs.New(w.job.finish)
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
