@@ -626,7 +626,8 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 		m.dev.KillProcess()
 		return
 	}
-	rn := &run{m: m, subject: id, source: SourceDASD, kind: req.Kind, network: req.RequiresNetwork, bgLaunch: true}
+	rn := m.newRun()
+	rn.m, rn.subject, rn.source, rn.kind, rn.network, rn.bgLaunch = m, id, SourceDASD, req.Kind, req.RequiresNetwork, true
 	switch req.Kind {
 	case osscheduler.Periodic:
 		rn.budget = m.refreshBudget()

@@ -45,6 +45,22 @@ type run struct {
 	rec *taskRec
 }
 
+// runBlockSize is how many runs newRun allocates at once (about 6 KB).
+const runBlockSize = 16
+
+// newRun is new(run) from a block allocated a few runs at a time: a device
+// launches thousands of background runs. Every run it returns is a distinct
+// zero run, never handed out again; a block is freed once none of its runs
+// is referenced any more.
+func (m *Model) newRun() *run {
+	if len(m.runBlock) == 0 {
+		m.runBlock = make([]run, runBlockSize)
+	}
+	rn := &m.runBlock[0]
+	m.runBlock = m.runBlock[1:]
+	return rn
+}
+
 // Finished is the run's result from the app (osscheduler.Finisher).
 func (rn *run) Finished(_ *osscheduler.Execution, r osscheduler.Result) { rn.m.finished(rn, r) }
 
@@ -112,8 +128,11 @@ type Model struct {
 	throttledUntil time.Time
 
 	nextID uint64
-	tick   sim.Timer
-	tickAt int64 // the tick's instant, an offset from the start
+	// runBlock is where launch takes its runs from: a few allocated at a
+	// time (newRun).
+	runBlock []run
+	tick     sim.Timer
+	tickAt   int64 // the tick's instant, an offset from the start
 	// Skipped quiet ticks (quiet.go): those from skipFrom on, each with
 	// skipDraws draws, while skipping.
 	skipping  bool
