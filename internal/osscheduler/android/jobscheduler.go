@@ -774,11 +774,10 @@ func (m *Model) budget(now time.Time) time.Duration {
 	if m.cfg.ExecutionLimit > 0 {
 		return m.execLimit
 	}
-	st := m.st
 	if !m.prof.freeQuotaRuntime {
 		return m.execLimit
 	}
-	if !m.quotaApplies(&st) {
+	if !m.quotaApplies(&m.st) { // it only reads the state: no copy of it
 		return runtimeFreeQuotaMax
 	}
 	q := &m.prof.quota

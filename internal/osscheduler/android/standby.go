@@ -223,8 +223,7 @@ func (m *Model) quotaApplies(st *device.State) bool {
 
 func (m *Model) quotaJobStarted(now time.Time) {
 	m.qcValid = false
-	st := m.st
-	if !m.quotaApplies(&st) {
+	if !m.quotaApplies(&m.st) { // it only reads the state: no copy of it
 		return
 	}
 	m.pruneQuota(now)
