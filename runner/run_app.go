@@ -18,8 +18,10 @@ type appBehaviour struct {
 	w        *World
 	handlers map[string]plugin.Handler
 	names    map[string]*receivedName // by received name: one map lookup per run
-	warned   map[string]bool          // names already warned about
-	free     []*taskCompletion        // fired completions, reused
+	last     *receivedName            // names[lastName], the name received last
+	lastName string
+	warned   map[string]bool   // names already warned about
+	free     []*taskCompletion // fired completions, reused
 }
 
 // receivedName is what the app keeps per task name it received.
@@ -123,10 +125,14 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 		}
 		w.warn("unhandled_task_name", msg)
 	}
-	rn := a.names[name]
-	if rn == nil {
-		rn = &receivedName{}
-		a.names[name] = rn
+	rn := a.last
+	if rn == nil || name != a.lastName { // most runs receive the name the run before did
+		rn = a.names[name]
+		if rn == nil {
+			rn = &receivedName{}
+			a.names[name] = rn
+		}
+		a.last, a.lastName = rn, name
 	}
 	n := rn.runs
 	rn.runs++
