@@ -155,11 +155,11 @@ func (p *Plugin) submitFailed(call, id string, err error) error {
 // registerLaunchHandlerOnce registers the identifier's launch handler at most
 // once per process (WorkmanagerPlugin.swift registeredLaunchHandlers).
 func (p *Plugin) registerLaunchHandlerOnce(id string, begin *time.Duration, call string) error {
-	if p.launchRegistered[id] {
+	if p.launchHandlerRegistered(id) {
 		return nil
 	}
 	p.launchRegistered[id] = true
-	p.launchBegin[id] = begin
+	p.setLaunchBegin(id, begin)
 	ok, err := p.bg.Register(id)
 	if err != nil {
 		if isCrash(err) {
@@ -465,7 +465,7 @@ func (p *Plugin) iosStart(r *run) {
 			p.emit(event.TaskHung, id, "handlePeriodicTask: the callback handle is missing or does not resolve; it returns without setTaskCompleted and without resubmitting")
 			return
 		}
-		begin, known := p.launchBegin[id]
+		begin, known := p.launchBeginOf(id)
 		if !known {
 			begin = nil
 		}
