@@ -28,18 +28,19 @@ func budgetByFormula(m *Model, now time.Time) time.Duration {
 // and histories from none to over the 24-hour limit.
 func TestBudgetShortcutIsTheFormula(t *testing.T) {
 	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) int64 { return int64(d) } // sessions are ns since the start
 	histories := map[string][]session{
 		"none":  nil,
-		"short": {{start.Add(time.Hour), start.Add(time.Hour + 3*time.Minute)}},
+		"short": {{at(time.Hour), at(time.Hour + 3*time.Minute)}},
 		"full window": {
-			{start.Add(2 * time.Hour), start.Add(2*time.Hour + 9*time.Minute)},
-			{start.Add(3 * time.Hour), start.Add(3*time.Hour + 8*time.Minute)},
+			{at(2 * time.Hour), at(2*time.Hour + 9*time.Minute)},
+			{at(3 * time.Hour), at(3*time.Hour + 8*time.Minute)},
 		},
 		"over 24 h": func() []session {
 			var s []session
 			for i := range 20 {
-				at := start.Add(time.Duration(i) * time.Hour)
-				s = append(s, session{at, at.Add(15 * time.Minute)})
+				from := at(time.Duration(i) * time.Hour)
+				s = append(s, session{from, from + at(15*time.Minute)})
 			}
 			return s
 		}(),
@@ -59,7 +60,7 @@ func TestBudgetShortcutIsTheFormula(t *testing.T) {
 						m.sb.sessions = append([]session(nil), h...)
 						m.sb.closedTotal = 0
 						for _, s := range h {
-							m.sb.closedTotal += sim.Sub(s.end, s.start)
+							m.sb.closedTotal += time.Duration(s.end - s.start)
 						}
 						now := start.Add(21 * time.Hour)
 						st := m.st
