@@ -370,6 +370,12 @@ func (m *Model) heuristics(source event.Source, subject string, eligible time.Ti
 		m.deferral(source, subject, g)
 		return "", false
 	}
+	return m.scoreDecision(source, subject, eligible, weight, extraQueued)
+}
+
+// scoreDecision is the heuristics past their gates: the usage score
+// against the threshold, and the seeded decision.
+func (m *Model) scoreDecision(source event.Source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
 	sc := m.score(eligible, extraQueued)
 	st := m.dev.StateView()
 	bat := BatteryMultiplier(st.Battery.Level(), st.Plugged())

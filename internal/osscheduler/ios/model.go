@@ -84,6 +84,8 @@ type Model struct {
 	inputsVersion     uint64        // counts other changes a pass reads (inputsChanged)
 	quiet             quietSpan     // what the last full pass left (quiet.go)
 	quietPasses       int           // passes not evaluated again (for tests)
+	partialPasses     int           // passes that evaluated only live requests (for tests)
+	liveBuf           []liveReq     // planQuiet's live requests
 	windows           launchWindows // the usage score's history windows
 	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
 	passReqs          []*pendingReq // evaluate's scratch
