@@ -80,7 +80,7 @@ func (m *Model) scheduleEval() {
 // --- device changes ----------------------------------------------------------
 
 func (m *Model) deviceChanged(c *device.Change) {
-	if (m.skipping || m.virtualEval) && (c.Kind == device.ChangeBatteryLevel || m.passInputs(m.quiet.idle) != m.quiet.inputs) {
+	if (m.skipping || m.virtualEval) && (c.Kind == device.ChangeBatteryLevel || !m.sameInputs(m.quiet.idle, &m.quiet.inputs)) {
 		m.changed()
 	}
 	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
@@ -174,6 +174,9 @@ func (m *Model) processDied(reason osscheduler.StopReason, why string) {
 }
 
 func (m *Model) stopProcessing(reason osscheduler.StopReason, why string, only func(*run) bool) {
+	if len(m.running) == 0 {
+		return // asked at every screen-on
+	}
 	runs := slices.Clone(m.running)
 	for _, r := range runs {
 		if r.kind != osscheduler.Processing && r.kind != osscheduler.HealthResearch {
@@ -479,30 +482,50 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 // floor, √p and its saturation, the queued-request bonus and the overdue
 // path.
 func (m *Model) usageFrom(p float64, now, eligible time.Time, extraQueued int) usage {
-	u := usage{p: p}
-	if u.p < NoPredictionProbability {
-		u.p = NoPredictionProbability
-	}
-	u.score = math.Sqrt(u.p)
-	if u.score > UsageSaturation {
-		u.score = 1
-	}
-	if extraQueued > 0 {
-		u.score += QueuedRequestBonus * float64(extraQueued)
-	}
-	if sim.Sub(now, eligible) >= m.par.OverdueAfter {
-		u.score *= OverdueFactor
+	overdue, recent := m.overdue(now, eligible)
+	u := usage{p: max(p, NoPredictionProbability), score: usageScore(p, extraQueued, overdue, recent)}
+	if overdue {
 		u.note = " (overdue ×0.65)"
-		if launches := m.dev.Launches(); len(launches) > 0 && sim.Sub(now, launches[len(launches)-1]) <= RecentlyUsedWindow {
-			u.score += RecentAppBonus
+		if recent {
 			u.note = " (overdue ×0.65, +0.35 recently used)"
 		}
-		if u.score > OverdueSaturation {
-			u.score = 1
+	}
+	return u
+}
+
+// overdue reports whether a request eligible since eligible is overdue now,
+// and whether the app was used recently enough for the overdue bonus.
+func (m *Model) overdue(now, eligible time.Time) (overdue, recent bool) {
+	if sim.Sub(now, eligible) < m.par.OverdueAfter {
+		return false, false
+	}
+	launches := m.dev.Launches()
+	return true, len(launches) > 0 && sim.Sub(now, launches[len(launches)-1]) <= RecentlyUsedWindow
+}
+
+// usageScore is the score's rules from p on, with the overdue path's
+// conditions given (usageFrom).
+func usageScore(p float64, extraQueued int, overdue, recent bool) float64 {
+	if p < NoPredictionProbability {
+		p = NoPredictionProbability
+	}
+	score := math.Sqrt(p)
+	if score > UsageSaturation {
+		score = 1
+	}
+	if extraQueued > 0 {
+		score += QueuedRequestBonus * float64(extraQueued)
+	}
+	if overdue {
+		score *= OverdueFactor
+		if recent {
+			score += RecentAppBonus
+		}
+		if score > OverdueSaturation {
+			score = 1
 		}
 	}
-	u.score = min(u.score, 1)
-	return u
+	return min(score, 1)
 }
 
 // launchWindows answers "was the app launched in" for the windows

@@ -101,6 +101,20 @@ func (m *Model) passInputs(idle bool) passInputs {
 	}
 }
 
+// sameInputs reports whether m.passInputs(idle) == *in, without
+// building the struct: it is asked at every device change and pass.
+func (m *Model) sameInputs(idle bool, in *passInputs) bool {
+	if m.pendingVersion != in.pending || m.inputsVersion != in.version || m.killed != in.killed || m.bar != in.bar {
+		return false
+	}
+	st := m.dev.StateView()
+	return len(m.dev.Launches()) == in.launches &&
+		(st.App == device.ProcessForeground && st.ScreenOn) == in.inUse &&
+		(idle && (st.ScreenOn || !st.Locked)) == in.busy &&
+		st.Power == in.power && st.LowPower == in.lowPower && st.Plugged() == in.plugged &&
+		st.Network.Connected() == in.connected && st.Thermal == in.thermal
+}
+
 // inputsChanged records a change to the model's state that a pass reads.
 func (m *Model) inputsChanged() {
 	m.inputsVersion++
@@ -128,7 +142,7 @@ func (m *Model) drawJitter() int64 {
 func (m *Model) quietNow() bool {
 	q := &m.quiet
 	return q.ok && !stepEveryPass && int64(m.eng.Elapsed()) < q.until &&
-		m.passInputs(q.idle) == q.inputs && m.dev.StateView().Battery.Level() >= q.minLevel
+		m.sameInputs(q.idle, &q.inputs) && m.dev.StateView().Battery.Level() >= q.minLevel
 }
 
 // pass is one dasd pass: a quiet one only repeats the last full pass's
@@ -170,7 +184,7 @@ func (m *Model) pass() {
 func (m *Model) partialNow() bool {
 	q := &m.quiet
 	return q.part && !stepEveryPass && int64(m.eng.Elapsed()) < q.partUntil &&
-		m.passInputs(q.idle) == q.inputs && m.dev.StateView().Battery.Level() >= q.minLevel
+		m.sameInputs(q.idle, &q.inputs) && m.dev.StateView().Battery.Level() >= q.minLevel
 }
 
 // evaluateLive is evaluate inside a partial span: the requests before the
@@ -395,18 +409,22 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until, retry int6
 	for d := range HistoryDays {
 		den += m.recency[d]
 	}
+	var rank [HistoryDays]int // day d's place in order; HistoryDays if not in it
+	for d := range HistoryDays {
+		rank[d] = HistoryDays
+	}
+	for i, d := range order[:k] {
+		rank[d] = i
+	}
+	overdue, recent := m.overdue(now, eligible)
 	bound := func(n int) float64 {
-		var in [HistoryDays]bool
-		for _, d := range order[:n] {
-			in[d] = true
-		}
 		var num float64
 		for d := range HistoryDays {
-			if in[d] {
+			if rank[d] < n {
 				num += m.recency[d]
 			}
 		}
-		return m.usageFrom(num/den, now, eligible, extra).score
+		return usageScore(num/den, extra, overdue, recent)
 	}
 	// The most days that keep the bound below the threshold.
 	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not

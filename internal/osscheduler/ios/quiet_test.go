@@ -213,3 +213,32 @@ func TestOmitRunReasonsChangesOnlyTheReasons(t *testing.T) {
 	}
 	assert.Greater(t, total, 50, "launches through the usage score must occur, or this test compares nothing")
 }
+
+// TestSameInputsIsPassInputsEqual: sameInputs answers what comparing a
+// freshly built passInputs would, at every device change of a month of
+// usage (a snapshot from each earlier change, with and without the idle
+// gate).
+func TestSameInputsIsPassInputsEqual(t *testing.T) {
+	for _, prof := range []string{"office-worker", "heavy-user", "night-shift"} {
+		e := newEnv(t, 1, testConfig(), nil)
+		profileDriven(prof)(e)
+		var snaps [2]passInputs
+		changes, differ, same := 0, 0, 0
+		e.dev.Subscribe(device.ListenerFunc(func(*device.Change) {
+			for i, idle := range []bool{false, true} {
+				want := e.m.passInputs(idle) == snaps[i]
+				require.Equal(t, want, e.m.sameInputs(idle, &snaps[i]), "%s, change %d, idle %v", prof, changes, idle)
+				if want {
+					same++
+				} else {
+					differ++
+				}
+				snaps[i] = e.m.passInputs(idle)
+			}
+			changes++
+		}))
+		require.NoError(t, e.eng.RunFor(30*day))
+		assert.Greater(t, differ, 100, "%s: inputs must change, or this test compares nothing", prof)
+		assert.Greater(t, same, 100, "%s: inputs must also stay the same", prof)
+	}
+}
