@@ -196,12 +196,9 @@ func (m *Model) evaluate() {
 	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
-	// The requests as the pass began, in identifier order; the buffer is
-	// reused (a pass is only ever started by passHandler, never from inside
-	// another pass).
-	reqs := append(m.passReqs[:0], m.pendingReqs()...)
-	m.passReqs = reqs
-	defer clear(reqs) // let go of finished requests
+	// The requests as the pass began, in identifier order: a change to the
+	// set builds a new slice (sortPending), so this one stays as it is.
+	reqs := m.pendingReqs()
 	version := m.pendingVersion
 	for _, p := range reqs {
 		if m.pendingVersion != version && m.pending[p.req.Identifier] != p {

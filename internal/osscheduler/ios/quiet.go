@@ -198,9 +198,7 @@ func (m *Model) evaluateLive(live []liveReq) {
 	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
-	reqs := append(m.passReqs[:0], m.pendingReqs()...)
-	m.passReqs = reqs
-	defer clear(reqs)
+	reqs := m.pendingReqs() // as in evaluate
 	version, inputs := m.pendingVersion, m.inputsVersion
 	for _, p := range reqs {
 		if m.pendingVersion != version || m.inputsVersion != inputs {
