@@ -28,7 +28,9 @@ func (m *Model) ensureTick() {
 		return
 	}
 	m.tickAt = nextTick(int64(m.eng.Elapsed()))
-	m.tick = m.eng.Schedule(m.eng.Start().Add(time.Duration(m.tickAt)), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
+	// After to the offset: what Schedule at Start()+tickAt queues, without
+	// building the time.Time and converting it back.
+	m.tick = m.eng.After(time.Duration(m.tickAt)-m.eng.Elapsed(), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
 }
 
 // nextTick is the first tick instant after offset t.

@@ -473,7 +473,7 @@ func (m *Model) skipTicks() {
 	}
 	m.skipping, m.skipFrom, m.skipDraws = true, m.tickAt, q.draws
 	m.tickAt = target
-	m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(target)))
+	m.eng.RescheduleAfter(m.tick, time.Duration(target)-m.eng.Elapsed()) // = Reschedule to Start()+target
 }
 
 // settleTicks makes the draws of the skipped ticks at or before offset t.
@@ -507,7 +507,7 @@ func (m *Model) pullBack() {
 	m.skipping = false
 	if m.tick.Pending() && m.tickAt > at {
 		m.tickAt = at
-		m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(at)))
+		m.eng.RescheduleAfter(m.tick, time.Duration(at)-m.eng.Elapsed())
 	}
 }
 
