@@ -59,7 +59,7 @@ func (m *Model) heldPass(w *workSpec, now time.Time, slots *int, cc *concurrency
 		}
 		w.job.workType = t
 		cc.add(t)
-		w.job.startAt = now.Add(sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency))
+		w.job.startAt = now.Add(sim.Between(m.startLatencyRand(), 0, m.startLatency))
 	}
 	if now.Before(w.job.startAt) {
 		if w.job.startAt.Before(*next) {

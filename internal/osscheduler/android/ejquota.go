@@ -24,11 +24,11 @@ const ejMinGuarantee = 3 * time.Minute
 // where the scenario sets its own limit, the app is in the foreground, or the
 // release predates these runtime limits (m.prof.freeQuotaRuntime).
 func (m *Model) ejBudget(now time.Time, regular time.Duration) time.Duration {
-	st := m.st
+	st := &m.st
 	if m.cfg.ExecutionLimit > 0 || st.App == device.ProcessForeground || !m.prof.freeQuotaRuntime {
 		return regular
 	}
-	if !m.quotaApplies(&st) {
+	if !m.quotaApplies(st) {
 		return runtimeFreeQuotaMax
 	}
 	left := m.prof.quota.ej[m.sb.current] - m.ejUsed(now)

@@ -144,6 +144,9 @@ func (m *Model) greedyDue(w *workSpec, now time.Time) time.Time {
 		*g = greedyWork{proc: m.gr.proc, firstAttempt: w.runAttemptCount, firstAt: now}
 	}
 	extra := max(w.runAttemptCount-g.firstAttempt-greedyNonThrottle, 0)
+	if extra == 0 {
+		return latest(due, g.firstAt) // g.firstAt.Add(0) is g.firstAt
+	}
 	return latest(due, g.firstAt.Add(time.Duration(extra)*greedyThrottleStep))
 }
 
@@ -235,7 +238,9 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 	if !m.gr.primed || !processAlive(m.st.App) || m.forceStopped || m.powerOff {
 		return never
 	}
-	awake := m.greedyAwake(now)
+	// Whether the process may run work now is asked only once a work is
+	// due (greedyAwake reads state and changes none).
+	awake, asked := false, false
 	next := never
 	for _, w := range m.specs {
 		if w.state != stEnqueued || w.deleted || !greedyTracks(w) {
@@ -247,6 +252,9 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 				next = due
 			}
 			continue
+		}
+		if !asked {
+			awake, asked = m.greedyAwake(now), true
 		}
 		if !awake || m.greedyConstraint(w) != blockNone {
 			continue // the next device change or un-caching evaluates again

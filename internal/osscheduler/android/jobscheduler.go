@@ -2,6 +2,7 @@ package android
 
 import (
 	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -200,15 +201,11 @@ func (m *Model) unmetConstraints(w *workSpec, st *device.State, now time.Time) u
 	return set
 }
 
+// constraintSet is constraintBlocks as a set of 1<<block.
+const constraintSet = 1<<blockNetwork | 1<<blockCharging | 1<<blockBatteryLow | 1<<blockStorageLow | 1<<blockDeviceIdle
+
 // isConstraint reports whether b is one of the job's own constraints.
-func isConstraint(b block) bool {
-	for _, c := range constraintBlocks {
-		if b == c {
-			return true
-		}
-	}
-	return false
-}
+func isConstraint(b block) bool { return constraintSet&(1<<b) != 0 }
 
 // constraintBlock returns the first unmet constraint of w.
 func (m *Model) constraintBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
@@ -276,8 +273,7 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	case overrideFull:
 		return blockNone, never
 	case overrideSoft:
-		st := m.st
-		if b, at := m.constraintBlock(w, &st, now); b != blockNone {
+		if b, at := m.constraintBlock(w, &m.st, now); b != blockNone {
 			return b, at
 		}
 		return blockNone, never
@@ -285,11 +281,11 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 	if now.Before(w.job.earliest) {
 		return blockNotDue, w.job.earliest
 	}
-	st := m.st
-	if b, at := m.constraintBlock(w, &st, now); b != blockNone {
+	// The checks read the device state in place: nothing they call changes it.
+	if b, at := m.constraintBlock(w, &m.st, now); b != blockNone {
 		return b, at
 	}
-	return m.policyBlock(w, &st, now)
+	return m.policyBlock(w, &m.st, now)
 }
 
 // policyBlock covers what the system imposes beyond the job's constraints:
@@ -329,15 +325,15 @@ func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 	if w.job.override == overrideFull {
 		return blockNone // a forced job keeps its override while it runs
 	}
-	st := m.st
-	if b, _ := m.constraintBlock(w, &st, now); b != blockNone {
+	st := &m.st
+	if b, _ := m.constraintBlock(w, st, now); b != blockNone {
 		return b
 	}
-	b, _ := m.policyBlock(w, &st, now)
+	b, _ := m.policyBlock(w, st, now)
 	if b == blockQuota {
 		// A running job is stopped only when its quota is really used up,
 		// not when it merely lacks the in-quota buffer.
-		if !m.quotaExhausted(&st, now) {
+		if !m.quotaExhausted(st, now) {
 			return blockNone
 		}
 	}
@@ -346,15 +342,23 @@ func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 
 // requestEval makes the scheduler evaluate at t (PhaseOS), keeping an
 // earlier pending evaluation.
+//
+// The pending pass's instant is kept as a virtual time (evalAt), so that
+// neither this, called several times a pass, nor passIdleUntil builds a
+// time.Time to compare: off is t as the kernel reads it (sim.Sub from the
+// start, what Schedule and Reschedule do), evalAt the instant the kernel
+// queued it at (never before now).
 func (m *Model) requestEval(t time.Time) {
-	if at, ok := m.eng.When(m.evalTimer); ok {
-		if !at.After(t) {
+	off := m.vt(t)
+	if m.evalTimer.Pending() {
+		if m.evalAt <= off {
 			return
 		}
 		m.eng.Reschedule(m.evalTimer, t)
-		return
+	} else {
+		m.evalTimer = m.eng.Schedule(t, sim.PhaseOS, "android.evaluate", m.evalH)
 	}
-	m.evalTimer = m.eng.Schedule(t, sim.PhaseOS, "android.evaluate", m.evalH)
+	m.evalAt = max(off, int64(m.eng.Elapsed()))
 }
 
 // evaluate is one JobScheduler pass: stop running jobs that lost a
@@ -436,7 +440,7 @@ func (m *Model) evaluate() {
 			}
 			w.job.workType = m.workTypeOf(w)
 			cc.add(w.job.workType)
-			lat := sim.Between(m.eng.Rand("android.start-latency"), 0, m.startLatency)
+			lat := sim.Between(m.startLatencyRand(), 0, m.startLatency)
 			w.job.startAt = now.Add(lat)
 			w.job.whyThen = m.whyNow(w)
 			if lat > 0 && m.eng.Tracing() {
@@ -453,8 +457,10 @@ func (m *Model) evaluate() {
 		}
 		m.startRun(w, now)
 	}
-	if q := m.quotaStopTime(now); q.Before(next) && m.nRunning > 0 {
-		next = q
+	if m.nRunning > 0 { // quotaStopTime only reads: asked only when it counts
+		if q := m.quotaStopTime(now); q.Before(next) {
+			next = q
+		}
 	}
 	m.dozeAfterEval(now, pending)
 	if next != never {
@@ -465,6 +471,14 @@ func (m *Model) evaluate() {
 		}
 		m.requestEval(next)
 	}
+}
+
+// startLatencyRand is the seeded stream of JobScheduler start latencies.
+func (m *Model) startLatencyRand() *rand.Rand {
+	if m.latRand == nil {
+		m.latRand = m.eng.Rand("android.start-latency")
+	}
+	return m.latRand
 }
 
 // passIsIdle reports whether a JobScheduler pass now would change nothing
@@ -505,14 +519,14 @@ func (m *Model) passIdleUntil() (until time.Time, ok bool) {
 			next = w.job.earliest
 		}
 	}
-	at, pending := m.eng.When(m.evalTimer)
+	pending := m.evalTimer.Pending()
 	if next == never {
 		return until, !pending
 	}
 	if next.Before(until) {
 		until = next
 	}
-	return until, pending && at.Equal(next)
+	return until, pending && m.evalAt == m.vt(next)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
@@ -770,11 +784,10 @@ func (m *Model) budget(now time.Time) time.Duration {
 	if m.cfg.ExecutionLimit > 0 {
 		return m.execLimit
 	}
-	st := m.st
 	if !m.prof.freeQuotaRuntime {
 		return m.execLimit
 	}
-	if !m.quotaApplies(&st) {
+	if !m.quotaApplies(&m.st) {
 		return runtimeFreeQuotaMax
 	}
 	q := &m.prof.quota

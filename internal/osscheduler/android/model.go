@@ -2,6 +2,7 @@ package android
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
@@ -34,6 +35,7 @@ type Model struct {
 	nRunning int
 
 	evalTimer sim.Timer
+	evalAt    int64 // while evalTimer is pending: its instant, ns since the start (requestEval)
 	evalH     sim.Handler
 
 	// st is the device state as of the last change notification (the model
@@ -61,6 +63,9 @@ type Model struct {
 	qcAt    time.Time
 	qcState quotaState
 	qcOK    bool
+	// latRand is the "android.start-latency" stream, looked up once
+	// (sim.Engine.Rand returns the same generator for a name every time).
+	latRand *rand.Rand
 }
 
 // New builds the model and subscribes it to the device. A nil journal is
@@ -132,7 +137,7 @@ func (nopExecutor) Stop(*osscheduler.Execution, osscheduler.StopReason) {}
 // saverOn: Battery Saver is on and the device unplugged (plugging in turns
 // Battery Saver off: FB power/batterysaver/BatterySaverStateMachine.java).
 func (m *Model) saverOn() bool {
-	st := m.st
+	st := &m.st
 	return (m.saver || st.LowPower) && !st.Plugged()
 }
 

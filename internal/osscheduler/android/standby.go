@@ -2,7 +2,7 @@ package android
 
 import (
 	"fmt"
-	"sort"
+	"math"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
@@ -28,19 +28,33 @@ type standby struct {
 	freshUntil time.Time
 	screenDep  bool // the next change computed depends on the screen state
 
-	// QuotaController timing sessions (coalesced job executions) and job starts.
+	// QuotaController timing sessions (coalesced job executions) and job
+	// starts, as virtual times (vt: ns since the engine's start), which
+	// the quota checks of every pass compare and sum without time.Time
+	// arithmetic.
 	sessions []session
 	open     bool      // the last session is still running
 	ejRuns   []session // finished expedited jobs that counted against the EJ quota
 	sessQ    fifo[session]
-	jobQ     fifo[time.Time]
+	jobQ     fifo[int64]
 	ejQ      fifo[session]
 	// closedTotal is the summed length of the closed sessions retained.
 	closedTotal time.Duration
-	jobStarts   []time.Time
+	jobStarts   []int64
 }
 
-type session struct{ start, end time.Time }
+// session is a span of virtual time, [start, end] in ns since the
+// engine's start.
+type session struct{ start, end int64 }
+
+// vt is t as a virtual time: ns since the engine's start (the kernel's own
+// offset, sim.Engine.Elapsed for now). Quota arithmetic on offsets is the
+// time.Time arithmetic it replaces, to the nanosecond: virtual times carry
+// no monotonic reading, so t.Add(d) is start + (offset + d).
+func (m *Model) vt(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) }
+
+// timeOf is the time.Time of a virtual time (the inverse of vt).
+func (m *Model) timeOf(off int64) time.Time { return m.eng.Start().Add(time.Duration(off)) }
 
 // fifo is a queue over one reusable buffer: dropping from the front only
 // moves an offset, and a push that would grow the buffer first slides the
@@ -223,12 +237,11 @@ func (m *Model) quotaApplies(st *device.State) bool {
 
 func (m *Model) quotaJobStarted(now time.Time) {
 	m.qcValid = false
-	st := m.st
-	if !m.quotaApplies(&st) {
+	if !m.quotaApplies(&m.st) {
 		return
 	}
 	m.pruneQuota(now)
-	m.sb.jobStarts = m.sb.jobQ.push(now)
+	m.sb.jobStarts = m.sb.jobQ.push(m.vt(now))
 	m.quotaSessionOpen(now)
 }
 
@@ -237,11 +250,12 @@ func (m *Model) quotaSessionOpen(now time.Time) {
 	if m.sb.open {
 		return
 	}
-	if n := len(m.sb.sessions); n > 0 && sim.Sub(now, m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
+	t := m.vt(now)
+	if n := len(m.sb.sessions); n > 0 && time.Duration(t-m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
 		m.sb.open = true // coalesce with the previous session
 		return
 	}
-	m.sb.sessions = m.sb.sessQ.push(session{start: now, end: now})
+	m.sb.sessions = m.sb.sessQ.push(session{start: t, end: t})
 	m.sb.open = true
 }
 
@@ -252,30 +266,35 @@ func (m *Model) quotaJobsIdle(now time.Time) {
 		return
 	}
 	last := &m.sb.sessions[len(m.sb.sessions)-1]
-	m.sb.closedTotal -= sim.Sub(last.end, last.start) // a coalesced session was counted up to its old end
-	last.end = now
-	m.sb.closedTotal += sim.Sub(last.end, last.start)
+	m.sb.closedTotal -= time.Duration(last.end - last.start) // a coalesced session was counted up to its old end
+	last.end = m.vt(now)
+	m.sb.closedTotal += time.Duration(last.end - last.start)
 	m.sb.open = false
 }
 
 func (m *Model) pruneQuota(now time.Time) {
-	cut := now.Add(-quotaMaxExecutionWindow)
+	cut := m.vt(now) - int64(quotaMaxExecutionWindow)
 	k := 0
-	for k < len(m.sb.sessions) && m.sb.sessions[k].end.Before(cut) && !(m.sb.open && k == len(m.sb.sessions)-1) {
+	for k < len(m.sb.sessions) && m.sb.sessions[k].end < cut && !(m.sb.open && k == len(m.sb.sessions)-1) {
 		k++
 	}
 	for i := 0; i < k; i++ {
-		m.sb.closedTotal -= sim.Sub(m.sb.sessions[i].end, m.sb.sessions[i].start)
+		m.sb.closedTotal -= time.Duration(m.sb.sessions[i].end - m.sb.sessions[i].start)
 	}
-	m.sb.sessions = m.sb.sessQ.drop(k)
+	if k > 0 {
+		m.sb.sessions = m.sb.sessQ.drop(k)
+	}
 	k = 0
-	for k < len(m.sb.jobStarts) && m.sb.jobStarts[k].Before(cut) {
+	for k < len(m.sb.jobStarts) && m.sb.jobStarts[k] < cut {
 		k++
 	}
-	m.sb.jobStarts = m.sb.jobQ.drop(k)
+	if k > 0 {
+		m.sb.jobStarts = m.sb.jobQ.drop(k)
+	}
 }
 
-func (m *Model) sessionEnd(i int, now time.Time) time.Time {
+// sessionEnd is the end of session i; now (a vt) for the open one.
+func (m *Model) sessionEnd(i int, now int64) int64 {
 	if m.sb.open && i == len(m.sb.sessions)-1 {
 		return now
 	}
@@ -285,51 +304,59 @@ func (m *Model) sessionEnd(i int, now time.Time) time.Time {
 // usedIn is the execution time within (now−w, now]. Sessions are in time
 // order, so it walks back from the newest.
 func (m *Model) usedIn(w time.Duration, now time.Time) time.Duration {
-	from := now.Add(-w)
-	var used time.Duration
+	return m.usedInVT(w, m.vt(now))
+}
+
+func (m *Model) usedInVT(w time.Duration, now int64) time.Duration {
+	from := now - int64(w)
+	var used int64
 	for i := len(m.sb.sessions) - 1; i >= 0; i-- {
 		s, e := m.sb.sessions[i].start, m.sessionEnd(i, now)
-		if !e.After(from) {
+		if e <= from {
 			break
 		}
-		used += sim.Sub(e, latest(s, from))
+		used += e - max(s, from)
 	}
-	return used
+	return time.Duration(used)
 }
 
 // used24h is the execution time in the last 24 h, skipping the walk when
 // even every retained session together stays under limit.
 func (m *Model) used24h(now time.Time, limit time.Duration) time.Duration {
+	return m.used24hVT(m.vt(now), limit)
+}
+
+func (m *Model) used24hVT(now int64, limit time.Duration) time.Duration {
 	total := m.sb.closedTotal
 	if m.sb.open {
-		total += sim.Sub(now, m.sb.sessions[len(m.sb.sessions)-1].start)
+		total += time.Duration(now - m.sb.sessions[len(m.sb.sessions)-1].start)
 	}
 	if total <= limit {
 		return total
 	}
-	return m.usedIn(quotaMaxExecutionWindow, now)
+	return m.usedInVT(quotaMaxExecutionWindow, now)
 }
 
 // refillAt is when the execution time in a window of w drops to limit
 // (nothing new running).
-func (m *Model) refillAt(w time.Duration, limit time.Duration, now time.Time) time.Time {
-	excess := m.usedIn(w, now) - limit
+func (m *Model) refillAt(w time.Duration, limit time.Duration, now int64) int64 {
+	excess := m.usedInVT(w, now) - limit
 	if excess <= 0 {
 		return now
 	}
-	from := now.Add(-w)
+	from := now - int64(w)
 	for i := range m.sb.sessions {
-		s, e := latest(m.sb.sessions[i].start, from), m.sessionEnd(i, now)
-		if !e.After(from) {
+		s, e := max(m.sb.sessions[i].start, from), m.sessionEnd(i, now)
+		if e <= from {
 			continue
 		}
-		if l := sim.Sub(e, s); l >= excess {
-			return s.Add(excess).Add(w)
+		if l := time.Duration(e - s); l >= excess {
+			return s + int64(excess) + int64(w)
 		} else {
 			excess -= l
 		}
 	}
-	return now.Add(w)
+	return now + int64(w)
 }
 
 // quotaState says whether a new job may start: which limit is hit, and when
@@ -347,48 +374,80 @@ func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
 	b := m.sb.current
 	q := &m.prof.quota
 	m.pruneQuota(now)
+	t := m.vt(now)
 	qs := quotaState{bucket: b}
 	win := q.window[b]
 	allowed := q.allowed[b]
-	if used := m.usedIn(win, now); used > allowed-quotaInQuotaBuffer {
+	if used := m.usedInVT(win, t); used > allowed-quotaInQuotaBuffer {
 		qs.limit, qs.used, qs.allow, qs.dur, qs.window = "execution time", int64(used), int64(allowed), true, win
-		qs.refill = m.refillAt(win, allowed-quotaInQuotaBuffer, now)
+		qs.refill = m.timeOf(m.refillAt(win, allowed-quotaInQuotaBuffer, t))
 		return qs, false
 	}
-	if used := m.used24h(now, quotaMaxExecution-quotaInQuotaBuffer); used > quotaMaxExecution-quotaInQuotaBuffer {
+	if used := m.used24hVT(t, quotaMaxExecution-quotaInQuotaBuffer); used > quotaMaxExecution-quotaInQuotaBuffer {
 		qs.limit, qs.used, qs.allow, qs.dur, qs.window = "execution time per 24 h", int64(used), int64(quotaMaxExecution), true, quotaMaxExecutionWindow
-		qs.refill = m.refillAt(quotaMaxExecutionWindow, quotaMaxExecution-quotaInQuotaBuffer, now)
+		qs.refill = m.timeOf(m.refillAt(quotaMaxExecutionWindow, quotaMaxExecution-quotaInQuotaBuffer, t))
 		return qs, false
 	}
-	if n, at := countSince(m.sb.jobStarts, now.Add(-win), q.jobs[b]); n >= q.jobs[b] {
-		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "jobs", int64(n), int64(q.jobs[b]), win, at.Add(win)
+	if n, at := countSince(m.sb.jobStarts, t-int64(win), q.jobs[b]); n >= q.jobs[b] {
+		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "jobs", int64(n), int64(q.jobs[b]), win, m.countRefill(at, win)
 		return qs, false
 	}
-	// Sessions count when they end inside the window.
-	wfrom := now.Add(-win)
-	first := sort.Search(len(m.sb.sessions), func(i int) bool { return m.sessionEnd(i, now).After(wfrom) })
+	// Sessions count when they end inside the window: the first that does
+	// is found by bisection (sort.Search's, over the session ends, which
+	// are in time order).
+	wfrom := t - int64(win)
+	first, hi := 0, len(m.sb.sessions)
+	for first < hi {
+		h := int(uint(first+hi) >> 1)
+		if m.sessionEnd(h, t) <= wfrom {
+			first = h + 1
+		} else {
+			hi = h
+		}
+	}
 	n := len(m.sb.sessions) - first
 	if lim := q.sessions[b]; n >= lim && !m.sb.open {
 		qs.limit, qs.used, qs.allow, qs.window = "sessions", int64(n), int64(lim), win
-		qs.refill = m.sessionEnd(first+n-lim, now).Add(win)
+		qs.refill = m.timeOf(m.sessionEnd(first+n-lim, t) + int64(win))
 		return qs, false
 	}
-	if n, at := countSince(m.sb.jobStarts, now.Add(-quotaRateWindow), quotaRateJobs); n >= quotaRateJobs {
-		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "rate limit (jobs per minute)", int64(n), quotaRateJobs, quotaRateWindow, at.Add(quotaRateWindow)
+	if n, at := countSince(m.sb.jobStarts, t-int64(quotaRateWindow), quotaRateJobs); n >= quotaRateJobs {
+		qs.limit, qs.used, qs.allow, qs.window, qs.refill = "rate limit (jobs per minute)", int64(n), quotaRateJobs, quotaRateWindow, m.countRefill(at, quotaRateWindow)
 		return qs, false
 	}
 	return qs, true
 }
 
-// countSince counts times after from; at is the time that must leave the
-// window for the count to drop below lim.
-func countSince(ts []time.Time, from time.Time, lim int) (int, time.Time) {
-	i := sort.Search(len(ts), func(k int) bool { return ts[k].After(from) })
-	n := len(ts) - i
+// countSince counts times (vts, in order) after from; at is the time that
+// must leave the window for the count to drop below lim, or noCount when
+// the count stays under it (or lim is 0).
+func countSince(ts []int64, from int64, lim int) (n int, at int64) {
+	i, hi := 0, len(ts) // sort.Search's bisection for the first ts[k] > from
+	for i < hi {
+		h := int(uint(i+hi) >> 1)
+		if ts[h] <= from {
+			i = h + 1
+		} else {
+			hi = h
+		}
+	}
+	n = len(ts) - i
 	if n >= lim && lim > 0 {
 		return n, ts[i+n-lim]
 	}
-	return n, never
+	return n, noCount
+}
+
+// noCount is countSince's at when no count reaches the limit: never.
+const noCount = math.MinInt64
+
+// countRefill is when a count limit refills: at + w, or never + w when no
+// time has to leave the window (a limit of 0), as with time.Time.
+func (m *Model) countRefill(at int64, w time.Duration) time.Time {
+	if at == noCount {
+		return never.Add(w)
+	}
+	return m.timeOf(at + int64(w))
 }
 
 func (m *Model) quotaBlock(st *device.State, now time.Time) (block, time.Time) {
@@ -413,21 +472,22 @@ func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
-	return m.usedIn(q.window[b], now) >= q.allowed[b] || m.used24h(now, quotaMaxExecution-time.Nanosecond) >= quotaMaxExecution
+	t := m.vt(now)
+	return m.usedInVT(q.window[b], t) >= q.allowed[b] || m.used24hVT(t, quotaMaxExecution-time.Nanosecond) >= quotaMaxExecution
 }
 
 // quotaStopTime is when running jobs run out of execution time (never if no
 // quota applies).
 func (m *Model) quotaStopTime(now time.Time) time.Time {
-	st := m.st
-	if !m.sb.open || !m.quotaApplies(&st) {
+	if !m.sb.open || !m.quotaApplies(&m.st) {
 		return never
 	}
 	q := &m.prof.quota
 	b := m.sb.current
 	// Same bound as quotaExhausted, so that "out of time now" here means it
 	// is exhausted there too.
-	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution-time.Nanosecond))
+	t := m.vt(now)
+	left := min(q.allowed[b]-m.usedInVT(q.window[b], t), quotaMaxExecution-m.used24hVT(t, quotaMaxExecution-time.Nanosecond))
 	return now.Add(max(left, 0))
 }
 
@@ -457,27 +517,27 @@ func (m *Model) ejAvailable(st *device.State, now time.Time) (bool, time.Duratio
 }
 
 func (m *Model) ejUsed(now time.Time) time.Duration {
-	from := now.Add(-ejWindow)
+	t := m.vt(now)
+	from := t - int64(ejWindow)
 	k := 0
-	for k < len(m.sb.ejRuns) && !m.sb.ejRuns[k].end.After(from) {
+	for k < len(m.sb.ejRuns) && m.sb.ejRuns[k].end <= from {
 		k++
 	}
 	m.sb.ejRuns = m.sb.ejQ.drop(k)
-	var used time.Duration
+	var used int64
 	for _, r := range m.sb.ejRuns {
-		used += sim.Sub(r.end, latest(r.start, from))
+		used += r.end - max(r.start, from)
 	}
 	for _, w := range m.running {
 		if w != nil && w.job.ej {
-			used += sim.Sub(now, latest(w.job.ejStart, from))
+			used += t - max(m.vt(w.job.ejStart), from)
 		}
 	}
-	return used
+	return time.Duration(used)
 }
 
 func (m *Model) ejEnded(start, end time.Time) {
-	st := m.st
-	if m.quotaApplies(&st) {
-		m.sb.ejRuns = m.sb.ejQ.push(session{start: start, end: end})
+	if m.quotaApplies(&m.st) {
+		m.sb.ejRuns = m.sb.ejQ.push(session{start: m.vt(start), end: m.vt(end)})
 	}
 }
