@@ -82,8 +82,13 @@ func (m *Model) scheduleEval() {
 // --- device changes ----------------------------------------------------------
 
 func (m *Model) deviceChanged(c *device.Change) {
-	if (m.skipping || m.virtualEval) && (c.Kind == device.ChangeBatteryLevel || !m.sameInputs(m.quiet.idle, &m.quiet.inputs)) {
-		m.changed()
+	m.sameMemo = false // a nested change: the outer one's answer is stale
+	if m.skipping || m.virtualEval {
+		if c.Kind == device.ChangeBatteryLevel || !m.sameInputs(m.quiet.idle, &m.quiet.inputs) {
+			m.changed()
+		} else {
+			m.sameMemo, m.memoPending, m.memoInputs = true, m.pendingVersion, m.inputsVersion
+		}
 	}
 	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
 	if c.Kind == device.ChangeAppSwipedAway {
@@ -142,6 +147,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 		device.ChangeThermal, device.ChangeBootCompleted, device.ChangeBatteryLow, device.ChangeBatteryOkay:
 		m.scheduleEval()
 	}
+	m.sameMemo = false
 }
 
 // processBorn registers the AppDelegate's launch handlers in a new process.

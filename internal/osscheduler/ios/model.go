@@ -85,15 +85,19 @@ type Model struct {
 	inputsVersion     uint64        // counts other changes a pass reads (inputsChanged)
 	quiet             quietSpan     // what the last full pass left (quiet.go)
 	quietPasses       int           // passes not evaluated again (for tests)
-	partialPasses     int           // passes that evaluated only live requests (for tests)
-	liveBuf           []liveReq     // planQuiet's live requests
-	windows           launchWindows // the usage score's history windows
-	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
-	whyBuf            []byte        // heuristics' scratch for a run's why_then
-	noRunReasons      bool          // OmitRunReasons: heuristics format no why_then
-	fieldBuf          []sim.Field   // deferral's scratch for a record's fields
-	running           []*run
-	inProcessStarting int // RunInProcess calls whose start is still queued
+	// sameMemo: within one device change, sameInputs held for the quiet
+	// span at these versions (quiet.go: sameMemoHolds).
+	sameMemo                bool
+	memoPending, memoInputs uint64
+	partialPasses           int           // passes that evaluated only live requests (for tests)
+	liveBuf                 []liveReq     // planQuiet's live requests
+	windows                 launchWindows // the usage score's history windows
+	launchOffs              []int64       // the device's launch history as offsets, see launchOffsets
+	whyBuf                  []byte        // heuristics' scratch for a run's why_then
+	noRunReasons            bool          // OmitRunReasons: heuristics format no why_then
+	fieldBuf                []sim.Field   // deferral's scratch for a record's fields
+	running                 []*run
+	inProcessStarting       int // RunInProcess calls whose start is still queued
 
 	alive bool
 	// Background time (lifecycle.go).

@@ -142,7 +142,17 @@ func (m *Model) drawJitter() int64 {
 func (m *Model) quietNow() bool {
 	q := &m.quiet
 	return q.ok && !stepEveryPass && int64(m.eng.Elapsed()) < q.until &&
-		m.sameInputs(q.idle, &q.inputs) && m.dev.StateView().Battery.Level() >= q.minLevel
+		(m.sameMemoHolds() || m.sameInputs(q.idle, &q.inputs)) && m.dev.StateView().Battery.Level() >= q.minLevel
+}
+
+// sameMemoHolds reports whether the device change being handled already
+// found the inputs the same as the quiet span's (deviceChanged, which then
+// asks for a pass) and nothing changed since: the model's versions are the
+// same, and a change to the device would have been handled first, as a
+// nested change that clears the answer. The span itself changes only in a
+// pass, which never runs inside a device change.
+func (m *Model) sameMemoHolds() bool {
+	return m.sameMemo && m.memoPending == m.pendingVersion && m.memoInputs == m.inputsVersion
 }
 
 // pass is one dasd pass: a quiet one only repeats the last full pass's
