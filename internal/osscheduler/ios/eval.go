@@ -368,6 +368,12 @@ func (m *Model) heuristics(source event.Source, subject string, eligible time.Ti
 			return "", false
 		}
 	}
+	return m.budgetDecision(source, subject, eligible, weight, extraQueued)
+}
+
+// budgetDecision is the heuristics past the throttle and the rate limit:
+// the daily budget, then the score (scoreDecision).
+func (m *Model) budgetDecision(source event.Source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
 	m.pruneLaunches()
 	if len(m.bgLaunches) >= m.par.DailyLaunches {
 		g := gate{key: "daily_budget"}

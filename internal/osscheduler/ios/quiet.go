@@ -82,6 +82,13 @@ type quietSpan struct {
 type liveReq struct {
 	p    *pendingReq
 	fast bool
+	// A refresh request the full pass held by the rate limit or the daily
+	// budget (budget) passed every gate before those and keeps passing
+	// them (as above): it stays held until from (an offset), the instant
+	// that gate's bound passes (planQuiet), and is evaluated from the
+	// daily budget on after it (considerBudget).
+	budget bool
+	from   int64
 }
 
 // stepEveryPass turns quiet passes off: every pass is evaluated in full (the
@@ -221,9 +228,14 @@ func (m *Model) evaluateLive(live []liveReq) {
 			if l.p != p {
 				continue
 			}
-			if l.fast {
+			switch {
+			case l.budget:
+				if int64(m.eng.Elapsed()) >= l.from {
+					m.considerBudget(p)
+				}
+			case l.fast:
 				m.considerScore(p)
-			} else {
+			default:
 				m.consider(p)
 			}
 			break
@@ -240,6 +252,20 @@ func (m *Model) considerScore(p *pendingReq) {
 		eligible = p.req.EarliestBegin
 	}
 	why, ok := m.scoreDecision(SourceDASD, p.req.Identifier, eligible, 1, m.countPending("refresh")-1)
+	if !ok {
+		return
+	}
+	m.launch(p, eligible, why)
+}
+
+// considerBudget is consider for a budget live request past its from
+// (liveReq): the daily budget, its score and what follows from them.
+func (m *Model) considerBudget(p *pendingReq) {
+	eligible := p.submitted
+	if p.req.EarliestBegin.After(eligible) {
+		eligible = p.req.EarliestBegin
+	}
+	why, ok := m.budgetDecision(SourceDASD, p.req.Identifier, eligible, 1, m.countPending("refresh")-1)
 	if !ok {
 		return
 	}
@@ -283,10 +309,17 @@ func (m *Model) planQuiet() quietSpan {
 			bound(m.failures[id].until)
 		case "throttled":
 			bound(m.throttledUntil)
-		case "rate_limit":
-			bound(m.bgLaunches[len(m.bgLaunches)-1].Add(m.par.MinGap))
-		case "daily_budget":
-			bound(m.bgLaunches[0].Add(DailyBudgetWindow))
+		case "rate_limit", "daily_budget":
+			at := m.bgLaunches[len(m.bgLaunches)-1].Add(m.par.MinGap)
+			if key == "daily_budget" {
+				at = m.bgLaunches[0].Add(DailyBudgetWindow)
+			}
+			if p.req.Kind != osscheduler.Periodic {
+				bound(at)
+				break
+			}
+			// Held until at, then evaluated from the daily budget on.
+			live = append(live, liveReq{p: p, budget: true, from: int64(sim.Sub(at, m.eng.Start()))})
 		case "usage_score", "seeded":
 			// The usage score (worked out below) or the seeded draw
 			// after it: evaluated from the score on at every pass.
@@ -326,11 +359,21 @@ func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
 	}
 	now := m.eng.Now()
 	for _, l := range q.live {
-		if !l.fast {
+		if l.budget && n < l.from {
+			q.until = min(q.until, l.from) // held, without a draw, until then
+			continue
+		}
+		if !l.fast && !l.budget {
 			q.replanAt = math.MaxInt64
 			return q
 		}
-		if key := m.deferred[l.p.req.Identifier]; key != "usage_score" {
+		key := m.deferred[l.p.req.Identifier]
+		if l.budget && key == "daily_budget" {
+			// Held by the budget until its oldest launch leaves the window.
+			q.until = min(q.until, int64(sim.Sub(m.bgLaunches[0].Add(DailyBudgetWindow), m.eng.Start())))
+			continue
+		}
+		if key != "usage_score" {
 			return q
 		}
 		until, retry, ok := m.scoreQuietUntil(l.p, now)
