@@ -90,7 +90,10 @@ func (m *Model) deviceChanged(c *device.Change) {
 			m.sameMemo, m.memoPending, m.memoInputs = true, m.pendingVersion, m.inputsVersion
 		}
 	}
-	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
+	var wasAlive, isAlive bool
+	if c.Prev.App != c.State.App { // most changes leave the process alone
+		wasAlive, isAlive = processAlive(c.Prev.App), processAlive(c.State.App)
+	}
 	if c.Kind == device.ChangeAppSwipedAway {
 		m.killed = true
 		m.inputsChanged()
