@@ -3,6 +3,7 @@ package device
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -121,13 +122,18 @@ type Device struct {
 	rem         int64     // sub-µAh charge in µA·ns, 0 <= rem < uAnsPerUAh
 	level       int       // last reported whole percent; outside checkBattery always st.Battery.Level()
 	levelCharge int64     // charge when level was last checked (the Prev of a level step)
+	planLevel   int       // level when recompute last ran (currentFor reads it)
 	dead        bool      // powered off by an empty battery
 	sparse      bool      // battery events only where the level matters: SetSparseBattery
 	stepPlug    bool      // plugged in when the pending step was planned
 	busy        int       // running tasks (SetCPUBusy)
 	tailOn      bool      // the screen-off activity tail is running
 	stepTimer   sim.Timer
-	stepAt      int64 // engine offset stepTimer fires at
+	stepAt      int64  // engine offset of the planned crossing: where stepTimer fires unless stale
+	queuedAt    int64  // engine offset stepTimer is queued at
+	stepSeq     uint64 // insertion sequence reserved for the step's last deferred move
+	stale       bool   // stepTimer is still at queuedAt: recompute deferred moving it (deferStep)
+	tailAt      int64  // engine offset the screen-off tail ends at, while tailOn
 	tailTimer   sim.Timer
 	stepH       sim.Handler
 	tailH       sim.Handler
@@ -243,20 +249,63 @@ func (d *Device) sync() {
 // signal that flipped (in that order), and re-plans the battery. Callers
 // sync first.
 func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
+	d.applyState(kind, reason, mutate)
+	d.derive()
+	d.recompute()
+}
+
+// applyPower is apply for a change of the power state, screen, network or
+// Low Power Mode: these move the current (recompute) but touch nothing
+// derive reads (the level, the charger, storage). derive runs whenever one
+// of those changes (apply, checkBattery), so it would flip nothing here.
+// TestNeutralChangesSkipNothing compares with derive run every time.
+func (d *Device) applyPower(kind ChangeKind, reason string, mutate func(*State)) {
+	d.applyState(kind, reason, mutate)
+	if fullApply {
+		d.derive()
+	}
+	d.recompute()
+}
+
+// applyNeutral is apply for a change that touches nothing derive and
+// recompute read: the app's process state, the lock, motion, the thermal
+// state (Load and currentFor read the power state, screen, charger,
+// network, Low Power Mode, running tasks, the screen-off tail and the
+// level; derive, the level, charger and storage). When the level is also
+// the one the battery was last planned at, derive would flip nothing (it
+// runs whenever the level or storage changes) and recompute would find the
+// same current and leave the planned step as it is (it moves the step only
+// when the current or, sparse, the charger changed), so neither runs. A
+// listener that changed the device meanwhile went through apply or
+// SetCPUBusy, which did both. TestNeutralChangesSkipNothing compares with
+// both run every time.
+func (d *Device) applyNeutral(kind ChangeKind, reason string, mutate func(*State)) {
+	d.applyState(kind, reason, mutate)
+	if d.level == d.planLevel && !fullApply {
+		return
+	}
+	d.derive()
+	d.recompute()
+}
+
+// fullApply makes applyNeutral and applyPower run derive and recompute
+// every time; a test checks that skipping them changes nothing.
+var fullApply = false
+
+// applyState applies mutate and notifies listeners of kind.
+func (d *Device) applyState(kind ChangeKind, reason string, mutate func(*State)) {
 	// The state before goes straight into the Change emit hands to the
 	// listeners (one 152-byte copy fewer per change).
 	c := d.change0()
 	c.Prev = d.st
 	mutate(&d.st)
 	d.emit(kind, &c.Prev, reason)
-	d.derive()
-	d.recompute()
 }
 
-// change is sync + apply.
-func (d *Device) change(kind ChangeKind, reason string, mutate func(*State)) {
+// changeNeutral is sync + applyNeutral.
+func (d *Device) changeNeutral(kind ChangeKind, reason string, mutate func(*State)) {
 	d.sync()
-	d.apply(kind, reason, mutate)
+	d.applyNeutral(kind, reason, mutate)
 }
 
 // plugged is d.st.Plugged() without copying the State (State's methods
@@ -412,7 +461,7 @@ func (d *Device) SetNetwork(n Network) {
 	default:
 		reason = "network " + string(n.Type)
 	}
-	d.apply(ChangeNetwork, reason, func(s *State) { s.Network = n })
+	d.applyPower(ChangeNetwork, reason, func(s *State) { s.Network = n })
 }
 
 // SetScreen turns the screen on or off. Turning it off also locks the device
@@ -425,18 +474,22 @@ func (d *Device) SetScreen(on bool) {
 	if on {
 		d.tailOn = false
 		d.eng.Cancel(d.tailTimer)
-		d.apply(ChangeScreen, "screen on", func(s *State) { s.ScreenOn = true })
+		d.applyPower(ChangeScreen, "screen on", func(s *State) { s.ScreenOn = true })
 		return
 	}
 	if d.st.App == ProcessForeground {
-		d.apply(ChangeAppBackground, "screen turned off: the app left the foreground", func(s *State) { s.App = ProcessBackground })
+		d.applyNeutral(ChangeAppBackground, "screen turned off: the app left the foreground", func(s *State) { s.App = ProcessBackground })
 	}
 	d.tailOn = d.cur.Tail > 0
 	if d.tailOn {
 		d.eng.Cancel(d.tailTimer)
 		d.tailTimer = d.eng.After(d.cur.Tail, sim.PhaseDevice, "device.tail", d.tailH)
+		d.tailAt = int64(d.eng.Elapsed()) + int64(d.cur.Tail)
+		if d.tailAt < 0 {
+			d.tailAt = math.MaxInt64 // (After saturates too)
+		}
 	}
-	d.apply(ChangeScreen, "screen off", func(s *State) { s.ScreenOn = false; s.Locked = true })
+	d.applyPower(ChangeScreen, "screen off", func(s *State) { s.ScreenOn = false; s.Locked = true })
 }
 
 func (d *Device) tailEnd(*sim.Engine) {
@@ -455,7 +508,7 @@ func (d *Device) SetLocked(locked bool) {
 	if locked {
 		reason = "locked"
 	}
-	d.apply(ChangeLock, reason, func(s *State) { s.Locked = locked })
+	d.applyNeutral(ChangeLock, reason, func(s *State) { s.Locked = locked })
 }
 
 // SetMoving marks the device as moving or stationary (Doze's motion sensor).
@@ -468,7 +521,7 @@ func (d *Device) SetMoving(moving bool) {
 	if moving {
 		reason = "moving"
 	}
-	d.apply(ChangeMotion, reason, func(s *State) { s.Moving = moving })
+	d.applyNeutral(ChangeMotion, reason, func(s *State) { s.Moving = moving })
 }
 
 // SetBatteryLevel jumps the battery to percent (a scenario's battery: {level: N}).
@@ -480,6 +533,7 @@ func (d *Device) SetBatteryLevel(percent int) {
 	charge := LevelCharge(d.st.Battery.CapacityMAh, percent)
 	d.rem = 0
 	d.eng.Cancel(d.stepTimer) // the charge moved: plan the next crossing afresh
+	d.stale = false
 	prevLevel := d.level
 	d.level, d.levelCharge = percent, charge
 	if d.st.Battery.ChargeUAh == charge && prevLevel == percent {
@@ -532,7 +586,7 @@ func (d *Device) SetLowPower(on bool) {
 	if on {
 		reason = "low power mode on"
 	}
-	d.apply(ChangeLowPower, reason, func(s *State) { s.LowPower = on })
+	d.applyPower(ChangeLowPower, reason, func(s *State) { s.LowPower = on })
 }
 
 // SetThermal sets the thermal state.
@@ -541,7 +595,7 @@ func (d *Device) SetThermal(t Thermal) {
 	if d.st.Thermal == t {
 		return
 	}
-	d.apply(ChangeThermal, "thermal state "+string(t), func(s *State) { s.Thermal = t })
+	d.applyNeutral(ChangeThermal, "thermal state "+string(t), func(s *State) { s.Thermal = t })
 }
 
 // SetCPUBusy adds delta running tasks (the OS models call it with +1 when a
@@ -577,7 +631,7 @@ func (d *Device) LaunchApp() {
 	d.SetScreen(true)
 	d.SetLocked(false)
 	d.launches = append(d.launches, d.eng.Now())
-	d.apply(ChangeAppLaunched, "user opened the app", func(s *State) { s.App = ProcessForeground })
+	d.applyNeutral(ChangeAppLaunched, "user opened the app", func(s *State) { s.App = ProcessForeground })
 }
 
 // BackgroundApp sends the app to the background (the user left it).
@@ -586,27 +640,27 @@ func (d *Device) BackgroundApp() {
 	if d.st.App != ProcessForeground {
 		return
 	}
-	d.apply(ChangeAppBackground, "user left the app", func(s *State) { s.App = ProcessBackground })
+	d.applyNeutral(ChangeAppBackground, "user left the app", func(s *State) { s.App = ProcessBackground })
 }
 
 // SwipeAwayApp removes the app from the app switcher.
 func (d *Device) SwipeAwayApp() {
-	d.change(ChangeAppSwipedAway, "user swiped the app away", func(s *State) { s.App = ProcessSwipedAway })
+	d.changeNeutral(ChangeAppSwipedAway, "user swiped the app away", func(s *State) { s.App = ProcessSwipedAway })
 }
 
 // ForceStopApp force-stops the app (Android Settings → Force stop).
 func (d *Device) ForceStopApp() {
-	d.change(ChangeAppForceStop, "user force-stopped the app", func(s *State) { s.App = ProcessForceStopped })
+	d.changeNeutral(ChangeAppForceStop, "user force-stopped the app", func(s *State) { s.App = ProcessForceStopped })
 }
 
 // UpdateApp installs a new version of the app; its process is restarted.
 func (d *Device) UpdateApp() {
-	d.change(ChangeAppUpdated, "a new version of the app was installed", func(s *State) { s.App = ProcessNotRunning })
+	d.changeNeutral(ChangeAppUpdated, "a new version of the app was installed", func(s *State) { s.App = ProcessNotRunning })
 }
 
 // NotifyInteraction is the user interacting with the app's notification.
 func (d *Device) NotifyInteraction() {
-	d.change(ChangeAppNotified, "user interacted with a notification", func(*State) {})
+	d.changeNeutral(ChangeAppNotified, "user interacted with a notification", func(*State) {})
 }
 
 // StartProcess marks the app process as started in the background by the OS
@@ -619,7 +673,7 @@ func (d *Device) StartProcess() bool {
 	}
 	switch d.st.App {
 	case ProcessNotRunning, ProcessSuspended, ProcessSwipedAway:
-		d.apply(ChangeProcessStarted, "app process started in the background", func(s *State) { s.App = ProcessBackground })
+		d.applyNeutral(ChangeProcessStarted, "app process started in the background", func(s *State) { s.App = ProcessBackground })
 		return true
 	}
 	return false
@@ -633,7 +687,7 @@ func (d *Device) SuspendProcess() bool {
 	if d.st.App != ProcessBackground {
 		return false
 	}
-	d.apply(ChangeAppSuspended, "app process suspended", func(s *State) { s.App = ProcessSuspended })
+	d.applyNeutral(ChangeAppSuspended, "app process suspended", func(s *State) { s.App = ProcessSuspended })
 	return true
 }
 
@@ -643,7 +697,7 @@ func (d *Device) KillProcess() {
 	if d.st.App == ProcessNotRunning || d.st.App == ProcessForceStopped {
 		return
 	}
-	d.apply(ChangeProcessDied, "app process ended", func(s *State) { s.App = ProcessNotRunning })
+	d.applyNeutral(ChangeProcessDied, "app process ended", func(s *State) { s.App = ProcessNotRunning })
 }
 
 // Reboot powers the device off now and completes booting exactly downtime
@@ -673,7 +727,7 @@ func (d *Device) powerOff(reason string) {
 	d.busy = 0
 	d.tailOn = false
 	d.eng.Cancel(d.tailTimer)
-	d.apply(ChangePowerOff, reason, func(s *State) {
+	d.applyPower(ChangePowerOff, reason, func(s *State) {
 		s.Power = PowerOff
 		s.ScreenOn = false
 		s.Locked = true
@@ -685,7 +739,7 @@ func (d *Device) powerOff(reason string) {
 
 // boot completes a boot (BOOT_COMPLETED). A force-stopped app stays stopped.
 func (d *Device) boot(reason string) {
-	d.apply(ChangeBootCompleted, reason, func(s *State) { s.Power = PowerOn })
+	d.applyPower(ChangeBootCompleted, reason, func(s *State) { s.Power = PowerOn })
 }
 
 // Store is a persistent key-value store (SharedPreferences, UserDefaults).
@@ -710,24 +764,25 @@ func (s *Store) Keys() []string {
 	return keys
 }
 
-// SilentTail is the pending screen-off activity tail's event, when its end
-// will notify no listener and bring no other event forward: the battery is
-// sparse (no level reports), the device is on, unplugged and not dead, and
-// the tail ends strictly before the battery's next planned event, and the
-// load without the tail is no higher. Until that event the current is
-// constant, so the tail's end crosses no level that matters (no battery
-// low, no shutdown); the drain does not grow, so the battery's next event
-// moves later or stays, never earlier. A model stepping its
-// own timer through a quiet stretch may therefore leave this event aside
-// (sim.Engine.QuietUntil). ok is false otherwise.
-func (d *Device) SilentTail() (t sim.Timer, ok bool) {
+// SilentTail is the pending screen-off activity tail's event and the
+// engine offset it fires at, when its end will notify no listener and bring
+// no other event forward: the battery is sparse (no level reports), the
+// device is on, unplugged and not dead, and the tail ends strictly before
+// the battery's next planned event, and the load without the tail is no
+// higher. Until that event the current is constant, so the tail's end
+// crosses no level that matters (no battery low, no shutdown); the drain
+// does not grow, so the battery's next event moves later or stays, never
+// earlier. A step event whose move waits for the tail's end (recompute) is
+// queued no later than its planned crossing, or this is not vouched for: a
+// model that looks past the tail finds no event later than the one the
+// battery will have. A model stepping its own timer through a quiet
+// stretch may therefore leave this event aside (sim.Engine.QuietUntil). ok
+// is false otherwise.
+func (d *Device) SilentTail() (t sim.Timer, at time.Duration, ok bool) {
 	if !d.sparse || !d.tailOn || !d.tailTimer.Pending() || !d.stepTimer.Pending() ||
-		d.st.Power != PowerOn || d.dead || d.plugged() || d.amps >= 0 {
-		return sim.Timer{}, false
-	}
-	at, _ := d.eng.When(d.tailTimer)
-	if int64(sim.Sub(at, d.eng.Start())) >= d.stepAt {
-		return sim.Timer{}, false
+		d.st.Power != PowerOn || d.dead || d.plugged() || d.amps >= 0 ||
+		d.tailAt >= d.stepAt || (d.stale && d.queuedAt > d.stepAt) {
+		return sim.Timer{}, 0, false
 	}
 	// The load after the tail (a power profile may give any currents):
 	// it must not drain faster.
@@ -735,7 +790,7 @@ func (d *Device) SilentTail() (t sim.Timer, ok bool) {
 	after := d.Load()
 	d.tailOn = true
 	if after > d.load {
-		return sim.Timer{}, false
+		return sim.Timer{}, 0, false
 	}
-	return d.tailTimer, true
+	return d.tailTimer, time.Duration(d.tailAt), true
 }

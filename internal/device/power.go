@@ -361,15 +361,34 @@ func (d *Device) SetSparseBattery(on bool) {
 	d.sync()
 	d.sparse = on
 	d.eng.Cancel(d.stepTimer) // plan the next crossing afresh
+	d.stale = false
 	d.recompute()
 }
 
 // recompute re-reads the current after a state change and moves the battery
 // step event to the new crossing instant.
+//
+// While the screen-off activity tail runs, moving the event can wait: the
+// tail's end (tailEnd) recomputes, and so does whatever cancels the tail
+// first (the screen coming on, a power-off). When that comes strictly
+// before both the instant the event is queued at and the new crossing, the
+// event fires at neither before then, so it may stay where it is until
+// then (deferStep): the new crossing is kept in stepAt and the insertion
+// sequence the move would have taken is reserved (sim.Engine.ReserveSeq),
+// so that when the next recompute moves the event (a new sequence, as a
+// move gives) or leaves it (it is queued at stepAt with the reserved
+// sequence, sim.Engine.ScheduleReserved), the queue is what moving it every
+// time would have left, down to the sequence numbers. At a screen-off the
+// step planned while the screen was on (hours away unless the battery is
+// nearly empty) stays put until the tail ends: one heap move fewer per
+// screen session. TestDeferredStepChangesNothing compares with every move
+// made at once.
 func (d *Device) recompute() {
+	d.planLevel = d.level
 	d.load = d.Load()
 	amps := d.currentFor(d.load)
 	if amps == d.amps && d.stepTimer.Pending() && (!d.sparse || d.stepPlug == d.plugged()) {
+		d.settleStep()
 		return // same current: the planned crossing stands
 	}
 	d.amps = amps
@@ -377,26 +396,56 @@ func (d *Device) recompute() {
 	dt, ok := d.nextStep()
 	if !ok {
 		d.eng.Cancel(d.stepTimer)
+		d.stale = false
 		return
 	}
 	now := int64(d.eng.Elapsed())
 	at := now + int64(dt)
 	if d.stepTimer.Pending() {
 		if at == d.stepAt {
+			d.settleStep()
 			return // e.g. a change that did not touch the current
 		}
 		if at >= now { // (not past the end of time: After would saturate)
+			d.stepAt = at
+			if d.deferStep() {
+				d.stepSeq, d.stale = d.eng.ReserveSeq(), true
+				return
+			}
 			// Moving the pending event is what cancelling it and
 			// scheduling anew does (Reschedule gives it a new sequence
 			// number too), without freeing and refilling it.
-			d.stepAt = at
+			d.queuedAt, d.stale = at, false
 			d.eng.RescheduleAfter(d.stepTimer, dt)
 			return
 		}
 		d.eng.Cancel(d.stepTimer)
 	}
-	d.stepAt = at
+	d.stepAt, d.queuedAt, d.stale = at, at, false
 	d.stepTimer = d.eng.After(dt, sim.PhaseDevice, "device.battery.step", d.stepH)
+}
+
+// eagerStep turns off deferStep; a test checks that deferring changes
+// nothing.
+var eagerStep = false
+
+// deferStep reports whether the pending step event may stay queued where
+// it is although the crossing moved to stepAt: the screen-off tail ends
+// (and recomputes) strictly before both.
+func (d *Device) deferStep() bool {
+	return d.tailOn && d.tailAt < d.stepAt && d.tailAt < d.queuedAt && !eagerStep
+}
+
+// settleStep queues a deferred step event where the moves it skipped would
+// have left it (at stepAt, with the sequence reserved for the last of
+// them), unless it may still wait.
+func (d *Device) settleStep() {
+	if !d.stale || d.deferStep() {
+		return
+	}
+	d.eng.Cancel(d.stepTimer)
+	d.stepTimer = d.eng.ScheduleReserved(d.eng.Start().Add(time.Duration(d.stepAt)), sim.PhaseDevice, d.stepSeq, "device.battery.step", d.stepH)
+	d.queuedAt, d.stale = d.stepAt, false
 }
 
 // batteryStep is the event at a computed crossing instant.

@@ -158,29 +158,44 @@ func TestSilentTail(t *testing.T) {
 		return d, eng
 	}
 	d, eng := build(true, nil)
-	_, ok := d.SilentTail()
+	_, _, ok := d.SilentTail()
 	assert.False(t, ok, "no tail while the screen is on")
 	d.SetScreen(false)
-	tail, ok := d.SilentTail()
+	tail, tailAt, ok := d.SilentTail()
 	require.True(t, ok, "sparse, unplugged, on: the tail's end is silent")
 	at, pending := eng.When(tail)
 	require.True(t, pending)
 	assert.Equal(t, DefaultCurrents.Tail, sim.Sub(at, start))
+	assert.Equal(t, DefaultCurrents.Tail, tailAt)
 
 	d, _ = build(false, nil)
 	d.SetScreen(false)
-	_, ok = d.SilentTail()
+	_, _, ok = d.SilentTail()
 	assert.False(t, ok, "per-percent battery: the tail's end may report a level")
 
 	d, _ = build(true, func(s *State) { s.Charger = ChargerAC })
 	d.SetScreen(false)
-	_, ok = d.SilentTail()
+	_, _, ok = d.SilentTail()
 	assert.False(t, ok, "plugged in: the current after the tail may cross a level sooner")
 
 	// The tail would end after the battery's next planned event: a nearly
 	// empty battery dies within the tail.
 	d, _ = build(true, func(s *State) { s.Battery.ChargeUAh = 5 })
 	d.SetScreen(false)
-	_, ok = d.SilentTail()
+	_, _, ok = d.SilentTail()
 	assert.False(t, ok, "the battery's next event comes first")
+
+	// Two tasks start during the tail: the drain grows, the crossing comes
+	// sooner than where the step waits (its move deferred to the tail's
+	// end): a model looking past the tail would find the step too late.
+	d, _ = build(true, nil)
+	d.SetScreen(false)
+	d.SetCPUBusy(2)
+	require.True(t, d.stale, "the step's move waits for the tail's end")
+	require.Greater(t, d.queuedAt, d.stepAt)
+	_, _, ok = d.SilentTail()
+	assert.False(t, ok, "the step waits later than its crossing")
+	d.SetCPUBusy(-2)
+	_, _, ok = d.SilentTail()
+	assert.True(t, ok, "the tasks ended: the step waits no later than its crossing")
 }

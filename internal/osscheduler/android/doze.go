@@ -58,10 +58,14 @@ type dozeMachine struct {
 	maintStart     time.Time
 	lightMaintFrom time.Time
 	deepT, lightT  sim.Timer
+	lightAt        int64 // engine offset lightT is queued at, while pending
 	// requeueAfterLight: changed leaves the evaluation's place to the
 	// light step that follows (becomeInactiveFor).
 	requeueAfterLight bool
-	deepH, lightH     sim.Handler
+	// inLightStep: a light-Doze step is running (requeueEval leaves the
+	// pass's requeue to its end); requeueDue: one is owed.
+	inLightStep, requeueDue bool
+	deepH, lightH           sim.Handler
 }
 
 func (d *dozeMachine) deepDeferring() bool { return d.deep == dozeIdle }
@@ -118,7 +122,7 @@ func (d *dozeMachine) changed(was bool) {
 		// (Not when the light step that follows at once requeues it
 		// again: see becomeInactiveFor.)
 		if !d.requeueAfterLight {
-			d.m.eng.Requeue(d.m.evalTimer)
+			d.requeueEval()
 		}
 		return
 	}
@@ -128,10 +132,24 @@ func (d *dozeMachine) changed(was bool) {
 		// The skipped pass would have ended by queueing the next one afresh,
 		// after afterEval's reschedule: keep that order for events that fall
 		// on the same instant (a job due exactly as a window ends).
-		d.m.eng.Requeue(d.m.evalTimer)
+		d.requeueEval()
 		return
 	}
 	d.m.requestEval(now)
+}
+
+// requeueEval gives the pending pass a new insertion sequence (changed).
+// Within a light-Doze step it is left to the end of the step: the fold
+// that follows requeues the pass itself when it folds (after moving the
+// light timer, which is all it queues), and nothing between reads or
+// queues anything, so one requeue at the end leaves the same order as two.
+// TestDeferredLightRequeueChangesNothing compares.
+func (d *dozeMachine) requeueEval() {
+	if d.inLightStep {
+		d.requeueDue = true
+		return
+	}
+	d.m.eng.Requeue(d.m.evalTimer)
 }
 
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
@@ -162,8 +180,11 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	// refilling its entry.
 	if after < 0 {
 		d.m.eng.Cancel(d.lightT)
-	} else if !d.m.eng.RescheduleAfter(d.lightT, after) {
-		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+	} else {
+		if !d.m.eng.RescheduleAfter(d.lightT, after) {
+			d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+		}
+		d.lightAt = int64(d.m.eng.Elapsed()) + int64(after) // (the light timeouts are minutes: no saturation)
 	}
 	if d.m.eng.Tracing() {
 		if after >= 0 {
@@ -375,10 +396,12 @@ func (d *dozeMachine) afterEval(now time.Time, running, pending int) {
 			d.m.eng.Reschedule(d.deepT, at)
 		}
 	}
-	if d.light == lightMaint {
+	if d.light == lightMaint && d.lightT.Pending() {
 		at := latest(now, d.lightMaintFrom.Add(lightMaintMin))
-		if t, ok := d.m.eng.When(d.lightT); ok && at.Before(t) {
-			d.m.eng.Reschedule(d.lightT, at)
+		if off := d.m.vt(at); off < d.lightAt {
+			// (Reschedule(lightT, at): at is not before now.)
+			d.m.eng.RescheduleAfter(d.lightT, time.Duration(off-int64(d.m.eng.Elapsed())))
+			d.lightAt = off
 		}
 	}
 }
@@ -392,9 +415,19 @@ func (h deepStepHandler) Fire(*sim.Engine) { h.d.stepDeep() }
 type lightStepHandler struct{ d *dozeMachine }
 
 func (h lightStepHandler) Fire(*sim.Engine) {
-	h.d.stepLight()
-	h.d.foldQuietLight()
+	d := h.d
+	d.inLightStep = !eagerLightRequeue
+	d.stepLight()
+	d.inLightStep = false
+	if !d.foldQuietLight() && d.requeueDue {
+		d.m.eng.Requeue(d.m.evalTimer)
+	}
+	d.requeueDue = false
 }
+
+// eagerLightRequeue turns off requeueEval's deferral within a light-Doze
+// step; a test checks that the deferral changes nothing.
+var eagerLightRequeue = false
 
 // foldLight lets a light-Doze step carry the quiet steps after it
 // (foldQuietLight); tests turn it off to compare with every step fired.
@@ -417,66 +450,80 @@ var foldLight = true
 // then the pass re-queued after it), so events of one instant keep their
 // order. A traced run fires every step (each is a trace record).
 // TestFoldedLightDozeChangesNothing compares with every step fired.
-func (d *dozeMachine) foldQuietLight() {
+func (d *dozeMachine) foldQuietLight() (folded bool) {
 	m := d.m
 	if !foldLight || alwaysEvaluate || m.powerOff || m.eng.Tracing() {
-		return
+		return false
 	}
 	if d.deep == dozeIdle || d.deep == dozeIdleMaint || !m.st.Network.Connected() {
-		return
+		return false
 	}
-	t, ok := m.eng.When(d.lightT)
-	if !ok {
-		return
+	if !d.lightT.Pending() {
+		return false
 	}
-	quiet := m.eng.QuietUntil(d.lightT)
-	if !t.Before(quiet) {
-		// The next event may be the end of the screen-off tail, which
-		// touches the battery plan alone when the device vouches for it.
-		tail, ok := m.dev.SilentTail()
-		if !ok {
-			return
+	// end: the first instant something other than the light steps may
+	// happen or be looked at (QuietUntil), past the end of the screen-off
+	// tail when that comes first and touches the battery plan alone (the
+	// device vouches for it): then the next event but the tail's end, when
+	// the light step comes at or after the tail's end. In engine offsets
+	// (a queued event's instant or just past the run's target: finite).
+	var end int64
+	if tail, tailAt, silent := m.dev.SilentTail(); silent {
+		// QuietUntil(lightT) is the earlier of the tail's end and this.
+		past := m.vt(m.eng.QuietUntil(d.lightT, tail))
+		switch end = min(past, int64(tailAt)); {
+		case d.lightAt < end:
+		case int64(tailAt) == end:
+			end = past
+		default:
+			return false
 		}
-		if at, _ := m.eng.When(tail); !at.Equal(quiet) {
-			return
-		}
-		quiet = m.eng.QuietUntil(d.lightT, tail)
+	} else if end = m.vt(m.eng.QuietUntil(d.lightT)); d.lightAt >= end {
+		return false
 	}
-	// passIsIdle(t) for every step before quiet, computed once.
+	// passIsIdle(t) for every step before end, computed once.
 	idleUntil, ok := m.passIdleUntil()
 	if !ok {
-		return
+		return false
 	}
-	if idleUntil.Before(quiet) {
-		quiet = idleUntil
+	if u := m.vt(idleUntil); u < end { // (never saturates)
+		end = u
 	}
-	light, next, from := d.light, d.nextLightIdle, d.lightMaintFrom
-	folded := false
-	for t.Before(quiet) {
+	// The steps in engine offsets: the same instants time.Time's Add and
+	// Before would give.
+	t, light, next := d.lightAt, d.light, d.nextLightIdle
+	from, fromSet := int64(0), false
+	for t < end {
 		switch light {
 		case lightInactive, lightMaint:
 			light = lightIdle
-			t, next = t.Add(next), min(next*lightIdleFactor, lightMaxIdleTimeout)
+			t, next = t+int64(next), min(next*lightIdleFactor, lightMaxIdleTimeout)
 		case lightIdle:
 			// setLight(lightMaint, lightMaintMax), then afterEval's
 			// latest(now, lightMaintFrom+lightMaintMin) when earlier.
-			light, from = lightMaint, t
-			end := t.Add(lightMaintMax)
-			if at := latest(t, from.Add(lightMaintMin)); at.Before(end) {
-				end = at
+			light, from, fromSet = lightMaint, t, true
+			e := t + int64(lightMaintMax)
+			if at := max(t, from+int64(lightMaintMin)); at < e {
+				e = at
 			}
-			t = end
+			t = e
 		default:
-			return
+			return false
 		}
 		folded = true
 	}
 	if !folded {
-		return
+		return false
 	}
-	d.light, d.nextLightIdle, d.lightMaintFrom = light, next, from
-	m.eng.Reschedule(d.lightT, t)
+	d.light, d.nextLightIdle = light, next
+	if fromSet {
+		d.lightMaintFrom = m.timeOf(from)
+	}
+	// (Reschedule(lightT, the instant t): t is after now.)
+	m.eng.RescheduleAfter(d.lightT, time.Duration(t-int64(m.eng.Elapsed())))
+	d.lightAt = t
 	m.eng.Requeue(m.evalTimer)
+	return true
 }
 
 // command runs an adb `dumpsys deviceidle` command.

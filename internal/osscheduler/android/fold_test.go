@@ -38,8 +38,13 @@ func dozeSnapshot(m *Model) string {
 	if !ok {
 		eval = never
 	}
-	return fmt.Sprintf("deep=%s light=%s nextLightIdle=%v maintFrom=%s lightT=%s deepT=%s eval=%s",
-		dozeNames[d.deep], lightNames[d.light], d.nextLightIdle, at(d.lightMaintFrom), at(d.lightTimer()), at(d.deepTimer()), at(eval))
+	// The light timer's instant the model keeps (lightAt) is the queue's.
+	lightAt := ""
+	if lt, ok := m.eng.When(d.lightT); ok && m.vt(lt) != d.lightAt {
+		lightAt = fmt.Sprintf(" lightAt=%s (queued at %s)", sim.FormatOffset(time.Duration(d.lightAt)), at(lt))
+	}
+	return fmt.Sprintf("deep=%s light=%s nextLightIdle=%v maintFrom=%s lightT=%s deepT=%s eval=%s%s",
+		dozeNames[d.deep], lightNames[d.light], d.nextLightIdle, at(d.lightMaintFrom), at(d.lightTimer()), at(d.deepTimer()), at(eval), lightAt)
 }
 
 // runFolding runs one device with a profile and two periodic works.

@@ -148,13 +148,31 @@ func (m *Model) newID() string {
 
 // deviceChanged follows the device: constraints, Doze, usage, lifecycle.
 func (m *Model) deviceChanged(c *device.Change) {
-	if !processAlive(m.st.App) && processAlive(c.State.App) {
+	// Most changes (the screen, the lock) leave the app's process as it
+	// was: then it neither came alive (prune) nor started or ended
+	// (greedyDevice acts only when it does, and its answer is read only
+	// for ChangeProcessStarted, which always changes the process).
+	appChanged := c.State.App != m.st.App || fullDeviceChanged
+	if c.Kind == device.ChangeLock && !appChanged {
+		// Locking or unlocking (the start of every screen session) is read
+		// by nothing here: oemDevice and the switches below ignore the
+		// kind, and no decision reads the lock. Only the state is kept.
+		// TestLockChangesOnlyTheState compares.
+		m.st = c.State
+		return
+	}
+	if appChanged && !processAlive(m.st.App) && processAlive(c.State.App) {
 		m.prune(c.At)
 	}
 	m.oemDevice(c)
-	wasAlive := processAlive(m.st.App)
-	m.st = c.State
-	greedyEval := m.greedyDevice(c, wasAlive)
+	greedyEval := false
+	if appChanged {
+		wasAlive := processAlive(m.st.App)
+		m.st = c.State
+		greedyEval = m.greedyDevice(c, wasAlive)
+	} else {
+		m.st = c.State
+	}
 	st := &c.State
 	switch c.Kind {
 	case device.ChangeScreen, device.ChangePowerOff, device.ChangeAppLaunched:
@@ -224,6 +242,11 @@ func (m *Model) deviceChanged(c *device.Change) {
 	}
 	m.requestEval(c.At)
 }
+
+// fullDeviceChanged turns off deviceChanged's shortcuts for a change that
+// leaves the app's process as it was; a test checks that they change
+// nothing.
+var fullDeviceChanged = false
 
 // alwaysEvaluate turns off the skipping of evaluations that cannot change a
 // decision; a test checks that the skipping changes nothing.

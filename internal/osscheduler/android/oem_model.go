@@ -59,7 +59,7 @@ func (m *Model) oemDevice(c *device.Change) {
 	case device.ChangeScreen:
 		if c.State.ScreenOn {
 			m.eng.Cancel(m.oemT[oemScreenOff])
-		} else if _, pending := m.eng.When(m.oemT[oemScreenOff]); !pending {
+		} else if !m.oemT[oemScreenOff].Pending() {
 			m.oemArm(oemScreenOff)
 		}
 	case device.ChangeAppBackground:

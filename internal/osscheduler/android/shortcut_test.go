@@ -1,0 +1,155 @@
+package android
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/osscheduler"
+	"github.com/wmsim/wmsim/internal/sim"
+)
+
+// shortcutRun is what a traced run leaves behind: every trace record, the
+// runs, the Doze and scheduler state and the model's view of the device at
+// the end, and the events fired.
+type shortcutRun struct {
+	trace []string
+	runs  []osscheduler.RunRecord
+	final string
+	st    device.State
+	fired uint64
+}
+
+// runShortcut runs one device with a profile, two periodic works and a
+// full trace, in the fleet's sparse-battery mode or not.
+func runShortcut(t *testing.T, p device.Profile, initial device.State, seed uint64, days, api int, sparse bool) shortcutRun {
+	t.Helper()
+	eng := sim.New(t0, seed)
+	var rec sim.Recorder
+	eng.AddSink(&rec)
+	dev := device.New(eng, device.Config{Initial: initial})
+	until := t0.Add(time.Duration(days) * 24 * time.Hour)
+	require.NoError(t, dev.ApplyProfile(p, until))
+	dev.SetSparseBattery(sparse)
+	j := &osscheduler.Journal{}
+	cfg := DefaultConfig()
+	cfg.API = api
+	m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, j)
+	_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
+	require.NoError(t, err)
+	_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
+		Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
+	require.NoError(t, err)
+	require.NoError(t, eng.RunUntil(until))
+	var out shortcutRun
+	for _, r := range rec.Records {
+		out.trace = append(out.trace, fmt.Sprintf("%s %s %s %s %s %v", sim.FormatOffset(r.At), r.Source, r.Kind, r.Subject, r.Reason, r.Fields))
+	}
+	out.runs = j.Runs()
+	out.final = dozeSnapshot(m)
+	out.st = m.st
+	out.fired = eng.Fired()
+	return out
+}
+
+// shortcutWorlds are every built-in profile from the default state, and a
+// light user from 18 % who never charges (battery low, shutdown).
+func shortcutWorlds(t *testing.T) []struct {
+	name    string
+	profile device.Profile
+	initial device.State
+} {
+	t.Helper()
+	type world = struct {
+		name    string
+		profile device.Profile
+		initial device.State
+	}
+	var worlds []world
+	for _, name := range device.ProfileNames() {
+		p, ok := device.BuiltinProfile(name)
+		require.True(t, ok, name)
+		worlds = append(worlds, world{name, p, device.DefaultState()})
+	}
+	low := device.DefaultState()
+	low.Battery.ChargeUAh = device.LevelCharge(low.Battery.CapacityMAh, 18)
+	neverCharges, _ := device.BuiltinProfile("light-user")
+	neverCharges.Charging = device.Charging{}
+	return append(worlds, world{"light user from 18 % who never charges", neverCharges, low})
+}
+
+// compareShortcut runs every world with a shortcut off (set(true)) and on
+// (set(false)) and requires the same trace record for record, the same
+// runs, the same final Doze, scheduler and device state, and the same
+// number of events.
+func compareShortcut(t *testing.T, set func(full bool)) {
+	t.Helper()
+	days := 5
+	if testing.Short() {
+		days = 2
+	}
+	defer set(false)
+	for _, w := range shortcutWorlds(t) {
+		for _, api := range []int{28, 34} {
+			for _, sparse := range []bool{false, true} {
+				for seed := uint64(1); seed <= 2; seed++ {
+					name := fmt.Sprintf("%s API %d sparse=%t seed %d", w.name, api, sparse, seed)
+					set(true)
+					full := runShortcut(t, w.profile, w.initial, seed, days, api, sparse)
+					set(false)
+					lean := runShortcut(t, w.profile, w.initial, seed, days, api, sparse)
+					require.Equal(t, len(full.trace), len(lean.trace), "%s: trace length", name)
+					for i := range full.trace {
+						require.Equal(t, full.trace[i], lean.trace[i], "%s: trace record %d", name, i)
+					}
+					require.Equal(t, full.runs, lean.runs, "%s: runs", name)
+					require.Equal(t, full.final, lean.final, "%s: final Doze and scheduler state", name)
+					require.Equal(t, full.st, lean.st, "%s: the model's device state", name)
+					require.Equal(t, full.fired, lean.fired, "%s: events fired", name)
+				}
+			}
+		}
+	}
+}
+
+// deviceChanged's shortcuts for a change that leaves the app's process as
+// it was (a lock change keeps only the state; no other looks for the
+// process starting or ending) change nothing.
+func TestLockChangesOnlyTheState(t *testing.T) {
+	compareShortcut(t, func(full bool) { fullDeviceChanged = full })
+}
+
+// Leaving a light-Doze step's requeue of the pending pass to the step's
+// end (requeueEval), where the fold requeues it anyway when it folds,
+// changes nothing: lean runs of every built-in profile and a light user
+// from 18 % who never charges, API 28 and 34, two seeds, in 7-minute
+// slices and in one piece, leave the same runs, deferrals, Doze and
+// scheduler state at every checkpoint and at the end, with as many events.
+func TestDeferredLightRequeueChangesNothing(t *testing.T) {
+	days := 5
+	if testing.Short() {
+		days = 2
+	}
+	defer func() { eagerLightRequeue = false }()
+	for _, w := range shortcutWorlds(t) {
+		for _, api := range []int{28, 34} {
+			for seed := uint64(1); seed <= 2; seed++ {
+				for _, slice := range []time.Duration{7 * time.Minute, 0} {
+					name := fmt.Sprintf("%s API %d seed %d slice %v", w.name, api, seed, slice)
+					eagerLightRequeue = true
+					eager := runFolding(t, true, w.profile, w.initial, seed, days, slice, api)
+					eagerLightRequeue = false
+					lean := runFolding(t, true, w.profile, w.initial, seed, days, slice, api)
+					require.Equal(t, eager.states, lean.states, "%s: state at the checkpoints", name)
+					require.Equal(t, eager.runs, lean.runs, "%s: runs", name)
+					require.Equal(t, eager.deferrals, lean.deferrals, "%s: deferrals", name)
+					require.Equal(t, eager.final, lean.final, "%s: final state", name)
+					require.Equal(t, eager.fired, lean.fired, "%s: events fired", name)
+				}
+			}
+		}
+	}
+}
