@@ -377,7 +377,13 @@ func (m *Model) heuristics(source event.Source, subject string, eligible time.Ti
 // budgetDecision is the heuristics past the throttle and the rate limit:
 // the daily budget, then the score (scoreDecision).
 func (m *Model) budgetDecision(source event.Source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
-	m.pruneLaunches()
+	// Pruning only removes launches, so below the limit before it is below
+	// after it: the launches are pruned only when the count may reach it
+	// (the daily budget's other reader, planQuiet, reads them only after a
+	// daily_budget deferral, which pruned them).
+	if len(m.bgLaunches) >= m.par.DailyLaunches {
+		m.pruneLaunches()
+	}
 	if len(m.bgLaunches) >= m.par.DailyLaunches {
 		g := gate{key: "daily_budget"}
 		if m.needReason(subject, g.key) {
