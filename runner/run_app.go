@@ -17,10 +17,21 @@ import (
 type appBehaviour struct {
 	w        *World
 	handlers map[string]plugin.Handler
-	runs     map[string]int        // runs so far, by received name: which result is next
-	warned   map[string]bool       // names already warned about
-	streams  map[string]*rand.Rand // Engine.Rand("app.task-duration."+name), by task name
-	free     []*taskCompletion     // fired completions, reused
+	names    map[string]*receivedName // by received name: one map lookup per run
+	last     *receivedName            // names[lastName], the name received last
+	lastName string
+	warned   map[string]bool   // names already warned about
+	free     []*taskCompletion // fired completions, reused
+}
+
+// receivedName is what the app keeps per task name it received.
+type receivedName struct {
+	runs int // runs so far: which result is next
+	// stream is Engine.Rand("app.task-duration."+streamFor), the same
+	// generator Engine.Rand returns, without building its name per run;
+	// streamFor is the app.tasks entry the name was last handled by.
+	streamFor string
+	stream    *rand.Rand
 }
 
 // taskCompletion is the "app task completes" event of one run: it answers
@@ -63,7 +74,7 @@ func (c *taskCompletion) Fire(*sim.Engine) {
 }
 
 func newAppBehaviour(w *World, handlers map[string]plugin.Handler) *appBehaviour {
-	return &appBehaviour{w: w, handlers: handlers, runs: map[string]int{}, warned: map[string]bool{}, streams: map[string]*rand.Rand{}}
+	return &appBehaviour{w: w, handlers: handlers, names: map[string]*receivedName{}, warned: map[string]bool{}}
 }
 
 // errTaskFailed and errTaskThrew are what Future.error(...) and a thrown
@@ -114,17 +125,24 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 		}
 		w.warn("unhandled_task_name", msg)
 	}
-	n := a.runs[name]
-	a.runs[name] = n + 1
+	rn := a.last
+	if rn == nil || name != a.lastName { // most runs receive the name the run before did
+		rn = a.names[name]
+		if rn == nil {
+			rn = &receivedName{}
+			a.names[name] = rn
+		}
+		a.last, a.lastName = rn, name
+	}
+	n := rn.runs
+	rn.runs++
 	result := task.ResultFor(n)
 	d := task.Duration.Min
 	if !task.Duration.Fixed() {
-		r := a.streams[task.Name] // the same stream Engine.Rand returns, without building its name per run
-		if r == nil {
-			r = w.Engine.Rand("app.task-duration." + task.Name)
-			a.streams[task.Name] = r
+		if rn.stream == nil || rn.streamFor != task.Name {
+			rn.stream, rn.streamFor = w.Engine.Rand("app.task-duration."+task.Name), task.Name
 		}
-		d = sim.Between(r, task.Duration.Min, task.Duration.Max)
+		d = sim.Between(rn.stream, task.Duration.Min, task.Duration.Max)
 	}
 	if task.RequiresNetwork && !ctx.Device().Network.Connected() {
 		// The handler's first request fails at once with no connection.

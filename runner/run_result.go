@@ -109,30 +109,41 @@ func (w *World) tasks(runs []report.Run) []report.Task {
 	} else if im := w.Plugin.IOS(); im != nil {
 		infos = im.Tasks()
 	}
-	// The runs of each (unique, task), in one pass: the tables can hold
-	// thousands of works and runs.
+	// The runs of each (unique, task) counted in one pass: the tables can
+	// hold thousands of works and runs. Runs of one work mostly follow one
+	// another, so the work of the run before is tried before the map.
 	type key struct{ unique, task string }
-	byWork := map[key][]int{}
+	byWork := map[key]*report.Task{}
+	var last *report.Task
+	var lastKey key
 	for i := range runs {
-		k := key{runs[i].Unique, runs[i].Task}
-		byWork[k] = append(byWork[k], i)
+		r := &runs[i]
+		k := key{r.Unique, r.Task}
+		if last == nil || k != lastKey {
+			last = byWork[k]
+			if last == nil {
+				last = &report.Task{}
+				byWork[k] = last
+			}
+			lastKey = k
+		}
+		last.Runs++
+		switch osscheduler.Outcome(r.Outcome) {
+		case osscheduler.OutcomeSuccess:
+			last.Successes++
+		case osscheduler.OutcomeRetry:
+			last.Retries++
+		case osscheduler.OutcomeFailure:
+			last.Failures++
+		case osscheduler.OutcomeStopped, osscheduler.OutcomeExpired:
+			last.Stops++
+		}
 	}
 	out := make([]report.Task, 0, len(infos))
 	for _, ti := range infos {
 		t := report.Task{Unique: ti.Unique, Task: ti.Task, State: string(ti.State)}
-		for _, i := range byWork[key{ti.Unique, ti.Task}] {
-			r := &runs[i]
-			t.Runs++
-			switch osscheduler.Outcome(r.Outcome) {
-			case osscheduler.OutcomeSuccess:
-				t.Successes++
-			case osscheduler.OutcomeRetry:
-				t.Retries++
-			case osscheduler.OutcomeFailure:
-				t.Failures++
-			case osscheduler.OutcomeStopped, osscheduler.OutcomeExpired:
-				t.Stops++
-			}
+		if c := byWork[key{ti.Unique, ti.Task}]; c != nil {
+			t.Runs, t.Successes, t.Retries, t.Failures, t.Stops = c.Runs, c.Successes, c.Retries, c.Failures, c.Stops
 		}
 		out = append(out, t)
 	}

@@ -230,7 +230,7 @@ func (d *Device) Launches() []time.Time { return d.launches }
 func (d *Device) Store(name string) *Store {
 	s, ok := d.stores[name]
 	if !ok {
-		s = &Store{m: map[string]any{}}
+		s = &Store{m: map[string]*StoreRef{}}
 		d.stores[name] = s
 	}
 	return s
@@ -743,22 +743,62 @@ func (d *Device) boot(reason string) {
 }
 
 // Store is a persistent key-value store (SharedPreferences, UserDefaults).
-type Store struct{ m map[string]any }
+// A key keeps one entry for the store's life, even once deleted, so a
+// StoreRef to it stays valid: code that reads a key at every run holds its
+// StoreRef instead of looking the key up each time.
+type Store struct{ m map[string]*StoreRef }
+
+// StoreRef is one key of a Store.
+type StoreRef struct {
+	v   any
+	set bool
+}
+
+// Get is Store.Get of the key, without looking it up.
+func (r *StoreRef) Get() (any, bool) { return r.v, r.set }
 
 // Get returns the value for key.
-func (s *Store) Get(key string) (any, bool) { v, ok := s.m[key]; return v, ok }
+func (s *Store) Get(key string) (any, bool) {
+	if e := s.m[key]; e != nil {
+		return e.v, e.set
+	}
+	return nil, false
+}
 
 // Set stores a value.
-func (s *Store) Set(key string, v any) { s.m[key] = v }
+func (s *Store) Set(key string, v any) {
+	if e := s.m[key]; e != nil {
+		e.v, e.set = v, true
+		return
+	}
+	s.m[key] = &StoreRef{v: v, set: true}
+}
 
 // Delete removes a key.
-func (s *Store) Delete(key string) { delete(s.m, key) }
+func (s *Store) Delete(key string) {
+	if e := s.m[key]; e != nil {
+		e.v, e.set = nil, false
+	}
+}
+
+// Ref returns key's entry, set or not: its Get is the store's Get of key,
+// now and after any later Set or Delete.
+func (s *Store) Ref(key string) *StoreRef {
+	e := s.m[key]
+	if e == nil {
+		e = &StoreRef{}
+		s.m[key] = e
+	}
+	return e
+}
 
 // Keys returns the keys in sorted order.
 func (s *Store) Keys() []string {
 	keys := make([]string, 0, len(s.m))
-	for k := range s.m {
-		keys = append(keys, k)
+	for k, e := range s.m {
+		if e.set {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	return keys

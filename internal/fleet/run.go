@@ -307,7 +307,10 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 		im.OmitRunReasons()
 	}
 	// A Watch, not a Sink: tracing stays off, so no reason is formatted.
-	w.Engine.Watch(sink, event.Deferred, event.Started, event.Cancelled)
+	// Of a start or a cancellation it reads only the instant and the
+	// subject: the models leave those records' fields out.
+	w.Engine.Watch(sink, event.Deferred)
+	w.Engine.WatchBare(sink, event.Started, event.Cancelled)
 	limited := false
 	if err := w.Engine.RunUntil(p.sc.Start.Add(p.duration)); err != nil {
 		var le *sim.LimitError

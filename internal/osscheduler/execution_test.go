@@ -46,3 +46,29 @@ func TestExecutionFinishOnce(t *testing.T) {
 	zero.Finish(Success) // no callback: ignored
 	assert.False(t, zero.Done())
 }
+
+// Executions.New is NewExecution: a fresh Execution whose Finish calls
+// finish once; never one handed out before, across blocks.
+func TestExecutionsAreFresh(t *testing.T) {
+	var s Executions
+	seen := map[*Execution]bool{}
+	var got []int
+	for i := range 3*executionBlock + 1 {
+		x := s.New(func(Result) { got = append(got, i) })
+		assert.False(t, seen[x], "Execution %d handed out twice", i)
+		seen[x] = true
+		c := *x
+		c.finish = nil // funcs do not compare
+		assert.Equal(t, Execution{}, c, "Execution %d is not fresh", i)
+		assert.NotNil(t, x.finish)
+		assert.False(t, x.Done())
+		x.ID = uint64(i + 1) // the caller fills it in
+		x.Finish(Success)
+		x.Finish(Retry)
+	}
+	want := make([]int, 3*executionBlock+1)
+	for i := range want {
+		want[i] = i
+	}
+	assert.Equal(t, want, got)
+}

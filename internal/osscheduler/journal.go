@@ -4,6 +4,8 @@ import (
 	"iter"
 	"slices"
 	"time"
+
+	"github.com/wmsim/wmsim/internal/sim"
 )
 
 // RunRecord is one run as the result document reports it.
@@ -66,7 +68,28 @@ type Journal struct {
 	n      int
 	flat   []RunRecord // Runs()'s answer, valid while !stale
 	stale  bool
-	open   map[uint64]int
+	// open holds the runs not yet ended, by Execution ID, as a short list
+	// rather than a map: a device runs a handful of works at once at most
+	// (one run per work), and a map insert and delete per run cost more
+	// than scanning that handful (~700 instructions per run in a fleet).
+	open []openRun
+}
+
+// openRun is the journal index of a run that has not ended.
+type openRun struct {
+	id uint64
+	i  int
+}
+
+// findOpen is the position of id in j.open, or -1; newest first, as a run
+// usually ends before those started after it.
+func (j *Journal) findOpen(id uint64) int {
+	for k := len(j.open) - 1; k >= 0; k-- {
+		if j.open[k].id == id {
+			return k
+		}
+	}
+	return -1
 }
 
 // runChunk is how many run records one chunk holds (about 150 KB);
@@ -109,11 +132,9 @@ func (j *Journal) All() iter.Seq2[int, RunRecord] {
 
 func (j *Journal) run(i int) *RunRecord { return &j.chunks[i/runChunk][i%runChunk] }
 
-// RunStarted records the start of x at offset now.
+// RunStarted records the start of x at offset now. Times are virtual (no
+// monotonic clock reading), as the kernel's are.
 func (j *Journal) RunStarted(x *Execution, start time.Time, origin time.Time) {
-	if j.open == nil {
-		j.open = map[uint64]int{}
-	}
 	if j.n%runChunk == 0 {
 		// The first chunk starts small and doubles up to runChunk: most
 		// journals (a test, a fleet's month) hold a few hundred runs.
@@ -123,7 +144,11 @@ func (j *Journal) RunStarted(x *Execution, start time.Time, origin time.Time) {
 		}
 		j.chunks = append(j.chunks, make([]RunRecord, 0, c))
 	}
-	j.open[x.ID] = j.n
+	if k := j.findOpen(x.ID); k >= 0 {
+		j.open[k].i = j.n // the ID's newer run is the open one, as a map keyed by ID kept it
+	} else {
+		j.open = append(j.open, openRun{x.ID, j.n})
+	}
 	last := &j.chunks[len(j.chunks)-1]
 	if len(*last) == cap(*last) {
 		grown := make([]RunRecord, len(*last), min(2*cap(*last), runChunk))
@@ -132,7 +157,7 @@ func (j *Journal) RunStarted(x *Execution, start time.Time, origin time.Time) {
 	}
 	*last = append(*last, RunRecord{
 		ID: x.ID, Task: x.TaskName, Unique: x.UniqueName, Received: x.Received, Kind: x.Kind,
-		Attempt: x.Attempt, Eligible: x.Eligible.Sub(origin), Start: start.Sub(origin), End: -1,
+		Attempt: x.Attempt, Eligible: sim.Sub(x.Eligible, origin), Start: sim.Sub(start, origin), End: -1,
 		WhyThen: x.WhyThen,
 	})
 	j.n++
@@ -141,13 +166,18 @@ func (j *Journal) RunStarted(x *Execution, start time.Time, origin time.Time) {
 
 // RunEnded records how x ended.
 func (j *Journal) RunEnded(x *Execution, end time.Time, origin time.Time, outcome Outcome, reason StopReason) {
-	i, ok := j.open[x.ID]
-	if !ok {
+	k := j.findOpen(x.ID)
+	if k < 0 {
 		return
 	}
-	delete(j.open, x.ID)
+	i := j.open[k].i
+	if k == len(j.open)-1 {
+		j.open = j.open[:k] // the usual case: the newest open run ends
+	} else {
+		j.open = slices.Delete(j.open, k, k+1)
+	}
 	r := j.run(i)
-	r.End, r.Outcome, r.StopReason = end.Sub(origin), outcome, reason
+	r.End, r.Outcome, r.StopReason = sim.Sub(end, origin), outcome, reason
 	if x.Received != "" {
 		r.Received = x.Received
 	}
@@ -160,8 +190,8 @@ func (j *Journal) Error(e ErrorRecord) { j.Errors = append(j.Errors, e) }
 // Running returns the records of runs that have not ended, in start order.
 func (j *Journal) Running() []RunRecord {
 	idx := make([]int, 0, len(j.open))
-	for _, i := range j.open {
-		idx = append(idx, i)
+	for _, o := range j.open {
+		idx = append(idx, o.i)
 	}
 	slices.Sort(idx)
 	out := make([]RunRecord, len(idx))

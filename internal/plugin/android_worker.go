@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/event"
@@ -12,8 +13,10 @@ import (
 // androidStart is BackgroundWorker.startWork.
 func (p *Plugin) androidStart(r *run) {
 	x := r.x
-	p.emit(event.WorkerStarted, r.subject(), "WorkManager started BackgroundWorker", sim.String("task", r.task),
-		sim.Int("attempt", int64(x.Attempt)), sim.String("why", x.WhyThen))
+	if p.eng.Tracing() {
+		p.emit(event.WorkerStarted, r.subject(), "WorkManager started BackgroundWorker", sim.String("task", r.task),
+			sim.Int("attempt", int64(x.Attempt)), sim.String("why", x.WhyThen))
+	}
 	if p.caps.Namespace == NamespaceTramckrijte {
 		if s, ok := x.Input[keyDartTask05].(string); ok {
 			r.task = s
@@ -47,7 +50,9 @@ func (p *Plugin) androidStart(r *run) {
 		}
 	}
 	cost := p.engineStartCost()
-	p.emit(event.EngineStarting, r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	if p.eng.Tracing() {
+		p.emit(event.EngineStarting, r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	}
 	p.afterStep(r, cost, "plugin.engine-started", stepAndroidEngine)
 }
 
@@ -124,7 +129,10 @@ func untyped(v any) any {
 // androidFinish is executeBackgroundTask's reply mapping and stopEngine.
 func (p *Plugin) androidFinish(r *run, ok bool, err error) {
 	res := dartResult(ok, err)
-	took := p.eng.Now().Sub(r.started)
+	var took time.Duration
+	if p.eng.Tracing() { // only the debug output, which is traced, shows it
+		took = p.eng.Now().Sub(r.started)
+	}
 	if !p.caps.DebugHandlers {
 		if r.debug && p.eng.Tracing() {
 			p.debugNotify05(r, fmt.Sprintf("• Result: %s\n• dartTask: %s\n• Elapsed time: %d seconds.", map[bool]string{true: "🎉 Success", false: "🔥 " + result05Name(res)}[res == osscheduler.Success], r.task, int64(took.Seconds())))
@@ -132,7 +140,7 @@ func (p *Plugin) androidFinish(r *run, ok bool, err error) {
 	} else {
 		status := byResult(res, "completed", "rescheduled", "failed", "")
 		msg := ""
-		if err != nil {
+		if err != nil && p.eng.Tracing() { // only the debug output, which is traced, shows it
 			msg = errMessage(err)
 		}
 		p.debugStatus(r.task, r.unique, status, msg, took)

@@ -239,6 +239,44 @@ func (r *run) subject() string {
 	return r.x.TaskName
 }
 
+// liveRuns are the runs started and not yet ended or stopped, by Execution
+// ID: a short list rather than a map, as a device runs a handful of works
+// at once at most (one run per work), and scanning that handful costs less
+// than a map insert and delete per run.
+type liveRuns []liveRun
+
+type liveRun struct {
+	id uint64
+	r  *run
+}
+
+// put records r under id, replacing the run recorded under id, if any.
+func (l *liveRuns) put(id uint64, r *run) {
+	for i := range *l {
+		if (*l)[i].id == id {
+			(*l)[i].r = r
+			return
+		}
+	}
+	*l = append(*l, liveRun{id, r})
+}
+
+// take removes and returns the run recorded under id (nil: none).
+func (l *liveRuns) take(id uint64) *run {
+	s := *l
+	for i := range s {
+		if s[i].id == id {
+			r := s[i].r
+			last := len(s) - 1
+			s[i] = s[last]
+			s[last] = liveRun{}
+			*l = s[:last]
+			return r
+		}
+	}
+	return nil
+}
+
 // Start runs x for the OS model (osscheduler.Executor). It never finishes x
 // inside the call: every step is a kernel event.
 func (p *Plugin) Start(x *osscheduler.Execution) {
@@ -250,17 +288,16 @@ func (p *Plugin) Start(x *osscheduler.Execution) {
 		r = &run{p: p}
 	}
 	r.x, r.unique, r.task, r.started = x, x.UniqueName, x.TaskName, p.eng.Now()
-	p.runs[x.ID] = r
+	p.runs.put(x.ID, r)
 	p.native.start(r)
 }
 
 // Stop is the OS stopping x (osscheduler.Executor).
 func (p *Plugin) Stop(x *osscheduler.Execution, reason osscheduler.StopReason) {
-	r, ok := p.runs[x.ID]
-	if !ok {
+	r := p.runs.take(x.ID)
+	if r == nil {
 		return
 	}
-	delete(p.runs, x.ID)
 	r.stopped = true
 	p.eng.Cancel(r.timer)
 	if r.ctx != nil {
@@ -273,7 +310,13 @@ func (p *Plugin) Stop(x *osscheduler.Execution, reason osscheduler.StopReason) {
 // start and run the dispatcher up to executeTask (PLATFORM-FACTS.md:
 // a seeded 300–1500 ms).
 func (p *Plugin) engineStartCost() time.Duration {
-	return sim.Between(p.eng.Rand(p.engineStartStream), 300*time.Millisecond, 1500*time.Millisecond)
+	if p.engineStart == nil {
+		// Engine.Rand returns the same generator for a name every time:
+		// looked up once, not by name at every run.
+		r := p.eng.Rand(p.engineStartStream)
+		p.engineStart = func() time.Duration { return sim.Between(r, 300*time.Millisecond, 1500*time.Millisecond) }
+	}
+	return p.engineStart()
 }
 
 // after schedules fn for r unless r is stopped first.
@@ -326,8 +369,10 @@ func (p *Plugin) deliver(r *run, name string, input osscheduler.Data, engine str
 	}
 	r.ctx = &r.tc
 	r.input = nil
-	p.emit(event.TaskDelivered, r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
-		sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
+	if p.eng.Tracing() {
+		p.emit(event.TaskDelivered, r.subject(), "executeTask sent to the dispatcher", sim.String("received", name),
+			sim.String("task", r.task), sim.String("engine", engine), sim.Int("attempt", int64(r.x.Attempt)))
+	}
 	if p.async != nil {
 		if ch, ok := p.async.(ContextHandler); ok {
 			r.tc.lazy = r.inputFrom != inputGiven
@@ -385,10 +430,14 @@ type clockSource interface {
 }
 
 func (p *Plugin) clock() clock.Clock {
-	if c, ok := any(p.eng).(clockSource); ok {
-		return c.Clock()
+	if p.clk == nil { // the engine's clock is one value for its life: asked for once
+		if c, ok := any(p.eng).(clockSource); ok {
+			p.clk = c.Clock()
+		} else {
+			p.clk = &kernelClock{eng: p.eng}
+		}
 	}
-	return &kernelClock{eng: p.eng}
+	return p.clk
 }
 
 // kernelClock answers Now/Since/Until from the kernel. Waiting needs kernel
@@ -417,7 +466,7 @@ func (p *Plugin) answer(r *run, ok bool, err error) {
 		return
 	}
 	r.done = true
-	delete(p.runs, r.x.ID)
+	p.runs.take(r.x.ID)
 	switch r.finish {
 	case finishAndroid:
 		p.androidFinish(r, ok, err)
@@ -470,7 +519,7 @@ var (
 // finishRun reports res to the OS model and traces it.
 func (p *Plugin) finishRun(r *run, res osscheduler.Result, reason string, fields ...sim.Field) {
 	r.done = true
-	delete(p.runs, r.x.ID)
+	p.runs.take(r.x.ID)
 	if p.eng.Tracing() { // the fields cost an allocation per run; fleets trace nothing
 		p.emit(event.TaskFinished, r.subject(), reason, append([]sim.Field{sim.String("outcome", res.String()),
 			sim.String("received", r.x.Received), sim.Dur("took", p.eng.Now().Sub(r.started))}, fields...)...)

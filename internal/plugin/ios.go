@@ -49,7 +49,10 @@ func (p *Plugin) scheduledTasks() map[string]scheduledTaskInfo {
 // scheduledTaskMap is the stored map itself (nil when none is stored): only
 // the plugin holds it, so it updates it in place before storing it again.
 func (p *Plugin) scheduledTaskMap() map[string]scheduledTaskInfo {
-	if v, ok := p.userDefaults().Get(udScheduledTasks); ok {
+	if p.udScheduledRef == nil {
+		p.udScheduledRef = p.userDefaults().Ref(udScheduledTasks)
+	}
+	if v, ok := p.udScheduledRef.Get(); ok {
 		if m, ok := v.(map[string]scheduledTaskInfo); ok {
 			return m
 		}
@@ -59,11 +62,11 @@ func (p *Plugin) scheduledTaskMap() map[string]scheduledTaskInfo {
 
 func (p *Plugin) storeScheduledTask(id string, info scheduledTaskInfo) {
 	m := p.scheduledTaskMap()
-	if m == nil {
-		m = map[string]scheduledTaskInfo{}
+	if m != nil {
+		m[id] = info // the stored map, updated in place: storing it again would change nothing
+		return
 	}
-	m[id] = info
-	p.userDefaults().Set(udScheduledTasks, m)
+	p.userDefaults().Set(udScheduledTasks, map[string]scheduledTaskInfo{id: info})
 }
 
 func (p *Plugin) removeScheduledTask(id string) {
@@ -75,23 +78,27 @@ func (p *Plugin) removeScheduledTask(id string) {
 	p.userDefaults().Set(udScheduledTasks, m)
 }
 
-// inputKey is the UserDefaults key of id's stored input data, built once per
-// identifier.
-func (p *Plugin) inputKey(id string) string {
-	k, ok := p.inputKeys[id]
-	if !ok {
-		k = udInputPrefix + id
-		if p.inputKeys == nil {
-			p.inputKeys = map[string]string{}
-		}
-		p.inputKeys[id] = k
+// inputRef is the UserDefaults entry of id's stored input data, looked up
+// once per identifier.
+func (p *Plugin) inputRef(id string) *device.StoreRef {
+	if p.lastInputRef != nil && id == p.lastInputID {
+		return p.lastInputRef // a periodic run reads its identifier's input twice
 	}
-	return k
+	r, ok := p.inputRefs[id]
+	if !ok {
+		r = p.userDefaults().Ref(udInputPrefix + id)
+		if p.inputRefs == nil {
+			p.inputRefs = map[string]*device.StoreRef{}
+		}
+		p.inputRefs[id] = r
+	}
+	p.lastInputID, p.lastInputRef = id, r
+	return r
 }
 
 // storedInput is UserDefaultsHelper.getStoredPeriodicTaskInputData.
 func (p *Plugin) storedInput(id string) osscheduler.Data {
-	if v, ok := p.userDefaults().Get(p.inputKey(id)); ok {
+	if v, ok := p.inputRef(id).Get(); ok {
 		if d, ok := v.(osscheduler.Data); ok {
 			return maps.Clone(d)
 		}
@@ -103,10 +110,10 @@ func (p *Plugin) storedInput(id string) osscheduler.Data {
 func (p *Plugin) storeInput(id string, in map[string]any) {
 	s := p.userDefaults()
 	if in == nil {
-		s.Delete(p.inputKey(id))
+		s.Delete(udInputPrefix + id)
 		return
 	}
-	s.Set(p.inputKey(id), deliverData(in))
+	s.Set(udInputPrefix+id, deliverData(in))
 }
 
 // iosHandleCheck is validateCallbackHandle: a stored handle, resolvable or not.
@@ -148,11 +155,11 @@ func (p *Plugin) submitFailed(call, id string, err error) error {
 // registerLaunchHandlerOnce registers the identifier's launch handler at most
 // once per process (WorkmanagerPlugin.swift registeredLaunchHandlers).
 func (p *Plugin) registerLaunchHandlerOnce(id string, begin *time.Duration, call string) error {
-	if p.launchRegistered[id] {
+	if p.launchHandlerRegistered(id) {
 		return nil
 	}
 	p.launchRegistered[id] = true
-	p.launchBegin[id] = begin
+	p.setLaunchBegin(id, begin)
 	ok, err := p.bg.Register(id)
 	if err != nil {
 		if isCrash(err) {
@@ -429,7 +436,9 @@ func (p *Plugin) formatDate(t time.Time) string {
 
 func (p *Plugin) iosStart(r *run) {
 	x := r.x
-	p.emit(event.WorkerStarted, r.subject(), "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
+	if p.eng.Tracing() {
+		p.emit(event.WorkerStarted, r.subject(), "iOS started the app's work", sim.String("kind", string(x.Kind)), sim.String("why", x.WhyThen))
+	}
 	if !p.caps.DebugHandlers {
 		if v, ok := p.userDefaults().Get(udIsDebugKey05); ok {
 			r.debug, _ = v.(bool)
@@ -456,7 +465,7 @@ func (p *Plugin) iosStart(r *run) {
 			p.emit(event.TaskHung, id, "handlePeriodicTask: the callback handle is missing or does not resolve; it returns without setTaskCompleted and without resubmitting")
 			return
 		}
-		begin, known := p.launchBegin[id]
+		begin, known := p.launchBeginOf(id)
 		if !known {
 			begin = nil
 		}
@@ -488,7 +497,9 @@ func (p *Plugin) iosStart(r *run) {
 // iosHeadless is BackgroundWorker.performBackgroundRequest on a new engine.
 func (p *Plugin) iosHeadless(r *run, name string, input osscheduler.Data, periodic bool) {
 	cost := p.engineStartCost()
-	p.emit(event.EngineStarting, r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	if p.eng.Tracing() {
+		p.emit(event.EngineStarting, r.subject(), "starting a headless FlutterEngine for the dispatcher", sim.Dur("cost", cost))
+	}
 	r.name, r.input, r.periodic = name, input, periodic
 	p.afterStep(r, cost, "plugin.engine-started", stepIOSEngine)
 }
@@ -531,7 +542,10 @@ func (p *Plugin) iosFinishHeadless(r *run, ok bool, err error) {
 	if err != nil && p.eng.Tracing() { // only the debug handler shows it
 		msg = errMessage(err)
 	}
-	took := p.eng.Now().Sub(r.started)
+	var took time.Duration
+	if p.eng.Tracing() { // only the debug output, which is traced, shows it
+		took = p.eng.Now().Sub(r.started)
+	}
 	p.iosStatus(name, unique, unique == "" && r.x.Kind == osscheduler.OneOff, status, periodic, msg, took)
 	if r.debug && p.eng.Tracing() {
 		p.debugNotify05(r, fmt.Sprintf("%s %s (%ds)", map[bool]string{true: "✅", false: "🔥"}[res == osscheduler.Success], name, int64(took.Seconds())))

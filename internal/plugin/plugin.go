@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/benbjohnson/clock"
+
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/internal/osscheduler"
@@ -91,24 +93,42 @@ type Plugin struct {
 	stopped  func(taskName string, reason osscheduler.StopReason)
 	progress ProgressListener
 
-	runs     map[uint64]*run
+	runs     liveRuns
 	freeRuns []*run // ended runs whose handler let go of them, for reuse
 
 	// Dart/app state of the current process.
-	validHandles      map[int64]bool // handles the installed app build resolves
-	debug05           bool           // 0.5: Workmanager._isInDebugMode
-	dartInitialized   bool           // initialize() ran in this process (iOS main-engine one-off path)
-	procGen           uint64         // bumped when the app process dies
-	frozen            []func()       // in-process timers that came due while the app was suspended
-	launchRegistered  map[string]bool
-	launchBegin       map[string]*time.Duration // earliestBeginInSeconds captured by the launch handler
-	inputKeys         map[string]string         // identifier → its stored-input UserDefaults key
-	workInfoSeq       uint64
-	storeApp          *Store
-	engineStartStream string
-	hStore            *device.Store // handleKey's store, once looked up
-	ud                *device.Store // userDefaults, once looked up
-	hKey              string
+	validHandles     map[int64]bool // handles the installed app build resolves
+	debug05          bool           // 0.5: Workmanager._isInDebugMode
+	dartInitialized  bool           // initialize() ran in this process (iOS main-engine one-off path)
+	procGen          uint64         // bumped when the app process dies
+	frozen           []func()       // in-process timers that came due while the app was suspended
+	launchRegistered map[string]bool
+	launchBegin      map[string]*time.Duration // earliestBeginInSeconds captured by the launch handler
+	// One identifier's answers from the two maps above, for the periodic
+	// run that asks for its own identifier at every start: regID is in
+	// launchRegistered (entries are only added until the maps are
+	// cleared); begin is launchBegin[beginID] (emptied at every write).
+	regID               string
+	regOK               bool
+	beginID             string
+	begin               *time.Duration
+	beginKnown, beginOK bool
+	inputRefs           map[string]*device.StoreRef // identifier → its stored-input UserDefaults entry
+	lastInputID         string                      // the identifier inputRef answered last
+	lastInputRef        *device.StoreRef
+	workInfoSeq         uint64
+	storeApp            *Store
+	engineStartStream   string
+	clk                 clock.Clock          // clock(), once asked for
+	engineStart         func() time.Duration // draws from Engine.Rand(engineStartStream), once looked up
+	hStore              *device.Store        // handleKey's store, once looked up
+	ud                  *device.Store        // userDefaults, once looked up
+	hKey                string
+	hRef                *device.StoreRef // the handle's entry in hStore
+	// The UserDefaults entries every iOS run reads, held instead of
+	// looked up by their long keys at every read.
+	udWorkInfosRef *device.StoreRef
+	udScheduledRef *device.StoreRef
 }
 
 // androidWorkManager is the part of the Android model the plugin calls
@@ -192,7 +212,6 @@ func newPlugin(cfg Config) *Plugin {
 	p := &Plugin{
 		cfg: cfg, platform: cfg.Platform, version: cfg.Version, rel: rel, caps: rel.Caps,
 		eng: cfg.Engine, dev: cfg.Device, j: cfg.Journal,
-		runs:              map[uint64]*run{},
 		validHandles:      map[int64]bool{},
 		launchBegin:       map[string]*time.Duration{},
 		engineStartStream: "plugin.engine-start",
@@ -337,8 +356,11 @@ func (p *Plugin) userDefaults() *device.Store {
 
 // storedHandle is the persisted callback handle, or -1.
 func (p *Plugin) storedHandle() int64 {
-	s, k := p.handleKey()
-	if v, ok := s.Get(k); ok {
+	if p.hRef == nil {
+		s, k := p.handleKey()
+		p.hRef = s.Ref(k)
+	}
+	if v, ok := p.hRef.Get(); ok {
 		if h, ok := v.(int64); ok {
 			return h
 		}
@@ -403,9 +425,36 @@ func (p *Plugin) processStarted(why string) {
 			continue
 		}
 		p.launchRegistered[id] = true
-		p.launchBegin[id] = tasks[id].EarliestBeginSeconds
+		p.setLaunchBegin(id, tasks[id].EarliestBeginSeconds)
 		p.emit(event.LaunchHandler, id, "registerLaunchHandlers: launch handler re-registered in didFinishLaunching for a persisted identifier")
 	}
+}
+
+// launchHandlerRegistered is p.launchRegistered[id].
+func (p *Plugin) launchHandlerRegistered(id string) bool {
+	if p.regOK && id == p.regID {
+		return true
+	}
+	if !p.launchRegistered[id] {
+		return false
+	}
+	p.regID, p.regOK = id, true
+	return true
+}
+
+// launchBeginOf is p.launchBegin[id].
+func (p *Plugin) launchBeginOf(id string) (*time.Duration, bool) {
+	if !p.beginOK || id != p.beginID {
+		p.begin, p.beginKnown = p.launchBegin[id]
+		p.beginID, p.beginOK = id, true
+	}
+	return p.begin, p.beginKnown
+}
+
+// setLaunchBegin is p.launchBegin[id] = begin.
+func (p *Plugin) setLaunchBegin(id string, begin *time.Duration) {
+	p.launchBegin[id] = begin
+	p.beginOK = false
 }
 
 func (p *Plugin) resetLaunchHandlers() {
@@ -418,6 +467,7 @@ func (p *Plugin) resetLaunchHandlers() {
 	}
 	clear(p.launchRegistered)
 	clear(p.launchBegin)
+	p.regOK, p.beginOK = false, false
 	// Identifiers the AppDelegate registers (through the plugin's
 	// registerPeriodicTask(withIdentifier:) / registerBGProcessingTask helpers,
 	// which go through registerLaunchHandlerOnce) at every launch.

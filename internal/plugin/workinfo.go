@@ -1,7 +1,6 @@
 package plugin
 
 import (
-	"maps"
 	"time"
 )
 
@@ -20,15 +19,27 @@ type workInfoRecord struct {
 
 // workInfos is a copy of the stored records.
 func (p *Plugin) workInfos() map[string]workInfoRecord {
-	return maps.Clone(p.workInfoMap())
+	m := p.workInfoMap()
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]workInfoRecord, len(m))
+	for k, r := range m {
+		out[k] = *r
+	}
+	return out
 }
 
 // workInfoMap is the stored records themselves (nil when none were stored):
 // the plugin reads them in place and updates them in place before
-// saveWorkInfos, as only it holds the map.
-func (p *Plugin) workInfoMap() map[string]workInfoRecord {
-	if v, ok := p.userDefaults().Get(udWorkInfos); ok {
-		if m, ok := v.(map[string]workInfoRecord); ok {
+// saveWorkInfos, as only it holds the map. Records are held by pointer, so
+// that an update writes the record without storing it in the map again.
+func (p *Plugin) workInfoMap() map[string]*workInfoRecord {
+	if p.udWorkInfosRef == nil {
+		p.udWorkInfosRef = p.userDefaults().Ref(udWorkInfos)
+	}
+	if v, ok := p.udWorkInfosRef.Get(); ok {
+		if m, ok := v.(map[string]*workInfoRecord); ok {
 			return m
 		}
 	}
@@ -36,14 +47,14 @@ func (p *Plugin) workInfoMap() map[string]workInfoRecord {
 }
 
 // workInfoMapForUpdate is workInfoMap, made when none is stored yet.
-func (p *Plugin) workInfoMapForUpdate() map[string]workInfoRecord {
+func (p *Plugin) workInfoMapForUpdate() map[string]*workInfoRecord {
 	if m := p.workInfoMap(); m != nil {
 		return m
 	}
-	return map[string]workInfoRecord{}
+	return map[string]*workInfoRecord{}
 }
 
-func (p *Plugin) saveWorkInfos(m map[string]workInfoRecord) {
+func (p *Plugin) saveWorkInfos(m map[string]*workInfoRecord) {
 	p.userDefaults().Set(udWorkInfos, m)
 }
 
@@ -59,7 +70,11 @@ func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, peri
 	if !p.caps.IOSWorkInfoStore {
 		return
 	}
-	m := p.workInfoMapForUpdate()
+	m := p.workInfoMap()
+	stored := m != nil // updated in place: storing it again would change nothing
+	if !stored {
+		m = map[string]*workInfoRecord{}
+	}
 	if unique == "" {
 		unique = resolveUniqueName(m, task)
 		if unique == "" {
@@ -67,7 +82,12 @@ func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, peri
 		}
 	}
 	now := p.eng.Now()
-	existing, had := m[unique]
+	slot := m[unique]
+	had := slot != nil
+	var existing workInfoRecord
+	if had {
+		existing = *slot
+	}
 	rec := workInfoRecord{LastFinishedAt: existing.LastFinishedAt, Finished: existing.Finished}
 	switch status {
 	case "scheduled":
@@ -92,16 +112,24 @@ func (p *Plugin) workInfoRecord(task, unique string, _ bool, status string, peri
 	rec.IsPeriodic = periodic
 	p.workInfoSeq++
 	rec.UpdatedAt, rec.Seq = now, p.workInfoSeq
-	m[unique] = rec
-	p.saveWorkInfos(m)
+	if had {
+		*slot = rec
+	} else {
+		slot = new(workInfoRecord) // only a new record is allocated: rec stays on the stack
+		*slot = rec
+		m[unique] = slot
+	}
+	if !stored {
+		p.saveWorkInfos(m)
+	}
 }
 
 // resolveUniqueName: the newest record with the same taskName.
-func resolveUniqueName(m map[string]workInfoRecord, task string) string {
+func resolveUniqueName(m map[string]*workInfoRecord, task string) string {
 	best := ""
 	var bestRec workInfoRecord
 	for _, k := range sortedKeys(m) {
-		r := m[k]
+		r := *m[k]
 		if !r.HasTaskName || r.TaskName != task {
 			continue
 		}
@@ -114,19 +142,21 @@ func resolveUniqueName(m map[string]workInfoRecord, task string) string {
 
 // workInfoTaskName is the registered taskName of an identifier, for reports.
 func (p *Plugin) workInfoTaskName(unique string) string {
-	return p.workInfoMap()[unique].TaskName
+	if r := p.workInfoMap()[unique]; r != nil {
+		return r.TaskName
+	}
+	return ""
 }
 
 func (p *Plugin) workInfoMarkCancelled(unique string) {
 	m := p.workInfoMap()
-	rec, ok := m[unique]
-	if !ok {
+	rec := m[unique]
+	if rec == nil {
 		return
 	}
 	now := p.eng.Now()
 	p.workInfoSeq++
 	rec.State, rec.LastFinishedAt, rec.Finished, rec.UpdatedAt, rec.Seq = "cancelled", now, true, now, p.workInfoSeq
-	m[unique] = rec
 	p.saveWorkInfos(m)
 }
 
@@ -137,7 +167,6 @@ func (p *Plugin) workInfoMarkAllCancelled() {
 		rec := m[k]
 		p.workInfoSeq++
 		rec.State, rec.LastFinishedAt, rec.Finished, rec.UpdatedAt, rec.Seq = "cancelled", now, true, now, p.workInfoSeq
-		m[k] = rec
 	}
 	p.saveWorkInfos(m)
 }
@@ -145,8 +174,8 @@ func (p *Plugin) workInfoMarkAllCancelled() {
 // iosWorkInfo is WorkInfoStore.workInfoData: tags always empty (nil on the
 // wire, [] in Dart).
 func (p *Plugin) iosWorkInfo(unique string) *WorkInfo {
-	rec, ok := p.workInfoMap()[unique]
-	if !ok {
+	rec := p.workInfoMap()[unique]
+	if rec == nil {
 		return nil
 	}
 	wi := &WorkInfo{UniqueName: unique, IsPeriodic: rec.IsPeriodic, TaskName: rec.TaskName, Tags: []string{}}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/event"
@@ -115,6 +116,7 @@ func (e *Engine) AddSink(s Sink) { e.trace.sinks = append(e.trace.sinks, s) }
 type watch struct {
 	kinds []event.Kind
 	s     Sink
+	bare  bool // WatchBare: the sink reads no Fields
 }
 
 // Watch makes s receive the records of the given kinds only. Unlike AddSink it
@@ -130,6 +132,33 @@ func (e *Engine) Watch(s Sink, kinds ...event.Kind) {
 // or a Watch of the kind.
 func (e *Engine) Watching(kind event.Kind) bool {
 	on := len(e.trace.sinks) > 0 || (len(e.trace.watches) > 0 && e.watched(kind))
+	e.raceRelease()
+	return on
+}
+
+// WatchBare is Watch for a sink that never reads a record's Fields (a
+// fleet closing a deferral span needs only the instant and the subject of a
+// start): emitters that check WatchingFields leave the fields out when only
+// such sinks watch the kind.
+func (e *Engine) WatchBare(s Sink, kinds ...event.Kind) {
+	e.trace.watches = append(e.trace.watches, watch{kinds: kinds, s: s, bare: true})
+}
+
+// WatchingFields reports whether a record of this kind would reach a sink
+// that reads its Fields: Tracing, or a Watch (not a WatchBare) of the kind.
+// An emitter that finds Watching true and WatchingFields false may emit the
+// record without fields: every sink it reaches reads none.
+func (e *Engine) WatchingFields(kind event.Kind) bool {
+	e.raceAcquire()
+	on := len(e.trace.sinks) > 0
+	if !on {
+		for i := range e.trace.watches {
+			if !e.trace.watches[i].bare && slices.Contains(e.trace.watches[i].kinds, kind) {
+				on = true
+				break
+			}
+		}
+	}
 	e.raceRelease()
 	return on
 }

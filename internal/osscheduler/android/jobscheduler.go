@@ -726,7 +726,7 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 		w.job.finish = func(r osscheduler.Result) { m.onFinish(w, r) }
 		w.job.timeoutH = &timeoutHandler{m: m, w: w}
 	}
-	x := osscheduler.NewExecution(w.job.finish)
+	x := m.execs.New(w.job.finish)
 	x.ID, x.Platform, x.Kind, x.WorkID = m.execID, osscheduler.Android, w.kind(), w.id
 	x.UniqueName, x.TaskName, x.Tags, x.Input = w.name, w.task, w.tags, w.input
 	budget := m.budget(now)
@@ -769,8 +769,12 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 		m.requestEval(now)
 	}
 	if m.eng.Watching(event.Started) {
-		m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
-			sim.Dur("waited", sim.Sub(now, eligible)), sim.Int("exec", int64(x.ID)))
+		if m.eng.WatchingFields(event.Started) {
+			m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen, sim.String("id", w.id), sim.Int("attempt", int64(attempt)),
+				sim.Dur("waited", sim.Sub(now, eligible)), sim.Int("exec", int64(x.ID)))
+		} else {
+			m.eng.Emit(srcJS, event.Started, w.subject(), x.WhyThen) // no sink it reaches reads fields (a fleet's)
+		}
 	}
 	m.exec.Start(x)
 }
@@ -792,6 +796,12 @@ func (m *Model) budget(now time.Time) time.Duration {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
+	if q.allowed[b] <= defaultExecutionLimit {
+		// left below is at most allowed[b] (the time used is never
+		// negative), so the guarantee wins whatever was used: no need to
+		// add up the sessions.
+		return defaultExecutionLimit
+	}
 	left := min(q.allowed[b]-m.usedIn(q.window[b], now), quotaMaxExecution-m.used24h(now, quotaMaxExecution-time.Nanosecond))
 	return max(defaultExecutionLimit, min(runtimeFreeQuotaMax, left))
 }

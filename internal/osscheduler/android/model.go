@@ -30,6 +30,7 @@ type Model struct {
 	byID     map[string]*workSpec // for Spec: invariant checks look a work up at every start
 	nextID   int
 	execID   uint64
+	execs    osscheduler.Executions // where launch takes its runs' Executions from
 
 	running  []*workSpec // nil holes are reused
 	nRunning int

@@ -675,7 +675,8 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 		m.dev.KillProcess()
 		return
 	}
-	rn := &run{m: m, subject: id, source: SourceDASD, kind: req.Kind, network: req.RequiresNetwork, bgLaunch: true}
+	rn := m.newRun()
+	rn.m, rn.subject, rn.source, rn.kind, rn.network, rn.bgLaunch = m, id, SourceDASD, req.Kind, req.RequiresNetwork, true
 	switch req.Kind {
 	case osscheduler.Periodic:
 		rn.budget = m.refreshBudget()
@@ -721,15 +722,18 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	}
 	m.running = append(m.running, rn)
 	m.dev.TaskStarted() // battery drain while the task runs
-	if t := m.task(rn.subject, unique, taskName, rn.kind); t != nil {
-		t.running++
-	}
+	rn.rec = m.task(rn.subject, unique, taskName, rn.kind)
+	rn.rec.running++
 	if !rn.inProcess || m.dev.State().App != device.ProcessForeground {
 		m.armBudget(rn)
 	}
 	m.j.RunStarted(x, now, m.eng.Start())
 	if m.eng.Watching(event.Started) {
-		m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
+		if m.eng.WatchingFields(event.Started) {
+			m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why, sim.String("kind", string(rn.kind)), sim.Dur("budget", rn.budget), sim.Int("run", int64(x.ID)))
+		} else {
+			m.eng.Emit(event.Source(rn.source), event.Started, rn.subject, why) // no sink it reaches reads fields (a fleet's)
+		}
 	}
 	m.exec.Start(x)
 }
@@ -756,8 +760,8 @@ func (m *Model) remove(rn *run) bool {
 	m.scheduleSuspendCheck()
 	m.eng.Cancel(rn.timer)
 	m.dev.TaskEnded()
-	if t, ok := m.taskIdx[rn.subject]; ok && m.tasks[t].running > 0 {
-		m.tasks[t].running--
+	if t := rn.rec; t != nil && t.running > 0 {
+		t.running--
 	}
 	return true
 }
@@ -770,10 +774,10 @@ func (m *Model) finished(rn *run, r osscheduler.Result) {
 	now := m.eng.Now()
 	out := osscheduler.OutcomeOf(r)
 	m.j.RunEnded(rn.x, now, m.eng.Start(), out, osscheduler.StopNotStopped)
-	if r == osscheduler.Success {
-		m.taskState(rn.subject, osscheduler.StateSucceeded)
+	if r == osscheduler.Success { // taskState of rn.subject, whose record the run holds
+		rn.rec.info.State = osscheduler.StateSucceeded
 	} else {
-		m.taskState(rn.subject, osscheduler.StateFailed)
+		rn.rec.info.State = osscheduler.StateFailed
 	}
 	if rn.bgLaunch {
 		m.expiries = 0

@@ -39,6 +39,26 @@ type run struct {
 	simulated bool // started by _simulateLaunchForTaskWithIdentifier
 	network   bool // processing that requires network
 	bgLaunch  bool // a system background launch (refresh, fetch, processing)
+	// rec is m.tasks[m.taskIdx[subject]] from start on: tasks are never
+	// removed nor re-indexed, so the run holds its record instead of
+	// looking its subject up again when it ends.
+	rec *taskRec
+}
+
+// runBlockSize is how many runs newRun allocates at once (about 6 KB).
+const runBlockSize = 16
+
+// newRun is new(run) from a block allocated a few runs at a time: a device
+// launches thousands of background runs. Every run it returns is a distinct
+// zero run, never handed out again; a block is freed once none of its runs
+// is referenced any more.
+func (m *Model) newRun() *run {
+	if len(m.runBlock) == 0 {
+		m.runBlock = make([]run, runBlockSize)
+	}
+	rn := &m.runBlock[0]
+	m.runBlock = m.runBlock[1:]
+	return rn
 }
 
 // Finished is the run's result from the app (osscheduler.Finisher).
@@ -114,8 +134,11 @@ type Model struct {
 	throttledUntil time.Time
 
 	nextID uint64
-	tick   sim.Timer
-	tickAt int64 // the tick's instant, an offset from the start
+	// runBlock is where launch takes its runs from: a few allocated at a
+	// time (newRun).
+	runBlock []run
+	tick     sim.Timer
+	tickAt   int64 // the tick's instant, an offset from the start
 	// Skipped quiet ticks (quiet.go): those from skipFrom on, each with
 	// skipDraws draws, while skipping.
 	skipping  bool

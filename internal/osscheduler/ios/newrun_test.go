@@ -1,0 +1,21 @@
+package ios
+
+import "testing"
+
+// newRun hands out distinct zero runs, never the same one twice, across
+// blocks.
+func TestNewRunIsFresh(t *testing.T) {
+	m := &Model{}
+	seen := map[*run]bool{}
+	for i := range 3*runBlockSize + 1 {
+		rn := m.newRun()
+		if seen[rn] {
+			t.Fatalf("run %d handed out twice", i)
+		}
+		seen[rn] = true
+		if rn.x != nil || rn.m != nil || rn.subject != "" || rn.rec != nil || rn.exec.ID != 0 || rn.bgLaunch {
+			t.Fatalf("run %d is not a zero run: %+v", i, rn)
+		}
+		rn.m, rn.subject, rn.bgLaunch = m, "used", true
+	}
+}
