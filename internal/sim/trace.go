@@ -227,9 +227,9 @@ func (e *Engine) emitWatched(source event.Source, kind event.Kind, subject, reas
 		}
 		w.s.Record(r)
 	}
-	if r != nil && len(fields) != 0 {
-		clear(e.trace.fields) // drop references to the caller's strings
-	}
+	// The fields are not cleared here: like the reused Record's subject
+	// and reason, the strings they hold are kept only until the next
+	// record overwrites them, and watched records are frequent.
 }
 
 // record numbers the next record and fills the engine's reusable Record
