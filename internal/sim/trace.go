@@ -242,8 +242,13 @@ func (e *Engine) record(source event.Source, kind event.Kind, subject, reason st
 	} else {
 		e.trace.fields = e.trace.fields[:0]
 	}
+	// Member by member: storing the whole struct builds it on the stack
+	// first and copies it under the write barrier.
 	r := &e.trace.rec
-	*r = Record{At: time.Duration(e.now), Seq: e.trace.seq, Source: source, Kind: kind, Subject: subject, Reason: reason, Fields: e.trace.fields}
+	r.At, r.Seq = time.Duration(e.now), e.trace.seq
+	r.Source, r.Kind = source, kind
+	r.Subject, r.Reason = subject, reason
+	r.Fields = e.trace.fields
 	return r
 }
 
