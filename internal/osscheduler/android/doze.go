@@ -470,7 +470,7 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	var end int64
 	if tail, tailAt, silent := m.dev.SilentTail(); silent {
 		// QuietUntil(lightT) is the earlier of the tail's end and this.
-		past := m.vt(m.eng.QuietUntil(d.lightT, tail))
+		past := m.eng.QuietUntilOffset(d.lightT, tail)
 		switch end = min(past, int64(tailAt)); {
 		case d.lightAt < end:
 		case int64(tailAt) == end:
@@ -478,7 +478,7 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 		default:
 			return false
 		}
-	} else if end = m.vt(m.eng.QuietUntil(d.lightT)); d.lightAt >= end {
+	} else if end = m.eng.QuietUntilOffset(d.lightT); d.lightAt >= end {
 		return false
 	}
 	// passIsIdle(t) for every step before end, computed once.
