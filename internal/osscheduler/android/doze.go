@@ -65,7 +65,12 @@ type dozeMachine struct {
 	// inLightStep: a light-Doze step is running (requeueEval leaves the
 	// pass's requeue to its end); requeueDue: one is owed.
 	inLightStep, requeueDue bool
-	deepH, lightH           sim.Handler
+	// idleUntil, idleKnown: the passIdleUntil answer changed found idle
+	// within the running light-Doze step, which its fold reuses (see
+	// lightStepHandler.Fire).
+	idleUntil     time.Time
+	idleKnown     bool
+	deepH, lightH sim.Handler
 }
 
 func (d *dozeMachine) deepDeferring() bool { return d.deep == dozeIdle }
@@ -127,7 +132,10 @@ func (d *dozeMachine) changed(was bool) {
 		return
 	}
 	now := d.m.eng.Now()
-	if !alwaysEvaluate && d.m.passIsIdle(now) {
+	if until, ok := d.m.passIdleUntil(); !alwaysEvaluate && ok && now.Before(until) { // passIsIdle(now)
+		if d.inLightStep && reuseIdleUntil {
+			d.idleUntil, d.idleKnown = until, true
+		}
 		d.afterEval(now, 0, 0)
 		// The skipped pass would have ended by queueing the next one afresh,
 		// after afterEval's reschedule: keep that order for events that fall
@@ -422,8 +430,17 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 	if !d.foldQuietLight() && d.requeueDue {
 		d.m.eng.Requeue(d.m.evalTimer)
 	}
-	d.requeueDue = false
+	d.requeueDue, d.idleKnown = false, false
 }
+
+// reuseIdleUntil lets the fold of a light-Doze step reuse the passIdleUntil
+// answer the step's own changed computed when it found the pass idle:
+// nothing between the two touches what passIdleUntil reads (changed then
+// only runs afterEval, which moves the Doze timers, and defers the pass's
+// requeue; the rest of stepLight and the fold's own tests read state), so
+// the fold would compute the same answer again. Tests turn it off to
+// compare (TestReusedIdleUntilChangesNothing).
+var reuseIdleUntil = true
 
 // eagerLightRequeue turns off requeueEval's deferral within a light-Doze
 // step; a test checks that the deferral changes nothing.
@@ -482,7 +499,10 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 		return false
 	}
 	// passIsIdle(t) for every step before end, computed once.
-	idleUntil, ok := m.passIdleUntil()
+	idleUntil, ok := d.idleUntil, true
+	if !d.idleKnown {
+		idleUntil, ok = m.passIdleUntil()
+	}
 	if !ok {
 		return false
 	}
