@@ -146,10 +146,10 @@ func (q queue) fix(i int) {
 // parent is left where it is, untouched (its event's index is already j):
 // the usual case for a new event, whose sequence is the largest.
 func (q queue) up(j int) {
-	if j == 0 {
+	if j <= 0 || j >= len(q) {
 		return
 	}
-	i := (j - 1) / 2
+	i := int(uint(j-1) >> 1) // the parent
 	if !q[j].less(&q[i]) {
 		return
 	}
@@ -161,7 +161,7 @@ func (q queue) up(j int) {
 		if j == 0 {
 			break
 		}
-		i = (j - 1) / 2
+		i = int(uint(j-1) >> 1)
 		if !x.less(&q[i]) {
 			break
 		}
@@ -174,6 +174,9 @@ func (q queue) up(j int) {
 // leaf, or a slot not larger than its smaller child, is left untouched.
 func (q queue) down(i0 int) bool {
 	n := len(q)
+	if i0 < 0 || i0 >= n {
+		return false
+	}
 	l := 2*i0 + 1
 	if l >= n || l < 0 {
 		return false
