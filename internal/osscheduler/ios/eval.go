@@ -28,7 +28,9 @@ func (m *Model) ensureTick() {
 		return
 	}
 	m.tickAt = nextTick(int64(m.eng.Elapsed()))
-	m.tick = m.eng.Schedule(m.eng.Start().Add(time.Duration(m.tickAt)), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
+	// After to the offset: what Schedule at Start()+tickAt queues, without
+	// building the time.Time and converting it back.
+	m.tick = m.eng.After(time.Duration(m.tickAt)-m.eng.Elapsed(), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
 }
 
 // nextTick is the first tick instant after offset t.
@@ -80,10 +82,18 @@ func (m *Model) scheduleEval() {
 // --- device changes ----------------------------------------------------------
 
 func (m *Model) deviceChanged(c *device.Change) {
-	if (m.skipping || m.virtualEval) && (c.Kind == device.ChangeBatteryLevel || m.passInputs(m.quiet.idle) != m.quiet.inputs) {
-		m.changed()
+	m.sameMemo = false // a nested change: the outer one's answer is stale
+	if m.skipping || m.virtualEval {
+		if c.Kind == device.ChangeBatteryLevel || !m.sameInputs(m.quiet.idle, &m.quiet.inputs) {
+			m.changed()
+		} else {
+			m.sameMemo, m.memoPending, m.memoInputs = true, m.pendingVersion, m.inputsVersion
+		}
 	}
-	wasAlive, isAlive := processAlive(c.Prev.App), processAlive(c.State.App)
+	var wasAlive, isAlive bool
+	if c.Prev.App != c.State.App { // most changes leave the process alone
+		wasAlive, isAlive = processAlive(c.Prev.App), processAlive(c.State.App)
+	}
 	if c.Kind == device.ChangeAppSwipedAway {
 		m.killed = true
 		m.inputsChanged()
@@ -140,6 +150,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 		device.ChangeThermal, device.ChangeBootCompleted, device.ChangeBatteryLow, device.ChangeBatteryOkay:
 		m.scheduleEval()
 	}
+	m.sameMemo = false
 }
 
 // processBorn registers the AppDelegate's launch handlers in a new process.
@@ -174,6 +185,9 @@ func (m *Model) processDied(reason osscheduler.StopReason, why string) {
 }
 
 func (m *Model) stopProcessing(reason osscheduler.StopReason, why string, only func(*run) bool) {
+	if len(m.running) == 0 {
+		return // asked at every screen-on
+	}
 	runs := slices.Clone(m.running)
 	for _, r := range runs {
 		if r.kind != osscheduler.Processing && r.kind != osscheduler.HealthResearch {
@@ -193,12 +207,9 @@ func (m *Model) evaluate() {
 	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
-	// The requests as the pass began, in identifier order; the buffer is
-	// reused (a pass is only ever started by passHandler, never from inside
-	// another pass).
-	reqs := append(m.passReqs[:0], m.pendingReqs()...)
-	m.passReqs = reqs
-	defer clear(reqs) // let go of finished requests
+	// The requests as the pass began, in identifier order: a change to the
+	// set builds a new slice (sortPending), so this one stays as it is.
+	reqs := m.pendingReqs()
 	version := m.pendingVersion
 	for _, p := range reqs {
 		if m.pendingVersion != version && m.pending[p.req.Identifier] != p {
@@ -360,7 +371,19 @@ func (m *Model) heuristics(source event.Source, subject string, eligible time.Ti
 			return "", false
 		}
 	}
-	m.pruneLaunches()
+	return m.budgetDecision(source, subject, eligible, weight, extraQueued)
+}
+
+// budgetDecision is the heuristics past the throttle and the rate limit:
+// the daily budget, then the score (scoreDecision).
+func (m *Model) budgetDecision(source event.Source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
+	// Pruning only removes launches, so below the limit before it is below
+	// after it: the launches are pruned only when the count may reach it
+	// (the daily budget's other reader, planQuiet, reads them only after a
+	// daily_budget deferral, which pruned them).
+	if len(m.bgLaunches) >= m.par.DailyLaunches {
+		m.pruneLaunches()
+	}
 	if len(m.bgLaunches) >= m.par.DailyLaunches {
 		g := gate{key: "daily_budget"}
 		if m.needReason(subject, g.key) {
@@ -370,6 +393,12 @@ func (m *Model) heuristics(source event.Source, subject string, eligible time.Ti
 		m.deferral(source, subject, g)
 		return "", false
 	}
+	return m.scoreDecision(source, subject, eligible, weight, extraQueued)
+}
+
+// scoreDecision is the heuristics past their gates: the usage score
+// against the threshold, and the seeded decision.
+func (m *Model) scoreDecision(source event.Source, subject string, eligible time.Time, weight float64, extraQueued int) (string, bool) {
 	sc := m.score(eligible, extraQueued)
 	st := m.dev.StateView()
 	bat := BatteryMultiplier(st.Battery.Level(), st.Plugged())
@@ -473,30 +502,50 @@ func (m *Model) score(eligible time.Time, extraQueued int) usage {
 // floor, √p and its saturation, the queued-request bonus and the overdue
 // path.
 func (m *Model) usageFrom(p float64, now, eligible time.Time, extraQueued int) usage {
-	u := usage{p: p}
-	if u.p < NoPredictionProbability {
-		u.p = NoPredictionProbability
-	}
-	u.score = math.Sqrt(u.p)
-	if u.score > UsageSaturation {
-		u.score = 1
-	}
-	if extraQueued > 0 {
-		u.score += QueuedRequestBonus * float64(extraQueued)
-	}
-	if sim.Sub(now, eligible) >= m.par.OverdueAfter {
-		u.score *= OverdueFactor
+	overdue, recent := m.overdue(now, eligible)
+	u := usage{p: max(p, NoPredictionProbability), score: usageScore(p, extraQueued, overdue, recent)}
+	if overdue {
 		u.note = " (overdue ×0.65)"
-		if launches := m.dev.Launches(); len(launches) > 0 && sim.Sub(now, launches[len(launches)-1]) <= RecentlyUsedWindow {
-			u.score += RecentAppBonus
+		if recent {
 			u.note = " (overdue ×0.65, +0.35 recently used)"
 		}
-		if u.score > OverdueSaturation {
-			u.score = 1
+	}
+	return u
+}
+
+// overdue reports whether a request eligible since eligible is overdue now,
+// and whether the app was used recently enough for the overdue bonus.
+func (m *Model) overdue(now, eligible time.Time) (overdue, recent bool) {
+	if sim.Sub(now, eligible) < m.par.OverdueAfter {
+		return false, false
+	}
+	launches := m.dev.Launches()
+	return true, len(launches) > 0 && sim.Sub(now, launches[len(launches)-1]) <= RecentlyUsedWindow
+}
+
+// usageScore is the score's rules from p on, with the overdue path's
+// conditions given (usageFrom).
+func usageScore(p float64, extraQueued int, overdue, recent bool) float64 {
+	if p < NoPredictionProbability {
+		p = NoPredictionProbability
+	}
+	score := math.Sqrt(p)
+	if score > UsageSaturation {
+		score = 1
+	}
+	if extraQueued > 0 {
+		score += QueuedRequestBonus * float64(extraQueued)
+	}
+	if overdue {
+		score *= OverdueFactor
+		if recent {
+			score += RecentAppBonus
+		}
+		if score > OverdueSaturation {
+			score = 1
 		}
 	}
-	u.score = min(u.score, 1)
-	return u
+	return min(score, 1)
 }
 
 // launchWindows answers "was the app launched in" for the windows

@@ -151,7 +151,7 @@ func (m *Model) lifecycleChanged(c *device.Change) {
 		// A background launch (or a resume from suspension): background time
 		// counts from now.
 		m.backgroundSince = c.At
-	case !processAlive(c.State.App):
+	case len(m.assertions) > 0 && !processAlive(c.State.App):
 		clear(m.assertions)
 	}
 	if c.State.LowPower && c.State.Plugged() {

@@ -100,18 +100,24 @@ type Model struct {
 	// pendingSorted caches pendingIDs; nil after any change to the set.
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
+	pendingRefresh    int           // refresh requests in pendingSortedReqs
 	pendingVersion    uint64        // counts changes to the set (pendingChanged)
 	inputsVersion     uint64        // counts other changes a pass reads (inputsChanged)
 	quiet             quietSpan     // what the last full pass left (quiet.go)
 	quietPasses       int           // passes not evaluated again (for tests)
-	windows           launchWindows // the usage score's history windows
-	launchOffs        []int64       // the device's launch history as offsets, see launchOffsets
-	passReqs          []*pendingReq // evaluate's scratch
-	whyBuf            []byte        // heuristics' scratch for a run's why_then
-	noRunReasons      bool          // OmitRunReasons: heuristics format no why_then
-	fieldBuf          []sim.Field   // deferral's scratch for a record's fields
-	running           []*run
-	inProcessStarting int // RunInProcess calls whose start is still queued
+	// sameMemo: within one device change, sameInputs held for the quiet
+	// span at these versions (quiet.go: sameMemoHolds).
+	sameMemo                bool
+	memoPending, memoInputs uint64
+	partialPasses           int           // passes that evaluated only live requests (for tests)
+	liveBuf                 []liveReq     // planQuiet's live requests
+	windows                 launchWindows // the usage score's history windows
+	launchOffs              []int64       // the device's launch history as offsets, see launchOffsets
+	whyBuf                  []byte        // heuristics' scratch for a run's why_then
+	noRunReasons            bool          // OmitRunReasons: heuristics format no why_then
+	fieldBuf                []sim.Field   // deferral's scratch for a record's fields
+	running                 []*run
+	inProcessStarting       int // RunInProcess calls whose start is still queued
 
 	alive bool
 	// Background time (lifecycle.go).
@@ -492,6 +498,10 @@ func sameClass(a, b osscheduler.Kind) bool {
 }
 
 func (m *Model) countPending(class string) int {
+	if class == "refresh" {
+		m.sortPending()
+		return m.pendingRefresh // asked at every refresh request's pass
+	}
 	n := 0
 	for _, p := range m.pendingReqs() { // no map iteration: asked at every pass
 		if _, c := pendingLimit(p.req.Kind); c == class {
@@ -533,10 +543,14 @@ func (m *Model) sortPending() {
 	}
 	slices.Sort(ids)
 	reqs := make([]*pendingReq, len(ids))
+	refresh := 0
 	for i, id := range ids {
 		reqs[i] = m.pending[id]
+		if _, c := pendingLimit(reqs[i].req.Kind); c == "refresh" {
+			refresh++
+		}
 	}
-	m.pendingSorted, m.pendingSortedReqs = ids, reqs
+	m.pendingSorted, m.pendingSortedReqs, m.pendingRefresh = ids, reqs, refresh
 }
 
 func (m *Model) cancel(id string, source event.Source, reason string) {

@@ -58,6 +58,37 @@ type quietSpan struct {
 	minLevel int  // the battery level passes must read at least
 	idle     bool // the idle gate is an input
 	inputs   passInputs
+	// The partial span (part): until partUntil (exclusive), with the same
+	// inputs and battery, every pending request but those in live stays
+	// held for the same reason, so a pass evaluates only the live ones.
+	// It holds wherever the quiet span does and often where that has
+	// ended or never began: a request the usage score may launch now.
+	part      bool
+	partUntil int64
+	live      []liveReq // in identifier order
+	// replanAt: before it (an offset) the quiet span cannot hold again
+	// within this partial span (scoreQuietUntil), so it is not worked out.
+	replanAt int64
+}
+
+// liveReq is a request a pass in the partial span evaluates. A refresh
+// request the full pass sent to the usage score (fast) passed every gate
+// before it, and keeps passing them in the partial span: not_due and the
+// failure feedback, throttle and rate limit once passed stay passed (each
+// moves only with a changed input), the daily budget's count only falls
+// with time (so its pruning may wait for the next full evaluation), the
+// hard gates read the inputs and the battery level no lower than minLevel.
+// Such a request is evaluated from its score on (considerScore).
+type liveReq struct {
+	p    *pendingReq
+	fast bool
+	// A refresh request the full pass held by the rate limit or the daily
+	// budget (budget) passed every gate before those and keeps passing
+	// them (as above): it stays held until from (an offset), the instant
+	// that gate's bound passes (planQuiet), and is evaluated from the
+	// daily budget on after it (considerBudget).
+	budget bool
+	from   int64
 }
 
 // stepEveryPass turns quiet passes off: every pass is evaluated in full (the
@@ -75,6 +106,20 @@ func (m *Model) passInputs(idle bool) passInputs {
 		inUse:    st.App == device.ProcessForeground && st.ScreenOn,
 		launches: len(m.dev.Launches()), pending: m.pendingVersion, version: m.inputsVersion,
 	}
+}
+
+// sameInputs reports whether m.passInputs(idle) == *in, without
+// building the struct: it is asked at every device change and pass.
+func (m *Model) sameInputs(idle bool, in *passInputs) bool {
+	if m.pendingVersion != in.pending || m.inputsVersion != in.version || m.killed != in.killed || m.bar != in.bar {
+		return false
+	}
+	st := m.dev.StateView()
+	return len(m.dev.Launches()) == in.launches &&
+		(st.App == device.ProcessForeground && st.ScreenOn) == in.inUse &&
+		(idle && (st.ScreenOn || !st.Locked)) == in.busy &&
+		st.Power == in.power && st.LowPower == in.lowPower && st.Plugged() == in.plugged &&
+		st.Network.Connected() == in.connected && st.Thermal == in.thermal
 }
 
 // inputsChanged records a change to the model's state that a pass reads.
@@ -104,11 +149,23 @@ func (m *Model) drawJitter() int64 {
 func (m *Model) quietNow() bool {
 	q := &m.quiet
 	return q.ok && !stepEveryPass && int64(m.eng.Elapsed()) < q.until &&
-		m.passInputs(q.idle) == q.inputs && m.dev.StateView().Battery.Level() >= q.minLevel
+		(m.sameMemoHolds() || m.sameInputs(q.idle, &q.inputs)) && m.dev.StateView().Battery.Level() >= q.minLevel
+}
+
+// sameMemoHolds reports whether the device change being handled already
+// found the inputs the same as the quiet span's (deviceChanged, which then
+// asks for a pass) and nothing changed since: the model's versions are the
+// same, and a change to the device would have been handled first, as a
+// nested change that clears the answer. The span itself changes only in a
+// pass, which never runs inside a device change.
+func (m *Model) sameMemoHolds() bool {
+	return m.sameMemo && m.memoPending == m.pendingVersion && m.memoInputs == m.inputsVersion
 }
 
 // pass is one dasd pass: a quiet one only repeats the last full pass's
-// draws; any other is evaluated and leaves the next quiet span.
+// draws; a partial one evaluates only the requests that may decide
+// differently; any other is evaluated in full. A pass that changes nothing
+// leaves the next quiet and partial spans.
 func (m *Model) pass() {
 	if m.quietNow() {
 		for range m.quiet.draws {
@@ -117,20 +174,109 @@ func (m *Model) pass() {
 		m.quietPasses++
 		return
 	}
+	pv, v := m.pendingVersion, m.inputsVersion
+	if m.partialNow() {
+		// No span while the pass runs (as below); one that changes
+		// nothing leaves the partial span as it was.
+		q := m.quiet
+		m.quiet = quietSpan{}
+		m.evaluateLive(q.live)
+		m.partialPasses++
+		if m.pendingVersion == pv && m.inputsVersion == v {
+			m.quiet = m.planScoreQuiet(q)
+		}
+		return
+	}
 	// No span while the pass runs: what it sets off (a launch, the app's
 	// calls) must not take the last one for its own.
 	m.quiet = quietSpan{}
-	pv, v := m.pendingVersion, m.inputsVersion
 	m.evaluate()
 	if m.pendingVersion == pv && m.inputsVersion == v {
 		m.quiet = m.planQuiet()
 	}
 }
 
-// planQuiet works out the quiet span after a full pass that launched
-// nothing and changed nothing; ok is false when there is none.
+// partialNow reports whether a pass now may evaluate only the partial
+// span's live requests.
+func (m *Model) partialNow() bool {
+	q := &m.quiet
+	return q.part && !stepEveryPass && int64(m.eng.Elapsed()) < q.partUntil &&
+		m.sameInputs(q.idle, &q.inputs) && m.dev.StateView().Battery.Level() >= q.minLevel
+}
+
+// evaluateLive is evaluate inside a partial span: the requests before the
+// first change the pass makes that are not live are held for the reason
+// the full pass found, so considering them again would only find that
+// reason again (no draw, no trace record, no change): they are skipped,
+// and a fast live request is considered from its score on. From the first
+// change on (a launch), every request is considered in full, as evaluate
+// does, and so is the legacy fetch.
+func (m *Model) evaluateLive(live []liveReq) {
+	if m.dev.StateView().Power != device.PowerOn {
+		return
+	}
+	reqs := m.pendingReqs() // as in evaluate
+	version, inputs := m.pendingVersion, m.inputsVersion
+	for _, p := range reqs {
+		if m.pendingVersion != version || m.inputsVersion != inputs {
+			if m.pending[p.req.Identifier] == p {
+				m.consider(p)
+			}
+			continue
+		}
+		for _, l := range live {
+			if l.p != p {
+				continue
+			}
+			switch {
+			case l.budget:
+				if int64(m.eng.Elapsed()) >= l.from {
+					m.considerBudget(p)
+				}
+			case l.fast:
+				m.considerScore(p)
+			default:
+				m.consider(p)
+			}
+			break
+		}
+	}
+	m.considerFetch()
+}
+
+// considerScore is consider for a fast live request (liveReq): its score
+// and what follows from it.
+func (m *Model) considerScore(p *pendingReq) {
+	eligible := p.submitted
+	if p.req.EarliestBegin.After(eligible) {
+		eligible = p.req.EarliestBegin
+	}
+	why, ok := m.scoreDecision(SourceDASD, p.req.Identifier, eligible, 1, m.countPending("refresh")-1)
+	if !ok {
+		return
+	}
+	m.launch(p, eligible, why)
+}
+
+// considerBudget is consider for a budget live request past its from
+// (liveReq): the daily budget, its score and what follows from them.
+func (m *Model) considerBudget(p *pendingReq) {
+	eligible := p.submitted
+	if p.req.EarliestBegin.After(eligible) {
+		eligible = p.req.EarliestBegin
+	}
+	why, ok := m.budgetDecision(SourceDASD, p.req.Identifier, eligible, 1, m.countPending("refresh")-1)
+	if !ok {
+		return
+	}
+	m.launch(p, eligible, why)
+}
+
+// planQuiet works out the quiet and partial spans after a full pass that
+// launched nothing and changed nothing; ok and part are false when there
+// is none.
 func (m *Model) planQuiet() quietSpan {
-	q := quietSpan{until: math.MaxInt64}
+	q := quietSpan{until: math.MaxInt64, partUntil: math.MaxInt64}
 	for _, p := range m.pendingReqs() {
 		if k := p.req.Kind; k == osscheduler.Processing || k == osscheduler.HealthResearch {
 			q.idle = true
@@ -145,9 +291,8 @@ func (m *Model) planQuiet() quietSpan {
 	if m.fetchInterval != FetchNever && m.fetchDisabled() == "" {
 		return quietSpan{} // legacy fetch: its own instants, not worked out here
 	}
-	now := m.eng.Now()
-	off := func(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) }
-	bound := func(t time.Time) { q.until = min(q.until, off(t)) }
+	bound := func(t time.Time) { q.partUntil = min(q.partUntil, int64(sim.Sub(t, m.eng.Start()))) }
+	live := m.liveBuf[:0]
 	for _, p := range m.pendingReqs() {
 		id := p.req.Identifier
 		key, ok := m.deferred[id]
@@ -164,26 +309,29 @@ func (m *Model) planQuiet() quietSpan {
 			bound(m.failures[id].until)
 		case "throttled":
 			bound(m.throttledUntil)
-		case "rate_limit":
-			bound(m.bgLaunches[len(m.bgLaunches)-1].Add(m.par.MinGap))
-		case "daily_budget":
-			bound(m.bgLaunches[0].Add(DailyBudgetWindow))
-		case "usage_score":
+		case "rate_limit", "daily_budget":
+			at := m.bgLaunches[len(m.bgLaunches)-1].Add(m.par.MinGap)
+			if key == "daily_budget" {
+				at = m.bgLaunches[0].Add(DailyBudgetWindow)
+			}
 			if p.req.Kind != osscheduler.Periodic {
-				return quietSpan{}
+				bound(at)
+				break
 			}
-			until, ok := m.scoreQuietUntil(p, now)
-			if !ok {
-				return quietSpan{}
-			}
-			q.until = min(q.until, until)
-			q.draws++
+			// Held until at, then evaluated from the daily budget on.
+			live = append(live, liveReq{p: p, budget: true, from: int64(sim.Sub(at, m.eng.Start()))})
+		case "usage_score", "seeded":
+			// The usage score (worked out below) or the seeded draw
+			// after it: evaluated from the score on at every pass.
+			live = append(live, liveReq{p: p, fast: p.req.Kind == osscheduler.Periodic})
 		default:
-			// low_power_mode and battery hang on the level; seeded on a
-			// draw of every pass.
-			return quietSpan{}
+			// The gates that hang on the battery level, a seeded draw
+			// for processing: evaluated in full at every pass.
+			live = append(live, liveReq{p: p})
 		}
 	}
+	m.liveBuf = live
+	q.live = live
 	// The battery gates read the level: it must stay at or above each
 	// level it is at or above now (checked at every pass; a higher level
 	// matters only to a request already held by those gates).
@@ -193,10 +341,50 @@ func (m *Model) planQuiet() quietSpan {
 			q.minLevel = thr
 		}
 	}
-	if q.until <= int64(m.eng.Elapsed()) {
+	if q.partUntil <= int64(m.eng.Elapsed()) {
 		return quietSpan{}
 	}
-	q.ok = true
+	q.part = true
+	return m.planScoreQuiet(q)
+}
+
+// planScoreQuiet is the quiet span within the partial span q: it holds
+// when every live request is a fast one whose usage score just stayed
+// below the threshold, until the first instant one of them may not.
+func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
+	q.ok, q.until, q.draws = false, q.partUntil, 0
+	n := int64(m.eng.Elapsed())
+	if n < q.replanAt {
+		return q
+	}
+	now := m.eng.Now()
+	for _, l := range q.live {
+		if l.budget && n < l.from {
+			q.until = min(q.until, l.from) // held, without a draw, until then
+			continue
+		}
+		if !l.fast && !l.budget {
+			q.replanAt = math.MaxInt64
+			return q
+		}
+		key := m.deferred[l.p.req.Identifier]
+		if l.budget && key == "daily_budget" {
+			// Held by the budget until its oldest launch leaves the window.
+			q.until = min(q.until, int64(sim.Sub(m.bgLaunches[0].Add(DailyBudgetWindow), m.eng.Start())))
+			continue
+		}
+		if key != "usage_score" {
+			return q
+		}
+		until, retry, ok := m.scoreQuietUntil(l.p, now)
+		if !ok {
+			q.replanAt = retry
+			return q
+		}
+		q.until = min(q.until, until)
+		q.draws++
+	}
+	q.ok = q.until > n
 	return q
 }
 
@@ -210,8 +398,11 @@ func (m *Model) planQuiet() quietSpan {
 // overdue; the recently-used bonus can only lapse). Days are added in the
 // order their windows can first hit while that bound stays below the
 // threshold; the span ends where the next one would open. ok is false when
-// the days that can hit now already reach the threshold.
-func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok bool) {
+// the days that can hit now already reach the threshold; it stays so, with
+// the same inputs, before retry: a day that can hit now can until its
+// launch leaves its window, and the bound changes with time only where
+// the request becomes overdue or the recently-used bonus lapses.
+func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until, retry int64, ok bool) {
 	eligible := p.submitted
 	if p.req.EarliestBegin.After(eligible) {
 		eligible = p.req.EarliestBegin
@@ -220,11 +411,17 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 	until = math.MaxInt64
 	if sim.Sub(now, eligible) < m.par.OverdueAfter {
 		until = int64(sim.Sub(eligible, m.eng.Start()) + m.par.OverdueAfter)
+		retry = until
+	} else if ul := m.dev.Launches(); len(ul) > 0 && sim.Sub(now, ul[len(ul)-1]) <= RecentlyUsedWindow {
+		retry = int64(sim.Sub(ul[len(ul)-1], m.eng.Start())+RecentlyUsedWindow) + 1
+	} else {
+		retry = math.MaxInt64
 	}
 	// open[d-1]: the first instant from now at which day d can hit.
 	ls := m.launchOffsets()
 	hmax := int64(PredictionHorizon + PredictionHorizonJitter)
 	var open [HistoryDays]int64
+	closes := int64(math.MaxInt64) // the first instant a day that can hit now no longer can
 	for d := range HistoryDays {
 		day := int64(d+1) * int64(24*time.Hour)
 		// The full pass just ran the score at now: the windows' first
@@ -236,6 +433,9 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 		open[d] = math.MaxInt64
 		if i < len(ls) {
 			open[d] = max(ls[i]+day-hmax+1, n)
+			if open[d] == n {
+				closes = min(closes, ls[i]+day+1)
+			}
 		}
 	}
 	// Days in the order their windows open (insertion sort: 14 at most).
@@ -260,23 +460,27 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 	for d := range HistoryDays {
 		den += m.recency[d]
 	}
+	var rank [HistoryDays]int // day d's place in order; HistoryDays if not in it
+	for d := range HistoryDays {
+		rank[d] = HistoryDays
+	}
+	for i, d := range order[:k] {
+		rank[d] = i
+	}
+	overdue, recent := m.overdue(now, eligible)
 	bound := func(n int) float64 {
-		var in [HistoryDays]bool
-		for _, d := range order[:n] {
-			in[d] = true
-		}
 		var num float64
 		for d := range HistoryDays {
-			if in[d] {
+			if rank[d] < n {
 				num += m.recency[d]
 			}
 		}
-		return m.usageFrom(num/den, now, eligible, extra).score
+		return usageScore(num/den, extra, overdue, recent)
 	}
 	// The most days that keep the bound below the threshold.
 	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not
 	if bound(0) >= m.par.Threshold {
-		return 0, false
+		return 0, retry, false
 	}
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -288,11 +492,11 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until int64, ok b
 	}
 	if lo < k {
 		if open[order[lo]] == n {
-			return 0, false // a day that can hit now would reach the threshold
+			return 0, min(retry, closes), false // a day that can hit now would reach the threshold
 		}
 		until = open[order[lo]]
 	}
-	return until, true
+	return until, 0, true
 }
 
 // Skipped ticks. A tick after which the span stays quiet is not followed by
@@ -322,7 +526,7 @@ func (m *Model) skipTicks() {
 	}
 	m.skipping, m.skipFrom, m.skipDraws = true, m.tickAt, q.draws
 	m.tickAt = target
-	m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(target)))
+	m.eng.RescheduleAfter(m.tick, time.Duration(target)-m.eng.Elapsed()) // = Reschedule to Start()+target
 }
 
 // settleTicks makes the draws of the skipped ticks at or before offset t.
@@ -356,7 +560,7 @@ func (m *Model) pullBack() {
 	m.skipping = false
 	if m.tick.Pending() && m.tickAt > at {
 		m.tickAt = at
-		m.eng.Reschedule(m.tick, m.eng.Start().Add(time.Duration(at)))
+		m.eng.RescheduleAfter(m.tick, time.Duration(at)-m.eng.Elapsed())
 	}
 }
 

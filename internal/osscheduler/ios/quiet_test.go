@@ -27,8 +27,8 @@ type quietWorld struct {
 
 // runQuietWorld runs w with stepEveryPass as given and returns its whole
 // trace (every record, with its fields), its runs and how many passes were
-// quiet.
-func runQuietWorld(t *testing.T, w quietWorld, seed uint64, step bool) (trace, runs string, quiet int, events uint64) {
+// quiet and partial.
+func runQuietWorld(t *testing.T, w quietWorld, seed uint64, step bool) (trace, runs string, quiet, partial int, events uint64) {
 	t.Helper()
 	old := stepEveryPass
 	stepEveryPass = step
@@ -49,7 +49,7 @@ func runQuietWorld(t *testing.T, w quietWorld, seed uint64, step bool) (trace, r
 	for _, x := range e.exec.started {
 		fmt.Fprintf(&rb, "%s %s %s %s %s\n", x.Kind, x.WorkID, x.Started.Sub(t0), x.Budget, x.WhyThen)
 	}
-	return b.String(), rb.String(), e.m.quietPasses, e.eng.Fired()
+	return b.String(), rb.String(), e.m.quietPasses, e.m.partialPasses, e.eng.Fired()
 }
 
 func profileDriven(name string) func(e *env) {
@@ -73,7 +73,9 @@ func profileDriven(name string) func(e *env) {
 
 // TestQuietPassesChangeNothing: a pass inside a quiet span with unchanged
 // inputs is not evaluated, only its draws are made, and the ticks inside
-// such a span are not queued at all; every trace record and run must be
+// such a span are not queued at all; a pass inside a partial span evaluates
+// only its live requests (a fast one from its score on); every trace record
+// and run must be
 // what evaluating every pass of every tick gives, in worlds that cross every
 // bound of a quiet span (earliestBeginDate, rate limit, daily budget,
 // overdue, the score's windows, expiry throttling, failure feedback, the
@@ -141,25 +143,27 @@ func TestQuietPassesChangeNothing(t *testing.T) {
 	for _, prof := range []string{"office-worker", "heavy-user", "light-user", "idle-shelf", "night-shift"} {
 		worlds = append(worlds, quietWorld{name: "profile " + prof, days: 30, setup: profileDriven(prof)})
 	}
-	total := 0
+	total, partial := 0, 0
 	var steppedEvents, quietEvents uint64
 	for _, w := range worlds {
 		t.Run(w.name, func(t *testing.T) {
 			for seed := uint64(1); seed <= 3; seed++ {
-				stepped, steppedRuns, q0, ev0 := runQuietWorld(t, w, seed, true)
-				quiet, quietRuns, q1, ev1 := runQuietWorld(t, w, seed, false)
+				stepped, steppedRuns, q0, p0, ev0 := runQuietWorld(t, w, seed, true)
+				quiet, quietRuns, q1, p1, ev1 := runQuietWorld(t, w, seed, false)
 				steppedEvents += ev0
 				quietEvents += ev1
-				require.Zero(t, q0, "stepping every pass evaluates every pass")
+				require.Zero(t, q0+p0, "stepping every pass evaluates every pass")
 				assert.Equal(t, steppedRuns, quietRuns, "seed %d: runs", seed)
 				if stepped != quiet {
 					assert.Equal(t, stepped, quiet, "seed %d: trace", seed)
 				}
 				total += q1
+				partial += p1
 			}
 		})
 	}
 	assert.Greater(t, total, 10000, "quiet passes must occur, or this test compares nothing")
+	assert.Greater(t, partial, 5000, "partial passes must occur, or this test compares nothing")
 	assert.Less(t, quietEvents, steppedEvents*9/10, "skipped ticks must occur, or this test compares nothing")
 }
 
@@ -208,4 +212,33 @@ func TestOmitRunReasonsChangesOnlyTheReasons(t *testing.T) {
 		}
 	}
 	assert.Greater(t, total, 50, "launches through the usage score must occur, or this test compares nothing")
+}
+
+// TestSameInputsIsPassInputsEqual: sameInputs answers what comparing a
+// freshly built passInputs would, at every device change of a month of
+// usage (a snapshot from each earlier change, with and without the idle
+// gate).
+func TestSameInputsIsPassInputsEqual(t *testing.T) {
+	for _, prof := range []string{"office-worker", "heavy-user", "night-shift"} {
+		e := newEnv(t, 1, testConfig(), nil)
+		profileDriven(prof)(e)
+		var snaps [2]passInputs
+		changes, differ, same := 0, 0, 0
+		e.dev.Subscribe(device.ListenerFunc(func(*device.Change) {
+			for i, idle := range []bool{false, true} {
+				want := e.m.passInputs(idle) == snaps[i]
+				require.Equal(t, want, e.m.sameInputs(idle, &snaps[i]), "%s, change %d, idle %v", prof, changes, idle)
+				if want {
+					same++
+				} else {
+					differ++
+				}
+				snaps[i] = e.m.passInputs(idle)
+			}
+			changes++
+		}))
+		require.NoError(t, e.eng.RunFor(30*day))
+		assert.Greater(t, differ, 100, "%s: inputs must change, or this test compares nothing", prof)
+		assert.Greater(t, same, 100, "%s: inputs must also stay the same", prof)
+	}
 }
