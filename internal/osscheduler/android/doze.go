@@ -132,10 +132,7 @@ func (d *dozeMachine) changed(was bool) {
 		return
 	}
 	now := d.m.eng.Now()
-	if until, ok := d.m.passIdleUntil(); !alwaysEvaluate && ok && now.Before(until) { // passIsIdle(now)
-		if d.inLightStep && reuseIdleUntil {
-			d.idleUntil, d.idleKnown = until, true
-		}
+	if !alwaysEvaluate && d.passIsIdle(now) {
 		d.afterEval(now, 0, 0)
 		// The skipped pass would have ended by queueing the next one afresh,
 		// after afterEval's reschedule: keep that order for events that fall
@@ -144,6 +141,20 @@ func (d *dozeMachine) changed(was bool) {
 		return
 	}
 	d.m.requestEval(now)
+}
+
+// passIsIdle is Model.passIsIdle; within a light-Doze step it keeps the
+// passIdleUntil answer when idle, for the step's fold (reuseIdleUntil).
+func (d *dozeMachine) passIsIdle(now time.Time) bool {
+	if !d.inLightStep || !reuseIdleUntil {
+		return d.m.passIsIdle(now)
+	}
+	until, ok := d.m.passIdleUntil()
+	if ok && now.Before(until) { // passIsIdle(now)
+		d.idleUntil, d.idleKnown = until, true
+		return true
+	}
+	return false
 }
 
 // requeueEval gives the pending pass a new insertion sequence (changed).
