@@ -309,8 +309,8 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	// A Watch, not a Sink: tracing stays off, so no reason is formatted.
 	// Of a start or a cancellation it reads only the instant and the
 	// subject: the models leave those records' fields out.
-	w.Engine.Watch(sink, event.Deferred)
-	w.Engine.WatchBare(sink, event.Started, event.Cancelled)
+	w.Engine.Watch(deferSink{sink}, event.Deferred)
+	w.Engine.WatchBare(closeSink{sink}, event.Started, event.Cancelled)
 	limited := false
 	if err := w.Engine.RunUntil(p.sc.Start.Add(p.duration)); err != nil {
 		var le *sim.LimitError

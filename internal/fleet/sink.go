@@ -48,25 +48,49 @@ type reasonTotal struct {
 
 func newBlockSink() *blockSink { return &blockSink{open: map[string]*subjectSpans{}} }
 
-// Record implements sim.Sink.
+// Record implements sim.Sink, for the records of any of the kinds the sink
+// reads (tests feed it everything).
 func (s *blockSink) Record(r *sim.Record) {
 	switch r.Kind {
 	case event.Deferred:
-		sp := s.spans(r.Subject)
-		if sp == nil {
-			sp = &subjectSpans{subject: r.Subject}
-			s.open[r.Subject] = sp
-			s.order = append(s.order, sp)
-			s.last = sp
-		}
-		sp.close(r.At)
-		sp.reason, sp.since = deferralReason(r), r.At
+		s.deferred(r)
 	case event.Started, event.Cancelled:
-		if sp := s.spans(r.Subject); sp != nil {
-			sp.close(r.At)
-		}
+		s.closeSpan(r)
 	}
 }
+
+// deferred opens a span for r's subject (closing the one open before).
+func (s *blockSink) deferred(r *sim.Record) {
+	sp := s.spans(r.Subject)
+	if sp == nil {
+		sp = &subjectSpans{subject: r.Subject}
+		s.open[r.Subject] = sp
+		s.order = append(s.order, sp)
+		s.last = sp
+	}
+	sp.close(r.At)
+	sp.reason, sp.since = deferralReason(r), r.At
+}
+
+// closeSpan closes the span open for r's subject, if any.
+func (s *blockSink) closeSpan(r *sim.Record) {
+	if sp := s.spans(r.Subject); sp != nil {
+		sp.close(r.At)
+	}
+}
+
+// deferSink is the blockSink watching deferrals only: the engine hands it
+// nothing else, so it need not ask a record's kind.
+type deferSink struct{ s *blockSink }
+
+// Record implements sim.Sink.
+func (d deferSink) Record(r *sim.Record) { d.s.deferred(r) }
+
+// closeSink is the blockSink watching starts and cancellations only.
+type closeSink struct{ s *blockSink }
+
+// Record implements sim.Sink.
+func (c closeSink) Record(r *sim.Record) { c.s.closeSpan(r) }
 
 func deferralReason(r *sim.Record) string {
 	for _, f := range r.Fields {

@@ -189,27 +189,67 @@ func (e *Engine) Tracing() bool {
 // that format strings or compute fields only for the trace guard with Tracing.
 func (e *Engine) Emit(source event.Source, kind event.Kind, subject, reason string, fields ...Field) {
 	e.raceAcquire()
-	if len(e.trace.sinks) == 0 && (len(e.trace.watches) == 0 || !e.watched(kind)) {
+	if len(e.trace.sinks) == 0 {
+		// Only watches, if any (a fleet's): one pass finds the ones of
+		// this kind, and the record is built at the first of them.
+		if len(e.trace.watches) != 0 {
+			e.emitWatched(source, kind, subject, reason, fields)
+		}
 		e.raceRelease()
 		return
 	}
-	e.trace.seq++
-	e.trace.fields = append(e.trace.fields[:0], fields...)
-	r := &e.trace.rec
-	*r = Record{At: time.Duration(e.now), Seq: e.trace.seq, Source: source, Kind: kind, Subject: subject, Reason: reason, Fields: e.trace.fields}
+	r := e.record(source, kind, subject, reason, fields)
 	for _, s := range e.trace.sinks {
 		s.Record(r)
 	}
 	for i := range e.trace.watches {
-		for _, k := range e.trace.watches[i].kinds {
-			if k == kind {
-				e.trace.watches[i].s.Record(r)
-				break
-			}
+		if slices.Contains(e.trace.watches[i].kinds, kind) {
+			e.trace.watches[i].s.Record(r)
 		}
 	}
-	clear(e.trace.fields) // drop references to the caller's strings
+	if len(fields) != 0 {
+		clear(e.trace.fields) // drop references to the caller's strings
+	}
 	e.raceRelease()
+}
+
+// emitWatched is Emit with no sink: the record goes to the watches of
+// kind, in the order they were added, and is built only when there is one.
+func (e *Engine) emitWatched(source event.Source, kind event.Kind, subject, reason string, fields []Field) {
+	var r *Record
+	for i := range e.trace.watches {
+		w := &e.trace.watches[i]
+		if !slices.Contains(w.kinds, kind) {
+			continue
+		}
+		if r == nil {
+			r = e.record(source, kind, subject, reason, fields)
+		}
+		w.s.Record(r)
+	}
+	// The fields are not cleared here: like the reused Record's subject
+	// and reason, the strings they hold are kept only until the next
+	// record overwrites them, and watched records are frequent.
+}
+
+// record numbers the next record and fills the engine's reusable Record
+// with it, fields copied into the reused buffer (a record without fields
+// has none: Fields is empty either way).
+func (e *Engine) record(source event.Source, kind event.Kind, subject, reason string, fields []Field) *Record {
+	e.trace.seq++
+	if len(fields) != 0 {
+		e.trace.fields = append(e.trace.fields[:0], fields...)
+	} else {
+		e.trace.fields = e.trace.fields[:0]
+	}
+	// Member by member: storing the whole struct builds it on the stack
+	// first and copies it under the write barrier.
+	r := &e.trace.rec
+	r.At, r.Seq = time.Duration(e.now), e.trace.seq
+	r.Source, r.Kind = source, kind
+	r.Subject, r.Reason = subject, reason
+	r.Fields = e.trace.fields
+	return r
 }
 
 // Recorder is an in-memory sink, for tests and for building reports.

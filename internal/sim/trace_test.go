@@ -63,6 +63,32 @@ func TestEmitWithoutSinkAllocatesNothing(t *testing.T) {
 	}
 }
 
+// A fleet's case: only watches, of some kinds. Emitting to them, or past
+// them, allocates nothing once the fields buffer has grown.
+func TestEmitToWatchesAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
+	e := New(t0, 1)
+	n := 0
+	e.Watch(SinkFunc(func(r *Record) { n += len(r.Fields) }), event.Deferred)
+	e.WatchBare(SinkFunc(func(r *Record) { n++ }), event.Started, event.Cancelled)
+	name := "sync"
+	emit := func() {
+		e.Emit(event.SourcePlugin, event.Deferred, name, "", String("blocked_by", "doze"), Int("attempt", 3))
+		e.Emit(event.SourcePlugin, event.Started, name, "")
+		e.Emit(event.SourcePlugin, event.Skipped, name, "", String("net", "wifi"))
+	}
+	emit()
+	allocs := testing.AllocsPerRun(1000, emit)
+	if allocs != 0 {
+		t.Fatalf("Emit to watches: %v allocs", allocs)
+	}
+	if n != 3*1002 {
+		t.Fatalf("the watches got %d fields and starts, want %d", n, 3*1002)
+	}
+}
+
 func TestJSONLSinkFormat(t *testing.T) {
 	var buf bytes.Buffer
 	s := NewJSONLSink(&buf)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -50,4 +51,31 @@ func TestWatchBare(t *testing.T) {
 	e2.WatchBare(keep(&bare), event.Started)
 	e2.AddSink(keep(&full))
 	assert.True(t, e2.WatchingFields(event.Started), "tracing reads every field")
+}
+
+// With watches only, a record is built once and handed to every watch of
+// its kind, in the order they were added; records of unwatched kinds are
+// not numbered; a record without fields has none, whatever the record
+// before it had.
+func TestWatchesShareOneRecord(t *testing.T) {
+	e := New(time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), 1)
+	var got []string
+	watch := func(name string) Sink {
+		return SinkFunc(func(r *Record) {
+			got = append(got, fmt.Sprintf("%s %d %s %s %d", name, r.Seq, r.Kind, r.Subject, len(r.Fields)))
+		})
+	}
+	e.Watch(watch("a"), event.Deferred, event.Started)
+	e.WatchBare(watch("b"), event.Started, event.Cancelled)
+	e.Watch(watch("c"), event.Deferred)
+
+	e.Emit("os", event.Deferred, "w", "", String("gate", "doze"), Int("n", 2))
+	e.Emit("os", event.Skipped, "w", "") // watched by none: not numbered
+	e.Emit("os", event.Started, "w", "")
+	e.Emit("os", event.Cancelled, "v", "")
+	assert.Equal(t, []string{
+		"a 1 deferred w 2", "c 1 deferred w 2",
+		"a 2 started w 0", "b 2 started w 0",
+		"b 3 cancelled v 0",
+	}, got)
 }
