@@ -429,19 +429,34 @@ func (e *Engine) step(head *queued) (bool, error) {
 const wallCheckEvery = 1024
 
 func (e *Engine) checkLimits(head *queued) error {
-	l := e.limits
-	switch {
-	case l.MaxEvents > 0 && e.fired >= l.MaxEvents:
-		return e.limitErr("max_events", fmt.Sprint(l.MaxEvents), head)
-	case l.Horizon > 0 && head.at > int64(l.Horizon):
-		return e.limitErr("horizon", FormatOffset(l.Horizon), head)
-	case l.WallClock > 0:
+	l := &e.limits
+	if l.MaxEvents > 0 && e.fired >= l.MaxEvents || l.Horizon > 0 && head.at > int64(l.Horizon) {
+		return e.limitHit(head)
+	}
+	if l.WallClock > 0 {
 		e.wallTick++
-		if e.wallStart.IsZero() {
-			e.wallStart = e.wallNow() // the watchdog's only use of real time
-		} else if e.wallTick%wallCheckEvery == 0 && e.wallNow().Sub(e.wallStart) > l.WallClock {
-			return e.limitErr("wall_clock", l.WallClock.String(), head)
+		if e.wallTick%wallCheckEvery == 0 || e.wallStart.IsZero() {
+			return e.wallCheck(head)
 		}
+	}
+	return nil
+}
+
+// limitHit is the error of the event-count or horizon limit head reached.
+func (e *Engine) limitHit(head *queued) error {
+	if l := e.limits; l.MaxEvents > 0 && e.fired >= l.MaxEvents {
+		return e.limitErr("max_events", fmt.Sprint(l.MaxEvents), head)
+	}
+	return e.limitErr("horizon", FormatOffset(e.limits.Horizon), head)
+}
+
+// wallCheck starts the wall-clock watchdog, or reads the real clock to see
+// whether the run took longer than allowed.
+func (e *Engine) wallCheck(head *queued) error {
+	if e.wallStart.IsZero() {
+		e.wallStart = e.wallNow() // the watchdog's only use of real time
+	} else if e.wallNow().Sub(e.wallStart) > e.limits.WallClock {
+		return e.limitErr("wall_clock", e.limits.WallClock.String(), head)
 	}
 	return nil
 }

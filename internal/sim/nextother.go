@@ -17,6 +17,13 @@ import (
 // timer may be left aside when its owner vouches that its event reads and
 // disturbs none of it.
 func (e *Engine) QuietUntil(ts ...Timer) time.Time {
+	return e.timeAt(e.QuietUntilOffset(ts...))
+}
+
+// QuietUntilOffset is QuietUntil as an offset from Start (what Elapsed
+// counts), for a model that works in offsets: it spares building the
+// time.Time and converting it back.
+func (e *Engine) QuietUntilOffset(ts ...Timer) int64 {
 	if e.view != nil && e.view.mock != nil {
 		e.view.arm()
 	}
@@ -39,9 +46,8 @@ func (e *Engine) QuietUntil(ts ...Timer) time.Time {
 	if best >= 0 && q[best].at < bound {
 		bound = q[best].at
 	}
-	at := e.timeAt(bound)
 	e.raceRelease()
-	return at
+	return bound
 }
 
 // nextExcluding is the index of the smallest slot of q that is none of ts

@@ -17,7 +17,12 @@ func TestQuietUntil(t *testing.T) {
 	require.Equal(t, at(0), e.QuietUntil(mine))
 
 	var seen []time.Time
-	probe := HandlerFunc(func(e *Engine) { seen = append(seen, e.QuietUntil(mine)) })
+	probe := HandlerFunc(func(e *Engine) {
+		q := e.QuietUntil(mine)
+		// QuietUntilOffset is the same instant as an offset from Start.
+		require.Equal(t, int64(Sub(q, start)), e.QuietUntilOffset(mine))
+		seen = append(seen, q)
+	})
 	e.After(10*time.Second, PhaseOS, "probe", probe)
 	other := e.After(30*time.Second, PhaseDevice, "other", nop)
 	e.After(2*time.Minute, PhaseOS, "probe", probe)
@@ -59,6 +64,9 @@ func TestQuietUntilLeavesTimersAside(t *testing.T) {
 		got = append(got, []time.Duration{
 			Sub(e.QuietUntil(a), start), Sub(e.QuietUntil(a, b), start), Sub(e.QuietUntil(a, b, c), start),
 			Sub(e.QuietUntil(b), start), Sub(e.QuietUntil(), start),
+		}, []time.Duration{
+			time.Duration(e.QuietUntilOffset(a)), time.Duration(e.QuietUntilOffset(a, b)), time.Duration(e.QuietUntilOffset(a, b, c)),
+			time.Duration(e.QuietUntilOffset(b)), time.Duration(e.QuietUntilOffset()),
 		})
 	})
 	e.After(0, PhaseOS, "probe", probe)
@@ -69,5 +77,6 @@ func TestQuietUntilLeavesTimersAside(t *testing.T) {
 		e.After(time.Duration(i)*time.Second, PhaseOS, "other", nop)
 	}
 	require.NoError(t, e.RunUntil(start.Add(time.Minute)))
-	require.Equal(t, [][]time.Duration{{2 * time.Second, 2 * time.Second, 4 * time.Second, time.Second, time.Second}}, got)
+	want := []time.Duration{2 * time.Second, 2 * time.Second, 4 * time.Second, time.Second, time.Second}
+	require.Equal(t, [][]time.Duration{want, want}, got) // QuietUntil, then QuietUntilOffset
 }

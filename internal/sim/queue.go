@@ -121,10 +121,19 @@ func (q *queue) remove(i int) *queued {
 }
 
 // update copies ev's time and sequence into its slot and restores the heap.
+// Keys are unique (every event has its own insertion sequence), so a key
+// that grew can only move down and one that shrank only up: the other
+// direction's sift would find the slot already in place.
 func (q queue) update(ev *queued) {
-	s := &q[ev.index]
+	i := ev.index
+	s := &q[i]
+	was := *s
 	s.at, s.key = ev.at, slotKey(ev.phase, ev.seq)
-	q.fix(ev.index)
+	if s.less(&was) {
+		q.up(i)
+	} else {
+		q.down(i)
+	}
 }
 
 func (q queue) fix(i int) {
@@ -133,44 +142,73 @@ func (q queue) fix(i int) {
 	}
 }
 
+// up sifts slot j towards the root. A slot that is not smaller than its
+// parent is left where it is, untouched (its event's index is already j):
+// the usual case for a new event, whose sequence is the largest.
 func (q queue) up(j int) {
+	if j <= 0 || j >= len(q) {
+		return
+	}
+	i := int(uint(j-1) >> 1) // the parent
+	if !q[j].less(&q[i]) {
+		return
+	}
 	x := q[j]
-	for j > 0 {
-		i := (j - 1) / 2
-		if !x.less(&q[i]) {
-			break
-		}
+	for {
 		q[j] = q[i]
 		q[j].ev.index = j
 		j = i
+		if j == 0 {
+			break
+		}
+		i = int(uint(j-1) >> 1)
+		if !x.less(&q[i]) {
+			break
+		}
 	}
 	q[j] = x
 	x.ev.index = j
 }
 
+// down sifts slot i0 towards the leaves and reports whether it moved. A
+// leaf, or a slot not larger than its smaller child, is left untouched.
 func (q queue) down(i0 int) bool {
-	i := i0
 	n := len(q)
+	if i0 < 0 || i0 >= n {
+		return false
+	}
+	l := 2*i0 + 1
+	if l >= n || l < 0 {
+		return false
+	}
+	j := l
+	if r := l + 1; r < n && q[r].less(&q[l]) {
+		j = r
+	}
+	if !q[j].less(&q[i0]) {
+		return false
+	}
+	i := i0
 	x := q[i]
 	for {
-		l := 2*i + 1
+		q[i] = q[j]
+		q[i].ev.index = i
+		i = j
+		l = 2*i + 1
 		if l >= n || l < 0 {
 			break
 		}
-		j := l
+		j = l
 		if r := l + 1; r < n && q[r].less(&q[l]) {
 			j = r
 		}
 		if !q[j].less(&x) {
 			break
 		}
-		q[i] = q[j]
-		q[i].ev.index = i
-		i = j
 	}
 	q[i] = x
 	x.ev.index = i
-	return i > i0
+	return true
 }
 
 // toOffset converts an absolute time to the engine's nanosecond offset:

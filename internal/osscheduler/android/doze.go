@@ -65,7 +65,12 @@ type dozeMachine struct {
 	// inLightStep: a light-Doze step is running (requeueEval leaves the
 	// pass's requeue to its end); requeueDue: one is owed.
 	inLightStep, requeueDue bool
-	deepH, lightH           sim.Handler
+	// idleUntil, idleKnown: the passIdleUntil answer changed found idle
+	// within the running light-Doze step, which its fold reuses (see
+	// lightStepHandler.Fire).
+	idleUntil     time.Time
+	idleKnown     bool
+	deepH, lightH sim.Handler
 }
 
 func (d *dozeMachine) deepDeferring() bool { return d.deep == dozeIdle }
@@ -127,7 +132,7 @@ func (d *dozeMachine) changed(was bool) {
 		return
 	}
 	now := d.m.eng.Now()
-	if !alwaysEvaluate && d.m.passIsIdle(now) {
+	if !alwaysEvaluate && d.passIsIdle(now) {
 		d.afterEval(now, 0, 0)
 		// The skipped pass would have ended by queueing the next one afresh,
 		// after afterEval's reschedule: keep that order for events that fall
@@ -136,6 +141,20 @@ func (d *dozeMachine) changed(was bool) {
 		return
 	}
 	d.m.requestEval(now)
+}
+
+// passIsIdle is Model.passIsIdle; within a light-Doze step it keeps the
+// passIdleUntil answer when idle, for the step's fold (reuseIdleUntil).
+func (d *dozeMachine) passIsIdle(now time.Time) bool {
+	if !d.inLightStep || !reuseIdleUntil {
+		return d.m.passIsIdle(now)
+	}
+	until, ok := d.m.passIdleUntil()
+	if ok && now.Before(until) { // passIsIdle(now)
+		d.idleUntil, d.idleKnown = until, true
+		return true
+	}
+	return false
 }
 
 // requeueEval gives the pending pass a new insertion sequence (changed).
@@ -422,8 +441,17 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 	if !d.foldQuietLight() && d.requeueDue {
 		d.m.eng.Requeue(d.m.evalTimer)
 	}
-	d.requeueDue = false
+	d.requeueDue, d.idleKnown = false, false
 }
+
+// reuseIdleUntil lets the fold of a light-Doze step reuse the passIdleUntil
+// answer the step's own changed computed when it found the pass idle:
+// nothing between the two touches what passIdleUntil reads (changed then
+// only runs afterEval, which moves the Doze timers, and defers the pass's
+// requeue; the rest of stepLight and the fold's own tests read state), so
+// the fold would compute the same answer again. Tests turn it off to
+// compare (TestReusedIdleUntilChangesNothing).
+var reuseIdleUntil = true
 
 // eagerLightRequeue turns off requeueEval's deferral within a light-Doze
 // step; a test checks that the deferral changes nothing.
@@ -470,7 +498,7 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	var end int64
 	if tail, tailAt, silent := m.dev.SilentTail(); silent {
 		// QuietUntil(lightT) is the earlier of the tail's end and this.
-		past := m.vt(m.eng.QuietUntil(d.lightT, tail))
+		past := m.eng.QuietUntilOffset(d.lightT, tail)
 		switch end = min(past, int64(tailAt)); {
 		case d.lightAt < end:
 		case int64(tailAt) == end:
@@ -478,11 +506,14 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 		default:
 			return false
 		}
-	} else if end = m.vt(m.eng.QuietUntil(d.lightT)); d.lightAt >= end {
+	} else if end = m.eng.QuietUntilOffset(d.lightT); d.lightAt >= end {
 		return false
 	}
 	// passIsIdle(t) for every step before end, computed once.
-	idleUntil, ok := m.passIdleUntil()
+	idleUntil, ok := d.idleUntil, true
+	if !d.idleKnown {
+		idleUntil, ok = m.passIdleUntil()
+	}
 	if !ok {
 		return false
 	}
