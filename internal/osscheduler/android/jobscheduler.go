@@ -342,23 +342,33 @@ func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 
 // requestEval makes the scheduler evaluate at t (PhaseOS), keeping an
 // earlier pending evaluation.
+func (m *Model) requestEval(t time.Time) { m.requestEvalAt(m.vt(t)) }
+
+// requestEvalNow is requestEval(m.eng.Now()) without the time.Time.
+func (m *Model) requestEvalNow() { m.requestEvalAt(int64(m.eng.Elapsed())) }
+
+// requestEvalAt is requestEval at a virtual time (ns since the start, the
+// kernel's own offset: vt of the time.Time).
 //
 // The pending pass's instant is kept as a virtual time (evalAt), so that
 // neither this, called several times a pass, nor passIdleUntil builds a
-// time.Time to compare: off is t as the kernel reads it (sim.Sub from the
-// start, what Schedule and Reschedule do), evalAt the instant the kernel
-// queued it at (never before now).
-func (m *Model) requestEval(t time.Time) {
-	off := m.vt(t)
+// time.Time to compare; evalAt is the instant the kernel queued it at
+// (never before now). The timer is queued with the kernel's offset calls
+// (After, RescheduleAfter at off-now): Schedule and Reschedule of the
+// time.Time would turn it straight back into off, and like them these clamp
+// an instant in the past to now, so the event lands at the same instant
+// with the same insertion sequence.
+func (m *Model) requestEvalAt(off int64) {
+	now := int64(m.eng.Elapsed())
 	if m.evalTimer.Pending() {
 		if m.evalAt <= off {
 			return
 		}
-		m.eng.Reschedule(m.evalTimer, t)
+		m.eng.RescheduleAfter(m.evalTimer, time.Duration(max(off, now)-now))
 	} else {
-		m.evalTimer = m.eng.Schedule(t, sim.PhaseOS, "android.evaluate", m.evalH)
+		m.evalTimer = m.eng.After(time.Duration(max(off, now)-now), sim.PhaseOS, "android.evaluate", m.evalH)
 	}
-	m.evalAt = max(off, int64(m.eng.Elapsed()))
+	m.evalAt = max(off, now)
 }
 
 // evaluate is one JobScheduler pass: stop running jobs that lost a
@@ -824,7 +834,7 @@ func (h *timeoutHandler) Fire(*sim.Engine) {
 		}
 	}
 	h.m.stopRun(h.w, osscheduler.StopTimeout, why)
-	h.m.requestEval(h.m.eng.Now())
+	h.m.requestEvalNow()
 }
 
 func (m *Model) addRunning(w *workSpec) {

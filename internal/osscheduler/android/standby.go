@@ -191,7 +191,7 @@ type standbyHandler struct{ m *Model }
 
 func (h standbyHandler) Fire(*sim.Engine) {
 	h.m.standbyRefresh(h.m.eng.Now())
-	h.m.requestEval(h.m.eng.Now())
+	h.m.requestEvalNow()
 }
 
 // standbyDevice follows usage and the screen.
