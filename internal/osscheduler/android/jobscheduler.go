@@ -24,7 +24,9 @@ const (
 // for every run: AX SystemJobInfoConverter).
 type job struct {
 	scheduled   bool      // handed to JobScheduler
-	earliest    time.Time // minimum latency reached
+	earliest    time.Time // minimum latency reached (set with setEarliest)
+	earliestAt  int64     // vt(earliest), for passIdleUntil
+	dueNever    bool      // earliest is not before never
 	handedAt    time.Time // when the job was (re)scheduled
 	systemStops int       // JobStatus.numSystemStops since the job was created
 	startAt     time.Time // seeded start time once ready; zero: not drawn
@@ -499,44 +501,56 @@ func (m *Model) startLatencyRand() *rand.Rand {
 // anything short of that takes the full pass.
 func (m *Model) passIsIdle(now time.Time) bool {
 	until, ok := m.passIdleUntil()
-	return ok && now.Before(until)
+	return ok && m.vt(now) < until
 }
 
 // passIdleUntil is passIsIdle over time while nothing else happens: ok
-// when all but its clock tests hold, and until is the instant from which
-// they fail (the bucket's staleness, the earliest due time), so that
-// passIsIdle(t) is ok && t < until.
-func (m *Model) passIdleUntil() (until time.Time, ok bool) {
+// when all but its clock tests hold, and until is the virtual time (vt)
+// from which they fail (the bucket's staleness, the earliest due time), so
+// that passIsIdle(t) is ok && vt(t) < until.
+//
+// It compares the virtual times kept next to the instants (job.earliestAt,
+// standbyState.freshAt) instead of the time.Time values: vt is monotonic
+// (it saturates only past about 292 years, where never lies, and a clock
+// before that is always below), so the earliest of the offsets is the
+// offset of the earliest instant, and vt(t) < vt(u) is t.Before(u) for any
+// t the simulation reaches. A job due at never (or later) does not lower
+// the earliest, as time.Time's Before would not: some tells whether any job
+// is due before never (whose offset may saturate all the same).
+func (m *Model) passIdleUntil() (until int64, ok bool) {
 	if m.powerOff || m.nRunning > 0 {
-		return never, false
+		return neverAt, false
 	}
-	until = never
+	until = neverAt
 	if m.prof.buckets {
 		if !m.sb.fresh {
-			return never, false
+			return neverAt, false
 		}
-		until = m.sb.freshUntil
+		until = m.sb.freshAt
 	}
-	next, n := never, 0
+	next, n, some := neverAt, 0, false
 	for _, w := range m.specs {
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
 		if n++; n > schedulerLimit || m.forceStopped || w.job.block != blockNotDue || !w.job.startAt.IsZero() {
-			return never, false
+			return neverAt, false
 		}
-		if w.job.earliest.Before(next) {
-			next = w.job.earliest
+		if !w.job.dueNever {
+			next, some = min(next, w.job.earliestAt), true
 		}
 	}
 	pending := m.evalTimer.Pending()
-	if next == never {
+	if !some { // no job due before never: the earliest is never itself
 		return until, !pending
 	}
-	if next.Before(until) {
-		until = next
-	}
-	return until, pending && m.evalAt == m.vt(next)
+	until = min(until, next)
+	return until, pending && m.evalAt == next
+}
+
+// setEarliest sets a job's minimum-latency instant and its virtual time.
+func (m *Model) setEarliest(w *workSpec, t time.Time) {
+	w.job.earliest, w.job.earliestAt, w.job.dueNever = t, m.vt(t), !t.Before(never)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
@@ -710,7 +724,7 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	w.job.startAt = time.Time{}
 	if ok, due := w.gate(now); !ok {
 		// "being executed before schedule": stays ENQUEUED, rescheduled.
-		w.job.earliest = due
+		m.setEarliest(w, due)
 		w.job.override = overrideNone
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, event.Skipped, w.subject(), "being executed before schedule; next run time "+m.at(due), sim.String("id", w.id))
@@ -919,7 +933,7 @@ func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) 
 	w.job.systemStops++
 	w.job.scheduled = true
 	w.job.handedAt = now
-	w.job.earliest = latest(w.nextRunTime(), now.Add(m.jsBackoff(w)))
+	m.setEarliest(w, latest(w.nextRunTime(), now.Add(m.jsBackoff(w))))
 }
 
 // abortRun ends the execution: the app is told with appReason, the journal
@@ -1037,7 +1051,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 func (m *Model) schedule(w *workSpec) {
 	now := m.eng.Now()
 	w.job.scheduled = true
-	w.job.earliest = w.nextRunTime()
+	m.setEarliest(w, w.nextRunTime())
 	w.job.handedAt = now
 	w.job.startAt = time.Time{}
 	w.job.block = blockNone
