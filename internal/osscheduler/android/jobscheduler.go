@@ -381,7 +381,7 @@ func (m *Model) evaluate() {
 		return
 	}
 	now := m.eng.Now()
-	m.standbyRefreshIfStale(now)
+	m.standbyRefreshIfStaleNow(now)
 	for _, w := range m.running {
 		if w == nil {
 			continue

@@ -52,7 +52,8 @@ func refPassIdleUntil(m *Model) (until time.Time, ok bool) {
 // every built-in usage profile with periodic works (idle, not idle, due
 // times, bucket staleness), and passIsIdle the same verdict at instants
 // around that answer; each job's kept offset is vt of its instant. A job
-// due at never does not count as due (both ways).
+// due at never does not count as due (both ways). The bucket's staleness
+// test of a pass (standbyRefreshIfStaleNow) agrees with the time.Time one.
 func TestPassIdleOffsetsMatchTimes(t *testing.T) {
 	days := 7
 	if testing.Short() {
@@ -86,6 +87,10 @@ func TestPassIdleOffsetsMatchTimes(t *testing.T) {
 						require.Equal(t, m.vt(w.job.earliest), w.job.earliestAt, "%s API %d step %d", name, api, step)
 						require.Equal(t, !w.job.earliest.Before(never), w.job.dueNever, "%s API %d step %d", name, api, step)
 					}
+				}
+				if m.sb.fresh {
+					require.Equal(t, m.vt(m.sb.freshUntil), m.sb.freshAt, "%s API %d step %d", name, api, step)
+					require.Equal(t, eng.Now().Before(m.sb.freshUntil), int64(eng.Elapsed()) < m.sb.freshAt, "%s API %d step %d", name, api, step)
 				}
 				want, wantOK := refPassIdleUntil(m)
 				got, gotOK := m.passIdleUntil()

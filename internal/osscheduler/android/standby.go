@@ -192,6 +192,17 @@ func (m *Model) standbyRefreshIfStale(now time.Time) {
 	m.standbyRefresh(now)
 }
 
+// standbyRefreshIfStaleNow is standbyRefreshIfStale(now) for now the
+// engine's current time, compared as virtual times: vt(now) is Elapsed, and
+// vt(now) < freshAt is now.Before(freshUntil) (vt is monotonic and now never
+// saturates).
+func (m *Model) standbyRefreshIfStaleNow(now time.Time) {
+	if m.sb.fresh && int64(m.eng.Elapsed()) < m.sb.freshAt {
+		return
+	}
+	m.standbyRefresh(now)
+}
+
 type standbyHandler struct{ m *Model }
 
 func (h standbyHandler) Fire(*sim.Engine) {
