@@ -476,12 +476,16 @@ func (m *Model) evaluate() {
 	}
 	m.dozeAfterEval(now, pending)
 	if next != never {
-		if !next.After(now) {
+		// As virtual times: vt(next) <= vt(now) is !next.After(now) (vt is
+		// monotonic and now never saturates), and vt(now.Add(ms)) is
+		// Elapsed+ms.
+		off, at := m.vt(next), int64(m.eng.Elapsed())
+		if off <= at {
 			// Defensive: nothing should wait for "now" after a full pass;
 			// never let a rounding edge spin the kernel at one instant.
-			next = now.Add(time.Millisecond)
+			off = at + int64(time.Millisecond)
 		}
-		m.requestEval(next)
+		m.requestEvalAt(off)
 	}
 }
 
