@@ -97,7 +97,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	if c.Kind == device.ChangeAppSwipedAway {
 		m.killed = true
 		m.inputsChanged()
-		for _, id := range m.pendingIDs() {
+		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
 			switch m.pending[id].req.Kind {
 			case osscheduler.Periodic, osscheduler.ContinuedProcessing:
 				m.cancel(id, SourceDASD, "app force-quit by the user: dasd cancels its pending requests until the next manual launch")
@@ -207,9 +207,9 @@ func (m *Model) evaluate() {
 	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
-	// The requests as the pass began, in identifier order: a change to the
-	// set builds a new slice (sortPending), so this one stays as it is.
-	reqs := m.pendingReqs()
+	// The requests as the pass began, in identifier order: a copy no
+	// change to the set touches (holdPending).
+	reqs, own := m.holdPending()
 	version := m.pendingVersion
 	for _, p := range reqs {
 		if m.pendingVersion != version && m.pending[p.req.Identifier] != p {
@@ -217,6 +217,7 @@ func (m *Model) evaluate() {
 		}
 		m.consider(p)
 	}
+	m.releasePending(own)
 	m.considerFetch()
 }
 
@@ -659,11 +660,11 @@ func (m *Model) coldLaunch(subject string) bool {
 func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 	req := p.req
 	id := req.Identifier
-	delete(m.pending, id)
+	m.deletePending(id)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	if !m.coldLaunch(id) {
-		m.pending[id] = p // not consumed
+		m.setPending(p) // not consumed
 		m.pendingChanged()
 		return
 	}

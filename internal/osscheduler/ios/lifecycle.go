@@ -213,7 +213,7 @@ func (m *Model) SimulateLaunch(id string) error {
 	if !m.handlerFor(id) {
 		return m.crash("_simulateLaunchForTaskWithIdentifier", id, "No launch handler registered for task with identifier "+id)
 	}
-	delete(m.pending, id)
+	m.deletePending(id)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	if m.Suspended() {

@@ -97,14 +97,22 @@ type Model struct {
 	fetchWeight   float64
 
 	pending map[string]*pendingReq
-	// pendingSorted caches pendingIDs; nil after any change to the set.
+	// pendingSorted is the keys of pending in identifier order, kept up to
+	// date in place by setPending and deletePending (no sort, no map
+	// iteration, no allocation once grown): a caller that changes the set
+	// while iterating over it iterates over a copy (holdPending).
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
 	pendingRefresh    int           // refresh requests in pendingSortedReqs
-	pendingVersion    uint64        // counts changes to the set (pendingChanged)
-	inputsVersion     uint64        // counts other changes a pass reads (inputsChanged)
-	quiet             quietSpan     // what the last full pass left (quiet.go)
-	quietPasses       int           // passes not evaluated again (for tests)
+	// passReqs is evaluate's and evaluateLive's copy of pendingSortedReqs
+	// (holdPending); passHeld while one of them uses it.
+	passReqs       []*pendingReq
+	passHeld       bool
+	reqBlock       []pendingReq // where Submit takes its requests from (newPendingReq)
+	pendingVersion uint64       // counts changes to the set (pendingChanged)
+	inputsVersion  uint64       // counts other changes a pass reads (inputsChanged)
+	quiet          quietSpan    // what the last full pass left (quiet.go)
+	quietPasses    int          // passes not evaluated again (for tests)
 	// sameMemo: within one device change, sameInputs held for the quiet
 	// span at these versions (quiet.go: sameMemoHolds).
 	sameMemo                bool
@@ -282,7 +290,9 @@ func (m *Model) Submit(req TaskRequest) error {
 			return m.reject(id, osscheduler.Errorf("too_many_pending_requests", "%d %s request(s) already pending; the limit is %d refresh and %d processing", limit, class, MaxPendingRefresh, MaxPendingProcessing))
 		}
 	}
-	m.pending[id] = &pendingReq{req: req, submitted: m.eng.Now()}
+	p := m.newPendingReq()
+	p.req, p.submitted = req, m.eng.Now()
+	m.setPending(p)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
@@ -314,7 +324,8 @@ func (m *Model) Cancel(identifier string) {
 
 // CancelAll is BGTaskScheduler.cancelAllTaskRequests().
 func (m *Model) CancelAll() {
-	for _, id := range m.pendingIDs() {
+	for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
+
 		m.cancel(id, SourceScheduler, "cancelled by the app (cancelAllTaskRequests)")
 	}
 }
@@ -406,7 +417,7 @@ func (m *Model) SetBackgroundAppRefresh(on bool) {
 	m.bar = on
 	m.inputsChanged()
 	if !on {
-		for _, id := range m.pendingIDs() {
+		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
 			if m.pending[id].req.Kind == osscheduler.HealthResearch {
 				continue // exempt from the BAR check (_DASBARScheduler.mm [R])
 			}
@@ -499,11 +510,10 @@ func sameClass(a, b osscheduler.Kind) bool {
 
 func (m *Model) countPending(class string) int {
 	if class == "refresh" {
-		m.sortPending()
 		return m.pendingRefresh // asked at every refresh request's pass
 	}
 	n := 0
-	for _, p := range m.pendingReqs() { // no map iteration: asked at every pass
+	for _, p := range m.pendingSortedReqs { // no map iteration: asked at every pass
 		if _, c := pendingLimit(p.req.Kind); c == class {
 			n++
 		}
@@ -511,53 +521,104 @@ func (m *Model) countPending(class string) int {
 	return n
 }
 
-// pendingIDs is the pending identifiers, sorted. The slice is kept until the
-// set changes (every pass of the scheduler asks); a change builds a new one,
-// so a caller iterating over the old slice is not disturbed.
-func (m *Model) pendingIDs() []string {
-	m.sortPending()
-	return m.pendingSorted
-}
+// pendingIDs is the pending identifiers, sorted. The slice is the model's
+// own, changed in place by the next change to the set: a caller that
+// changes the set while iterating iterates over a copy.
+func (m *Model) pendingIDs() []string { return m.pendingSorted }
 
 // pendingReqs is the pending requests in identifier order, kept like
 // pendingIDs: a pass reads them without a map lookup per identifier.
-func (m *Model) pendingReqs() []*pendingReq {
-	m.sortPending()
-	return m.pendingSortedReqs
+func (m *Model) pendingReqs() []*pendingReq { return m.pendingSortedReqs }
+
+// holdPending is the pending requests as they are now, in identifier
+// order, in a slice no change to the set touches until releasePending:
+// evaluate's and evaluateLive's, whose passes launch (and the app
+// resubmits) while they iterate. The model's one buffer serves a pass; a
+// pass nested in another gets a fresh copy (own is false).
+func (m *Model) holdPending() (reqs []*pendingReq, own bool) {
+	if m.passHeld {
+		return slices.Clone(m.pendingSortedReqs), false
+	}
+	m.passHeld = true
+	m.passReqs = append(m.passReqs[:0], m.pendingSortedReqs...)
+	return m.passReqs, true
+}
+
+// releasePending ends a pass's use of holdPending's slice.
+func (m *Model) releasePending(own bool) {
+	if own {
+		clear(m.passReqs) // keep no request alive
+		m.passHeld = false
+	}
 }
 
 // pendingChanged records a change to the set of pending requests.
 func (m *Model) pendingChanged() {
-	m.pendingSorted = nil
 	m.pendingVersion++
 	m.changed()
 }
 
-func (m *Model) sortPending() {
-	if m.pendingSorted != nil {
+// setPending puts p in the pending set under its identifier, replacing
+// any request pending under it, and keeps the sorted view in step.
+func (m *Model) setPending(p *pendingReq) {
+	id := p.req.Identifier
+	m.pending[id] = p
+	i, found := slices.BinarySearch(m.pendingSorted, id)
+	if found {
+		if isRefresh(m.pendingSortedReqs[i].req.Kind) {
+			m.pendingRefresh--
+		}
+		m.pendingSortedReqs[i] = p
+	} else {
+		m.pendingSorted = slices.Insert(m.pendingSorted, i, id)
+		m.pendingSortedReqs = slices.Insert(m.pendingSortedReqs, i, p)
+	}
+	if isRefresh(p.req.Kind) {
+		m.pendingRefresh++
+	}
+}
+
+// deletePending removes the request pending under id, if any, from the
+// set and the sorted view.
+func (m *Model) deletePending(id string) {
+	delete(m.pending, id)
+	i, found := slices.BinarySearch(m.pendingSorted, id)
+	if !found {
 		return
 	}
-	ids := make([]string, 0, len(m.pending))
-	for id := range m.pending {
-		ids = append(ids, id)
+	if isRefresh(m.pendingSortedReqs[i].req.Kind) {
+		m.pendingRefresh--
 	}
-	slices.Sort(ids)
-	reqs := make([]*pendingReq, len(ids))
-	refresh := 0
-	for i, id := range ids {
-		reqs[i] = m.pending[id]
-		if _, c := pendingLimit(reqs[i].req.Kind); c == "refresh" {
-			refresh++
-		}
+	m.pendingSorted = slices.Delete(m.pendingSorted, i, i+1)
+	m.pendingSortedReqs = slices.Delete(m.pendingSortedReqs, i, i+1)
+}
+
+func isRefresh(k osscheduler.Kind) bool {
+	_, c := pendingLimit(k)
+	return c == "refresh"
+}
+
+// reqBlockSize is how many requests newPendingReq allocates at once.
+const reqBlockSize = 16
+
+// newPendingReq is new(pendingReq) from a block allocated a few at a time
+// (the app resubmits at every run). Every request it returns is distinct
+// and zero, never handed out again: evaluate tells a replaced request by
+// its address.
+func (m *Model) newPendingReq() *pendingReq {
+	if len(m.reqBlock) == 0 {
+		m.reqBlock = make([]pendingReq, reqBlockSize)
 	}
-	m.pendingSorted, m.pendingSortedReqs, m.pendingRefresh = ids, reqs, refresh
+	p := &m.reqBlock[0]
+	m.reqBlock = m.reqBlock[1:]
+	return p
 }
 
 func (m *Model) cancel(id string, source event.Source, reason string) {
 	if _, ok := m.pending[id]; !ok {
 		return
 	}
-	delete(m.pending, id)
+	m.deletePending(id)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	m.taskState(id, osscheduler.StateCancelled)

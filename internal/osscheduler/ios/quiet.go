@@ -215,7 +215,7 @@ func (m *Model) evaluateLive(live []liveReq) {
 	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
-	reqs := m.pendingReqs() // as in evaluate
+	reqs, own := m.holdPending() // as in evaluate
 	version, inputs := m.pendingVersion, m.inputsVersion
 	for _, p := range reqs {
 		if m.pendingVersion != version || m.inputsVersion != inputs {
@@ -241,6 +241,7 @@ func (m *Model) evaluateLive(live []liveReq) {
 			break
 		}
 	}
+	m.releasePending(own)
 	m.considerFetch()
 }
 
