@@ -163,6 +163,10 @@ type Model struct {
 
 	tasks   []*taskRec
 	taskIdx map[string]int
+	// lastTask is the record task returned last: the app resubmits one
+	// identifier at every run, so most lookups ask for it again. Records
+	// are never removed nor re-indexed, so it stays valid.
+	lastTask *taskRec
 }
 
 // New builds the model for one app on dev. A Config that does not validate is
@@ -564,12 +568,16 @@ func (m *Model) setPending(p *pendingReq) {
 	id := p.req.Identifier
 	m.pending[id] = p
 	i, found := slices.BinarySearch(m.pendingSorted, id)
-	if found {
+	switch {
+	case found:
 		if isRefresh(m.pendingSortedReqs[i].req.Kind) {
 			m.pendingRefresh--
 		}
 		m.pendingSortedReqs[i] = p
-	} else {
+	case i == len(m.pendingSorted): // the usual case: a resubmit into an empty set
+		m.pendingSorted = append(m.pendingSorted, id)
+		m.pendingSortedReqs = append(m.pendingSortedReqs, p)
+	default:
 		m.pendingSorted = slices.Insert(m.pendingSorted, i, id)
 		m.pendingSortedReqs = slices.Insert(m.pendingSortedReqs, i, p)
 	}
@@ -588,6 +596,11 @@ func (m *Model) deletePending(id string) {
 	}
 	if isRefresh(m.pendingSortedReqs[i].req.Kind) {
 		m.pendingRefresh--
+	}
+	if n := len(m.pendingSorted) - 1; i == n { // the usual case: the last one
+		m.pendingSorted[n], m.pendingSortedReqs[n] = "", nil
+		m.pendingSorted, m.pendingSortedReqs = m.pendingSorted[:n], m.pendingSortedReqs[:n]
+		return
 	}
 	m.pendingSorted = slices.Delete(m.pendingSorted, i, i+1)
 	m.pendingSortedReqs = slices.Delete(m.pendingSortedReqs, i, i+1)
@@ -651,8 +664,16 @@ func (m *Model) emit(source event.Source, kind event.Kind, subject, reason strin
 }
 
 func (m *Model) task(subject, unique, name string, kind osscheduler.Kind) *taskRec {
-	if i, ok := m.taskIdx[subject]; ok {
-		t := m.tasks[i]
+	t := m.lastTask
+	if t == nil || t.key != subject {
+		if i, ok := m.taskIdx[subject]; ok {
+			t = m.tasks[i]
+		} else {
+			t = nil
+		}
+	}
+	if t != nil {
+		m.lastTask = t
 		t.info.Kind = kind
 		if name != "" {
 			t.info.Task = name
@@ -665,9 +686,10 @@ func (m *Model) task(subject, unique, name string, kind osscheduler.Kind) *taskR
 	if name == "" {
 		name = subject
 	}
-	t := &taskRec{key: subject, info: osscheduler.TaskInfo{Unique: unique, Task: name, Kind: kind, State: osscheduler.StateEnqueued}}
+	t = &taskRec{key: subject, info: osscheduler.TaskInfo{Unique: unique, Task: name, Kind: kind, State: osscheduler.StateEnqueued}}
 	m.taskIdx[subject] = len(m.tasks)
 	m.tasks = append(m.tasks, t)
+	m.lastTask = t
 	return t
 }
 

@@ -110,3 +110,19 @@ func TestNewPendingReqIsDistinct(t *testing.T) {
 		p.req.Identifier = "x"
 	}
 }
+
+// TestTaskLookupCache: the remembered last record (lastTask) answers only
+// for its own subject; other subjects find their own record, never a new one.
+func TestTaskLookupCache(t *testing.T) {
+	e := newEnv(t, 1, testConfig(), nil)
+	a := e.m.task("a", "", "", osscheduler.Periodic)
+	b := e.m.task("b", "", "", osscheduler.Processing)
+	require.NotSame(t, a, b)
+	require.Same(t, b, e.m.task("b", "", "tb", osscheduler.Processing))
+	require.Same(t, a, e.m.task("a", "", "ta", osscheduler.OneOff))
+	require.Same(t, a, e.m.task("a", "", "", osscheduler.Periodic))
+	assert.Equal(t, "ta", a.info.Task)
+	assert.Equal(t, osscheduler.Periodic, a.info.Kind)
+	assert.Equal(t, "tb", b.info.Task)
+	assert.Len(t, e.m.Tasks(), 2)
+}
