@@ -18,7 +18,7 @@ import (
 // hasWork reports whether anything could launch: a pending request or an
 // active legacy fetch.
 func (m *Model) hasWork() bool {
-	return len(m.pending) > 0 || (m.fetchInterval != FetchNever && m.fetchDisabled() == "")
+	return len(m.pendingSorted) > 0 || (m.fetchInterval != FetchNever && m.fetchDisabled() == "")
 }
 
 // ensureTick keeps the 15-minute evaluation running while there is work. Ticks
@@ -98,7 +98,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 		m.killed = true
 		m.inputsChanged()
 		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
-			switch m.pending[id].req.Kind {
+			switch m.pendingOf(id).req.Kind {
 			case osscheduler.Periodic, osscheduler.ContinuedProcessing:
 				m.cancel(id, SourceDASD, "app force-quit by the user: dasd cancels its pending requests until the next manual launch")
 			}
@@ -212,7 +212,7 @@ func (m *Model) evaluate() {
 	reqs, own := m.holdPending()
 	version := m.pendingVersion
 	for _, p := range reqs {
-		if m.pendingVersion != version && m.pending[p.req.Identifier] != p {
+		if m.pendingVersion != version && m.pendingOf(p.req.Identifier) != p {
 			continue // started, cancelled or replaced during this pass
 		}
 		m.consider(p)
@@ -269,7 +269,7 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 			return gate{"idle", "device not idle (screen on or unlocked): processing tasks run only while idle"}, false
 		}
 		if !st.Plugged() {
-			if kind == osscheduler.Processing && m.pending[id] != nil && m.pending[id].req.RequiresExternalPower {
+			if kind == osscheduler.Processing && m.pendingOf(id) != nil && m.pendingOf(id).req.RequiresExternalPower {
 				return gate{"power", "requiresExternalPower: waiting for a charger"}, false
 			}
 			return gate{"power", "not on external power: dasd's battery policy refuses processing launches on an iPhone on battery"}, false

@@ -205,7 +205,8 @@ func (m *Model) SimulateLaunch(id string) error {
 			return osscheduler.Errorf("already_running", "Task with identifier %s is already running", id)
 		}
 	}
-	p, ok := m.pending[id]
+	p := m.pendingOf(id)
+	ok := p != nil
 	if !ok {
 		m.emit(SourceScheduler, event.SimulateLaunch, id, "No task request with identifier "+id+" has been scheduled")
 		return osscheduler.Errorf("not_scheduled", "No task request with identifier %s has been scheduled", id)

@@ -96,11 +96,13 @@ type Model struct {
 	fetchAnchor   time.Time // the fetch window opens at fetchAnchor + interval
 	fetchWeight   float64
 
-	pending map[string]*pendingReq
-	// pendingSorted is the keys of pending in identifier order, kept up to
-	// date in place by setPending and deletePending (no sort, no map
-	// iteration, no allocation once grown): a caller that changes the set
-	// while iterating over it iterates over a copy (holdPending).
+	// pendingSorted is the identifiers of the pending requests in order,
+	// the set itself (pendingOf finds one by binary search: an app has a
+	// few, and a map's hashing, assignment and deletion cost more than
+	// that at every resubmit), changed in place by setPending and
+	// deletePending (no sort, no allocation once grown): a caller that
+	// changes the set while iterating over it iterates over a copy
+	// (holdPending).
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
 	pendingRefresh    int           // refresh requests in pendingSortedReqs
@@ -191,8 +193,8 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		eng: eng, dev: dev, cfg: cfg, exec: exec, j: j, prof: prof, par: par,
 		rng: eng.Rand("ios.dasd"), bar: cfg.BackgroundAppRefresh, fetchInterval: cfg.FetchInterval,
 		fetchAnchor: eng.Now(), fetchWeight: 1,
-		pending: map[string]*pendingReq{}, registered: map[string]bool{},
-		deferred: map[string]string{}, taskIdx: map[string]int{},
+		registered: map[string]bool{},
+		deferred:   map[string]string{}, taskIdx: map[string]int{},
 	}
 	if m.fetchInterval < FetchNever {
 		m.fetchInterval = FetchNever
@@ -285,7 +287,8 @@ func (m *Model) Submit(req TaskRequest) error {
 	if mode := requiredMode(req.Kind); mode != "" && !slices.Contains(m.cfg.BackgroundModes, mode) {
 		return m.reject(id, osscheduler.Errorf("not_permitted", "Info.plist UIBackgroundModes lacks %q, needed by %s requests", mode, req.Kind))
 	}
-	old, replacing := m.pending[id]
+	old := m.pendingOf(id)
+	replacing := old != nil
 	// A request replacing one of another class (a refresh request under an
 	// identifier with a pending processing request) still counts against
 	// its own class's limit.
@@ -340,7 +343,7 @@ func (m *Model) Pending() []TaskRequest {
 	ids := m.pendingIDs()
 	out := make([]TaskRequest, len(ids))
 	for i, id := range ids {
-		r := m.pending[id].req
+		r := m.pendingOf(id).req
 		r.Input = copyData(r.Input)
 		out[i] = r
 	}
@@ -422,7 +425,7 @@ func (m *Model) SetBackgroundAppRefresh(on bool) {
 	m.inputsChanged()
 	if !on {
 		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
-			if m.pending[id].req.Kind == osscheduler.HealthResearch {
+			if m.pendingOf(id).req.Kind == osscheduler.HealthResearch {
 				continue // exempt from the BAR check (_DASBARScheduler.mm [R])
 			}
 			m.cancel(id, SourceDASD, "Background App Refresh turned off: pending requests cancelled")
@@ -451,7 +454,7 @@ func (m *Model) Tasks() []osscheduler.TaskInfo {
 		switch {
 		case t.running > 0:
 			info.State = osscheduler.StateRunning
-		case m.pending[t.key] != nil:
+		case m.pendingOf(t.key) != nil:
 			info.State = osscheduler.StateEnqueued
 		}
 		out = append(out, info)
@@ -566,7 +569,6 @@ func (m *Model) pendingChanged() {
 // any request pending under it, and keeps the sorted view in step.
 func (m *Model) setPending(p *pendingReq) {
 	id := p.req.Identifier
-	m.pending[id] = p
 	i, found := slices.BinarySearch(m.pendingSorted, id)
 	switch {
 	case found:
@@ -586,10 +588,17 @@ func (m *Model) setPending(p *pendingReq) {
 	}
 }
 
+// pendingOf is the request pending under id, nil if none.
+func (m *Model) pendingOf(id string) *pendingReq {
+	if i, found := slices.BinarySearch(m.pendingSorted, id); found {
+		return m.pendingSortedReqs[i]
+	}
+	return nil
+}
+
 // deletePending removes the request pending under id, if any, from the
 // set and the sorted view.
 func (m *Model) deletePending(id string) {
-	delete(m.pending, id)
 	i, found := slices.BinarySearch(m.pendingSorted, id)
 	if !found {
 		return
@@ -628,7 +637,7 @@ func (m *Model) newPendingReq() *pendingReq {
 }
 
 func (m *Model) cancel(id string, source event.Source, reason string) {
-	if _, ok := m.pending[id]; !ok {
+	if m.pendingOf(id) == nil {
 		return
 	}
 	m.deletePending(id)

@@ -12,24 +12,30 @@ import (
 	"github.com/wmsim/wmsim/internal/osscheduler"
 )
 
-// checkPendingView asserts the sorted view setPending and deletePending keep
-// in place is what sorting the pending map afresh gives.
-func checkPendingView(t *testing.T, m *Model) {
+// checkPendingView asserts what setPending and deletePending keep in
+// place: identifiers strictly sorted (what sorting the set afresh gives, no
+// duplicates), each with its own request, pendingOf finding each and
+// nothing else, and the refresh count.
+func checkPendingView(t *testing.T, m *Model, all []string) {
 	t.Helper()
-	var ids []string
+	require.Equal(t, len(m.pendingSorted), len(m.pendingSortedReqs))
+	require.True(t, slices.IsSorted(m.pendingSorted))
 	refresh := 0
-	for id, p := range m.pending {
-		ids = append(ids, id)
+	for i, id := range m.pendingSorted {
+		if i > 0 {
+			require.NotEqual(t, m.pendingSorted[i-1], id)
+		}
+		p := m.pendingSortedReqs[i]
+		require.Equal(t, id, p.req.Identifier)
+		require.Same(t, p, m.pendingOf(id))
 		if p.req.Kind == osscheduler.Periodic {
 			refresh++
 		}
 	}
-	slices.Sort(ids)
-	require.Equal(t, len(ids), len(m.pendingSorted))
-	require.Equal(t, len(ids), len(m.pendingSortedReqs))
-	for i, id := range ids {
-		require.Equal(t, id, m.pendingSorted[i])
-		require.Same(t, m.pending[id], m.pendingSortedReqs[i], id)
+	for _, id := range all {
+		if !slices.Contains(m.pendingSorted, id) {
+			require.Nil(t, m.pendingOf(id), id)
+		}
 	}
 	require.Equal(t, refresh, m.pendingRefresh)
 	require.Equal(t, refresh, m.countPending("refresh"))
@@ -37,32 +43,64 @@ func checkPendingView(t *testing.T, m *Model) {
 
 // TestPendingViewMatchesMap drives random submits, replacements (also of
 // another class under one identifier), cancels and launches, and checks the
-// in-place sorted view against the map after every step.
+// sorted set after every step.
 func TestPendingViewMatchesMap(t *testing.T) {
 	e := newEnv(t, 3, testConfig(), nil)
 	e.dev.LaunchApp()
 	ids := []string{"refresh", "refresh2", "proc", "p01", "p02", "p05", "p10"}
 	rng := rand.New(rand.NewPCG(7, 11))
+	launched := 0
 	for step := 0; step < 2000; step++ {
 		id := ids[rng.IntN(len(ids))]
 		switch rng.IntN(5) {
-		case 0, 1:
-			_ = e.m.Submit(refreshReq(id))
-		case 2:
-			_ = e.m.Submit(procReq(id))
+		case 0, 1, 2:
+			req := refreshReq(id)
+			if rng.IntN(2) == 0 {
+				req = procReq(id)
+			}
+			if e.m.Submit(req) == nil {
+				p := e.m.pendingOf(id)
+				require.NotNil(t, p)
+				require.Equal(t, req.Kind, p.req.Kind)
+			}
 		case 3:
 			e.m.Cancel(id)
+			require.Nil(t, e.m.pendingOf(id))
 		case 4:
-			e.eng.RunFor(time.Duration(rng.IntN(120)) * time.Minute)
-			if rng.IntN(4) == 0 {
+			if rng.IntN(2) == 0 {
 				e.open()
 			}
+			n := len(e.exec.started)
+			e.eng.RunFor(time.Duration(rng.IntN(12*60)) * time.Minute)
+			launched += len(e.exec.started) - n
+			if e.m.SimulateLaunch(id) == nil {
+				launched++
+				require.Nil(t, e.m.pendingOf(id))
+			}
 		}
-		checkPendingView(t, e.m)
+		checkPendingView(t, e.m, ids)
 	}
+	require.Positive(t, launched, "launches consumed requests")
 	e.m.CancelAll()
-	checkPendingView(t, e.m)
+	checkPendingView(t, e.m, ids)
 	assert.Empty(t, e.m.Pending())
+
+	// dasd's own launches, the app resubmitting at every run (inside the
+	// pass, under its held copy).
+	e = newEnv(t, 3, testConfig(), nil)
+	e.periodicApp()
+	resubmit := e.exec.onStart
+	checks := 0
+	e.exec.onStart = func(x *osscheduler.Execution) {
+		resubmit(x)
+		checkPendingView(t, e.m, ids)
+		checks++
+	}
+	e.drive(user{opens: typicalOpens, to: 14, inForeground: func() { _ = e.m.Submit(refreshReq("refresh")) }}, 14)
+	e.eng.RunFor(14 * 24 * time.Hour)
+	checkPendingView(t, e.m, ids)
+	require.Positive(t, checks, "dasd launched refresh runs")
+	require.NotNil(t, e.m.pendingOf("refresh"), "resubmitted")
 }
 
 // TestHeldPendingIsNotDisturbed: a pass's held slice (holdPending) keeps the

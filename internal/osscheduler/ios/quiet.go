@@ -219,7 +219,7 @@ func (m *Model) evaluateLive(live []liveReq) {
 	version, inputs := m.pendingVersion, m.inputsVersion
 	for _, p := range reqs {
 		if m.pendingVersion != version || m.inputsVersion != inputs {
-			if m.pending[p.req.Identifier] == p {
+			if m.pendingOf(p.req.Identifier) == p {
 				m.consider(p)
 			}
 			continue
