@@ -569,7 +569,7 @@ func (m *Model) pendingChanged() {
 // any request pending under it, and keeps the sorted view in step.
 func (m *Model) setPending(p *pendingReq) {
 	id := p.req.Identifier
-	i, found := slices.BinarySearch(m.pendingSorted, id)
+	i, found := m.pendingIndex(id)
 	switch {
 	case found:
 		if isRefresh(m.pendingSortedReqs[i].req.Kind) {
@@ -590,16 +590,32 @@ func (m *Model) setPending(p *pendingReq) {
 
 // pendingOf is the request pending under id, nil if none.
 func (m *Model) pendingOf(id string) *pendingReq {
-	if i, found := slices.BinarySearch(m.pendingSorted, id); found {
+	if i, found := m.pendingIndex(id); found {
 		return m.pendingSortedReqs[i]
 	}
 	return nil
 }
 
+// pendingIndex is slices.BinarySearch(m.pendingSorted, id), by a plain
+// scan over the few requests an app usually has pending (cheaper than the
+// generic search's comparisons there).
+func (m *Model) pendingIndex(id string) (int, bool) {
+	ids := m.pendingSorted
+	if len(ids) > 8 {
+		return slices.BinarySearch(ids, id)
+	}
+	for i, s := range ids {
+		if s >= id {
+			return i, s == id
+		}
+	}
+	return len(ids), false
+}
+
 // deletePending removes the request pending under id, if any, from the
 // set and the sorted view.
 func (m *Model) deletePending(id string) {
-	i, found := slices.BinarySearch(m.pendingSorted, id)
+	i, found := m.pendingIndex(id)
 	if !found {
 		return
 	}

@@ -164,3 +164,26 @@ func TestTaskLookupCache(t *testing.T) {
 	assert.Equal(t, "tb", b.info.Task)
 	assert.Len(t, e.m.Tasks(), 2)
 }
+
+// TestPendingIndexIsBinarySearch: the scan over a short set answers as
+// slices.BinarySearch, for sets below and above the scan's limit.
+func TestPendingIndexIsBinarySearch(t *testing.T) {
+	e := newEnv(t, 1, testConfig(), nil)
+	rng := rand.New(rand.NewPCG(1, 2))
+	names := []string{"", "a", "b", "p01", "p02", "p1", "proc", "refresh", "refresh2", "z", "zz", "é"}
+	for n := 0; n <= len(names); n++ {
+		for trial := 0; trial < 20; trial++ {
+			set := slices.Clone(names)
+			rng.Shuffle(len(set), func(i, j int) { set[i], set[j] = set[j], set[i] })
+			set = set[:n]
+			slices.Sort(set)
+			e.m.pendingSorted = set
+			for _, id := range append(slices.Clone(names), "0", "q", "refresh1") {
+				i, found := e.m.pendingIndex(id)
+				wi, wfound := slices.BinarySearch(set, id)
+				require.Equal(t, wi, i, "%q in %q", id, set)
+				require.Equal(t, wfound, found, "%q in %q", id, set)
+			}
+		}
+	}
+}
