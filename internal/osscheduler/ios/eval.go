@@ -157,7 +157,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 func (m *Model) processBorn() {
 	m.alive = true
 	m.inputsChanged()
-	clear(m.registered)
+	m.clearRegistered()
 	for _, id := range m.cfg.LaunchHandlers {
 		if !m.permitted(id) {
 			m.emit(SourceScheduler, event.Rejected, id, "launch handler not registered: "+id+" is not in BGTaskSchedulerPermittedIdentifiers (register returned false)")
@@ -177,7 +177,7 @@ func (m *Model) processBorn() {
 func (m *Model) processDied(reason osscheduler.StopReason, why string) {
 	m.alive = false
 	m.inputsChanged()
-	clear(m.registered)
+	m.clearRegistered()
 	runs := slices.Clone(m.running)
 	for _, r := range runs {
 		m.stop(r, osscheduler.OutcomeStopped, reason, "the app process ended ("+why+")")

@@ -136,7 +136,11 @@ type Model struct {
 	suspendTimer    sim.Timer
 	lpmTimer        sim.Timer
 	registered      map[string]bool
-	killed          bool // force-quit by the user; revived by the next manual launch
+	// handlerID is an identifier registered[handlerID] holds for, the
+	// last handlerFor found ("" for none): registrations are only added
+	// until clearRegistered forgets them all, and it forgets handlerID.
+	handlerID string
+	killed    bool // force-quit by the user; revived by the next manual launch
 
 	bgLaunches     []time.Time           // refresh and fetch launches, for rate limits and budgets
 	failures       map[string]failureRec // failure feedback by identifier (Params.FailureDeferral)
@@ -487,8 +491,19 @@ func wildcardMatch(pattern, id string) bool {
 	return ok && strings.HasSuffix(prefix, ".") && len(id) > len(prefix) && strings.HasPrefix(id, prefix)
 }
 
+// clearRegistered forgets every launch-handler registration (a process
+// ends or begins).
+func (m *Model) clearRegistered() {
+	clear(m.registered)
+	m.handlerID = ""
+}
+
 func (m *Model) handlerFor(id string) bool {
+	if id == m.handlerID && id != "" {
+		return true // the app submits and dasd launches one identifier over and over
+	}
 	if m.registered[id] {
+		m.handlerID = id
 		return true
 	}
 	for r := range m.registered {

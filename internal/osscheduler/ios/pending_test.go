@@ -187,3 +187,26 @@ func TestPendingIndexIsBinarySearch(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlerCacheForgetsWithTheProcess: the remembered identifier
+// (handlerID) answers only while its registration lasts: a new process
+// registers afresh, and an identifier not registered there has no handler.
+func TestHandlerCacheForgetsWithTheProcess(t *testing.T) {
+	cfg := testConfig()
+	e := newEnv(t, 1, cfg, nil)
+	e.dev.LaunchApp()
+	require.True(t, e.m.handlerFor("refresh"))
+	require.Equal(t, "refresh", e.m.handlerID)
+	require.True(t, e.m.handlerFor("refresh"))
+	require.False(t, e.m.handlerFor("nothing"))
+	e.dev.KillProcess()
+	assert.False(t, e.m.Registered("refresh"))
+	assert.False(t, e.m.handlerFor("refresh"), "the registrations died with the process")
+	assert.Equal(t, "", e.m.handlerID)
+	// A process whose AppDelegate registers only "proc".
+	e.m.cfg.LaunchHandlers = []string{"proc"}
+	e.dev.LaunchApp()
+	assert.False(t, e.m.handlerFor("refresh"))
+	assert.True(t, e.m.handlerFor("proc"))
+	assert.Equal(t, "crash", code(e.m.Submit(refreshReq("refresh"))))
+}
