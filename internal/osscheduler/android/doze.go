@@ -68,7 +68,7 @@ type dozeMachine struct {
 	// idleUntil, idleKnown: the passIdleUntil answer changed found idle
 	// within the running light-Doze step, which its fold reuses (see
 	// lightStepHandler.Fire).
-	idleUntil     time.Time
+	idleUntil     int64 // a vt
 	idleKnown     bool
 	deepH, lightH sim.Handler
 }
@@ -150,7 +150,7 @@ func (d *dozeMachine) passIsIdle(now time.Time) bool {
 		return d.m.passIsIdle(now)
 	}
 	until, ok := d.m.passIdleUntil()
-	if ok && now.Before(until) { // passIsIdle(now)
+	if ok && d.m.vt(now) < until { // passIsIdle(now)
 		d.idleUntil, d.idleKnown = until, true
 		return true
 	}
@@ -517,8 +517,8 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	if !ok {
 		return false
 	}
-	if u := m.vt(idleUntil); u < end { // (never saturates)
-		end = u
+	if idleUntil < end { // (a vt: never saturates)
+		end = idleUntil
 	}
 	// The steps in engine offsets: the same instants time.Time's Add and
 	// Before would give.

@@ -24,7 +24,9 @@ const (
 // for every run: AX SystemJobInfoConverter).
 type job struct {
 	scheduled   bool      // handed to JobScheduler
-	earliest    time.Time // minimum latency reached
+	earliest    time.Time // minimum latency reached (set with setEarliest)
+	earliestAt  int64     // vt(earliest), for passIdleUntil
+	dueNever    bool      // earliest is not before never
 	handedAt    time.Time // when the job was (re)scheduled
 	systemStops int       // JobStatus.numSystemStops since the job was created
 	startAt     time.Time // seeded start time once ready; zero: not drawn
@@ -342,23 +344,33 @@ func (m *Model) runningBlock(w *workSpec, now time.Time) block {
 
 // requestEval makes the scheduler evaluate at t (PhaseOS), keeping an
 // earlier pending evaluation.
+func (m *Model) requestEval(t time.Time) { m.requestEvalAt(m.vt(t)) }
+
+// requestEvalNow is requestEval(m.eng.Now()) without the time.Time.
+func (m *Model) requestEvalNow() { m.requestEvalAt(int64(m.eng.Elapsed())) }
+
+// requestEvalAt is requestEval at a virtual time (ns since the start, the
+// kernel's own offset: vt of the time.Time).
 //
 // The pending pass's instant is kept as a virtual time (evalAt), so that
 // neither this, called several times a pass, nor passIdleUntil builds a
-// time.Time to compare: off is t as the kernel reads it (sim.Sub from the
-// start, what Schedule and Reschedule do), evalAt the instant the kernel
-// queued it at (never before now).
-func (m *Model) requestEval(t time.Time) {
-	off := m.vt(t)
+// time.Time to compare; evalAt is the instant the kernel queued it at
+// (never before now). The timer is queued with the kernel's offset calls
+// (After, RescheduleAfter at off-now): Schedule and Reschedule of the
+// time.Time would turn it straight back into off, and like them these clamp
+// an instant in the past to now, so the event lands at the same instant
+// with the same insertion sequence.
+func (m *Model) requestEvalAt(off int64) {
+	now := int64(m.eng.Elapsed())
 	if m.evalTimer.Pending() {
 		if m.evalAt <= off {
 			return
 		}
-		m.eng.Reschedule(m.evalTimer, t)
+		m.eng.RescheduleAfter(m.evalTimer, time.Duration(max(off, now)-now))
 	} else {
-		m.evalTimer = m.eng.Schedule(t, sim.PhaseOS, "android.evaluate", m.evalH)
+		m.evalTimer = m.eng.After(time.Duration(max(off, now)-now), sim.PhaseOS, "android.evaluate", m.evalH)
 	}
-	m.evalAt = max(off, int64(m.eng.Elapsed()))
+	m.evalAt = max(off, now)
 }
 
 // evaluate is one JobScheduler pass: stop running jobs that lost a
@@ -369,7 +381,7 @@ func (m *Model) evaluate() {
 		return
 	}
 	now := m.eng.Now()
-	m.standbyRefreshIfStale(now)
+	m.standbyRefreshIfStaleNow(now)
 	for _, w := range m.running {
 		if w == nil {
 			continue
@@ -464,12 +476,16 @@ func (m *Model) evaluate() {
 	}
 	m.dozeAfterEval(now, pending)
 	if next != never {
-		if !next.After(now) {
+		// As virtual times: vt(next) <= vt(now) is !next.After(now) (vt is
+		// monotonic and now never saturates), and vt(now.Add(ms)) is
+		// Elapsed+ms.
+		off, at := m.vt(next), int64(m.eng.Elapsed())
+		if off <= at {
 			// Defensive: nothing should wait for "now" after a full pass;
 			// never let a rounding edge spin the kernel at one instant.
-			next = now.Add(time.Millisecond)
+			off = at + int64(time.Millisecond)
 		}
-		m.requestEval(next)
+		m.requestEvalAt(off)
 	}
 }
 
@@ -489,44 +505,56 @@ func (m *Model) startLatencyRand() *rand.Rand {
 // anything short of that takes the full pass.
 func (m *Model) passIsIdle(now time.Time) bool {
 	until, ok := m.passIdleUntil()
-	return ok && now.Before(until)
+	return ok && m.vt(now) < until
 }
 
 // passIdleUntil is passIsIdle over time while nothing else happens: ok
-// when all but its clock tests hold, and until is the instant from which
-// they fail (the bucket's staleness, the earliest due time), so that
-// passIsIdle(t) is ok && t < until.
-func (m *Model) passIdleUntil() (until time.Time, ok bool) {
+// when all but its clock tests hold, and until is the virtual time (vt)
+// from which they fail (the bucket's staleness, the earliest due time), so
+// that passIsIdle(t) is ok && vt(t) < until.
+//
+// It compares the virtual times kept next to the instants (job.earliestAt,
+// standbyState.freshAt) instead of the time.Time values: vt is monotonic
+// (it saturates only past about 292 years, where never lies, and a clock
+// before that is always below), so the earliest of the offsets is the
+// offset of the earliest instant, and vt(t) < vt(u) is t.Before(u) for any
+// t the simulation reaches. A job due at never (or later) does not lower
+// the earliest, as time.Time's Before would not: some tells whether any job
+// is due before never (whose offset may saturate all the same).
+func (m *Model) passIdleUntil() (until int64, ok bool) {
 	if m.powerOff || m.nRunning > 0 {
-		return never, false
+		return neverAt, false
 	}
-	until = never
+	until = neverAt
 	if m.prof.buckets {
 		if !m.sb.fresh {
-			return never, false
+			return neverAt, false
 		}
-		until = m.sb.freshUntil
+		until = m.sb.freshAt
 	}
-	next, n := never, 0
+	next, n, some := neverAt, 0, false
 	for _, w := range m.specs {
 		if w.state != stEnqueued || !w.job.scheduled || w.deleted {
 			continue
 		}
 		if n++; n > schedulerLimit || m.forceStopped || w.job.block != blockNotDue || !w.job.startAt.IsZero() {
-			return never, false
+			return neverAt, false
 		}
-		if w.job.earliest.Before(next) {
-			next = w.job.earliest
+		if !w.job.dueNever {
+			next, some = min(next, w.job.earliestAt), true
 		}
 	}
 	pending := m.evalTimer.Pending()
-	if next == never {
+	if !some { // no job due before never: the earliest is never itself
 		return until, !pending
 	}
-	if next.Before(until) {
-		until = next
-	}
-	return until, pending && m.evalAt == m.vt(next)
+	until = min(until, next)
+	return until, pending && m.evalAt == next
+}
+
+// setEarliest sets a job's minimum-latency instant and its virtual time.
+func (m *Model) setEarliest(w *workSpec, t time.Time) {
+	w.job.earliest, w.job.earliestAt, w.job.dueNever = t, m.vt(t), !t.Before(never)
 }
 
 func (m *Model) foreground() bool { return m.st.App == device.ProcessForeground }
@@ -700,7 +728,7 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	w.job.startAt = time.Time{}
 	if ok, due := w.gate(now); !ok {
 		// "being executed before schedule": stays ENQUEUED, rescheduled.
-		w.job.earliest = due
+		m.setEarliest(w, due)
 		w.job.override = overrideNone
 		if m.eng.Tracing() {
 			m.eng.Emit(srcWM, event.Skipped, w.subject(), "being executed before schedule; next run time "+m.at(due), sim.String("id", w.id))
@@ -824,7 +852,7 @@ func (h *timeoutHandler) Fire(*sim.Engine) {
 		}
 	}
 	h.m.stopRun(h.w, osscheduler.StopTimeout, why)
-	h.m.requestEval(h.m.eng.Now())
+	h.m.requestEvalNow()
 }
 
 func (m *Model) addRunning(w *workSpec) {
@@ -909,7 +937,7 @@ func (m *Model) stopRun(w *workSpec, reason osscheduler.StopReason, why string) 
 	w.job.systemStops++
 	w.job.scheduled = true
 	w.job.handedAt = now
-	w.job.earliest = latest(w.nextRunTime(), now.Add(m.jsBackoff(w)))
+	m.setEarliest(w, latest(w.nextRunTime(), now.Add(m.jsBackoff(w))))
 }
 
 // abortRun ends the execution: the app is told with appReason, the journal
@@ -1027,7 +1055,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 func (m *Model) schedule(w *workSpec) {
 	now := m.eng.Now()
 	w.job.scheduled = true
-	w.job.earliest = w.nextRunTime()
+	m.setEarliest(w, w.nextRunTime())
 	w.job.handedAt = now
 	w.job.startAt = time.Time{}
 	w.job.block = blockNone

@@ -26,7 +26,8 @@ type standby struct {
 	// fresh: current was computed by standbyRefresh and holds until freshUntil.
 	fresh      bool
 	freshUntil time.Time
-	screenDep  bool // the next change computed depends on the screen state
+	freshAt    int64 // vt(freshUntil), for passIdleUntil
+	screenDep  bool  // the next change computed depends on the screen state
 
 	// QuotaController timing sessions (coalesced job executions) and job
 	// starts, as virtual times (vt: ns since the engine's start), which
@@ -52,6 +53,10 @@ type session struct{ start, end int64 }
 // time.Time arithmetic it replaces, to the nanosecond: virtual times carry
 // no monotonic reading, so t.Add(d) is start + (offset + d).
 func (m *Model) vt(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) }
+
+// neverAt stands for vt(never) in passIdleUntil: every virtual time the
+// simulation reaches (and vt of never, which saturates) is at most this.
+const neverAt int64 = math.MaxInt64
 
 // timeOf is the time.Time of a virtual time (the inverse of vt).
 func (m *Model) timeOf(off int64) time.Time { return m.eng.Start().Add(time.Duration(off)) }
@@ -166,7 +171,7 @@ func (m *Model) standbyRefresh(now time.Time) {
 			m.eng.Emit(srcStdby, event.Bucket, bucketNames[b], why, sim.String("from", bucketNames[old]), sim.String("to", bucketNames[b]))
 		}
 	}
-	m.sb.fresh, m.sb.freshUntil, m.sb.screenDep = true, next, screenDep
+	m.sb.fresh, m.sb.freshUntil, m.sb.freshAt, m.sb.screenDep = true, next, m.vt(next), screenDep
 	if at, ok := m.eng.When(m.sb.timer); ok && at.Equal(next) {
 		return // already set for that instant
 	}
@@ -187,11 +192,22 @@ func (m *Model) standbyRefreshIfStale(now time.Time) {
 	m.standbyRefresh(now)
 }
 
+// standbyRefreshIfStaleNow is standbyRefreshIfStale(now) for now the
+// engine's current time, compared as virtual times: vt(now) is Elapsed, and
+// vt(now) < freshAt is now.Before(freshUntil) (vt is monotonic and now never
+// saturates).
+func (m *Model) standbyRefreshIfStaleNow(now time.Time) {
+	if m.sb.fresh && int64(m.eng.Elapsed()) < m.sb.freshAt {
+		return
+	}
+	m.standbyRefresh(now)
+}
+
 type standbyHandler struct{ m *Model }
 
 func (h standbyHandler) Fire(*sim.Engine) {
 	h.m.standbyRefresh(h.m.eng.Now())
-	h.m.requestEval(h.m.eng.Now())
+	h.m.requestEvalNow()
 }
 
 // standbyDevice follows usage and the screen.
