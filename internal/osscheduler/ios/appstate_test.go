@@ -89,7 +89,7 @@ func TestSimulateLaunchAndExpiration(t *testing.T) {
 	e = newEnv(t, 1, cfg, nil)
 	e.dev.LaunchApp()
 	require.NoError(t, e.m.Submit(refreshReq("refresh")))
-	delete(e.m.registered, "refresh")
+	e.m.clearRegistered() // as if no launch handler were registered
 	assert.Equal(t, "crash", code(e.m.SimulateLaunch("refresh")))
 }
 

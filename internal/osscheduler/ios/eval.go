@@ -18,7 +18,7 @@ import (
 // hasWork reports whether anything could launch: a pending request or an
 // active legacy fetch.
 func (m *Model) hasWork() bool {
-	return len(m.pending) > 0 || (m.fetchInterval != FetchNever && m.fetchDisabled() == "")
+	return len(m.pendingSorted) > 0 || (m.fetchInterval != FetchNever && m.fetchDisabled() == "")
 }
 
 // ensureTick keeps the 15-minute evaluation running while there is work. Ticks
@@ -97,8 +97,8 @@ func (m *Model) deviceChanged(c *device.Change) {
 	if c.Kind == device.ChangeAppSwipedAway {
 		m.killed = true
 		m.inputsChanged()
-		for _, id := range m.pendingIDs() {
-			switch m.pending[id].req.Kind {
+		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
+			switch m.pendingOf(id).req.Kind {
 			case osscheduler.Periodic, osscheduler.ContinuedProcessing:
 				m.cancel(id, SourceDASD, "app force-quit by the user: dasd cancels its pending requests until the next manual launch")
 			}
@@ -157,7 +157,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 func (m *Model) processBorn() {
 	m.alive = true
 	m.inputsChanged()
-	clear(m.registered)
+	m.clearRegistered()
 	for _, id := range m.cfg.LaunchHandlers {
 		if !m.permitted(id) {
 			m.emit(SourceScheduler, event.Rejected, id, "launch handler not registered: "+id+" is not in BGTaskSchedulerPermittedIdentifiers (register returned false)")
@@ -177,7 +177,7 @@ func (m *Model) processBorn() {
 func (m *Model) processDied(reason osscheduler.StopReason, why string) {
 	m.alive = false
 	m.inputsChanged()
-	clear(m.registered)
+	m.clearRegistered()
 	runs := slices.Clone(m.running)
 	for _, r := range runs {
 		m.stop(r, osscheduler.OutcomeStopped, reason, "the app process ended ("+why+")")
@@ -207,16 +207,17 @@ func (m *Model) evaluate() {
 	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
-	// The requests as the pass began, in identifier order: a change to the
-	// set builds a new slice (sortPending), so this one stays as it is.
-	reqs := m.pendingReqs()
+	// The requests as the pass began, in identifier order: a copy no
+	// change to the set touches (holdPending).
+	reqs, own := m.holdPending()
 	version := m.pendingVersion
 	for _, p := range reqs {
-		if m.pendingVersion != version && m.pending[p.req.Identifier] != p {
+		if m.pendingVersion != version && m.pendingOf(p.req.Identifier) != p {
 			continue // started, cancelled or replaced during this pass
 		}
 		m.consider(p)
 	}
+	m.releasePending(own)
 	m.considerFetch()
 }
 
@@ -268,7 +269,7 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 			return gate{"idle", "device not idle (screen on or unlocked): processing tasks run only while idle"}, false
 		}
 		if !st.Plugged() {
-			if kind == osscheduler.Processing && m.pending[id] != nil && m.pending[id].req.RequiresExternalPower {
+			if kind == osscheduler.Processing && m.pendingOf(id) != nil && m.pendingOf(id).req.RequiresExternalPower {
 				return gate{"power", "requiresExternalPower: waiting for a charger"}, false
 			}
 			return gate{"power", "not on external power: dasd's battery policy refuses processing launches on an iPhone on battery"}, false
@@ -659,11 +660,11 @@ func (m *Model) coldLaunch(subject string) bool {
 func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 	req := p.req
 	id := req.Identifier
-	delete(m.pending, id)
+	m.deletePending(id)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	if !m.coldLaunch(id) {
-		m.pending[id] = p // not consumed
+		m.setPending(p) // not consumed
 		m.pendingChanged()
 		return
 	}

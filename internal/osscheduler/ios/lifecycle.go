@@ -205,7 +205,8 @@ func (m *Model) SimulateLaunch(id string) error {
 			return osscheduler.Errorf("already_running", "Task with identifier %s is already running", id)
 		}
 	}
-	p, ok := m.pending[id]
+	p := m.pendingOf(id)
+	ok := p != nil
 	if !ok {
 		m.emit(SourceScheduler, event.SimulateLaunch, id, "No task request with identifier "+id+" has been scheduled")
 		return osscheduler.Errorf("not_scheduled", "No task request with identifier %s has been scheduled", id)
@@ -213,7 +214,7 @@ func (m *Model) SimulateLaunch(id string) error {
 	if !m.handlerFor(id) {
 		return m.crash("_simulateLaunchForTaskWithIdentifier", id, "No launch handler registered for task with identifier "+id)
 	}
-	delete(m.pending, id)
+	m.deletePending(id)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	if m.Suspended() {

@@ -96,15 +96,25 @@ type Model struct {
 	fetchAnchor   time.Time // the fetch window opens at fetchAnchor + interval
 	fetchWeight   float64
 
-	pending map[string]*pendingReq
-	// pendingSorted caches pendingIDs; nil after any change to the set.
+	// pendingSorted is the identifiers of the pending requests in order,
+	// the set itself (pendingOf finds one by binary search: an app has a
+	// few, and a map's hashing, assignment and deletion cost more than
+	// that at every resubmit), changed in place by setPending and
+	// deletePending (no sort, no allocation once grown): a caller that
+	// changes the set while iterating over it iterates over a copy
+	// (holdPending).
 	pendingSorted     []string
 	pendingSortedReqs []*pendingReq // in the order of pendingSorted
 	pendingRefresh    int           // refresh requests in pendingSortedReqs
-	pendingVersion    uint64        // counts changes to the set (pendingChanged)
-	inputsVersion     uint64        // counts other changes a pass reads (inputsChanged)
-	quiet             quietSpan     // what the last full pass left (quiet.go)
-	quietPasses       int           // passes not evaluated again (for tests)
+	// passReqs is evaluate's and evaluateLive's copy of pendingSortedReqs
+	// (holdPending); passHeld while one of them uses it.
+	passReqs       []*pendingReq
+	passHeld       bool
+	reqBlock       []pendingReq // where Submit takes its requests from (newPendingReq)
+	pendingVersion uint64       // counts changes to the set (pendingChanged)
+	inputsVersion  uint64       // counts other changes a pass reads (inputsChanged)
+	quiet          quietSpan    // what the last full pass left (quiet.go)
+	quietPasses    int          // passes not evaluated again (for tests)
 	// sameMemo: within one device change, sameInputs held for the quiet
 	// span at these versions (quiet.go: sameMemoHolds).
 	sameMemo                bool
@@ -126,7 +136,11 @@ type Model struct {
 	suspendTimer    sim.Timer
 	lpmTimer        sim.Timer
 	registered      map[string]bool
-	killed          bool // force-quit by the user; revived by the next manual launch
+	// handlerID is an identifier registered[handlerID] holds for, the
+	// last handlerFor found ("" for none): registrations are only added
+	// until clearRegistered forgets them all, and it forgets handlerID.
+	handlerID string
+	killed    bool // force-quit by the user; revived by the next manual launch
 
 	bgLaunches     []time.Time           // refresh and fetch launches, for rate limits and budgets
 	failures       map[string]failureRec // failure feedback by identifier (Params.FailureDeferral)
@@ -155,6 +169,10 @@ type Model struct {
 
 	tasks   []*taskRec
 	taskIdx map[string]int
+	// lastTask is the record task returned last: the app resubmits one
+	// identifier at every run, so most lookups ask for it again. Records
+	// are never removed nor re-indexed, so it stays valid.
+	lastTask *taskRec
 }
 
 // New builds the model for one app on dev. A Config that does not validate is
@@ -179,8 +197,8 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		eng: eng, dev: dev, cfg: cfg, exec: exec, j: j, prof: prof, par: par,
 		rng: eng.Rand("ios.dasd"), bar: cfg.BackgroundAppRefresh, fetchInterval: cfg.FetchInterval,
 		fetchAnchor: eng.Now(), fetchWeight: 1,
-		pending: map[string]*pendingReq{}, registered: map[string]bool{},
-		deferred: map[string]string{}, taskIdx: map[string]int{},
+		registered: map[string]bool{},
+		deferred:   map[string]string{}, taskIdx: map[string]int{},
 	}
 	if m.fetchInterval < FetchNever {
 		m.fetchInterval = FetchNever
@@ -273,7 +291,8 @@ func (m *Model) Submit(req TaskRequest) error {
 	if mode := requiredMode(req.Kind); mode != "" && !slices.Contains(m.cfg.BackgroundModes, mode) {
 		return m.reject(id, osscheduler.Errorf("not_permitted", "Info.plist UIBackgroundModes lacks %q, needed by %s requests", mode, req.Kind))
 	}
-	old, replacing := m.pending[id]
+	old := m.pendingOf(id)
+	replacing := old != nil
 	// A request replacing one of another class (a refresh request under an
 	// identifier with a pending processing request) still counts against
 	// its own class's limit.
@@ -282,7 +301,9 @@ func (m *Model) Submit(req TaskRequest) error {
 			return m.reject(id, osscheduler.Errorf("too_many_pending_requests", "%d %s request(s) already pending; the limit is %d refresh and %d processing", limit, class, MaxPendingRefresh, MaxPendingProcessing))
 		}
 	}
-	m.pending[id] = &pendingReq{req: req, submitted: m.eng.Now()}
+	p := m.newPendingReq()
+	p.req, p.submitted = req, m.eng.Now()
+	m.setPending(p)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
@@ -314,7 +335,8 @@ func (m *Model) Cancel(identifier string) {
 
 // CancelAll is BGTaskScheduler.cancelAllTaskRequests().
 func (m *Model) CancelAll() {
-	for _, id := range m.pendingIDs() {
+	for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
+
 		m.cancel(id, SourceScheduler, "cancelled by the app (cancelAllTaskRequests)")
 	}
 }
@@ -325,7 +347,7 @@ func (m *Model) Pending() []TaskRequest {
 	ids := m.pendingIDs()
 	out := make([]TaskRequest, len(ids))
 	for i, id := range ids {
-		r := m.pending[id].req
+		r := m.pendingOf(id).req
 		r.Input = copyData(r.Input)
 		out[i] = r
 	}
@@ -406,8 +428,8 @@ func (m *Model) SetBackgroundAppRefresh(on bool) {
 	m.bar = on
 	m.inputsChanged()
 	if !on {
-		for _, id := range m.pendingIDs() {
-			if m.pending[id].req.Kind == osscheduler.HealthResearch {
+		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
+			if m.pendingOf(id).req.Kind == osscheduler.HealthResearch {
 				continue // exempt from the BAR check (_DASBARScheduler.mm [R])
 			}
 			m.cancel(id, SourceDASD, "Background App Refresh turned off: pending requests cancelled")
@@ -436,7 +458,7 @@ func (m *Model) Tasks() []osscheduler.TaskInfo {
 		switch {
 		case t.running > 0:
 			info.State = osscheduler.StateRunning
-		case m.pending[t.key] != nil:
+		case m.pendingOf(t.key) != nil:
 			info.State = osscheduler.StateEnqueued
 		}
 		out = append(out, info)
@@ -469,8 +491,19 @@ func wildcardMatch(pattern, id string) bool {
 	return ok && strings.HasSuffix(prefix, ".") && len(id) > len(prefix) && strings.HasPrefix(id, prefix)
 }
 
+// clearRegistered forgets every launch-handler registration (a process
+// ends or begins).
+func (m *Model) clearRegistered() {
+	clear(m.registered)
+	m.handlerID = ""
+}
+
 func (m *Model) handlerFor(id string) bool {
+	if id == m.handlerID && id != "" {
+		return true // the app submits and dasd launches one identifier over and over
+	}
 	if m.registered[id] {
+		m.handlerID = id
 		return true
 	}
 	for r := range m.registered {
@@ -499,11 +532,10 @@ func sameClass(a, b osscheduler.Kind) bool {
 
 func (m *Model) countPending(class string) int {
 	if class == "refresh" {
-		m.sortPending()
 		return m.pendingRefresh // asked at every refresh request's pass
 	}
 	n := 0
-	for _, p := range m.pendingReqs() { // no map iteration: asked at every pass
+	for _, p := range m.pendingSortedReqs { // no map iteration: asked at every pass
 		if _, c := pendingLimit(p.req.Kind); c == class {
 			n++
 		}
@@ -511,53 +543,135 @@ func (m *Model) countPending(class string) int {
 	return n
 }
 
-// pendingIDs is the pending identifiers, sorted. The slice is kept until the
-// set changes (every pass of the scheduler asks); a change builds a new one,
-// so a caller iterating over the old slice is not disturbed.
-func (m *Model) pendingIDs() []string {
-	m.sortPending()
-	return m.pendingSorted
-}
+// pendingIDs is the pending identifiers, sorted. The slice is the model's
+// own, changed in place by the next change to the set: a caller that
+// changes the set while iterating iterates over a copy.
+func (m *Model) pendingIDs() []string { return m.pendingSorted }
 
 // pendingReqs is the pending requests in identifier order, kept like
 // pendingIDs: a pass reads them without a map lookup per identifier.
-func (m *Model) pendingReqs() []*pendingReq {
-	m.sortPending()
-	return m.pendingSortedReqs
+func (m *Model) pendingReqs() []*pendingReq { return m.pendingSortedReqs }
+
+// holdPending is the pending requests as they are now, in identifier
+// order, in a slice no change to the set touches until releasePending:
+// evaluate's and evaluateLive's, whose passes launch (and the app
+// resubmits) while they iterate. The model's one buffer serves a pass; a
+// pass nested in another gets a fresh copy (own is false).
+func (m *Model) holdPending() (reqs []*pendingReq, own bool) {
+	if m.passHeld {
+		return slices.Clone(m.pendingSortedReqs), false
+	}
+	m.passHeld = true
+	m.passReqs = append(m.passReqs[:0], m.pendingSortedReqs...)
+	return m.passReqs, true
+}
+
+// releasePending ends a pass's use of holdPending's slice.
+func (m *Model) releasePending(own bool) {
+	if own {
+		clear(m.passReqs) // keep no request alive
+		m.passHeld = false
+	}
 }
 
 // pendingChanged records a change to the set of pending requests.
 func (m *Model) pendingChanged() {
-	m.pendingSorted = nil
 	m.pendingVersion++
 	m.changed()
 }
 
-func (m *Model) sortPending() {
-	if m.pendingSorted != nil {
-		return
+// setPending puts p in the pending set under its identifier, replacing
+// any request pending under it, and keeps the sorted view in step.
+func (m *Model) setPending(p *pendingReq) {
+	id := p.req.Identifier
+	i, found := m.pendingIndex(id)
+	switch {
+	case found:
+		if isRefresh(m.pendingSortedReqs[i].req.Kind) {
+			m.pendingRefresh--
+		}
+		m.pendingSortedReqs[i] = p
+	case i == len(m.pendingSorted): // the usual case: a resubmit into an empty set
+		m.pendingSorted = append(m.pendingSorted, id)
+		m.pendingSortedReqs = append(m.pendingSortedReqs, p)
+	default:
+		m.pendingSorted = slices.Insert(m.pendingSorted, i, id)
+		m.pendingSortedReqs = slices.Insert(m.pendingSortedReqs, i, p)
 	}
-	ids := make([]string, 0, len(m.pending))
-	for id := range m.pending {
-		ids = append(ids, id)
+	if isRefresh(p.req.Kind) {
+		m.pendingRefresh++
 	}
-	slices.Sort(ids)
-	reqs := make([]*pendingReq, len(ids))
-	refresh := 0
-	for i, id := range ids {
-		reqs[i] = m.pending[id]
-		if _, c := pendingLimit(reqs[i].req.Kind); c == "refresh" {
-			refresh++
+}
+
+// pendingOf is the request pending under id, nil if none.
+func (m *Model) pendingOf(id string) *pendingReq {
+	if i, found := m.pendingIndex(id); found {
+		return m.pendingSortedReqs[i]
+	}
+	return nil
+}
+
+// pendingIndex is slices.BinarySearch(m.pendingSorted, id), by a plain
+// scan over the few requests an app usually has pending (cheaper than the
+// generic search's comparisons there).
+func (m *Model) pendingIndex(id string) (int, bool) {
+	ids := m.pendingSorted
+	if len(ids) > 8 {
+		return slices.BinarySearch(ids, id)
+	}
+	for i, s := range ids {
+		if s >= id {
+			return i, s == id
 		}
 	}
-	m.pendingSorted, m.pendingSortedReqs, m.pendingRefresh = ids, reqs, refresh
+	return len(ids), false
+}
+
+// deletePending removes the request pending under id, if any, from the
+// set and the sorted view.
+func (m *Model) deletePending(id string) {
+	i, found := m.pendingIndex(id)
+	if !found {
+		return
+	}
+	if isRefresh(m.pendingSortedReqs[i].req.Kind) {
+		m.pendingRefresh--
+	}
+	if n := len(m.pendingSorted) - 1; i == n { // the usual case: the last one
+		m.pendingSorted[n], m.pendingSortedReqs[n] = "", nil
+		m.pendingSorted, m.pendingSortedReqs = m.pendingSorted[:n], m.pendingSortedReqs[:n]
+		return
+	}
+	m.pendingSorted = slices.Delete(m.pendingSorted, i, i+1)
+	m.pendingSortedReqs = slices.Delete(m.pendingSortedReqs, i, i+1)
+}
+
+func isRefresh(k osscheduler.Kind) bool {
+	_, c := pendingLimit(k)
+	return c == "refresh"
+}
+
+// reqBlockSize is how many requests newPendingReq allocates at once.
+const reqBlockSize = 16
+
+// newPendingReq is new(pendingReq) from a block allocated a few at a time
+// (the app resubmits at every run). Every request it returns is distinct
+// and zero, never handed out again: evaluate tells a replaced request by
+// its address.
+func (m *Model) newPendingReq() *pendingReq {
+	if len(m.reqBlock) == 0 {
+		m.reqBlock = make([]pendingReq, reqBlockSize)
+	}
+	p := &m.reqBlock[0]
+	m.reqBlock = m.reqBlock[1:]
+	return p
 }
 
 func (m *Model) cancel(id string, source event.Source, reason string) {
-	if _, ok := m.pending[id]; !ok {
+	if m.pendingOf(id) == nil {
 		return
 	}
-	delete(m.pending, id)
+	m.deletePending(id)
 	m.pendingChanged()
 	delete(m.deferred, id)
 	m.taskState(id, osscheduler.StateCancelled)
@@ -590,8 +704,16 @@ func (m *Model) emit(source event.Source, kind event.Kind, subject, reason strin
 }
 
 func (m *Model) task(subject, unique, name string, kind osscheduler.Kind) *taskRec {
-	if i, ok := m.taskIdx[subject]; ok {
-		t := m.tasks[i]
+	t := m.lastTask
+	if t == nil || t.key != subject {
+		if i, ok := m.taskIdx[subject]; ok {
+			t = m.tasks[i]
+		} else {
+			t = nil
+		}
+	}
+	if t != nil {
+		m.lastTask = t
 		t.info.Kind = kind
 		if name != "" {
 			t.info.Task = name
@@ -604,9 +726,10 @@ func (m *Model) task(subject, unique, name string, kind osscheduler.Kind) *taskR
 	if name == "" {
 		name = subject
 	}
-	t := &taskRec{key: subject, info: osscheduler.TaskInfo{Unique: unique, Task: name, Kind: kind, State: osscheduler.StateEnqueued}}
+	t = &taskRec{key: subject, info: osscheduler.TaskInfo{Unique: unique, Task: name, Kind: kind, State: osscheduler.StateEnqueued}}
 	m.taskIdx[subject] = len(m.tasks)
 	m.tasks = append(m.tasks, t)
+	m.lastTask = t
 	return t
 }
 

@@ -215,11 +215,11 @@ func (m *Model) evaluateLive(live []liveReq) {
 	if m.dev.StateView().Power != device.PowerOn {
 		return
 	}
-	reqs := m.pendingReqs() // as in evaluate
+	reqs, own := m.holdPending() // as in evaluate
 	version, inputs := m.pendingVersion, m.inputsVersion
 	for _, p := range reqs {
 		if m.pendingVersion != version || m.inputsVersion != inputs {
-			if m.pending[p.req.Identifier] == p {
+			if m.pendingOf(p.req.Identifier) == p {
 				m.consider(p)
 			}
 			continue
@@ -241,6 +241,7 @@ func (m *Model) evaluateLive(live []liveReq) {
 			break
 		}
 	}
+	m.releasePending(own)
 	m.considerFetch()
 }
 
