@@ -53,7 +53,7 @@ func TestExecutionsAreFresh(t *testing.T) {
 	var s Executions
 	seen := map[*Execution]bool{}
 	var got []int
-	for i := range 3*executionBlock + 1 {
+	for i := range 3*BlockSize + 1 {
 		x := s.New(func(Result) { got = append(got, i) })
 		assert.False(t, seen[x], "Execution %d handed out twice", i)
 		seen[x] = true
@@ -66,7 +66,7 @@ func TestExecutionsAreFresh(t *testing.T) {
 		x.Finish(Success)
 		x.Finish(Retry)
 	}
-	want := make([]int, 3*executionBlock+1)
+	want := make([]int, 3*BlockSize+1)
 	for i := range want {
 		want[i] = i
 	}

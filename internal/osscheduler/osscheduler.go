@@ -151,23 +151,33 @@ type Finisher interface {
 // NewExecution makes an Execution whose Finish calls finish exactly once.
 func NewExecution(finish func(Result)) *Execution { return &Execution{finish: finish} }
 
-// Executions hands out new Executions, as NewExecution does, from blocks
-// allocated a few at a time: a model starting thousands of runs makes one
-// allocation per block instead of one per run. Every Execution it returns is
-// a distinct object, never handed out again; a block is freed once none of
-// its Executions is referenced any more. The zero value is ready to use.
-type Executions struct{ block []Execution }
+// Blocks hands out new zero values of T from blocks allocated a few at a
+// time: a model making thousands of run records makes one allocation per
+// block instead of one per record. Every value it returns is a distinct
+// object, never handed out again; a block is freed once none of its values
+// is referenced any more. The zero value is ready to use.
+type Blocks[T any] struct{ block []T }
 
-// executionBlock is how many Executions one block holds (about 4 KB).
-const executionBlock = 16
+// BlockSize is how many values one block holds.
+const BlockSize = 16
+
+// New is new(T) from the current block.
+func (b *Blocks[T]) New() *T {
+	if len(b.block) == 0 {
+		b.block = make([]T, BlockSize)
+	}
+	x := &b.block[0]
+	b.block = b.block[1:]
+	return x
+}
+
+// Executions hands out new Executions, as NewExecution does, from Blocks.
+// The zero value is ready to use.
+type Executions struct{ b Blocks[Execution] }
 
 // New is NewExecution(finish) from the current block.
 func (s *Executions) New(finish func(Result)) *Execution {
-	if len(s.block) == 0 {
-		s.block = make([]Execution, executionBlock)
-	}
-	x := &s.block[0]
-	s.block = s.block[1:]
+	x := s.b.New()
 	x.finish = finish
 	return x
 }

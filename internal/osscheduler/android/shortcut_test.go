@@ -129,25 +129,35 @@ func TestLockChangesOnlyTheState(t *testing.T) {
 // slices and in one piece, leave the same runs, deferrals, Doze and
 // scheduler state at every checkpoint and at the end, with as many events.
 func TestDeferredLightRequeueChangesNothing(t *testing.T) {
+	requireShortcutChangesNothing(t, func(on bool) { eagerLightRequeue = !on })
+}
+
+// requireShortcutChangesNothing runs every shortcut world (API 28 and 34,
+// seeds 1 and 2, in 7-minute slices and in one piece; 5 days, 2 with
+// -short) with a shortcut off and then on (set switches it; it is left on)
+// and requires the same Doze and scheduler state at every checkpoint, the
+// same runs, deferrals and final state, and as many events.
+func requireShortcutChangesNothing(t *testing.T, set func(on bool)) {
+	t.Helper()
 	days := 5
 	if testing.Short() {
 		days = 2
 	}
-	defer func() { eagerLightRequeue = false }()
+	defer set(true)
 	for _, w := range shortcutWorlds(t) {
 		for _, api := range []int{28, 34} {
 			for seed := uint64(1); seed <= 2; seed++ {
 				for _, slice := range []time.Duration{7 * time.Minute, 0} {
 					name := fmt.Sprintf("%s API %d seed %d slice %v", w.name, api, seed, slice)
-					eagerLightRequeue = true
-					eager := runFolding(t, true, w.profile, w.initial, seed, days, slice, api)
-					eagerLightRequeue = false
-					lean := runFolding(t, true, w.profile, w.initial, seed, days, slice, api)
-					require.Equal(t, eager.states, lean.states, "%s: state at the checkpoints", name)
-					require.Equal(t, eager.runs, lean.runs, "%s: runs", name)
-					require.Equal(t, eager.deferrals, lean.deferrals, "%s: deferrals", name)
-					require.Equal(t, eager.final, lean.final, "%s: final state", name)
-					require.Equal(t, eager.fired, lean.fired, "%s: events fired", name)
+					set(false)
+					off := runFolding(t, true, w.profile, w.initial, seed, days, slice, api)
+					set(true)
+					on := runFolding(t, true, w.profile, w.initial, seed, days, slice, api)
+					require.Equal(t, off.states, on.states, "%s: state at the checkpoints", name)
+					require.Equal(t, off.runs, on.runs, "%s: runs", name)
+					require.Equal(t, off.deferrals, on.deferrals, "%s: deferrals", name)
+					require.Equal(t, off.final, on.final, "%s: final state", name)
+					require.Equal(t, off.fired, on.fired, "%s: events fired", name)
 				}
 			}
 		}

@@ -45,21 +45,10 @@ type run struct {
 	rec *taskRec
 }
 
-// runBlockSize is how many runs newRun allocates at once (about 6 KB).
-const runBlockSize = 16
-
-// newRun is new(run) from a block allocated a few runs at a time: a device
-// launches thousands of background runs. Every run it returns is a distinct
-// zero run, never handed out again; a block is freed once none of its runs
-// is referenced any more.
-func (m *Model) newRun() *run {
-	if len(m.runBlock) == 0 {
-		m.runBlock = make([]run, runBlockSize)
-	}
-	rn := &m.runBlock[0]
-	m.runBlock = m.runBlock[1:]
-	return rn
-}
+// newRun is new(run) from a block allocated a few runs at a time
+// (osscheduler.Blocks): a device launches thousands of background runs.
+// Every run it returns is a distinct zero run, never handed out again.
+func (m *Model) newRun() *run { return m.runBlock.New() }
 
 // Finished is the run's result from the app (osscheduler.Finisher).
 func (rn *run) Finished(_ *osscheduler.Execution, r osscheduler.Result) { rn.m.finished(rn, r) }
@@ -110,11 +99,11 @@ type Model struct {
 	// (holdPending); passHeld while one of them uses it.
 	passReqs       []*pendingReq
 	passHeld       bool
-	reqBlock       []pendingReq // where Submit takes its requests from (newPendingReq)
-	pendingVersion uint64       // counts changes to the set (pendingChanged)
-	inputsVersion  uint64       // counts other changes a pass reads (inputsChanged)
-	quiet          quietSpan    // what the last full pass left (quiet.go)
-	quietPasses    int          // passes not evaluated again (for tests)
+	reqBlock       osscheduler.Blocks[pendingReq] // where Submit takes its requests from (newPendingReq)
+	pendingVersion uint64                         // counts changes to the set (pendingChanged)
+	inputsVersion  uint64                         // counts other changes a pass reads (inputsChanged)
+	quiet          quietSpan                      // what the last full pass left (quiet.go)
+	quietPasses    int                            // passes not evaluated again (for tests)
 	// sameMemo: within one device change, sameInputs held for the quiet
 	// span at these versions (quiet.go: sameMemoHolds).
 	sameMemo                bool
@@ -150,7 +139,7 @@ type Model struct {
 	nextID uint64
 	// runBlock is where launch takes its runs from: a few allocated at a
 	// time (newRun).
-	runBlock []run
+	runBlock osscheduler.Blocks[run]
 	tick     sim.Timer
 	tickAt   int64 // the tick's instant, an offset from the start
 	// Skipped quiet ticks (quiet.go): those from skipFrom on, each with
@@ -651,21 +640,11 @@ func isRefresh(k osscheduler.Kind) bool {
 	return c == "refresh"
 }
 
-// reqBlockSize is how many requests newPendingReq allocates at once.
-const reqBlockSize = 16
-
 // newPendingReq is new(pendingReq) from a block allocated a few at a time
-// (the app resubmits at every run). Every request it returns is distinct
-// and zero, never handed out again: evaluate tells a replaced request by
-// its address.
-func (m *Model) newPendingReq() *pendingReq {
-	if len(m.reqBlock) == 0 {
-		m.reqBlock = make([]pendingReq, reqBlockSize)
-	}
-	p := &m.reqBlock[0]
-	m.reqBlock = m.reqBlock[1:]
-	return p
-}
+// (osscheduler.Blocks; the app resubmits at every run). Every request it
+// returns is distinct and zero, never handed out again: evaluate tells a
+// replaced request by its address.
+func (m *Model) newPendingReq() *pendingReq { return m.reqBlock.New() }
 
 func (m *Model) cancel(id string, source event.Source, reason string) {
 	if m.pendingOf(id) == nil {

@@ -1,13 +1,17 @@
 package ios
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/wmsim/wmsim/internal/osscheduler"
+)
 
 // newRun hands out distinct zero runs, never the same one twice, across
 // blocks.
 func TestNewRunIsFresh(t *testing.T) {
 	m := &Model{}
 	seen := map[*run]bool{}
-	for i := range 3*runBlockSize + 1 {
+	for i := range 3*osscheduler.BlockSize + 1 {
 		rn := m.newRun()
 		if seen[rn] {
 			t.Fatalf("run %d handed out twice", i)

@@ -140,7 +140,7 @@ func TestHeldPendingIsNotDisturbed(t *testing.T) {
 func TestNewPendingReqIsDistinct(t *testing.T) {
 	e := newEnv(t, 1, testConfig(), nil)
 	seen := map[*pendingReq]bool{}
-	for i := 0; i < 3*reqBlockSize+1; i++ {
+	for i := 0; i < 3*osscheduler.BlockSize+1; i++ {
 		p := e.m.newPendingReq()
 		require.False(t, seen[p])
 		require.Equal(t, pendingReq{}, *p)
