@@ -57,19 +57,7 @@ func runFolding(t *testing.T, fold bool, p device.Profile, initial device.State,
 	eng := sim.New(t0, seed)
 	var rec sim.Recorder
 	eng.Watch(&rec, event.Deferred) // what a fleet watches: Tracing stays off
-	dev := device.New(eng, device.Config{Initial: initial})
-	until := t0.Add(time.Duration(days) * 24 * time.Hour)
-	require.NoError(t, dev.ApplyProfile(p, until))
-	dev.SetSparseBattery(true)
-	j := &osscheduler.Journal{}
-	cfg := DefaultConfig()
-	cfg.API = api
-	m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, j)
-	_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
-	require.NoError(t, err)
-	_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
-		Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
-	require.NoError(t, err)
+	m, dev, j, until := newTwoWorksDevice(t, eng, p, initial, days, api, true)
 	require.False(t, eng.Tracing(), "a lean run")
 	var out foldRun
 	dev.Subscribe(device.ListenerFunc(func(c *device.Change) {

@@ -23,6 +23,28 @@ type shortcutRun struct {
 	fired uint64
 }
 
+// newTwoWorksDevice is the device the shortcut and fold tests run: a
+// profile for days from t0 (until is its end), the model at API api with
+// an hourly periodic work and a 6-hourly one that needs an unmetered
+// network, finished by a fake executor after 4 s.
+func newTwoWorksDevice(t *testing.T, eng *sim.Engine, p device.Profile, initial device.State, days, api int, sparse bool) (m *Model, dev *device.Device, j *osscheduler.Journal, until time.Time) {
+	t.Helper()
+	dev = device.New(eng, device.Config{Initial: initial})
+	until = t0.Add(time.Duration(days) * 24 * time.Hour)
+	require.NoError(t, dev.ApplyProfile(p, until))
+	dev.SetSparseBattery(sparse)
+	j = &osscheduler.Journal{}
+	cfg := DefaultConfig()
+	cfg.API = api
+	m = New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, j)
+	_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
+	require.NoError(t, err)
+	_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
+		Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
+	require.NoError(t, err)
+	return m, dev, j, until
+}
+
 // runShortcut runs one device with a profile, two periodic works and a
 // full trace, in the fleet's sparse-battery mode or not.
 func runShortcut(t *testing.T, p device.Profile, initial device.State, seed uint64, days, api int, sparse bool) shortcutRun {
@@ -30,19 +52,7 @@ func runShortcut(t *testing.T, p device.Profile, initial device.State, seed uint
 	eng := sim.New(t0, seed)
 	var rec sim.Recorder
 	eng.AddSink(&rec)
-	dev := device.New(eng, device.Config{Initial: initial})
-	until := t0.Add(time.Duration(days) * 24 * time.Hour)
-	require.NoError(t, dev.ApplyProfile(p, until))
-	dev.SetSparseBattery(sparse)
-	j := &osscheduler.Journal{}
-	cfg := DefaultConfig()
-	cfg.API = api
-	m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, j)
-	_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
-	require.NoError(t, err)
-	_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
-		Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
-	require.NoError(t, err)
+	m, _, j, until := newTwoWorksDevice(t, eng, p, initial, days, api, sparse)
 	require.NoError(t, eng.RunUntil(until))
 	var out shortcutRun
 	for _, r := range rec.Records {

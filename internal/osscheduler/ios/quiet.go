@@ -78,7 +78,7 @@ type quietSpan struct {
 // moves only with a changed input), the daily budget's count only falls
 // with time (so its pruning may wait for the next full evaluation), the
 // hard gates read the inputs and the battery level no lower than minLevel.
-// Such a request is evaluated from its score on (considerScore).
+// Such a request is evaluated from its score on (considerLive).
 type liveReq struct {
 	p    *pendingReq
 	fast bool
@@ -86,7 +86,7 @@ type liveReq struct {
 	// budget (budget) passed every gate before those and keeps passing
 	// them (as above): it stays held until from (an offset), the instant
 	// that gate's bound passes (planQuiet), and is evaluated from the
-	// daily budget on after it (considerBudget).
+	// daily budget on after it (considerLive).
 	budget bool
 	from   int64
 }
@@ -231,10 +231,10 @@ func (m *Model) evaluateLive(live []liveReq) {
 			switch {
 			case l.budget:
 				if int64(m.eng.Elapsed()) >= l.from {
-					m.considerBudget(p)
+					m.considerLive(p, true)
 				}
 			case l.fast:
-				m.considerScore(p)
+				m.considerLive(p, false)
 			default:
 				m.consider(p)
 			}
@@ -245,28 +245,23 @@ func (m *Model) evaluateLive(live []liveReq) {
 	m.considerFetch()
 }
 
-// considerScore is consider for a fast live request (liveReq): its score
-// and what follows from it.
-func (m *Model) considerScore(p *pendingReq) {
+// considerLive is consider for a live request (liveReq) that skips the
+// gates its span keeps passed: from the daily budget on (fromBudget: a
+// budget request past its from), else from the usage score on (a fast
+// request); then what follows from the decision.
+func (m *Model) considerLive(p *pendingReq, fromBudget bool) {
 	eligible := p.submitted
 	if p.req.EarliestBegin.After(eligible) {
 		eligible = p.req.EarliestBegin
 	}
-	why, ok := m.scoreDecision(SourceDASD, p.req.Identifier, eligible, 1, m.countPending("refresh")-1)
-	if !ok {
-		return
+	others := m.countPending("refresh") - 1
+	var why string
+	var ok bool
+	if fromBudget {
+		why, ok = m.budgetDecision(SourceDASD, p.req.Identifier, eligible, 1, others)
+	} else {
+		why, ok = m.scoreDecision(SourceDASD, p.req.Identifier, eligible, 1, others)
 	}
-	m.launch(p, eligible, why)
-}
-
-// considerBudget is consider for a budget live request past its from
-// (liveReq): the daily budget, its score and what follows from them.
-func (m *Model) considerBudget(p *pendingReq) {
-	eligible := p.submitted
-	if p.req.EarliestBegin.After(eligible) {
-		eligible = p.req.EarliestBegin
-	}
-	why, ok := m.budgetDecision(SourceDASD, p.req.Identifier, eligible, 1, m.countPending("refresh")-1)
 	if !ok {
 		return
 	}
