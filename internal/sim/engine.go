@@ -158,7 +158,7 @@ func (e *Engine) CountByLabel() map[string]uint64 {
 // Len is the number of events waiting in the queue.
 func (e *Engine) Len() int {
 	e.raceAcquire()
-	n := len(e.queue)
+	n := e.queue.len()
 	e.raceRelease()
 	return n
 }
@@ -193,7 +193,6 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 	}
 	e.seq++
 	ev.at, ev.phase, ev.seq, ev.h, ev.label = at, phase, e.seq, h, label
-	ev.gen++
 	e.queue.push(ev)
 	t := Timer{ev: ev, gen: ev.gen}
 	e.raceRelease()
@@ -305,6 +304,8 @@ func (e *Engine) When(t Timer) (at time.Time, ok bool) {
 	return at, true
 }
 
+// release returns an event that left the queue to the pool; its timers
+// stop being Pending.
 func (e *Engine) release(ev *queued) {
 	ev.h = nil
 	ev.label = ""
@@ -341,10 +342,7 @@ func (e *Engine) head() *queued {
 	if e.view != nil && e.view.mock != nil {
 		e.view.arm()
 	}
-	if len(e.queue) == 0 {
-		return nil
-	}
-	return e.queue[0].ev
+	return e.queue.first()
 }
 
 // setNow moves the kernel clock (never backwards) and the clock view with it.

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/bits"
 	"time"
 )
 
@@ -35,12 +36,28 @@ func (e *Engine) QuietUntilOffset(ts ...Timer) int64 {
 			bound++
 		}
 	}
-	q := e.queue
+	q := e.queue.s
 	best := -1
-	if len(q) > 0 {
+	switch {
+	case len(q) == 0:
+	case e.queue.heap:
 		best = 0
 		if excluded(q[0].ev, ts) {
 			best = nextExcluding(q, ts)
+		}
+	default:
+		// A flat queue has fewer than 64 slots: the ones left aside
+		// are a bit set, a pending timer's event being in the slot its
+		// index names.
+		var aside uint64
+		for _, t := range ts {
+			if t.Pending() {
+				aside |= 1 << uint(t.ev.index)
+			}
+		}
+		best = 0
+		if aside&1 != 0 {
+			best = smallestExcept(q, aside)
 		}
 	}
 	if best >= 0 && q[best].at < bound {
@@ -53,7 +70,7 @@ func (e *Engine) QuietUntilOffset(ts ...Timer) int64 {
 // nextExcluding is the index of the smallest slot of q that is none of ts
 // (-1: none), q's head being one of them: below a left-aside slot its
 // children may be next; below any other, nothing is smaller.
-func nextExcluding(q queue, ts []Timer) int {
+func nextExcluding(q minHeap, ts []Timer) int {
 	var stack [16]int
 	stack[0], stack[1] = 1, 2
 	n, best := 2, -1
@@ -70,6 +87,24 @@ func nextExcluding(q queue, ts []Timer) int {
 		}
 		if best < 0 || q[i].less(&q[best]) {
 			best = i
+		}
+	}
+	return best
+}
+
+// smallestExcept is the index of the smallest slot of a flat queue q (its
+// slots after the first in no order) whose bit is clear in aside (-1:
+// none), the first slot's bit being set. It takes no branch on a
+// comparison.
+func smallestExcept(q []slot, aside uint64) int {
+	best := -1
+	bat, bkey := uint64(math.MaxUint64), uint64(math.MaxUint64)
+	for i := 1; i < len(q); i++ {
+		at, key := uint64(q[i].at), q[i].key
+		_, c := bits.Sub64(key, bkey, 0)
+		_, c = bits.Sub64(at, bat, c)
+		if c&^(aside>>uint(i)) != 0 {
+			best, bat, bkey = i, at, key
 		}
 	}
 	return best

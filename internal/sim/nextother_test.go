@@ -1,6 +1,10 @@
 package sim
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -79,4 +83,54 @@ func TestQuietUntilLeavesTimersAside(t *testing.T) {
 	require.NoError(t, e.RunUntil(start.Add(time.Minute)))
 	want := []time.Duration{2 * time.Second, 2 * time.Second, 4 * time.Second, time.Second, time.Second}
 	require.Equal(t, [][]time.Duration{want, want}, got) // QuietUntil, then QuietUntilOffset
+}
+
+// QuietUntilOffset leaves aside exactly the pending timers given, in a flat
+// queue and in a heap: random queues of 1 to 80 events (both shapes), random
+// sets of timers left aside (some fired or cancelled), against the smallest
+// time over the queued events that are none of them.
+func TestQuietUntilMatchesBruteForce(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	nop := HandlerFunc(func(*Engine) {})
+	shapes := map[bool]int{}
+	for seed := uint64(1); seed <= 300; seed++ {
+		r := rand.New(rand.NewPCG(seed, 3))
+		e := New(start, seed)
+		n := 1 + r.IntN(80)
+		var tms []Timer
+		var probeErr error
+		probe := HandlerFunc(func(e *Engine) {
+			for range 20 {
+				var aside []Timer
+				for range r.IntN(5) {
+					aside = append(aside, tms[r.IntN(len(tms))])
+				}
+				want := int64(math.MaxInt64)
+				for _, sl := range e.queue.s { // every queued event, as a set
+					if !slices.ContainsFunc(aside, func(tm Timer) bool { return tm.Pending() && tm.ev == sl.ev }) {
+						want = min(want, sl.at)
+					}
+				}
+				want = max(e.now, min(want, e.runTarget+1))
+				if got := e.QuietUntilOffset(aside...); got != want && probeErr == nil {
+					probeErr = fmt.Errorf("seed %d: %d events (heap %v), QuietUntilOffset %d, want %d", seed, e.Len(), e.queue.heap, got, want)
+				}
+				shapes[e.queue.heap]++
+			}
+			if r.IntN(2) == 0 && len(tms) > 0 { // one more left fired or cancelled
+				e.Cancel(tms[r.IntN(len(tms))])
+			}
+		})
+		for i := 0; i < n; i++ {
+			tms = append(tms, e.After(time.Duration(r.IntN(30))*time.Second, Phase(10*(1+r.IntN(5))), "ev", nop))
+			if r.IntN(4) == 0 {
+				e.After(time.Duration(r.IntN(30))*time.Second, PhaseOS, "probe", probe)
+			}
+		}
+		e.After(0, PhaseWorld, "probe", probe)
+		require.NoError(t, e.RunUntil(start.Add(time.Minute)))
+		require.NoError(t, probeErr)
+	}
+	require.Greater(t, shapes[true], 1000, "probes of a heap")
+	require.Greater(t, shapes[false], 1000, "probes of a flat queue")
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/bits"
 	"time"
 )
 
@@ -39,8 +40,8 @@ type queued struct {
 	at    int64 // nanoseconds since the engine's start
 	phase Phase
 	seq   uint64
-	gen   uint64
-	index int // position in the heap, -1 when not queued
+	gen   uint64 // counts the times the entry left the queue (Engine.release)
+	index int    // its slot in the queue, while queued
 	h     Handler
 	label string
 }
@@ -52,14 +53,16 @@ type Timer struct {
 	gen uint64
 }
 
-// Pending reports whether the event is still queued.
-func (t Timer) Pending() bool { return t.ev != nil && t.ev.gen == t.gen && t.ev.index >= 0 }
+// Pending reports whether the event is still queued. An entry's gen moves
+// on the moment it leaves the queue, fired or cancelled, so a Timer of the
+// same gen names an event still queued.
+func (t Timer) Pending() bool { return t.ev != nil && t.ev.gen == t.gen }
 
-// slot is one heap entry: the event's ordering key is kept inline, so the
-// heap compares without following a pointer per comparison (sifting was a
+// slot is one queue entry: the event's ordering key is kept inline, so the
+// queue compares without following a pointer per comparison (sifting was a
 // tenth of a fleet's instructions when the heap held bare pointers).
 type slot struct {
-	at  int64  // the event's time
+	at  int64  // the event's time, never negative (the clock starts at 0 and only moves on)
 	key uint64 // phase in the top byte, insertion sequence below it
 	ev  *queued
 }
@@ -71,72 +74,197 @@ const seqBits = 56
 func slotKey(phase Phase, seq uint64) uint64 { return uint64(phase)<<seqBits | seq&(1<<seqBits-1) }
 
 // less orders by time, then phase, then insertion: the same order as
-// comparing (at, phase, seq) field by field.
-func (a *slot) less(b *slot) bool {
-	return a.at < b.at || a.at == b.at && a.key < b.key
+// comparing (at, phase, seq) field by field. It compares (at, key) as one
+// 128-bit unsigned number, the borrow of a subtraction, without a branch
+// (times are never negative, so comparing them unsigned is exact): which
+// of two events comes first is a coin toss to the branch predictor.
+func (a *slot) less(b *slot) bool { return a.lessBit(b) != 0 }
+
+// lessBit is less as 1 or 0.
+func (a *slot) lessBit(b *slot) uint64 {
+	_, c := bits.Sub64(a.key, b.key, 0)
+	_, c = bits.Sub64(uint64(a.at), uint64(b.at), c)
+	return c
 }
 
-// queue is a binary min-heap of events that keeps each event's index current,
-// as in the container/heap priority-queue example, so Cancel and Reschedule are
-// O(log n). It is written out rather than built on container/heap to avoid the
-// interface calls on the hot path.
-type queue []slot
+// queue holds the pending events: every event's index names its slot, so
+// Cancel and Reschedule find it at once. Its first slot always holds the
+// smallest event. A fleet device has a handful of events pending (3 to 9),
+// so up to flatMax events the other slots are in no order and each change
+// is a few branch-free comparisons: a pop scans the rest for the next
+// smallest, a push or a key that shrank swaps with the first slot if it is
+// smaller, a key of the first slot that grew rescans. Past flatMax the
+// slots are made a binary min-heap (the container/heap priority-queue
+// example, written out rather than built on container/heap to avoid the
+// interface calls on the hot path), which stays until a pop or a removal
+// leaves flatMin or fewer events; a heap's first slot is its smallest, so
+// it is a valid flat queue as it stands. Events have unique keys (every
+// event has its own insertion sequence), so the order they pop in does not
+// depend on the shape: it is the order of (time, phase, sequence).
+type queue struct {
+	s    []slot
+	heap bool // s is a binary min-heap; otherwise s[0] is the smallest and s[1:] unordered
+}
+
+// flatMax is the most events the queue keeps unordered; flatMin the most at
+// which a heap goes back to being flat (apart, so that a queue hovering at
+// one size does not rebuild a heap at every other event).
+const (
+	flatMax = 24
+	flatMin = 12
+)
+
+// A flat queue (at most flatMax+1 events) fits a 64-bit set of slots
+// (QuietUntilOffset): this fails to compile otherwise.
+const _ = uint(63 - flatMax - 1)
+
+func (q *queue) len() int { return len(q.s) }
+
+// first is the smallest event, or nil.
+func (q *queue) first() *queued {
+	if len(q.s) == 0 {
+		return nil
+	}
+	return q.s[0].ev
+}
 
 func (q *queue) push(ev *queued) {
-	ev.index = len(*q)
-	*q = append(*q, slot{at: ev.at, key: slotKey(ev.phase, ev.seq), ev: ev})
-	q.up(ev.index)
+	i := len(q.s)
+	ev.index = i
+	q.s = append(q.s, slot{at: ev.at, key: slotKey(ev.phase, ev.seq), ev: ev})
+	if q.heap {
+		minHeap(q.s).up(i)
+		return
+	}
+	if i > 0 {
+		// Whether the new event comes first is a coin toss: the swap is
+		// made either way, with itself (slot 0) when it does not.
+		j := i & -int(q.s[i].lessBit(&q.s[0]))
+		q.swapFirst(j)
+	}
+	if i >= flatMax {
+		h := minHeap(q.s)
+		for j := len(h)/2 - 1; j >= 0; j-- {
+			h.down(j)
+		}
+		q.heap = true
+	}
 }
 
+// swapFirst exchanges slot i with the first.
+func (q *queue) swapFirst(i int) {
+	s := q.s
+	s[0], s[i] = s[i], s[0]
+	s[0].ev.index = 0
+	s[i].ev.index = i
+}
+
+// popMin takes the first (smallest) event out of a queue that is not empty.
 func (q *queue) popMin() *queued {
-	old := *q
-	n := len(old) - 1
-	ev := old[0].ev
-	old[0] = old[n]
-	old[0].ev.index = 0
-	old[n] = slot{}
-	*q = old[:n]
-	if n > 0 {
-		q.down(0)
+	s := q.s
+	n := len(s) - 1
+	ev := s[0].ev
+	if q.heap || n == 0 {
+		q.removeHeap(0)
+		return ev
 	}
-	ev.index = -1
+	// The smallest of the others comes first, the last fills its place:
+	// when the smallest is the last, its index is set twice, 0 last.
+	m := minFrom(s[:n+1], 1)
+	x := s[m]
+	s[m] = s[n]
+	s[m].ev.index = m
+	s[0] = x
+	x.ev.index = 0
+	q.s = s[:n]
 	return ev
 }
 
+// remove takes the event in slot i out of the queue.
 func (q *queue) remove(i int) *queued {
-	old := *q
-	n := len(old) - 1
-	ev := old[i].ev
-	if i != n {
-		old[i] = old[n]
-		old[i].ev.index = i
+	if q.heap {
+		return q.removeHeap(i)
 	}
-	old[n] = slot{}
-	*q = old[:n]
-	if i != n {
-		q.fix(i)
+	if i == 0 {
+		return q.popMin()
 	}
-	ev.index = -1
+	// The last slot fills the hole (itself, if it is the hole).
+	s := q.s
+	n := len(s) - 1
+	ev := s[i].ev
+	s[i] = s[n]
+	s[i].ev.index = i
+	q.s = s[:n]
 	return ev
 }
 
-// update copies ev's time and sequence into its slot and restores the heap.
-// Keys are unique (every event has its own insertion sequence), so a key
-// that grew can only move down and one that shrank only up: the other
-// direction's sift would find the slot already in place.
-func (q queue) update(ev *queued) {
+// removeHeap is remove for a heap (or a queue of one event).
+func (q *queue) removeHeap(i int) *queued {
+	s := q.s
+	n := len(s) - 1
+	ev := s[i].ev
+	if i != n {
+		s[i] = s[n]
+		s[i].ev.index = i
+	}
+	q.s = s[:n]
+	if i != n {
+		minHeap(q.s).fix(i)
+	}
+	if n <= flatMin {
+		q.heap = false
+	}
+	return ev
+}
+
+// minFrom is the index of the smallest slot of s[i0:], i0 < len(s), found
+// without a branch on a comparison.
+func minFrom(s []slot, i0 int) int {
+	m := i0
+	mat, mkey := uint64(s[i0].at), s[i0].key
+	for i := i0 + 1; i < len(s); i++ {
+		at, key := uint64(s[i].at), s[i].key
+		_, c := bits.Sub64(key, mkey, 0)
+		_, c = bits.Sub64(at, mat, c)
+		if c != 0 {
+			m, mat, mkey = i, at, key
+		}
+	}
+	return m
+}
+
+// update copies ev's time and sequence into its slot and restores the
+// order. Keys are unique, so in a heap a key that grew can only move down
+// and one that shrank only up: the other direction's sift would find the
+// slot already in place.
+func (q *queue) update(ev *queued) {
 	i := ev.index
-	s := &q[i]
-	was := *s
-	s.at, s.key = ev.at, slotKey(ev.phase, ev.seq)
-	if s.less(&was) {
-		q.up(i)
-	} else {
-		q.down(i)
+	s := q.s
+	p := &s[i]
+	was := *p
+	p.at, p.key = ev.at, slotKey(ev.phase, ev.seq)
+	switch {
+	case q.heap:
+		if p.less(&was) {
+			minHeap(s).up(i)
+		} else {
+			minHeap(s).down(i)
+		}
+	case i != 0:
+		if p.less(&s[0]) {
+			q.swapFirst(i)
+		}
+	case len(s) > 1 && was.less(p): // the first slot's key grew
+		if m := minFrom(s, 1); s[m].less(p) {
+			q.swapFirst(m)
+		}
 	}
 }
 
-func (q queue) fix(i int) {
+// minHeap is the queue's slots as a binary min-heap.
+type minHeap []slot
+
+func (q minHeap) fix(i int) {
 	if !q.down(i) {
 		q.up(i)
 	}
@@ -145,7 +273,7 @@ func (q queue) fix(i int) {
 // up sifts slot j towards the root. A slot that is not smaller than its
 // parent is left where it is, untouched (its event's index is already j):
 // the usual case for a new event, whose sequence is the largest.
-func (q queue) up(j int) {
+func (q minHeap) up(j int) {
 	if j <= 0 || j >= len(q) {
 		return
 	}
@@ -172,7 +300,7 @@ func (q queue) up(j int) {
 
 // down sifts slot i0 towards the leaves and reports whether it moved. A
 // leaf, or a slot not larger than its smaller child, is left untouched.
-func (q queue) down(i0 int) bool {
+func (q minHeap) down(i0 int) bool {
 	n := len(q)
 	if i0 < 0 || i0 >= n {
 		return false

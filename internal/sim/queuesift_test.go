@@ -1,123 +1,246 @@
 package sim
 
 import (
+	"cmp"
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 )
 
-// textbook is the binary heap's textbook sift (container/heap's up, down
-// and Fix), over the same slots: the reference the queue's shortcuts
-// (update sifting one way only, sifts that leave a slot in place without
-// touching it) must reproduce slot for slot.
-type textbook []slot
+// refLess is the order events must fire in, field by field: time, then
+// phase, then insertion sequence.
+func refLess(a, b *queued) bool {
+	return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.phase, b.phase), cmp.Compare(a.seq, b.seq)) < 0
+}
 
-func (h textbook) up(j int) {
-	for {
-		i := (j - 1) / 2
-		if i == j || !h[j].less(&h[i]) {
-			break
+// checkQueue verifies the queue's invariants: every event's index names its
+// slot and the slot holds its key; a heap is a binary min-heap; a flat
+// queue's first slot is its smallest; the shape is the one its size asks
+// for.
+func checkQueue(t *testing.T, q *queue, where string) {
+	t.Helper()
+	s := q.s
+	for i := range s {
+		if s[i].ev.index != i {
+			t.Fatalf("%s: slot %d's event has index %d", where, i, s[i].ev.index)
 		}
-		h[i], h[j] = h[j], h[i]
-		j = i
+		if s[i].at != s[i].ev.at || s[i].key != slotKey(s[i].ev.phase, s[i].ev.seq) {
+			t.Fatalf("%s: slot %d's key is not its event's", where, i)
+		}
+		if q.heap && i > 0 && s[i].less(&s[(i-1)/2]) {
+			t.Fatalf("%s: heap slot %d is smaller than its parent", where, i)
+		}
+		if !q.heap && i > 0 && s[i].less(&s[0]) {
+			t.Fatalf("%s: flat slot %d is smaller than the first", where, i)
+		}
+	}
+	if q.heap && len(s) <= flatMin || !q.heap && len(s) > flatMax {
+		t.Fatalf("%s: %d events in a queue with heap=%v", where, len(s), q.heap)
 	}
 }
 
-func (h textbook) down(i0 int) bool {
-	i, n := i0, len(h)
-	for {
-		j := 2*i + 1
-		if j >= n {
-			break
-		}
-		if r := j + 1; r < n && h[r].less(&h[j]) {
-			j = r
-		}
-		if !h[j].less(&h[i]) {
-			break
-		}
-		h[i], h[j] = h[j], h[i]
-		i = j
-	}
-	return i > i0
-}
-
-func (h textbook) fix(i int) {
-	if !h.down(i) {
-		h.up(i)
-	}
-}
-
-// TestQueueSiftsMatchTextbookHeap runs random pushes, pops, removals and key
-// changes (later, earlier, a new sequence only) on the queue and on the
-// textbook heap: both must hold the same slots in the same places after every
-// operation, and every event's index must name its slot.
-func TestQueueSiftsMatchTextbookHeap(t *testing.T) {
-	for seed := uint64(1); seed <= 40; seed++ {
+// TestQueuePopsInKeyOrder runs random pushes, pops, removals and key
+// changes (a new time and sequence as Reschedule gives, a new sequence only
+// as Requeue gives, an older sequence as ScheduleReserved gives) on the
+// queue, its size swinging between empty and well past flatMax so that it
+// turns into a heap and back many times. After every operation the queue's
+// smallest event must be the reference's (the live events ordered field by
+// field), and every pop must return it.
+func TestQueuePopsInKeyOrder(t *testing.T) {
+	heaps := 0
+	for seed := uint64(1); seed <= 60; seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
 		var q queue
-		var ref textbook
+		var live []*queued
 		var seq uint64
-		find := func(ev *queued) int {
-			for i := range ref {
-				if ref[i].ev == ev {
-					return i
-				}
+		var reserved []uint64 // sequences taken and not used yet (ReserveSeq)
+		// Few distinct times and phases, so that ties on time and on
+		// phase are common and the sequence decides.
+		span := 1 + r.IntN(40)
+		grow := true
+		wasHeap := false
+		for op := 0; op < 6000; op++ {
+			if n := len(live); n == 0 || n > 3*flatMax && r.IntN(4) == 0 {
+				grow = n == 0
+			} else if r.IntN(60) == 0 {
+				grow = !grow
 			}
-			t.Fatalf("seed %d: event missing from the reference", seed)
-			return -1
-		}
-		for op := 0; op < 3000; op++ {
-			switch k := r.IntN(10); {
-			case k < 4 || len(q) == 0: // push
+			push := 4
+			if !grow {
+				push = 2
+			}
+			k := r.IntN(10)
+			switch {
+			case k < push || len(live) == 0:
 				seq++
-				ev := &queued{at: int64(r.IntN(30)), phase: Phase(10 * (1 + r.IntN(5))), seq: seq}
+				ev := &queued{at: int64(r.IntN(span)), phase: Phase(10 * (1 + r.IntN(5))), seq: seq}
 				q.push(ev)
-				ref = append(ref, slot{at: ev.at, key: slotKey(ev.phase, ev.seq), ev: ev})
-				ref.up(len(ref) - 1)
+				live = append(live, ev)
+				if r.IntN(4) == 0 {
+					seq++
+					reserved = append(reserved, seq)
+				}
 			case k < 6: // pop
-				ev := q.popMin()
-				if ref[0].ev != ev {
-					t.Fatalf("seed %d op %d: popped another event than the reference", seed, op)
+				want := slices.MinFunc(live, func(a, b *queued) int {
+					if refLess(a, b) {
+						return -1
+					}
+					return 1
+				})
+				if got := q.popMin(); got != want {
+					t.Fatalf("seed %d op %d: popped (%d,%d,%d), the reference's next is (%d,%d,%d)",
+						seed, op, got.at, got.phase, got.seq, want.at, want.phase, want.seq)
 				}
-				n := len(ref) - 1
-				ref[0], ref[n] = ref[n], ref[0]
-				ref = ref[:n]
-				ref.down(0)
-			case k < 7: // remove
-				ev := q[r.IntN(len(q))].ev
-				i := find(ev)
-				q.remove(ev.index)
-				n := len(ref) - 1
-				if i != n {
-					ref[i], ref[n] = ref[n], ref[i]
-					ref = ref[:n]
-					ref.fix(i)
-				} else {
-					ref = ref[:n]
+				live = slices.DeleteFunc(live, func(ev *queued) bool { return ev == want })
+			case k < 7: // remove (Cancel)
+				ev := live[r.IntN(len(live))]
+				if got := q.remove(ev.index); got != ev {
+					t.Fatalf("seed %d op %d: remove returned another event", seed, op)
 				}
-			default: // new time and sequence (Reschedule), or sequence only (Requeue)
-				ev := q[r.IntN(len(q))].ev
-				seq++
-				ev.seq = seq
-				if k < 9 {
-					ev.at = int64(r.IntN(30))
+				live = slices.DeleteFunc(live, func(x *queued) bool { return x == ev })
+			default:
+				ev := live[r.IntN(len(live))]
+				switch k {
+				case 7: // Reschedule: new time and sequence
+					seq++
+					ev.at, ev.seq = int64(r.IntN(span)), seq
+				case 8: // Requeue: new sequence
+					seq++
+					ev.seq = seq
+				default: // ScheduleReserved: a sequence taken earlier
+					if len(reserved) == 0 {
+						seq++
+						reserved = append(reserved, seq)
+					}
+					j := r.IntN(len(reserved))
+					ev.seq = reserved[j]
+					reserved = slices.Delete(reserved, j, j+1)
 				}
 				q.update(ev)
-				i := find(ev)
-				ref[i].at, ref[i].key = ev.at, slotKey(ev.phase, ev.seq)
-				ref.fix(i)
 			}
-			if len(q) != len(ref) {
-				t.Fatalf("seed %d op %d: %d slots, reference %d", seed, op, len(q), len(ref))
+			where := fmt.Sprintf("seed %d op %d", seed, op)
+			checkQueue(t, &q, where)
+			if q.len() != len(live) {
+				t.Fatalf("%s: %d events, reference %d", where, q.len(), len(live))
 			}
-			for i := range q {
-				if q[i] != ref[i] {
-					t.Fatalf("seed %d op %d: slot %d differs from the reference", seed, op, i)
-				}
-				if q[i].ev.index != i {
-					t.Fatalf("seed %d op %d: slot %d's event has index %d", seed, op, i, q[i].ev.index)
+			if len(live) > 0 {
+				for _, ev := range live {
+					if ev != q.first() && refLess(ev, q.first()) {
+						t.Fatalf("%s: the first event is not the smallest", where)
+					}
 				}
 			}
+			if q.heap && !wasHeap {
+				heaps++
+			}
+			wasHeap = q.heap
+		}
+	}
+	if heaps < 100 {
+		t.Fatalf("the queue became a heap only %d times: the sizes do not exercise both shapes", heaps)
+	}
+}
+
+// TestEngineFiresInKeyOrder drives the engine itself: random Schedule,
+// After, Cancel, Reschedule, RescheduleAfter, Requeue and ScheduleReserved
+// calls from inside firing events, with the pending count swinging past
+// the queue's shape threshold. A reference model numbers sequences as the
+// engine documents (one per schedule, reschedule, requeue and reserve) and
+// must predict the (time, phase, sequence) of every event that fires.
+func TestEngineFiresInKeyOrder(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	type refEv struct {
+		at    int64
+		phase Phase
+		seq   uint64
+		tm    Timer
+	}
+	for seed := uint64(1); seed <= 20; seed++ {
+		r := rand.New(rand.NewPCG(seed, 11))
+		e := New(start, seed, WithLimits(Limits{}))
+		var live []*refEv
+		var seq uint64
+		fired := 0
+		var h Handler
+		target := 3 * flatMax
+		add := func(ev *refEv, at time.Duration, phase Phase) {
+			seq++
+			ev.at, ev.phase, ev.seq = e.now+int64(at), phase, seq
+			ev.tm = e.After(at, phase, "ev", h)
+			live = append(live, ev)
+		}
+		h = HandlerFunc(func(e *Engine) {
+			// The event that fires must be the reference's smallest.
+			p, s, _ := e.Firing()
+			best := 0
+			for i, ev := range live {
+				if cmp.Or(cmp.Compare(ev.at, live[best].at), cmp.Compare(ev.phase, live[best].phase), cmp.Compare(ev.seq, live[best].seq)) < 0 {
+					best = i
+				}
+			}
+			want := live[best]
+			if want.at != e.now || want.phase != p || want.seq != s {
+				t.Fatalf("seed %d event %d: fired (%d,%d,%d), the reference's next is (%d,%d,%d)",
+					seed, fired, e.now, p, s, want.at, want.phase, want.seq)
+			}
+			live = append(live[:best], live[best+1:]...)
+			fired++
+			if fired%500 == 0 {
+				target = 1 + r.IntN(4*flatMax)
+			}
+			for range 1 + r.IntN(3) {
+				if len(live) > 0 {
+					ev := live[r.IntN(len(live))]
+					switch r.IntN(6) {
+					case 0:
+						if !e.Cancel(ev.tm) {
+							t.Fatal("Cancel of a pending event reported false")
+						}
+						live = slices.DeleteFunc(live, func(x *refEv) bool { return x == ev })
+					case 1:
+						d := time.Duration(r.IntN(20)) * time.Second
+						seq++
+						ev.at, ev.seq = e.now+int64(d), seq
+						e.Reschedule(ev.tm, start.Add(time.Duration(ev.at)))
+					case 2:
+						d := time.Duration(r.IntN(20)) * time.Second
+						seq++
+						ev.at, ev.seq = e.now+int64(d), seq
+						e.RescheduleAfter(ev.tm, d)
+					case 3:
+						seq++
+						ev.seq = seq
+						e.Requeue(ev.tm)
+					}
+				}
+				if len(live) < target {
+					add(&refEv{}, time.Duration(r.IntN(20))*time.Second, Phase(10*(1+r.IntN(5))))
+				}
+				if r.IntN(8) == 0 { // a reserved place, taken later
+					seq++
+					rs := seq
+					add(&refEv{}, time.Duration(r.IntN(5))*time.Second, PhaseOS)
+					ev := live[len(live)-1]
+					e.Cancel(ev.tm)
+					live = live[:len(live)-1]
+					seq--
+					d := time.Duration(r.IntN(20)) * time.Second
+					nev := &refEv{at: e.now + int64(d), phase: PhaseOS, seq: rs}
+					nev.tm = e.ScheduleReserved(start.Add(d+time.Duration(e.now)), PhaseOS, rs, "res", h)
+					live = append(live, nev)
+				}
+			}
+		})
+		for range 10 {
+			add(&refEv{}, time.Duration(r.IntN(20))*time.Second, PhaseOS)
+		}
+		if err := e.RunUntil(start.Add(6 * time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if fired < 5000 {
+			t.Fatalf("seed %d: only %d events fired", seed, fired)
 		}
 	}
 }
