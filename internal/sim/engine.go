@@ -61,6 +61,10 @@ type Engine struct {
 	limits Limits
 	seed   uint64
 
+	maxFired uint64 // limits.MaxEvents, or the largest uint64 for none
+	maxAt    int64  // limits.Horizon, or the largest offset for none
+	wallOn   bool   // limits.WallClock > 0
+
 	wallStart time.Time
 	wallTick  uint32
 	wallNow   func() time.Time // time.Now; replaced by in-package tests
@@ -111,6 +115,15 @@ func New(start time.Time, seed uint64, opts ...Option) *Engine {
 	for _, o := range opts {
 		o(e)
 	}
+	// The limits as checked per event: a zero limit is one no event reaches.
+	e.maxFired, e.maxAt = math.MaxUint64, math.MaxInt64
+	if e.limits.MaxEvents > 0 {
+		e.maxFired = e.limits.MaxEvents
+	}
+	if e.limits.Horizon > 0 {
+		e.maxAt = int64(e.limits.Horizon)
+	}
+	e.wallOn = e.limits.WallClock > 0
 	return e
 }
 
@@ -427,11 +440,10 @@ func (e *Engine) step(head *queued) (bool, error) {
 const wallCheckEvery = 1024
 
 func (e *Engine) checkLimits(head *queued) error {
-	l := &e.limits
-	if l.MaxEvents > 0 && e.fired >= l.MaxEvents || l.Horizon > 0 && head.at > int64(l.Horizon) {
+	if e.fired >= e.maxFired || head.at > e.maxAt {
 		return e.limitHit(head)
 	}
-	if l.WallClock > 0 {
+	if e.wallOn {
 		e.wallTick++
 		if e.wallTick%wallCheckEvery == 0 || e.wallStart.IsZero() {
 			return e.wallCheck(head)

@@ -74,13 +74,16 @@ const seqBits = 56
 func slotKey(phase Phase, seq uint64) uint64 { return uint64(phase)<<seqBits | seq&(1<<seqBits-1) }
 
 // less orders by time, then phase, then insertion: the same order as
-// comparing (at, phase, seq) field by field. It compares (at, key) as one
-// 128-bit unsigned number, the borrow of a subtraction, without a branch
-// (times are never negative, so comparing them unsigned is exact): which
-// of two events comes first is a coin toss to the branch predictor.
-func (a *slot) less(b *slot) bool { return a.lessBit(b) != 0 }
+// comparing (at, phase, seq) field by field.
+func (a *slot) less(b *slot) bool {
+	return a.at < b.at || a.at == b.at && a.key < b.key
+}
 
-// lessBit is less as 1 or 0.
+// lessBit is less as 1 or 0, without a branch: it compares (at, key) as one
+// 128-bit unsigned number, the borrow of a subtraction (times are never
+// negative, so comparing them unsigned is exact). It is for the comparisons
+// whose outcome is a coin toss to the branch predictor, as which of two
+// children is smaller.
 func (a *slot) lessBit(b *slot) uint64 {
 	_, c := bits.Sub64(a.key, b.key, 0)
 	_, c = bits.Sub64(uint64(a.at), uint64(b.at), c)
@@ -310,8 +313,8 @@ func (q minHeap) down(i0 int) bool {
 		return false
 	}
 	j := l
-	if r := l + 1; r < n && q[r].less(&q[l]) {
-		j = r
+	if r := l + 1; r < n {
+		j += int(q[r].lessBit(&q[l])) // the smaller child, without a branch on it
 	}
 	if !q[j].less(&q[i0]) {
 		return false
@@ -327,8 +330,8 @@ func (q minHeap) down(i0 int) bool {
 			break
 		}
 		j = l
-		if r := l + 1; r < n && q[r].less(&q[l]) {
-			j = r
+		if r := l + 1; r < n {
+			j += int(q[r].lessBit(&q[l]))
 		}
 		if !q[j].less(&x) {
 			break
