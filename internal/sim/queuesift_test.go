@@ -244,3 +244,47 @@ func TestEngineFiresInKeyOrder(t *testing.T) {
 		}
 	}
 }
+
+// Once its slots and event pool have grown, the kernel allocates nothing
+// per event in either shape of the queue: a flat one (8 events) and a heap
+// (100), each event rescheduling itself, moving another and requeueing a
+// third, with a cancel and a new event every other step.
+func TestKernelStepAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	for _, n := range []int{8, 100} {
+		e := New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 1, WithLimits(Limits{}))
+		tms := make([]Timer, n)
+		hs := make([]Handler, n)
+		k := 0
+		for i := range tms {
+			hs[i] = HandlerFunc(func(e *Engine) { // timer i fired
+				k++
+				e.RescheduleAfter(tms[(i+1)%n], time.Duration(k%97)*time.Second)
+				e.Requeue(tms[(i+2)%n])
+				if j := (i + 3) % n; k%2 == 0 && e.Cancel(tms[j]) {
+					tms[j] = e.After(time.Duration(k%89)*time.Second, PhaseOS, "ev", hs[j])
+				}
+				tms[i] = e.After(time.Duration(k%101)*time.Second, Phase(10*(1+k%5)), "ev", hs[i])
+			})
+			tms[i] = e.After(time.Duration(i)*time.Second, PhaseOS, "ev", hs[i])
+		}
+		for range 4 * n { // grow the slots and the pool
+			if _, err := e.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		allocs := testing.AllocsPerRun(2000, func() {
+			if _, err := e.Step(); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%d events: %.2f allocations per event", n, allocs)
+		}
+		if e.Len() != n || e.queue.heap != (n > flatMax) {
+			t.Errorf("%d events: %d queued, heap %v", n, e.Len(), e.queue.heap)
+		}
+	}
+}
