@@ -170,8 +170,12 @@ func (q *queue) popMin() *queued {
 	s := q.s
 	n := len(s) - 1
 	ev := s[0].ev
-	if q.heap || n == 0 {
+	if q.heap {
 		q.removeHeap(0)
+		return ev
+	}
+	if n == 0 {
+		q.s = s[:0]
 		return ev
 	}
 	// The smallest of the others comes first, the last fills its place:
