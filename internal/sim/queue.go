@@ -171,7 +171,15 @@ func (q *queue) popMin() *queued {
 	n := len(s) - 1
 	ev := s[0].ev
 	if q.heap {
-		q.removeHeap(0)
+		// A heap has more than flatMin events: the last one sifts down
+		// from the root.
+		s[0] = s[n]
+		s[0].ev.index = 0
+		q.s = s[:n]
+		minHeap(q.s).down(0)
+		if n <= flatMin {
+			q.heap = false
+		}
 		return ev
 	}
 	if n == 0 {
