@@ -264,4 +264,7 @@ func (m *Model) SetBatterySaver(on bool) {
 // Doze runs an adb-like `dumpsys deviceidle` command: "force_idle" (go to deep
 // IDLE now, ignoring screen and charger), "step" (advance one state) or
 // "unforce" (return to following the device).
-func (m *Model) Doze(cmd string) error { return m.doze.command(cmd) }
+func (m *Model) Doze(cmd string) error {
+	m.changes++ // see repeatPass
+	return m.doze.command(cmd)
+}

@@ -118,6 +118,12 @@ type greedy struct {
 	// reconcile: the process died with work RUNNING; the next process's
 	// ForceStopRunnable.cleanUp resets it and calls Schedulers.schedule.
 	reconcile bool
+	// What the last greedyPass did, for repeatPass: whether it went
+	// through the works, whether it started one, and the works it found due
+	// but did not start (how many, and the last).
+	passRan, passLaunched bool
+	dueLeft               int
+	dueW                  *workSpec
 }
 
 // greedyWork is GreedyScheduler's AttemptData for one work in the current
@@ -126,6 +132,9 @@ type greedyWork struct {
 	proc         int
 	firstAttempt int
 	firstAt      time.Time
+	// laterPass: the pass (Model.passSerial) in which greedyPass last found
+	// the work's due time ahead (repeatPass reads it).
+	laterPass uint64
 }
 
 // greedyDue is when GreedyScheduler may start w: max(calculateNextRunTime,
@@ -235,9 +244,11 @@ func (m *Model) greedyAwake(now time.Time) bool {
 // constraints hold, while the process may run it; it returns the next time
 // a DelayedWorkTracker timer is due.
 func (m *Model) greedyPass(now time.Time) time.Time {
+	m.gr.passRan, m.gr.passLaunched, m.gr.dueLeft, m.gr.dueW = false, false, 0, nil
 	if !m.gr.primed || !processAlive(m.st.App) || m.forceStopped || m.powerOff {
 		return never
 	}
+	m.gr.passRan = true
 	// Whether the process may run work now is asked only once a work is
 	// due (greedyAwake reads state and changes none).
 	awake, asked := false, false
@@ -248,6 +259,7 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 		}
 		due := m.greedyDue(w, now) // DelayedWorkTracker's time
 		if now.Before(due) {
+			w.greedy.laterPass = m.passSerial
 			if due.Before(next) {
 				next = due
 			}
@@ -257,9 +269,12 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 			awake, asked = m.greedyAwake(now), true
 		}
 		if !awake || m.greedyConstraint(w) != blockNone {
+			m.gr.dueLeft++
+			m.gr.dueW = w
 			continue // the next device change or un-caching evaluates again
 		}
 		w.job.whyThen = "GreedyScheduler started it in the app's process (no JobScheduler quota, standby or Doze deferral)"
+		m.gr.passLaunched = true
 		m.launch(w, now, true)
 	}
 	return next

@@ -173,3 +173,97 @@ func requireShortcutChangesNothing(t *testing.T, set func(on bool)) {
 		}
 	}
 }
+
+// The pass after a launch, answered from the launching pass when nothing
+// can have changed in between (repeatPass), changes nothing: traced runs of
+// every shortcut world (every built-in profile and a light user from 18 %
+// who never charges, API 28 and 34, per-percent and sparse battery, two
+// seeds) give the same trace record for record, the same runs and the same
+// final state with the shortcut off and on, and so do lean runs (a fleet's:
+// deferrals watched, no trace) checked every 7 minutes and in one piece.
+// Both fire as many events: the repeat is still the pass's event.
+func TestRepeatPassChangesNothing(t *testing.T) {
+	compareShortcut(t, func(full bool) { repeatPasses = !full })
+	requireShortcutChangesNothing(t, func(on bool) { repeatPasses = on })
+}
+
+// The repeat answers passes in the shortcut worlds (the test above would
+// prove nothing otherwise), and only passes at the launch's own instant.
+func TestRepeatPassAnswersPassesAfterLaunches(t *testing.T) {
+	var repeated, passes uint64
+	for _, w := range shortcutWorlds(t) {
+		for _, api := range []int{28, 34} {
+			eng := sim.New(t0, 1)
+			m, _, j, until := newTwoWorksDevice(t, eng, w.profile, w.initial, 3, api, true)
+			require.NoError(t, eng.RunUntil(until))
+			repeated += m.repeated
+			passes += m.passSerial + m.repeated
+			require.LessOrEqual(t, m.repeated, uint64(len(j.Runs())), "%s API %d: at most one repeat per run", w.name, api)
+		}
+	}
+	require.Positive(t, repeated, "no pass was repeated")
+	t.Logf("%d of %d passes repeated", repeated, passes)
+}
+
+// The same with runs long enough for the pending pass to be the one at the
+// quota's stop time (12 and 45 minutes) as well as short ones, and three
+// works (one needs charging, one an unmetered network), traced, with the
+// Doze and scheduler state (the pending pass's instant among it) compared
+// every minute: a repeat that queued the next pass anywhere else, or
+// skipped a decision, shows.
+func TestRepeatPassChangesNothingWithLongRuns(t *testing.T) {
+	days := 3
+	if testing.Short() {
+		days = 1
+	}
+	run := func(p device.Profile, initial device.State, seed uint64, api int, dur time.Duration) (trace, states []string, runs []osscheduler.RunRecord, repeated uint64) {
+		eng := sim.New(t0, seed)
+		var rec sim.Recorder
+		eng.AddSink(&rec)
+		dev := device.New(eng, device.Config{Initial: initial})
+		until := t0.Add(time.Duration(days) * 24 * time.Hour)
+		require.NoError(t, dev.ApplyProfile(p, until))
+		j := &osscheduler.Journal{}
+		cfg := DefaultConfig()
+		cfg.API = api
+		m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: dur}, j)
+		for _, r := range []WorkRequest{
+			{TaskName: "quarter", Periodic: true, Interval: 15 * time.Minute},
+			{TaskName: "hourly", Periodic: true, Interval: time.Hour, Constraints: Constraints{RequiresCharging: true}},
+			{TaskName: "sync", Periodic: true, Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}},
+		} {
+			_, err := m.EnqueueUniquePeriodicWork(r.TaskName, PeriodicKeep, r)
+			require.NoError(t, err)
+		}
+		for at := t0.Add(time.Minute); at.Before(until); at = at.Add(time.Minute) {
+			require.NoError(t, eng.RunUntil(at))
+			states = append(states, dozeSnapshot(m))
+		}
+		require.NoError(t, eng.RunUntil(until))
+		for _, r := range rec.Records {
+			trace = append(trace, fmt.Sprintf("%s %s %s %s %s %v", sim.FormatOffset(r.At), r.Source, r.Kind, r.Subject, r.Reason, r.Fields))
+		}
+		return trace, states, j.Runs(), m.repeated
+	}
+	defer func() { repeatPasses = true }()
+	var repeated uint64
+	for _, w := range shortcutWorlds(t) {
+		for _, api := range []int{28, 34} {
+			for _, dur := range []time.Duration{4 * time.Second, 12 * time.Minute, 45 * time.Minute} {
+				name := fmt.Sprintf("%s API %d runs of %v", w.name, api, dur)
+				repeatPasses = false
+				fullTrace, fullStates, fullRuns, _ := run(w.profile, w.initial, 1, api, dur)
+				repeatPasses = true
+				trace, states, runs, n := run(w.profile, w.initial, 1, api, dur)
+				require.Equal(t, fullRuns, runs, "%s: runs", name)
+				require.Equal(t, len(fullTrace), len(trace), "%s: trace length", name)
+				for i := range fullTrace {
+					require.Equal(t, fullTrace[i], trace[i], "%s: trace record %d", name, i)
+				}
+				require.Equal(t, fullStates, states, "%s: state every minute", name)
+				repeated += n
+			}
+		}
+	}
+	require.Positive(t, repeated, "no pass was repeated")
+}
