@@ -142,8 +142,8 @@ func (m *Model) repeatPass() bool {
 	if m.eng.Fired() != rm.fired+1 || m.changes != rm.changes || at != rm.at {
 		return false
 	}
-	if !m.sb.fresh || at >= m.sb.freshAt { // standbyRefreshIfStaleNow would refresh
-		return false
+	if m.prof.buckets && (!m.sb.fresh || at >= m.sb.freshAt) {
+		return false // standbyRefreshIfStaleNow would refresh (a no-op without buckets)
 	}
 	if rm.queue {
 		m.requestEvalAt(rm.next)

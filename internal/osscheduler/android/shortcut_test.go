@@ -212,6 +212,14 @@ func TestRepeatPassAnswersPassesAfterLaunches(t *testing.T) {
 // every minute: a repeat that queued the next pass anywhere else, or
 // skipped a decision, shows.
 func TestRepeatPassChangesNothingWithLongRuns(t *testing.T) {
+	require.Positive(t, compareLongRuns(t, func(on bool) { repeatPasses = on }), "no pass was repeated")
+}
+
+// compareLongRuns runs the long-run worlds with a shortcut off and on (set
+// switches it; it is left on) and requires the same trace, runs and state
+// every minute; it returns the passes repeatPass answered.
+func compareLongRuns(t *testing.T, set func(on bool)) uint64 {
+	t.Helper()
 	days := 3
 	if testing.Short() {
 		days = 1
@@ -245,15 +253,15 @@ func TestRepeatPassChangesNothingWithLongRuns(t *testing.T) {
 		}
 		return trace, states, j.Runs(), m.repeated
 	}
-	defer func() { repeatPasses = true }()
+	defer set(true)
 	var repeated uint64
 	for _, w := range shortcutWorlds(t) {
 		for _, api := range []int{28, 34} {
 			for _, dur := range []time.Duration{4 * time.Second, 12 * time.Minute, 45 * time.Minute} {
 				name := fmt.Sprintf("%s API %d runs of %v", w.name, api, dur)
-				repeatPasses = false
+				set(false)
 				fullTrace, fullStates, fullRuns, _ := run(w.profile, w.initial, 1, api, dur)
-				repeatPasses = true
+				set(true)
 				trace, states, runs, n := run(w.profile, w.initial, 1, api, dur)
 				require.Equal(t, fullRuns, runs, "%s: runs", name)
 				require.Equal(t, len(fullTrace), len(trace), "%s: trace length", name)
@@ -265,5 +273,26 @@ func TestRepeatPassChangesNothingWithLongRuns(t *testing.T) {
 			}
 		}
 	}
-	require.Positive(t, repeated, "no pass was repeated")
+	return repeated
+}
+
+// Keeping an in-quota answer over time (quotaBlock) gives what quotaCheck
+// gives: at every reuse in every shortcut world, traced and lean, quotaCheck
+// of that instant is in quota with the same state; and runs with the reuse
+// off and on leave the same trace, runs and state.
+func TestQuotaReuseIsTheCheck(t *testing.T) {
+	reuses := 0
+	checkQuotaReuse = func(m *Model, now time.Time) {
+		reuses++
+		qs, ok := m.quotaCheck(now)
+		if !ok || qs != m.qcState {
+			t.Fatalf("at %v: quotaCheck gives %+v, %v; the reused answer %+v, true", sim.Sub(now, m.eng.Start()), qs, ok, m.qcState)
+		}
+	}
+	defer func() { checkQuotaReuse = nil }()
+	compareShortcut(t, func(full bool) { reuseQuotaOK = !full })
+	requireShortcutChangesNothing(t, func(on bool) { reuseQuotaOK = on })
+	compareLongRuns(t, func(on bool) { reuseQuotaOK = on })
+	require.Positive(t, reuses, "no answer was reused")
+	t.Logf("%d reuses checked", reuses)
 }
