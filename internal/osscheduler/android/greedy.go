@@ -135,6 +135,12 @@ type greedyWork struct {
 	// laterPass: the pass (Model.passSerial) in which greedyPass last found
 	// the work's due time ahead (repeatPass reads it).
 	laterPass uint64
+	// The last greedyDue answer and every input it was computed from
+	// beyond this attempt data (see greedyDue).
+	memoOK                         bool
+	memoState                      state
+	memoRAC, memoPC, memoGen       int
+	memoEnqueue, memoOver, memoDue time.Time
 }
 
 // greedyDue is when GreedyScheduler may start w: max(calculateNextRunTime,
@@ -143,21 +149,55 @@ type greedyWork struct {
 // saw the work. WorkManager's own backoff after a retry (lastEnqueueTime
 // moves) outgrows it; a run stopped again and again (a flapping constraint;
 // lastEnqueueTime stays) is where it binds.
+//
+// The answer is a function of the attempt data (g) and of the WorkSpec
+// fields calculateNextRunTime reads: lastEnqueue, the override, the state
+// and run attempt count (backoff), the period count, and the interval,
+// flex, initial delay and backoff settings, which change only with an
+// UPDATE, which bumps the generation. It is kept with those inputs (in g,
+// which is cleared whenever the attempt data is set afresh) and given again
+// while they are all the same: a pass asks every tracked work each time,
+// and most passes find the work as the last one did.
+// TestGreedyDueMemoIsTheComputation compares at every answer.
 func (m *Model) greedyDue(w *workSpec, now time.Time) time.Time {
-	due := w.nextRunTime()
 	if !m.gr.rel.throttle {
-		return due
+		return w.nextRunTime()
 	}
 	g := &w.greedy
 	if g.proc != m.gr.proc || g.firstAt.IsZero() {
 		*g = greedyWork{proc: m.gr.proc, firstAttempt: w.runAttemptCount, firstAt: now}
 	}
+	if g.memoOK && g.memoEnqueue == w.lastEnqueue && g.memoRAC == w.runAttemptCount && g.memoPC == w.periodCount &&
+		g.memoState == w.state && g.memoGen == w.generation && g.memoOver == w.override && memoGreedyDue {
+		if checkGreedyMemo != nil {
+			checkGreedyMemo(g.memoDue, m.greedyDueOf(w))
+		}
+		return g.memoDue
+	}
+	due := m.greedyDueOf(w)
+	g.memoOK, g.memoState, g.memoRAC, g.memoPC, g.memoGen = true, w.state, w.runAttemptCount, w.periodCount, w.generation
+	g.memoEnqueue, g.memoOver, g.memoDue = w.lastEnqueue, w.override, due
+	return due
+}
+
+// greedyDueOf is greedyDue's computation, with the attempt data set.
+func (m *Model) greedyDueOf(w *workSpec) time.Time {
+	due := w.nextRunTime()
+	g := &w.greedy
 	extra := max(w.runAttemptCount-g.firstAttempt-greedyNonThrottle, 0)
 	if extra == 0 {
 		return latest(due, g.firstAt) // g.firstAt.Add(0) is g.firstAt
 	}
 	return latest(due, g.firstAt.Add(time.Duration(extra)*greedyThrottleStep))
 }
+
+// memoGreedyDue lets greedyDue give its kept answer; tests turn it off to
+// compare. checkGreedyMemo, when set (tests), gets the kept answer and the
+// computed one at every reuse.
+var (
+	memoGreedyDue   = true
+	checkGreedyMemo func(kept, computed time.Time)
+)
 
 // greedyFinished is GreedyScheduler.onExecuted for a run that needs no
 // reschedule (success, failure, a periodic period done): the attempt data

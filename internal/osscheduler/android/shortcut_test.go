@@ -296,3 +296,41 @@ func TestQuotaReuseIsTheCheck(t *testing.T) {
 	require.Positive(t, reuses, "no answer was reused")
 	t.Logf("%d reuses checked", reuses)
 }
+
+// greedyDue's kept answer is the computed one at every reuse, in every
+// shortcut world (traced, lean, long runs), and runs with the memo off and
+// on leave the same trace, runs and state.
+func TestGreedyDueMemoIsTheComputation(t *testing.T) {
+	reuses := 0
+	checkGreedyMemo = func(kept, computed time.Time) {
+		reuses++
+		if kept != computed {
+			t.Fatalf("greedyDue kept %v, computes %v", kept, computed)
+		}
+	}
+	defer func() { checkGreedyMemo = nil }()
+	compareShortcut(t, func(full bool) { memoGreedyDue = !full })
+	requireShortcutChangesNothing(t, func(on bool) { memoGreedyDue = on })
+	compareLongRuns(t, func(on bool) { memoGreedyDue = on })
+	require.Positive(t, reuses, "no answer was reused")
+	t.Logf("%d reuses checked", reuses)
+}
+
+// An UPDATE that changes the interval (the same lastEnqueue, state and
+// counts) changes greedyDue's answer: the generation it bumps is part of
+// what the kept answer was computed from.
+func TestGreedyDueMemoFollowsUpdate(t *testing.T) {
+	eng := sim.New(t0, 1)
+	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
+	m := New(eng, dev, DefaultConfig(), &fakeExec{eng: eng, dur: 4 * time.Second}, nil)
+	_, err := m.EnqueueUniquePeriodicWork("p", PeriodicKeep, WorkRequest{TaskName: "p", Periodic: true, Interval: time.Hour})
+	require.NoError(t, err)
+	w := m.live("p")[0]
+	now := eng.Now()
+	first := m.greedyDue(w, now)
+	require.Equal(t, first, m.greedyDue(w, now), "kept")
+	_, err = m.EnqueueUniquePeriodicWork("p", PeriodicUpdate, WorkRequest{TaskName: "p", Periodic: true, Interval: 3 * time.Hour, InitialDelay: 2 * time.Hour})
+	require.NoError(t, err)
+	require.Equal(t, m.greedyDueOf(w), m.greedyDue(w, now))
+	require.NotEqual(t, first, m.greedyDue(w, now), "the update moved the due time")
+}
