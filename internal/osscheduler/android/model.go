@@ -70,8 +70,8 @@ type Model struct {
 
 	// passSerial numbers the full JobScheduler passes; changes counts the
 	// calls that may change what a pass reads (requestEvalAt, device
-	// changes, Doze commands); repeat is what the last full pass left for
-	// the pass after its launch (repeatPass).
+	// changes, the API's calls that may change state); repeat is what the
+	// last full pass left for the pass after its launch (repeatPass).
 	passSerial uint64
 	changes    uint64
 	repeat     repeatMark

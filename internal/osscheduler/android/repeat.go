@@ -22,8 +22,8 @@ import "time"
 //     kernel fires after the launching one (sim.Engine.Fired), at the same
 //     instant, and no call that may change what a pass reads ran meanwhile
 //     (Model.changes counts requestEvalAt, every device change and every
-//     Doze command; every other way in — the API, a run's end, a timeout —
-//     asks for a pass).
+//     call of the API that may change the model's state; a run's end and a
+//     timeout fire as events and ask for a pass).
 //   - The launching pass started exactly one job (JobScheduler's; no
 //     in-process start), which still runs with the execution it got, and the
 //     launch itself changed nothing else (no device change, no other call:

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/sim"
 )
@@ -333,4 +334,53 @@ func TestGreedyDueMemoFollowsUpdate(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, m.greedyDueOf(w), m.greedyDue(w, now))
 	require.NotEqual(t, first, m.greedyDue(w, now), "the update moved the due time")
+}
+
+// A work weighed before the launch that was more than not due (here staged:
+// its start drawn, still ahead) keeps the pass after the launch a full one:
+// the launch's job start fills the rare bucket's job count (48 per 24 h,
+// QuotaController DEFAULT_MAX_JOB_COUNT_RARE), and that pass finds the
+// staged work over quota and reports it at once. A repeat would report it
+// only at its drawn start.
+func TestRepeatPassWeighsStagedWorkAgain(t *testing.T) {
+	run := func(on bool) []string {
+		repeatPasses = on
+		defer func() { repeatPasses = true }()
+		eng := sim.New(t0, 3)
+		var rec sim.Recorder
+		eng.Watch(&rec, event.Deferred)
+		dev := device.New(eng, device.Config{Initial: device.DefaultState()}) // screen off, unplugged
+		cfg := DefaultConfig()
+		cfg.Doze = false
+		cfg.StandbyBucket = "rare"
+		m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, nil)
+		dev.StartProcess() // the app's process lives: the enqueues prime GreedyScheduler
+		// A needs the device idle: GreedyScheduler leaves it to JobScheduler.
+		_, err := m.EnqueueUniqueWork("a", Keep, WorkRequest{TaskName: "a", InitialDelay: time.Hour, Constraints: Constraints{RequiresDeviceIdle: true}})
+		require.NoError(t, err)
+		_, err = m.EnqueueUniqueWork("b", Keep, WorkRequest{TaskName: "b", InitialDelay: time.Hour})
+		require.NoError(t, err)
+		require.NoError(t, eng.RunUntil(t0.Add(time.Hour)))
+		a, b := m.live("a")[0], m.live("b")[0]
+		require.False(t, a.job.startAt.IsZero(), "a staged")
+		require.False(t, b.job.startAt.IsZero(), "b staged")
+		require.True(t, m.gr.primed)
+		// b starts first; the rare bucket's job count is one short.
+		now := eng.Now()
+		a.job.startAt, b.job.startAt = now.Add(4*time.Second), now.Add(time.Second)
+		for i := 0; i < m.prof.quota.jobs[bucketRare]-1; i++ {
+			m.sb.jobStarts = m.sb.jobQ.push(m.vt(now) - int64(time.Hour) + int64(i))
+		}
+		m.qcValid = false
+		m.requestEvalNow()
+		require.NoError(t, eng.RunUntil(now.Add(10*time.Second)))
+		var out []string
+		for _, r := range rec.Records {
+			out = append(out, fmt.Sprintf("%s %s %v", sim.FormatOffset(r.At), r.Subject, r.Fields))
+		}
+		return out
+	}
+	full, lean := run(false), run(true)
+	require.Equal(t, full, lean)
+	require.Contains(t, fmt.Sprint(full), "01:00:01 a [{id 0 wm-0001 0} {blocked_by 0 quota 0}", "a reported over quota as b starts")
 }
