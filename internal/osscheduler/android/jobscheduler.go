@@ -381,7 +381,7 @@ func (m *Model) evaluate() {
 	if m.powerOff {
 		return
 	}
-	if m.repeatPass() {
+	if m.repeat.armed && m.repeatPass() {
 		return
 	}
 	now := m.eng.Now()
@@ -503,7 +503,9 @@ func (m *Model) evaluate() {
 		m.requestEvalAt(off)
 		r.next, r.queue = off, true
 	}
-	m.armRepeat(&r, now)
+	if r.launches == 1 && !r.spoilt {
+		m.armRepeat(&r)
+	}
 }
 
 // startLatencyRand is the seeded stream of JobScheduler start latencies.

@@ -95,11 +95,12 @@ func (r *repeatWatch) launched(m *Model, w *workSpec, now time.Time) {
 	r.w, r.changesAt = w, m.changes
 }
 
-// armRepeat ends a full pass: it leaves the mark repeatPass reads when the
-// pass launched one job and the pass after it would decide nothing new.
-func (m *Model) armRepeat(r *repeatWatch, now time.Time) {
-	m.repeat.armed = false
-	if !repeatPasses || r.launches != 1 || r.spoilt {
+// armRepeat ends a full pass that launched one job and noted nothing
+// spoiling (evaluate asks only then): it leaves the mark repeatPass reads
+// when the pass after it would decide nothing new. (No mark is left from
+// before: repeatPass clears it, and every pass begins there.)
+func (m *Model) armRepeat(r *repeatWatch) {
+	if !repeatPasses {
 		return
 	}
 	w := r.w
@@ -132,11 +133,10 @@ func (m *Model) armRepeat(r *repeatWatch, now time.Time) {
 // repeatPass is the pass after a launch when nothing can have changed since
 // the launching pass (see above): it queues the next pass where that one
 // computed it and reports true.
+//
+// evaluate calls it only while a mark is left (armed).
 func (m *Model) repeatPass() bool {
 	rm := &m.repeat
-	if !rm.armed {
-		return false
-	}
 	rm.armed = false
 	at := int64(m.eng.Elapsed())
 	if m.eng.Fired() != rm.fired+1 || m.changes != rm.changes || at != rm.at {
