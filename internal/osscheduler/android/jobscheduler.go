@@ -813,7 +813,7 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	if m.gr.primed {
 		// A job runs: the process is awake and bound; GreedyScheduler may
 		// start other due work in it.
-		m.requestEval(now)
+		m.requestEvalNow() // (now is the engine's clock: launch runs within a pass)
 	}
 	if m.eng.Watching(event.Started) {
 		if m.eng.WatchingFields(event.Started) {
@@ -1063,7 +1063,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 	// The execution ended in the awake process, whose Schedulers.schedule
 	// hands every eligible work to GreedyScheduler as well.
 	m.greedySchedule()
-	m.requestEval(now)
+	m.requestEvalNow() // now is the engine's clock
 }
 
 // schedule hands w to JobScheduler as a one-shot job with its minimum latency.
