@@ -178,61 +178,77 @@ func (d *Device) bandUAh() int64 { return d.st.Battery.CapacityMAh * 10 }
 
 // settle integrates the battery current since the last settle up to now.
 func (d *Device) settle() {
-	now := d.eng.Elapsed()
-	dt := int64(now) - d.settled
-	d.settled = int64(now)
-	if dt <= 0 {
-		return
+	now := int64(d.eng.Elapsed())
+	dt := now - d.settled
+	d.settled = now
+	if dt > 0 {
+		d.integrate(dt)
 	}
-	var lq, lr uint64
-	if d.load > 0 {
-		// Energy accounting (Used): the load, by screen state.
-		u := &d.used[0]
-		if d.st.ScreenOn {
-			u = &d.used[1]
-		}
-		lq, lr = uAh(d.load, dt)
-		u.addUAh(lq, lr)
-	}
-	if d.amps == 0 {
-		return
-	}
+}
+
+// integrate integrates the battery current and the load over dt > 0 ns
+// ending now. Its branches follow the device's state (on battery or on a
+// charger, full or empty), not the data: the sub-µAh carries are computed
+// without branching (they go either way about as often, so a branch on
+// them is mispredicted about as often), and so is the choice of the
+// screen's counter. TestIntegrateMatchesBranches compares with the
+// branching form.
+func (d *Device) integrate(dt int64) {
+	// Energy accounting (Used): the load, by screen state. A zero load adds
+	// nothing (uAh(0, dt) is 0, 0).
+	lq, lr := uAh(d.load, dt)
+	d.used[screenIndex(d.st.ScreenOn)].addUAh(lq, lr)
 	a := d.amps
-	neg := a < 0
-	if neg {
-		a = -a
+	if a == 0 {
+		return
 	}
-	var q, r uint64
-	if a == d.load {
-		q, r = lq, lr // on battery the current is the load: integrated above
-	} else {
-		q, r = uAh(a, dt)
-	}
-	full := d.fullUAh()
 	b := &d.st.Battery
-	if !neg {
-		d.rem += int64(r)
-		if d.rem >= uAnsPerUAh {
-			d.rem -= uAnsPerUAh
-			q++
+	if a < 0 {
+		// Draining: on battery the current is the load, integrated above.
+		q, r := lq, lr
+		if -a != d.load {
+			q, r = uAh(-a, dt)
 		}
-		if q >= uint64(full) || b.ChargeUAh+int64(q) >= full {
-			b.ChargeUAh, d.rem = full, 0
+		// rem -= r, borrowing one µAh when it goes below zero.
+		rem := d.rem - int64(r)
+		borrow := rem >> 63 // -1 when negative, else 0
+		d.rem = rem + uAnsPerUAh&borrow
+		q -= uint64(borrow)
+		if q > uint64(b.ChargeUAh) {
+			b.ChargeUAh, d.rem = 0, 0
 			return
 		}
-		b.ChargeUAh += int64(q)
+		b.ChargeUAh -= int64(q)
 		return
 	}
-	d.rem -= int64(r)
-	if d.rem < 0 {
-		d.rem += uAnsPerUAh
-		q++
-	}
-	if q > uint64(b.ChargeUAh) {
-		b.ChargeUAh, d.rem = 0, 0
+	q, r := uAh(a, dt)
+	rem, carry := carryUAh(d.rem + int64(r))
+	d.rem = rem
+	q += carry
+	if full := d.fullUAh(); q >= uint64(full) || b.ChargeUAh+int64(q) >= full {
+		b.ChargeUAh, d.rem = full, 0
 		return
 	}
-	b.ChargeUAh -= int64(q)
+	b.ChargeUAh += int64(q)
+}
+
+// screenIndex is the index of Used's counter for the screen's state: 1 on,
+// 0 off.
+func screenIndex(on bool) int {
+	i := 0
+	if on {
+		i = 1 // (a SETcc, not a branch)
+	}
+	return i
+}
+
+// carryUAh takes one µAh out of rem (0 <= rem < 2 µAh in µA·ns) when it
+// holds one: rem below one µAh and the µAh carried (0 or 1), without a
+// branch.
+func carryUAh(rem int64) (int64, uint64) {
+	t := rem - uAnsPerUAh
+	keep := t >> 63 // -1 when rem < one µAh (nothing to carry), else 0
+	return t + uAnsPerUAh&keep, uint64(keep + 1)
 }
 
 // nextStep is the delay to the next whole-percent crossing (or to empty), and
@@ -477,7 +493,8 @@ func (d *Device) checkBattery() {
 		d.levelCharge = d.st.Battery.ChargeUAh
 	}
 	switch {
-	case d.st.Power == PowerOn && d.st.Battery.ChargeUAh == 0 && d.rem == 0 && d.amps < 0:
+	case d.st.Battery.ChargeUAh == 0 && d.rem == 0 && d.amps < 0 && d.st.Power == PowerOn:
+		// (The integers first: the string comparison only at empty.)
 		d.dead = true // first: listeners of the power-off may call back in
 		d.powerOff("battery empty: the device shut down")
 	case d.dead && d.plugged() && lvl >= d.cur.BootPercent:
@@ -500,12 +517,9 @@ func uAh(ua, dt int64) (q, r uint64) {
 
 // addUAh adds q µAh and r µA·ns (r < one µAh).
 func (c *charge) addUAh(q, r uint64) {
-	c.rem += int64(r)
-	if c.rem >= uAnsPerUAh {
-		c.rem -= uAnsPerUAh
-		q++
-	}
-	c.uAh += int64(q)
+	rem, carry := carryUAh(c.rem + int64(r))
+	c.rem = rem
+	c.uAh += int64(q + carry)
 }
 
 // Used is the charge the device has consumed since it was made, in µAh,
