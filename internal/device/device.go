@@ -137,6 +137,10 @@ type Device struct {
 	tailTimer   sim.Timer
 	stepH       sim.Handler
 	tailH       sim.Handler
+	drawUA      [2][4]int64 // Load's screen and tail currents: loadTables
+	plug        bool        // a charger is connected: chargerSet
+	inUA        int64       // the connected charger's current: chargerSet
+	radioUA     [3][2]int64 // Load's radio currents: loadTables
 	bootH       sim.Handler
 
 	prof *profileRun
@@ -154,6 +158,7 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	if d.cur == (Currents{}) {
 		d.cur = DefaultCurrents
 	}
+	d.loadTables()
 	b := &d.st.Battery
 	b.CapacityMAh = min(max(b.CapacityMAh, 1), MaxCapacityMAh)
 	b.ChargeUAh = min(max(b.ChargeUAh, 0), b.CapacityMAh*1000)
@@ -163,6 +168,7 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	if d.st.Charger == "" {
 		d.st.Charger = ChargerNone
 	}
+	d.chargerSet()
 	if d.st.Network.Type == "" {
 		d.st.Network.Type = NetworkNone
 	}
@@ -311,9 +317,9 @@ func (d *Device) changeNeutral(kind ChangeKind, reason string, mutate func(*Stat
 	d.applyNeutral(kind, reason, mutate)
 }
 
-// plugged is d.st.Plugged() without copying the State (State's methods
-// have value receivers, and the compiler copies it even when inlining).
-func (d *Device) plugged() bool { return d.st.Charger != ChargerNone }
+// plugged is d.st.Plugged() without comparing the charger's name
+// (chargerSet keeps plug).
+func (d *Device) plugged() bool { return d.plug }
 
 func (d *Device) derive() {
 	lvl := d.level
@@ -446,7 +452,7 @@ func (d *Device) SetCharger(c Charger) {
 	default:
 		reason = "charger connected: " + string(c)
 	}
-	d.apply(ChangeCharger, reason, func(s *State) { s.Charger = c })
+	d.apply(ChangeCharger, reason, func(s *State) { s.Charger = c; d.chargerSet() })
 	// A dead battery that is already above the boot level boots on plugging in.
 	d.checkBattery()
 }

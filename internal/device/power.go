@@ -105,34 +105,43 @@ func chargeTaper(full int64, lvl int) int64 {
 }
 
 // Load is the device's own consumption right now, in µA (never negative).
+//
+// The sum of the consumers that are on: the sleep floor, the screen (or
+// else the screen-off tail), the running tasks and the radio (active while
+// the screen, a task or the tail is on, else idle). The screen's and the
+// radio's terms come from tables New fills from the power model
+// (loadTables), indexed by the state instead of branched on: they flip at
+// every screen session. TestLoadMatchesTheSum compares with the sum
+// written out.
 func (d *Device) Load() int64 {
 	if d.st.Power != PowerOn {
 		return 0
 	}
-	c := &d.cur
-	load := c.SleepUA
-	active := d.st.ScreenOn || d.busy > 0 || d.tailOn
-	if d.st.ScreenOn {
-		load += scaleLP(c.ScreenOnUA, d.st.LowPower, c.LowPowerPermille)
-	} else if d.tailOn {
-		load += scaleLP(c.TailUA, d.st.LowPower, c.LowPowerPermille)
-	}
-	load += int64(min(d.busy, c.MaxTasks)) * c.TaskUA
+	on, tail := screenIndex(d.st.ScreenOn), screenIndex(d.tailOn)
+	active := on | tail | screenIndex(d.busy > 0)
+	net := 0
 	switch d.st.Network.Type {
 	case NetworkWiFi:
-		if active {
-			load += c.WiFiActiveUA
-		} else {
-			load += c.WiFiIdleUA
-		}
+		net = 1
 	case NetworkCellular:
-		if active {
-			load += c.CellActiveUA
-		} else {
-			load += c.CellIdleUA
-		}
+		net = 2
 	}
-	return load
+	return d.cur.SleepUA + d.drawUA[screenIndex(d.st.LowPower)][on<<1|tail] +
+		int64(min(d.busy, d.cur.MaxTasks))*d.cur.TaskUA + d.radioUA[net][active]
+}
+
+// loadTables fills Load's tables from the power model: drawUA[lp][on<<1 |
+// tail] is the screen's current (on) or else the tail's (tail), scaled in
+// Low Power Mode (lp); radioUA[net][active] is the radio's current on no
+// network or another type (0), Wi-Fi (1) or cellular (2), idle or active.
+func (d *Device) loadTables() {
+	c := &d.cur
+	for lp := range 2 {
+		low := lp == 1
+		d.drawUA[lp] = [4]int64{0, scaleLP(c.TailUA, low, c.LowPowerPermille),
+			scaleLP(c.ScreenOnUA, low, c.LowPowerPermille), scaleLP(c.ScreenOnUA, low, c.LowPowerPermille)}
+	}
+	d.radioUA = [3][2]int64{{0, 0}, {c.WiFiIdleUA, c.WiFiActiveUA}, {c.CellIdleUA, c.CellActiveUA}}
 }
 
 func scaleLP(ua int64, lp bool, permille int64) int64 {
@@ -147,15 +156,7 @@ func scaleLP(ua int64, lp bool, permille int64) int64 {
 func (d *Device) Current() int64 { return d.currentFor(d.Load()) }
 
 func (d *Device) currentFor(load int64) int64 {
-	var in int64
-	switch d.st.Charger {
-	case ChargerAC:
-		in = d.cur.ChargeACUA
-	case ChargerUSB:
-		in = d.cur.ChargeUSBUA
-	case ChargerWireless:
-		in = d.cur.ChargeWirelUA
-	}
+	in := d.inUA
 	if in == 0 {
 		return -load // no charger: chargeTaper(0, ·) is 0
 	}
@@ -168,6 +169,27 @@ func (d *Device) currentFor(load int64) int64 {
 		net = 0
 	}
 	return net
+}
+
+// chargerSet brings plug and inUA up to date with the charger in the
+// state: whether one is connected, and the current it supplies (AC, USB,
+// wireless; 0 for another kind). New calls it, and so does SetCharger's
+// change as it plugs or unplugs (the one change of the charger), before
+// the listeners are told: the battery, recomputed at every change of the
+// device's current, reads them instead of comparing the charger's name.
+// TestChargerCacheFollowsTheCharger checks them against the state.
+func (d *Device) chargerSet() {
+	d.plug = d.st.Charger != ChargerNone
+	switch d.st.Charger {
+	case ChargerAC:
+		d.inUA = d.cur.ChargeACUA
+	case ChargerUSB:
+		d.inUA = d.cur.ChargeUSBUA
+	case ChargerWireless:
+		d.inUA = d.cur.ChargeWirelUA
+	default:
+		d.inUA = 0
+	}
 }
 
 // fullUAh is the charge at 100 %.
