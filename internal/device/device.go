@@ -137,11 +137,11 @@ type Device struct {
 	tailTimer   sim.Timer
 	stepH       sim.Handler
 	tailH       sim.Handler
+	bootH       sim.Handler
 	drawUA      [2][4]int64 // Load's screen and tail currents: loadTables
+	radioUA     [3][2]int64 // Load's radio currents: loadTables
 	plug        bool        // a charger is connected: chargerSet
 	inUA        int64       // the connected charger's current: chargerSet
-	radioUA     [3][2]int64 // Load's radio currents: loadTables
-	bootH       sim.Handler
 
 	prof *profileRun
 }
