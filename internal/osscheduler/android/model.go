@@ -52,8 +52,8 @@ type Model struct {
 	oemT        [oemTimers]sim.Timer
 	oemH        [oemTimers]sim.Handler
 	oemActs     [oemTimers]bool // the rule of timer i does something (its timer is ever queued)
-	awaitLaunch bool // booted with autostart off: nothing rescheduled until the app is opened
-	oemSlept    bool // the OEM layer put the app in the restricted bucket
+	awaitLaunch bool            // booted with autostart off: nothing rescheduled until the app is opened
+	oemSlept    bool            // the OEM layer put the app in the restricted bucket
 
 	gr greedy // GreedyScheduler in the app's process (greedy.go)
 
