@@ -68,8 +68,15 @@ type dozeMachine struct {
 	// idleUntil, idleKnown: the passIdleUntil answer changed found idle
 	// within the running light-Doze step, which its fold reuses (see
 	// lightStepHandler.Fire).
-	idleUntil     int64 // a vt
-	idleKnown     bool
+	idleUntil int64 // a vt
+	idleKnown bool
+	// deepLazy: the deep step deepT stands for is not queued yet (see
+	// setDeepLazy): deepSeq is the insertion sequence it took, deepAt its
+	// instant (an engine offset). While it is, the light step is queued
+	// before it (lightAt < deepAt).
+	deepLazy      bool
+	deepSeq       uint64
+	deepAt        int64
 	deepH, lightH sim.Handler
 }
 
@@ -79,6 +86,9 @@ func (d *dozeMachine) lightDeferring() bool {
 }
 
 func (d *dozeMachine) deepTimer() time.Time {
+	if d.deepLazy {
+		return d.m.timeOf(d.deepAt)
+	}
 	if t, ok := d.m.eng.When(d.deepT); ok {
 		return t
 	}
@@ -174,6 +184,10 @@ func (d *dozeMachine) requeueEval() {
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 	was := d.deferring()
 	d.deep = s
+	// A step not queued yet is moved as a queued one would be: cancelled
+	// and queued anew (its sequence is left unused, which keeps every
+	// other event's order).
+	d.deepLazy = false
 	// Moving a pending step is what cancelling it and queueing it anew
 	// does (the same new insertion sequence), without freeing and
 	// refilling its entry.
@@ -191,6 +205,50 @@ func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 	d.changed(was)
 }
 
+// lazyDeep lets a screen-off leave its deep-Doze step unqueued while the
+// light step comes first (setDeepLazy); tests turn it off to compare.
+var lazyDeep = true
+
+// setDeepLazy is setDeep for a deep step becomeInactiveFor queues just
+// before the light step that comes first: the step takes its insertion
+// sequence now (ReserveSeq) but is queued (ScheduleReserved, in the place
+// it would have had) only when the light steps no longer come before it
+// (keepDeepLazy). A screen turned back on before then (the usual short
+// screen-off) cancels nothing. Nothing can fire or look at the step
+// before it is queued: the light step is queued earlier; QuietUntil, seen
+// by anything but the light-Doze fold, ends at the light step at the
+// latest, and the fold ends at deepAt itself; deepTimer reads deepAt;
+// every other move of the step goes through setDeep or becomeActive and
+// powerDown, which drop it. TestLazyDeepStepChangesNothing compares.
+func (d *dozeMachine) setDeepLazy(s deepState, after time.Duration, why string) {
+	was := d.deferring()
+	d.deep = s
+	d.deepLazy = true
+	d.deepSeq = d.m.eng.ReserveSeq()
+	d.deepAt = int64(d.m.eng.Elapsed()) + int64(after) // (the inactive timeouts are minutes: no saturation)
+	if d.m.eng.Tracing() {
+		why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
+		d.emit(dozeKinds[s], why)
+	}
+	d.changed(was)
+}
+
+// keepDeepLazy queues the deep step left unqueued (setDeepLazy) once the
+// light step is no longer queued before it.
+// (Small enough to inline: most calls find no step left unqueued.)
+func (d *dozeMachine) keepDeepLazy() {
+	if d.deepLazy {
+		d.queueDeepLazy()
+	}
+}
+
+func (d *dozeMachine) queueDeepLazy() {
+	if !(d.lightT.Pending() && d.lightAt < d.deepAt) {
+		d.deepLazy = false
+		d.deepT = d.m.eng.ScheduleReserved(d.m.timeOf(d.deepAt), sim.PhaseOS, d.deepSeq, "android.doze.step", d.deepH)
+	}
+}
+
 func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	was := d.deferring()
 	d.light = s
@@ -205,6 +263,7 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 		}
 		d.lightAt = int64(d.m.eng.Elapsed()) + int64(after) // (the light timeouts are minutes: no saturation)
 	}
+	d.keepDeepLazy()
 	if d.m.eng.Tracing() {
 		if after >= 0 {
 			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
@@ -258,7 +317,11 @@ func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
 
 func (d *dozeMachine) becomeActive(why string) {
 	was := d.deferring()
-	d.m.eng.Cancel(d.deepT)
+	if d.deepLazy {
+		d.deepLazy = false // never queued: nothing to cancel
+	} else {
+		d.m.eng.Cancel(d.deepT)
+	}
 	d.m.eng.Cancel(d.lightT)
 	d.deep, d.light = dozeActive, lightActive
 	d.emit(event.DozeActive, why)
@@ -297,16 +360,21 @@ func (d *dozeMachine) becomeInactiveFor(why string, light bool, inactive time.Du
 	// after both steps' timers: requeueing it after the deep step's timer
 	// too would give the same order, one heap move later.
 	d.requeueAfterLight = lightToo && !alwaysEvaluate
+	set := d.setDeep
+	if lightToo && lazyDeep && !d.deepT.Pending() {
+		set = d.setDeepLazy // queued, if at all, once the light step is set
+	}
 	if d.m.saverOn() && d.m.prof.quickDoze {
-		d.setDeep(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
+		set(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
 	} else {
-		d.setDeep(dozeInactive, inactive, why)
+		set(dozeInactive, inactive, why)
 	}
 	d.requeueAfterLight = false
 	if lightToo {
 		d.nextLightIdle = lightIdleTimeout
 		d.setLight(lightInactive, d.m.prof.lightAfterInact, why)
 	}
+	d.keepDeepLazy()
 }
 
 // stepDeep is stepIdleStateLocked.
@@ -442,6 +510,7 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 		d.m.eng.Requeue(d.m.evalTimer)
 	}
 	d.requeueDue, d.idleKnown = false, false
+	d.keepDeepLazy() // (setLight and the fold keep it already)
 }
 
 // reuseIdleUntil lets the fold of a light-Doze step reuse the passIdleUntil
@@ -499,6 +568,9 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	if tail, tailAt, silent := m.dev.SilentTail(); silent {
 		// QuietUntil(lightT) is the earlier of the tail's end and this.
 		past := m.eng.QuietUntilOffset(d.lightT, tail)
+		if d.deepLazy {
+			past = min(past, d.deepAt) // where QuietUntil would end if it were queued
+		}
 		switch end = min(past, int64(tailAt)); {
 		case d.lightAt < end:
 		case int64(tailAt) == end:
@@ -506,8 +578,14 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 		default:
 			return false
 		}
-	} else if end = m.eng.QuietUntilOffset(d.lightT); d.lightAt >= end {
-		return false
+	} else {
+		end = m.eng.QuietUntilOffset(d.lightT)
+		if d.deepLazy {
+			end = min(end, d.deepAt) // where QuietUntil would end if it were queued
+		}
+		if d.lightAt >= end {
+			return false
+		}
 	}
 	// passIsIdle(t) for every step before end, computed once.
 	idleUntil, ok := d.idleUntil, true
@@ -553,6 +631,7 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	// (Reschedule(lightT, the instant t): t is after now.)
 	m.eng.RescheduleAfter(d.lightT, time.Duration(t-int64(m.eng.Elapsed())))
 	d.lightAt = t
+	d.keepDeepLazy()
 	m.eng.Requeue(m.evalTimer)
 	return true
 }

@@ -314,6 +314,7 @@ func (m *Model) powerDown() {
 	}
 	m.eng.Cancel(m.evalTimer)
 	m.eng.Cancel(m.doze.deepT)
+	m.doze.deepLazy = false
 	m.eng.Cancel(m.doze.lightT)
 	m.doze.deep, m.doze.light, m.doze.forced = dozeActive, lightActive, false
 	m.powerOff = true
