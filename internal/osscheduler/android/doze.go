@@ -74,9 +74,12 @@ type dozeMachine struct {
 	// setDeepLazy): deepSeq is the insertion sequence it took, deepAt its
 	// instant (an engine offset). While it is, the light step is queued
 	// before it (lightAt < deepAt).
-	deepLazy      bool
-	deepSeq       uint64
-	deepAt        int64
+	deepLazy bool
+	deepSeq  uint64
+	deepAt   int64
+	// lightArm: within a light-Doze step, the light step's timer is owed
+	// at lightAt and queued once at the step's end (lightStepHandler.Fire).
+	lightArm      bool
 	deepH, lightH sim.Handler
 }
 
@@ -96,6 +99,9 @@ func (d *dozeMachine) deepTimer() time.Time {
 }
 
 func (d *dozeMachine) lightTimer() time.Time {
+	if d.lightArm {
+		return d.m.timeOf(d.lightAt)
+	}
 	if t, ok := d.m.eng.When(d.lightT); ok {
 		return t
 	}
@@ -243,7 +249,7 @@ func (d *dozeMachine) keepDeepLazy() {
 }
 
 func (d *dozeMachine) queueDeepLazy() {
-	if !(d.lightT.Pending() && d.lightAt < d.deepAt) {
+	if !(d.lightSet() && d.lightAt < d.deepAt) {
 		d.deepLazy = false
 		d.deepT = d.m.eng.ScheduleReserved(d.m.timeOf(d.deepAt), sim.PhaseOS, d.deepSeq, "android.doze.step", d.deepH)
 	}
@@ -257,8 +263,11 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	// refilling its entry.
 	if after < 0 {
 		d.m.eng.Cancel(d.lightT)
+		d.lightArm = false
 	} else {
-		if !d.m.eng.RescheduleAfter(d.lightT, after) {
+		if d.inLightStep && deferLightArm && !d.lightT.Pending() {
+			d.lightArm = true // queued at the step's end, where it stands then
+		} else if !d.m.eng.RescheduleAfter(d.lightT, after) {
 			d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
 		}
 		d.lightAt = int64(d.m.eng.Elapsed()) + int64(after) // (the light timeouts are minutes: no saturation)
@@ -483,11 +492,13 @@ func (d *dozeMachine) afterEval(now time.Time, running, pending int) {
 			d.m.eng.Reschedule(d.deepT, at)
 		}
 	}
-	if d.light == lightMaint && d.lightT.Pending() {
+	if d.light == lightMaint && d.lightSet() {
 		at := latest(now, d.lightMaintFrom.Add(lightMaintMin))
 		if off := d.m.vt(at); off < d.lightAt {
 			// (Reschedule(lightT, at): at is not before now.)
-			d.m.eng.RescheduleAfter(d.lightT, time.Duration(off-int64(d.m.eng.Elapsed())))
+			if !d.lightArm {
+				d.m.eng.RescheduleAfter(d.lightT, time.Duration(off-int64(d.m.eng.Elapsed())))
+			}
 			d.lightAt = off
 		}
 	}
@@ -506,11 +517,40 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 	d.inLightStep = !eagerLightRequeue
 	d.stepLight()
 	d.inLightStep = false
-	if !d.foldQuietLight() && d.requeueDue {
-		d.m.eng.Requeue(d.m.evalTimer)
+	if !d.foldQuietLight() {
+		if d.lightArm {
+			d.armLight() // before the pass's requeue, as setLight would have
+		}
+		if d.requeueDue {
+			d.m.eng.Requeue(d.m.evalTimer)
+		}
 	}
 	d.requeueDue, d.idleKnown = false, false
 	d.keepDeepLazy() // (setLight and the fold keep it already)
+}
+
+// deferLightArm lets a light-Doze step queue its next step's timer once,
+// at the step's end, where stepLight, the end of a maintenance window
+// (afterEval) and the fold leave it, instead of queueing it and moving it
+// up to twice: the timer fired, so it is not queued, and until the step
+// ends nothing reads it but these (lightSet, lightAt); what else the step
+// queues is the pending pass at now (requestEval), before the next light
+// step's instant (at least a minute later), so the two keep their order
+// among same-instant events whichever is queued first, and the pass's
+// requeue still comes after the timer. Tests turn it off to compare
+// (TestDeferredLightArmChangesNothing).
+var deferLightArm = true
+
+// lightSet: the next light step is set, queued or owed (lightArm).
+func (d *dozeMachine) lightSet() bool { return d.lightArm || d.lightT.Pending() }
+
+// armLight queues or moves the light step's timer to lightAt.
+func (d *dozeMachine) armLight() {
+	d.lightArm = false
+	after := time.Duration(d.lightAt - int64(d.m.eng.Elapsed()))
+	if !d.m.eng.RescheduleAfter(d.lightT, after) {
+		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+	}
 }
 
 // reuseIdleUntil lets the fold of a light-Doze step reuse the passIdleUntil
@@ -555,7 +595,7 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	if d.deep == dozeIdle || d.deep == dozeIdleMaint || !m.st.Network.Connected() {
 		return false
 	}
-	if !d.lightT.Pending() {
+	if !d.lightSet() {
 		return false
 	}
 	// end: the first instant something other than the light steps may
@@ -629,8 +669,8 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 		d.lightMaintFrom = m.timeOf(from)
 	}
 	// (Reschedule(lightT, the instant t): t is after now.)
-	m.eng.RescheduleAfter(d.lightT, time.Duration(t-int64(m.eng.Elapsed())))
 	d.lightAt = t
+	d.armLight()
 	d.keepDeepLazy()
 	m.eng.Requeue(m.evalTimer)
 	return true
