@@ -236,7 +236,11 @@ func (d *dozeMachine) setDeepLazy(s deepState, after time.Duration, why string) 
 		why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
 		d.emit(dozeKinds[s], why)
 	}
-	d.changed(was)
+	// (changed does nothing when deferral did not change and the light
+	// step that follows requeues the pass: the usual case, from ACTIVE.)
+	if !d.requeueAfterLight || d.deferring() != was {
+		d.changed(was)
+	}
 }
 
 // keepDeepLazy queues the deep step left unqueued (setDeepLazy) once the
@@ -381,9 +385,8 @@ func (d *dozeMachine) becomeInactiveFor(why string, light bool, inactive time.Du
 	d.requeueAfterLight = false
 	if lightToo {
 		d.nextLightIdle = lightIdleTimeout
-		d.setLight(lightInactive, d.m.prof.lightAfterInact, why)
+		d.setLight(lightInactive, d.m.prof.lightAfterInact, why) // (keeps a lazy deep step)
 	}
-	d.keepDeepLazy()
 }
 
 // stepDeep is stepIdleStateLocked.
@@ -526,7 +529,8 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 		}
 	}
 	d.requeueDue, d.idleKnown = false, false
-	d.keepDeepLazy() // (setLight and the fold keep it already)
+	// (A lazy deep step is kept by setLight and the fold, the only moves of
+	// lightAt later.)
 }
 
 // deferLightArm lets a light-Doze step queue its next step's timer once,
