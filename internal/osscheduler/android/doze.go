@@ -184,7 +184,30 @@ func (d *dozeMachine) requeueEval() {
 		d.requeueDue = true
 		return
 	}
-	d.m.eng.Requeue(d.m.evalTimer)
+	if !d.requeueSuperseded() {
+		d.m.eng.Requeue(d.m.evalTimer)
+	}
+}
+
+// lazyRequeue lets requeueSuperseded leave a requeue of the pending pass
+// to the light step that comes before it; tests turn it off to compare.
+var lazyRequeue = true
+
+// requeueSuperseded: the pending pass's requeue can be left out because
+// another one is sure to come before the pass fires: the light step is
+// queued (or owed, lightArm) strictly before the pass's instant, and every
+// light step requeues or moves the pass (its transition's changed:
+// requeueEval, or requestEval at now), as does every path that takes the
+// light step away or later (becomeActive, setLight, enterIdle's
+// requestEval, motionDetected through setLight, the fold; powerDown
+// cancels the pass). A requeue only sets the pass's order among the events
+// of its own instant, which nothing reads before it fires (QuietUntil
+// reads instants only), so the last requeue before then decides that order
+// alone, and it is done in both cases. (Left out, it takes no insertion
+// sequence, which keeps every other event's order.)
+// TestSupersededRequeueChangesNothing compares.
+func (d *dozeMachine) requeueSuperseded() bool {
+	return lazyRequeue && !alwaysEvaluate && d.lightSet() && d.m.evalTimer.Pending() && d.lightAt < d.m.evalAt
 }
 
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
@@ -524,7 +547,7 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 		if d.lightArm {
 			d.armLight() // before the pass's requeue, as setLight would have
 		}
-		if d.requeueDue {
+		if d.requeueDue && !d.requeueSuperseded() {
 			d.m.eng.Requeue(d.m.evalTimer)
 		}
 	}
@@ -676,7 +699,9 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	d.lightAt = t
 	d.armLight()
 	d.keepDeepLazy()
-	m.eng.Requeue(m.evalTimer)
+	if !d.requeueSuperseded() {
+		m.eng.Requeue(m.evalTimer)
+	}
 	return true
 }
 

@@ -24,22 +24,23 @@ func TestLazyDeepStepChangesNothing(t *testing.T) {
 	requireShortcutChangesNothing(t, func(on bool) { lazyDeep = on })
 }
 
-// The same under everything else that moves deep Doze while its step is
-// unqueued: adb force-idle, step and unforce, Battery Saver's quick doze,
-// Low Power Mode, motion, the charger, the network (light maintenance
-// waiting for it), a reboot, at random instants, API 23 (no light Doze),
-// 24, 28 and 34: the same trace record for record, the same runs and the
-// same Doze and scheduler state after every action.
-func TestLazyDeepStepChangesNothingUnderCommands(t *testing.T) {
-	defer func() { lazyDeep = true }()
+// The same under everything else that moves Doze: adb force-idle, step
+// and unforce, Battery Saver's quick doze, Low Power Mode, motion, the
+// charger, the network (light maintenance waiting for it), a reboot, at
+// random whole minutes, with works due at whole minutes too (so that
+// events of one instant meet: light steps, deep steps, passes, timeouts),
+// API 23 (no light Doze), 24, 28 and 34, for each shortcut of a screen
+// toggle (the lazy deep step, the light step armed once, the superseded
+// requeue): the same trace record for record, the same runs and the same
+// Doze and scheduler state after every action.
+func TestToggleShortcutsChangeNothingUnderCommands(t *testing.T) {
 	type result struct {
 		trace  []string
 		runs   []osscheduler.RunRecord
 		states []string
 		fired  uint64
 	}
-	run := func(lazy bool, api int, seed uint64) result {
-		lazyDeep = lazy
+	run := func(api int, seed uint64) result {
 		eng := sim.New(t0, seed)
 		var rec sim.Recorder
 		eng.AddSink(&rec)
@@ -47,7 +48,9 @@ func TestLazyDeepStepChangesNothingUnderCommands(t *testing.T) {
 		j := &osscheduler.Journal{}
 		cfg := DefaultConfig()
 		cfg.API = api
-		m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, j)
+		cfg.ExecutionLimit = 7 * time.Minute
+		cfg.StartLatency = time.Nanosecond // (no latency: runs start, finish and time out at whole minutes)
+		m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 9 * time.Minute}, j)
 		_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
 		require.NoError(t, err)
 		_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
@@ -60,7 +63,7 @@ func TestLazyDeepStepChangesNothingUnderCommands(t *testing.T) {
 			now = now.Add(time.Duration(1+r.IntN(45)) * time.Minute)
 			require.NoError(t, eng.RunUntil(now))
 			st := dev.State()
-			switch r.IntN(12) {
+			switch r.IntN(14) {
 			case 0, 1, 2, 3:
 				dev.SetScreen(!st.ScreenOn)
 			case 4:
@@ -89,6 +92,10 @@ func TestLazyDeepStepChangesNothingUnderCommands(t *testing.T) {
 				if r.IntN(4) == 0 {
 					dev.Reboot(time.Duration(1+r.IntN(5)) * time.Minute)
 				}
+			case 12, 13:
+				_, err := m.EnqueueUniqueWork(fmt.Sprintf("once-%d", r.IntN(3)), Replace, WorkRequest{TaskName: "once",
+					InitialDelay: time.Duration(1+r.IntN(40)) * time.Minute})
+				require.NoError(t, err)
 			}
 			out.states = append(out.states, dozeSnapshot(m))
 		}
@@ -99,23 +106,34 @@ func TestLazyDeepStepChangesNothingUnderCommands(t *testing.T) {
 		out.fired = eng.Fired()
 		return out
 	}
-	lazyHeld := 0
-	for _, api := range []int{23, 24, 28, 34} {
-		for seed := uint64(1); seed <= 4; seed++ {
-			name := fmt.Sprintf("API %d seed %d", api, seed)
-			eager := run(false, api, seed)
-			lazy := run(true, api, seed)
-			require.Equal(t, len(eager.trace), len(lazy.trace), "%s: trace length", name)
-			for i := range eager.trace {
-				require.Equal(t, eager.trace[i], lazy.trace[i], "%s: trace record %d", name, i)
+	for _, sc := range []struct {
+		name string
+		set  func(on bool)
+	}{
+		{"lazy deep step", func(on bool) { lazyDeep = on }},
+		{"light step armed once", func(on bool) { deferLightArm = on }},
+		{"superseded requeue", func(on bool) { lazyRequeue = on }},
+	} {
+		records := 0
+		for _, api := range []int{23, 24, 28, 34} {
+			for seed := uint64(1); seed <= 4; seed++ {
+				name := fmt.Sprintf("%s: API %d seed %d", sc.name, api, seed)
+				sc.set(false)
+				off := run(api, seed)
+				sc.set(true)
+				on := run(api, seed)
+				require.Equal(t, len(off.trace), len(on.trace), "%s: trace length", name)
+				for i := range off.trace {
+					require.Equal(t, off.trace[i], on.trace[i], "%s: trace record %d", name, i)
+				}
+				require.Equal(t, off.runs, on.runs, "%s: runs", name)
+				require.Equal(t, off.states, on.states, "%s: states", name)
+				require.Equal(t, off.fired, on.fired, "%s: events fired", name)
+				records += len(off.trace)
 			}
-			require.Equal(t, eager.runs, lazy.runs, "%s: runs", name)
-			require.Equal(t, eager.states, lazy.states, "%s: states", name)
-			require.Equal(t, eager.fired, lazy.fired, "%s: events fired", name)
-			lazyHeld += len(eager.trace)
 		}
+		require.Positive(t, records)
 	}
-	require.Positive(t, lazyHeld)
 }
 
 // A screen turned back on before the first light step finds the deep step
@@ -162,4 +180,53 @@ func TestLazyDeepStepQueuedWhenTheLightStepsPassIt(t *testing.T) {
 func TestDeferredLightArmChangesNothing(t *testing.T) {
 	compareShortcut(t, func(full bool) { deferLightArm = !full })
 	requireShortcutChangesNothing(t, func(on bool) { deferLightArm = on })
+}
+
+// Leaving out a requeue of the pending pass that a light step before the
+// pass is sure to supersede (requeueSuperseded) changes nothing: traced
+// (record for record, the same runs, final state and events fired) and
+// lean (the same state at every 7-minute checkpoint, runs, deferrals,
+// final state and events fired), every built-in profile and a light user
+// from 18 % who never charges, API 28 and 34.
+func TestSupersededRequeueChangesNothing(t *testing.T) {
+	compareShortcut(t, func(full bool) { lazyRequeue = !full })
+	requireShortcutChangesNothing(t, func(on bool) { lazyRequeue = on })
+}
+
+// TestEvaluationSkippingKeepsSameInstantOrder after screen toggles: a job
+// falls due at the very instant the first light maintenance window after
+// the last screen-off ends, with requeues left to the light steps
+// (lazyRequeue) and without, and with every evaluation run
+// (alwaysEvaluate): the same run, after the window.
+func TestSupersededRequeueKeepsSameInstantOrder(t *testing.T) {
+	for _, on := range []time.Duration{0, time.Minute, 3 * time.Minute} {
+		var windowEnd time.Duration
+		run := func(lazy, always bool) []osscheduler.RunRecord {
+			lazyRequeue, alwaysEvaluate = lazy, always
+			defer func() { lazyRequeue, alwaysEvaluate = true, false }()
+			eng := sim.New(t0, 7)
+			dev := device.New(eng, device.Config{Initial: device.DefaultState()}) // screen off, unplugged
+			j := &osscheduler.Journal{}
+			m := New(eng, dev, DefaultConfig(), &fakeExec{eng: eng, dur: 20 * time.Second}, j)
+			var off time.Duration // the last screen-off
+			if on > 0 {
+				// A short session first: on at 1 min, off again on later.
+				require.NoError(t, eng.RunFor(time.Minute))
+				dev.SetScreen(true)
+				require.NoError(t, eng.RunFor(on))
+				dev.SetScreen(false)
+				off = time.Minute + on
+			}
+			windowEnd = off + m.prof.lightAfterInact + lightIdleTimeout + lightMaintMin
+			_, err := m.EnqueueUniqueWork("edge", Keep, WorkRequest{TaskName: "edge", InitialDelay: windowEnd - sim.Sub(eng.Now(), t0)})
+			require.NoError(t, err)
+			require.NoError(t, eng.RunFor(2*time.Hour))
+			return j.Runs()
+		}
+		lazy, eager, full := run(true, false), run(false, false), run(false, true)
+		require.Len(t, full, 1)
+		require.Equal(t, full, eager, "session %v", on)
+		require.Equal(t, full, lazy, "session %v", on)
+		require.Greater(t, full[0].Start, windowEnd, "session %v: ran inside the window that ended at %v", on, windowEnd)
+	}
 }
