@@ -222,7 +222,7 @@ func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 	// refilling its entry.
 	if after < 0 {
 		d.m.eng.Cancel(d.deepT)
-	} else if !d.m.eng.RescheduleAfter(d.deepT, after) {
+	} else if !d.deepT.Pending() || !d.m.eng.RescheduleAfter(d.deepT, after) {
 		d.deepT = d.m.eng.After(after, sim.PhaseOS, "android.doze.step", d.deepH)
 	}
 	if d.m.eng.Tracing() {
@@ -294,7 +294,7 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	} else {
 		if d.inLightStep && deferLightArm && !d.lightT.Pending() {
 			d.lightArm = true // queued at the step's end, where it stands then
-		} else if !d.m.eng.RescheduleAfter(d.lightT, after) {
+		} else if !d.lightT.Pending() || !d.m.eng.RescheduleAfter(d.lightT, after) {
 			d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
 		}
 		d.lightAt = int64(d.m.eng.Elapsed()) + int64(after) // (the light timeouts are minutes: no saturation)
@@ -575,7 +575,7 @@ func (d *dozeMachine) lightSet() bool { return d.lightArm || d.lightT.Pending() 
 func (d *dozeMachine) armLight() {
 	d.lightArm = false
 	after := time.Duration(d.lightAt - int64(d.m.eng.Elapsed()))
-	if !d.m.eng.RescheduleAfter(d.lightT, after) {
+	if !d.lightT.Pending() || !d.m.eng.RescheduleAfter(d.lightT, after) {
 		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
 	}
 }
