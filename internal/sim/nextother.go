@@ -55,8 +55,12 @@ func (e *Engine) QuietUntilOffset(ts ...Timer) int64 {
 				aside |= 1 << uint(t.ev.index)
 			}
 		}
-		best = 0
-		if aside&1 != 0 {
+		switch {
+		case aside&1 == 0:
+			best = 0
+		case aside == 1 && len(q) > 1: // only the first left aside
+			best = minFrom(q, 1)
+		default:
 			best = smallestExcept(q, aside)
 		}
 	}
