@@ -281,13 +281,50 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 	return gate{}, true
 }
 
+// deferrals is the key of the last deferral emitted per subject: a map,
+// with the subject asked about last in front of it (a pass asks about the
+// same subject again and again: a request's deferral, then whether the next
+// one's text is needed; planQuiet, planScoreQuiet).
+type deferrals struct {
+	keys        map[string]string
+	lastSubject string
+	lastKey     string
+	lastFound   bool
+	lastValid   bool
+}
+
+// get is the key of subject's last deferral, and whether it has one.
+func (d *deferrals) get(subject string) (string, bool) {
+	if d.lastValid && subject == d.lastSubject {
+		return d.lastKey, d.lastFound
+	}
+	key, ok := d.keys[subject]
+	d.lastSubject, d.lastKey, d.lastFound, d.lastValid = subject, key, ok, true
+	return key, ok
+}
+
+func (d *deferrals) set(subject, key string) {
+	if d.keys == nil {
+		d.keys = map[string]string{}
+	}
+	d.keys[subject] = key
+	d.lastSubject, d.lastKey, d.lastFound, d.lastValid = subject, key, true, true
+}
+
+func (d *deferrals) del(subject string) {
+	delete(d.keys, subject)
+	if subject == d.lastSubject {
+		d.lastValid = false
+	}
+}
+
 // defer records a deferral in the trace when its reason changed since the
 // last one emitted for subject.
 func (m *Model) deferral(source event.Source, subject string, g gate, fields ...sim.Field) {
-	if m.deferred[subject] == g.key {
+	if key, _ := m.deferred.get(subject); key == g.key {
 		return
 	}
-	m.deferred[subject] = g.key
+	m.deferred.set(subject, g.key)
 	if m.eng.Watching(event.Deferred) {
 		// Emit copies the fields: one buffer serves every deferral.
 		m.fieldBuf = append(append(m.fieldBuf[:0], sim.String("gate", g.key)), fields...)
@@ -456,7 +493,11 @@ func (m *Model) scoreDecision(source event.Source, subject string, eligible time
 // needReason reports whether a deferral with key would be traced, so that its
 // text is worth formatting.
 func (m *Model) needReason(subject, key string) bool {
-	return m.eng.Tracing() && m.deferred[subject] != key
+	if !m.eng.Tracing() {
+		return false
+	}
+	last, _ := m.deferred.get(subject)
+	return last != key
 }
 
 func (m *Model) pruneLaunches() {
@@ -481,22 +522,35 @@ type usage struct {
 func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	now := m.eng.Now()
 	h := PredictionHorizon + time.Duration(m.drawJitter())*time.Second
-	var num, den float64
-	if m.recencyHL != m.par.RecencyHalfLife || m.recencyHL == 0 {
-		for d := 1; d <= HistoryDays; d++ {
-			m.recency[d-1] = math.Exp2(-float64(d-1) / m.par.RecencyHalfLife)
+	m.recencyWeights()
+	n := int64(sim.Sub(now, m.eng.Start()))
+	m.windows.update(m.launchOffsets(), n)
+	// Day d's window [now−d·24h, now−d·24h+h) holds a launch iff its
+	// first launch at or after its start comes before now+h (due): the
+	// share is summed in day order, as the weights' denominator is.
+	t := n + int64(h)
+	var num float64
+	for d, due := range &m.windows.due {
+		if due < t {
+			num += m.recency[d]
 		}
-		m.recencyHL = m.par.RecencyHalfLife
 	}
-	hits := m.windows.hits(m.launchOffsets(), int64(sim.Sub(now, m.eng.Start())), h)
+	return m.usageFrom(num/m.recencyDen, now, eligible, extraQueued)
+}
+
+// recencyWeights makes recency the day weights 2^(−(d−1)/RecencyHalfLife)
+// of the parameters in force, and recencyDen their sum in day order (the
+// score's denominator).
+func (m *Model) recencyWeights() {
+	if m.recencyHL == m.par.RecencyHalfLife && m.recencyHL != 0 {
+		return
+	}
+	var den float64
 	for d := 1; d <= HistoryDays; d++ {
-		w := m.recency[d-1]
-		den += w
-		if hits[d-1] {
-			num += w
-		}
+		m.recency[d-1] = math.Exp2(-float64(d-1) / m.par.RecencyHalfLife)
+		den += m.recency[d-1]
 	}
-	return m.usageFrom(num/den, now, eligible, extraQueued)
+	m.recencyHL, m.recencyDen = m.par.RecencyHalfLife, den
 }
 
 // usageFrom is the score's rules from the predicted probability p on: the
@@ -552,18 +606,31 @@ func usageScore(p float64, extraQueued int, overdue, recent bool) float64 {
 // launchWindows answers "was the app launched in" for the windows
 // [now−d·24h, now−d·24h+h) of d = 1…HistoryDays. The usage score asks at
 // every pass, with a later now each time, over a history that only grows at
-// its end: so each window keeps the index of its first launch from the last
-// pass and only walks forward, a few steps per pass instead of a search.
+// its end: so each window keeps the index of its first launch at or after
+// its start (first) and only walks forward. Day d's window holds a launch iff
+// that launch comes before its start + h, that is iff due = launch + d·24h <
+// now + h; and the first launches stay where they are while now ≤ every due
+// (a launch leaves day d's window only once now passes its due) and the
+// history does not grow, so most passes walk nothing at all.
 type launchWindows struct {
-	first [HistoryDays]int // per window, the first launch at or after its start at the last pass
-	now   int64            // the last pass's now; an earlier one starts over
+	first [HistoryDays]int   // per window, the first launch at or after its start at the last walk
+	due   [HistoryDays]int64 // per window, that launch + d·24h; math.MaxInt64 when there is none
+	now   int64              // the last update's now; an earlier one starts over
+	n     int                // the history's length at the last walk
+	until int64              // the walk's result holds up to this now (the least due)
+	ok    bool               // walked at least once
 }
 
-func (lw *launchWindows) hits(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
+// update brings the windows to now over the launch offsets ls.
+func (lw *launchWindows) update(ls []int64, now int64) {
 	if now < lw.now {
 		*lw = launchWindows{}
 	}
 	lw.now = now
+	if lw.ok && now <= lw.until && len(ls) == lw.n {
+		return
+	}
+	lw.ok, lw.n, lw.until = true, len(ls), math.MaxInt64
 	for d := 1; d <= HistoryDays; d++ {
 		start := now - int64(d)*int64(24*time.Hour)
 		i := lw.first[d-1]
@@ -571,7 +638,21 @@ func (lw *launchWindows) hits(ls []int64, now int64, h time.Duration) (hits [His
 			i++
 		}
 		lw.first[d-1] = i
-		hits[d-1] = i < len(ls) && ls[i] < start+int64(h)
+		due := int64(math.MaxInt64)
+		if i < len(ls) {
+			due = ls[i] + int64(d)*int64(24*time.Hour)
+		}
+		lw.due[d-1] = due
+		lw.until = min(lw.until, due)
+	}
+}
+
+// hits is, per day, whether its window at now with horizon h holds a
+// launch.
+func (lw *launchWindows) hits(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
+	lw.update(ls, now)
+	for d := range HistoryDays {
+		hits[d] = lw.due[d] < now+int64(h)
 	}
 	return hits
 }
@@ -662,7 +743,7 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 	id := req.Identifier
 	m.deletePending(id)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	if !m.coldLaunch(id) {
 		m.setPending(p) // not consumed
 		m.pendingChanged()

@@ -216,7 +216,7 @@ func (m *Model) SimulateLaunch(id string) error {
 	}
 	m.deletePending(id)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	if m.Suspended() {
 		m.dev.StartProcess() // the debugger resumes the paused process
 	}

@@ -77,8 +77,9 @@ type Model struct {
 
 	// recency caches the score's day weights 2^(−d/RecencyHalfLife) for
 	// recencyHL (math.Exp2 was a fifth of an iOS device's CPU time).
-	recency   [HistoryDays]float64
-	recencyHL float64
+	recency    [HistoryDays]float64
+	recencyHL  float64
+	recencyDen float64 // the weights' sum, in day order
 
 	bar           bool
 	fetchInterval time.Duration
@@ -154,7 +155,7 @@ type Model struct {
 	virtualAt    int64
 	virtualDraws int
 	evalSoon     sim.Timer
-	deferred     map[string]string // subject → key of the last deferral emitted
+	deferred     deferrals // subject → key of the last deferral emitted
 
 	tasks   []*taskRec
 	taskIdx map[string]int
@@ -187,7 +188,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		rng: eng.Rand("ios.dasd"), bar: cfg.BackgroundAppRefresh, fetchInterval: cfg.FetchInterval,
 		fetchAnchor: eng.Now(), fetchWeight: 1,
 		registered: map[string]bool{},
-		deferred:   map[string]string{}, taskIdx: map[string]int{},
+		taskIdx:    map[string]int{},
 	}
 	if m.fetchInterval < FetchNever {
 		m.fetchInterval = FetchNever
@@ -294,7 +295,7 @@ func (m *Model) Submit(req TaskRequest) error {
 	p.req, p.submitted = req, m.eng.Now()
 	m.setPending(p)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
 	if m.prof.SubmitDeprecated && m.eng.Tracing() {
 		m.eng.Emit(SourceScheduler, event.Warning, id, "submit(_:) is deprecated from iOS 27 (submitTaskRequest(_:completionHandler:)); the plugin still calls it and it still works")
@@ -354,7 +355,7 @@ func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
 	m.fetchInterval = d
 	m.fetchAnchor = m.eng.Now()
 	m.inputsChanged()
-	delete(m.deferred, FetchTaskName)
+	m.deferred.del(FetchTaskName)
 	if why := m.fetchDisabled(); why != "" && d != FetchNever {
 		m.emit(SourceFetch, event.Rejected, FetchTaskName, "setMinimumBackgroundFetchInterval has no effect: "+why)
 	}
@@ -652,7 +653,7 @@ func (m *Model) cancel(id string, source event.Source, reason string) {
 	}
 	m.deletePending(id)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	m.taskState(id, osscheduler.StateCancelled)
 	m.emit(source, event.Cancelled, id, reason)
 }

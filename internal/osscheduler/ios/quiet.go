@@ -2,7 +2,7 @@ package ios
 
 import (
 	"math"
-	"slices"
+	"math/bits"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
@@ -291,7 +291,7 @@ func (m *Model) planQuiet() quietSpan {
 	live := m.liveBuf[:0]
 	for _, p := range m.pendingReqs() {
 		id := p.req.Identifier
-		key, ok := m.deferred[id]
+		key, ok := m.deferred.get(id)
 		if !ok {
 			return quietSpan{}
 		}
@@ -363,7 +363,7 @@ func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
 			q.replanAt = math.MaxInt64
 			return q
 		}
-		key := m.deferred[l.p.req.Identifier]
+		key, _ := m.deferred.get(l.p.req.Identifier)
 		if l.budget && key == "daily_budget" {
 			// Held by the budget until its oldest launch leaves the window.
 			q.until = min(q.until, int64(sim.Sub(m.bgLaunches[0].Add(DailyBudgetWindow), m.eng.Start())))
@@ -413,28 +413,24 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until, retry int6
 	} else {
 		retry = math.MaxInt64
 	}
-	// open[d-1]: the first instant from now at which day d can hit.
-	ls := m.launchOffsets()
+	// open[d-1]: the first instant from now at which day d can hit: its
+	// first launch at or after now−d·24h (due, less d·24h) within the
+	// longest horizon.
+	m.windows.update(m.launchOffsets(), n)
 	hmax := int64(PredictionHorizon + PredictionHorizonJitter)
 	var open [HistoryDays]int64
 	closes := int64(math.MaxInt64) // the first instant a day that can hit now no longer can
-	for d := range HistoryDays {
-		day := int64(d+1) * int64(24*time.Hour)
-		// The full pass just ran the score at now: the windows' first
-		// launches are those at or after now−d·24h.
-		i := m.windows.first[d]
-		if m.windows.now != n {
-			i, _ = slices.BinarySearch(ls, n-day)
-		}
+	for d, due := range &m.windows.due {
 		open[d] = math.MaxInt64
-		if i < len(ls) {
-			open[d] = max(ls[i]+day-hmax+1, n)
+		if due != math.MaxInt64 {
+			open[d] = max(due-hmax+1, n)
 			if open[d] == n {
-				closes = min(closes, ls[i]+day+1)
+				closes = min(closes, due+1)
 			}
 		}
 	}
-	// Days in the order their windows open (insertion sort: 14 at most).
+	// Days in the order their windows open (insertion sort: 14 at most),
+	// as bits of a mask per prefix of that order.
 	var order [HistoryDays]int
 	k := 0
 	for d := range HistoryDays {
@@ -449,29 +445,22 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until, retry int6
 		order[j] = d
 		k++
 	}
-	extra := m.countPending("refresh") - 1
-	// bound is the score with the first n days of order counted, summed in
-	// the score's own order (day 1 first): it grows with n.
-	var den float64 // the score's denominator, summed in its order
-	for d := range HistoryDays {
-		den += m.recency[d]
-	}
-	var rank [HistoryDays]int // day d's place in order; HistoryDays if not in it
-	for d := range HistoryDays {
-		rank[d] = HistoryDays
-	}
+	var prefix [HistoryDays + 1]uint32 // prefix[i]: the days order[:i]
 	for i, d := range order[:k] {
-		rank[d] = i
+		prefix[i+1] = prefix[i] | 1<<d
 	}
+	extra := m.countPending("refresh") - 1
+	m.recencyWeights()
 	overdue, recent := m.overdue(now, eligible)
+	// bound is the score with the first n days of order counted, summed in
+	// the score's own order (day 1 first), over the score's denominator:
+	// it grows with n.
 	bound := func(n int) float64 {
 		var num float64
-		for d := range HistoryDays {
-			if rank[d] < n {
-				num += m.recency[d]
-			}
+		for days := prefix[n]; days != 0; days &= days - 1 {
+			num += m.recency[bits.TrailingZeros32(days)]
 		}
-		return usageScore(num/den, extra, overdue, recent)
+		return usageScore(num/m.recencyDen, extra, overdue, recent)
 	}
 	// The most days that keep the bound below the threshold.
 	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not
