@@ -81,10 +81,92 @@ func (m *Model) scheduleEval() {
 
 // --- device changes ----------------------------------------------------------
 
+// changeClass is what the model does with a device change of a kind: the
+// kinds are strings, so deviceChanged compares the kind once (classify)
+// instead of at every rule.
+type changeClass uint8
+
+const (
+	classNone           changeClass = iota // none of the below
+	classBattery                           // ChangeBatteryLevel
+	classSwiped                            // ChangeAppSwipedAway
+	classPowerOff                          // ChangePowerOff
+	classProcessStarted                    // ChangeProcessStarted
+	// The kinds from here on ask for a pass.
+	classPass       // screen, lock, Low Power Mode, thermal, boot, battery low and okay
+	classCharger    // ChangeCharger
+	classNetwork    // ChangeNetwork
+	classLaunched   // ChangeAppLaunched
+	classBackground // ChangeAppBackground
+)
+
+// classKinds is the class of every kind the model tells apart.
+var classKinds = [...]struct {
+	kind  device.ChangeKind
+	class changeClass
+}{
+	{device.ChangeScreen, classPass}, {device.ChangeLock, classPass}, {device.ChangeLowPower, classPass},
+	{device.ChangeThermal, classPass}, {device.ChangeBootCompleted, classPass},
+	{device.ChangeBatteryLow, classPass}, {device.ChangeBatteryOkay, classPass},
+	{device.ChangeCharger, classCharger}, {device.ChangeNetwork, classNetwork},
+	{device.ChangeAppLaunched, classLaunched}, {device.ChangeAppBackground, classBackground},
+	{device.ChangeBatteryLevel, classBattery}, {device.ChangeAppSwipedAway, classSwiped},
+	{device.ChangePowerOff, classPowerOff}, {device.ChangeProcessStarted, classProcessStarted},
+}
+
+// classSlots is classKinds by kindSlot, each slot holding at most one
+// kind (classSlotsOK; TestClassifyIsTheSwitch).
+var classSlots, classSlotsOK = func() (t [128]struct {
+	kind  device.ChangeKind
+	class changeClass
+}, ok bool) {
+	for _, e := range classKinds {
+		i := kindSlot(e.kind)
+		if t[i].kind != "" {
+			return t, false
+		}
+		t[i].kind, t[i].class = e.kind, e.class
+	}
+	return t, true
+}()
+
+// kindSlot hashes a kind by its length and first and last bytes.
+func kindSlot(k device.ChangeKind) int {
+	if len(k) == 0 {
+		return 0
+	}
+	return (len(k) + int(k[0]) + int(k[len(k)-1])*2) & 127
+}
+
+// classify is the class of kind k: one table slot and one comparison (a
+// switch on the kinds compiles to a jump on the kind's length, an
+// indirect branch that mispredicts at almost every change, and a chain of
+// comparisons mispredicts between the screen and the lock).
+func classify(k device.ChangeKind) changeClass {
+	if !classSlotsOK {
+		return classifySwitch(k)
+	}
+	if e := &classSlots[kindSlot(k)]; e.kind == k {
+		return e.class
+	}
+	return classNone
+}
+
+// classifySwitch is classify by the table of kinds itself.
+func classifySwitch(k device.ChangeKind) changeClass {
+	for _, e := range classKinds {
+		if e.kind == k {
+			return e.class
+		}
+	}
+	return classNone
+}
+
 func (m *Model) deviceChanged(c *device.Change) {
+	cl := classify(c.Kind)
 	m.sameMemo = false // a nested change: the outer one's answer is stale
 	if m.skipping || m.virtualEval {
-		if c.Kind == device.ChangeBatteryLevel || !m.sameInputs(m.quiet.idle, &m.quiet.inputs) {
+		if cl == classBattery || !m.sameInputs(m.quiet.idle, &m.quiet.inputs) {
 			m.changed()
 		} else {
 			m.sameMemo, m.memoPending, m.memoInputs = true, m.pendingVersion, m.inputsVersion
@@ -94,7 +176,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	if c.Prev.App != c.State.App { // most changes leave the process alone
 		wasAlive, isAlive = processAlive(c.Prev.App), processAlive(c.State.App)
 	}
-	if c.Kind == device.ChangeAppSwipedAway {
+	if cl == classSwiped {
 		m.killed = true
 		m.inputsChanged()
 		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
@@ -106,7 +188,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	}
 	if wasAlive && !isAlive {
 		reason := osscheduler.StopProcessDied
-		if c.Kind == device.ChangePowerOff {
+		if cl == classPowerOff {
 			reason = osscheduler.StopReboot
 		}
 		m.processDied(reason, string(c.Kind))
@@ -114,40 +196,39 @@ func (m *Model) deviceChanged(c *device.Change) {
 	if !wasAlive && isAlive {
 		m.processBorn()
 	}
-	if c.Kind == device.ChangeAppLaunched && m.killed {
+	if cl == classLaunched && m.killed {
 		m.killed = false
 		m.inputsChanged()
 		m.emit(SourceDASD, event.Revived, "app", "the user opened the app: background launches allowed again (the app must resubmit)")
 	}
 	// Processing tasks end when the user picks up the device or power goes.
-	switch {
-	case c.Kind == device.ChangeAppLaunched || (c.State.ScreenOn && !c.Prev.ScreenOn):
-		m.stopProcessing(osscheduler.StopConstraintDeviceIdle, "the user started using the device", nil)
-	case c.Kind == device.ChangeCharger && !c.State.Plugged():
-		m.stopProcessing(osscheduler.StopConstraintCharging, "external power removed", nil)
-	case c.Kind == device.ChangeNetwork && !c.State.Network.Connected():
-		m.stopProcessing(osscheduler.StopConstraintConnectivity, "network lost", func(r *run) bool { return r.network })
-	}
-	// In-process work: the ~30 s budget counts only outside the foreground.
-	switch c.Kind {
-	case device.ChangeAppBackground:
-		for _, r := range m.running {
-			if r.inProcess && !r.timer.Pending() {
-				m.armBudget(r)
+	if len(m.running) > 0 {
+		switch {
+		case cl == classLaunched || (c.State.ScreenOn && !c.Prev.ScreenOn):
+			m.stopProcessing(osscheduler.StopConstraintDeviceIdle, "the user started using the device", nil)
+		case cl == classCharger && !c.State.Plugged():
+			m.stopProcessing(osscheduler.StopConstraintCharging, "external power removed", nil)
+		case cl == classNetwork && !c.State.Network.Connected():
+			m.stopProcessing(osscheduler.StopConstraintConnectivity, "network lost", func(r *run) bool { return r.network })
+		}
+		// In-process work: the ~30 s budget counts only outside the foreground.
+		switch cl {
+		case classBackground:
+			for _, r := range m.running {
+				if r.inProcess && !r.timer.Pending() {
+					m.armBudget(r)
+				}
+			}
+		case classLaunched:
+			for _, r := range m.running {
+				if r.inProcess {
+					m.eng.Cancel(r.timer)
+				}
 			}
 		}
-	case device.ChangeAppLaunched:
-		for _, r := range m.running {
-			if r.inProcess {
-				m.eng.Cancel(r.timer)
-			}
-		}
 	}
-	m.lifecycleChanged(c)
-	switch c.Kind {
-	case device.ChangeCharger, device.ChangeScreen, device.ChangeLock, device.ChangeNetwork,
-		device.ChangeAppLaunched, device.ChangeAppBackground, device.ChangeLowPower,
-		device.ChangeThermal, device.ChangeBootCompleted, device.ChangeBatteryLow, device.ChangeBatteryOkay:
+	m.lifecycleChanged(c, cl)
+	if cl >= classPass {
 		m.scheduleEval()
 	}
 	m.sameMemo = false
@@ -281,41 +362,76 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 	return gate{}, true
 }
 
-// deferrals is the key of the last deferral emitted per subject: a map,
-// with the subject asked about last in front of it (a pass asks about the
-// same subject again and again: a request's deferral, then whether the next
-// one's text is needed; planQuiet, planScoreQuiet).
+// deferrals is the key of the last deferral emitted per subject: a map of
+// slots, with the slot of the subject asked about last in front of it (a
+// pass asks about the same subject again and again: a request's deferral,
+// whether the next one's text is needed, planQuiet, planScoreQuiet). A
+// subject's slot stays in the map once made ("" when it has no deferral):
+// the app resubmits one identifier at every run, so a launch's del and the
+// next deferral's set write the slot instead of deleting and inserting a
+// map entry. Empty slots are swept when they could make the map large (an
+// app with ever new identifiers).
 type deferrals struct {
-	keys        map[string]string
+	keys        map[string]*string
 	lastSubject string
-	lastKey     string
-	lastFound   bool
-	lastValid   bool
+	lastSlot    *string // keys[lastSubject], nil when not known
+}
+
+// slot is keys[subject] (nil when it has none).
+func (d *deferrals) slot(subject string) *string {
+	if d.lastSlot != nil && subject == d.lastSubject {
+		return d.lastSlot
+	}
+	sl := d.keys[subject]
+	if sl != nil {
+		d.lastSubject, d.lastSlot = subject, sl
+	}
+	return sl
 }
 
 // get is the key of subject's last deferral, and whether it has one.
 func (d *deferrals) get(subject string) (string, bool) {
-	if d.lastValid && subject == d.lastSubject {
-		return d.lastKey, d.lastFound
+	if sl := d.slot(subject); sl != nil && *sl != "" {
+		return *sl, true
 	}
-	key, ok := d.keys[subject]
-	d.lastSubject, d.lastKey, d.lastFound, d.lastValid = subject, key, ok, true
-	return key, ok
+	return "", false
 }
 
+// set records key (never "") as subject's last deferral.
 func (d *deferrals) set(subject, key string) {
-	if d.keys == nil {
-		d.keys = map[string]string{}
+	sl := d.slot(subject)
+	if sl == nil {
+		if d.keys == nil {
+			d.keys = map[string]*string{}
+		}
+		if len(d.keys) >= maxDeferralSlots {
+			d.sweep()
+		}
+		sl = new(string)
+		d.keys[subject] = sl
+		d.lastSubject, d.lastSlot = subject, sl
 	}
-	d.keys[subject] = key
-	d.lastSubject, d.lastKey, d.lastFound, d.lastValid = subject, key, true, true
+	*sl = key
 }
 
+// del forgets subject's last deferral.
 func (d *deferrals) del(subject string) {
-	delete(d.keys, subject)
-	if subject == d.lastSubject {
-		d.lastValid = false
+	if sl := d.slot(subject); sl != nil {
+		*sl = ""
 	}
+}
+
+// maxDeferralSlots bounds the slots kept before empty ones are swept.
+const maxDeferralSlots = 64
+
+// sweep drops the empty slots.
+func (d *deferrals) sweep() {
+	for k, sl := range d.keys {
+		if *sl == "" {
+			delete(d.keys, k)
+		}
+	}
+	d.lastSubject, d.lastSlot = "", nil
 }
 
 // defer records a deferral in the trace when its reason changed since the
@@ -326,10 +442,16 @@ func (m *Model) deferral(source event.Source, subject string, g gate, fields ...
 	}
 	m.deferred.set(subject, g.key)
 	if m.eng.Watching(event.Deferred) {
-		// Emit copies the fields: one buffer serves every deferral.
-		m.fieldBuf = append(append(m.fieldBuf[:0], sim.String("gate", g.key)), fields...)
-		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, m.fieldBuf...)
-		clear(m.fieldBuf)
+		// Emit copies the fields: the gate and the (at most two) fields
+		// given are built on the stack.
+		var buf [3]sim.Field
+		buf[0] = sim.String("gate", g.key)
+		if len(fields) < len(buf) {
+			n := 1 + copy(buf[1:], fields)
+			m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, buf[:n]...)
+			return
+		}
+		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, append(buf[:1:1], fields...)...)
 	}
 }
 

@@ -142,12 +142,12 @@ func (m *Model) maybeSuspend() {
 func sortedNames(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
 
 // lifecycleChanged follows the device for suspension and Low Power Mode.
-func (m *Model) lifecycleChanged(c *device.Change) {
+func (m *Model) lifecycleChanged(c *device.Change, cl changeClass) {
 	switch {
-	case c.Kind == device.ChangeAppBackground:
+	case cl == classBackground:
 		m.backgroundSince = c.At
 		m.scheduleSuspendCheck()
-	case c.Kind == device.ChangeProcessStarted:
+	case cl == classProcessStarted:
 		// A background launch (or a resume from suspension): background time
 		// counts from now.
 		m.backgroundSince = c.At

@@ -115,7 +115,6 @@ type Model struct {
 	launchOffs              []int64       // the device's launch history as offsets, see launchOffsets
 	whyBuf                  []byte        // heuristics' scratch for a run's why_then
 	noRunReasons            bool          // OmitRunReasons: heuristics format no why_then
-	fieldBuf                []sim.Field   // deferral's scratch for a record's fields
 	running                 []*run
 	inProcessStarting       int // RunInProcess calls whose start is still queued
 

@@ -111,7 +111,8 @@ func (m *Model) passInputs(idle bool) passInputs {
 // sameInputs reports whether m.passInputs(idle) == *in, without
 // building the struct: it is asked at every device change and pass.
 func (m *Model) sameInputs(idle bool, in *passInputs) bool {
-	if m.pendingVersion != in.pending || m.inputsVersion != in.version || m.killed != in.killed || m.bar != in.bar {
+	// killed and bar change only with inputsVersion (inputsChanged).
+	if m.pendingVersion != in.pending || m.inputsVersion != in.version {
 		return false
 	}
 	st := m.dev.StateView()
@@ -167,15 +168,23 @@ func (m *Model) sameMemoHolds() bool {
 // differently; any other is evaluated in full. A pass that changes nothing
 // leaves the next quiet and partial spans.
 func (m *Model) pass() {
-	if m.quietNow() {
-		for range m.quiet.draws {
+	// quietNow, then whether the partial span holds (the same inputs and
+	// battery, before partUntil), with the inputs and the battery looked
+	// at once (no device change is being handled: no memo).
+	q := &m.quiet
+	n := int64(m.eng.Elapsed())
+	inQuiet, inPart := q.ok && n < q.until, q.part && n < q.partUntil
+	held := (inQuiet || inPart) && !stepEveryPass && m.sameInputs(q.idle, &q.inputs) &&
+		m.dev.StateView().Battery.Level() >= q.minLevel
+	if held && inQuiet {
+		for range q.draws {
 			m.drawJitter()
 		}
 		m.quietPasses++
 		return
 	}
 	pv, v := m.pendingVersion, m.inputsVersion
-	if m.partialNow() {
+	if held && inPart {
 		// No span while the pass runs (as below); one that changes
 		// nothing leaves the partial span as it was.
 		q := m.quiet
@@ -194,14 +203,6 @@ func (m *Model) pass() {
 	if m.pendingVersion == pv && m.inputsVersion == v {
 		m.quiet = m.planQuiet()
 	}
-}
-
-// partialNow reports whether a pass now may evaluate only the partial
-// span's live requests.
-func (m *Model) partialNow() bool {
-	q := &m.quiet
-	return q.part && !stepEveryPass && int64(m.eng.Elapsed()) < q.partUntil &&
-		m.sameInputs(q.idle, &q.inputs) && m.dev.StateView().Battery.Level() >= q.minLevel
 }
 
 // evaluateLive is evaluate inside a partial span: the requests before the

@@ -242,3 +242,22 @@ func TestSameInputsIsPassInputsEqual(t *testing.T) {
 		assert.Greater(t, same, 100, "%s: inputs must also stay the same", prof)
 	}
 }
+
+// TestClassifyIsTheSwitch: every device change kind, the ones the model
+// tells apart and the others, gets the class of the plain lookup, and the
+// slot table is in use (no two kinds the model tells apart share a slot).
+func TestClassifyIsTheSwitch(t *testing.T) {
+	require.True(t, classSlotsOK, "two kinds share a slot of kindSlot: change its hash")
+	kinds := []device.ChangeKind{"", "x", device.ChangeMotion, device.ChangeStorage, device.ChangeStorageLow,
+		device.ChangeStorageOK, device.ChangeAppForceStop, device.ChangeAppUpdated, device.ChangeAppNotified,
+		device.ChangeProcessDied, device.ChangeAppSuspended}
+	for _, e := range classKinds {
+		kinds = append(kinds, e.kind)
+	}
+	for _, k := range kinds {
+		assert.Equal(t, classifySwitch(k), classify(k), "%q", k)
+		assert.Equal(t, classifySwitch(k), classify(device.ChangeKind(strings.Clone(string(k)))), "%q, another string", k)
+	}
+	assert.Equal(t, classPass, classify(device.ChangeScreen))
+	assert.Equal(t, classNone, classify(device.ChangeMotion))
+}
