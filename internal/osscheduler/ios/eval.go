@@ -752,19 +752,26 @@ func (lw *launchWindows) update(ls []int64, now int64) {
 	if lw.ok && now <= lw.until && len(ls) == lw.n {
 		return
 	}
+	// A window whose due is not passed and that had a launch keeps it
+	// (new launches come after it); the others walk on.
+	fresh := !lw.ok
+	old := lw.n
 	lw.ok, lw.n, lw.until = true, len(ls), math.MaxInt64
 	for d := 1; d <= HistoryDays; d++ {
-		start := now - int64(d)*int64(24*time.Hour)
-		i := lw.first[d-1]
-		for i < len(ls) && ls[i] < start {
-			i++
+		due := lw.due[d-1]
+		if fresh || now > due || lw.first[d-1] == old {
+			start := now - int64(d)*int64(24*time.Hour)
+			i := lw.first[d-1]
+			for i < len(ls) && ls[i] < start {
+				i++
+			}
+			lw.first[d-1] = i
+			due = math.MaxInt64
+			if i < len(ls) {
+				due = ls[i] + int64(d)*int64(24*time.Hour)
+			}
+			lw.due[d-1] = due
 		}
-		lw.first[d-1] = i
-		due := int64(math.MaxInt64)
-		if i < len(ls) {
-			due = ls[i] + int64(d)*int64(24*time.Hour)
-		}
-		lw.due[d-1] = due
 		lw.until = min(lw.until, due)
 	}
 }

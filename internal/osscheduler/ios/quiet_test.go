@@ -2,6 +2,7 @@ package ios
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -260,4 +261,34 @@ func TestClassifyIsTheSwitch(t *testing.T) {
 	}
 	assert.Equal(t, classPass, classify(device.ChangeScreen))
 	assert.Equal(t, classNone, classify(device.ChangeMotion))
+}
+
+// TestDeferralsAreAMap: the deferral keys kept in slots, with the last one
+// asked about in front and empty slots swept, answer every get as a plain
+// map of subject to key does, over random sets, deletes and gets of a few
+// subjects and of many (the sweep).
+func TestDeferralsAreAMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	keys := []string{"not_due", "usage_score", "seeded", "rate_limit"}
+	for _, subjects := range []int{3, 200} {
+		var d deferrals
+		want := map[string]string{}
+		for range 20_000 {
+			s := fmt.Sprintf("id-%d", r.IntN(subjects))
+			switch r.IntN(3) {
+			case 0:
+				k := keys[r.IntN(len(keys))]
+				d.set(s, k)
+				want[s] = k
+			case 1:
+				d.del(s)
+				delete(want, s)
+			}
+			k, ok := d.get(s)
+			wk, wok := want[s]
+			require.Equal(t, wok, ok, "%s", s)
+			require.Equal(t, wk, k, "%s", s)
+		}
+		assert.LessOrEqual(t, len(d.keys), max(subjects, maxDeferralSlots), "slots are swept")
+	}
 }
