@@ -34,7 +34,7 @@ import (
 // passInputs is what a pass reads from the device and the model besides the
 // time; a quiet span holds only while they are unchanged.
 type passInputs struct {
-	power     device.Power
+	on        bool // the device is on (a pass reads the power state only as that)
 	thermal   device.Thermal
 	killed    bool
 	bar       bool
@@ -100,7 +100,7 @@ var stepEveryPass = false
 func (m *Model) passInputs(idle bool) passInputs {
 	st := m.dev.StateView()
 	return passInputs{
-		power: st.Power, thermal: st.Thermal, killed: m.killed, bar: m.bar,
+		on: st.Power == device.PowerOn, thermal: st.Thermal, killed: m.killed, bar: m.bar,
 		lowPower: st.LowPower, plugged: st.Plugged(), connected: st.Network.Connected(),
 		busy:     idle && (st.ScreenOn || !st.Locked),
 		inUse:    st.App == device.ProcessForeground && st.ScreenOn,
@@ -119,7 +119,7 @@ func (m *Model) sameInputs(idle bool, in *passInputs) bool {
 	return len(m.dev.Launches()) == in.launches &&
 		(st.App == device.ProcessForeground && st.ScreenOn) == in.inUse &&
 		(idle && (st.ScreenOn || !st.Locked)) == in.busy &&
-		st.Power == in.power && st.LowPower == in.lowPower && st.Plugged() == in.plugged &&
+		(st.Power == device.PowerOn) == in.on && st.LowPower == in.lowPower && st.Plugged() == in.plugged &&
 		st.Network.Connected() == in.connected && st.Thermal == in.thermal
 }
 
@@ -192,7 +192,8 @@ func (m *Model) pass() {
 		m.evaluateLive(q.live)
 		m.partialPasses++
 		if m.pendingVersion == pv && m.inputsVersion == v {
-			m.quiet = m.planScoreQuiet(q)
+			m.planScoreQuiet(&q)
+			m.quiet = q
 		}
 		return
 	}
@@ -342,17 +343,19 @@ func (m *Model) planQuiet() quietSpan {
 		return quietSpan{}
 	}
 	q.part = true
-	return m.planScoreQuiet(q)
+	m.planScoreQuiet(&q)
+	return q
 }
 
-// planScoreQuiet is the quiet span within the partial span q: it holds
-// when every live request is a fast one whose usage score just stayed
-// below the threshold, until the first instant one of them may not.
-func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
+// planScoreQuiet works out, in place, the quiet span within the partial
+// span q: it holds when every live request is a fast one whose usage score
+// just stayed below the threshold, until the first instant one of them may
+// not.
+func (m *Model) planScoreQuiet(q *quietSpan) {
 	q.ok, q.until, q.draws = false, q.partUntil, 0
 	n := int64(m.eng.Elapsed())
 	if n < q.replanAt {
-		return q
+		return
 	}
 	now := m.eng.Now()
 	for _, l := range q.live {
@@ -362,7 +365,7 @@ func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
 		}
 		if !l.fast && !l.budget {
 			q.replanAt = math.MaxInt64
-			return q
+			return
 		}
 		key, _ := m.deferred.get(l.p.req.Identifier)
 		if l.budget && key == "daily_budget" {
@@ -371,18 +374,17 @@ func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
 			continue
 		}
 		if key != "usage_score" {
-			return q
+			return
 		}
 		until, retry, ok := m.scoreQuietUntil(l.p, now)
 		if !ok {
 			q.replanAt = retry
-			return q
+			return
 		}
 		q.until = min(q.until, until)
 		q.draws++
 	}
 	q.ok = q.until > n
-	return q
 }
 
 // scoreQuietUntil is, for a refresh request whose usage score just stayed
