@@ -28,6 +28,7 @@ func (m *Model) ensureTick() {
 		return
 	}
 	m.tickAt = nextTick(int64(m.eng.Elapsed()))
+	m.tickMoved()
 	// After to the offset: what Schedule at Start()+tickAt queues, without
 	// building the time.Time and converting it back.
 	m.tick = m.eng.After(time.Duration(m.tickAt)-m.eng.Elapsed(), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
@@ -163,6 +164,9 @@ func classifySwitch(k device.ChangeKind) changeClass {
 }
 
 func (m *Model) deviceChanged(c *device.Change) {
+	if m.checkFolded {
+		m.settleCheck(true)
+	}
 	cl := classify(c.Kind)
 	m.sameMemo = false // a nested change: the outer one's answer is stale
 	if m.skipping || m.virtualEval {
@@ -927,6 +931,9 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	x.Attempt = 1
 	x.Eligible, x.Started, x.Budget, x.WhyThen = eligible, now, rn.budget, why
 	rn.x = x
+	if m.checkFolded {
+		m.settleCheck(true) // a folded suspension check reads the running work
+	}
 	m.inputsChanged()
 	if rn.kind == osscheduler.Periodic || rn.kind == osscheduler.Fetch {
 		m.bgLaunches = append(m.bgLaunches, now)
@@ -968,12 +975,15 @@ func (m *Model) remove(rn *run) bool {
 		// beginBackgroundTask assertion taken for this work.
 		m.EndBackgroundTask(rn.x.UniqueName)
 	}
-	m.scheduleSuspendCheck()
+	seq, gen := m.reserveSuspendCheck() // where scheduleSuspendCheck's event would go
 	m.eng.Cancel(rn.timer)
 	m.dev.TaskEnded()
 	if t := rn.rec; t != nil && t.running > 0 {
 		t.running--
 	}
+	// After TaskEnded, which brought the device to now: the check reads
+	// its state without integrating the battery in another place.
+	m.placeSuspendCheck(seq, gen)
 	return true
 }
 

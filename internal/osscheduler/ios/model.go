@@ -123,8 +123,19 @@ type Model struct {
 	assertions      map[string]int // beginBackgroundTask assertions by name
 	backgroundSince time.Time      // when the app last left the foreground or was launched in the background
 	suspendTimer    sim.Timer
-	lpmTimer        sim.Timer
-	registered      map[string]bool
+	// A suspension check folded into its background-time event
+	// (lifecycle.go: placeSuspendCheck): its reserved place (checkSeq at
+	// checkAt, the OS phase) and the event's instant, all offsets.
+	checkFolded   bool
+	checkSeq      uint64
+	checkAt       int64
+	checkDeadline int64
+	checkBy       uint64 // the sequence of the event the check was asked for in
+	checkGen      uint64 // counts suspension checks asked for
+	// Folded checks, and those queued after all (for tests).
+	foldedChecks, unfoldedChecks int
+	lpmTimer                     sim.Timer
+	registered                   map[string]bool
 	// handlerID is an identifier registered[handlerID] holds for, the
 	// last handlerFor found ("" for none): registrations are only added
 	// until clearRegistered forgets them all, and it forgets handlerID.

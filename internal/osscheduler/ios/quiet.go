@@ -514,6 +514,7 @@ func (m *Model) skipTicks() {
 	}
 	m.skipping, m.skipFrom, m.skipDraws = true, m.tickAt, q.draws
 	m.tickAt = target
+	m.tickMoved()
 	m.eng.RescheduleAfter(m.tick, time.Duration(target)-m.eng.Elapsed()) // = Reschedule to Start()+target
 }
 
@@ -548,6 +549,7 @@ func (m *Model) pullBack() {
 	m.skipping = false
 	if m.tick.Pending() && m.tickAt > at {
 		m.tickAt = at
+		m.tickMoved()
 		m.eng.RescheduleAfter(m.tick, time.Duration(at)-m.eng.Elapsed())
 	}
 }
