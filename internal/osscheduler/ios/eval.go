@@ -73,7 +73,8 @@ func (m *Model) scheduleEval() {
 	if m.quietNow() {
 		// A quiet pass: queued only if something changes before its
 		// place in the order comes (quiet.go: settleVirtual).
-		m.virtualEval, m.virtualSeq, m.virtualAt = true, m.eng.ReserveSeq(), int64(m.eng.Elapsed())
+		_, by, _ := m.eng.Firing()
+		m.virtualEval, m.virtualSeq, m.virtualAt, m.virtualBy = true, m.eng.ReserveSeq(), int64(m.eng.Elapsed()), by
 		m.virtualDraws = m.quiet.draws
 		return
 	}

@@ -164,6 +164,7 @@ type Model struct {
 	virtualSeq   uint64
 	virtualAt    int64
 	virtualDraws int
+	virtualBy    uint64 // the sequence of the event the pass was asked for in
 	evalSoon     sim.Timer
 	deferred     deferrals // subject → key of the last deferral emitted
 

@@ -601,7 +601,10 @@ func (m *Model) settleVirtual(queue bool) {
 	}
 	now := int64(m.eng.Elapsed())
 	ph, seq, ok := m.eng.Firing()
-	if !ok || now > m.virtualAt || ph > sim.PhaseOS || (ph == sim.PhaseOS && seq > m.virtualSeq) {
+	// The event the pass was asked for in comes before it, whatever its
+	// phase: a pass asked for by the app or the plugin (a later phase
+	// than the OS's) fires right after their event.
+	if !ok || now > m.virtualAt || (seq != m.virtualBy && (ph > sim.PhaseOS || (ph == sim.PhaseOS && seq > m.virtualSeq))) {
 		m.virtualEval = false
 		for range m.virtualDraws {
 			m.drawJitter()
