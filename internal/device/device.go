@@ -138,6 +138,10 @@ type Device struct {
 	stepH       sim.Handler
 	tailH       sim.Handler
 	bootH       sim.Handler
+	drawUA      [2][4]int64 // Load's screen and tail currents: loadTables
+	radioUA     [3][2]int64 // Load's radio currents: loadTables
+	plug        bool        // a charger is connected: chargerSet
+	inUA        int64       // the connected charger's current: chargerSet
 
 	prof *profileRun
 }
@@ -154,6 +158,7 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	if d.cur == (Currents{}) {
 		d.cur = DefaultCurrents
 	}
+	d.loadTables()
 	b := &d.st.Battery
 	b.CapacityMAh = min(max(b.CapacityMAh, 1), MaxCapacityMAh)
 	b.ChargeUAh = min(max(b.ChargeUAh, 0), b.CapacityMAh*1000)
@@ -163,6 +168,7 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	if d.st.Charger == "" {
 		d.st.Charger = ChargerNone
 	}
+	d.chargerSet()
 	if d.st.Network.Type == "" {
 		d.st.Network.Type = NetworkNone
 	}
@@ -239,8 +245,11 @@ func (d *Device) Store(name string) *Store {
 // sync integrates the battery to now and reports any whole-percent step that
 // falls on this instant before whatever change is about to happen.
 func (d *Device) sync() {
-	if int64(d.eng.Elapsed()) != d.settled {
-		d.settle()
+	// (Time never goes back: a new instant is a later one.)
+	if now := int64(d.eng.Elapsed()); now != d.settled {
+		dt := now - d.settled
+		d.settled = now
+		d.integrate(dt)
 		d.checkBattery()
 	}
 }
@@ -294,12 +303,12 @@ var fullApply = false
 
 // applyState applies mutate and notifies listeners of kind.
 func (d *Device) applyState(kind ChangeKind, reason string, mutate func(*State)) {
-	// The state before goes straight into the Change emit hands to the
-	// listeners (one 152-byte copy fewer per change).
+	// The state before goes straight into the Change the listeners get
+	// (one 152-byte copy fewer per change).
 	c := d.change0()
 	c.Prev = d.st
 	mutate(&d.st)
-	d.emit(kind, &c.Prev, reason)
+	d.tell(c, kind, reason)
 }
 
 // changeNeutral is sync + applyNeutral.
@@ -308,9 +317,9 @@ func (d *Device) changeNeutral(kind ChangeKind, reason string, mutate func(*Stat
 	d.applyNeutral(kind, reason, mutate)
 }
 
-// plugged is d.st.Plugged() without copying the State (State's methods
-// have value receivers, and the compiler copies it even when inlining).
-func (d *Device) plugged() bool { return d.st.Charger != ChargerNone }
+// plugged is d.st.Plugged() without comparing the charger's name
+// (chargerSet keeps plug).
+func (d *Device) plugged() bool { return d.plug }
 
 func (d *Device) derive() {
 	lvl := d.level
@@ -370,6 +379,14 @@ func (d *Device) storageLow(s Storage) bool {
 // emit reports a change of kind from prev to the present state to the
 // trace and the listeners, which all get the same *Change.
 func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
+	c := d.change0()
+	c.Prev = *prev
+	d.tell(c, kind, reason)
+}
+
+// tell is emit with the Change of this nesting depth already holding the
+// state before (applyState copies it there before the change).
+func (d *Device) tell(c *Change, kind ChangeKind, reason string) {
 	if d.eng.Tracing() {
 		d.eng.Emit(event.SourceDevice, kind, "device", reason, stateFields(d.st)...)
 	}
@@ -379,12 +396,8 @@ func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 	// One Change per nesting depth, reused and passed by pointer: it is 360
 	// bytes, and copying it into every listener call was ~10 % of a fleet's
 	// CPU. A listener may cause another change, so each depth has its own.
-	c := d.change0()
 	c.Kind, c.At, c.Reason = kind, d.eng.Now(), reason
 	c.State = d.st
-	if prev != &c.Prev {
-		c.Prev = *prev
-	}
 	// (No defer: a listener that panics ends the run, and a depth left
 	// raised would only cost a spare Change.)
 	d.emitDepth++
@@ -439,7 +452,7 @@ func (d *Device) SetCharger(c Charger) {
 	default:
 		reason = "charger connected: " + string(c)
 	}
-	d.apply(ChangeCharger, reason, func(s *State) { s.Charger = c })
+	d.apply(ChangeCharger, reason, func(s *State) { s.Charger = c; d.chargerSet() })
 	// A dead battery that is already above the boot level boots on plugging in.
 	d.checkBattery()
 }

@@ -1,6 +1,7 @@
 package device
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -57,11 +58,13 @@ type profileRun struct {
 	starts []int64
 	pick   []int
 	opens  []bool
-	counts []int    // weightedStarts' bucket offsets
-	draws  []int64  // weightedStarts' draws
-	segOf  []int32  // weightedStarts' bucket of each draw
-	tmp    []action // sort's merge buffer
-	runs   []int    // sort's run boundaries
+	counts []int         // weightedStarts' bucket offsets
+	draws  []int64       // weightedStarts' draws
+	segOf  []int32       // weightedStarts' bucket of each draw
+	guide  [guideN]uint8 // hourSegments' guide table: see segmentOf
+	gMul   uint64        // ⌊2⁶⁴·guideN/segSum⌋, 0 when segSum <= guideN
+	tmp    []action      // sort's merge buffer
+	runs   []int         // sort's run boundaries
 }
 
 func netCode(t NetworkType) int64 {
@@ -306,7 +309,9 @@ func (pr *profileRun) arm() {
 		return
 	}
 	eng := pr.d.eng
-	eng.Cancel(pr.timer)
+	if pr.timer.Pending() { // (never from fire, whose event this was)
+		eng.Cancel(pr.timer)
+	}
 	pr.timer = eng.After(time.Duration(pr.acts[pr.head].at-int64(eng.Elapsed())), sim.PhaseWorld, "device.profile", pr.h)
 }
 
@@ -652,7 +657,44 @@ func (pr *profileRun) hourSegments(wake, sleepAt int64) bool {
 		from = to
 	}
 	pr.segs, pr.segSum = segs, cum
-	return cum > 0
+	if cum <= 0 {
+		return false
+	}
+	// The guide table: guide[k] is the segment of the smallest draw in the
+	// k-th of guideN equal parts of [0, cum), so no draw in that part falls
+	// in an earlier segment (segmentOf).
+	pr.gMul = 0
+	if cum > guideN {
+		pr.gMul, _ = bits.Div64(guideN, 0, uint64(cum))
+	}
+	i := 0
+	for k := range guideN {
+		lo := (int64(k)*cum + guideN - 1) / guideN // ⌈k·cum/guideN⌉
+		for segs[i].cum <= lo && i < len(segs)-1 {
+			i++
+		}
+		pr.guide[k] = uint8(i)
+	}
+	return true
+}
+
+// guideN is the number of parts of the guide table (a waking period has at
+// most 32 segments, so uint8 indexes them).
+const guideN = 64
+
+// segmentOf is the first segment whose cumulative weight exceeds x (0 <= x
+// < segSum): the segment a draw x falls in. The guide table gives a
+// segment no later than it, for x's part of [0, segSum) computed with a
+// multiplication that never rounds up (gMul is rounded down), and the walk
+// from there is a step or two: the same answer as a search of every
+// segment, at a fraction of its cost. TestSegmentOfIsTheSearch compares.
+func (pr *profileRun) segmentOf(x int64) int {
+	k, _ := bits.Mul64(uint64(x), pr.gMul)
+	i := int(pr.guide[k])
+	for pr.segs[i].cum <= x {
+		i++
+	}
+	return i
 }
 
 // weightedStarts appends n session starts drawn from the day's hour
@@ -702,19 +744,8 @@ func (pr *profileRun) weightedStarts(starts []int64, n int) []int64 {
 // says which segment it fell in.
 func (pr *profileRun) weightedStart() (int64, int) {
 	x := pr.r.Int64N(pr.segSum)
-	// The first segment whose cumulative weight exceeds x, by a binary
-	// search without branches on the data (the draws are random, so such
-	// branches would be mispredicted half the time).
+	lo := pr.segmentOf(x)
 	segs := pr.segs
-	lo, n := 0, len(segs)
-	for n > 1 {
-		half := n >> 1
-		// stay is all ones when the segment's cum > x (the answer is at or
-		// before it), else zero; cum and x are far from overflowing.
-		stay := int((x - segs[lo+half-1].cum) >> 63)
-		lo += half &^ stay
-		n -= half
-	}
 	s := segs[lo]
 	return s.from + int64(sim.Between(pr.r, 0, time.Duration(s.to-s.from-1))), lo
 }

@@ -105,34 +105,43 @@ func chargeTaper(full int64, lvl int) int64 {
 }
 
 // Load is the device's own consumption right now, in µA (never negative).
+//
+// The sum of the consumers that are on: the sleep floor, the screen (or
+// else the screen-off tail), the running tasks and the radio (active while
+// the screen, a task or the tail is on, else idle). The screen's and the
+// radio's terms come from tables New fills from the power model
+// (loadTables), indexed by the state instead of branched on: they flip at
+// every screen session. TestLoadMatchesTheSum compares with the sum
+// written out.
 func (d *Device) Load() int64 {
 	if d.st.Power != PowerOn {
 		return 0
 	}
-	c := &d.cur
-	load := c.SleepUA
-	active := d.st.ScreenOn || d.busy > 0 || d.tailOn
-	if d.st.ScreenOn {
-		load += scaleLP(c.ScreenOnUA, d.st.LowPower, c.LowPowerPermille)
-	} else if d.tailOn {
-		load += scaleLP(c.TailUA, d.st.LowPower, c.LowPowerPermille)
-	}
-	load += int64(min(d.busy, c.MaxTasks)) * c.TaskUA
+	on, tail := screenIndex(d.st.ScreenOn), screenIndex(d.tailOn)
+	active := on | tail | screenIndex(d.busy > 0)
+	net := 0
 	switch d.st.Network.Type {
 	case NetworkWiFi:
-		if active {
-			load += c.WiFiActiveUA
-		} else {
-			load += c.WiFiIdleUA
-		}
+		net = 1
 	case NetworkCellular:
-		if active {
-			load += c.CellActiveUA
-		} else {
-			load += c.CellIdleUA
-		}
+		net = 2
 	}
-	return load
+	return d.cur.SleepUA + d.drawUA[screenIndex(d.st.LowPower)][on<<1|tail] +
+		int64(min(d.busy, d.cur.MaxTasks))*d.cur.TaskUA + d.radioUA[net][active]
+}
+
+// loadTables fills Load's tables from the power model: drawUA[lp][on<<1 |
+// tail] is the screen's current (on) or else the tail's (tail), scaled in
+// Low Power Mode (lp); radioUA[net][active] is the radio's current on no
+// network or another type (0), Wi-Fi (1) or cellular (2), idle or active.
+func (d *Device) loadTables() {
+	c := &d.cur
+	for lp := range 2 {
+		low := lp == 1
+		d.drawUA[lp] = [4]int64{0, scaleLP(c.TailUA, low, c.LowPowerPermille),
+			scaleLP(c.ScreenOnUA, low, c.LowPowerPermille), scaleLP(c.ScreenOnUA, low, c.LowPowerPermille)}
+	}
+	d.radioUA = [3][2]int64{{0, 0}, {c.WiFiIdleUA, c.WiFiActiveUA}, {c.CellIdleUA, c.CellActiveUA}}
 }
 
 func scaleLP(ua int64, lp bool, permille int64) int64 {
@@ -147,15 +156,7 @@ func scaleLP(ua int64, lp bool, permille int64) int64 {
 func (d *Device) Current() int64 { return d.currentFor(d.Load()) }
 
 func (d *Device) currentFor(load int64) int64 {
-	var in int64
-	switch d.st.Charger {
-	case ChargerAC:
-		in = d.cur.ChargeACUA
-	case ChargerUSB:
-		in = d.cur.ChargeUSBUA
-	case ChargerWireless:
-		in = d.cur.ChargeWirelUA
-	}
+	in := d.inUA
 	if in == 0 {
 		return -load // no charger: chargeTaper(0, ·) is 0
 	}
@@ -170,6 +171,27 @@ func (d *Device) currentFor(load int64) int64 {
 	return net
 }
 
+// chargerSet brings plug and inUA up to date with the charger in the
+// state: whether one is connected, and the current it supplies (AC, USB,
+// wireless; 0 for another kind). New calls it, and so does SetCharger's
+// change as it plugs or unplugs (the one change of the charger), before
+// the listeners are told: the battery, recomputed at every change of the
+// device's current, reads them instead of comparing the charger's name.
+// TestChargerCacheFollowsTheCharger checks them against the state.
+func (d *Device) chargerSet() {
+	d.plug = d.st.Charger != ChargerNone
+	switch d.st.Charger {
+	case ChargerAC:
+		d.inUA = d.cur.ChargeACUA
+	case ChargerUSB:
+		d.inUA = d.cur.ChargeUSBUA
+	case ChargerWireless:
+		d.inUA = d.cur.ChargeWirelUA
+	default:
+		d.inUA = 0
+	}
+}
+
 // fullUAh is the charge at 100 %.
 func (d *Device) fullUAh() int64 { return d.st.Battery.CapacityMAh * 1000 }
 
@@ -178,61 +200,77 @@ func (d *Device) bandUAh() int64 { return d.st.Battery.CapacityMAh * 10 }
 
 // settle integrates the battery current since the last settle up to now.
 func (d *Device) settle() {
-	now := d.eng.Elapsed()
-	dt := int64(now) - d.settled
-	d.settled = int64(now)
-	if dt <= 0 {
-		return
+	now := int64(d.eng.Elapsed())
+	dt := now - d.settled
+	d.settled = now
+	if dt > 0 {
+		d.integrate(dt)
 	}
-	var lq, lr uint64
-	if d.load > 0 {
-		// Energy accounting (Used): the load, by screen state.
-		u := &d.used[0]
-		if d.st.ScreenOn {
-			u = &d.used[1]
-		}
-		lq, lr = uAh(d.load, dt)
-		u.addUAh(lq, lr)
-	}
-	if d.amps == 0 {
-		return
-	}
+}
+
+// integrate integrates the battery current and the load over dt > 0 ns
+// ending now. Its branches follow the device's state (on battery or on a
+// charger, full or empty), not the data: the sub-µAh carries are computed
+// without branching (they go either way about as often, so a branch on
+// them is mispredicted about as often), and so is the choice of the
+// screen's counter. TestIntegrateMatchesBranches compares with the
+// branching form.
+func (d *Device) integrate(dt int64) {
+	// Energy accounting (Used): the load, by screen state. A zero load adds
+	// nothing (uAh(0, dt) is 0, 0).
+	lq, lr := uAh(d.load, dt)
+	d.used[screenIndex(d.st.ScreenOn)].addUAh(lq, lr)
 	a := d.amps
-	neg := a < 0
-	if neg {
-		a = -a
+	if a == 0 {
+		return
 	}
-	var q, r uint64
-	if a == d.load {
-		q, r = lq, lr // on battery the current is the load: integrated above
-	} else {
-		q, r = uAh(a, dt)
-	}
-	full := d.fullUAh()
 	b := &d.st.Battery
-	if !neg {
-		d.rem += int64(r)
-		if d.rem >= uAnsPerUAh {
-			d.rem -= uAnsPerUAh
-			q++
+	if a < 0 {
+		// Draining: on battery the current is the load, integrated above.
+		q, r := lq, lr
+		if -a != d.load {
+			q, r = uAh(-a, dt)
 		}
-		if q >= uint64(full) || b.ChargeUAh+int64(q) >= full {
-			b.ChargeUAh, d.rem = full, 0
+		// rem -= r, borrowing one µAh when it goes below zero.
+		rem := d.rem - int64(r)
+		borrow := rem >> 63 // -1 when negative, else 0
+		d.rem = rem + uAnsPerUAh&borrow
+		q -= uint64(borrow)
+		if q > uint64(b.ChargeUAh) {
+			b.ChargeUAh, d.rem = 0, 0
 			return
 		}
-		b.ChargeUAh += int64(q)
+		b.ChargeUAh -= int64(q)
 		return
 	}
-	d.rem -= int64(r)
-	if d.rem < 0 {
-		d.rem += uAnsPerUAh
-		q++
-	}
-	if q > uint64(b.ChargeUAh) {
-		b.ChargeUAh, d.rem = 0, 0
+	q, r := uAh(a, dt)
+	rem, carry := carryUAh(d.rem + int64(r))
+	d.rem = rem
+	q += carry
+	if full := d.fullUAh(); q >= uint64(full) || b.ChargeUAh+int64(q) >= full {
+		b.ChargeUAh, d.rem = full, 0
 		return
 	}
-	b.ChargeUAh -= int64(q)
+	b.ChargeUAh += int64(q)
+}
+
+// screenIndex is the index of Used's counter for the screen's state: 1 on,
+// 0 off.
+func screenIndex(on bool) int {
+	i := 0
+	if on {
+		i = 1 // (a SETcc, not a branch)
+	}
+	return i
+}
+
+// carryUAh takes one µAh out of rem (0 <= rem < 2 µAh in µA·ns) when it
+// holds one: rem below one µAh and the µAh carried (0 or 1), without a
+// branch.
+func carryUAh(rem int64) (int64, uint64) {
+	t := rem - uAnsPerUAh
+	keep := t >> 63 // -1 when rem < one µAh (nothing to carry), else 0
+	return t + uAnsPerUAh&keep, uint64(keep + 1)
 }
 
 // nextStep is the delay to the next whole-percent crossing (or to empty), and
@@ -477,7 +515,8 @@ func (d *Device) checkBattery() {
 		d.levelCharge = d.st.Battery.ChargeUAh
 	}
 	switch {
-	case d.st.Power == PowerOn && d.st.Battery.ChargeUAh == 0 && d.rem == 0 && d.amps < 0:
+	case d.st.Battery.ChargeUAh == 0 && d.rem == 0 && d.amps < 0 && d.st.Power == PowerOn:
+		// (The integers first: the string comparison only at empty.)
 		d.dead = true // first: listeners of the power-off may call back in
 		d.powerOff("battery empty: the device shut down")
 	case d.dead && d.plugged() && lvl >= d.cur.BootPercent:
@@ -500,12 +539,9 @@ func uAh(ua, dt int64) (q, r uint64) {
 
 // addUAh adds q µAh and r µA·ns (r < one µAh).
 func (c *charge) addUAh(q, r uint64) {
-	c.rem += int64(r)
-	if c.rem >= uAnsPerUAh {
-		c.rem -= uAnsPerUAh
-		q++
-	}
-	c.uAh += int64(q)
+	rem, carry := carryUAh(c.rem + int64(r))
+	c.rem = rem
+	c.uAh += int64(q + carry)
 }
 
 // Used is the charge the device has consumed since it was made, in µAh,

@@ -67,6 +67,15 @@ type Model struct {
 	// latRand is the "android.start-latency" stream, looked up once
 	// (sim.Engine.Rand returns the same generator for a name every time).
 	latRand *rand.Rand
+
+	// passSerial numbers the full JobScheduler passes; changes counts the
+	// calls that may change what a pass reads (requestEvalAt, device
+	// changes, the API's calls that may change state); repeat is what the
+	// last full pass left for the pass after its launch (repeatPass).
+	passSerial uint64
+	changes    uint64
+	repeat     repeatMark
+	repeated   uint64 // passes repeatPass answered
 }
 
 // New builds the model and subscribes it to the device. A nil journal is

@@ -470,7 +470,25 @@ func (m *Model) quotaBlock(st *device.State, now time.Time) (block, time.Time) {
 	if !m.quotaApplies(st) {
 		return blockNone, never
 	}
-	if !m.qcValid || !m.qcAt.Equal(now) {
+	switch {
+	case m.qcValid && m.qcAt.Equal(now):
+	case m.qcValid && m.qcOK && !m.sb.open && reuseQuotaOK:
+		// In quota when last checked, and since then no job started or
+		// ended, no session opened and the bucket stayed (each of those
+		// clears qcValid): with every session closed, each limit quotaCheck
+		// tests only eases as time passes — the execution time in a window
+		// (the window slides past closed sessions), the 24-hour total (the
+		// retained total only drops, by pruning), the job, session and
+		// rate counts (fewer in the window) — so it is in quota now too,
+		// with the same state (an answer in quota holds only the bucket).
+		// quotaCheck's pruning is done as it would be.
+		// TestQuotaReuseIsTheCheck compares with quotaCheck at every reuse.
+		m.pruneQuota(now)
+		if checkQuotaReuse != nil {
+			checkQuotaReuse(m, now)
+		}
+		m.qcAt = now
+	default:
 		m.qcState, m.qcOK = m.quotaCheck(now)
 		m.qcValid, m.qcAt = true, now
 	}
@@ -480,6 +498,14 @@ func (m *Model) quotaBlock(st *device.State, now time.Time) (block, time.Time) {
 	}
 	return blockNone, never
 }
+
+// reuseQuotaOK lets quotaBlock keep an in-quota answer over time (see
+// there); tests turn it off to compare.
+var reuseQuotaOK = true
+
+// checkQuotaReuse, when set (tests), is called at every reuse of an
+// in-quota answer, after the pruning.
+var checkQuotaReuse func(m *Model, now time.Time)
 
 // quotaExhausted: a running job is out of execution time.
 func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
