@@ -210,15 +210,35 @@ func (h standbyHandler) Fire(*sim.Engine) {
 	h.m.requestEvalNow()
 }
 
-// standbyDevice follows usage and the screen.
-func (m *Model) standbyDevice(c *device.Change) {
+// standbyScreen is standbyDevice for a screen change (c.At is the
+// engine's now, as for every device change).
+func (m *Model) standbyScreen(c *device.Change) {
 	now := c.At
-	if c.State.ScreenOn && m.sb.screenOnSince.IsZero() {
+	m.standbyScreenTime(c.State.ScreenOn, now)
+	// Only the screen changed. The screen-on time is continuous across a
+	// toggle, so the bucket cannot change at this instant; when the next
+	// change does not hang on the screen either, nothing is left to redo.
+	if !m.sb.screenDep {
+		m.standbyRefreshIfStaleNow(now)
+		return
+	}
+	m.standbyRefresh(now)
+}
+
+// standbyScreenTime accumulates the screen-on time.
+func (m *Model) standbyScreenTime(on bool, now time.Time) {
+	if on && m.sb.screenOnSince.IsZero() {
 		m.sb.screenOnSince = now
-	} else if !c.State.ScreenOn && !m.sb.screenOnSince.IsZero() {
+	} else if !on && !m.sb.screenOnSince.IsZero() {
 		m.sb.screenAcc += sim.Sub(now, m.sb.screenOnSince)
 		m.sb.screenOnSince = time.Time{}
 	}
+}
+
+// standbyDevice follows usage and the screen.
+func (m *Model) standbyDevice(c *device.Change) {
+	now := c.At
+	m.standbyScreenTime(c.State.ScreenOn, now)
 	switch c.Kind {
 	case device.ChangeAppLaunched:
 		m.sb.lastUse = now
