@@ -95,11 +95,19 @@ func (d *Dist) Add(v int64) {
 	}
 	d.count++
 	d.sum += v
-	if v >= 0 {
-		inc(&d.pos, bucketOf(v), 1)
-	} else {
-		inc(&d.neg, bucketOf(-v), 1)
+	side, u := &d.pos, v
+	if v < 0 {
+		side, u = &d.neg, -v
 	}
+	k := bucketOf(u)
+	// The bucket's block mostly exists already: count in it directly.
+	if c := int(k >> subBits); c < len(*side) {
+		if ch := (*side)[c]; ch != nil {
+			ch[k&(1<<subBits-1)]++
+			return
+		}
+	}
+	inc(side, k, 1)
 }
 
 // Merge adds every sample of o to d.
