@@ -145,6 +145,7 @@ type WorkInfo struct {
 // (WorkManager.enqueueUniqueWork). It returns the id of the work inserted, or
 // under KEEP of the existing work kept.
 func (m *Model) EnqueueUniqueWork(name string, policy ExistingWorkPolicy, req WorkRequest) (id string, err error) {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	if req.Periodic {
 		return "", osscheduler.Errorf("invalid_argument", "enqueueUniqueWork takes a one-time request")
 	}
@@ -155,6 +156,7 @@ func (m *Model) EnqueueUniqueWork(name string, policy ExistingWorkPolicy, req Wo
 // policy (WorkManager.enqueueUniquePeriodicWork). UPDATE on a chain or on
 // one-time work is an error with code "unsupported".
 func (m *Model) EnqueueUniquePeriodicWork(name string, policy ExistingPeriodicWorkPolicy, req WorkRequest) (id string, err error) {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	if !req.Periodic {
 		return "", osscheduler.Errorf("invalid_argument", "enqueueUniquePeriodicWork takes a periodic request")
 	}
@@ -164,6 +166,7 @@ func (m *Model) EnqueueUniquePeriodicWork(name string, policy ExistingPeriodicWo
 // CancelUniqueWork cancels every unfinished work with the name and its
 // dependents; running workers are stopped with CANCELLED_BY_APP.
 func (m *Model) CancelUniqueWork(name string) {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	for _, w := range m.live(name) {
 		m.cancel(w, "cancelUniqueWork")
 	}
@@ -172,6 +175,7 @@ func (m *Model) CancelUniqueWork(name string) {
 
 // CancelAllWorkByTag cancels every unfinished work with the tag.
 func (m *Model) CancelAllWorkByTag(tag string) {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	for _, w := range m.specs {
 		if w.deleted {
 			continue
@@ -188,6 +192,7 @@ func (m *Model) CancelAllWorkByTag(tag string) {
 
 // CancelAllWork cancels every unfinished work.
 func (m *Model) CancelAllWork() {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	for _, w := range m.specs {
 		if !w.deleted {
 			m.cancel(w, "cancelAllWork")
@@ -225,6 +230,7 @@ func (m *Model) Tasks() []osscheduler.TaskInfo {
 // "auto" or "" returns to the bucket computed from usage. Unknown names are
 // ignored (and traced); "restricted" below API 30 becomes "rare".
 func (m *Model) SetStandbyBucket(bucket string) {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	switch bucket {
 	case "", "auto":
 		m.sb.pinned = -1
@@ -247,6 +253,7 @@ func (m *Model) SetStandbyBucket(bucket string) {
 
 // SetBatterySaver turns Battery Saver on or off.
 func (m *Model) SetBatterySaver(on bool) {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	if m.saver == on {
 		return
 	}
@@ -264,4 +271,7 @@ func (m *Model) SetBatterySaver(on bool) {
 // Doze runs an adb-like `dumpsys deviceidle` command: "force_idle" (go to deep
 // IDLE now, ignoring screen and charger), "step" (advance one state) or
 // "unforce" (return to following the device).
-func (m *Model) Doze(cmd string) error { return m.doze.command(cmd) }
+func (m *Model) Doze(cmd string) error {
+	m.changes++ // see repeatPass
+	return m.doze.command(cmd)
+}

@@ -83,6 +83,7 @@ func contentURIMatches(t ContentURITrigger, changed string) bool {
 // every scheduled work with a content-URI trigger it matches starts or
 // extends its trigger delay.
 func (m *Model) ContentChanged(uri string) {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	now := m.eng.Now()
 	n := 0
 	for _, w := range m.specs {

@@ -68,8 +68,18 @@ type dozeMachine struct {
 	// idleUntil, idleKnown: the passIdleUntil answer changed found idle
 	// within the running light-Doze step, which its fold reuses (see
 	// lightStepHandler.Fire).
-	idleUntil     int64 // a vt
-	idleKnown     bool
+	idleUntil int64 // a vt
+	idleKnown bool
+	// deepLazy: the deep step deepT stands for is not queued yet (see
+	// setDeepLazy): deepSeq is the insertion sequence it took, deepAt its
+	// instant (an engine offset). While it is, the light step is queued
+	// before it (lightAt < deepAt).
+	deepLazy bool
+	deepSeq  uint64
+	deepAt   int64
+	// lightArm: within a light-Doze step, the light step's timer is owed
+	// at lightAt and queued once at the step's end (lightStepHandler.Fire).
+	lightArm      bool
 	deepH, lightH sim.Handler
 }
 
@@ -79,6 +89,9 @@ func (d *dozeMachine) lightDeferring() bool {
 }
 
 func (d *dozeMachine) deepTimer() time.Time {
+	if d.deepLazy {
+		return d.m.timeOf(d.deepAt)
+	}
 	if t, ok := d.m.eng.When(d.deepT); ok {
 		return t
 	}
@@ -86,6 +99,9 @@ func (d *dozeMachine) deepTimer() time.Time {
 }
 
 func (d *dozeMachine) lightTimer() time.Time {
+	if d.lightArm {
+		return d.m.timeOf(d.lightAt)
+	}
 	if t, ok := d.m.eng.When(d.lightT); ok {
 		return t
 	}
@@ -168,18 +184,45 @@ func (d *dozeMachine) requeueEval() {
 		d.requeueDue = true
 		return
 	}
-	d.m.eng.Requeue(d.m.evalTimer)
+	if !d.requeueSuperseded() {
+		d.m.eng.Requeue(d.m.evalTimer)
+	}
+}
+
+// lazyRequeue lets requeueSuperseded leave a requeue of the pending pass
+// to the light step that comes before it; tests turn it off to compare.
+var lazyRequeue = true
+
+// requeueSuperseded: the pending pass's requeue can be left out because
+// another one is sure to come before the pass fires: the light step is
+// queued (or owed, lightArm) strictly before the pass's instant, and every
+// light step requeues or moves the pass (its transition's changed:
+// requeueEval, or requestEval at now), as does every path that takes the
+// light step away or later (becomeActive, setLight, enterIdle's
+// requestEval, motionDetected through setLight, the fold; powerDown
+// cancels the pass). A requeue only sets the pass's order among the events
+// of its own instant, which nothing reads before it fires (QuietUntil
+// reads instants only), so the last requeue before then decides that order
+// alone, and it is done in both cases. (Left out, it takes no insertion
+// sequence, which keeps every other event's order.)
+// TestSupersededRequeueChangesNothing compares.
+func (d *dozeMachine) requeueSuperseded() bool {
+	return lazyRequeue && !alwaysEvaluate && d.lightSet() && d.m.evalTimer.Pending() && d.lightAt < d.m.evalAt
 }
 
 func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 	was := d.deferring()
 	d.deep = s
+	// A step not queued yet is moved as a queued one would be: cancelled
+	// and queued anew (its sequence is left unused, which keeps every
+	// other event's order).
+	d.deepLazy = false
 	// Moving a pending step is what cancelling it and queueing it anew
 	// does (the same new insertion sequence), without freeing and
 	// refilling its entry.
 	if after < 0 {
 		d.m.eng.Cancel(d.deepT)
-	} else if !d.m.eng.RescheduleAfter(d.deepT, after) {
+	} else if !d.deepT.Pending() || !d.m.eng.RescheduleAfter(d.deepT, after) {
 		d.deepT = d.m.eng.After(after, sim.PhaseOS, "android.doze.step", d.deepH)
 	}
 	if d.m.eng.Tracing() {
@@ -191,6 +234,54 @@ func (d *dozeMachine) setDeep(s deepState, after time.Duration, why string) {
 	d.changed(was)
 }
 
+// lazyDeep lets a screen-off leave its deep-Doze step unqueued while the
+// light step comes first (setDeepLazy); tests turn it off to compare.
+var lazyDeep = true
+
+// setDeepLazy is setDeep for a deep step becomeInactiveFor queues just
+// before the light step that comes first: the step takes its insertion
+// sequence now (ReserveSeq) but is queued (ScheduleReserved, in the place
+// it would have had) only when the light steps no longer come before it
+// (keepDeepLazy). A screen turned back on before then (the usual short
+// screen-off) cancels nothing. Nothing can fire or look at the step
+// before it is queued: the light step is queued earlier; QuietUntil, seen
+// by anything but the light-Doze fold, ends at the light step at the
+// latest, and the fold ends at deepAt itself; deepTimer reads deepAt;
+// every other move of the step goes through setDeep or becomeActive and
+// powerDown, which drop it. TestLazyDeepStepChangesNothing compares.
+func (d *dozeMachine) setDeepLazy(s deepState, after time.Duration, why string) {
+	was := d.deferring()
+	d.deep = s
+	d.deepLazy = true
+	d.deepSeq = d.m.eng.ReserveSeq()
+	d.deepAt = int64(d.m.eng.Elapsed()) + int64(after) // (the inactive timeouts are minutes: no saturation)
+	if d.m.eng.Tracing() {
+		why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
+		d.emit(dozeKinds[s], why)
+	}
+	// (changed does nothing when deferral did not change and the light
+	// step that follows requeues the pass: the usual case, from ACTIVE.)
+	if !d.requeueAfterLight || d.deferring() != was {
+		d.changed(was)
+	}
+}
+
+// keepDeepLazy queues the deep step left unqueued (setDeepLazy) once the
+// light step is no longer queued before it.
+// (Small enough to inline: most calls find no step left unqueued.)
+func (d *dozeMachine) keepDeepLazy() {
+	if d.deepLazy {
+		d.queueDeepLazy()
+	}
+}
+
+func (d *dozeMachine) queueDeepLazy() {
+	if !(d.lightSet() && d.lightAt < d.deepAt) {
+		d.deepLazy = false
+		d.deepT = d.m.eng.ScheduleReserved(d.m.timeOf(d.deepAt), sim.PhaseOS, d.deepSeq, "android.doze.step", d.deepH)
+	}
+}
+
 func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	was := d.deferring()
 	d.light = s
@@ -199,12 +290,16 @@ func (d *dozeMachine) setLight(s lightState, after time.Duration, why string) {
 	// refilling its entry.
 	if after < 0 {
 		d.m.eng.Cancel(d.lightT)
+		d.lightArm = false
 	} else {
-		if !d.m.eng.RescheduleAfter(d.lightT, after) {
+		if d.inLightStep && deferLightArm && !d.lightT.Pending() {
+			d.lightArm = true // queued at the step's end, where it stands then
+		} else if !d.lightT.Pending() || !d.m.eng.RescheduleAfter(d.lightT, after) {
 			d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
 		}
 		d.lightAt = int64(d.m.eng.Elapsed()) + int64(after) // (the light timeouts are minutes: no saturation)
 	}
+	d.keepDeepLazy()
 	if d.m.eng.Tracing() {
 		if after >= 0 {
 			why += "; next step at " + d.m.at(d.m.eng.Now().Add(after))
@@ -258,7 +353,11 @@ func (d *dozeMachine) update(st *device.State, c device.ChangeKind) {
 
 func (d *dozeMachine) becomeActive(why string) {
 	was := d.deferring()
-	d.m.eng.Cancel(d.deepT)
+	if d.deepLazy {
+		d.deepLazy = false // never queued: nothing to cancel
+	} else {
+		d.m.eng.Cancel(d.deepT)
+	}
 	d.m.eng.Cancel(d.lightT)
 	d.deep, d.light = dozeActive, lightActive
 	d.emit(event.DozeActive, why)
@@ -297,15 +396,19 @@ func (d *dozeMachine) becomeInactiveFor(why string, light bool, inactive time.Du
 	// after both steps' timers: requeueing it after the deep step's timer
 	// too would give the same order, one heap move later.
 	d.requeueAfterLight = lightToo && !alwaysEvaluate
+	set := d.setDeep
+	if lightToo && lazyDeep && !d.deepT.Pending() {
+		set = d.setDeepLazy // queued, if at all, once the light step is set
+	}
 	if d.m.saverOn() && d.m.prof.quickDoze {
-		d.setDeep(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
+		set(dozeQuickDoze, dozeQuickDelay, why+"; Battery Saver: quick doze")
 	} else {
-		d.setDeep(dozeInactive, inactive, why)
+		set(dozeInactive, inactive, why)
 	}
 	d.requeueAfterLight = false
 	if lightToo {
 		d.nextLightIdle = lightIdleTimeout
-		d.setLight(lightInactive, d.m.prof.lightAfterInact, why)
+		d.setLight(lightInactive, d.m.prof.lightAfterInact, why) // (keeps a lazy deep step)
 	}
 }
 
@@ -415,11 +518,13 @@ func (d *dozeMachine) afterEval(now time.Time, running, pending int) {
 			d.m.eng.Reschedule(d.deepT, at)
 		}
 	}
-	if d.light == lightMaint && d.lightT.Pending() {
+	if d.light == lightMaint && d.lightSet() {
 		at := latest(now, d.lightMaintFrom.Add(lightMaintMin))
 		if off := d.m.vt(at); off < d.lightAt {
 			// (Reschedule(lightT, at): at is not before now.)
-			d.m.eng.RescheduleAfter(d.lightT, time.Duration(off-int64(d.m.eng.Elapsed())))
+			if !d.lightArm {
+				d.m.eng.RescheduleAfter(d.lightT, time.Duration(off-int64(d.m.eng.Elapsed())))
+			}
 			d.lightAt = off
 		}
 	}
@@ -438,10 +543,41 @@ func (h lightStepHandler) Fire(*sim.Engine) {
 	d.inLightStep = !eagerLightRequeue
 	d.stepLight()
 	d.inLightStep = false
-	if !d.foldQuietLight() && d.requeueDue {
-		d.m.eng.Requeue(d.m.evalTimer)
+	if !d.foldQuietLight() {
+		if d.lightArm {
+			d.armLight() // before the pass's requeue, as setLight would have
+		}
+		if d.requeueDue && !d.requeueSuperseded() {
+			d.m.eng.Requeue(d.m.evalTimer)
+		}
 	}
 	d.requeueDue, d.idleKnown = false, false
+	// (A lazy deep step is kept by setLight and the fold, the only moves of
+	// lightAt later.)
+}
+
+// deferLightArm lets a light-Doze step queue its next step's timer once,
+// at the step's end, where stepLight, the end of a maintenance window
+// (afterEval) and the fold leave it, instead of queueing it and moving it
+// up to twice: the timer fired, so it is not queued, and until the step
+// ends nothing reads it but these (lightSet, lightAt); what else the step
+// queues is the pending pass at now (requestEval), before the next light
+// step's instant (at least a minute later), so the two keep their order
+// among same-instant events whichever is queued first, and the pass's
+// requeue still comes after the timer. Tests turn it off to compare
+// (TestDeferredLightArmChangesNothing).
+var deferLightArm = true
+
+// lightSet: the next light step is set, queued or owed (lightArm).
+func (d *dozeMachine) lightSet() bool { return d.lightArm || d.lightT.Pending() }
+
+// armLight queues or moves the light step's timer to lightAt.
+func (d *dozeMachine) armLight() {
+	d.lightArm = false
+	after := time.Duration(d.lightAt - int64(d.m.eng.Elapsed()))
+	if !d.lightT.Pending() || !d.m.eng.RescheduleAfter(d.lightT, after) {
+		d.lightT = d.m.eng.After(after, sim.PhaseOS, "android.doze.light", d.lightH)
+	}
 }
 
 // reuseIdleUntil lets the fold of a light-Doze step reuse the passIdleUntil
@@ -486,7 +622,7 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	if d.deep == dozeIdle || d.deep == dozeIdleMaint || !m.st.Network.Connected() {
 		return false
 	}
-	if !d.lightT.Pending() {
+	if !d.lightSet() {
 		return false
 	}
 	// end: the first instant something other than the light steps may
@@ -499,6 +635,9 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	if tail, tailAt, silent := m.dev.SilentTail(); silent {
 		// QuietUntil(lightT) is the earlier of the tail's end and this.
 		past := m.eng.QuietUntilOffset(d.lightT, tail)
+		if d.deepLazy {
+			past = min(past, d.deepAt) // where QuietUntil would end if it were queued
+		}
 		switch end = min(past, int64(tailAt)); {
 		case d.lightAt < end:
 		case int64(tailAt) == end:
@@ -506,8 +645,14 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 		default:
 			return false
 		}
-	} else if end = m.eng.QuietUntilOffset(d.lightT); d.lightAt >= end {
-		return false
+	} else {
+		end = m.eng.QuietUntilOffset(d.lightT)
+		if d.deepLazy {
+			end = min(end, d.deepAt) // where QuietUntil would end if it were queued
+		}
+		if d.lightAt >= end {
+			return false
+		}
 	}
 	// passIsIdle(t) for every step before end, computed once.
 	idleUntil, ok := d.idleUntil, true
@@ -551,9 +696,12 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 		d.lightMaintFrom = m.timeOf(from)
 	}
 	// (Reschedule(lightT, the instant t): t is after now.)
-	m.eng.RescheduleAfter(d.lightT, time.Duration(t-int64(m.eng.Elapsed())))
 	d.lightAt = t
-	m.eng.Requeue(m.evalTimer)
+	d.armLight()
+	d.keepDeepLazy()
+	if !d.requeueSuperseded() {
+		m.eng.Requeue(m.evalTimer)
+	}
 	return true
 }
 

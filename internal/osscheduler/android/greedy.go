@@ -118,6 +118,12 @@ type greedy struct {
 	// reconcile: the process died with work RUNNING; the next process's
 	// ForceStopRunnable.cleanUp resets it and calls Schedulers.schedule.
 	reconcile bool
+	// What the last greedyPass did, for repeatPass: whether it went
+	// through the works, whether it started one, and the works it found due
+	// but did not start (how many, and the last).
+	passRan, passLaunched bool
+	dueLeft               int
+	dueW                  *workSpec
 }
 
 // greedyWork is GreedyScheduler's AttemptData for one work in the current
@@ -126,6 +132,15 @@ type greedyWork struct {
 	proc         int
 	firstAttempt int
 	firstAt      time.Time
+	// laterPass: the pass (Model.passSerial) in which greedyPass last found
+	// the work's due time ahead (repeatPass reads it).
+	laterPass uint64
+	// The last greedyDue answer and every input it was computed from
+	// beyond this attempt data (see greedyDue).
+	memoOK                         bool
+	memoState                      state
+	memoRAC, memoPC, memoGen       int
+	memoEnqueue, memoOver, memoDue time.Time
 }
 
 // greedyDue is when GreedyScheduler may start w: max(calculateNextRunTime,
@@ -134,21 +149,55 @@ type greedyWork struct {
 // saw the work. WorkManager's own backoff after a retry (lastEnqueueTime
 // moves) outgrows it; a run stopped again and again (a flapping constraint;
 // lastEnqueueTime stays) is where it binds.
+//
+// The answer is a function of the attempt data (g) and of the WorkSpec
+// fields calculateNextRunTime reads: lastEnqueue, the override, the state
+// and run attempt count (backoff), the period count, and the interval,
+// flex, initial delay and backoff settings, which change only with an
+// UPDATE, which bumps the generation. It is kept with those inputs (in g,
+// which is cleared whenever the attempt data is set afresh) and given again
+// while they are all the same: a pass asks every tracked work each time,
+// and most passes find the work as the last one did.
+// TestGreedyDueMemoIsTheComputation compares at every answer.
 func (m *Model) greedyDue(w *workSpec, now time.Time) time.Time {
-	due := w.nextRunTime()
 	if !m.gr.rel.throttle {
-		return due
+		return w.nextRunTime()
 	}
 	g := &w.greedy
 	if g.proc != m.gr.proc || g.firstAt.IsZero() {
 		*g = greedyWork{proc: m.gr.proc, firstAttempt: w.runAttemptCount, firstAt: now}
 	}
+	if g.memoOK && g.memoEnqueue == w.lastEnqueue && g.memoRAC == w.runAttemptCount && g.memoPC == w.periodCount &&
+		g.memoState == w.state && g.memoGen == w.generation && g.memoOver == w.override && memoGreedyDue {
+		if checkGreedyMemo != nil {
+			checkGreedyMemo(g.memoDue, m.greedyDueOf(w))
+		}
+		return g.memoDue
+	}
+	due := m.greedyDueOf(w)
+	g.memoOK, g.memoState, g.memoRAC, g.memoPC, g.memoGen = true, w.state, w.runAttemptCount, w.periodCount, w.generation
+	g.memoEnqueue, g.memoOver, g.memoDue = w.lastEnqueue, w.override, due
+	return due
+}
+
+// greedyDueOf is greedyDue's computation, with the attempt data set.
+func (m *Model) greedyDueOf(w *workSpec) time.Time {
+	due := w.nextRunTime()
+	g := &w.greedy
 	extra := max(w.runAttemptCount-g.firstAttempt-greedyNonThrottle, 0)
 	if extra == 0 {
 		return latest(due, g.firstAt) // g.firstAt.Add(0) is g.firstAt
 	}
 	return latest(due, g.firstAt.Add(time.Duration(extra)*greedyThrottleStep))
 }
+
+// memoGreedyDue lets greedyDue give its kept answer; tests turn it off to
+// compare. checkGreedyMemo, when set (tests), gets the kept answer and the
+// computed one at every reuse.
+var (
+	memoGreedyDue   = true
+	checkGreedyMemo func(kept, computed time.Time)
+)
 
 // greedyFinished is GreedyScheduler.onExecuted for a run that needs no
 // reschedule (success, failure, a periodic period done): the attempt data
@@ -235,9 +284,11 @@ func (m *Model) greedyAwake(now time.Time) bool {
 // constraints hold, while the process may run it; it returns the next time
 // a DelayedWorkTracker timer is due.
 func (m *Model) greedyPass(now time.Time) time.Time {
+	m.gr.passRan, m.gr.passLaunched, m.gr.dueLeft, m.gr.dueW = false, false, 0, nil
 	if !m.gr.primed || !processAlive(m.st.App) || m.forceStopped || m.powerOff {
 		return never
 	}
+	m.gr.passRan = true
 	// Whether the process may run work now is asked only once a work is
 	// due (greedyAwake reads state and changes none).
 	awake, asked := false, false
@@ -248,6 +299,7 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 		}
 		due := m.greedyDue(w, now) // DelayedWorkTracker's time
 		if now.Before(due) {
+			w.greedy.laterPass = m.passSerial
 			if due.Before(next) {
 				next = due
 			}
@@ -257,9 +309,12 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 			awake, asked = m.greedyAwake(now), true
 		}
 		if !awake || m.greedyConstraint(w) != blockNone {
+			m.gr.dueLeft++
+			m.gr.dueW = w
 			continue // the next device change or un-caching evaluates again
 		}
 		w.job.whyThen = "GreedyScheduler started it in the app's process (no JobScheduler quota, standby or Doze deferral)"
+		m.gr.passLaunched = true
 		m.launch(w, now, true)
 	}
 	return next

@@ -361,6 +361,7 @@ func (m *Model) requestEvalNow() { m.requestEvalAt(int64(m.eng.Elapsed())) }
 // an instant in the past to now, so the event lands at the same instant
 // with the same insertion sequence.
 func (m *Model) requestEvalAt(off int64) {
+	m.changes++ // an input changed, or a pass is asked for: see repeatPass
 	now := int64(m.eng.Elapsed())
 	if m.evalTimer.Pending() {
 		if m.evalAt <= off {
@@ -380,8 +381,14 @@ func (m *Model) evaluate() {
 	if m.powerOff {
 		return
 	}
+	if m.repeat.armed && m.repeatPass() {
+		return
+	}
 	now := m.eng.Now()
 	m.standbyRefreshIfStaleNow(now)
+	m.passSerial++
+	// What the pass after a launch needs to know (see repeatPass).
+	r := repeatWatch{launches: 0}
 	for _, w := range m.running {
 		if w == nil {
 			continue
@@ -418,6 +425,9 @@ func (m *Model) evaluate() {
 	cc := m.concurrencyCounts()
 	for _, w := range m.specs {
 		if w.state == stRunning && w.job.scheduled && !w.deleted {
+			if w.job.inProcess {
+				r.risky = true // heldPass weighs it (quota, concurrency)
+			}
 			if m.heldPass(w, now, &slots, &cc, &next) {
 				pending++
 			}
@@ -432,6 +442,9 @@ func (m *Model) evaluate() {
 			b, until = m.blocked(w, now)
 		}
 		if b != blockNone {
+			if b != blockNotDue {
+				r.risky = true
+			}
 			w.job.startAt = time.Time{}
 			m.reportBlock(w, b, until, now)
 			if until.Before(next) {
@@ -444,6 +457,7 @@ func (m *Model) evaluate() {
 			if t := m.workTypeOf(w); !cc.fits(total, bgMax, t) {
 				until := m.concurrencyRamp(now)
 				w.job.startAt = time.Time{}
+				r.risky = true
 				m.reportBlock(w, blockConcurrency, until, now)
 				if until.Before(next) {
 					next = until
@@ -462,12 +476,13 @@ func (m *Model) evaluate() {
 		}
 		if now.Before(w.job.startAt) {
 			pending++
+			r.risky = true
 			if w.job.startAt.Before(next) {
 				next = w.job.startAt
 			}
 			continue
 		}
-		m.startRun(w, now)
+		r.launched(m, w, now)
 	}
 	if m.nRunning > 0 { // quotaStopTime only reads: asked only when it counts
 		if q := m.quotaStopTime(now); q.Before(next) {
@@ -486,6 +501,10 @@ func (m *Model) evaluate() {
 			off = at + int64(time.Millisecond)
 		}
 		m.requestEvalAt(off)
+		r.next, r.queue = off, true
+	}
+	if r.launches == 1 && !r.spoilt {
+		m.armRepeat(&r)
 	}
 }
 
@@ -794,7 +813,7 @@ func (m *Model) launch(w *workSpec, now time.Time, inProcess bool) {
 	if m.gr.primed {
 		// A job runs: the process is awake and bound; GreedyScheduler may
 		// start other due work in it.
-		m.requestEval(now)
+		m.requestEvalNow() // (now is the engine's clock: launch runs within a pass)
 	}
 	if m.eng.Watching(event.Started) {
 		if m.eng.WatchingFields(event.Started) {
@@ -1044,7 +1063,7 @@ func (m *Model) onFinish(w *workSpec, r osscheduler.Result) {
 	// The execution ended in the awake process, whose Schedulers.schedule
 	// hands every eligible work to GreedyScheduler as well.
 	m.greedySchedule()
-	m.requestEval(now)
+	m.requestEvalNow() // now is the engine's clock
 }
 
 // schedule hands w to JobScheduler as a one-shot job with its minimum latency.
@@ -1088,7 +1107,10 @@ func (m *Model) unschedule(w *workSpec) {
 // Model's device listener.
 type listener struct{ m *Model }
 
-func (l listener) DeviceChanged(c *device.Change) { l.m.deviceChanged(c) }
+func (l listener) DeviceChanged(c *device.Change) {
+	l.m.changes++ // see repeatPass
+	l.m.deviceChanged(c)
+}
 
 type evalHandler struct{ m *Model }
 

@@ -51,8 +51,9 @@ type Model struct {
 	oem         *OEMProfile
 	oemT        [oemTimers]sim.Timer
 	oemH        [oemTimers]sim.Handler
-	awaitLaunch bool // booted with autostart off: nothing rescheduled until the app is opened
-	oemSlept    bool // the OEM layer put the app in the restricted bucket
+	oemActs     [oemTimers]bool // the rule of timer i does something (its timer is ever queued)
+	awaitLaunch bool            // booted with autostart off: nothing rescheduled until the app is opened
+	oemSlept    bool            // the OEM layer put the app in the restricted bucket
 
 	gr greedy // GreedyScheduler in the app's process (greedy.go)
 
@@ -67,6 +68,15 @@ type Model struct {
 	// latRand is the "android.start-latency" stream, looked up once
 	// (sim.Engine.Rand returns the same generator for a name every time).
 	latRand *rand.Rand
+
+	// passSerial numbers the full JobScheduler passes; changes counts the
+	// calls that may change what a pass reads (requestEvalAt, device
+	// changes, the API's calls that may change state); repeat is what the
+	// last full pass left for the pass after its launch (repeatPass).
+	passSerial uint64
+	changes    uint64
+	repeat     repeatMark
+	repeated   uint64 // passes repeatPass answered
 }
 
 // New builds the model and subscribes it to the device. A nil journal is
@@ -154,13 +164,19 @@ func (m *Model) deviceChanged(c *device.Change) {
 	// (greedyDevice acts only when it does, and its answer is read only
 	// for ChangeProcessStarted, which always changes the process).
 	appChanged := c.State.App != m.st.App || fullDeviceChanged
-	if c.Kind == device.ChangeLock && !appChanged {
-		// Locking or unlocking (the start of every screen session) is read
-		// by nothing here: oemDevice and the switches below ignore the
-		// kind, and no decision reads the lock. Only the state is kept.
-		// TestLockChangesOnlyTheState compares.
-		m.st = c.State
-		return
+	if !appChanged {
+		switch c.Kind {
+		case device.ChangeLock:
+			// Locking or unlocking (the start of every screen session) is
+			// read by nothing here: oemDevice and the switches below ignore
+			// the kind, and no decision reads the lock. Only the state is
+			// kept. TestLockChangesOnlyTheState compares.
+			m.st = c.State
+			return
+		case device.ChangeScreen:
+			m.screenChanged(c)
+			return
+		}
 	}
 	if appChanged && !processAlive(m.st.App) && processAlive(c.State.App) {
 		m.prune(c.At)
@@ -244,6 +260,32 @@ func (m *Model) deviceChanged(c *device.Change) {
 	m.requestEval(c.At)
 }
 
+// screenChanged is deviceChanged for a screen toggle that leaves the app's
+// process as it was (most changes a user makes): the same steps in the same
+// order as the general path takes for ChangeScreen, without its switches
+// over the change's kind (strings), which the general path goes through
+// five times. TestLockChangesOnlyTheState compares it with the general path
+// (fullDeviceChanged).
+func (m *Model) screenChanged(c *device.Change) {
+	m.oemScreen(c.State.ScreenOn)
+	m.st = c.State
+	st := &c.State
+	if st.ScreenOn {
+		m.screenOffAt = time.Time{}
+	} else if m.screenOffAt.IsZero() {
+		m.screenOffAt = c.At
+	}
+	m.standbyScreen(c)
+	if m.powerOff {
+		return
+	}
+	m.doze.update(st, device.ChangeScreen) // Doze state changes request their own evaluation
+	if !m.screenMatters() && !alwaysEvaluate {
+		return
+	}
+	m.requestEval(c.At)
+}
+
 // fullDeviceChanged turns off deviceChanged's shortcuts for a change that
 // leaves the app's process as it was; a test checks that they change
 // nothing.
@@ -281,6 +323,7 @@ func (m *Model) powerDown() {
 	}
 	m.eng.Cancel(m.evalTimer)
 	m.eng.Cancel(m.doze.deepT)
+	m.doze.deepLazy = false
 	m.eng.Cancel(m.doze.lightT)
 	m.doze.deep, m.doze.light, m.doze.forced = dozeActive, lightActive, false
 	m.powerOff = true

@@ -36,19 +36,20 @@ func (m *Model) oemAutostart() bool { return m.oem.Rules.Autostart.Enabled }
 func (m *Model) oemInit() {
 	for i := range m.oemH {
 		m.oemH[i] = oemHandler{m, i}
+		m.oemActs[i] = m.oemRule(i).effect() != EffectNone
 	}
 	m.oemArm(oemUnused)
 	m.oemArm(oemDeepSleep)
 }
 
-// oemArm starts timer i afresh (if its rule does something).
+// oemArm starts timer i afresh (if its rule does something: a rule that
+// does nothing never has its timer queued, so there is nothing to cancel).
 func (m *Model) oemArm(i int) {
-	m.eng.Cancel(m.oemT[i])
-	r := m.oemRule(i)
-	if r.effect() == EffectNone {
+	if !m.oemActs[i] {
 		return
 	}
-	m.oemT[i] = m.eng.After(r.After, sim.PhaseOS, oemTimerNames[i], m.oemH[i])
+	m.eng.Cancel(m.oemT[i])
+	m.oemT[i] = m.eng.After(m.oemRule(i).After, sim.PhaseOS, oemTimerNames[i], m.oemH[i])
 }
 
 // oemDevice follows the device for the OEM rules' timers.
@@ -57,13 +58,23 @@ func (m *Model) oemDevice(c *device.Change) {
 	case device.ChangePowerOff:
 		m.eng.Cancel(m.oemT[oemScreenOff])
 	case device.ChangeScreen:
-		if c.State.ScreenOn {
-			m.eng.Cancel(m.oemT[oemScreenOff])
-		} else if !m.oemT[oemScreenOff].Pending() {
-			m.oemArm(oemScreenOff)
-		}
+		m.oemScreen(c.State.ScreenOn)
 	case device.ChangeAppBackground:
 		m.oemArm(oemBackground)
+	}
+}
+
+// oemScreen follows the screen for the screen-off rule's timer. Without a
+// screen-off rule (AOSP and most vendors) its timer is never queued: there
+// is nothing to cancel or start.
+func (m *Model) oemScreen(on bool) {
+	if !m.oemActs[oemScreenOff] {
+		return
+	}
+	if on {
+		m.eng.Cancel(m.oemT[oemScreenOff])
+	} else if !m.oemT[oemScreenOff].Pending() {
+		m.oemArm(oemScreenOff)
 	}
 }
 

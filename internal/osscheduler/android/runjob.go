@@ -25,6 +25,7 @@ const (
 // the command fails like JobScheduler's ("constraints not satisfied"). It
 // reports an error with code "not_found" when no such job is scheduled.
 func (m *Model) RunJob(unique string, force bool) error {
+	m.changes++ // a call from outside may change what a pass reads: see repeatPass
 	now := m.eng.Now()
 	found := false
 	for _, w := range m.live(unique) {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wmsim/wmsim/internal/device"
+	"github.com/wmsim/wmsim/internal/event"
 	"github.com/wmsim/wmsim/internal/osscheduler"
 	"github.com/wmsim/wmsim/internal/sim"
 )
@@ -172,4 +173,214 @@ func requireShortcutChangesNothing(t *testing.T, set func(on bool)) {
 			}
 		}
 	}
+}
+
+// The pass after a launch, answered from the launching pass when nothing
+// can have changed in between (repeatPass), changes nothing: traced runs of
+// every shortcut world (every built-in profile and a light user from 18 %
+// who never charges, API 28 and 34, per-percent and sparse battery, two
+// seeds) give the same trace record for record, the same runs and the same
+// final state with the shortcut off and on, and so do lean runs (a fleet's:
+// deferrals watched, no trace) checked every 7 minutes and in one piece.
+// Both fire as many events: the repeat is still the pass's event.
+func TestRepeatPassChangesNothing(t *testing.T) {
+	compareShortcut(t, func(full bool) { repeatPasses = !full })
+	requireShortcutChangesNothing(t, func(on bool) { repeatPasses = on })
+}
+
+// The repeat answers passes in the shortcut worlds (the test above would
+// prove nothing otherwise), and only passes at the launch's own instant.
+func TestRepeatPassAnswersPassesAfterLaunches(t *testing.T) {
+	var repeated, passes uint64
+	for _, w := range shortcutWorlds(t) {
+		for _, api := range []int{28, 34} {
+			eng := sim.New(t0, 1)
+			m, _, j, until := newTwoWorksDevice(t, eng, w.profile, w.initial, 3, api, true)
+			require.NoError(t, eng.RunUntil(until))
+			repeated += m.repeated
+			passes += m.passSerial + m.repeated
+			require.LessOrEqual(t, m.repeated, uint64(len(j.Runs())), "%s API %d: at most one repeat per run", w.name, api)
+		}
+	}
+	require.Positive(t, repeated, "no pass was repeated")
+	t.Logf("%d of %d passes repeated", repeated, passes)
+}
+
+// The same with runs long enough for the pending pass to be the one at the
+// quota's stop time (12 and 45 minutes) as well as short ones, and three
+// works (one needs charging, one an unmetered network), traced, with the
+// Doze and scheduler state (the pending pass's instant among it) compared
+// every minute: a repeat that queued the next pass anywhere else, or
+// skipped a decision, shows.
+func TestRepeatPassChangesNothingWithLongRuns(t *testing.T) {
+	require.Positive(t, compareLongRuns(t, func(on bool) { repeatPasses = on }), "no pass was repeated")
+}
+
+// compareLongRuns runs the long-run worlds with a shortcut off and on (set
+// switches it; it is left on) and requires the same trace, runs and state
+// every minute; it returns the passes repeatPass answered.
+func compareLongRuns(t *testing.T, set func(on bool)) uint64 {
+	t.Helper()
+	days := 3
+	if testing.Short() {
+		days = 1
+	}
+	run := func(p device.Profile, initial device.State, seed uint64, api int, dur time.Duration) (trace, states []string, runs []osscheduler.RunRecord, repeated uint64) {
+		eng := sim.New(t0, seed)
+		var rec sim.Recorder
+		eng.AddSink(&rec)
+		dev := device.New(eng, device.Config{Initial: initial})
+		until := t0.Add(time.Duration(days) * 24 * time.Hour)
+		require.NoError(t, dev.ApplyProfile(p, until))
+		j := &osscheduler.Journal{}
+		cfg := DefaultConfig()
+		cfg.API = api
+		m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: dur}, j)
+		for _, r := range []WorkRequest{
+			{TaskName: "quarter", Periodic: true, Interval: 15 * time.Minute},
+			{TaskName: "hourly", Periodic: true, Interval: time.Hour, Constraints: Constraints{RequiresCharging: true}},
+			{TaskName: "sync", Periodic: true, Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}},
+		} {
+			_, err := m.EnqueueUniquePeriodicWork(r.TaskName, PeriodicKeep, r)
+			require.NoError(t, err)
+		}
+		for at := t0.Add(time.Minute); at.Before(until); at = at.Add(time.Minute) {
+			require.NoError(t, eng.RunUntil(at))
+			states = append(states, dozeSnapshot(m))
+		}
+		require.NoError(t, eng.RunUntil(until))
+		for _, r := range rec.Records {
+			trace = append(trace, fmt.Sprintf("%s %s %s %s %s %v", sim.FormatOffset(r.At), r.Source, r.Kind, r.Subject, r.Reason, r.Fields))
+		}
+		return trace, states, j.Runs(), m.repeated
+	}
+	defer set(true)
+	var repeated uint64
+	for _, w := range shortcutWorlds(t) {
+		for _, api := range []int{28, 34} {
+			for _, dur := range []time.Duration{4 * time.Second, 12 * time.Minute, 45 * time.Minute} {
+				name := fmt.Sprintf("%s API %d runs of %v", w.name, api, dur)
+				set(false)
+				fullTrace, fullStates, fullRuns, _ := run(w.profile, w.initial, 1, api, dur)
+				set(true)
+				trace, states, runs, n := run(w.profile, w.initial, 1, api, dur)
+				require.Equal(t, fullRuns, runs, "%s: runs", name)
+				require.Equal(t, len(fullTrace), len(trace), "%s: trace length", name)
+				for i := range fullTrace {
+					require.Equal(t, fullTrace[i], trace[i], "%s: trace record %d", name, i)
+				}
+				require.Equal(t, fullStates, states, "%s: state every minute", name)
+				repeated += n
+			}
+		}
+	}
+	return repeated
+}
+
+// Keeping an in-quota answer over time (quotaBlock) gives what quotaCheck
+// gives: at every reuse in every shortcut world, traced and lean, quotaCheck
+// of that instant is in quota with the same state; and runs with the reuse
+// off and on leave the same trace, runs and state.
+func TestQuotaReuseIsTheCheck(t *testing.T) {
+	reuses := 0
+	checkQuotaReuse = func(m *Model, now time.Time) {
+		reuses++
+		qs, ok := m.quotaCheck(now)
+		if !ok || qs != m.qcState {
+			t.Fatalf("at %v: quotaCheck gives %+v, %v; the reused answer %+v, true", sim.Sub(now, m.eng.Start()), qs, ok, m.qcState)
+		}
+	}
+	defer func() { checkQuotaReuse = nil }()
+	compareShortcut(t, func(full bool) { reuseQuotaOK = !full })
+	requireShortcutChangesNothing(t, func(on bool) { reuseQuotaOK = on })
+	compareLongRuns(t, func(on bool) { reuseQuotaOK = on })
+	require.Positive(t, reuses, "no answer was reused")
+	t.Logf("%d reuses checked", reuses)
+}
+
+// greedyDue's kept answer is the computed one at every reuse, in every
+// shortcut world (traced, lean, long runs), and runs with the memo off and
+// on leave the same trace, runs and state.
+func TestGreedyDueMemoIsTheComputation(t *testing.T) {
+	reuses := 0
+	checkGreedyMemo = func(kept, computed time.Time) {
+		reuses++
+		if kept != computed {
+			t.Fatalf("greedyDue kept %v, computes %v", kept, computed)
+		}
+	}
+	defer func() { checkGreedyMemo = nil }()
+	compareShortcut(t, func(full bool) { memoGreedyDue = !full })
+	requireShortcutChangesNothing(t, func(on bool) { memoGreedyDue = on })
+	compareLongRuns(t, func(on bool) { memoGreedyDue = on })
+	require.Positive(t, reuses, "no answer was reused")
+	t.Logf("%d reuses checked", reuses)
+}
+
+// An UPDATE that changes the interval (the same lastEnqueue, state and
+// counts) changes greedyDue's answer: the generation it bumps is part of
+// what the kept answer was computed from.
+func TestGreedyDueMemoFollowsUpdate(t *testing.T) {
+	eng := sim.New(t0, 1)
+	dev := device.New(eng, device.Config{Initial: device.DefaultState()})
+	m := New(eng, dev, DefaultConfig(), &fakeExec{eng: eng, dur: 4 * time.Second}, nil)
+	_, err := m.EnqueueUniquePeriodicWork("p", PeriodicKeep, WorkRequest{TaskName: "p", Periodic: true, Interval: time.Hour})
+	require.NoError(t, err)
+	w := m.live("p")[0]
+	now := eng.Now()
+	first := m.greedyDue(w, now)
+	require.Equal(t, first, m.greedyDue(w, now), "kept")
+	_, err = m.EnqueueUniquePeriodicWork("p", PeriodicUpdate, WorkRequest{TaskName: "p", Periodic: true, Interval: 3 * time.Hour, InitialDelay: 2 * time.Hour})
+	require.NoError(t, err)
+	require.Equal(t, m.greedyDueOf(w), m.greedyDue(w, now))
+	require.NotEqual(t, first, m.greedyDue(w, now), "the update moved the due time")
+}
+
+// A work weighed before the launch that was more than not due (here staged:
+// its start drawn, still ahead) keeps the pass after the launch a full one:
+// the launch's job start fills the rare bucket's job count (48 per 24 h,
+// QuotaController DEFAULT_MAX_JOB_COUNT_RARE), and that pass finds the
+// staged work over quota and reports it at once. A repeat would report it
+// only at its drawn start.
+func TestRepeatPassWeighsStagedWorkAgain(t *testing.T) {
+	run := func(on bool) []string {
+		repeatPasses = on
+		defer func() { repeatPasses = true }()
+		eng := sim.New(t0, 3)
+		var rec sim.Recorder
+		eng.Watch(&rec, event.Deferred)
+		dev := device.New(eng, device.Config{Initial: device.DefaultState()}) // screen off, unplugged
+		cfg := DefaultConfig()
+		cfg.Doze = false
+		cfg.StandbyBucket = "rare"
+		m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, nil)
+		dev.StartProcess() // the app's process lives: the enqueues prime GreedyScheduler
+		// A needs the device idle: GreedyScheduler leaves it to JobScheduler.
+		_, err := m.EnqueueUniqueWork("a", Keep, WorkRequest{TaskName: "a", InitialDelay: time.Hour, Constraints: Constraints{RequiresDeviceIdle: true}})
+		require.NoError(t, err)
+		_, err = m.EnqueueUniqueWork("b", Keep, WorkRequest{TaskName: "b", InitialDelay: time.Hour})
+		require.NoError(t, err)
+		require.NoError(t, eng.RunUntil(t0.Add(time.Hour)))
+		a, b := m.live("a")[0], m.live("b")[0]
+		require.False(t, a.job.startAt.IsZero(), "a staged")
+		require.False(t, b.job.startAt.IsZero(), "b staged")
+		require.True(t, m.gr.primed)
+		// b starts first; the rare bucket's job count is one short.
+		now := eng.Now()
+		a.job.startAt, b.job.startAt = now.Add(4*time.Second), now.Add(time.Second)
+		for i := 0; i < m.prof.quota.jobs[bucketRare]-1; i++ {
+			m.sb.jobStarts = m.sb.jobQ.push(m.vt(now) - int64(time.Hour) + int64(i))
+		}
+		m.qcValid = false
+		m.requestEvalNow()
+		require.NoError(t, eng.RunUntil(now.Add(10*time.Second)))
+		var out []string
+		for _, r := range rec.Records {
+			out = append(out, fmt.Sprintf("%s %s %v", sim.FormatOffset(r.At), r.Subject, r.Fields))
+		}
+		return out
+	}
+	full, lean := run(false), run(true)
+	require.Equal(t, full, lean)
+	require.Contains(t, fmt.Sprint(full), "01:00:01 a [{id 0 wm-0001 0} {blocked_by 0 quota 0}", "a reported over quota as b starts")
 }
