@@ -28,6 +28,7 @@ func (m *Model) ensureTick() {
 		return
 	}
 	m.tickAt = nextTick(int64(m.eng.Elapsed()))
+	m.tickMoved()
 	// After to the offset: what Schedule at Start()+tickAt queues, without
 	// building the time.Time and converting it back.
 	m.tick = m.eng.After(time.Duration(m.tickAt)-m.eng.Elapsed(), sim.PhaseOS, "ios.dasd.tick", tickHandler{m})
@@ -72,7 +73,8 @@ func (m *Model) scheduleEval() {
 	if m.quietNow() {
 		// A quiet pass: queued only if something changes before its
 		// place in the order comes (quiet.go: settleVirtual).
-		m.virtualEval, m.virtualSeq, m.virtualAt = true, m.eng.ReserveSeq(), int64(m.eng.Elapsed())
+		_, by, _ := m.eng.Firing()
+		m.virtualEval, m.virtualSeq, m.virtualAt, m.virtualBy = true, m.eng.ReserveSeq(), int64(m.eng.Elapsed()), by
 		m.virtualDraws = m.quiet.draws
 		return
 	}
@@ -81,10 +83,95 @@ func (m *Model) scheduleEval() {
 
 // --- device changes ----------------------------------------------------------
 
+// changeClass is what the model does with a device change of a kind: the
+// kinds are strings, so deviceChanged compares the kind once (classify)
+// instead of at every rule.
+type changeClass uint8
+
+const (
+	classNone           changeClass = iota // none of the below
+	classBattery                           // ChangeBatteryLevel
+	classSwiped                            // ChangeAppSwipedAway
+	classPowerOff                          // ChangePowerOff
+	classProcessStarted                    // ChangeProcessStarted
+	// The kinds from here on ask for a pass.
+	classPass       // screen, lock, Low Power Mode, thermal, boot, battery low and okay
+	classCharger    // ChangeCharger
+	classNetwork    // ChangeNetwork
+	classLaunched   // ChangeAppLaunched
+	classBackground // ChangeAppBackground
+)
+
+// classKinds is the class of every kind the model tells apart.
+var classKinds = [...]struct {
+	kind  device.ChangeKind
+	class changeClass
+}{
+	{device.ChangeScreen, classPass}, {device.ChangeLock, classPass}, {device.ChangeLowPower, classPass},
+	{device.ChangeThermal, classPass}, {device.ChangeBootCompleted, classPass},
+	{device.ChangeBatteryLow, classPass}, {device.ChangeBatteryOkay, classPass},
+	{device.ChangeCharger, classCharger}, {device.ChangeNetwork, classNetwork},
+	{device.ChangeAppLaunched, classLaunched}, {device.ChangeAppBackground, classBackground},
+	{device.ChangeBatteryLevel, classBattery}, {device.ChangeAppSwipedAway, classSwiped},
+	{device.ChangePowerOff, classPowerOff}, {device.ChangeProcessStarted, classProcessStarted},
+}
+
+// classSlots is classKinds by kindSlot, each slot holding at most one
+// kind (classSlotsOK; TestClassifyIsTheSwitch).
+var classSlots, classSlotsOK = func() (t [128]struct {
+	kind  device.ChangeKind
+	class changeClass
+}, ok bool) {
+	for _, e := range classKinds {
+		i := kindSlot(e.kind)
+		if t[i].kind != "" {
+			return t, false
+		}
+		t[i].kind, t[i].class = e.kind, e.class
+	}
+	return t, true
+}()
+
+// kindSlot hashes a kind by its length and first and last bytes.
+func kindSlot(k device.ChangeKind) int {
+	if len(k) == 0 {
+		return 0
+	}
+	return (len(k) + int(k[0]) + int(k[len(k)-1])*2) & 127
+}
+
+// classify is the class of kind k: one table slot and one comparison (a
+// switch on the kinds compiles to a jump on the kind's length, an
+// indirect branch that mispredicts at almost every change, and a chain of
+// comparisons mispredicts between the screen and the lock).
+func classify(k device.ChangeKind) changeClass {
+	if !classSlotsOK {
+		return classifySwitch(k)
+	}
+	if e := &classSlots[kindSlot(k)]; e.kind == k {
+		return e.class
+	}
+	return classNone
+}
+
+// classifySwitch is classify by the table of kinds itself.
+func classifySwitch(k device.ChangeKind) changeClass {
+	for _, e := range classKinds {
+		if e.kind == k {
+			return e.class
+		}
+	}
+	return classNone
+}
+
 func (m *Model) deviceChanged(c *device.Change) {
+	if m.checkFolded {
+		m.settleCheck(true)
+	}
+	cl := classify(c.Kind)
 	m.sameMemo = false // a nested change: the outer one's answer is stale
 	if m.skipping || m.virtualEval {
-		if c.Kind == device.ChangeBatteryLevel || !m.sameInputs(m.quiet.idle, &m.quiet.inputs) {
+		if cl == classBattery || !m.sameInputs(m.quiet.idle, &m.quiet.inputs) {
 			m.changed()
 		} else {
 			m.sameMemo, m.memoPending, m.memoInputs = true, m.pendingVersion, m.inputsVersion
@@ -94,7 +181,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	if c.Prev.App != c.State.App { // most changes leave the process alone
 		wasAlive, isAlive = processAlive(c.Prev.App), processAlive(c.State.App)
 	}
-	if c.Kind == device.ChangeAppSwipedAway {
+	if cl == classSwiped {
 		m.killed = true
 		m.inputsChanged()
 		for _, id := range slices.Clone(m.pendingIDs()) { // cancel changes the set
@@ -106,7 +193,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 	}
 	if wasAlive && !isAlive {
 		reason := osscheduler.StopProcessDied
-		if c.Kind == device.ChangePowerOff {
+		if cl == classPowerOff {
 			reason = osscheduler.StopReboot
 		}
 		m.processDied(reason, string(c.Kind))
@@ -114,40 +201,39 @@ func (m *Model) deviceChanged(c *device.Change) {
 	if !wasAlive && isAlive {
 		m.processBorn()
 	}
-	if c.Kind == device.ChangeAppLaunched && m.killed {
+	if cl == classLaunched && m.killed {
 		m.killed = false
 		m.inputsChanged()
 		m.emit(SourceDASD, event.Revived, "app", "the user opened the app: background launches allowed again (the app must resubmit)")
 	}
 	// Processing tasks end when the user picks up the device or power goes.
-	switch {
-	case c.Kind == device.ChangeAppLaunched || (c.State.ScreenOn && !c.Prev.ScreenOn):
-		m.stopProcessing(osscheduler.StopConstraintDeviceIdle, "the user started using the device", nil)
-	case c.Kind == device.ChangeCharger && !c.State.Plugged():
-		m.stopProcessing(osscheduler.StopConstraintCharging, "external power removed", nil)
-	case c.Kind == device.ChangeNetwork && !c.State.Network.Connected():
-		m.stopProcessing(osscheduler.StopConstraintConnectivity, "network lost", func(r *run) bool { return r.network })
-	}
-	// In-process work: the ~30 s budget counts only outside the foreground.
-	switch c.Kind {
-	case device.ChangeAppBackground:
-		for _, r := range m.running {
-			if r.inProcess && !r.timer.Pending() {
-				m.armBudget(r)
+	if len(m.running) > 0 {
+		switch {
+		case cl == classLaunched || (c.State.ScreenOn && !c.Prev.ScreenOn):
+			m.stopProcessing(osscheduler.StopConstraintDeviceIdle, "the user started using the device", nil)
+		case cl == classCharger && !c.State.Plugged():
+			m.stopProcessing(osscheduler.StopConstraintCharging, "external power removed", nil)
+		case cl == classNetwork && !c.State.Network.Connected():
+			m.stopProcessing(osscheduler.StopConstraintConnectivity, "network lost", func(r *run) bool { return r.network })
+		}
+		// In-process work: the ~30 s budget counts only outside the foreground.
+		switch cl {
+		case classBackground:
+			for _, r := range m.running {
+				if r.inProcess && !r.timer.Pending() {
+					m.armBudget(r)
+				}
+			}
+		case classLaunched:
+			for _, r := range m.running {
+				if r.inProcess {
+					m.eng.Cancel(r.timer)
+				}
 			}
 		}
-	case device.ChangeAppLaunched:
-		for _, r := range m.running {
-			if r.inProcess {
-				m.eng.Cancel(r.timer)
-			}
-		}
 	}
-	m.lifecycleChanged(c)
-	switch c.Kind {
-	case device.ChangeCharger, device.ChangeScreen, device.ChangeLock, device.ChangeNetwork,
-		device.ChangeAppLaunched, device.ChangeAppBackground, device.ChangeLowPower,
-		device.ChangeThermal, device.ChangeBootCompleted, device.ChangeBatteryLow, device.ChangeBatteryOkay:
+	m.lifecycleChanged(c, cl)
+	if cl >= classPass {
 		m.scheduleEval()
 	}
 	m.sameMemo = false
@@ -281,18 +367,96 @@ func (m *Model) hardGates(kind osscheduler.Kind, id string, needsNetwork bool) (
 	return gate{}, true
 }
 
+// deferrals is the key of the last deferral emitted per subject: a map of
+// slots, with the slot of the subject asked about last in front of it (a
+// pass asks about the same subject again and again: a request's deferral,
+// whether the next one's text is needed, planQuiet, planScoreQuiet). A
+// subject's slot stays in the map once made ("" when it has no deferral):
+// the app resubmits one identifier at every run, so a launch's del and the
+// next deferral's set write the slot instead of deleting and inserting a
+// map entry. Empty slots are swept when they could make the map large (an
+// app with ever new identifiers).
+type deferrals struct {
+	keys        map[string]*string
+	lastSubject string
+	lastSlot    *string // keys[lastSubject], nil when not known
+}
+
+// slot is keys[subject] (nil when it has none).
+func (d *deferrals) slot(subject string) *string {
+	if d.lastSlot != nil && subject == d.lastSubject {
+		return d.lastSlot
+	}
+	sl := d.keys[subject]
+	if sl != nil {
+		d.lastSubject, d.lastSlot = subject, sl
+	}
+	return sl
+}
+
+// get is the key of subject's last deferral, and whether it has one.
+func (d *deferrals) get(subject string) (string, bool) {
+	if sl := d.slot(subject); sl != nil && *sl != "" {
+		return *sl, true
+	}
+	return "", false
+}
+
+// set records key (never "") as subject's last deferral.
+func (d *deferrals) set(subject, key string) {
+	sl := d.slot(subject)
+	if sl == nil {
+		if d.keys == nil {
+			d.keys = map[string]*string{}
+		}
+		if len(d.keys) >= maxDeferralSlots {
+			d.sweep()
+		}
+		sl = new(string)
+		d.keys[subject] = sl
+		d.lastSubject, d.lastSlot = subject, sl
+	}
+	*sl = key
+}
+
+// del forgets subject's last deferral.
+func (d *deferrals) del(subject string) {
+	if sl := d.slot(subject); sl != nil {
+		*sl = ""
+	}
+}
+
+// maxDeferralSlots bounds the slots kept before empty ones are swept.
+const maxDeferralSlots = 64
+
+// sweep drops the empty slots.
+func (d *deferrals) sweep() {
+	for k, sl := range d.keys {
+		if *sl == "" {
+			delete(d.keys, k)
+		}
+	}
+	d.lastSubject, d.lastSlot = "", nil
+}
+
 // defer records a deferral in the trace when its reason changed since the
 // last one emitted for subject.
 func (m *Model) deferral(source event.Source, subject string, g gate, fields ...sim.Field) {
-	if m.deferred[subject] == g.key {
+	if key, _ := m.deferred.get(subject); key == g.key {
 		return
 	}
-	m.deferred[subject] = g.key
+	m.deferred.set(subject, g.key)
 	if m.eng.Watching(event.Deferred) {
-		// Emit copies the fields: one buffer serves every deferral.
-		m.fieldBuf = append(append(m.fieldBuf[:0], sim.String("gate", g.key)), fields...)
-		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, m.fieldBuf...)
-		clear(m.fieldBuf)
+		// Emit copies the fields: the gate and the (at most two) fields
+		// given are built on the stack.
+		var buf [3]sim.Field
+		buf[0] = sim.String("gate", g.key)
+		if len(fields) < len(buf) {
+			n := 1 + copy(buf[1:], fields)
+			m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, buf[:n]...)
+			return
+		}
+		m.eng.Emit(event.Source(source), event.Deferred, subject, g.reason, append(buf[:1:1], fields...)...)
 	}
 }
 
@@ -456,7 +620,11 @@ func (m *Model) scoreDecision(source event.Source, subject string, eligible time
 // needReason reports whether a deferral with key would be traced, so that its
 // text is worth formatting.
 func (m *Model) needReason(subject, key string) bool {
-	return m.eng.Tracing() && m.deferred[subject] != key
+	if !m.eng.Tracing() {
+		return false
+	}
+	last, _ := m.deferred.get(subject)
+	return last != key
 }
 
 func (m *Model) pruneLaunches() {
@@ -481,22 +649,35 @@ type usage struct {
 func (m *Model) score(eligible time.Time, extraQueued int) usage {
 	now := m.eng.Now()
 	h := PredictionHorizon + time.Duration(m.drawJitter())*time.Second
-	var num, den float64
-	if m.recencyHL != m.par.RecencyHalfLife || m.recencyHL == 0 {
-		for d := 1; d <= HistoryDays; d++ {
-			m.recency[d-1] = math.Exp2(-float64(d-1) / m.par.RecencyHalfLife)
+	m.recencyWeights()
+	n := int64(sim.Sub(now, m.eng.Start()))
+	m.windows.update(m.launchOffsets(), n)
+	// Day d's window [now−d·24h, now−d·24h+h) holds a launch iff its
+	// first launch at or after its start comes before now+h (due): the
+	// share is summed in day order, as the weights' denominator is.
+	t := n + int64(h)
+	var num float64
+	for d, due := range &m.windows.due {
+		if due < t {
+			num += m.recency[d]
 		}
-		m.recencyHL = m.par.RecencyHalfLife
 	}
-	hits := m.windows.hits(m.launchOffsets(), int64(sim.Sub(now, m.eng.Start())), h)
+	return m.usageFrom(num/m.recencyDen, now, eligible, extraQueued)
+}
+
+// recencyWeights makes recency the day weights 2^(−(d−1)/RecencyHalfLife)
+// of the parameters in force, and recencyDen their sum in day order (the
+// score's denominator).
+func (m *Model) recencyWeights() {
+	if m.recencyHL == m.par.RecencyHalfLife && m.recencyHL != 0 {
+		return
+	}
+	var den float64
 	for d := 1; d <= HistoryDays; d++ {
-		w := m.recency[d-1]
-		den += w
-		if hits[d-1] {
-			num += w
-		}
+		m.recency[d-1] = math.Exp2(-float64(d-1) / m.par.RecencyHalfLife)
+		den += m.recency[d-1]
 	}
-	return m.usageFrom(num/den, now, eligible, extraQueued)
+	m.recencyHL, m.recencyDen = m.par.RecencyHalfLife, den
 }
 
 // usageFrom is the score's rules from the predicted probability p on: the
@@ -552,26 +733,60 @@ func usageScore(p float64, extraQueued int, overdue, recent bool) float64 {
 // launchWindows answers "was the app launched in" for the windows
 // [now−d·24h, now−d·24h+h) of d = 1…HistoryDays. The usage score asks at
 // every pass, with a later now each time, over a history that only grows at
-// its end: so each window keeps the index of its first launch from the last
-// pass and only walks forward, a few steps per pass instead of a search.
+// its end: so each window keeps the index of its first launch at or after
+// its start (first) and only walks forward. Day d's window holds a launch iff
+// that launch comes before its start + h, that is iff due = launch + d·24h <
+// now + h; and the first launches stay where they are while now ≤ every due
+// (a launch leaves day d's window only once now passes its due) and the
+// history does not grow, so most passes walk nothing at all.
 type launchWindows struct {
-	first [HistoryDays]int // per window, the first launch at or after its start at the last pass
-	now   int64            // the last pass's now; an earlier one starts over
+	first [HistoryDays]int   // per window, the first launch at or after its start at the last walk
+	due   [HistoryDays]int64 // per window, that launch + d·24h; math.MaxInt64 when there is none
+	now   int64              // the last update's now; an earlier one starts over
+	n     int                // the history's length at the last walk
+	until int64              // the walk's result holds up to this now (the least due)
+	ok    bool               // walked at least once
 }
 
-func (lw *launchWindows) hits(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
+// update brings the windows to now over the launch offsets ls.
+func (lw *launchWindows) update(ls []int64, now int64) {
 	if now < lw.now {
 		*lw = launchWindows{}
 	}
 	lw.now = now
+	if lw.ok && now <= lw.until && len(ls) == lw.n {
+		return
+	}
+	// A window whose due is not passed and that had a launch keeps it
+	// (new launches come after it); the others walk on.
+	fresh := !lw.ok
+	old := lw.n
+	lw.ok, lw.n, lw.until = true, len(ls), math.MaxInt64
 	for d := 1; d <= HistoryDays; d++ {
-		start := now - int64(d)*int64(24*time.Hour)
-		i := lw.first[d-1]
-		for i < len(ls) && ls[i] < start {
-			i++
+		due := lw.due[d-1]
+		if fresh || now > due || lw.first[d-1] == old {
+			start := now - int64(d)*int64(24*time.Hour)
+			i := lw.first[d-1]
+			for i < len(ls) && ls[i] < start {
+				i++
+			}
+			lw.first[d-1] = i
+			due = math.MaxInt64
+			if i < len(ls) {
+				due = ls[i] + int64(d)*int64(24*time.Hour)
+			}
+			lw.due[d-1] = due
 		}
-		lw.first[d-1] = i
-		hits[d-1] = i < len(ls) && ls[i] < start+int64(h)
+		lw.until = min(lw.until, due)
+	}
+}
+
+// hits is, per day, whether its window at now with horizon h holds a
+// launch.
+func (lw *launchWindows) hits(ls []int64, now int64, h time.Duration) (hits [HistoryDays]bool) {
+	lw.update(ls, now)
+	for d := range HistoryDays {
+		hits[d] = lw.due[d] < now+int64(h)
 	}
 	return hits
 }
@@ -662,7 +877,7 @@ func (m *Model) launch(p *pendingReq, eligible time.Time, why string) {
 	id := req.Identifier
 	m.deletePending(id)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	if !m.coldLaunch(id) {
 		m.setPending(p) // not consumed
 		m.pendingChanged()
@@ -717,6 +932,9 @@ func (m *Model) start(rn *run, unique, taskName string, input osscheduler.Data, 
 	x.Attempt = 1
 	x.Eligible, x.Started, x.Budget, x.WhyThen = eligible, now, rn.budget, why
 	rn.x = x
+	if m.checkFolded {
+		m.settleCheck(true) // a folded suspension check reads the running work
+	}
 	m.inputsChanged()
 	if rn.kind == osscheduler.Periodic || rn.kind == osscheduler.Fetch {
 		m.bgLaunches = append(m.bgLaunches, now)
@@ -758,12 +976,15 @@ func (m *Model) remove(rn *run) bool {
 		// beginBackgroundTask assertion taken for this work.
 		m.EndBackgroundTask(rn.x.UniqueName)
 	}
-	m.scheduleSuspendCheck()
+	seq, gen := m.reserveSuspendCheck() // where scheduleSuspendCheck's event would go
 	m.eng.Cancel(rn.timer)
 	m.dev.TaskEnded()
 	if t := rn.rec; t != nil && t.running > 0 {
 		t.running--
 	}
+	// After TaskEnded, which brought the device to now: the check reads
+	// its state without integrating the battery in another place.
+	m.placeSuspendCheck(seq, gen)
 	return true
 }
 

@@ -21,8 +21,10 @@ type fakeExec struct {
 	result  osscheduler.Result
 	never   bool
 	onStart func(x *osscheduler.Execution)
-	started []*osscheduler.Execution
-	stopped map[uint64]osscheduler.StopReason
+	// afterFinish runs right after a run finishes, in the same event.
+	afterFinish func()
+	started     []*osscheduler.Execution
+	stopped     map[uint64]osscheduler.StopReason
 }
 
 func (f *fakeExec) Start(x *osscheduler.Execution) {
@@ -33,7 +35,12 @@ func (f *fakeExec) Start(x *osscheduler.Execution) {
 	if f.never {
 		return
 	}
-	f.eng.After(f.dur, sim.PhaseApp, "fake.finish", sim.HandlerFunc(func(*sim.Engine) { x.Finish(f.result) }))
+	f.eng.After(f.dur, sim.PhaseApp, "fake.finish", sim.HandlerFunc(func(*sim.Engine) {
+		x.Finish(f.result)
+		if f.afterFinish != nil {
+			f.afterFinish()
+		}
+	}))
 }
 
 func (f *fakeExec) Stop(x *osscheduler.Execution, r osscheduler.StopReason) {

@@ -86,16 +86,120 @@ func (m *Model) holdsAssertion() bool {
 	return false
 }
 
+// tickMoved is told the tick's new instant: a folded suspension check
+// whose background-time event falls at that very instant is queued after
+// all (the two events' order would otherwise be the fold's, not the
+// check's).
+func (m *Model) tickMoved() {
+	if m.checkFolded && m.tickAt == m.checkDeadline {
+		m.settleCheck(true)
+	}
+}
+
 // suspendCheck is the model's suspension timer (a value type: no allocation).
 type suspendCheck struct{ m *Model }
 
 func (h suspendCheck) Fire(*sim.Engine) { h.m.maybeSuspend() }
 
 func (m *Model) scheduleSuspendCheck() {
+	m.checkGen++ // an undecided check of remove's is replaced (placeSuspendCheck)
+	m.checkFolded = false
 	if m.suspendTimer.Pending() {
 		m.eng.Cancel(m.suspendTimer)
 	}
 	m.suspendTimer = m.eng.After(0, sim.PhaseOS, "ios.app.suspend-check", suspendCheck{m})
+}
+
+// Folded suspension checks. A run's end asks for a suspension check at
+// this instant (scheduleSuspendCheck: an event queued now in the OS
+// phase). When the app is in the background with nothing else running and
+// its background time not over, that check only queues the background-time
+// event at the deadline (maybeSuspend). remove then queues that event at
+// once and no check (the check's place in the order is reserved), unless
+// something maybeSuspend reads changes before the check's place comes: a
+// device change (the process state, the power, background time),
+// another run starting, an assertion (which asks for a check of its own),
+// or the tick moved to the deadline itself (the only other event of this
+// model that can fall at that instant in the OS phase, where the order of
+// same-instant events counts). Then the check is queued in its reserved
+// place after all and decides as it would have (settleCheck).
+// TestFoldedSuspendChecksChangeNothing runs both ways.
+
+// foldSuspendChecks turns the fold on (off: the reference the tests
+// compare against).
+var foldSuspendChecks = true
+
+// reserveSuspendCheck is scheduleSuspendCheck for remove, which decides
+// after the device took the run's end (placeSuspendCheck): the pending
+// check or background time is cancelled and the new check's place is
+// reserved; the check is queued there, or folded, by placeSuspendCheck.
+func (m *Model) reserveSuspendCheck() (seq, gen uint64) {
+	m.checkGen++
+	m.checkFolded = false
+	if m.suspendTimer.Pending() {
+		m.eng.Cancel(m.suspendTimer)
+	}
+	return m.eng.ReserveSeq(), m.checkGen
+}
+
+// placeSuspendCheck queues the check reserved at seq (this instant, the OS
+// phase), or, when it would only queue the background-time event, queues
+// that instead and remembers the check as folded. A check asked for since
+// (gen changed) replaced it.
+func (m *Model) placeSuspendCheck(seq, gen uint64) {
+	if gen != m.checkGen {
+		return
+	}
+	if _, by, firing := m.eng.Firing(); foldSuspendChecks && firing {
+		if deadline, ok := m.suspendDeadline(); ok {
+			m.checkFolded, m.checkSeq, m.checkAt, m.checkBy = true, seq, int64(m.eng.Elapsed()), by
+			m.foldedChecks++
+			m.checkDeadline = int64(sim.Sub(deadline, m.eng.Start()))
+			m.suspendTimer = m.eng.Schedule(deadline, sim.PhaseOS, "ios.app.background-time", suspendCheck{m})
+			return
+		}
+	}
+	m.suspendTimer = m.eng.ScheduleReserved(m.eng.Now(), sim.PhaseOS, seq, "ios.app.suspend-check", suspendCheck{m})
+}
+
+// suspendDeadline is the instant maybeSuspend, run now, would queue the
+// background-time event at, when that is all it would do.
+func (m *Model) suspendDeadline() (time.Time, bool) {
+	st := m.dev.StateView()
+	if st.App != device.ProcessBackground || st.Power != device.PowerOn {
+		return time.Time{}, false
+	}
+	for _, r := range m.running {
+		if r.bgLaunch || r.simulated {
+			return time.Time{}, false
+		}
+	}
+	deadline := m.backgroundSince.Add(SuspendGrace)
+	if m.holdsAssertion() {
+		deadline = m.backgroundSince.Add(BackgroundTaskTime)
+	}
+	return deadline, m.eng.Now().Before(deadline)
+}
+
+// settleCheck ends a folded check: done, once the order has passed its
+// place; else, when unfold says something it reads changed, queued in its
+// place after all (the background-time event it stood for cancelled). The
+// event the check was asked for in comes before it, whatever its phase (an
+// event queued for this instant in an earlier phase than the firing one's
+// fires next); a later one comes after it when it is later in the order.
+func (m *Model) settleCheck(unfold bool) {
+	ph, seq, ok := m.eng.Firing()
+	now := int64(m.eng.Elapsed())
+	if ok && (now > m.checkAt || (seq != m.checkBy && (ph > sim.PhaseOS || (ph == sim.PhaseOS && seq > m.checkSeq)))) {
+		m.checkFolded = false
+		return
+	}
+	if unfold {
+		m.checkFolded = false
+		m.unfoldedChecks++
+		m.eng.Cancel(m.suspendTimer)
+		m.suspendTimer = m.eng.ScheduleReserved(m.eng.Now(), sim.PhaseOS, m.checkSeq, "ios.app.suspend-check", suspendCheck{m})
+	}
 }
 
 // maybeSuspend suspends a backgrounded app whose background time is over:
@@ -142,12 +246,12 @@ func (m *Model) maybeSuspend() {
 func sortedNames(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
 
 // lifecycleChanged follows the device for suspension and Low Power Mode.
-func (m *Model) lifecycleChanged(c *device.Change) {
+func (m *Model) lifecycleChanged(c *device.Change, cl changeClass) {
 	switch {
-	case c.Kind == device.ChangeAppBackground:
+	case cl == classBackground:
 		m.backgroundSince = c.At
 		m.scheduleSuspendCheck()
-	case c.Kind == device.ChangeProcessStarted:
+	case cl == classProcessStarted:
 		// A background launch (or a resume from suspension): background time
 		// counts from now.
 		m.backgroundSince = c.At
@@ -216,7 +320,7 @@ func (m *Model) SimulateLaunch(id string) error {
 	}
 	m.deletePending(id)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	if m.Suspended() {
 		m.dev.StartProcess() // the debugger resumes the paused process
 	}

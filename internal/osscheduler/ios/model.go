@@ -77,8 +77,9 @@ type Model struct {
 
 	// recency caches the score's day weights 2^(−d/RecencyHalfLife) for
 	// recencyHL (math.Exp2 was a fifth of an iOS device's CPU time).
-	recency   [HistoryDays]float64
-	recencyHL float64
+	recency    [HistoryDays]float64
+	recencyHL  float64
+	recencyDen float64 // the weights' sum, in day order
 
 	bar           bool
 	fetchInterval time.Duration
@@ -114,7 +115,6 @@ type Model struct {
 	launchOffs              []int64       // the device's launch history as offsets, see launchOffsets
 	whyBuf                  []byte        // heuristics' scratch for a run's why_then
 	noRunReasons            bool          // OmitRunReasons: heuristics format no why_then
-	fieldBuf                []sim.Field   // deferral's scratch for a record's fields
 	running                 []*run
 	inProcessStarting       int // RunInProcess calls whose start is still queued
 
@@ -123,8 +123,19 @@ type Model struct {
 	assertions      map[string]int // beginBackgroundTask assertions by name
 	backgroundSince time.Time      // when the app last left the foreground or was launched in the background
 	suspendTimer    sim.Timer
-	lpmTimer        sim.Timer
-	registered      map[string]bool
+	// A suspension check folded into its background-time event
+	// (lifecycle.go: placeSuspendCheck): its reserved place (checkSeq at
+	// checkAt, the OS phase) and the event's instant, all offsets.
+	checkFolded   bool
+	checkSeq      uint64
+	checkAt       int64
+	checkDeadline int64
+	checkBy       uint64 // the sequence of the event the check was asked for in
+	checkGen      uint64 // counts suspension checks asked for
+	// Folded checks, and those queued after all (for tests).
+	foldedChecks, unfoldedChecks int
+	lpmTimer                     sim.Timer
+	registered                   map[string]bool
 	// handlerID is an identifier registered[handlerID] holds for, the
 	// last handlerFor found ("" for none): registrations are only added
 	// until clearRegistered forgets them all, and it forgets handlerID.
@@ -153,8 +164,9 @@ type Model struct {
 	virtualSeq   uint64
 	virtualAt    int64
 	virtualDraws int
+	virtualBy    uint64 // the sequence of the event the pass was asked for in
 	evalSoon     sim.Timer
-	deferred     map[string]string // subject → key of the last deferral emitted
+	deferred     deferrals // subject → key of the last deferral emitted
 
 	tasks   []*taskRec
 	taskIdx map[string]int
@@ -187,7 +199,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 		rng: eng.Rand("ios.dasd"), bar: cfg.BackgroundAppRefresh, fetchInterval: cfg.FetchInterval,
 		fetchAnchor: eng.Now(), fetchWeight: 1,
 		registered: map[string]bool{},
-		deferred:   map[string]string{}, taskIdx: map[string]int{},
+		taskIdx:    map[string]int{},
 	}
 	if m.fetchInterval < FetchNever {
 		m.fetchInterval = FetchNever
@@ -294,7 +306,7 @@ func (m *Model) Submit(req TaskRequest) error {
 	p.req, p.submitted = req, m.eng.Now()
 	m.setPending(p)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	m.task(id, req.UniqueName, req.TaskName, req.Kind)
 	if m.prof.SubmitDeprecated && m.eng.Tracing() {
 		m.eng.Emit(SourceScheduler, event.Warning, id, "submit(_:) is deprecated from iOS 27 (submitTaskRequest(_:completionHandler:)); the plugin still calls it and it still works")
@@ -354,7 +366,7 @@ func (m *Model) SetMinimumBackgroundFetchInterval(d time.Duration) {
 	m.fetchInterval = d
 	m.fetchAnchor = m.eng.Now()
 	m.inputsChanged()
-	delete(m.deferred, FetchTaskName)
+	m.deferred.del(FetchTaskName)
 	if why := m.fetchDisabled(); why != "" && d != FetchNever {
 		m.emit(SourceFetch, event.Rejected, FetchTaskName, "setMinimumBackgroundFetchInterval has no effect: "+why)
 	}
@@ -652,7 +664,7 @@ func (m *Model) cancel(id string, source event.Source, reason string) {
 	}
 	m.deletePending(id)
 	m.pendingChanged()
-	delete(m.deferred, id)
+	m.deferred.del(id)
 	m.taskState(id, osscheduler.StateCancelled)
 	m.emit(source, event.Cancelled, id, reason)
 }

@@ -2,7 +2,7 @@ package ios
 
 import (
 	"math"
-	"slices"
+	"math/bits"
 	"time"
 
 	"github.com/wmsim/wmsim/internal/device"
@@ -34,7 +34,7 @@ import (
 // passInputs is what a pass reads from the device and the model besides the
 // time; a quiet span holds only while they are unchanged.
 type passInputs struct {
-	power     device.Power
+	on        bool // the device is on (a pass reads the power state only as that)
 	thermal   device.Thermal
 	killed    bool
 	bar       bool
@@ -100,7 +100,7 @@ var stepEveryPass = false
 func (m *Model) passInputs(idle bool) passInputs {
 	st := m.dev.StateView()
 	return passInputs{
-		power: st.Power, thermal: st.Thermal, killed: m.killed, bar: m.bar,
+		on: st.Power == device.PowerOn, thermal: st.Thermal, killed: m.killed, bar: m.bar,
 		lowPower: st.LowPower, plugged: st.Plugged(), connected: st.Network.Connected(),
 		busy:     idle && (st.ScreenOn || !st.Locked),
 		inUse:    st.App == device.ProcessForeground && st.ScreenOn,
@@ -111,14 +111,15 @@ func (m *Model) passInputs(idle bool) passInputs {
 // sameInputs reports whether m.passInputs(idle) == *in, without
 // building the struct: it is asked at every device change and pass.
 func (m *Model) sameInputs(idle bool, in *passInputs) bool {
-	if m.pendingVersion != in.pending || m.inputsVersion != in.version || m.killed != in.killed || m.bar != in.bar {
+	// killed and bar change only with inputsVersion (inputsChanged).
+	if m.pendingVersion != in.pending || m.inputsVersion != in.version {
 		return false
 	}
 	st := m.dev.StateView()
 	return len(m.dev.Launches()) == in.launches &&
 		(st.App == device.ProcessForeground && st.ScreenOn) == in.inUse &&
 		(idle && (st.ScreenOn || !st.Locked)) == in.busy &&
-		st.Power == in.power && st.LowPower == in.lowPower && st.Plugged() == in.plugged &&
+		(st.Power == device.PowerOn) == in.on && st.LowPower == in.lowPower && st.Plugged() == in.plugged &&
 		st.Network.Connected() == in.connected && st.Thermal == in.thermal
 }
 
@@ -167,15 +168,23 @@ func (m *Model) sameMemoHolds() bool {
 // differently; any other is evaluated in full. A pass that changes nothing
 // leaves the next quiet and partial spans.
 func (m *Model) pass() {
-	if m.quietNow() {
-		for range m.quiet.draws {
+	// quietNow, then whether the partial span holds (the same inputs and
+	// battery, before partUntil), with the inputs and the battery looked
+	// at once (no device change is being handled: no memo).
+	q := &m.quiet
+	n := int64(m.eng.Elapsed())
+	inQuiet, inPart := q.ok && n < q.until, q.part && n < q.partUntil
+	held := (inQuiet || inPart) && !stepEveryPass && m.sameInputs(q.idle, &q.inputs) &&
+		m.dev.StateView().Battery.Level() >= q.minLevel
+	if held && inQuiet {
+		for range q.draws {
 			m.drawJitter()
 		}
 		m.quietPasses++
 		return
 	}
 	pv, v := m.pendingVersion, m.inputsVersion
-	if m.partialNow() {
+	if held && inPart {
 		// No span while the pass runs (as below); one that changes
 		// nothing leaves the partial span as it was.
 		q := m.quiet
@@ -183,7 +192,8 @@ func (m *Model) pass() {
 		m.evaluateLive(q.live)
 		m.partialPasses++
 		if m.pendingVersion == pv && m.inputsVersion == v {
-			m.quiet = m.planScoreQuiet(q)
+			m.planScoreQuiet(&q)
+			m.quiet = q
 		}
 		return
 	}
@@ -194,14 +204,6 @@ func (m *Model) pass() {
 	if m.pendingVersion == pv && m.inputsVersion == v {
 		m.quiet = m.planQuiet()
 	}
-}
-
-// partialNow reports whether a pass now may evaluate only the partial
-// span's live requests.
-func (m *Model) partialNow() bool {
-	q := &m.quiet
-	return q.part && !stepEveryPass && int64(m.eng.Elapsed()) < q.partUntil &&
-		m.sameInputs(q.idle, &q.inputs) && m.dev.StateView().Battery.Level() >= q.minLevel
 }
 
 // evaluateLive is evaluate inside a partial span: the requests before the
@@ -291,7 +293,7 @@ func (m *Model) planQuiet() quietSpan {
 	live := m.liveBuf[:0]
 	for _, p := range m.pendingReqs() {
 		id := p.req.Identifier
-		key, ok := m.deferred[id]
+		key, ok := m.deferred.get(id)
 		if !ok {
 			return quietSpan{}
 		}
@@ -341,17 +343,19 @@ func (m *Model) planQuiet() quietSpan {
 		return quietSpan{}
 	}
 	q.part = true
-	return m.planScoreQuiet(q)
+	m.planScoreQuiet(&q)
+	return q
 }
 
-// planScoreQuiet is the quiet span within the partial span q: it holds
-// when every live request is a fast one whose usage score just stayed
-// below the threshold, until the first instant one of them may not.
-func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
+// planScoreQuiet works out, in place, the quiet span within the partial
+// span q: it holds when every live request is a fast one whose usage score
+// just stayed below the threshold, until the first instant one of them may
+// not.
+func (m *Model) planScoreQuiet(q *quietSpan) {
 	q.ok, q.until, q.draws = false, q.partUntil, 0
 	n := int64(m.eng.Elapsed())
 	if n < q.replanAt {
-		return q
+		return
 	}
 	now := m.eng.Now()
 	for _, l := range q.live {
@@ -361,27 +365,26 @@ func (m *Model) planScoreQuiet(q quietSpan) quietSpan {
 		}
 		if !l.fast && !l.budget {
 			q.replanAt = math.MaxInt64
-			return q
+			return
 		}
-		key := m.deferred[l.p.req.Identifier]
+		key, _ := m.deferred.get(l.p.req.Identifier)
 		if l.budget && key == "daily_budget" {
 			// Held by the budget until its oldest launch leaves the window.
 			q.until = min(q.until, int64(sim.Sub(m.bgLaunches[0].Add(DailyBudgetWindow), m.eng.Start())))
 			continue
 		}
 		if key != "usage_score" {
-			return q
+			return
 		}
 		until, retry, ok := m.scoreQuietUntil(l.p, now)
 		if !ok {
 			q.replanAt = retry
-			return q
+			return
 		}
 		q.until = min(q.until, until)
 		q.draws++
 	}
 	q.ok = q.until > n
-	return q
 }
 
 // scoreQuietUntil is, for a refresh request whose usage score just stayed
@@ -413,28 +416,24 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until, retry int6
 	} else {
 		retry = math.MaxInt64
 	}
-	// open[d-1]: the first instant from now at which day d can hit.
-	ls := m.launchOffsets()
+	// open[d-1]: the first instant from now at which day d can hit: its
+	// first launch at or after now−d·24h (due, less d·24h) within the
+	// longest horizon.
+	m.windows.update(m.launchOffsets(), n)
 	hmax := int64(PredictionHorizon + PredictionHorizonJitter)
 	var open [HistoryDays]int64
 	closes := int64(math.MaxInt64) // the first instant a day that can hit now no longer can
-	for d := range HistoryDays {
-		day := int64(d+1) * int64(24*time.Hour)
-		// The full pass just ran the score at now: the windows' first
-		// launches are those at or after now−d·24h.
-		i := m.windows.first[d]
-		if m.windows.now != n {
-			i, _ = slices.BinarySearch(ls, n-day)
-		}
+	for d, due := range &m.windows.due {
 		open[d] = math.MaxInt64
-		if i < len(ls) {
-			open[d] = max(ls[i]+day-hmax+1, n)
+		if due != math.MaxInt64 {
+			open[d] = max(due-hmax+1, n)
 			if open[d] == n {
-				closes = min(closes, ls[i]+day+1)
+				closes = min(closes, due+1)
 			}
 		}
 	}
-	// Days in the order their windows open (insertion sort: 14 at most).
+	// Days in the order their windows open (insertion sort: 14 at most),
+	// as bits of a mask per prefix of that order.
 	var order [HistoryDays]int
 	k := 0
 	for d := range HistoryDays {
@@ -449,29 +448,22 @@ func (m *Model) scoreQuietUntil(p *pendingReq, now time.Time) (until, retry int6
 		order[j] = d
 		k++
 	}
-	extra := m.countPending("refresh") - 1
-	// bound is the score with the first n days of order counted, summed in
-	// the score's own order (day 1 first): it grows with n.
-	var den float64 // the score's denominator, summed in its order
-	for d := range HistoryDays {
-		den += m.recency[d]
-	}
-	var rank [HistoryDays]int // day d's place in order; HistoryDays if not in it
-	for d := range HistoryDays {
-		rank[d] = HistoryDays
-	}
+	var prefix [HistoryDays + 1]uint32 // prefix[i]: the days order[:i]
 	for i, d := range order[:k] {
-		rank[d] = i
+		prefix[i+1] = prefix[i] | 1<<d
 	}
+	extra := m.countPending("refresh") - 1
+	m.recencyWeights()
 	overdue, recent := m.overdue(now, eligible)
+	// bound is the score with the first n days of order counted, summed in
+	// the score's own order (day 1 first), over the score's denominator:
+	// it grows with n.
 	bound := func(n int) float64 {
 		var num float64
-		for d := range HistoryDays {
-			if rank[d] < n {
-				num += m.recency[d]
-			}
+		for days := prefix[n]; days != 0; days &= days - 1 {
+			num += m.recency[bits.TrailingZeros32(days)]
 		}
-		return usageScore(num/den, extra, overdue, recent)
+		return usageScore(num/m.recencyDen, extra, overdue, recent)
 	}
 	// The most days that keep the bound below the threshold.
 	lo, hi := 0, k // bound(lo) is below the threshold; more than hi days are not
@@ -522,6 +514,7 @@ func (m *Model) skipTicks() {
 	}
 	m.skipping, m.skipFrom, m.skipDraws = true, m.tickAt, q.draws
 	m.tickAt = target
+	m.tickMoved()
 	m.eng.RescheduleAfter(m.tick, time.Duration(target)-m.eng.Elapsed()) // = Reschedule to Start()+target
 }
 
@@ -556,6 +549,7 @@ func (m *Model) pullBack() {
 	m.skipping = false
 	if m.tick.Pending() && m.tickAt > at {
 		m.tickAt = at
+		m.tickMoved()
 		m.eng.RescheduleAfter(m.tick, time.Duration(at)-m.eng.Elapsed())
 	}
 }
@@ -607,7 +601,10 @@ func (m *Model) settleVirtual(queue bool) {
 	}
 	now := int64(m.eng.Elapsed())
 	ph, seq, ok := m.eng.Firing()
-	if !ok || now > m.virtualAt || ph > sim.PhaseOS || (ph == sim.PhaseOS && seq > m.virtualSeq) {
+	// The event the pass was asked for in comes before it, whatever its
+	// phase: a pass asked for by the app or the plugin (a later phase
+	// than the OS's) fires right after their event.
+	if !ok || now > m.virtualAt || (seq != m.virtualBy && (ph > sim.PhaseOS || (ph == sim.PhaseOS && seq > m.virtualSeq))) {
 		m.virtualEval = false
 		for range m.virtualDraws {
 			m.drawJitter()

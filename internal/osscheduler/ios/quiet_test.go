@@ -2,6 +2,7 @@ package ios
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,54 @@ func TestSameInputsIsPassInputsEqual(t *testing.T) {
 		require.NoError(t, e.eng.RunFor(30*day))
 		assert.Greater(t, differ, 100, "%s: inputs must change, or this test compares nothing", prof)
 		assert.Greater(t, same, 100, "%s: inputs must also stay the same", prof)
+	}
+}
+
+// TestClassifyIsTheSwitch: every device change kind, the ones the model
+// tells apart and the others, gets the class of the plain lookup, and the
+// slot table is in use (no two kinds the model tells apart share a slot).
+func TestClassifyIsTheSwitch(t *testing.T) {
+	require.True(t, classSlotsOK, "two kinds share a slot of kindSlot: change its hash")
+	kinds := []device.ChangeKind{"", "x", device.ChangeMotion, device.ChangeStorage, device.ChangeStorageLow,
+		device.ChangeStorageOK, device.ChangeAppForceStop, device.ChangeAppUpdated, device.ChangeAppNotified,
+		device.ChangeProcessDied, device.ChangeAppSuspended}
+	for _, e := range classKinds {
+		kinds = append(kinds, e.kind)
+	}
+	for _, k := range kinds {
+		assert.Equal(t, classifySwitch(k), classify(k), "%q", k)
+		assert.Equal(t, classifySwitch(k), classify(device.ChangeKind(strings.Clone(string(k)))), "%q, another string", k)
+	}
+	assert.Equal(t, classPass, classify(device.ChangeScreen))
+	assert.Equal(t, classNone, classify(device.ChangeMotion))
+}
+
+// TestDeferralsAreAMap: the deferral keys kept in slots, with the last one
+// asked about in front and empty slots swept, answer every get as a plain
+// map of subject to key does, over random sets, deletes and gets of a few
+// subjects and of many (the sweep).
+func TestDeferralsAreAMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	keys := []string{"not_due", "usage_score", "seeded", "rate_limit"}
+	for _, subjects := range []int{3, 200} {
+		var d deferrals
+		want := map[string]string{}
+		for range 20_000 {
+			s := fmt.Sprintf("id-%d", r.IntN(subjects))
+			switch r.IntN(3) {
+			case 0:
+				k := keys[r.IntN(len(keys))]
+				d.set(s, k)
+				want[s] = k
+			case 1:
+				d.del(s)
+				delete(want, s)
+			}
+			k, ok := d.get(s)
+			wk, wok := want[s]
+			require.Equal(t, wok, ok, "%s", s)
+			require.Equal(t, wk, k, "%s", s)
+		}
+		assert.LessOrEqual(t, len(d.keys), max(subjects, maxDeferralSlots), "slots are swept")
 	}
 }
