@@ -49,3 +49,29 @@ func (c *startCounter) Record(r *report.Record) {
 		c.n++
 	}
 }
+
+// Check a scenario's expectations on a world built and run by hand, as a
+// fleet does on each device: Verdicts gives what Result's expectations would,
+// without building the rest of the result document.
+func ExampleWorld_Verdicts() {
+	sc, err := scenarios.LoadLibrary("hourly-sync-survives-doze")
+	if err != nil {
+		log.Fatal(err)
+	}
+	w, err := runner.NewWorld(sc, scenarios.PlatformAndroid, runner.RunOptions{NoTrace: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := w.Engine.RunUntil(sc.Start.Add(sc.Duration)); err != nil {
+		log.Fatal(err)
+	}
+	held := 0
+	for _, v := range w.Verdicts() {
+		if v.OK {
+			held++
+		}
+	}
+	fmt.Println(held, "of", len(w.Verdicts()), "held")
+	// Output:
+	// 3 of 3 held
+}

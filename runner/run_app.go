@@ -27,6 +27,10 @@ type appBehaviour struct {
 // receivedName is what the app keeps per task name it received.
 type receivedName struct {
 	runs int // runs so far: which result is next
+	// task and found are App.Tasks.Lookup of the name, looked up at the
+	// name's first run: the scenario does not change while it runs.
+	task  scenarios.Task
+	found bool
 	// stream is Engine.Rand("app.task-duration."+streamFor), the same
 	// generator Engine.Rand returns, without building its name per run;
 	// streamFor is the app.tasks entry the name was last handled by.
@@ -112,7 +116,17 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 		a.runGo(ctx, h, done)
 		return false
 	}
-	task, found := w.Scenario.App.Tasks.Lookup(name)
+	rn := a.last
+	if rn == nil || name != a.lastName { // most runs receive the name the run before did
+		rn = a.names[name]
+		if rn == nil {
+			rn = &receivedName{}
+			rn.task, rn.found = w.Scenario.App.Tasks.Lookup(name)
+			a.names[name] = rn
+		}
+		a.last, a.lastName = rn, name
+	}
+	task, found := &rn.task, rn.found
 	if !found && !a.warned[name] {
 		a.warned[name] = true
 		what := "its default entry"
@@ -124,15 +138,6 @@ func (a *appBehaviour) execute(ctx *plugin.TaskContext, done func(bool, error)) 
 			msg += "; on iOS a BGTaskScheduler task delivers its uniqueName and background fetch delivers iOSPerformFetch, not the taskName"
 		}
 		w.warn("unhandled_task_name", msg)
-	}
-	rn := a.last
-	if rn == nil || name != a.lastName { // most runs receive the name the run before did
-		rn = a.names[name]
-		if rn == nil {
-			rn = &receivedName{}
-			a.names[name] = rn
-		}
-		a.last, a.lastName = rn, name
 	}
 	n := rn.runs
 	rn.runs++

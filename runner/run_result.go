@@ -29,29 +29,8 @@ func (w *World) Result() *report.Result {
 		Start:    sc.Start.Format(time.RFC3339),
 		End:      end.Format(time.RFC3339),
 	}
-	if n := w.Journal.NumRuns(); n > 0 {
-		res.Runs = make([]report.Run, 0, n)
-	}
-	for _, r := range w.Journal.All() {
-		run := report.Run{
-			Task: r.Task, Unique: r.Unique, Received: r.Received, Attempt: r.Attempt,
-			Eligible: secs(r.Eligible), TStart: secs(r.Start), TEnd: secs(r.End),
-			Outcome: string(r.Outcome), StopReason: string(r.StopReason), WhyThen: r.WhyThen,
-		}
-		if r.End < 0 {
-			run.TEnd, run.Outcome = secs(w.Engine.Elapsed()), outcomeRunning
-		}
-		res.Runs = append(res.Runs, run)
-	}
+	w.resultRecords(res)
 	res.Tasks = w.tasks(res.Runs)
-	for i, e := range w.Journal.Errors {
-		src := w.errSource[i]
-		if src == SourceTimeline {
-			src = ""
-		}
-		res.Errors = append(res.Errors, report.Error{T: secs(e.At), Call: e.Call, Code: e.Code, Message: e.Message, SeenByApp: e.SeenByApp, Source: src})
-	}
-	res.Calls = append(res.Calls, w.calls...)
 	res.Warnings = append(res.Warnings, w.warnings...)
 	for i := range w.recorder.Records {
 		if r := &w.recorder.Records[i]; r.Kind == event.Clamped {
@@ -80,6 +59,53 @@ func (w *World) Result() *report.Result {
 	}
 	res.Normalize()
 	return res
+}
+
+// Verdicts is Result().Expectations, checked against the same evidence
+// without assembling the rest of the document: the tasks table is built only
+// if an expectation reads it, and no warnings, invariants or dates are
+// gathered. A fleet checks every device's expectations this way.
+func (w *World) Verdicts() []report.Expectation {
+	sc := w.Scenario
+	res := &report.Result{}
+	w.resultRecords(res)
+	ev := &evidence{res: res, trace: w.recorder.Records, start: sc.Start, end: sc.Duration, registered: w.registered, uniquesOf: w.uniquesOf,
+		lazyTasks: func() []report.Task { return w.tasks(res.Runs) }}
+	var out []report.Expectation
+	for i := range sc.Expect {
+		if p := sc.Expect[i].Platform; p != "" && p != w.Platform {
+			continue
+		}
+		out = append(out, ev.evaluate(&sc.Expect[i]))
+	}
+	return out
+}
+
+// resultRecords fills the result's runs, errors and calls: what the
+// expectations read, with the tasks table.
+func (w *World) resultRecords(res *report.Result) {
+	if n := w.Journal.NumRuns(); n > 0 {
+		res.Runs = make([]report.Run, 0, n)
+	}
+	for _, r := range w.Journal.All() {
+		run := report.Run{
+			Task: r.Task, Unique: r.Unique, Received: r.Received, Attempt: r.Attempt,
+			Eligible: secs(r.Eligible), TStart: secs(r.Start), TEnd: secs(r.End),
+			Outcome: string(r.Outcome), StopReason: string(r.StopReason), WhyThen: r.WhyThen,
+		}
+		if r.End < 0 {
+			run.TEnd, run.Outcome = secs(w.Engine.Elapsed()), outcomeRunning
+		}
+		res.Runs = append(res.Runs, run)
+	}
+	for i, e := range w.Journal.Errors {
+		src := w.errSource[i]
+		if src == SourceTimeline {
+			src = ""
+		}
+		res.Errors = append(res.Errors, report.Error{T: secs(e.At), Call: e.Call, Code: e.Code, Message: e.Message, SeenByApp: e.SeenByApp, Source: src})
+	}
+	res.Calls = append(res.Calls, w.calls...)
 }
 
 // Evaluate checks one expectation against the world as it stands, with the

@@ -49,9 +49,40 @@ func bucketRange(idx int32) (lo, hi int64) {
 // Dist is a mergeable distribution of integer samples: an exact count, sum,
 // min and max, and a log-linear bucket histogram for quantiles (see subBits).
 // Negative samples are counted in mirrored buckets. The zero value is empty.
+//
+// The buckets are counted in dense blocks of 2^subBits, one per power of two
+// a sample falls in, allocated when the first sample of the block comes: a
+// sample costs an index and an increment (no map), and the buckets come out
+// in order with no sort. A bucket count of zero is a bucket that does not
+// exist. Every bucket a sample can fall in has a block (at most chunkCount);
+// indexes beyond them, which only a hand-made document can name, are kept in
+// odd by their signed wire index.
 type Dist struct {
 	count, sum, min, max int64
-	pos, neg             map[int32]int64
+	pos, neg             []*chunk
+	odd                  map[int32]int64
+}
+
+// chunk is the counts of 2^subBits consecutive buckets.
+type chunk [1 << subBits]int64
+
+// chunkCount is how many chunks cover every bucket of a sample: the last
+// bucket is bucketOf(math.MaxInt64) (a negative sample's mirror, at most
+// 2^63, falls below it).
+const chunkCount = (64 - (subBits + 1)) + 2
+
+// inc adds n to bucket k of the side cs (pos or neg), growing it as needed.
+func inc(cs *[]*chunk, k int32, n int64) {
+	c := int(k >> subBits)
+	for len(*cs) <= c {
+		*cs = append(*cs, nil)
+	}
+	ch := (*cs)[c]
+	if ch == nil {
+		ch = new(chunk)
+		(*cs)[c] = ch
+	}
+	ch[k&(1<<subBits-1)] += n
 }
 
 // Add records one sample.
@@ -64,17 +95,19 @@ func (d *Dist) Add(v int64) {
 	}
 	d.count++
 	d.sum += v
-	if v >= 0 {
-		if d.pos == nil {
-			d.pos = map[int32]int64{}
-		}
-		d.pos[bucketOf(v)]++
-	} else {
-		if d.neg == nil {
-			d.neg = map[int32]int64{}
-		}
-		d.neg[bucketOf(-v)]++
+	side, u := &d.pos, v
+	if v < 0 {
+		side, u = &d.neg, -v
 	}
+	k := bucketOf(u)
+	// The bucket's block mostly exists already: count in it directly.
+	if c := int(k >> subBits); c < len(*side) {
+		if ch := (*side)[c]; ch != nil {
+			ch[k&(1<<subBits-1)]++
+			return
+		}
+	}
+	inc(side, k, 1)
 }
 
 // Merge adds every sample of o to d.
@@ -90,17 +123,33 @@ func (d *Dist) Merge(o *Dist) {
 	}
 	d.count += o.count
 	d.sum += o.sum
-	for k, n := range o.pos {
-		if d.pos == nil {
-			d.pos = map[int32]int64{}
+	mergeSide(&d.pos, o.pos)
+	mergeSide(&d.neg, o.neg)
+	for k, n := range o.odd {
+		if d.odd == nil {
+			d.odd = map[int32]int64{}
 		}
-		d.pos[k] += n
+		d.odd[k] += n
 	}
-	for k, n := range o.neg {
-		if d.neg == nil {
-			d.neg = map[int32]int64{}
+}
+
+func mergeSide(dst *[]*chunk, src []*chunk) {
+	for c, ch := range src {
+		if ch == nil {
+			continue
 		}
-		d.neg[k] += n
+		for len(*dst) <= c {
+			*dst = append(*dst, nil)
+		}
+		to := (*dst)[c]
+		if to == nil {
+			cp := *ch
+			(*dst)[c] = &cp
+			continue
+		}
+		for i, n := range ch {
+			to[i] += n
+		}
 	}
 }
 
@@ -124,16 +173,79 @@ type bucket struct {
 	idx    int32 // signed: negative for mirrored buckets
 }
 
+// bucketAt is the bucket of signed index idx holding n samples.
+func bucketAt(idx int32, n int64) bucket {
+	if idx < 0 {
+		lo, hi := bucketRange(-idx - 1)
+		return bucket{lo: -hi, hi: -lo, n: n, idx: idx}
+	}
+	lo, hi := bucketRange(idx)
+	return bucket{lo: lo, hi: hi, n: n, idx: idx}
+}
+
+// each calls yield with the non-empty buckets in ascending value order
+// (ascending signed index), until it returns false.
+func (d *Dist) each(yield func(bucket) bool) {
+	if d.odd != nil { // a hand-made document's out-of-range buckets: sort
+		for _, b := range d.buckets() {
+			if !yield(b) {
+				return
+			}
+		}
+		return
+	}
+	for c := len(d.neg) - 1; c >= 0; c-- {
+		ch := d.neg[c]
+		if ch == nil {
+			continue
+		}
+		for i := len(ch) - 1; i >= 0; i-- {
+			if n := ch[i]; n != 0 && !yield(bucketAt(-int32(c<<subBits+i)-1, n)) {
+				return
+			}
+		}
+	}
+	for c, ch := range d.pos {
+		if ch == nil {
+			continue
+		}
+		for i, n := range ch {
+			if n != 0 && !yield(bucketAt(int32(c<<subBits+i), n)) {
+				return
+			}
+		}
+	}
+}
+
 // buckets lists the non-empty buckets in ascending value order.
 func (d *Dist) buckets() []bucket {
-	out := make([]bucket, 0, len(d.pos)+len(d.neg))
-	for k, n := range d.neg {
-		lo, hi := bucketRange(k)
-		out = append(out, bucket{lo: -hi, hi: -lo, n: n, idx: -k - 1})
+	var out []bucket
+	if d.odd == nil {
+		d.each(func(b bucket) bool { out = append(out, b); return true })
+		return out
 	}
-	for k, n := range d.pos {
-		lo, hi := bucketRange(k)
-		out = append(out, bucket{lo: lo, hi: hi, n: n, idx: k})
+	for c, ch := range d.neg {
+		if ch == nil {
+			continue
+		}
+		for i, n := range ch {
+			if n != 0 {
+				out = append(out, bucketAt(-int32(c<<subBits+i)-1, n))
+			}
+		}
+	}
+	for c, ch := range d.pos {
+		if ch == nil {
+			continue
+		}
+		for i, n := range ch {
+			if n != 0 {
+				out = append(out, bucketAt(int32(c<<subBits+i), n))
+			}
+		}
+	}
+	for k, n := range d.odd {
+		out = append(out, bucketAt(k, n))
 	}
 	slices.SortFunc(out, func(a, b bucket) int { return int(a.idx) - int(b.idx) })
 	return out
@@ -155,13 +267,16 @@ func (d *Dist) Quantile(q float64) int64 {
 	}
 	rank = max(rank, 1)
 	var seen int64
-	for _, b := range d.buckets() {
+	out := d.max
+	d.each(func(b bucket) bool {
 		seen += b.n
 		if seen >= rank {
-			return min(max(b.lo+(b.hi-b.lo)/2, d.min), d.max)
+			out = min(max(b.lo+(b.hi-b.lo)/2, d.min), d.max)
+			return false
 		}
-	}
-	return d.max
+		return true
+	})
+	return out
 }
 
 // Mean is the exact mean rounded toward zero (0 when empty).
@@ -193,14 +308,15 @@ func (d Dist) MarshalJSON() ([]byte, error) {
 	j := distJSON{Count: d.count, Sum: d.sum, Min: d.min, Max: d.max, Mean: d.Mean(),
 		P50: d.Quantile(0.5), P90: d.Quantile(0.9), P99: d.Quantile(0.99)}
 	var sb []byte
-	for i, b := range d.buckets() {
-		if i > 0 {
+	d.each(func(b bucket) bool {
+		if len(sb) > 0 {
 			sb = append(sb, ' ')
 		}
 		sb = strconv.AppendInt(sb, int64(b.idx), 10)
 		sb = append(sb, ':')
 		sb = strconv.AppendInt(sb, b.n, 10)
-	}
+		return true
+	})
 	j.Buckets = string(sb)
 	return json.Marshal(j)
 }
@@ -222,16 +338,16 @@ func (d *Dist) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("distribution: bad bucket %q, want index:count", kv)
 		}
 		total += n
-		if idx >= 0 {
-			if d.pos == nil {
-				d.pos = map[int32]int64{}
+		switch k := int32(idx); {
+		case k >= 0 && k < chunkCount<<subBits:
+			inc(&d.pos, k, n)
+		case k < 0 && -k-1 < chunkCount<<subBits:
+			inc(&d.neg, -k-1, n)
+		default:
+			if d.odd == nil {
+				d.odd = map[int32]int64{}
 			}
-			d.pos[int32(idx)] += n
-		} else {
-			if d.neg == nil {
-				d.neg = map[int32]int64{}
-			}
-			d.neg[int32(-idx-1)] += n
+			d.odd[k] += n
 		}
 	}
 	if total != j.Count || j.Count < 0 || (j.Count > 0 && j.Min > j.Max) {

@@ -2,8 +2,12 @@ package fleet
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,4 +104,67 @@ func TestQuantileAll(t *testing.T) {
 	assert.Equal(t, int64(10), b.QuantileAll(10, 0.9))
 	assert.Equal(t, int64(20), b.QuantileAll(10, 0.99))
 	assert.Equal(t, int64(20), b.QuantileAll(10, 1))
+}
+
+// The dense blocks list exactly the buckets a map of index → count would,
+// in the same order, for samples over the whole int64 range (both extremes
+// included); a document's buckets beyond any sample's read back and merge
+// in their place.
+func TestDenseBucketsAreTheMapsBuckets(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var d, half1, half2 Dist
+	want := map[int32]int64{}
+	add := func(i int, v int64) {
+		d.Add(v)
+		[]*Dist{&half1, &half2}[i%2].Add(v)
+		if v >= 0 {
+			want[bucketOf(v)]++
+		} else {
+			want[-bucketOf(-v)-1]++
+		}
+	}
+	for i, v := range []int64{math.MinInt64, math.MaxInt64, math.MinInt64 + 1, -1, 0, 1, 255, 256, -256} {
+		add(i, v)
+	}
+	for i := range 5000 {
+		v := int64(r.Uint64())
+		if i%2 == 0 {
+			v >>= r.IntN(64)
+		}
+		add(i, v)
+	}
+	keys := slices.Sorted(maps.Keys(want))
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d:%d", k, want[k]))
+	}
+	var doc struct{ Buckets string }
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &doc))
+	assert.Equal(t, strings.Join(parts, " "), doc.Buckets)
+	var m Dist
+	m.Merge(&half2)
+	m.Merge(&half1)
+	bm, _ := json.Marshal(m)
+	assert.Equal(t, string(b), string(bm))
+	assert.Less(t, keys[len(keys)-1], int32(chunkCount<<subBits), "the last chunk holds the largest bucket")
+	assert.GreaterOrEqual(t, -keys[0]-1, int32((chunkCount-1)<<subBits), "the last chunk holds the most negative bucket")
+
+	// Out-of-range indexes (no sample makes them) round-trip in order.
+	in := `{"count":4,"sum":0,"min":-5,"max":9,"buckets":"-9000:1 -3:1 2:1 8000:1"}`
+	var odd Dist
+	require.NoError(t, json.Unmarshal([]byte(in), &odd))
+	require.NoError(t, json.Unmarshal(mustJSON(t, odd), &doc))
+	assert.Equal(t, "-9000:1 -3:1 2:1 8000:1", doc.Buckets)
+	odd.Merge(&odd)
+	require.NoError(t, json.Unmarshal(mustJSON(t, odd), &doc))
+	assert.Equal(t, "-9000:2 -3:2 2:2 8000:2", doc.Buckets)
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
 }

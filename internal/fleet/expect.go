@@ -47,8 +47,7 @@ func (acc *Summary) expectations(w *runner.World, i int, seed uint64, profile st
 	if len(w.Scenario.Expect) == 0 {
 		return
 	}
-	res := w.Result()
-	for k, v := range res.Expectations {
+	for k, v := range w.Verdicts() {
 		for len(acc.Expectations) <= k {
 			acc.Expectations = append(acc.Expectations, &ExpectStats{Failed: []FailedDevice{}})
 		}

@@ -276,9 +276,11 @@ type taskAcc struct {
 	lastSuccess time.Duration
 	hadSuccess  bool
 	chargeUAms  int64 // µA·ms, converted to µAh once at the end
-	gaps        []int64
-	delays      []int64
 	blocked     []reasonTotal
+	// stats are the task's entries in the groups the device counts in (all
+	// devices, its profile's): a run's delay and gap go straight into their
+	// distributions, which do not depend on the order of their samples.
+	stats [2]*TaskStats
 }
 
 // runDevice simulates device i and folds its metrics into acc.
@@ -322,6 +324,7 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	now := w.Engine.Elapsed()
 	sink.finish(now)
 
+	groups := [2]*Group{acc.All, acc.profile(profile)}
 	var tasks []*taskAcc
 	get := func(key string) *taskAcc {
 		for _, t := range tasks {
@@ -329,7 +332,7 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 				return t
 			}
 		}
-		t := &taskAcc{key: key}
+		t := &taskAcc{key: key, stats: [2]*TaskStats{groups[0].task(key), groups[1].task(key)}}
 		tasks = append(tasks, t)
 		return t
 	}
@@ -351,11 +354,15 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 			end = now
 		}
 		t.chargeUAms += taskUA * int64(end-r.Start) / int64(time.Millisecond) // µA·ms
-		t.delays = append(t.delays, int64((r.Start-r.Eligible)/time.Millisecond))
+		delay := int64((r.Start - r.Eligible) / time.Millisecond)
+		t.stats[0].DelayMs.Add(delay)
+		t.stats[1].DelayMs.Add(delay)
 		if r.Outcome == osscheduler.OutcomeSuccess {
 			t.succ++
 			if t.hadSuccess {
-				t.gaps = append(t.gaps, int64((r.Start-t.lastSuccess)/time.Millisecond))
+				gap := int64((r.Start - t.lastSuccess) / time.Millisecond)
+				t.stats[0].SuccessGapMs.Add(gap)
+				t.stats[1].SuccessGapMs.Add(gap)
 			}
 			t.hadSuccess, t.lastSuccess = true, r.Start
 		}
@@ -372,26 +379,20 @@ func (p *plan) runDevice(i int, acc *Summary) error {
 	if limited {
 		acc.Limited++
 	}
-	for _, g := range []*Group{acc.All, acc.profile(profile)} {
+	for gi, g := range groups {
 		g.Devices++
 		g.DeviceUsedUAh.Add(on + off)
 		var app int64
 		for _, t := range tasks {
 			uAh := t.chargeUAms / 3_600_000 // µA·ms → µAh
 			app += uAh
-			ts := g.task(t.key)
+			ts := t.stats[gi]
 			ts.Devices++
 			ts.Runs += t.runs
 			ts.Successes += t.succ
 			ts.RunsPerDayMilli.Add(t.runs * 1000 * int64(day/time.Millisecond) / int64(p.duration/time.Millisecond))
 			ts.SuccessesPerDevice.Add(t.succ)
 			ts.BatteryUAh.Add(uAh)
-			for _, v := range t.gaps {
-				ts.SuccessGapMs.Add(v)
-			}
-			for _, v := range t.delays {
-				ts.DelayMs.Add(v)
-			}
 			for _, b := range t.blocked {
 				ts.block(b.reason).PerDeviceMs.Add(int64(b.total / time.Millisecond))
 			}

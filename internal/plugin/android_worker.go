@@ -3,6 +3,7 @@ package plugin
 import (
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/wmsim/wmsim/internal/device"
 	"github.com/wmsim/wmsim/internal/event"
@@ -26,16 +27,13 @@ func (p *Plugin) androidStart(r *run) {
 		r.debug, _ = x.Input[keyIsInDebugMode05].(bool)
 	}
 	if p.caps.Namespace != NamespaceTramckrijte {
-		if s, ok := x.Input[keyDartTask].(string); ok {
-			r.task = s
-		} else {
-			r.task = ""
-		}
+		in := p.startInput.read(x.Input)
+		r.task = in.task
 		// 1. A foreground-service config promotes the worker first; on API 34+
 		// createForegroundInfo checks the type's permission and throws from
 		// startWork, which WorkerWrapper turns into a failure (#725; the check
 		// runs when the worker starts, not at registration).
-		if js, ok := x.Input[keyFGSConfig].(string); ok {
+		if js, ok := in.fgs, in.hasFGS; ok {
 			typ := decodeFGSType(js)
 			if p.api() >= apiUpsideDownCake && typ != "SHORT_SERVICE" && !p.cfg.EnableDataSyncForegroundService && !p.caps.DataSyncDeclared {
 				msg := "workmanager_android: foregroundServiceType=dataSync requires the 'android.permission.FOREGROUND_SERVICE_DATA_SYNC' permission " +
@@ -55,6 +53,34 @@ func (p *Plugin) androidStart(r *run) {
 	}
 	p.afterStep(r, cost, "plugin.engine-started", stepAndroidEngine)
 }
+
+// startInput is what androidStart reads of a work's input data: its Dart
+// task name and its foreground-service config. The runs of a work share its
+// input map (the Android model hands every Execution the WorkSpec's input,
+// which nothing writes after the plugin built it at enqueue; a run's Dart
+// inputData is decoded into a new map), so the reading of the last map is
+// kept and reused while the next run brings the same map: the same values
+// the two lookups would give. The map itself is kept, so its address cannot
+// be reused by another map while it is the key.
+type startInput struct {
+	of     osscheduler.Data
+	task   string
+	fgs    string
+	hasFGS bool
+}
+
+// read returns the reading of in, from the last one when in is the same map.
+func (s *startInput) read(in osscheduler.Data) *startInput {
+	if in == nil || s.of == nil || mapAddr(in) != mapAddr(s.of) {
+		task, _ := in[keyDartTask].(string)
+		fgs, hasFGS := in[keyFGSConfig].(string)
+		*s = startInput{of: in, task: task, fgs: fgs, hasFGS: hasFGS}
+	}
+	return s
+}
+
+// mapAddr is the identity of a map (a map value is a pointer to its header).
+func mapAddr(m osscheduler.Data) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&m)) }
 
 // androidEngineReady: the engine runs; resolve the callback handle, report
 // STARTED/RETRYING, do the handshake and executeTask.

@@ -85,6 +85,7 @@ type Plugin struct {
 
 	androidModel *android.Model
 	iosModel     *ios.Model
+	startInput   startInput // androidStart's reading of the last input (android_worker.go)
 	wm           androidWorkManager
 	bg           iosScheduler
 
