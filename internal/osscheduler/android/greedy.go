@@ -271,7 +271,7 @@ func (m *Model) greedyAwake(now time.Time) bool {
 	if m.st.App == device.ProcessForeground {
 		return true
 	}
-	if m.oem.Rules.BatteryOptimization.Default == "restricted" {
+	if m.oemRestricted {
 		// The vendor's default battery setting restricts the app's
 		// background work (oem.go): its process does nothing in the
 		// background, in-process work included.

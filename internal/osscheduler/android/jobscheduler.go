@@ -280,7 +280,13 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 		}
 		return blockNone, never
 	}
-	if now.Before(w.job.earliest) {
+	// now.Before(w.job.earliest) as virtual times: now is the engine's
+	// clock in every caller (a pass), vt(now) is Elapsed, and earliestAt is
+	// vt(earliest), set with it (setEarliest); vt is monotonic and
+	// saturates only past about 292 years, where never lies, so vt(now) <
+	// vt(earliest) is now.Before(earliest) (both false for the zero time,
+	// whose vt is negative). TestBlockedNotDueIsBefore compares.
+	if int64(m.eng.Elapsed()) < w.job.earliestAt {
 		return blockNotDue, w.job.earliest
 	}
 	// The checks read the device state in place: nothing they call changes it.
@@ -295,7 +301,7 @@ func (m *Model) blocked(w *workSpec, now time.Time) (block, time.Time) {
 func (m *Model) policyBlock(w *workSpec, st *device.State, now time.Time) (block, time.Time) {
 	ej := w.job.ej
 	fg := st.App == device.ProcessForeground
-	if !fg && m.oem.Rules.BatteryOptimization.Default == "restricted" {
+	if !fg && m.oemRestricted {
 		// The vendor's default per-app battery setting restricts background
 		// work (as ActivityManager's background restriction does).
 		return blockBackgroundRestricted, never

@@ -48,12 +48,13 @@ type Model struct {
 	saver        bool
 	screenOffAt  time.Time
 
-	oem         *OEMProfile
-	oemT        [oemTimers]sim.Timer
-	oemH        [oemTimers]sim.Handler
-	oemActs     [oemTimers]bool // the rule of timer i does something (its timer is ever queued)
-	awaitLaunch bool            // booted with autostart off: nothing rescheduled until the app is opened
-	oemSlept    bool            // the OEM layer put the app in the restricted bucket
+	oem           *OEMProfile
+	oemRestricted bool // oem's default battery optimization is restricted (oemInit)
+	oemT          [oemTimers]sim.Timer
+	oemH          [oemTimers]sim.Handler
+	oemActs       [oemTimers]bool // the rule of timer i does something (its timer is ever queued)
+	awaitLaunch   bool            // booted with autostart off: nothing rescheduled until the app is opened
+	oemSlept      bool            // the OEM layer put the app in the restricted bucket
 
 	gr greedy // GreedyScheduler in the app's process (greedy.go)
 

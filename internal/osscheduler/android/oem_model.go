@@ -34,6 +34,11 @@ func (m *Model) oemRule(i int) *OEMRule {
 func (m *Model) oemAutostart() bool { return m.oem.Rules.Autostart.Enabled }
 
 func (m *Model) oemInit() {
+	// The vendor's default per-app battery setting, read by every pass
+	// (policyBlock, greedyAwake): compared once here (the profile does not
+	// change in a run).
+	bo := m.oem.Rules.BatteryOptimization
+	m.oemRestricted = bo != nil && bo.Default == "restricted"
 	for i := range m.oemH {
 		m.oemH[i] = oemHandler{m, i}
 		m.oemActs[i] = m.oemRule(i).effect() != EffectNone
