@@ -113,8 +113,12 @@ type greedy struct {
 	rel     greedyRelease
 	primed  bool // Schedulers.schedule ran in this process: it tracks every eligible work
 	running []*workSpec
-	wakeAt  time.Time // WorkManager code ran at this instant: the process is awake
-	proc    int       // process generation: attempt data of an older process is void
+	// wakeAt: WorkManager code ran at this instant (the engine's offset,
+	// plus one: 0 is never), so the process is awake then; compared with
+	// the pass's offset, which is its time.Time's Equal (the pass's now is
+	// the engine's clock, and offsets are exact).
+	wakeAt int64
+	proc   int // process generation: attempt data of an older process is void
 	// reconcile: the process died with work RUNNING; the next process's
 	// ForceStopRunnable.cleanUp resets it and calls Schedulers.schedule.
 	reconcile bool
@@ -141,6 +145,7 @@ type greedyWork struct {
 	memoState                      state
 	memoRAC, memoPC, memoGen       int
 	memoEnqueue, memoOver, memoDue time.Time
+	memoDueAt                      int64 // vt(memoDue)
 }
 
 // greedyDue is when GreedyScheduler may start w: max(calculateNextRunTime,
@@ -160,8 +165,19 @@ type greedyWork struct {
 // and most passes find the work as the last one did.
 // TestGreedyDueMemoIsTheComputation compares at every answer.
 func (m *Model) greedyDue(w *workSpec, now time.Time) time.Time {
+	due, _ := m.greedyDueAt(w, now)
+	return due
+}
+
+// greedyDueAt is greedyDue with the due time's virtual time (vt), kept
+// with the answer, so that a pass compares offsets: vt is monotonic and
+// saturates only past about 292 years, where never lies, so
+// Elapsed < vt(due) is now.Before(due) for the pass's now (the engine's
+// clock). TestGreedyDueAtIsTheTime compares.
+func (m *Model) greedyDueAt(w *workSpec, now time.Time) (time.Time, int64) {
 	if !m.gr.rel.throttle {
-		return w.nextRunTime()
+		due := w.nextRunTime()
+		return due, m.vt(due)
 	}
 	g := &w.greedy
 	if g.proc != m.gr.proc || g.firstAt.IsZero() {
@@ -172,12 +188,12 @@ func (m *Model) greedyDue(w *workSpec, now time.Time) time.Time {
 		if checkGreedyMemo != nil {
 			checkGreedyMemo(g.memoDue, m.greedyDueOf(w))
 		}
-		return g.memoDue
+		return g.memoDue, g.memoDueAt
 	}
 	due := m.greedyDueOf(w)
 	g.memoOK, g.memoState, g.memoRAC, g.memoPC, g.memoGen = true, w.state, w.runAttemptCount, w.periodCount, w.generation
-	g.memoEnqueue, g.memoOver, g.memoDue = w.lastEnqueue, w.override, due
-	return due
+	g.memoEnqueue, g.memoOver, g.memoDue, g.memoDueAt = w.lastEnqueue, w.override, due, m.vt(due)
+	return due, g.memoDueAt
 }
 
 // greedyDueOf is greedyDue's computation, with the attempt data set.
@@ -210,7 +226,7 @@ func (m *Model) greedyFinished(w *workSpec) { w.greedy = greedyWork{} }
 // starts now.
 func (m *Model) greedySchedule() {
 	if m.greedyTrack() {
-		m.gr.wakeAt = m.eng.Now()
+		m.gr.wakeAt = int64(m.eng.Elapsed()) + 1
 	}
 }
 
@@ -277,7 +293,7 @@ func (m *Model) greedyAwake(now time.Time) bool {
 		// background, in-process work included.
 		return false
 	}
-	return m.nRunning > 0 || m.gr.wakeAt.Equal(now)
+	return m.nRunning > 0 || m.gr.wakeAt == int64(m.eng.Elapsed())+1 // (now is the engine's clock)
 }
 
 // greedyPass starts every tracked work that is due, whose in-process
@@ -293,12 +309,13 @@ func (m *Model) greedyPass(now time.Time) time.Time {
 	// due (greedyAwake reads state and changes none).
 	awake, asked := false, false
 	next := never
+	at := int64(m.eng.Elapsed()) // vt(now): now is the engine's clock (a pass)
 	for _, w := range m.specs {
 		if w.state != stEnqueued || w.deleted || !greedyTracks(w) {
 			continue
 		}
-		due := m.greedyDue(w, now) // DelayedWorkTracker's time
-		if now.Before(due) {
+		due, dueAt := m.greedyDueAt(w, now) // DelayedWorkTracker's time
+		if at < dueAt {                     // now.Before(due) (greedyDueAt)
 			w.greedy.laterPass = m.passSerial
 			if due.Before(next) {
 				next = due
