@@ -122,10 +122,7 @@ func TestToggleShortcutsChangeNothingUnderCommands(t *testing.T) {
 				off := run(api, seed)
 				sc.set(true)
 				on := run(api, seed)
-				require.Equal(t, len(off.trace), len(on.trace), "%s: trace length", name)
-				for i := range off.trace {
-					require.Equal(t, off.trace[i], on.trace[i], "%s: trace record %d", name, i)
-				}
+				requireSameTrace(t, name, off.trace, on.trace)
 				require.Equal(t, off.runs, on.runs, "%s: runs", name)
 				require.Equal(t, off.states, on.states, "%s: states", name)
 				require.Equal(t, off.fired, on.fired, "%s: events fired", name)

@@ -112,10 +112,7 @@ func compareShortcut(t *testing.T, set func(full bool)) {
 					full := runShortcut(t, w.profile, w.initial, seed, days, api, sparse)
 					set(false)
 					lean := runShortcut(t, w.profile, w.initial, seed, days, api, sparse)
-					require.Equal(t, len(full.trace), len(lean.trace), "%s: trace length", name)
-					for i := range full.trace {
-						require.Equal(t, full.trace[i], lean.trace[i], "%s: trace record %d", name, i)
-					}
+					requireSameTrace(t, name, full.trace, lean.trace)
 					require.Equal(t, full.runs, lean.runs, "%s: runs", name)
 					require.Equal(t, full.final, lean.final, "%s: final Doze and scheduler state", name)
 					require.Equal(t, full.st, lean.st, "%s: the model's device state", name)
@@ -265,10 +262,7 @@ func compareLongRuns(t *testing.T, set func(on bool)) uint64 {
 				set(true)
 				trace, states, runs, n := run(w.profile, w.initial, 1, api, dur)
 				require.Equal(t, fullRuns, runs, "%s: runs", name)
-				require.Equal(t, len(fullTrace), len(trace), "%s: trace length", name)
-				for i := range fullTrace {
-					require.Equal(t, fullTrace[i], trace[i], "%s: trace record %d", name, i)
-				}
+				requireSameTrace(t, name, fullTrace, trace)
 				require.Equal(t, fullStates, states, "%s: state every minute", name)
 				repeated += n
 			}
@@ -383,4 +377,14 @@ func TestRepeatPassWeighsStagedWorkAgain(t *testing.T) {
 	full, lean := run(false), run(true)
 	require.Equal(t, full, lean)
 	require.Contains(t, fmt.Sprint(full), "01:00:01 a [{id 0 wm-0001 0} {blocked_by 0 quota 0}", "a reported over quota as b starts")
+}
+
+// requireSameTrace fails at the first trace record where a and b differ
+// (comparing whole slices would print both traces).
+func requireSameTrace(t *testing.T, name string, a, b []string) {
+	t.Helper()
+	require.Equal(t, len(a), len(b), "%s: trace length", name)
+	for i := range a {
+		require.Equal(t, a[i], b[i], "%s: trace record %d", name, i)
+	}
 }
