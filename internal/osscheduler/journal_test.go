@@ -80,3 +80,20 @@ func TestJournalRunsFollowsChanges(t *testing.T) {
 	require.Len(t, j.Runs(), 2)
 	assert.Equal(t, "b", j.Runs()[1].Task)
 }
+
+// Every chunk is allocated once at its full size and never regrown: a
+// journal of n runs holds ceil(n/runChunk) chunks of capacity runChunk, so
+// its run storage is at most runChunk-1 records more than it holds.
+func TestJournalChunksAreAllocatedOnce(t *testing.T) {
+	origin := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	var j Journal
+	for i := range 5*runChunk + 3 {
+		x := &Execution{ID: uint64(i + 1), TaskName: "t"}
+		j.RunStarted(x, origin.Add(time.Duration(i)*time.Second), origin)
+		j.RunEnded(x, origin.Add(time.Duration(i)*time.Second+time.Millisecond), origin, OutcomeSuccess, "")
+		require.Len(t, j.chunks, i/runChunk+1)
+		for _, c := range j.chunks {
+			require.Equal(t, runChunk, cap(c), "after %d runs", i+1)
+		}
+	}
+}
