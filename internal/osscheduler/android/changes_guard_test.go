@@ -4,7 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -28,24 +28,27 @@ var readOnlyAPI = map[string]bool{
 // fails, so the shortcut cannot silently miss a call.
 func TestEveryMutatingAPICallCountsAChange(t *testing.T) {
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	names, err := filepath.Glob("*.go")
 	require.NoError(t, err)
 	var counted, missing []string
-	for _, p := range pkgs {
-		for _, f := range p.Files {
-			for _, d := range f.Decls {
-				fd, ok := d.(*ast.FuncDecl)
-				if !ok || fd.Recv == nil || !fd.Name.IsExported() || !isModelReceiver(fd.Recv) {
-					continue
-				}
-				name := fd.Name.Name
-				switch {
-				case readOnlyAPI[name]:
-				case firstIsChangesInc(fd.Body):
-					counted = append(counted, name)
-				default:
-					missing = append(missing, fset.Position(fd.Pos()).String()+": "+name)
-				}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || !fd.Name.IsExported() || !isModelReceiver(fd.Recv) {
+				continue
+			}
+			method := fd.Name.Name
+			switch {
+			case readOnlyAPI[method]:
+			case firstIsChangesInc(fd.Body):
+				counted = append(counted, method)
+			default:
+				missing = append(missing, fset.Position(fd.Pos()).String()+": "+method)
 			}
 		}
 	}
