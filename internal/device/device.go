@@ -182,9 +182,9 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	d.st.StorageLow = d.storageLow(d.st.Storage)
 	d.level, d.levelCharge = b.Level(), b.ChargeUAh
 	d.settled = int64(eng.Elapsed())
-	d.stepH = sim.HandlerFunc(d.batteryStep)
-	d.tailH = sim.HandlerFunc(d.tailEnd)
-	d.bootH = sim.HandlerFunc(d.rebootDone)
+	d.stepH = stepHandler{d}
+	d.tailH = tailHandler{d}
+	d.bootH = bootHandler{d}
 	d.recompute()
 	return d
 }
@@ -522,6 +522,20 @@ func (d *Device) SetScreen(on bool) {
 	d.st.ScreenOn, d.st.Locked = false, true
 	d.applyPower(c, ChangeScreen, "screen off")
 }
+
+// stepHandler, tailHandler and bootHandler are the device's events'
+// Handlers: a struct holding only the device goes into the interface as
+// the pointer itself, and firing calls the method directly instead of
+// through a HandlerFunc and a method value's wrapper.
+type (
+	stepHandler struct{ d *Device }
+	tailHandler struct{ d *Device }
+	bootHandler struct{ d *Device }
+)
+
+func (h stepHandler) Fire(e *sim.Engine) { h.d.batteryStep(e) }
+func (h tailHandler) Fire(e *sim.Engine) { h.d.tailEnd(e) }
+func (h bootHandler) Fire(e *sim.Engine) { h.d.rebootDone(e) }
 
 func (d *Device) tailEnd(*sim.Engine) {
 	d.sync()

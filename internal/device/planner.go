@@ -128,7 +128,7 @@ func (d *Device) ApplyProfile(p Profile, until time.Time) error {
 	if pr.p.Places.Home == "" {
 		pr.p.Places.Home = NetworkWiFi
 	}
-	pr.h = sim.HandlerFunc(pr.fire)
+	pr.h = pr
 	d.prof = pr
 	now := int64(eng.Elapsed())
 	today := floorDiv(now-m0, day)
@@ -309,13 +309,16 @@ func (pr *profileRun) arm() {
 		return
 	}
 	eng := pr.d.eng
-	if pr.timer.Pending() { // (never from fire, whose event this was)
+	if pr.timer.Pending() { // (never from Fire, whose event this was)
 		eng.Cancel(pr.timer)
 	}
 	pr.timer = eng.After(time.Duration(pr.acts[pr.head].at-int64(eng.Elapsed())), sim.PhaseWorld, "device.profile", pr.h)
 }
 
-func (pr *profileRun) fire(*sim.Engine) {
+// Fire is the profile's event: the next action. The profileRun is the
+// event's Handler itself, which spares a call through a HandlerFunc and a
+// method value's wrapper at every action.
+func (pr *profileRun) Fire(*sim.Engine) {
 	if pr.d.prof != pr {
 		return
 	}
