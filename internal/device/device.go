@@ -498,7 +498,9 @@ func (d *Device) SetScreen(on bool) {
 	}
 	if on {
 		d.tailOn = false
-		d.eng.Cancel(d.tailTimer)
+		if d.tailTimer.Pending() { // (Pending inlines; Cancel is a call)
+			d.eng.Cancel(d.tailTimer)
+		}
 		c := d.before()
 		d.st.ScreenOn = true
 		d.applyPower(c, ChangeScreen, "screen on")
@@ -511,7 +513,9 @@ func (d *Device) SetScreen(on bool) {
 	}
 	d.tailOn = d.cur.Tail > 0
 	if d.tailOn {
-		d.eng.Cancel(d.tailTimer)
+		if d.tailTimer.Pending() {
+			d.eng.Cancel(d.tailTimer)
+		}
 		d.tailTimer = d.eng.After(d.cur.Tail, sim.PhaseDevice, "device.tail", d.tailH)
 		d.tailAt = int64(d.eng.Elapsed()) + int64(d.cur.Tail)
 		if d.tailAt < 0 {

@@ -51,7 +51,9 @@ type profileRun struct {
 	timer  sim.Timer
 	h      sim.Handler
 	charge int64 // id of the charge session in force (0: none owned)
-	ids    int64
+	// lenMeanMs is SessionLength's Mean−Min in whole milliseconds.
+	lenMeanMs int64
+	ids       int64
 	// scratch, reused every day
 	segs   []hourSeg
 	segSum int64
@@ -122,6 +124,7 @@ func (d *Device) ApplyProfile(p Profile, until time.Time) error {
 		wd0: time.Weekday((floorDiv(local, 86400)%7 + 7 + int64(time.Thursday)) % 7),
 	}
 	pr.reserve()
+	pr.lenMeanMs = (int64(p.SessionLength.Mean) - int64(p.SessionLength.Min)) / int64(time.Millisecond)
 	if pr.p.Charging.Charger == "" {
 		pr.p.Charging.Charger = ChargerAC
 	}
@@ -377,11 +380,12 @@ var expMilli = [256]int64{
 	62, 58, 54, 50, 46, 42, 38, 34, 30, 26, 22, 18, 14, 10, 6, 2,
 }
 
-// sessionLength draws Min + Exp(Mean−Min), cut at Max, to the millisecond.
+// sessionLength draws Min + Exp(Mean−Min), cut at Max, to the millisecond
+// (lenMeanMs is Mean−Min in whole milliseconds: ApplyProfile works it out
+// once instead of at every session).
 func (pr *profileRun) sessionLength() int64 {
-	sl := pr.p.SessionLength
-	mean := (int64(sl.Mean) - int64(sl.Min)) / int64(time.Millisecond)
-	ms := mean * expMilli[pr.r.IntN(256)] / 1000
+	sl := &pr.p.SessionLength
+	ms := pr.lenMeanMs * expMilli[pr.r.IntN(256)] / 1000
 	return min(int64(sl.Min)+ms*int64(time.Millisecond), int64(sl.Max))
 }
 
