@@ -274,6 +274,9 @@ func mergeRuns(a []action, mid int, tmp []action) []action {
 	// or after the left run's last, stay where they are.
 	lo := upperBound(a[:mid], a[mid].at)
 	hi := mid + lowerBound(a[mid:], a[mid-1].at)
+	if min(mid-lo, hi-mid) <= fewMerge {
+		return mergeFew(a, lo, mid, hi, tmp)
+	}
 	if mid-lo <= hi-mid {
 		tmp = append(tmp[:0], a[lo:mid]...)
 		i, j, k := 0, mid, lo
@@ -304,6 +307,48 @@ func mergeRuns(a []action, mid int, tmp []action) []action {
 	}
 	copy(a[lo:k+1], tmp[:j+1]) // what is left of the left side is in place already
 	return tmp
+}
+
+// fewMerge is the most actions on the shorter side of a merge that
+// mergeFew places one by one (a day's bedtime, storage use, next plan).
+const fewMerge = 4
+
+// mergeFew is mergeRuns' merge of the overlap a[lo:hi] (runs a[lo:mid]
+// and a[mid:hi]) when one side holds at most fewMerge actions: each of
+// them finds its place in the other side by binary search, and the
+// other side's actions between two places move as one block (copy)
+// instead of one at a time. The same order as the merge: on equal times
+// the left side's actions first. TestPlanSortIsStable compares with a
+// stable sort.
+func mergeFew(a []action, lo, mid, hi int, tmp []action) []action {
+	if mid-lo <= hi-mid {
+		// Few on the left: place them from the first, moving the right
+		// side's earlier actions down before each.
+		tmp = append(tmp[:0], a[lo:mid]...)
+		k, r := lo, mid
+		for _, x := range tmp {
+			p := r + lowerBound(a[r:hi], x.at) // right actions before x: strictly earlier
+			k += copy(a[k:], a[r:p])
+			a[k] = x
+			k++
+			r = p
+		}
+		return tmp // (k == r: the rest of the right side is in place)
+	}
+	// Few on the right: place them from the last, moving the left side's
+	// later actions up past each.
+	tmp = append(tmp[:0], a[mid:hi]...)
+	end, l := hi, mid
+	for j := len(tmp) - 1; j >= 0; j-- {
+		x := tmp[j]
+		p := lo + upperBound(a[lo:l], x.at) // left actions after x: strictly later
+		end -= l - p
+		copy(a[end:], a[p:l])
+		end--
+		a[end] = x
+		l = p
+	}
+	return tmp // (end == l: the rest of the left side is in place)
 }
 
 // arm schedules the kernel event for the next action.
