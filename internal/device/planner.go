@@ -526,13 +526,9 @@ func (pr *profileRun) planSessions(wake, sleepAt int64) {
 	pr.starts = starts
 	// Which sessions open the app.
 	opens := pr.intIn(p.AppOpens)
-	pick := pr.pick[:0]
+	pick, flags := slices.Grow(pr.pick[:0], n)[:n], slices.Grow(pr.opens[:0], n)[:n]
 	for i := range n {
-		pick = append(pick, i)
-	}
-	flags := pr.opens[:0]
-	for range n {
-		flags = append(flags, false)
+		pick[i], flags[i] = i, false
 	}
 	for i := 0; i < opens && i < n; i++ {
 		j := i + pr.r.IntN(n-i)
@@ -779,11 +775,10 @@ func (pr *profileRun) weightedStarts(starts []int64, n int) []int64 {
 	for range nseg + 1 {
 		counts = append(counts, 0)
 	}
-	draws, segOf := pr.draws[:0], pr.segOf[:0]
-	for range n {
+	draws, segOf := slices.Grow(pr.draws[:0], n)[:n], slices.Grow(pr.segOf[:0], n)[:n]
+	for k := range n {
 		v, i := pr.weightedStart()
-		draws = append(draws, v)
-		segOf = append(segOf, int32(i))
+		draws[k], segOf[k] = v, int32(i)
 		counts[i+1]++
 	}
 	for i := 1; i <= nseg; i++ {
