@@ -182,9 +182,9 @@ func New(eng *sim.Engine, cfg Config) *Device {
 	d.st.StorageLow = d.storageLow(d.st.Storage)
 	d.level, d.levelCharge = b.Level(), b.ChargeUAh
 	d.settled = int64(eng.Elapsed())
-	d.stepH = sim.HandlerFunc(d.batteryStep)
-	d.tailH = sim.HandlerFunc(d.tailEnd)
-	d.bootH = sim.HandlerFunc(d.rebootDone)
+	d.stepH = stepHandler{d}
+	d.tailH = tailHandler{d}
+	d.bootH = bootHandler{d}
 	d.recompute()
 	return d
 }
@@ -254,11 +254,26 @@ func (d *Device) sync() {
 	}
 }
 
-// apply applies mutate, notifies listeners of kind and of every derived
-// signal that flipped (in that order), and re-plans the battery. Callers
-// sync first.
-func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
-	d.applyState(kind, reason, mutate)
+// A change is made in three steps: c := d.before(), the change to d.st,
+// then apply, applyPower or applyNeutral with c. (The fields are set in
+// place rather than by a function the apply functions call: no call
+// through a function value, and no frame between the setter and tell.)
+
+// before is the Change of the current nesting depth holding the state
+// before the change about to be made: the state before goes straight into
+// the Change the listeners get (one 152-byte copy fewer per change).
+// Callers sync first.
+func (d *Device) before() *Change {
+	c := d.change0()
+	c.Prev = d.st
+	return c
+}
+
+// apply notifies listeners of the change of kind that c holds the state
+// before, and of every derived signal that flipped (in that order), and
+// re-plans the battery.
+func (d *Device) apply(c *Change, kind ChangeKind, reason string) {
+	d.tell(c, kind, reason)
 	d.derive()
 	d.recompute()
 }
@@ -268,8 +283,8 @@ func (d *Device) apply(kind ChangeKind, reason string, mutate func(*State)) {
 // derive reads (the level, the charger, storage). derive runs whenever one
 // of those changes (apply, checkBattery), so it would flip nothing here.
 // TestNeutralChangesSkipNothing compares with derive run every time.
-func (d *Device) applyPower(kind ChangeKind, reason string, mutate func(*State)) {
-	d.applyState(kind, reason, mutate)
+func (d *Device) applyPower(c *Change, kind ChangeKind, reason string) {
+	d.tell(c, kind, reason)
 	if fullApply {
 		d.derive()
 	}
@@ -288,8 +303,8 @@ func (d *Device) applyPower(kind ChangeKind, reason string, mutate func(*State))
 // listener that changed the device meanwhile went through apply or
 // SetCPUBusy, which did both. TestNeutralChangesSkipNothing compares with
 // both run every time.
-func (d *Device) applyNeutral(kind ChangeKind, reason string, mutate func(*State)) {
-	d.applyState(kind, reason, mutate)
+func (d *Device) applyNeutral(c *Change, kind ChangeKind, reason string) {
+	d.tell(c, kind, reason)
 	if d.level == d.planLevel && !fullApply {
 		return
 	}
@@ -301,20 +316,12 @@ func (d *Device) applyNeutral(kind ChangeKind, reason string, mutate func(*State
 // every time; a test checks that skipping them changes nothing.
 var fullApply = false
 
-// applyState applies mutate and notifies listeners of kind.
-func (d *Device) applyState(kind ChangeKind, reason string, mutate func(*State)) {
-	// The state before goes straight into the Change the listeners get
-	// (one 152-byte copy fewer per change).
-	c := d.change0()
-	c.Prev = d.st
-	mutate(&d.st)
-	d.tell(c, kind, reason)
-}
-
-// changeNeutral is sync + applyNeutral.
-func (d *Device) changeNeutral(kind ChangeKind, reason string, mutate func(*State)) {
+// setApp is sync and a neutral change of the app's process state to app.
+func (d *Device) setApp(kind ChangeKind, reason string, app Process) {
 	d.sync()
-	d.applyNeutral(kind, reason, mutate)
+	c := d.before()
+	d.st.App = app
+	d.applyNeutral(c, kind, reason)
 }
 
 // plugged is d.st.Plugged() without comparing the charger's name
@@ -385,7 +392,7 @@ func (d *Device) emit(kind ChangeKind, prev *State, reason string) {
 }
 
 // tell is emit with the Change of this nesting depth already holding the
-// state before (applyState copies it there before the change).
+// state before (before copies it there before the change).
 func (d *Device) tell(c *Change, kind ChangeKind, reason string) {
 	if d.eng.Tracing() {
 		d.eng.Emit(event.SourceDevice, kind, "device", reason, stateFields(d.st)...)
@@ -452,7 +459,10 @@ func (d *Device) SetCharger(c Charger) {
 	default:
 		reason = "charger connected: " + string(c)
 	}
-	d.apply(ChangeCharger, reason, func(s *State) { s.Charger = c; d.chargerSet() })
+	ch := d.before()
+	d.st.Charger = c
+	d.chargerSet()
+	d.apply(ch, ChangeCharger, reason)
 	// A dead battery that is already above the boot level boots on plugging in.
 	d.checkBattery()
 }
@@ -474,7 +484,9 @@ func (d *Device) SetNetwork(n Network) {
 	default:
 		reason = "network " + string(n.Type)
 	}
-	d.applyPower(ChangeNetwork, reason, func(s *State) { s.Network = n })
+	c := d.before()
+	d.st.Network = n
+	d.applyPower(c, ChangeNetwork, reason)
 }
 
 // SetScreen turns the screen on or off. Turning it off also locks the device
@@ -486,24 +498,48 @@ func (d *Device) SetScreen(on bool) {
 	}
 	if on {
 		d.tailOn = false
-		d.eng.Cancel(d.tailTimer)
-		d.applyPower(ChangeScreen, "screen on", func(s *State) { s.ScreenOn = true })
+		if d.tailTimer.Pending() { // (Pending inlines; Cancel is a call)
+			d.eng.Cancel(d.tailTimer)
+		}
+		c := d.before()
+		d.st.ScreenOn = true
+		d.applyPower(c, ChangeScreen, "screen on")
 		return
 	}
 	if d.st.App == ProcessForeground {
-		d.applyNeutral(ChangeAppBackground, "screen turned off: the app left the foreground", func(s *State) { s.App = ProcessBackground })
+		c := d.before()
+		d.st.App = ProcessBackground
+		d.applyNeutral(c, ChangeAppBackground, "screen turned off: the app left the foreground")
 	}
 	d.tailOn = d.cur.Tail > 0
 	if d.tailOn {
-		d.eng.Cancel(d.tailTimer)
+		if d.tailTimer.Pending() {
+			d.eng.Cancel(d.tailTimer)
+		}
 		d.tailTimer = d.eng.After(d.cur.Tail, sim.PhaseDevice, "device.tail", d.tailH)
 		d.tailAt = int64(d.eng.Elapsed()) + int64(d.cur.Tail)
 		if d.tailAt < 0 {
 			d.tailAt = math.MaxInt64 // (After saturates too)
 		}
 	}
-	d.applyPower(ChangeScreen, "screen off", func(s *State) { s.ScreenOn = false; s.Locked = true })
+	c := d.before()
+	d.st.ScreenOn, d.st.Locked = false, true
+	d.applyPower(c, ChangeScreen, "screen off")
 }
+
+// stepHandler, tailHandler and bootHandler are the device's events'
+// Handlers: a struct holding only the device goes into the interface as
+// the pointer itself, and firing calls the method directly instead of
+// through a HandlerFunc and a method value's wrapper.
+type (
+	stepHandler struct{ d *Device }
+	tailHandler struct{ d *Device }
+	bootHandler struct{ d *Device }
+)
+
+func (h stepHandler) Fire(e *sim.Engine) { h.d.batteryStep(e) }
+func (h tailHandler) Fire(e *sim.Engine) { h.d.tailEnd(e) }
+func (h bootHandler) Fire(e *sim.Engine) { h.d.rebootDone(e) }
 
 func (d *Device) tailEnd(*sim.Engine) {
 	d.sync()
@@ -521,7 +557,9 @@ func (d *Device) SetLocked(locked bool) {
 	if locked {
 		reason = "locked"
 	}
-	d.applyNeutral(ChangeLock, reason, func(s *State) { s.Locked = locked })
+	c := d.before()
+	d.st.Locked = locked
+	d.applyNeutral(c, ChangeLock, reason)
 }
 
 // SetMoving marks the device as moving or stationary (Doze's motion sensor).
@@ -534,7 +572,9 @@ func (d *Device) SetMoving(moving bool) {
 	if moving {
 		reason = "moving"
 	}
-	d.applyNeutral(ChangeMotion, reason, func(s *State) { s.Moving = moving })
+	c := d.before()
+	d.st.Moving = moving
+	d.applyNeutral(c, ChangeMotion, reason)
 }
 
 // SetBatteryLevel jumps the battery to percent (a scenario's battery: {level: N}).
@@ -553,7 +593,9 @@ func (d *Device) SetBatteryLevel(percent int) {
 		d.recompute()
 		return
 	}
-	d.apply(ChangeBatteryLevel, "battery level set", func(s *State) { s.Battery.ChargeUAh = charge })
+	c := d.before()
+	d.st.Battery.ChargeUAh = charge
+	d.apply(c, ChangeBatteryLevel, "battery level set")
 	d.checkBattery()
 }
 
@@ -578,7 +620,9 @@ func (d *Device) SetStorage(st Storage) {
 	if d.st.Storage == st {
 		return
 	}
-	d.apply(ChangeStorage, "storage changed", func(s *State) { s.Storage = st })
+	c := d.before()
+	d.st.Storage = st
+	d.apply(c, ChangeStorage, "storage changed")
 }
 
 // UseStorage changes free storage by -delta bytes (a negative delta frees
@@ -599,7 +643,9 @@ func (d *Device) SetLowPower(on bool) {
 	if on {
 		reason = "low power mode on"
 	}
-	d.applyPower(ChangeLowPower, reason, func(s *State) { s.LowPower = on })
+	c := d.before()
+	d.st.LowPower = on
+	d.applyPower(c, ChangeLowPower, reason)
 }
 
 // SetThermal sets the thermal state.
@@ -608,7 +654,9 @@ func (d *Device) SetThermal(t Thermal) {
 	if d.st.Thermal == t {
 		return
 	}
-	d.applyNeutral(ChangeThermal, "thermal state "+string(t), func(s *State) { s.Thermal = t })
+	c := d.before()
+	d.st.Thermal = t
+	d.applyNeutral(c, ChangeThermal, "thermal state "+string(t))
 }
 
 // SetCPUBusy adds delta running tasks (the OS models call it with +1 when a
@@ -644,7 +692,9 @@ func (d *Device) LaunchApp() {
 	d.SetScreen(true)
 	d.SetLocked(false)
 	d.launches = append(d.launches, d.eng.Now())
-	d.applyNeutral(ChangeAppLaunched, "user opened the app", func(s *State) { s.App = ProcessForeground })
+	c := d.before()
+	d.st.App = ProcessForeground
+	d.applyNeutral(c, ChangeAppLaunched, "user opened the app")
 }
 
 // BackgroundApp sends the app to the background (the user left it).
@@ -653,27 +703,30 @@ func (d *Device) BackgroundApp() {
 	if d.st.App != ProcessForeground {
 		return
 	}
-	d.applyNeutral(ChangeAppBackground, "user left the app", func(s *State) { s.App = ProcessBackground })
+	c := d.before()
+	d.st.App = ProcessBackground
+	d.applyNeutral(c, ChangeAppBackground, "user left the app")
 }
 
 // SwipeAwayApp removes the app from the app switcher.
 func (d *Device) SwipeAwayApp() {
-	d.changeNeutral(ChangeAppSwipedAway, "user swiped the app away", func(s *State) { s.App = ProcessSwipedAway })
+	d.setApp(ChangeAppSwipedAway, "user swiped the app away", ProcessSwipedAway)
 }
 
 // ForceStopApp force-stops the app (Android Settings → Force stop).
 func (d *Device) ForceStopApp() {
-	d.changeNeutral(ChangeAppForceStop, "user force-stopped the app", func(s *State) { s.App = ProcessForceStopped })
+	d.setApp(ChangeAppForceStop, "user force-stopped the app", ProcessForceStopped)
 }
 
 // UpdateApp installs a new version of the app; its process is restarted.
 func (d *Device) UpdateApp() {
-	d.changeNeutral(ChangeAppUpdated, "a new version of the app was installed", func(s *State) { s.App = ProcessNotRunning })
+	d.setApp(ChangeAppUpdated, "a new version of the app was installed", ProcessNotRunning)
 }
 
 // NotifyInteraction is the user interacting with the app's notification.
 func (d *Device) NotifyInteraction() {
-	d.changeNeutral(ChangeAppNotified, "user interacted with a notification", func(*State) {})
+	d.sync()
+	d.applyNeutral(d.before(), ChangeAppNotified, "user interacted with a notification")
 }
 
 // StartProcess marks the app process as started in the background by the OS
@@ -686,7 +739,9 @@ func (d *Device) StartProcess() bool {
 	}
 	switch d.st.App {
 	case ProcessNotRunning, ProcessSuspended, ProcessSwipedAway:
-		d.applyNeutral(ChangeProcessStarted, "app process started in the background", func(s *State) { s.App = ProcessBackground })
+		c := d.before()
+		d.st.App = ProcessBackground
+		d.applyNeutral(c, ChangeProcessStarted, "app process started in the background")
 		return true
 	}
 	return false
@@ -700,7 +755,9 @@ func (d *Device) SuspendProcess() bool {
 	if d.st.App != ProcessBackground {
 		return false
 	}
-	d.applyNeutral(ChangeAppSuspended, "app process suspended", func(s *State) { s.App = ProcessSuspended })
+	c := d.before()
+	d.st.App = ProcessSuspended
+	d.applyNeutral(c, ChangeAppSuspended, "app process suspended")
 	return true
 }
 
@@ -710,7 +767,9 @@ func (d *Device) KillProcess() {
 	if d.st.App == ProcessNotRunning || d.st.App == ProcessForceStopped {
 		return
 	}
-	d.applyNeutral(ChangeProcessDied, "app process ended", func(s *State) { s.App = ProcessNotRunning })
+	c := d.before()
+	d.st.App = ProcessNotRunning
+	d.applyNeutral(c, ChangeProcessDied, "app process ended")
 }
 
 // Reboot powers the device off now and completes booting exactly downtime
@@ -740,19 +799,22 @@ func (d *Device) powerOff(reason string) {
 	d.busy = 0
 	d.tailOn = false
 	d.eng.Cancel(d.tailTimer)
-	d.applyPower(ChangePowerOff, reason, func(s *State) {
-		s.Power = PowerOff
-		s.ScreenOn = false
-		s.Locked = true
-		if s.App != ProcessForceStopped {
-			s.App = ProcessNotRunning
-		}
-	})
+	c := d.before()
+	s := &d.st
+	s.Power = PowerOff
+	s.ScreenOn = false
+	s.Locked = true
+	if s.App != ProcessForceStopped {
+		s.App = ProcessNotRunning
+	}
+	d.applyPower(c, ChangePowerOff, reason)
 }
 
 // boot completes a boot (BOOT_COMPLETED). A force-stopped app stays stopped.
 func (d *Device) boot(reason string) {
-	d.applyPower(ChangeBootCompleted, reason, func(s *State) { s.Power = PowerOn })
+	c := d.before()
+	d.st.Power = PowerOn
+	d.applyPower(c, ChangeBootCompleted, reason)
 }
 
 // Store is a persistent key-value store (SharedPreferences, UserDefaults).
