@@ -418,7 +418,9 @@ func (e *Engine) step(head *queued) (bool, error) {
 	}
 	e.raceAcquire() // every process that ran has parked: see race_on.go
 	ev := e.queue.popMin()
-	e.setNow(ev.at)
+	if ev.at > e.now { // else setNow does nothing: spare the call
+		e.setNow(ev.at)
+	}
 	e.fired++
 	e.phase, e.curSeq, e.stepping = ev.phase, ev.seq, true
 	h := ev.h
@@ -551,7 +553,12 @@ func (e *Engine) runTo(target int64) error {
 	e.runTarget = target
 	defer func() { e.runTarget = prev }()
 	for {
-		head := e.head()
+		// head, written out: it is not inlined, and this loop runs
+		// once per event.
+		if e.view != nil && e.view.mock != nil {
+			e.view.arm()
+		}
+		head := e.queue.first()
 		if head == nil || head.at > target {
 			break
 		}
