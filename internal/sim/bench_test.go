@@ -13,7 +13,7 @@ import (
 // the queue, each rescheduling itself after a pseudo-random delay from a
 // fixed table, in one of six phases. ns/op is the cost of one event.
 // Compare Kernel/N=… with BareHeap/N=… of the same run. N=8 is a fleet
-// device's queue (3 to 9 events pending), which the queue keeps flat.
+// device's queue (3 to 9 events pending), which the queue keeps sorted.
 
 var benchDelays = func() []time.Duration {
 	r := rand.New(rand.NewPCG(1, 2))

@@ -64,9 +64,10 @@ type Engine struct {
 	maxFired uint64 // limits.MaxEvents, or the largest uint64 for none
 	maxAt    int64  // limits.Horizon, or the largest offset for none
 	wallOn   bool   // limits.WallClock > 0
+	checkAt  uint64 // the event count at which step next calls checkLimits: maxFired, or the next wall-clock check's
 
 	wallStart time.Time
-	wallTick  uint32
+	wallBase  uint64           // the event count when the run began (beginRun)
 	wallNow   func() time.Time // time.Now; replaced by in-package tests
 	stopReq   bool
 	stopErr   error
@@ -124,6 +125,10 @@ func New(start time.Time, seed uint64, opts ...Option) *Engine {
 		e.maxAt = int64(e.limits.Horizon)
 	}
 	e.wallOn = e.limits.WallClock > 0
+	e.checkAt = e.maxFired
+	if e.wallOn {
+		e.checkAt = 0 // the first event starts the watchdog if no run did
+	}
 	return e
 }
 
@@ -183,13 +188,22 @@ func (e *Engine) Schedule(t time.Time, phase Phase, label string, h Handler) Tim
 	return e.scheduleAt(toOffset(e.start, t), phase, label, h)
 }
 
-// After queues h to fire d after now.
+// After queues h to fire d after now. It is scheduleAt(addSat(now, d))
+// written out rather than called (d ≥ 0 needs no clamp to now): the
+// models queue nearly all their events with After, and the extra call was
+// a sixth of the cost of queueing one.
 func (e *Engine) After(d time.Duration, phase Phase, label string, h Handler) Timer {
 	e.raceAcquire()
 	if d < 0 {
 		d = 0
 	}
-	return e.scheduleAt(addSat(e.now, d), phase, label, h)
+	ev := e.newEvent()
+	e.seq++
+	ev.at, ev.phase, ev.seq, ev.h, ev.label = addSat(e.now, d), phase, e.seq, h, label
+	e.queue.push(ev)
+	t := Timer{ev: ev, gen: ev.gen}
+	e.raceRelease()
+	return t
 }
 
 func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Timer {
@@ -197,19 +211,23 @@ func (e *Engine) scheduleAt(at int64, phase Phase, label string, h Handler) Time
 	if at < e.now {
 		at = e.now
 	}
-	var ev *queued
-	if n := len(e.free); n > 0 {
-		ev = e.free[n-1]
-		e.free = e.free[:n-1]
-	} else {
-		ev = &queued{}
-	}
+	ev := e.newEvent()
 	e.seq++
 	ev.at, ev.phase, ev.seq, ev.h, ev.label = at, phase, e.seq, h, label
 	e.queue.push(ev)
 	t := Timer{ev: ev, gen: ev.gen}
 	e.raceRelease()
 	return t
+}
+
+// newEvent takes an entry from the pool, or a new one.
+func (e *Engine) newEvent() *queued {
+	if n := len(e.free); n > 0 {
+		ev := e.free[n-1]
+		e.free = e.free[:n-1]
+		return ev
+	}
+	return &queued{}
 }
 
 // Firing is the phase and insertion sequence of the event being fired (its
@@ -406,12 +424,16 @@ func (e *Engine) Step() (bool, error) {
 // step is Step with the head already looked up (the run loops look it up
 // to compare its time with their target).
 func (e *Engine) step(head *queued) (bool, error) {
-	if err := e.checkLimits(head); err != nil {
-		return false, err
+	if e.fired >= e.checkAt || head.at > e.maxAt {
+		if err := e.checkLimits(head); err != nil {
+			return false, err
+		}
 	}
 	e.raceAcquire() // every process that ran has parked: see race_on.go
 	ev := e.queue.popMin()
-	e.setNow(ev.at)
+	if ev.at > e.now { // else setNow does nothing: spare the call
+		e.setNow(ev.at)
+	}
 	e.fired++
 	e.phase, e.curSeq, e.stepping = ev.phase, ev.seq, true
 	h := ev.h
@@ -439,17 +461,34 @@ func (e *Engine) step(head *queued) (bool, error) {
 // wallCheckEvery is how many events pass between two reads of the real clock.
 const wallCheckEvery = 1024
 
+// checkLimits checks the limits before head fires. step calls it only when
+// the event count reaches checkAt or head is past the horizon: the count
+// and horizon limits are then compared once per event, inline, and the wall
+// clock's turn comes at a count computed ahead instead of a tick counted
+// per event.
 func (e *Engine) checkLimits(head *queued) error {
 	if e.fired >= e.maxFired || head.at > e.maxAt {
 		return e.limitHit(head)
 	}
-	if e.wallOn {
-		e.wallTick++
-		if e.wallTick%wallCheckEvery == 0 || e.wallStart.IsZero() {
-			return e.wallCheck(head)
-		}
+	var err error
+	// The watchdog reads the clock at the run's wallCheckEvery-th event
+	// and every wallCheckEvery events after, and at the first event if no
+	// run started it.
+	if e.wallOn && ((e.fired-e.wallBase+1)%wallCheckEvery == 0 || e.wallStart.IsZero()) {
+		err = e.wallCheck(head)
 	}
-	return nil
+	e.setCheckAt()
+	return err
+}
+
+// setCheckAt sets checkAt for the events after the one about to fire (at
+// count fired): the count limit, or the next wall-clock check if sooner.
+func (e *Engine) setCheckAt() {
+	e.checkAt = e.maxFired
+	if e.wallOn {
+		next := e.fired + wallCheckEvery - (e.fired-e.wallBase+1)%wallCheckEvery
+		e.checkAt = min(e.checkAt, next)
+	}
 }
 
 // limitHit is the error of the event-count or horizon limit head reached.
@@ -475,7 +514,8 @@ func (e *Engine) wallCheck(head *queued) error {
 func (e *Engine) beginRun() {
 	if e.limits.WallClock > 0 {
 		e.wallStart = e.wallNow()
-		e.wallTick = 0
+		e.wallBase = e.fired
+		e.setCheckAt()
 	}
 }
 
@@ -526,7 +566,12 @@ func (e *Engine) runTo(target int64) error {
 	e.runTarget = target
 	defer func() { e.runTarget = prev }()
 	for {
-		head := e.head()
+		// head, written out: it is not inlined, and this loop runs
+		// once per event.
+		if e.view != nil && e.view.mock != nil {
+			e.view.arm()
+		}
+		head := e.queue.first()
 		if head == nil || head.at > target {
 			break
 		}

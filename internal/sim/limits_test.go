@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -105,5 +106,53 @@ func TestWallClockWatchdogCatchesSpinningProcess(t *testing.T) {
 	}
 	if ok, err2 := e.Step(); ok || err2 != err {
 		t.Fatalf("Step after watchdog: %v %v", ok, err2)
+	}
+}
+
+// TestWallClockReadsAtTheTickedEvents: step tests the event count against
+// checkAt, computed ahead, instead of counting a tick per event. The real
+// clock must still be read before the same events as the tick read it: at
+// an engine's first event when no run started the watchdog, at each run's
+// start, and before every wallCheckEvery-th event counted from the last
+// run's start (from the engine's start before any run), Steps included.
+func TestWallClockReadsAtTheTickedEvents(t *testing.T) {
+	e := New(t0, 1, WithLimits(Limits{WallClock: time.Hour}))
+	var reads []uint64
+	e.wallNow = func() time.Time { reads = append(reads, e.fired); return t0 } // never past the limit
+	e.After(time.Second, PhaseOS, "forever", forever(time.Second))
+
+	// The reference: a tick per event, as the watchdog was first written.
+	var want []uint64
+	var tick uint32
+	started := false
+	ops := []struct {
+		run   bool
+		count int // Steps, or seconds of RunFor
+	}{{false, 1500}, {true, 3000}, {false, 700}, {true, 5000}, {true, 10}, {false, 2100}, {true, 2048}}
+	for _, op := range ops {
+		before := e.Fired()
+		if op.run {
+			if err := e.RunFor(time.Duration(op.count) * time.Second); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, before) // beginRun
+			tick, started = 0, true
+		} else {
+			for range op.count {
+				if _, err := e.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for f := before; f < e.Fired(); f++ {
+			tick++
+			if tick%wallCheckEvery == 0 || !started {
+				want = append(want, f)
+				started = true
+			}
+		}
+	}
+	if !slices.Equal(reads, want) {
+		t.Fatalf("the clock was read before events\n%v\nwant\n%v", reads, want)
 	}
 }

@@ -46,23 +46,17 @@ func (e *Engine) QuietUntilOffset(ts ...Timer) int64 {
 			best = nextExcluding(q, ts)
 		}
 	default:
-		// A flat queue has fewer than 64 slots: the ones left aside
+		// A sorted queue has fewer than 64 slots: the ones left aside
 		// are a bit set, a pending timer's event being in the slot its
-		// index names.
+		// index names. The smallest of the others is the last slot
+		// whose bit is clear (-1: none).
 		var aside uint64
 		for _, t := range ts {
 			if t.Pending() {
 				aside |= 1 << uint(t.ev.index)
 			}
 		}
-		switch {
-		case aside&1 == 0:
-			best = 0
-		case aside == 1 && len(q) > 1: // only the first left aside
-			best = minFrom(q, 1)
-		default:
-			best = smallestExcept(q, aside)
-		}
+		best = bits.Len64(^aside&(1<<uint(len(q))-1)) - 1
 	}
 	if best >= 0 && q[best].at < bound {
 		bound = q[best].at
@@ -91,24 +85,6 @@ func nextExcluding(q minHeap, ts []Timer) int {
 		}
 		if best < 0 || q[i].less(&q[best]) {
 			best = i
-		}
-	}
-	return best
-}
-
-// smallestExcept is the index of the smallest slot of a flat queue q (its
-// slots after the first in no order) whose bit is clear in aside (-1:
-// none), the first slot's bit being set. It takes no branch on a
-// comparison.
-func smallestExcept(q []slot, aside uint64) int {
-	best := -1
-	bat, bkey := uint64(math.MaxUint64), uint64(math.MaxUint64)
-	for i := 1; i < len(q); i++ {
-		at, key := uint64(q[i].at), q[i].key
-		_, c := bits.Sub64(key, bkey, 0)
-		_, c = bits.Sub64(at, bat, c)
-		if c&^(aside>>uint(i)) != 0 {
-			best, bat, bkey = i, at, key
 		}
 	}
 	return best

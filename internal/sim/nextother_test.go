@@ -85,7 +85,7 @@ func TestQuietUntilLeavesTimersAside(t *testing.T) {
 	require.Equal(t, [][]time.Duration{want, want}, got) // QuietUntil, then QuietUntilOffset
 }
 
-// QuietUntilOffset leaves aside exactly the pending timers given, in a flat
+// QuietUntilOffset leaves aside exactly the pending timers given, in a sorted
 // queue and in a heap: random queues of 1 to 80 events (both shapes), random
 // sets of timers left aside (some fired or cancelled), against the smallest
 // time over the queued events that are none of them.
@@ -132,5 +132,5 @@ func TestQuietUntilMatchesBruteForce(t *testing.T) {
 		require.NoError(t, probeErr)
 	}
 	require.Greater(t, shapes[true], 1000, "probes of a heap")
-	require.Greater(t, shapes[false], 1000, "probes of a flat queue")
+	require.Greater(t, shapes[false], 1000, "probes of a sorted queue")
 }

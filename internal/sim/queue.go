@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"time"
 )
 
@@ -91,110 +92,128 @@ func (a *slot) lessBit(b *slot) uint64 {
 }
 
 // queue holds the pending events: every event's index names its slot, so
-// Cancel and Reschedule find it at once. Its first slot always holds the
-// smallest event. A fleet device has a handful of events pending (3 to 9),
-// so up to flatMax events the other slots are in no order and each change
-// is a few branch-free comparisons: a pop scans the rest for the next
-// smallest, a push or a key that shrank swaps with the first slot if it is
-// smaller, a key of the first slot that grew rescans. Past flatMax the
-// slots are made a binary min-heap (the container/heap priority-queue
-// example, written out rather than built on container/heap to avoid the
-// interface calls on the hot path), which stays until a pop or a removal
-// leaves flatMin or fewer events; a heap's first slot is its smallest, so
-// it is a valid flat queue as it stands. Events have unique keys (every
-// event has its own insertion sequence), so the order they pop in does not
-// depend on the shape: it is the order of (time, phase, sequence).
+// Cancel and Reschedule find it at once. A fleet device has a handful of
+// events pending (3 to 9), so up to sortedMax events the slots are kept
+// sorted, largest first: the smallest is the last slot, and a pop takes it
+// without a scan of the others or a move of any. A new event slides in
+// from the end past the events that come before it, a moved one slides to
+// its new place, the events after a cancelled one slide up: measured on a
+// 20-device, 30-day fleet, a new event comes before 0.8 of the 4.0 events
+// pending on Android (0.5 of 2.6 on iOS), a moved one passes 0.4 (0.06)
+// and a cancelled one has 0.6 (0.15) after it, so the slides are short.
+// Past sortedMax the slots are made a binary min-heap (the container/heap
+// priority-queue example, written out rather than built on container/heap
+// to avoid the interface calls on the hot path), its smallest in the first
+// slot, which stays until a pop or a removal leaves sortedMin or fewer
+// events. Events have unique keys (every event has its own insertion
+// sequence), so the order they pop in does not depend on the shape: it is
+// the order of (time, phase, sequence).
 type queue struct {
 	s    []slot
-	heap bool // s is a binary min-heap; otherwise s[0] is the smallest and s[1:] unordered
+	heap bool // s is a binary min-heap; otherwise s is sorted, largest first
 }
 
-// flatMax is the most events the queue keeps unordered; flatMin the most at
-// which a heap goes back to being flat (apart, so that a queue hovering at
-// one size does not rebuild a heap at every other event). Measured with
-// BenchmarkKernel under callgrind: at 8 events the flat queue takes as many
-// instructions per event as the heap and no conditional mispredict against
-// 2.7; at 16 and more the heap's log n wins.
+// sortedMax is the most events the queue keeps sorted; sortedMin the most
+// at which a heap goes back to being sorted (apart, so that a queue
+// hovering at one size does not rebuild a heap at every other event).
 const (
-	flatMax = 12
-	flatMin = 6
+	sortedMax = 12
+	sortedMin = 6
 )
 
-// A flat queue (at most flatMax+1 events) fits a 64-bit set of slots
+// A sorted queue (at most sortedMax events) fits a 64-bit set of slots
 // (QuietUntilOffset): this fails to compile otherwise.
-const _ = uint(63 - flatMax - 1)
+const _ = uint(63 - sortedMax)
 
 func (q *queue) len() int { return len(q.s) }
 
 // first is the smallest event, or nil.
 func (q *queue) first() *queued {
-	if len(q.s) == 0 {
+	n := len(q.s)
+	if n == 0 {
 		return nil
 	}
-	return q.s[0].ev
+	if q.heap {
+		return q.s[0].ev
+	}
+	return q.s[n-1].ev
 }
 
 func (q *queue) push(ev *queued) {
 	i := len(q.s)
-	ev.index = i
-	q.s = append(q.s, slot{at: ev.at, key: slotKey(ev.phase, ev.seq), ev: ev})
+	x := slot{at: ev.at, key: slotKey(ev.phase, ev.seq), ev: ev}
+	if i < cap(q.s) {
+		q.s = q.s[:i+1] // reslicing to itself stores only the length
+	} else {
+		q.s = append(q.s, slot{})
+	}
+	s := q.s
 	if q.heap {
-		minHeap(q.s).up(i)
+		s[i] = x
+		ev.index = i
+		minHeap(s).up(i)
 		return
 	}
-	if i > 0 {
-		// Whether the new event comes first is a coin toss: the swap is
-		// made either way, with itself (slot 0) when it does not.
-		j := i & -int(q.s[i].lessBit(&q.s[0]))
-		q.swapFirst(j)
+	// Slide the new event from the end past the ones that come before it.
+	for i > 0 && s[i-1].less(&x) {
+		s[i] = s[i-1]
+		s[i].ev.index = i
+		i--
 	}
-	if i >= flatMax {
-		h := minHeap(q.s)
-		for j := len(h)/2 - 1; j >= 0; j-- {
-			h.down(j)
-		}
-		q.heap = true
+	s[i] = x
+	ev.index = i
+	if len(s) > sortedMax {
+		q.toHeap()
 	}
 }
 
-// swapFirst exchanges slot i with the first.
-func (q *queue) swapFirst(i int) {
+// toHeap makes a sorted queue a heap: reversed, its slots are in
+// increasing order, which is a min-heap.
+func (q *queue) toHeap() {
 	s := q.s
-	s[0], s[i] = s[i], s[0]
-	s[0].ev.index = 0
-	s[i].ev.index = i
+	slices.Reverse(s)
+	for i := range s {
+		s[i].ev.index = i
+	}
+	q.heap = true
 }
 
-// popMin takes the first (smallest) event out of a queue that is not empty.
+// toSorted makes a heap of sortedMin or fewer events a sorted queue.
+func (q *queue) toSorted() {
+	s := q.s
+	for i := 1; i < len(s); i++ {
+		x := s[i]
+		j := i
+		for j > 0 && s[j-1].less(&x) {
+			s[j] = s[j-1]
+			j--
+		}
+		s[j] = x
+	}
+	for i := range s {
+		s[i].ev.index = i
+	}
+	q.heap = false
+}
+
+// popMin takes the smallest event out of a queue that is not empty.
 func (q *queue) popMin() *queued {
 	s := q.s
 	n := len(s) - 1
-	ev := s[0].ev
-	if q.heap {
-		// A heap has more than flatMin events: the last one sifts down
-		// from the root.
-		s[0] = s[n]
-		s[0].ev.index = 0
+	if !q.heap {
 		q.s = s[:n]
-		minHeap(q.s).down(0)
-		if n <= flatMin {
-			q.heap = false
-		}
-		return ev
+		return s[n].ev
 	}
-	if n == 0 {
-		q.s = s[:0]
-		return ev
-	}
-	// The smallest of the others comes first, the last fills its place:
-	// when the smallest is the last, its index is set twice, 0 last.
-	m := minFrom(s[:n+1], 1)
-	x := s[m]
-	s[m] = s[n]
-	s[m].ev.index = m
-	s[0] = x
-	x.ev.index = 0
+	// A heap has more than sortedMin events: the last one sifts down
+	// from the root.
+	ev := s[0].ev
+	s[0] = s[n]
+	s[0].ev.index = 0
 	q.s = s[:n]
+	minHeap(q.s).down(0)
+	if n <= sortedMin {
+		q.toSorted()
+	}
 	return ev
 }
 
@@ -203,20 +222,19 @@ func (q *queue) remove(i int) *queued {
 	if q.heap {
 		return q.removeHeap(i)
 	}
-	if i == 0 {
-		return q.popMin()
-	}
-	// The last slot fills the hole (itself, if it is the hole).
+	// The smaller events after it move up one slot.
 	s := q.s
 	n := len(s) - 1
 	ev := s[i].ev
-	s[i] = s[n]
-	s[i].ev.index = i
+	for ; i < n; i++ {
+		s[i] = s[i+1]
+		s[i].ev.index = i
+	}
 	q.s = s[:n]
 	return ev
 }
 
-// removeHeap is remove for a heap (or a queue of one event).
+// removeHeap is remove for a heap.
 func (q *queue) removeHeap(i int) *queued {
 	s := q.s
 	n := len(s) - 1
@@ -229,54 +247,46 @@ func (q *queue) removeHeap(i int) *queued {
 	if i != n {
 		minHeap(q.s).fix(i)
 	}
-	if n <= flatMin {
-		q.heap = false
+	if n <= sortedMin {
+		q.toSorted()
 	}
 	return ev
 }
 
-// minFrom is the index of the smallest slot of s[i0:], i0 < len(s), found
-// without a branch on a comparison.
-func minFrom(s []slot, i0 int) int {
-	m := i0
-	mat, mkey := uint64(s[i0].at), s[i0].key
-	for i := i0 + 1; i < len(s); i++ {
-		at, key := uint64(s[i].at), s[i].key
-		_, c := bits.Sub64(key, mkey, 0)
-		_, c = bits.Sub64(at, mat, c)
-		if c != 0 {
-			m, mat, mkey = i, at, key
-		}
-	}
-	return m
-}
-
 // update copies ev's time and sequence into its slot and restores the
-// order. Keys are unique, so in a heap a key that grew can only move down
-// and one that shrank only up: the other direction's sift would find the
-// slot already in place.
+// order. Keys are unique, so a key that shrank can only move towards the
+// smallest (a heap's root, a sorted queue's end) and one that grew only
+// away from it: the other direction's move would find the slot already in
+// place.
 func (q *queue) update(ev *queued) {
 	i := ev.index
 	s := q.s
-	p := &s[i]
-	was := *p
-	p.at, p.key = ev.at, slotKey(ev.phase, ev.seq)
-	switch {
-	case q.heap:
-		if p.less(&was) {
+	was := s[i]
+	x := slot{at: ev.at, key: slotKey(ev.phase, ev.seq), ev: ev}
+	if q.heap {
+		s[i].at, s[i].key = x.at, x.key
+		if x.less(&was) {
 			minHeap(s).up(i)
 		} else {
 			minHeap(s).down(i)
 		}
-	case i != 0:
-		if p.less(&s[0]) {
-			q.swapFirst(i)
+		return
+	}
+	if x.less(&was) {
+		for i+1 < len(s) && x.less(&s[i+1]) {
+			s[i] = s[i+1]
+			s[i].ev.index = i
+			i++
 		}
-	case len(s) > 1 && was.less(p): // the first slot's key grew
-		if m := minFrom(s, 1); s[m].less(p) {
-			q.swapFirst(m)
+	} else {
+		for i > 0 && s[i-1].less(&x) {
+			s[i] = s[i-1]
+			s[i].ev.index = i
+			i--
 		}
 	}
+	s[i] = x
+	ev.index = i
 }
 
 // minHeap is the queue's slots as a binary min-heap.

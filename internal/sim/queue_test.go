@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -420,5 +421,68 @@ func TestRequeue(t *testing.T) {
 	}
 	if e.Requeue(first) || e.Requeue(Timer{}) {
 		t.Fatal("Requeue of a fired or zero timer reported true")
+	}
+}
+
+// TestAfterIsScheduleAtFromNow: After writes out scheduleAt rather than
+// calling it. Two engines run the same random script, one queueing with
+// After(d), the other with scheduleAt(addSat(now, d)), d clamped to 0 as
+// After documents: the events must fire at the same instants, in the same
+// phases, with the same insertion sequences, and When must agree, for
+// delays negative, zero, short, long and saturating.
+func TestAfterIsScheduleAtFromNow(t *testing.T) {
+	type fired struct {
+		label string
+		at    int64
+		phase Phase
+		seq   uint64
+		when  time.Duration // When of the last event queued, from t0
+		ok    bool
+	}
+	delays := []time.Duration{-time.Hour, -1, 0, 1, time.Second, 90 * time.Minute, 400 * 24 * time.Hour, math.MaxInt64}
+	run := func(after bool) []fired {
+		r := rand.New(rand.NewPCG(5, 9))
+		e := New(t0, 1, WithLimits(Limits{}))
+		var log []fired
+		var last Timer
+		var h Handler
+		queue := func(e *Engine) {
+			d := delays[r.IntN(len(delays))]
+			if r.IntN(3) > 0 {
+				d = time.Duration(r.IntN(600)) * time.Second
+			}
+			phase := Phase(10 * (1 + r.IntN(5)))
+			if after {
+				last = e.After(d, phase, "ev", h)
+			} else {
+				last = e.scheduleAt(addSat(e.now, max(d, 0)), phase, "ev", h)
+			}
+		}
+		h = HandlerFunc(func(e *Engine) {
+			p, s, _ := e.Firing()
+			when, ok := e.When(last)
+			log = append(log, fired{"ev", e.now, p, s, Sub(when, t0), ok})
+			for range 1 + r.IntN(2) {
+				queue(e)
+			}
+		})
+		for range 5 {
+			queue(e)
+		}
+		for i := 0; i < 5000; i++ {
+			if ok, err := e.Step(); err != nil || !ok {
+				t.Fatalf("step %d: %v %v", i, ok, err)
+			}
+		}
+		return log
+	}
+	a, s := run(true), run(false)
+	if len(a) != len(s) {
+		t.Fatalf("%d events with After, %d with scheduleAt", len(a), len(s))
+	}
+	for i := range a {
+		if a[i] != s[i] {
+			t.Fatalf("event %d: After %+v, scheduleAt %+v", i, a[i], s[i])
+		}
 	}
 }

@@ -16,9 +16,8 @@ func refLess(a, b *queued) bool {
 }
 
 // checkQueue verifies the queue's invariants: every event's index names its
-// slot and the slot holds its key; a heap is a binary min-heap; a flat
-// queue's first slot is its smallest; the shape is the one its size asks
-// for.
+// slot and the slot holds its key; a heap is a binary min-heap; a sorted
+// queue is in decreasing order; the shape is the one its size asks for.
 func checkQueue(t *testing.T, q *queue, where string) {
 	t.Helper()
 	s := q.s
@@ -32,11 +31,11 @@ func checkQueue(t *testing.T, q *queue, where string) {
 		if q.heap && i > 0 && s[i].less(&s[(i-1)/2]) {
 			t.Fatalf("%s: heap slot %d is smaller than its parent", where, i)
 		}
-		if !q.heap && i > 0 && s[i].less(&s[0]) {
-			t.Fatalf("%s: flat slot %d is smaller than the first", where, i)
+		if !q.heap && i > 0 && s[i-1].less(&s[i]) {
+			t.Fatalf("%s: sorted slot %d is larger than the one before it", where, i)
 		}
 	}
-	if q.heap && len(s) <= flatMin || !q.heap && len(s) > flatMax {
+	if q.heap && len(s) <= sortedMin || !q.heap && len(s) > sortedMax {
 		t.Fatalf("%s: %d events in a queue with heap=%v", where, len(s), q.heap)
 	}
 }
@@ -44,7 +43,7 @@ func checkQueue(t *testing.T, q *queue, where string) {
 // TestQueuePopsInKeyOrder runs random pushes, pops, removals and key
 // changes (a new time and sequence as Reschedule gives, a new sequence only
 // as Requeue gives, an older sequence as ScheduleReserved gives) on the
-// queue, its size swinging between empty and well past flatMax so that it
+// queue, its size swinging between empty and well past sortedMax so that it
 // turns into a heap and back many times. After every operation the queue's
 // smallest event must be the reference's (the live events ordered field by
 // field), and every pop must return it.
@@ -62,7 +61,7 @@ func TestQueuePopsInKeyOrder(t *testing.T) {
 		grow := true
 		wasHeap := false
 		for op := 0; op < 6000; op++ {
-			if n := len(live); n == 0 || n > 3*flatMax && r.IntN(4) == 0 {
+			if n := len(live); n == 0 || n > 3*sortedMax && r.IntN(4) == 0 {
 				grow = n == 0
 			} else if r.IntN(60) == 0 {
 				grow = !grow
@@ -164,7 +163,7 @@ func TestEngineFiresInKeyOrder(t *testing.T) {
 		var seq uint64
 		fired := 0
 		var h Handler
-		target := 3 * flatMax
+		target := 3 * sortedMax
 		add := func(ev *refEv, at time.Duration, phase Phase) {
 			seq++
 			ev.at, ev.phase, ev.seq = e.now+int64(at), phase, seq
@@ -188,7 +187,7 @@ func TestEngineFiresInKeyOrder(t *testing.T) {
 			live = append(live[:best], live[best+1:]...)
 			fired++
 			if fired%500 == 0 {
-				target = 1 + r.IntN(4*flatMax)
+				target = 1 + r.IntN(4*sortedMax)
 			}
 			for range 1 + r.IntN(3) {
 				if len(live) > 0 {
@@ -246,7 +245,7 @@ func TestEngineFiresInKeyOrder(t *testing.T) {
 }
 
 // Once its slots and event pool have grown, the kernel allocates nothing
-// per event in either shape of the queue: a flat one (8 events) and a heap
+// per event in either shape of the queue: a sorted one (8 events) and a heap
 // (100), each event rescheduling itself, moving another and requeueing a
 // third, with a cancel and a new event every other step.
 func TestKernelStepAllocatesNothing(t *testing.T) {
@@ -283,7 +282,7 @@ func TestKernelStepAllocatesNothing(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("%d events: %.2f allocations per event", n, allocs)
 		}
-		if e.Len() != n || e.queue.heap != (n > flatMax) {
+		if e.Len() != n || e.queue.heap != (n > sortedMax) {
 			t.Errorf("%d events: %d queued, heap %v", n, e.Len(), e.queue.heap)
 		}
 	}
