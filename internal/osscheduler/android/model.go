@@ -261,13 +261,15 @@ func (m *Model) deviceChanged(c *device.Change) {
 	m.changeEval(c.At)
 }
 
-// changeEval asks for the pass a device change calls for, unless that pass
-// would be idle (changeIsIdle): then it only requeues the pending pass, as
-// the skipped one would have queued it afresh at the same instant (the
-// order of events that fall on that instant is kept, as Doze's changed
-// keeps it). The networks, chargers and app launches of a usage profile
-// mostly come while nothing is due or running: a device-year saves a few
-// thousand passes. TestIdleChangePassesChangeNothing compares.
+// changeEval asks for the pass a change calls for (a device change, a
+// standby bucket's change, deep Doze going IDLE), unless that pass would
+// be idle (changeIsIdle): then it only requeues the pending pass, as the
+// skipped one would have queued it afresh at the same instant (the order
+// of events that fall on that instant is kept, as Doze's changed keeps
+// it). The networks, chargers and app launches of a usage profile mostly
+// come while nothing is due or running, and so do most bucket decays and
+// deep idles: a device-year saves a few thousand passes.
+// TestIdleChangePassesChangeNothing compares.
 func (m *Model) changeEval(now time.Time) {
 	if !alwaysEvaluate && skipIdleChangePasses && m.changeIsIdle(now) {
 		m.repeat.armed = false // the skipped pass would have cleared the mark (repeatPass)
@@ -283,12 +285,14 @@ func (m *Model) changeEval(now time.Time) {
 // pass; tests turn it off to compare.
 var skipIdleChangePasses = true
 
-// changeIsIdle: a JobScheduler pass at now, on the state a device change
-// left, would change nothing and queue the next pass where it is pending.
+// changeIsIdle: a JobScheduler pass at now, on the state the change left,
+// would change nothing and queue the next pass where it is pending.
 // passIsIdle holds (the device on, nothing running for JobScheduler, the
 // bucket fresh, every scheduled job not due before the pending pass and
-// already reported not due, the pass pending at the earliest due time), and
-// beyond what a Doze flip can change, what a device change may:
+// already reported not due, the pass pending at the earliest due time: a
+// job not due is not weighed further, so neither the device's state, the
+// bucket nor deep Doze matters to it), and beyond what a Doze flip can
+// change, what a device change may:
 //   - blocked still answers not due first: the app is not force-stopped
 //     (passIsIdle), no job carries a cmd override, and the vendor's
 //     autostart rule does not hold a dead process (checked before the due

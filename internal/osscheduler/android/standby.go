@@ -157,7 +157,7 @@ func (m *Model) standbyRefresh(now time.Time) {
 	}
 	if b != m.sb.current {
 		m.qcValid = false
-		m.requestEval(now)
+		m.changeEval(now) // the bucket is read only by the quota and budgets: nothing due, nothing to redo
 		old := m.sb.current
 		m.sb.current = b
 		if m.eng.Tracing() {
@@ -207,7 +207,7 @@ type standbyHandler struct{ m *Model }
 
 func (h standbyHandler) Fire(*sim.Engine) {
 	h.m.standbyRefresh(h.m.eng.Now())
-	h.m.requestEvalNow()
+	h.m.changeEval(h.m.eng.Now())
 }
 
 // standbyScreen is standbyDevice for a screen change (c.At is the
