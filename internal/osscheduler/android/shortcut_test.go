@@ -2,6 +2,7 @@ package android
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -465,3 +466,84 @@ func TestIdleChangePassKeptForGreedyWork(t *testing.T) {
 	require.Len(t, full, 1, "b ran in the process after the change")
 	require.Equal(t, full, lean)
 }
+
+// Every pass changeEval leaves out is idle: in every shortcut world (lean
+// runs, as a fleet's, API 28 and 34, two seeds, on AOSP and on a vendor
+// whose autostart rule keeps a dead process from being started for its
+// jobs) each such pass is taken
+// instead, and when nothing else counted as a change before it fired, it
+// leaves every work's state, block and start, the runs, the bucket and Doze
+// as they were, and queues the next pass where it was pending.
+func TestIdleChangePassesAreIdle(t *testing.T) {
+	days := 5
+	if testing.Short() {
+		days = 2
+	}
+	snapshot := func(m *Model) string {
+		d := &m.doze
+		var b strings.Builder
+		fmt.Fprintf(&b, "exec=%d running=%d/%d bucket=%d deep=%s light=%s nextLightIdle=%v maintFrom=%v lightT=%v deepT=%v",
+			m.execID, m.nRunning, len(m.gr.running), m.sb.current, dozeNames[d.deep], lightNames[d.light], d.nextLightIdle,
+			d.lightMaintFrom, d.lightTimer(), d.deepTimer())
+		for _, w := range m.specs {
+			fmt.Fprintf(&b, "; %s %s block=%s unmet=%b start=%v earliest=%v scheduled=%t", w.id, w.state, blockNames[w.job.block],
+				w.job.unmet, w.job.startAt, w.job.earliest, w.job.scheduled)
+		}
+		return b.String()
+	}
+	checked := 0
+	defer func() { checkIdleChange = nil }()
+	for _, w := range shortcutWorlds(t) {
+		for _, api := range []int{28, 34} {
+			for _, oem := range []string{"aosp", "huawei"} {
+				for seed := uint64(1); seed <= 2; seed++ {
+					name := fmt.Sprintf("%s API %d %s seed %d", w.name, api, oem, seed)
+					eng := sim.New(t0, seed)
+					var rec sim.Recorder
+					eng.Watch(&rec, event.Deferred) // what a fleet watches: Tracing stays off
+					var armed bool
+					var armedAt time.Duration
+					var changes uint64
+					var next int64
+					checkIdleChange = func(m *Model) {
+						armed, armedAt, changes, next = true, m.eng.Elapsed(), m.changes+1, m.evalAt
+					}
+					dev := device.New(eng, device.Config{Initial: w.initial})
+					until := t0.Add(time.Duration(days) * 24 * time.Hour)
+					require.NoError(t, dev.ApplyProfile(w.profile, until))
+					dev.SetSparseBattery(true)
+					cfg := DefaultConfig()
+					cfg.API, cfg.OEM = api, oem
+					m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, nil)
+					_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
+					require.NoError(t, err)
+					_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
+						Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
+					require.NoError(t, err)
+					m.evalH = handlerFunc(func() {
+						if !armed || m.changes != changes || m.eng.Elapsed() != armedAt {
+							armed = false
+							m.evaluate()
+							return
+						}
+						armed = false
+						before := snapshot(m)
+						m.evaluate()
+						require.Equal(t, before, snapshot(m), "%s: a pass changeEval would leave out, at %v", name, armedAt)
+						require.True(t, m.evalTimer.Pending(), "%s: the next pass at %v", name, armedAt)
+						require.Equal(t, next, m.evalAt, "%s: the next pass's instant, at %v", name, armedAt)
+						checked++
+					})
+					require.NoError(t, eng.RunUntil(until))
+				}
+			}
+		}
+	}
+	require.Positive(t, checked, "no pass checked")
+	t.Logf("%d passes checked", checked)
+}
+
+// handlerFunc is a sim.Handler that calls a function.
+type handlerFunc func()
+
+func (f handlerFunc) Fire(*sim.Engine) { f() }
