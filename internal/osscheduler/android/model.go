@@ -269,7 +269,11 @@ func (m *Model) deviceChanged(c *device.Change) {
 // it). The networks, chargers and app launches of a usage profile mostly
 // come while nothing is due or running, and so do most bucket decays and
 // deep idles: a device-year saves a few thousand passes.
-// TestIdleChangePassesChangeNothing compares.
+// TestIdleChangePassesChangeNothing compares; TestIdleChangePassesAreIdle
+// takes each pass left out and checks it changes nothing;
+// TestIdleChangePassKeptForGreedyWork and
+// TestIdleChangePassEndsAMaintenanceWindow keep the passes that would not
+// be idle.
 func (m *Model) changeEval(now time.Time) {
 	if !alwaysEvaluate && skipIdleChangePasses && m.changeIsIdle(now) {
 		if checkIdleChange != nil {

@@ -547,3 +547,32 @@ func TestIdleChangePassesAreIdle(t *testing.T) {
 type handlerFunc func()
 
 func (f handlerFunc) Fire(*sim.Engine) { f() }
+
+// A device change while a Doze maintenance window is still open beyond its
+// minimum keeps its pass, though nothing is due or running: the pass ends
+// the window early (dozeAfterEval). Here the window is set open by hand
+// (as a run keeps one open), and the network changes in it: the deep step
+// that ends the window is moved as the full pass moves it.
+func TestIdleChangePassEndsAMaintenanceWindow(t *testing.T) {
+	run := func(skip bool) string {
+		skipIdleChangePasses = skip
+		defer func() { skipIdleChangePasses = true }()
+		eng := sim.New(t0, 5)
+		dev := device.New(eng, device.Config{Initial: device.DefaultState()}) // screen off, unplugged
+		m := New(eng, dev, DefaultConfig(), &fakeExec{eng: eng, dur: 4 * time.Second}, nil)
+		_, err := m.EnqueueUniqueWork("a", Keep, WorkRequest{TaskName: "a", InitialDelay: 6 * time.Hour})
+		require.NoError(t, err)
+		require.NoError(t, eng.RunFor(time.Minute))
+		d := &m.doze
+		d.maintStart = eng.Now()
+		d.setDeep(dozeIdleMaint, 30*time.Minute, "a window kept open")
+		require.NoError(t, eng.RunFor(2*time.Minute))
+		require.True(t, m.passIsIdle(eng.Now()), "JobScheduler's side is idle")
+		dev.SetNetwork(device.Network{Type: device.NetworkCellular, Metered: true, Validated: true})
+		require.NoError(t, eng.RunFor(time.Minute))
+		return dozeSnapshot(m)
+	}
+	full, lean := run(false), run(true)
+	require.Equal(t, full, lean)
+	require.Contains(t, full, "deep=IDLE ", "the window ended at the change, and deep Doze is IDLE again")
+}
