@@ -466,7 +466,7 @@ func (d *dozeMachine) enterIdle(why string) {
 		dur = dozeIdleTimeout
 	}
 	d.nextIdle = min(dur*dozeIdleFactor, dozeMaxIdleTimeout)
-	d.m.requestEval(d.m.eng.Now()) // deep IDLE always matters: stop running jobs
+	d.m.changeEval(d.m.eng.Now()) // deep IDLE always matters: stop running jobs (when any run: changeIsIdle)
 	if d.light != lightActive {
 		d.m.eng.Cancel(d.lightT)
 		d.light = lightOverride

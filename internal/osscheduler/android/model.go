@@ -216,7 +216,7 @@ func (m *Model) deviceChanged(c *device.Change) {
 				m.pruneQuota(c.At)
 				m.quotaSessionOpen(c.At)
 			}
-			m.requestEval(c.At)
+			m.changeEval(c.At)
 		}
 		return
 	case device.ChangeScreen, device.ChangeAppLaunched, device.ChangeAppNotified, device.ChangePowerOff, device.ChangeBootCompleted:
@@ -258,7 +258,93 @@ func (m *Model) deviceChanged(c *device.Change) {
 			return
 		}
 	}
-	m.requestEval(c.At)
+	m.changeEval(c.At)
+}
+
+// changeEval asks for the pass a change calls for (a device change, a
+// standby bucket's change, deep Doze going IDLE), unless that pass would
+// be idle (changeIsIdle): then it only requeues the pending pass, as the
+// skipped one would have queued it afresh at the same instant (the order
+// of events that fall on that instant is kept, as Doze's changed keeps
+// it). The networks, chargers and app launches of a usage profile mostly
+// come while nothing is due or running, and so do most bucket decays and
+// deep idles: a device-year saves a few thousand passes.
+// TestIdleChangePassesChangeNothing compares; TestIdleChangePassesAreIdle
+// takes each pass left out and checks it changes nothing;
+// TestIdleChangePassKeptForGreedyWork and
+// TestIdleChangePassEndsAMaintenanceWindow keep the passes that would not
+// be idle.
+func (m *Model) changeEval(now time.Time) {
+	if !alwaysEvaluate && skipIdleChangePasses && m.changeIsIdle(now) {
+		if checkIdleChange != nil {
+			checkIdleChange(m) // and the pass is taken, for the test to check it changes nothing
+			m.requestEval(now)
+			return
+		}
+		m.repeat.armed = false // the skipped pass would have cleared the mark (repeatPass)
+		if !m.doze.requeueSuperseded() {
+			m.eng.Requeue(m.evalTimer)
+		}
+		return
+	}
+	m.requestEval(now)
+}
+
+// skipIdleChangePasses lets changeEval leave out a device change's idle
+// pass; tests turn it off to compare. checkIdleChange, when set (tests), is
+// called where changeEval would leave the pass out, which it then takes.
+var (
+	skipIdleChangePasses = true
+	checkIdleChange      func(m *Model)
+)
+
+// changeIsIdle: a JobScheduler pass at now, on the state the change left,
+// would change nothing and queue the next pass where it is pending.
+// passIsIdle holds (the device on, nothing running for JobScheduler, the
+// bucket fresh, every scheduled job not due before the pending pass and
+// already reported not due, the pass pending at the earliest due time: a
+// job not due is not weighed further, so neither the device's state, the
+// bucket nor deep Doze matters to it), and beyond what a Doze flip can
+// change, what a device change may:
+//   - blocked still answers not due first: the app is not force-stopped
+//     (passIsIdle), no job carries a cmd override, and the vendor's
+//     autostart rule does not hold a dead process (checked before the due
+//     time);
+//   - nothing runs in the process (GreedyScheduler's trackers would weigh
+//     it) and no work is RUNNING with its job (heldPass);
+//   - GreedyScheduler, when it would look at all (primed, the process
+//     alive), finds every work it tracks not due and due no earlier than
+//     the pending pass, so that its next instant is not earlier (its due
+//     times are kept; greedyDueAt sets the attempt data the pass would set
+//     at this same instant);
+//   - no Doze maintenance window is open, so dozeAfterEval has nothing to
+//     end early.
+func (m *Model) changeIsIdle(now time.Time) bool {
+	if !m.passIsIdle(now) || !m.evalTimer.Pending() || len(m.gr.running) > 0 {
+		return false
+	}
+	if !m.oemAutostart() && !processAlive(m.st.App) {
+		return false
+	}
+	if d := &m.doze; d.deep == dozeIdleMaint || d.light == lightMaint {
+		return false
+	}
+	greedy := m.gr.primed && processAlive(m.st.App)
+	at := int64(m.eng.Elapsed())
+	for _, w := range m.specs {
+		if w.deleted {
+			continue
+		}
+		if w.job.override != overrideNone || w.state == stRunning && w.job.scheduled {
+			return false
+		}
+		if greedy && w.state == stEnqueued && greedyTracks(w) {
+			if _, dueAt := m.greedyDueAt(w, now); dueAt <= at || dueAt < m.evalAt {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // screenChanged is deviceChanged for a screen toggle that leaves the app's

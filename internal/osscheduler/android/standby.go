@@ -155,9 +155,9 @@ func (m *Model) standbyRefresh(now time.Time) {
 	if b < 0 {
 		b, next, screenDep = m.usageBucket(now)
 	}
-	if b != m.sb.current {
+	moved := b != m.sb.current
+	if moved {
 		m.qcValid = false
-		m.requestEval(now)
 		old := m.sb.current
 		m.sb.current = b
 		if m.eng.Tracing() {
@@ -172,12 +172,19 @@ func (m *Model) standbyRefresh(now time.Time) {
 		}
 	}
 	m.sb.fresh, m.sb.freshUntil, m.sb.freshAt, m.sb.screenDep = true, next, m.vt(next), screenDep
-	if at, ok := m.eng.When(m.sb.timer); ok && at.Equal(next) {
-		return // already set for that instant
+	if at, ok := m.eng.When(m.sb.timer); !ok || !at.Equal(next) { // else already set for that instant
+		m.eng.Cancel(m.sb.timer)
+		if next != never {
+			m.sb.timer = m.eng.Schedule(next, sim.PhaseOS, "android.standby", m.sb.h)
+		}
 	}
-	m.eng.Cancel(m.sb.timer)
-	if next != never {
-		m.sb.timer = m.eng.Schedule(next, sim.PhaseOS, "android.standby", m.sb.h)
+	if moved {
+		// Asked for once the bucket is fresh again, so that changeEval
+		// may find the pass idle (the bucket is read only by the quota and
+		// the budgets: nothing due, nothing to redo). The pass is at now
+		// and the bucket's next change later (next is after now), so the
+		// two keep their order whichever is queued first.
+		m.changeEval(now)
 	}
 }
 
@@ -207,7 +214,7 @@ type standbyHandler struct{ m *Model }
 
 func (h standbyHandler) Fire(*sim.Engine) {
 	h.m.standbyRefresh(h.m.eng.Now())
-	h.m.requestEvalNow()
+	h.m.changeEval(h.m.eng.Now())
 }
 
 // standbyScreen is standbyDevice for a screen change (c.At is the
