@@ -204,7 +204,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 	if m.fetchInterval < FetchNever {
 		m.fetchInterval = FetchNever
 	}
-	dev.Subscribe(device.ListenerFunc(m.deviceChanged))
+	dev.Subscribe((*changeListener)(m))
 	if processAlive(dev.State().App) {
 		m.processBorn()
 	}

@@ -154,7 +154,7 @@ func (m *Model) quietNow() bool {
 }
 
 // sameMemoHolds reports whether the device change being handled already
-// found the inputs the same as the quiet span's (deviceChanged, which then
+// found the inputs the same as the quiet span's (DeviceChanged, which then
 // asks for a pass) and nothing changed since: the model's versions are the
 // same, and a change to the device would have been handled first, as a
 // nested change that clears the answer. The span itself changes only in a
