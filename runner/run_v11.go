@@ -86,7 +86,7 @@ func (w *World) initProcess() {
 	case len(sc.App.OnLaunch) > 0:
 		w.proc.lifetime = scenarios.DefaultProcessLifetime
 	}
-	w.Device.Subscribe(device.ListenerFunc(w.deviceChanged))
+	w.Device.Subscribe((*worldListener)(w))
 	if w.Platform == scenarios.PlatformIOS {
 		for _, m := range sc.IOS.BackgroundModes {
 			if !m.Modelled() {
@@ -96,9 +96,16 @@ func (w *World) initProcess() {
 	}
 }
 
-// deviceChanged follows the app process: cold launches, deaths, the
+// worldListener is the World as the device's listener: the device calls a
+// Listener's DeviceChanged through its interface, where a ListenerFunc of
+// the method value w.deviceChanged went through the method value's wrapper
+// first, one call more at every device change.
+type worldListener World
+
+// DeviceChanged follows the app process: cold launches, deaths, the
 // process lifetime in the background.
-func (w *World) deviceChanged(c *device.Change) {
+func (l *worldListener) DeviceChanged(c *device.Change) {
+	w := (*World)(l)
 	p := &w.proc
 	switch c.Kind {
 	case device.ChangeAppLaunched:

@@ -169,7 +169,7 @@ func New(cfg Config) *Plugin {
 		m := android.New(p.eng, p.dev, p.cfg.Android, p, p.j)
 		p.androidModel, p.wm = m, m
 	}
-	p.dev.Subscribe(device.ListenerFunc(p.deviceChanged))
+	p.dev.Subscribe((*processListener)(p))
 	return p
 }
 
@@ -177,7 +177,7 @@ func New(cfg Config) *Plugin {
 func newWithBackend(cfg Config, wm androidWorkManager, bg iosScheduler) *Plugin {
 	p := newPlugin(cfg)
 	p.wm, p.bg = wm, bg
-	p.dev.Subscribe(device.ListenerFunc(p.deviceChanged))
+	p.dev.Subscribe((*processListener)(p))
 	return p
 }
 
@@ -376,7 +376,15 @@ func (p *Plugin) handleResolves(h int64) bool {
 
 // ---- process lifecycle ----
 
-func (p *Plugin) deviceChanged(c *device.Change) {
+// processListener is the Plugin as the device's listener: the device calls
+// a Listener's DeviceChanged through its interface, where a ListenerFunc of
+// the method value p.deviceChanged went through the method value's wrapper
+// first, one call more at every device change.
+type processListener Plugin
+
+// DeviceChanged follows the app process: its deaths and (re)starts.
+func (l *processListener) DeviceChanged(c *device.Change) {
+	p := (*Plugin)(l)
 	switch c.Kind {
 	case device.ChangePowerOff, device.ChangeProcessDied, device.ChangeAppForceStop, device.ChangeAppUpdated:
 		p.processEnded(string(c.Kind))
