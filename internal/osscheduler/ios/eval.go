@@ -242,7 +242,9 @@ func (l *changeListener) DeviceChanged(c *device.Change) {
 			}
 		}
 	}
-	m.lifecycleChanged(c, cl)
+	if m.lifecycleActs(c, cl) { // most changes (the screen, the lock) skip the call
+		m.lifecycleChanged(c, cl)
+	}
 	if cl >= classPass {
 		m.scheduleEval()
 	}

@@ -245,6 +245,16 @@ func (m *Model) maybeSuspend() {
 
 func sortedNames(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
 
+// lifecycleActs reports whether lifecycleChanged could do anything at the
+// change c of class cl: only a change of classBackground or
+// classProcessStarted, or one while an assertion is held or Low Power Mode
+// is on. DeviceChanged calls lifecycleChanged only then.
+// TestLifecycleChangedActsOnlyWhenItSays checks every other case changes
+// nothing.
+func (m *Model) lifecycleActs(c *device.Change, cl changeClass) bool {
+	return cl == classBackground || cl == classProcessStarted || len(m.assertions) > 0 || c.State.LowPower
+}
+
 // lifecycleChanged follows the device for suspension and Low Power Mode.
 func (m *Model) lifecycleChanged(c *device.Change, cl changeClass) {
 	switch {
