@@ -596,9 +596,15 @@ func (m *Model) drainUntil() int64 {
 // has passed its place; else, when queue says something comes first that may
 // change it (a changed input, another pass), queued in its place.
 func (m *Model) settleVirtual(queue bool) {
-	if !m.virtualEval {
-		return
+	// Small enough to be inlined: most callers find no pass to settle
+	// and make no call.
+	if m.virtualEval {
+		m.settleVirtualPass(queue)
 	}
+}
+
+// settleVirtualPass is settleVirtual with a pass not queued.
+func (m *Model) settleVirtualPass(queue bool) {
 	now := int64(m.eng.Elapsed())
 	ph, seq, ok := m.eng.Firing()
 	// The event the pass was asked for in comes before it, whatever its
