@@ -163,10 +163,10 @@ func (d *dozeMachine) changed(was bool) {
 // passIdleUntil answer when idle, for the step's fold (reuseIdleUntil).
 func (d *dozeMachine) passIsIdle(now time.Time) bool {
 	if !d.inLightStep || !reuseIdleUntil {
-		return d.m.passIsIdle(now)
+		return d.m.passIsIdleNow(now)
 	}
 	until, ok := d.m.passIdleUntil()
-	if ok && d.m.vt(now) < until { // passIsIdle(now)
+	if ok && d.m.nowVT(now) < until { // passIsIdle(now)
 		d.idleUntil, d.idleKnown = until, true
 		return true
 	}

@@ -320,7 +320,7 @@ var (
 //   - no Doze maintenance window is open, so dozeAfterEval has nothing to
 //     end early.
 func (m *Model) changeIsIdle(now time.Time) bool {
-	if !m.passIsIdle(now) || !m.evalTimer.Pending() || len(m.gr.running) > 0 {
+	if !m.passIsIdleNow(now) || !m.evalTimer.Pending() || len(m.gr.running) > 0 {
 		return false
 	}
 	if !m.oemAutostart() && !processAlive(m.st.App) {

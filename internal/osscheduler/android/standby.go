@@ -54,6 +54,22 @@ type session struct{ start, end int64 }
 // no monotonic reading, so t.Add(d) is start + (offset + d).
 func (m *Model) vt(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) }
 
+// nowVT is vt(now) for now the engine's current time: Elapsed, which is
+// that offset, without converting now back. Every caller passes the
+// engine's now (a pass, a device change, a quota event: the instant the
+// kernel is at); the package's tests all run with checkNowVT set
+// (TestMain), which panics on any other argument.
+func (m *Model) nowVT(now time.Time) int64 {
+	at := int64(m.eng.Elapsed())
+	if checkNowVT && m.vt(now) != at {
+		panic("android: nowVT of a time that is not the engine's now")
+	}
+	return at
+}
+
+// checkNowVT, set only by tests, makes nowVT check its argument.
+var checkNowVT bool
+
 // neverAt stands for vt(never) in passIdleUntil: every virtual time the
 // simulation reaches (and vt of never, which saturates) is at most this.
 const neverAt int64 = math.MaxInt64
@@ -284,7 +300,7 @@ func (m *Model) quotaJobStarted(now time.Time) {
 		return
 	}
 	m.pruneQuota(now)
-	m.sb.jobStarts = m.sb.jobQ.push(m.vt(now))
+	m.sb.jobStarts = m.sb.jobQ.push(m.nowVT(now))
 	m.quotaSessionOpen(now)
 }
 
@@ -293,7 +309,7 @@ func (m *Model) quotaSessionOpen(now time.Time) {
 	if m.sb.open {
 		return
 	}
-	t := m.vt(now)
+	t := m.nowVT(now)
 	if n := len(m.sb.sessions); n > 0 && time.Duration(t-m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
 		m.sb.open = true // coalesce with the previous session
 		return
@@ -310,13 +326,13 @@ func (m *Model) quotaJobsIdle(now time.Time) {
 	}
 	last := &m.sb.sessions[len(m.sb.sessions)-1]
 	m.sb.closedTotal -= time.Duration(last.end - last.start) // a coalesced session was counted up to its old end
-	last.end = m.vt(now)
+	last.end = m.nowVT(now)
 	m.sb.closedTotal += time.Duration(last.end - last.start)
 	m.sb.open = false
 }
 
 func (m *Model) pruneQuota(now time.Time) {
-	cut := m.vt(now) - int64(quotaMaxExecutionWindow)
+	cut := m.nowVT(now) - int64(quotaMaxExecutionWindow)
 	k := 0
 	for k < len(m.sb.sessions) && m.sb.sessions[k].end < cut && !(m.sb.open && k == len(m.sb.sessions)-1) {
 		k++
@@ -417,7 +433,7 @@ func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
 	b := m.sb.current
 	q := &m.prof.quota
 	m.pruneQuota(now)
-	t := m.vt(now)
+	t := m.nowVT(now)
 	qs := quotaState{bucket: b}
 	win := q.window[b]
 	allowed := q.allowed[b]
@@ -541,7 +557,7 @@ func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
-	t := m.vt(now)
+	t := m.nowVT(now)
 	return m.usedInVT(q.window[b], t) >= q.allowed[b] || m.used24hVT(t, quotaMaxExecution-time.Nanosecond) >= quotaMaxExecution
 }
 
@@ -555,7 +571,7 @@ func (m *Model) quotaStopTime(now time.Time) time.Time {
 	b := m.sb.current
 	// Same bound as quotaExhausted, so that "out of time now" here means it
 	// is exhausted there too.
-	t := m.vt(now)
+	t := m.nowVT(now)
 	left := min(q.allowed[b]-m.usedInVT(q.window[b], t), quotaMaxExecution-m.used24hVT(t, quotaMaxExecution-time.Nanosecond))
 	return now.Add(max(left, 0))
 }
@@ -586,7 +602,7 @@ func (m *Model) ejAvailable(st *device.State, now time.Time) (bool, time.Duratio
 }
 
 func (m *Model) ejUsed(now time.Time) time.Duration {
-	t := m.vt(now)
+	t := m.nowVT(now)
 	from := t - int64(ejWindow)
 	k := 0
 	for k < len(m.sb.ejRuns) && m.sb.ejRuns[k].end <= from {
