@@ -60,11 +60,17 @@ func (m *Model) vt(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) 
 // kernel is at); the package's tests all run with checkNowVT set
 // (TestMain), which panics on any other argument.
 func (m *Model) nowVT(now time.Time) int64 {
-	at := int64(m.eng.Elapsed())
-	if checkNowVT && m.vt(now) != at {
+	if checkNowVT { // out of line, so that nowVT is inlined
+		m.checkNow(now)
+	}
+	return int64(m.eng.Elapsed())
+}
+
+// checkNow panics unless now is the engine's now (see nowVT).
+func (m *Model) checkNow(now time.Time) {
+	if m.vt(now) != int64(m.eng.Elapsed()) {
 		panic("android: nowVT of a time that is not the engine's now")
 	}
-	return at
 }
 
 // checkNowVT, set only by tests, makes nowVT check its argument.
