@@ -127,7 +127,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 	if !st.ScreenOn {
 		m.screenOffAt = eng.Now()
 	} else {
-		m.sb.screenOnSince = eng.Now()
+		m.sb.screenOnSince, m.sb.screenOnAt = eng.Now(), int64(eng.Elapsed())
 	}
 	m.powerOff = st.Power != device.PowerOn
 	m.forceStopped = st.App == device.ProcessForceStopped

@@ -20,9 +20,13 @@ type standby struct {
 	// Screen-on time, accumulated, for SCREEN_TIME_THRESHOLDS.
 	screenAcc     time.Duration
 	screenOnSince time.Time // zero while the screen is off
-	screenAtUse   time.Duration
-	timer         sim.Timer
-	h             sim.Handler
+	// screenOnAt is vt(screenOnSince), set with it: the on time so far is
+	// then nowVT(now) - screenOnAt, which is sim.Sub(now, screenOnSince)
+	// (both are instants the clock reached, far from saturating).
+	screenOnAt  int64
+	screenAtUse time.Duration
+	timer       sim.Timer
+	h           sim.Handler
 	// fresh: current was computed by standbyRefresh and holds until freshUntil.
 	fresh      bool
 	freshUntil time.Time
@@ -121,7 +125,10 @@ func (m *Model) bucket() int { return m.sb.current }
 
 func (m *Model) screenOnTime(now time.Time) time.Duration {
 	if !m.sb.screenOnSince.IsZero() {
-		return m.sb.screenAcc + sim.Sub(now, m.sb.screenOnSince)
+		if checkNowVT {
+			m.checkScreenOn(now)
+		}
+		return m.sb.screenAcc + time.Duration(m.nowVT(now)-m.sb.screenOnAt)
 	}
 	return m.sb.screenAcc
 }
@@ -254,12 +261,25 @@ func (m *Model) standbyScreen(c *device.Change) {
 	m.standbyRefresh(now)
 }
 
+// checkScreenOn panics unless nowVT(now) - screenOnAt, the screen on time
+// since it last went on as the model counts it (on offsets, with no
+// conversion), is the plain sim.Sub(now, screenOnSince). Every test of the
+// package checks it at each use (checkNowVT).
+func (m *Model) checkScreenOn(now time.Time) {
+	if time.Duration(m.nowVT(now)-m.sb.screenOnAt) != sim.Sub(now, m.sb.screenOnSince) {
+		panic("android: screenOnAt is not vt(screenOnSince)")
+	}
+}
+
 // standbyScreenTime accumulates the screen-on time.
 func (m *Model) standbyScreenTime(on bool, now time.Time) {
 	if on && m.sb.screenOnSince.IsZero() {
-		m.sb.screenOnSince = now
+		m.sb.screenOnSince, m.sb.screenOnAt = now, m.nowVT(now)
 	} else if !on && !m.sb.screenOnSince.IsZero() {
-		m.sb.screenAcc += sim.Sub(now, m.sb.screenOnSince)
+		if checkNowVT {
+			m.checkScreenOn(now)
+		}
+		m.sb.screenAcc += time.Duration(m.nowVT(now) - m.sb.screenOnAt)
 		m.sb.screenOnSince = time.Time{}
 	}
 }
