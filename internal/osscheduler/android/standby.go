@@ -56,7 +56,7 @@ type session struct{ start, end int64 }
 // offset, sim.Engine.Elapsed for now). Quota arithmetic on offsets is the
 // time.Time arithmetic it replaces, to the nanosecond: virtual times carry
 // no monotonic reading, so t.Add(d) is start + (offset + d).
-func (m *Model) vt(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) }
+func (m *Model) vt(t time.Time) int64 { return int64(m.eng.Offset(t)) }
 
 // nowVT is vt(now) for now the engine's current time: Elapsed, which is
 // that offset, without converting now back. Every caller passes the
