@@ -156,7 +156,7 @@ func (d *dozeMachine) changed(was bool) {
 		d.requeueEval()
 		return
 	}
-	d.m.requestEval(now)
+	d.m.requestEvalNow() // requestEval(now): now is the clock's
 }
 
 // passIsIdle is Model.passIsIdle; within a light-Doze step it keeps the
