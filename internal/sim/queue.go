@@ -383,5 +383,15 @@ func toOffset(start, t time.Time) int64 {
 // the OS models call at every event.
 func Sub(t, u time.Time) time.Duration { return time.Duration(toOffset(u, t)) }
 
+// Offset is Sub(t, e.Start()) (toOffset from the start), from the start's
+// seconds and nanoseconds worked out once (New) instead of at every call:
+// the same arithmetic on the same numbers. TestOffsetMatchesSub compares.
+func (e *Engine) Offset(t time.Time) time.Duration {
+	if ds := t.Unix() - e.startSec; ds < maxOffsetSec && ds > -maxOffsetSec {
+		return time.Duration(ds*int64(time.Second) + int64(t.Nanosecond()) - e.startNsec)
+	}
+	return t.Sub(e.start)
+}
+
 // maxOffsetSec is a bound on whole seconds that keeps ds·1e9 ± 1e9 in an int64.
 const maxOffsetSec = math.MaxInt64/int64(time.Second) - 1

@@ -50,3 +50,23 @@ func TestTimeAtMatchesAdd(t *testing.T) {
 		}
 	}
 }
+
+// Offset is Sub(t, Start()) exactly, saturation included, for starts with
+// and without a monotonic reading, on random and extreme times.
+func TestOffsetMatchesSub(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 11))
+	for _, start := range []time.Time{time.Date(2026, 1, 5, 8, 0, 0, 123, time.UTC), time.Date(2026, 1, 5, 8, 0, 0, 999_999_999, time.FixedZone("x", -7*3600)),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Now()} {
+		e := New(start, 1)
+		ts := []time.Time{start, start.Add(1), start.Add(-1), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), {},
+			start.Add(time.Duration(1<<63 - 1)), start.Add(time.Duration(-1 << 63)), time.Now(), start.In(time.FixedZone("y", 3600)), start.Round(0)}
+		for range 100000 {
+			ts = append(ts, start.Add(time.Duration(r.Int64())), time.Unix(r.Int64N(1<<40)-(1<<39), r.Int64N(1e9)), start.Add(time.Duration(r.Int64N(1e15))))
+		}
+		for _, x := range ts {
+			if got, want := e.Offset(x), Sub(x, start); got != want {
+				t.Fatalf("start %v, %v: %d != %d", start, x, got, want)
+			}
+		}
+	}
+}

@@ -57,8 +57,10 @@ type dozeMachine struct {
 	nextLightIdle  time.Duration
 	maintStart     time.Time
 	lightMaintFrom time.Time
-	deepT, lightT  sim.Timer
-	lightAt        int64 // engine offset lightT is queued at, while pending
+	// lightMaintFromAt is vt(lightMaintFrom), set with it, for afterEval.
+	lightMaintFromAt int64
+	deepT, lightT    sim.Timer
+	lightAt          int64 // engine offset lightT is queued at, while pending
 	// requeueAfterLight: changed leaves the evaluation's place to the
 	// light step that follows (becomeInactiveFor).
 	requeueAfterLight bool
@@ -156,17 +158,17 @@ func (d *dozeMachine) changed(was bool) {
 		d.requeueEval()
 		return
 	}
-	d.m.requestEval(now)
+	d.m.requestEvalNow() // requestEval(now): now is the clock's
 }
 
 // passIsIdle is Model.passIsIdle; within a light-Doze step it keeps the
 // passIdleUntil answer when idle, for the step's fold (reuseIdleUntil).
 func (d *dozeMachine) passIsIdle(now time.Time) bool {
 	if !d.inLightStep || !reuseIdleUntil {
-		return d.m.passIsIdle(now)
+		return d.m.passIsIdleNow(now)
 	}
 	until, ok := d.m.passIdleUntil()
-	if ok && d.m.vt(now) < until { // passIsIdle(now)
+	if ok && d.m.nowVT(now) < until { // passIsIdle(now)
 		d.idleUntil, d.idleKnown = until, true
 		return true
 	}
@@ -501,7 +503,7 @@ func (d *dozeMachine) stepLight() {
 			d.setLight(lightWaitNet, d.nextLightIdle, "light maintenance due but no network: waiting for it")
 			return
 		}
-		d.lightMaintFrom = d.m.eng.Now()
+		d.lightMaintFrom, d.lightMaintFromAt = d.m.eng.Now(), int64(d.m.eng.Elapsed())
 		d.setLight(lightMaint, lightMaintMax, "light maintenance window")
 	}
 }
@@ -519,8 +521,13 @@ func (d *dozeMachine) afterEval(now time.Time, running, pending int) {
 		}
 	}
 	if d.light == lightMaint && d.lightSet() {
-		at := latest(now, d.lightMaintFrom.Add(lightMaintMin))
-		if off := d.m.vt(at); off < d.lightAt {
+		// vt(latest(now, lightMaintFrom+lightMaintMin)), on offsets: vt
+		// is monotonic and adds exactly this far from saturating.
+		off := max(d.m.nowVT(now), d.lightMaintFromAt+int64(lightMaintMin))
+		if checkNowVT && off != d.m.vt(latest(now, d.lightMaintFrom.Add(lightMaintMin))) {
+			panic("android: lightMaintFromAt is not vt(lightMaintFrom)")
+		}
+		if off < d.lightAt {
 			// (Reschedule(lightT, at): at is not before now.)
 			if !d.lightArm {
 				d.m.eng.RescheduleAfter(d.lightT, time.Duration(off-int64(d.m.eng.Elapsed())))
@@ -693,7 +700,7 @@ func (d *dozeMachine) foldQuietLight() (folded bool) {
 	}
 	d.light, d.nextLightIdle = light, next
 	if fromSet {
-		d.lightMaintFrom = m.timeOf(from)
+		d.lightMaintFrom, d.lightMaintFromAt = m.timeOf(from), from
 	}
 	// (Reschedule(lightT, the instant t): t is after now.)
 	d.lightAt = t

@@ -533,6 +533,13 @@ func (m *Model) passIsIdle(now time.Time) bool {
 	return ok && m.vt(now) < until
 }
 
+// passIsIdleNow is passIsIdle(now) for now the engine's current time (the
+// device change and Doze callers), with vt(now) read off the clock (nowVT).
+func (m *Model) passIsIdleNow(now time.Time) bool {
+	until, ok := m.passIdleUntil()
+	return ok && m.nowVT(now) < until
+}
+
 // passIdleUntil is passIsIdle over time while nothing else happens: ok
 // when all but its clock tests hold, and until is the virtual time (vt)
 // from which they fail (the bucket's staleness, the earliest due time), so

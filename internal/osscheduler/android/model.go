@@ -127,7 +127,7 @@ func New(eng *sim.Engine, dev *device.Device, cfg Config, exec osscheduler.Execu
 	if !st.ScreenOn {
 		m.screenOffAt = eng.Now()
 	} else {
-		m.sb.screenOnSince = eng.Now()
+		m.sb.screenOnSince, m.sb.screenOnAt = eng.Now(), int64(eng.Elapsed())
 	}
 	m.powerOff = st.Power != device.PowerOn
 	m.forceStopped = st.App == device.ProcessForceStopped
@@ -320,7 +320,7 @@ var (
 //   - no Doze maintenance window is open, so dozeAfterEval has nothing to
 //     end early.
 func (m *Model) changeIsIdle(now time.Time) bool {
-	if !m.passIsIdle(now) || !m.evalTimer.Pending() || len(m.gr.running) > 0 {
+	if !m.passIsIdleNow(now) || !m.evalTimer.Pending() || len(m.gr.running) > 0 {
 		return false
 	}
 	if !m.oemAutostart() && !processAlive(m.st.App) {

@@ -187,6 +187,9 @@ func TestQuotaOffsetsMatchTimes(t *testing.T) {
 				var ref refQuota
 				r := rand.New(rand.NewPCG(seed, 77))
 				now := t0.Add(time.Hour)
+				// The quota is asked at the engine's now, as in a run
+				// (nowVT): the engine follows now (it has nothing to run).
+				require.NoError(t, eng.RunUntil(now))
 				blocked, checks := 0, 0
 				compare := func(step int) {
 					b := m.sb.current
@@ -238,6 +241,7 @@ func TestQuotaOffsetsMatchTimes(t *testing.T) {
 					default:
 						now = now.Add(time.Duration(r.IntN(20*60)) * time.Second)
 					}
+					require.NoError(t, eng.RunUntil(now))
 					switch r.IntN(4) {
 					case 0:
 						m.quotaJobStarted(now)
@@ -262,6 +266,7 @@ func TestQuotaOffsetsMatchTimes(t *testing.T) {
 						// the rate limit.
 						for k := r.IntN(30); k >= 0; k-- {
 							now = now.Add(time.Second)
+							require.NoError(t, eng.RunUntil(now))
 							m.quotaJobStarted(now)
 							ref.jobStarted(now)
 							m.quotaJobsIdle(now)

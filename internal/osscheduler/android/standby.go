@@ -20,9 +20,13 @@ type standby struct {
 	// Screen-on time, accumulated, for SCREEN_TIME_THRESHOLDS.
 	screenAcc     time.Duration
 	screenOnSince time.Time // zero while the screen is off
-	screenAtUse   time.Duration
-	timer         sim.Timer
-	h             sim.Handler
+	// screenOnAt is vt(screenOnSince), set with it: the on time so far is
+	// then nowVT(now) - screenOnAt, which is sim.Sub(now, screenOnSince)
+	// (both are instants the clock reached, far from saturating).
+	screenOnAt  int64
+	screenAtUse time.Duration
+	timer       sim.Timer
+	h           sim.Handler
 	// fresh: current was computed by standbyRefresh and holds until freshUntil.
 	fresh      bool
 	freshUntil time.Time
@@ -52,7 +56,29 @@ type session struct{ start, end int64 }
 // offset, sim.Engine.Elapsed for now). Quota arithmetic on offsets is the
 // time.Time arithmetic it replaces, to the nanosecond: virtual times carry
 // no monotonic reading, so t.Add(d) is start + (offset + d).
-func (m *Model) vt(t time.Time) int64 { return int64(sim.Sub(t, m.eng.Start())) }
+func (m *Model) vt(t time.Time) int64 { return int64(m.eng.Offset(t)) }
+
+// nowVT is vt(now) for now the engine's current time: Elapsed, which is
+// that offset, without converting now back. Every caller passes the
+// engine's now (a pass, a device change, a quota event: the instant the
+// kernel is at); the package's tests all run with checkNowVT set
+// (TestMain), which panics on any other argument.
+func (m *Model) nowVT(now time.Time) int64 {
+	if checkNowVT { // out of line, so that nowVT is inlined
+		m.checkNow(now)
+	}
+	return int64(m.eng.Elapsed())
+}
+
+// checkNow panics unless now is the engine's now (see nowVT).
+func (m *Model) checkNow(now time.Time) {
+	if m.vt(now) != int64(m.eng.Elapsed()) {
+		panic("android: nowVT of a time that is not the engine's now")
+	}
+}
+
+// checkNowVT, set only by tests, makes nowVT check its argument.
+var checkNowVT bool
 
 // neverAt stands for vt(never) in passIdleUntil: every virtual time the
 // simulation reaches (and vt of never, which saturates) is at most this.
@@ -99,7 +125,10 @@ func (m *Model) bucket() int { return m.sb.current }
 
 func (m *Model) screenOnTime(now time.Time) time.Duration {
 	if !m.sb.screenOnSince.IsZero() {
-		return m.sb.screenAcc + sim.Sub(now, m.sb.screenOnSince)
+		if checkNowVT {
+			m.checkScreenOn(now)
+		}
+		return m.sb.screenAcc + time.Duration(m.nowVT(now)-m.sb.screenOnAt)
 	}
 	return m.sb.screenAcc
 }
@@ -232,12 +261,25 @@ func (m *Model) standbyScreen(c *device.Change) {
 	m.standbyRefresh(now)
 }
 
+// checkScreenOn panics unless nowVT(now) - screenOnAt, the screen on time
+// since it last went on as the model counts it (on offsets, with no
+// conversion), is the plain sim.Sub(now, screenOnSince). Every test of the
+// package checks it at each use (checkNowVT).
+func (m *Model) checkScreenOn(now time.Time) {
+	if time.Duration(m.nowVT(now)-m.sb.screenOnAt) != sim.Sub(now, m.sb.screenOnSince) {
+		panic("android: screenOnAt is not vt(screenOnSince)")
+	}
+}
+
 // standbyScreenTime accumulates the screen-on time.
 func (m *Model) standbyScreenTime(on bool, now time.Time) {
 	if on && m.sb.screenOnSince.IsZero() {
-		m.sb.screenOnSince = now
+		m.sb.screenOnSince, m.sb.screenOnAt = now, m.nowVT(now)
 	} else if !on && !m.sb.screenOnSince.IsZero() {
-		m.sb.screenAcc += sim.Sub(now, m.sb.screenOnSince)
+		if checkNowVT {
+			m.checkScreenOn(now)
+		}
+		m.sb.screenAcc += time.Duration(m.nowVT(now) - m.sb.screenOnAt)
 		m.sb.screenOnSince = time.Time{}
 	}
 }
@@ -284,7 +326,7 @@ func (m *Model) quotaJobStarted(now time.Time) {
 		return
 	}
 	m.pruneQuota(now)
-	m.sb.jobStarts = m.sb.jobQ.push(m.vt(now))
+	m.sb.jobStarts = m.sb.jobQ.push(m.nowVT(now))
 	m.quotaSessionOpen(now)
 }
 
@@ -293,7 +335,7 @@ func (m *Model) quotaSessionOpen(now time.Time) {
 	if m.sb.open {
 		return
 	}
-	t := m.vt(now)
+	t := m.nowVT(now)
 	if n := len(m.sb.sessions); n > 0 && time.Duration(t-m.sb.sessions[n-1].end) <= quotaSessionCoalesce {
 		m.sb.open = true // coalesce with the previous session
 		return
@@ -310,13 +352,13 @@ func (m *Model) quotaJobsIdle(now time.Time) {
 	}
 	last := &m.sb.sessions[len(m.sb.sessions)-1]
 	m.sb.closedTotal -= time.Duration(last.end - last.start) // a coalesced session was counted up to its old end
-	last.end = m.vt(now)
+	last.end = m.nowVT(now)
 	m.sb.closedTotal += time.Duration(last.end - last.start)
 	m.sb.open = false
 }
 
 func (m *Model) pruneQuota(now time.Time) {
-	cut := m.vt(now) - int64(quotaMaxExecutionWindow)
+	cut := m.nowVT(now) - int64(quotaMaxExecutionWindow)
 	k := 0
 	for k < len(m.sb.sessions) && m.sb.sessions[k].end < cut && !(m.sb.open && k == len(m.sb.sessions)-1) {
 		k++
@@ -417,7 +459,7 @@ func (m *Model) quotaCheck(now time.Time) (quotaState, bool) {
 	b := m.sb.current
 	q := &m.prof.quota
 	m.pruneQuota(now)
-	t := m.vt(now)
+	t := m.nowVT(now)
 	qs := quotaState{bucket: b}
 	win := q.window[b]
 	allowed := q.allowed[b]
@@ -541,7 +583,7 @@ func (m *Model) quotaExhausted(st *device.State, now time.Time) bool {
 	}
 	q := &m.prof.quota
 	b := m.sb.current
-	t := m.vt(now)
+	t := m.nowVT(now)
 	return m.usedInVT(q.window[b], t) >= q.allowed[b] || m.used24hVT(t, quotaMaxExecution-time.Nanosecond) >= quotaMaxExecution
 }
 
@@ -555,7 +597,7 @@ func (m *Model) quotaStopTime(now time.Time) time.Time {
 	b := m.sb.current
 	// Same bound as quotaExhausted, so that "out of time now" here means it
 	// is exhausted there too.
-	t := m.vt(now)
+	t := m.nowVT(now)
 	left := min(q.allowed[b]-m.usedInVT(q.window[b], t), quotaMaxExecution-m.used24hVT(t, quotaMaxExecution-time.Nanosecond))
 	return now.Add(max(left, 0))
 }
@@ -586,7 +628,7 @@ func (m *Model) ejAvailable(st *device.State, now time.Time) (bool, time.Duratio
 }
 
 func (m *Model) ejUsed(now time.Time) time.Duration {
-	t := m.vt(now)
+	t := m.nowVT(now)
 	from := t - int64(ejWindow)
 	k := 0
 	for k < len(m.sb.ejRuns) && m.sb.ejRuns[k].end <= from {
