@@ -155,11 +155,7 @@ func (q *queue) push(ev *queued) {
 		return
 	}
 	// Slide the new event from the end past the ones that come before it.
-	for i > 0 && s[i-1].less(&x) {
-		s[i] = s[i-1]
-		s[i].ev.index = i
-		i--
-	}
+	i = slideUp(s, i, &x)
 	s[i] = x
 	ev.index = i
 	if len(s) > sortedMax {
@@ -279,14 +275,22 @@ func (q *queue) update(ev *queued) {
 			i++
 		}
 	} else {
-		for i > 0 && s[i-1].less(&x) {
-			s[i] = s[i-1]
-			s[i].ev.index = i
-			i--
-		}
+		i = slideUp(s, i, &x)
 	}
 	s[i] = x
 	ev.index = i
+}
+
+// slideUp moves one place up the slots before i whose keys are smaller
+// than x's (a sorted queue keeps the largest first) and returns the index
+// where x belongs; writing x there is the caller's.
+func slideUp(s []slot, i int, x *slot) int {
+	for i > 0 && s[i-1].less(x) {
+		s[i] = s[i-1]
+		s[i].ev.index = i
+		i--
+	}
+	return i
 }
 
 // minHeap is the queue's slots as a binary min-heap.
