@@ -51,11 +51,7 @@ func TestToggleShortcutsChangeNothingUnderCommands(t *testing.T) {
 		cfg.ExecutionLimit = 7 * time.Minute
 		cfg.StartLatency = time.Nanosecond // (no latency: runs start, finish and time out at whole minutes)
 		m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 9 * time.Minute}, j)
-		_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
-		require.NoError(t, err)
-		_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
-			Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
-		require.NoError(t, err)
+		enqueueHourlyAndSync(t, m)
 		r := rand.New(rand.NewPCG(seed, 99))
 		var out result
 		end := t0.Add(3 * 24 * time.Hour)

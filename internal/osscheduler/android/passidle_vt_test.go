@@ -71,11 +71,7 @@ func TestPassIdleOffsetsMatchTimes(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.API = api
 			m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, &osscheduler.Journal{})
-			_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
-			require.NoError(t, err)
-			_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
-				Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
-			require.NoError(t, err)
+			enqueueHourlyAndSync(t, m)
 			for step := 0; eng.Now().Before(until); step++ {
 				more, err := eng.Step()
 				require.NoError(t, err)

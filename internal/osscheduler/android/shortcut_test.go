@@ -39,12 +39,20 @@ func newTwoWorksDevice(t *testing.T, eng *sim.Engine, p device.Profile, initial 
 	cfg := DefaultConfig()
 	cfg.API = api
 	m = New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, j)
+	enqueueHourlyAndSync(t, m)
+	return m, dev, j, until
+}
+
+// enqueueHourlyAndSync enqueues the shortcut worlds' two periodic works:
+// "hourly", unconstrained every hour, and "sync", every 6 hours on an
+// unmetered network.
+func enqueueHourlyAndSync(t *testing.T, m *Model) {
+	t.Helper()
 	_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
 	require.NoError(t, err)
 	_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
 		Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
 	require.NoError(t, err)
-	return m, dev, j, until
 }
 
 // runShortcut runs one device with a profile, two periodic works and a
@@ -125,17 +133,24 @@ func compareShortcutEvents(t *testing.T, set func(full bool), fewer bool) (fullF
 					require.Equal(t, full.runs, lean.runs, "%s: runs", name)
 					require.Equal(t, full.final, lean.final, "%s: final Doze and scheduler state", name)
 					require.Equal(t, full.st, lean.st, "%s: the model's device state", name)
-					if fewer {
-						require.LessOrEqual(t, lean.fired, full.fired, "%s: events fired", name)
-					} else {
-						require.Equal(t, full.fired, lean.fired, "%s: events fired", name)
-					}
+					requireFired(t, name, fewer, full.fired, lean.fired)
 					fullFired, leanFired = fullFired+full.fired, leanFired+lean.fired
 				}
 			}
 		}
 	}
 	return fullFired, leanFired
+}
+
+// requireFired requires a run with a shortcut on to fire as many events as
+// without it, or with fewer at most as many.
+func requireFired(t *testing.T, name string, fewer bool, without, with uint64) {
+	t.Helper()
+	if fewer {
+		require.LessOrEqual(t, with, without, "%s: events fired", name)
+	} else {
+		require.Equal(t, without, with, "%s: events fired", name)
+	}
 }
 
 // deviceChanged's shortcuts for a change that leaves the app's process as
@@ -188,11 +203,7 @@ func requireShortcutChangesNothingEvents(t *testing.T, set func(on bool), fewer 
 					require.Equal(t, off.runs, on.runs, "%s: runs", name)
 					require.Equal(t, off.deferrals, on.deferrals, "%s: deferrals", name)
 					require.Equal(t, off.final, on.final, "%s: final state", name)
-					if fewer {
-						require.LessOrEqual(t, on.fired, off.fired, "%s: events fired", name)
-					} else {
-						require.Equal(t, off.fired, on.fired, "%s: events fired", name)
-					}
+					requireFired(t, name, fewer, off.fired, on.fired)
 					offFired, onFired = offFired+off.fired, onFired+on.fired
 				}
 			}
@@ -515,11 +526,7 @@ func TestIdleChangePassesAreIdle(t *testing.T) {
 					cfg := DefaultConfig()
 					cfg.API, cfg.OEM = api, oem
 					m := New(eng, dev, cfg, &fakeExec{eng: eng, dur: 4 * time.Second}, nil)
-					_, err := m.EnqueueUniquePeriodicWork("hourly", PeriodicKeep, WorkRequest{TaskName: "hourly", Periodic: true, Interval: time.Hour})
-					require.NoError(t, err)
-					_, err = m.EnqueueUniquePeriodicWork("sync", PeriodicKeep, WorkRequest{TaskName: "sync", Periodic: true,
-						Interval: 6 * time.Hour, Constraints: Constraints{RequiredNetwork: NetworkUnmetered}})
-					require.NoError(t, err)
+					enqueueHourlyAndSync(t, m)
 					m.evalH = handlerFunc(func() {
 						if !armed || m.changes != changes || m.eng.Elapsed() != armedAt {
 							armed = false
